@@ -1,0 +1,658 @@
+/**
+ * Ingest: evidence files → readers → staged rows → the case store.
+ *
+ * Each file is streamed (gunzipped with a bomb check), split into lines with a size cap, and
+ * either read line by line (JSON lines) or, when its first line is not a JSON value by itself, as
+ * one document. Each value is opened if it is an envelope, offered to the readers, unwrapped into
+ * records and normalised. Rows are written to newline-delimited staging files and loaded into
+ * DuckDB in one pass per table, where duplicates (the same record id seen before) are set aside and
+ * counted. Nothing is dropped silently: every record is stored, rejected with a reason, or counted
+ * as a duplicate, per file.
+ */
+import path from 'node:path';
+import {
+  LineSink,
+  listEvidence,
+  makeTempDir,
+  type RawLine,
+  readLines,
+  readSmallFileSync,
+  removeDir,
+} from '../io/files.js';
+import { DEFAULT_LIMITS, type Limits } from '../io/limits.js';
+import type { EvidenceFile, SourceFormat } from '../model/types.js';
+import { chooseReader, openEnvelope, RecordError, Rejected, stripLinePrefix } from '../sources/index.js';
+import type { NormalizeContext, SourceReader } from '../sources/types.js';
+import { contentId } from '../sources/util.js';
+import { type CaseStore, sqlString } from '../store/case-store.js';
+import { RECORD_TABLES, type RecordTable, TABLES } from '../store/schema.js';
+
+export interface IngestProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  records: number;
+}
+
+export interface IngestOptions {
+  limits?: Partial<Limits>;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+export interface IngestResult {
+  files: EvidenceFile[];
+  /** problems with paths (unreadable directories, files that could not be opened) */
+  warnings: string[];
+  totals: { records: number; stored: number; rejected: number; duplicates: number };
+}
+
+interface FileState {
+  file: EvidenceFile;
+  ord: number;
+  formats: Map<SourceFormat, number>;
+  rejects: Array<{ idx: number; reason: string }>;
+  notes: Map<string, number>;
+  staged: number;
+}
+
+const MAX_WARNINGS_PER_FILE = 20;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8lossy = new TextDecoder('utf-8');
+
+/** Deeper than `max` levels of arrays/objects? Linear scan that skips strings. */
+export function deeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inStr) {
+      if (c === 92) i++;
+      else if (c === 34) inStr = false;
+    } else if (c === 34) inStr = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+function countOpeners(text: string, limit: number): number {
+  let n = 0;
+  for (const ch of ['{', '[']) {
+    let i = text.indexOf(ch);
+    while (i !== -1 && n <= limit) {
+      n++;
+      i = text.indexOf(ch, i + 1);
+    }
+  }
+  return n;
+}
+
+/** Index of evidence files by every path suffix, to resolve S3 URIs a record refers to. */
+class ReferenceIndex {
+  private bySuffix = new Map<string, string>();
+  readonly referenced = new Set<string>();
+  constructor(paths: string[]) {
+    for (const p of paths) {
+      const parts = p.split(/[\\/]/);
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const suffix = parts.slice(i).join('/');
+        if (!this.bySuffix.has(suffix)) this.bySuffix.set(suffix, p);
+      }
+    }
+  }
+  resolve(uri: string): string | null {
+    const m = /^s3:\/\/[^/]+\/(.+)$/.exec(uri);
+    const key = m ? m[1] : uri;
+    const parts = key.split('/').filter(Boolean);
+    // the longest suffix of the key that names an evidence file
+    for (let i = 0; i < parts.length; i++) {
+      const p = this.bySuffix.get(parts.slice(i).join('/'));
+      if (p) return p;
+    }
+    return null;
+  }
+}
+
+export async function ingest(
+  store: CaseStore,
+  inputs: string[],
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const listed = await listEvidence(inputs);
+  const warnings = listed.problems.map((p) => `${p.path}: ${p.reason}`);
+  const refs = new ReferenceIndex(listed.files.map((f) => f.path));
+  const known = new Map<string, string>();
+  for (const r of await store.all('SELECT sha256, path FROM files'))
+    known.set(String(r.sha256), String(r.path));
+
+  const tmp = await makeTempDir('genai-ir-stage-');
+  const sinks = new Map<RecordTable, LineSink>();
+  const sink = (t: RecordTable): LineSink => {
+    let s = sinks.get(t);
+    if (!s) {
+      s = new LineSink(path.join(tmp, `${t}.jsonl`));
+      sinks.set(t, s);
+    }
+    return s;
+  };
+  const states: FileState[] = [];
+  const bytesTotal = listed.files.reduce((a, f) => a + f.bytes, 0);
+  let bytesDone = 0;
+  let recordsSeen = 0;
+
+  try {
+    for (let ord = 0; ord < listed.files.length; ord++) {
+      const lf = listed.files[ord];
+      const st: FileState = {
+        file: {
+          sha256: '',
+          path: lf.path,
+          format: 'unknown',
+          bytes: lf.bytes,
+          records: 0,
+          stored: 0,
+          rejected: 0,
+          duplicates: 0,
+          warnings: [],
+        },
+        ord,
+        formats: new Map(),
+        rejects: [],
+        notes: new Map(),
+        staged: 0,
+      };
+      await readFile(st, lf.path, limits, refs, sink);
+      if (known.has(st.file.sha256)) {
+        // already in the case (this run or an earlier one): nothing is read again
+        st.file.warnings = [
+          `same content (sha256) as ${known.get(st.file.sha256)}, already in the case: not read again`,
+        ];
+        st.file.records = 0;
+        st.file.rejected = 0;
+        st.rejects = [];
+        st.staged = -1;
+      } else known.set(st.file.sha256, lf.path);
+      states.push(st);
+      bytesDone += lf.bytes;
+      recordsSeen += st.file.records;
+      opts.onProgress?.({
+        filesDone: ord + 1,
+        filesTotal: listed.files.length,
+        bytesDone,
+        bytesTotal,
+        records: recordsSeen,
+      });
+    }
+    // a file nobody could read that a record refers to (a Bedrock body moved to S3) is evidence, not a reject
+    for (const st of states) {
+      if (st.file.format === 'unknown' && refs.referenced.has(st.file.path)) {
+        st.file.format = 'bedrock-invocation-body';
+        st.file.records = 0;
+        st.file.rejected = 0;
+        st.rejects = [];
+        st.file.warnings = [
+          'request or response body referenced by a model-invocation record; read with that record',
+        ];
+      }
+    }
+    for (const s of sinks.values()) s.close();
+    // files whose staged rows must be discarded (content already in the case)
+    const skipped = states.filter((s) => s.staged === -1).map((s) => s.ord);
+    const dupByFile = new Map<number, number>();
+    await store.run('CREATE OR REPLACE TEMP TABLE stage_files (_ord INTEGER, sha256 VARCHAR)');
+    for (const st of states) {
+      await store.run('INSERT INTO stage_files VALUES ($1, $2)', [st.ord, st.file.sha256]);
+    }
+    for (const table of RECORD_TABLES) {
+      const s = sinks.get(table);
+      if (!s || s.lines === 0) continue;
+      for (const [ord, n] of await loadTable(store, table, s.file, skipped)) {
+        dupByFile.set(ord, (dupByFile.get(ord) ?? 0) + n);
+      }
+    }
+    for (const st of states) {
+      const f = st.file;
+      if (st.staged === -1) {
+        f.stored = 0;
+        f.duplicates = 0;
+      } else {
+        f.duplicates = dupByFile.get(st.ord) ?? 0;
+        f.stored = st.staged - f.duplicates;
+      }
+      f.rejected = st.rejects.length;
+      // format: the one most records had
+      let best = 0;
+      for (const [fmt, n] of st.formats) {
+        if (n > best) {
+          best = n;
+          f.format = fmt;
+        }
+      }
+      for (const [note, n] of st.notes) f.warnings.push(n > 1 ? `${note} (${n} records)` : note);
+      summariseRejects(st);
+      if (f.records === 0 && f.rejected === 0 && st.staged !== -1 && f.format === 'unknown') {
+        f.warnings.push('empty file: no records');
+      }
+    }
+    await saveFiles(store, states, tmp);
+  } finally {
+    for (const s of sinks.values()) {
+      try {
+        s.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    await removeDir(tmp);
+  }
+  const files = states.map((s) => s.file);
+  const totals = { records: 0, stored: 0, rejected: 0, duplicates: 0 };
+  for (const f of files) {
+    totals.records += f.records;
+    totals.stored += f.stored;
+    totals.rejected += f.rejected;
+    totals.duplicates += f.duplicates;
+  }
+  return { files, warnings, totals };
+}
+
+function summariseRejects(st: FileState): void {
+  const byReason = new Map<string, number[]>();
+  for (const r of st.rejects) {
+    const list = byReason.get(r.reason) ?? [];
+    list.push(r.idx);
+    byReason.set(r.reason, list);
+  }
+  let n = 0;
+  for (const [reason, idxs] of byReason) {
+    if (n++ >= MAX_WARNINGS_PER_FILE) {
+      st.file.warnings.push(
+        `... and ${byReason.size - MAX_WARNINGS_PER_FILE} more reasons (see table rejects)`,
+      );
+      break;
+    }
+    const where = idxs.length === 1 ? `record ${idxs[0]}` : `${idxs.length} records (first at ${idxs[0]})`;
+    st.file.warnings.push(`rejected ${where}: ${reason}`);
+  }
+}
+
+async function readFile(
+  st: FileState,
+  file: string,
+  limits: Limits,
+  refs: ReferenceIndex,
+  sink: (t: RecordTable) => LineSink,
+): Promise<void> {
+  let mode = 'probe' as 'probe' | 'lines' | 'document';
+  let docParts: Buffer[] = [];
+  let docLines: RawLine[] = [];
+  let docBytes = 0;
+  let docOverflow = false;
+  let lossyLines = 0;
+  /** the first unit is held back until we know whether the file is one unit (then idx = array index) */
+  let held: { value: unknown; line: number } | null = null;
+  let units = 0;
+  let last: SourceReader | null = null;
+
+  const reject = (idx: number, reason: string): void => {
+    st.file.records++;
+    st.rejects.push({ idx, reason });
+  };
+  const decode = (b: Buffer): string => {
+    try {
+      return utf8.decode(b);
+    } catch {
+      lossyLines++;
+      return utf8lossy.decode(b);
+    }
+  };
+
+  const ctxBase = {
+    fileId: '',
+    path: file,
+    idx: 0,
+    limits,
+    note: (m: string) => st.notes.set(m, (st.notes.get(m) ?? 0) + 1),
+    loadReferenced: (uri: string) => {
+      const p = refs.resolve(uri);
+      if (!p) return { missing: `${uri} is not in the evidence` };
+      refs.referenced.add(p);
+      const r = readSmallFileSync(p, limits.maxRecordBytes);
+      if ('error' in r) return { missing: `${uri} (${p}): ${r.error}` };
+      try {
+        return { value: JSON.parse(r.text), path: p };
+      } catch {
+        return { missing: `${uri} (${p}): not valid JSON` };
+      }
+    },
+  } satisfies NormalizeContext;
+
+  const processRecord = (reader: SourceReader, rec: unknown, idx: number): void => {
+    st.file.records++;
+    if (rec instanceof Rejected) {
+      st.rejects.push({ idx, reason: rec.reason });
+      return;
+    }
+    let rawText: string;
+    try {
+      rawText = JSON.stringify(rec) ?? 'null';
+    } catch (e) {
+      st.rejects.push({
+        idx,
+        reason:
+          e instanceof RangeError ? `nesting deeper than ${limits.maxDepth} levels` : `unserialisable record`,
+      });
+      return;
+    }
+    if (rawText.length > limits.maxRecordBytes) {
+      st.rejects.push({
+        idx,
+        reason: `record of ${rawText.length} bytes over the ${limits.maxRecordBytes}-byte cap`,
+      });
+      return;
+    }
+    if (countOpeners(rawText, limits.maxDepth) > limits.maxDepth && deeperThan(rawText, limits.maxDepth)) {
+      st.rejects.push({ idx, reason: `nesting deeper than ${limits.maxDepth} levels` });
+      return;
+    }
+    st.formats.set(reader.format, (st.formats.get(reader.format) ?? 0) + 1);
+    if (!reader.table) return;
+    ctxBase.idx = idx;
+    let row: Record<string, unknown>;
+    try {
+      row = reader.normalize(rec, ctxBase);
+    } catch (e) {
+      st.rejects.push({
+        idx,
+        reason:
+          e instanceof RecordError ? e.message : `${reader.format} reader failed: ${(e as Error).message}`,
+      });
+      return;
+    }
+    if (!row.uid) row.uid = contentId(rawText);
+    sink(reader.table).write(stageLine(reader.table, row, rawText, idx, st.ord));
+    st.staged++;
+  };
+
+  const processUnit = (value: unknown, line: number, single: boolean): void => {
+    const inner = openEnvelope(value);
+    const values = inner ?? [value];
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k];
+      const idxBase = single && (inner || values.length > 1) ? k : line;
+      if (v instanceof Rejected) {
+        reject(idxBase, v.reason);
+        continue;
+      }
+      const reader = chooseReader(v, last);
+      if (!reader) {
+        reject(idxBase, 'not a recognised evidence format');
+        continue;
+      }
+      last = reader;
+      let recs: unknown[];
+      try {
+        recs = reader.unwrap(v);
+      } catch (e) {
+        reject(idxBase, `${reader.format}: ${(e as Error).message}`);
+        continue;
+      }
+      if (recs.length === 0) st.formats.set(reader.format, st.formats.get(reader.format) ?? 0);
+      const manyInUnit = recs.length > 1 || (inner !== null && values.length > 1);
+      for (let j = 0; j < recs.length; j++) {
+        const idx = single && manyInUnit ? (inner ? k : j) : line;
+        processRecord(reader, recs[j], idx);
+      }
+    }
+  };
+
+  const feedUnit = (value: unknown, line: number): void => {
+    units++;
+    if (units === 1) {
+      held = { value, line };
+      return;
+    }
+    if (held) {
+      processUnit(held.value, held.line, false);
+      held = null;
+    }
+    processUnit(value, line, false);
+  };
+
+  const parseLine = (l: RawLine): void => {
+    if (!l.bytes) {
+      reject(l.line, `line of ${l.length} bytes over the ${limits.maxRecordBytes}-byte record cap`);
+      return;
+    }
+    const text = stripLinePrefix(decode(l.bytes).trim());
+    if (!text) return;
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      reject(l.line, `invalid JSON: ${(e as Error).message.slice(0, 120)}`);
+      return;
+    }
+    feedUnit(v, l.line);
+  };
+
+  const onLine = (l: RawLine): void => {
+    if (mode === 'lines') {
+      parseLine(l);
+      return;
+    }
+    if (mode === 'document') {
+      if (!l.bytes) {
+        docOverflow = true;
+        return;
+      }
+      docBytes += l.bytes.length + 1;
+      if (docBytes > limits.maxDocumentBytes) docOverflow = true;
+      if (!docOverflow) {
+        docParts.push(l.bytes);
+        docLines.push(l);
+      }
+      return;
+    }
+    // probe: the first non-blank line decides
+    if (l.bytes && l.bytes.length > 0 && l.bytes.every((b) => b === 32 || b === 9 || b === 13)) return;
+    if (!l.bytes) {
+      mode = 'lines';
+      parseLine(l);
+      return;
+    }
+    const text = stripLinePrefix(decode(l.bytes).trim());
+    let ok = false;
+    try {
+      JSON.parse(text);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (ok || !/^[{[]/.test(text)) {
+      mode = 'lines';
+      parseLine(l);
+      return;
+    }
+    mode = 'document';
+    docParts.push(l.bytes);
+    docLines.push(l);
+    docBytes = l.bytes.length + 1;
+  };
+
+  const lineLimits = { ...limits, maxRecordBytes: limits.maxDocumentBytes };
+  const res2 = await readLines(file, lineLimits, (l) => {
+    if (l.bytes && l.bytes.length > limits.maxRecordBytes && mode !== 'document') {
+      // a single line may be a whole delivery document; records inside are capped one by one
+      if (mode === 'probe') mode = 'lines';
+    }
+    onLine(l);
+  });
+  st.file.sha256 = res2.sha256;
+  st.file.bytes = res2.bytes;
+  if (mode === 'document') {
+    if (docOverflow) {
+      reject(0, `document over the ${limits.maxDocumentBytes}-byte cap: not read`);
+    } else {
+      const text = docParts.map((b) => decode(b)).join('\n');
+      let v: unknown;
+      let ok = true;
+      try {
+        v = JSON.parse(text);
+      } catch (e) {
+        ok = false;
+        // maybe JSON lines after all, with a bad first line: read line by line if most lines are JSON
+        let good = 0;
+        for (const l of docLines) {
+          try {
+            if (l.bytes) JSON.parse(decode(l.bytes));
+            good++;
+          } catch {
+            /* count only */
+          }
+        }
+        if (good > docLines.length / 2) {
+          mode = 'lines';
+          for (const l of docLines) parseLine(l);
+        } else {
+          reject(
+            0,
+            res2.error
+              ? `${res2.error}; the JSON document is incomplete`
+              : `invalid JSON document: ${(e as Error).message.slice(0, 160)}`,
+          );
+        }
+      }
+      if (ok) processUnit(v, 0, true);
+    }
+    docParts = [];
+    docLines = [];
+  } else if (held) {
+    const h = held as { value: unknown; line: number };
+    processUnit(h.value, h.line, units === 1);
+  }
+  if (res2.error && mode !== 'document') {
+    // what was read is kept; the rest of the file is one rejected unit so that nothing is lost silently
+    reject(-1, `${res2.error}; records after line ${st.file.records} could not be read`);
+  }
+  if (lossyLines) {
+    st.file.warnings.push(
+      `${lossyLines} line(s) held bytes that are not UTF-8: read with U+FFFD replacement characters`,
+    );
+  }
+}
+
+function stageLine(
+  table: RecordTable,
+  row: Record<string, unknown>,
+  rawText: string,
+  idx: number,
+  ord: number,
+): string {
+  const cols = TABLES[table];
+  const parts: string[] = [];
+  for (const col of cols) {
+    let text: string;
+    if (col.name === 'raw') text = rawText;
+    else if (col.name === 'file_id') text = 'null';
+    else if (col.name === 'idx') text = String(idx);
+    else {
+      const v = row[col.field];
+      if (v === undefined || v === null) text = 'null';
+      else if (col.type === 'JSON') text = JSON.stringify(JSON.stringify(v));
+      else if (col.type === 'TIMESTAMP') text = JSON.stringify(String(v).replace('T', ' ').replace('Z', ''));
+      else text = JSON.stringify(v);
+    }
+    parts.push(`"${col.name}":${text}`);
+  }
+  parts.push(`"_ord":${ord}`);
+  return `{${parts.join(',')}}`;
+}
+
+function columnsSpec(table: RecordTable): string {
+  const cols = TABLES[table].map(
+    (c) => `${sqlString(c.name)}: ${sqlString(c.type === 'JSON' ? 'VARCHAR' : c.type)}`,
+  );
+  cols.push(`'_ord': 'INTEGER'`);
+  return `{${cols.join(', ')}}`;
+}
+
+/** Loads one staged table; returns duplicates per file ordinal. */
+async function loadTable(
+  store: CaseStore,
+  table: RecordTable,
+  file: string,
+  skipped: number[],
+): Promise<Map<number, number>> {
+  const cols = TABLES[table];
+  const select = cols
+    .map((c) =>
+      c.name === 'file_id'
+        ? 'f.sha256 AS file_id'
+        : c.type === 'JSON'
+          ? `CAST(s."${c.name}" AS JSON) AS "${c.name}"`
+          : `s."${c.name}"`,
+    )
+    .join(', ');
+  const skip = skipped.length ? `WHERE _ord NOT IN (${skipped.join(',')})` : '';
+  await store.run(`DROP TABLE IF EXISTS stage_rows`);
+  await store.run(
+    `CREATE TEMP TABLE stage_rows AS
+     SELECT *, row_number() OVER (PARTITION BY uid ORDER BY _ord, idx) AS _rn
+     FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${columnsSpec(table)},
+                    maximum_object_size = 1073741824)
+     ${skip}`,
+  );
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE stage_dup AS
+     SELECT s._ord, s.uid, (s._rn > 1 OR e.uid IS NOT NULL) AS dup
+     FROM stage_rows s LEFT JOIN (SELECT DISTINCT uid FROM ${table}) e ON s.uid = e.uid`,
+  );
+  await store.run(
+    `INSERT INTO ${table} SELECT ${select} FROM stage_rows s JOIN stage_files f ON f._ord = s._ord
+     WHERE s._rn = 1 AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.uid = s.uid)`,
+  );
+  const dups = await store.all(`SELECT _ord, count(*) AS n FROM stage_dup WHERE dup GROUP BY _ord`);
+  await store.run('DROP TABLE IF EXISTS stage_rows');
+  await store.run('DROP TABLE IF EXISTS stage_dup');
+  return new Map(dups.map((r) => [Number(r._ord), Number(r.n)]));
+}
+
+async function saveFiles(store: CaseStore, states: FileState[], dir: string): Promise<void> {
+  const files = new LineSink(path.join(dir, 'files.jsonl'));
+  const rejects = new LineSink(path.join(dir, 'rejects.jsonl'));
+  for (const st of states) {
+    const f = st.file;
+    if (st.staged === -1) continue;
+    files.write(
+      JSON.stringify({
+        sha256: f.sha256,
+        path: f.path,
+        format: f.format,
+        bytes: f.bytes,
+        records: f.records,
+        stored: f.stored,
+        rejected: f.rejected,
+        duplicates: f.duplicates,
+        warnings: f.warnings,
+      }),
+    );
+    for (const r of st.rejects)
+      rejects.write(JSON.stringify({ file_id: f.sha256, idx: r.idx, reason: r.reason }));
+  }
+  files.close();
+  rejects.close();
+  for (const [table, sink] of [
+    ['files', files],
+    ['rejects', rejects],
+  ] as const) {
+    if (!sink.lines) continue;
+    const spec = TABLES[table].map((c) => `${sqlString(c.name)}: ${sqlString(c.type)}`).join(', ');
+    await store.run(
+      `INSERT INTO ${table} SELECT * FROM read_json(${sqlString(sink.file)}, format = 'newline_delimited', columns = {${spec}})`,
+    );
+  }
+}

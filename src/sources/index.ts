@@ -1,0 +1,21 @@
+/**
+ * The reader registry. Each top-level value of an evidence file (a line, or the whole document)
+ * is first opened if it is a generic envelope, then offered to every reader in this order; the
+ * first that recognises it reads it. Add a format: write `src/sources/<format>.ts` exporting a
+ * `SourceReader`, add it here, and add fixtures and tests (docs/adding-a-source.md).
+ */
+import { cloudtrail } from './cloudtrail.js';
+import type { SourceReader } from './types.js';
+
+export const READERS: SourceReader[] = [cloudtrail];
+
+/** The reader for a value, trying the last one that matched first (files are mostly uniform). */
+export function chooseReader(value: unknown, last: SourceReader | null): SourceReader | null {
+  if (last?.recognize(value)) return last;
+  for (const r of READERS) if (r !== last && r.recognize(value)) return r;
+  return null;
+}
+
+export { openEnvelope, stripLinePrefix } from './envelopes.js';
+export type { NormalizeContext, Row, SourceReader } from './types.js';
+export { RecordError, Rejected } from './types.js';
