@@ -1,0 +1,4 @@
+import type { Detector } from '../engine/detector.js';
+
+/** Detectors of this plane, in order (filled by their module owners). */
+export const CONTROL_PLANE_DETECTORS: Detector[] = [];

@@ -1,0 +1,176 @@
+/**
+ * Coverage: the window the evidence spans and what the methodology needs that is missing, per
+ * account and Region (no model-invocation logs where Bedrock was called, no data events, holes in
+ * CloudTrail time, sources not supplied at all).
+ */
+import type { Element } from '../model/types.js';
+import { isoSql, type Queryable } from '../store/case-store.js';
+
+export interface Coverage {
+  window: { start?: string; end?: string };
+  gaps: string[];
+  /** which sources were supplied, with record counts */
+  sources: Record<string, number>;
+  /** accounts and Regions seen in CloudTrail */
+  accounts: string[];
+  regions: string[];
+  /** elements whose logs are entirely missing */
+  missingFor: Element[];
+  /** CloudTrail holes: [start, end] */
+  holes: Array<{ start: string; end: string; account: string | null; minutes: number }>;
+}
+
+const RUNTIME = ['InvokeModel', 'InvokeModelWithResponseStream', 'Converse', 'ConverseStream'];
+
+export async function computeCoverage(db: Queryable): Promise<Coverage> {
+  const gaps: string[] = [];
+  const counts = (
+    await db.all(`SELECT
+      (SELECT count(*) FROM events) AS cloudtrail,
+      (SELECT count(*) FROM invocations) AS invocations,
+      (SELECT count(*) FROM agent_steps) AS agent_steps,
+      (SELECT count(*) FROM kb_events) AS kb_events,
+      (SELECT count(*) FROM ext_findings WHERE source = 'guardduty') AS guardduty,
+      (SELECT count(*) FROM ext_findings WHERE source = 'securityhub') AS securityhub,
+      (SELECT count(*) FROM iam_entities) AS iam,
+      (SELECT count(*) FROM config_items) AS config,
+      (SELECT count(*) FROM context_entries) AS context`)
+  )[0];
+  const sources: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) sources[k] = Number(v);
+
+  const win = (
+    await db.all(`SELECT ${isoSql('min(t)')} AS s, ${isoSql('max(t)')} AS e FROM (
+      SELECT time AS t FROM events UNION ALL SELECT time FROM invocations
+      UNION ALL SELECT time FROM agent_steps UNION ALL SELECT time FROM kb_events)`)
+  )[0];
+  const window: Coverage['window'] = {};
+  if (win?.s) window.start = String(win.s);
+  if (win?.e) window.end = String(win.e);
+
+  const accounts = (
+    await db.all(
+      `SELECT DISTINCT coalesce(recipient_account, account) AS a FROM events WHERE a IS NOT NULL ORDER BY a`,
+    )
+  ).map((r) => String(r.a));
+  const regions = (
+    await db.all(`SELECT DISTINCT region FROM events WHERE region IS NOT NULL ORDER BY region`)
+  ).map((r) => String(r.region));
+
+  const missingFor: Element[] = [];
+  if (!sources.cloudtrail) {
+    gaps.push(
+      'no CloudTrail: access, infrastructure, AI and data-store changes cannot be judged (collect the trail S3 delivery or CloudTrail Lake)',
+    );
+    missingFor.push('access', 'infrastructure-changes', 'ai-changes');
+    if (!sources.kb_events) missingFor.push('data-store-changes');
+  }
+  if (!sources.invocations) {
+    gaps.push(
+      'no model invocation logs at all: prompts, responses and guardrail traces cannot be read (enable Bedrock model invocation logging to S3 or CloudWatch Logs)',
+    );
+    if (!sources.cloudtrail) missingFor.push('invocation');
+    missingFor.push('private-data');
+  }
+  if (!sources.agent_steps && !sources.iam && !sources.cloudtrail) missingFor.push('agency');
+
+  // Bedrock runtime calls in CloudTrail for account/Region pairs without invocation logs
+  if (sources.cloudtrail) {
+    const rows = await db.all(
+      `WITH calls AS (
+         SELECT coalesce(recipient_account, account) AS acct, region, count(*) AS n,
+                count(*) FILTER (WHERE error_code IS NULL) AS ok
+         FROM events
+         WHERE service = 'bedrock.amazonaws.com' AND action IN (${RUNTIME.map((a) => `'${a}'`).join(',')})
+         GROUP BY 1, 2),
+       logged AS (SELECT DISTINCT account AS acct, region FROM invocations)
+       SELECT c.acct, c.region, c.n, c.ok FROM calls c
+       LEFT JOIN logged l ON l.acct = c.acct AND l.region = c.region
+       WHERE l.region IS NULL ORDER BY c.acct, c.region`,
+    );
+    for (const r of rows) {
+      gaps.push(
+        `no model invocation logs for account ${r.acct} in ${r.region}: ${r.n} Bedrock runtime calls (${r.ok} successful) appear only in CloudTrail, their prompts and responses are not in the evidence`,
+      );
+    }
+    // data events
+    const de = (
+      await db.all(`SELECT
+        count(*) FILTER (WHERE service = 's3.amazonaws.com' AND category = 'Data') AS s3,
+        count(*) FILTER (WHERE service = 'bedrock.amazonaws.com' AND category = 'Data') AS bedrock,
+        count(*) FILTER (WHERE service = 'lambda.amazonaws.com' AND category = 'Data') AS lambda
+        FROM events`)
+    )[0];
+    if (!Number(de.s3)) {
+      gaps.push(
+        'no S3 data events in CloudTrail: reads and writes of knowledge-base and training-data objects cannot be seen',
+      );
+    }
+    if (!Number(de.bedrock)) {
+      gaps.push(
+        'no Bedrock data events in CloudTrail (InvokeAgent, Retrieve, ApplyGuardrail): agent and knowledge-base use is seen only through their own logs',
+      );
+    }
+    // holes in CloudTrail time, per account: gaps much longer than the usual spacing
+    const holes = await db.all(
+      `WITH t AS (
+         SELECT coalesce(recipient_account, account) AS acct, time,
+                lead(time) OVER (PARTITION BY coalesce(recipient_account, account) ORDER BY time) AS nxt
+         FROM events),
+       g AS (SELECT acct, time, nxt, date_diff('second', time, nxt) AS s FROM t WHERE nxt IS NOT NULL),
+       m AS (SELECT acct, median(s) AS med FROM g GROUP BY acct)
+       SELECT g.acct, ${isoSql('g.time')} AS s, ${isoSql('g.nxt')} AS e, g.s AS secs
+       FROM g JOIN m USING (acct)
+       WHERE g.s >= greatest(1800, 50 * m.med)
+       ORDER BY g.acct, g.time`,
+    );
+    for (const h of holes) {
+      const minutes = Math.round(Number(h.secs) / 60);
+      gaps.push(`CloudTrail hole for account ${h.acct}: no records from ${h.s} to ${h.e} (${minutes} min)`);
+    }
+    // trails stopped during the window
+    const stopped = await db.all(
+      `SELECT ${isoSql('time')} AS t, coalesce(request_parameters->>'$.name', '') AS trail, region
+       FROM events WHERE service = 'cloudtrail.amazonaws.com' AND action IN ('StopLogging', 'DeleteTrail')
+         AND error_code IS NULL ORDER BY time`,
+    );
+    for (const s of stopped) {
+      gaps.push(
+        `trail ${s.trail || '(unnamed)'} stopped or deleted at ${s.t} in ${s.region}: records that trail alone delivered may be missing after it`,
+      );
+    }
+    const logDeleted = await db.all(
+      `SELECT ${isoSql('time')} AS t, region FROM events
+       WHERE service = 'bedrock.amazonaws.com' AND action = 'DeleteModelInvocationLoggingConfiguration' AND error_code IS NULL
+       ORDER BY time`,
+    );
+    for (const s of logDeleted) {
+      gaps.push(
+        `model invocation logging deleted in ${s.region} at ${s.t}: invocations after it have no prompt or response in the evidence`,
+      );
+    }
+  }
+  if (!sources.guardduty && !sources.securityhub) gaps.push('no GuardDuty or Security Hub findings supplied');
+  if (!sources.iam)
+    gaps.push(
+      'no IAM authorization details: what principals and agents could do cannot be judged (aws iam get-account-authorization-details)',
+    );
+  if (sources.cloudtrail) {
+    const agents = await db.all(
+      `SELECT count(*) AS n FROM events WHERE service IN ('bedrock.amazonaws.com') AND action IN ('InvokeAgent', 'InvokeInlineAgent')`,
+    );
+    if (Number(agents[0]?.n) > 0 && !sources.agent_steps) {
+      gaps.push(
+        `no agent traces: ${agents[0].n} InvokeAgent calls in CloudTrail, but what the agents did is not in the evidence`,
+      );
+    }
+    const kbs = await db.all(
+      `SELECT count(*) AS n FROM events WHERE service = 'bedrock.amazonaws.com' AND action IN ('StartIngestionJob', 'CreateKnowledgeBase', 'Retrieve', 'RetrieveAndGenerate')`,
+    );
+    if (Number(kbs[0]?.n) > 0 && !sources.kb_events) {
+      gaps.push('no knowledge-base application logs: ingestion of documents cannot be traced');
+    }
+  }
+  const holes: Coverage['holes'] = [];
+  return { window, gaps, sources, accounts, regions, missingFor: [...new Set(missingFor)], holes };
+}

@@ -1,0 +1,205 @@
+/**
+ * Scope: from the findings that point at abuse (or the responder's seeds) to the incident — the
+ * actor's addresses, keys, sessions and principals, every record they made, what they touched and
+ * when. The actor is separated from legitimate use of the same principal by address and key: a
+ * long-term key used from the office and from a VPS has two users; only the records from addresses
+ * the key had not used before the first suspicious record (or from known actor addresses) are the
+ * actor's.
+ */
+
+import { SEVERITY_RANK } from '../engine/detector.js';
+import type { Finding, Scope } from '../model/types.js';
+import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { resourcesOfEvent } from './resources.js';
+
+export interface Seed {
+  kind: 'key' | 'ip' | 'principal' | 'finding' | 'request';
+  value: string;
+}
+
+export interface ActorRecords {
+  eventIds: string[];
+  requestIds: string[];
+  traceIds: string[];
+}
+
+export interface ScopeResult {
+  scope: Scope;
+  actor: ActorRecords;
+  /** how the actor was told apart, and how sure that is */
+  notes: string[];
+  /** the findings the scope started from */
+  seedFindings: string[];
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+export function isIp(s: string): boolean {
+  return IPV4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+}
+
+/** Private, loopback and link-local addresses say little about who acted. */
+export function isPrivateIp(s: string): boolean {
+  const m = IPV4.exec(s);
+  if (!m) return /^(fc|fd|fe80|::1)/i.test(s);
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return (
+    a === 10 ||
+    a === 127 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254)
+  );
+}
+
+export function identityOf(arn: string): string {
+  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
+}
+
+const list = (xs: Iterable<string>): string => [...xs].map(sqlString).join(', ') || "''";
+
+const ENUMERATION =
+  /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
+
+export async function computeScope(
+  db: Queryable,
+  findings: Finding[],
+  opts: { seeds?: Seed[]; minSeverity?: 'medium' | 'high' } = {},
+): Promise<ScopeResult> {
+  const notes: string[] = [];
+  const min = SEVERITY_RANK[opts.minSeverity ?? 'medium'];
+  const seeds = findings.filter(
+    (f) => SEVERITY_RANK[f.severity] >= min && !(f.details && (f.details.declared || f.details.notActor)),
+  );
+  const ips = new Set<string>();
+  const keys = new Set<string>();
+  const principals = new Set<string>();
+  const resources = new Set<string>();
+  const seedEvents = new Set<string>();
+  const seedRequests = new Set<string>();
+  for (const f of seeds) {
+    for (const ip of f.sourceIps ?? []) if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
+    for (const k of f.accessKeyIds ?? []) keys.add(k);
+    for (const p of f.principals ?? []) if (p.startsWith('arn:')) principals.add(identityOf(p));
+    for (const r of f.resources ?? []) resources.add(r);
+    for (const e of f.evidence.eventIds ?? []) seedEvents.add(e);
+    for (const r of f.evidence.requestIds ?? []) seedRequests.add(r);
+  }
+  for (const s of opts.seeds ?? []) {
+    if (s.kind === 'ip') ips.add(s.value);
+    else if (s.kind === 'key') keys.add(s.value);
+    else if (s.kind === 'principal') principals.add(identityOf(s.value));
+    else if (s.kind === 'request') seedRequests.add(s.value);
+    else if (s.kind === 'finding') {
+      const f = findings.find((x) => x.id === s.value || (x.evidence.findingIds ?? []).includes(s.value));
+      if (f) {
+        for (const ip of f.sourceIps ?? []) if (isIp(ip)) ips.add(ip);
+        for (const k of f.accessKeyIds ?? []) keys.add(k);
+        for (const p of f.principals ?? []) principals.add(identityOf(p));
+      }
+    }
+  }
+  const empty: ScopeResult = {
+    scope: { principals: [], accessKeyIds: [], sourceIps: [], resources: [], window: {} },
+    actor: { eventIds: [], requestIds: [], traceIds: [] },
+    notes: ['no finding at medium or above and no seed: nothing to scope'],
+    seedFindings: [],
+  };
+  if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
+
+  // first suspicious moment: keys' earlier addresses are the legitimate user's
+  const firstSeen = seeds.map((f) => f.firstSeen).sort()[0] ?? null;
+  const legitByKey = new Map<string, Set<string>>();
+  if (keys.size && firstSeen) {
+    const rows = await db.all(
+      `SELECT access_key_id AS k, source_ip AS ip FROM events
+       WHERE access_key_id IN (${list(keys)}) AND time < CAST($1 AS TIMESTAMP) AND source_ip IS NOT NULL
+         AND NOT (source_ip IN (${list(ips)}))
+       GROUP BY 1, 2`,
+      [firstSeen.replace('T', ' ').replace('Z', '')],
+    );
+    for (const r of rows) {
+      const k = String(r.k);
+      if (!legitByKey.has(k)) legitByKey.set(k, new Set());
+      legitByKey.get(k)!.add(String(r.ip));
+    }
+  }
+  // keys whose every use is the actor's: sessions the actor obtained (AssumeRole / GetSessionToken from actor addresses)
+  if (ips.size) {
+    const sess = await db.all(
+      `SELECT DISTINCT response_elements->>'$.credentials.accessKeyId' AS k FROM events
+       WHERE source_ip IN (${list(ips)}) AND action IN ('AssumeRole', 'GetSessionToken', 'GetFederationToken', 'AssumeRoleWithWebIdentity')
+         AND error_code IS NULL`,
+    );
+    for (const r of sess) if (r.k) keys.add(String(r.k));
+  }
+  // actor CloudTrail records: from actor addresses, or with actor keys from addresses the key had not used before
+  const evRows = await db.all(
+    `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, identity_arn, principal_arn,
+            principal_type, service, action, read_only, error_code, request_parameters, response_elements, resources
+     FROM events
+     WHERE (source_ip IN (${list(ips)}) OR access_key_id IN (${list(keys)}) OR event_id IN (${list(seedEvents)}))
+       AND coalesce(principal_type, '') NOT IN ('AWSService')
+     ORDER BY time, uid`,
+  );
+  const actorEvents: typeof evRows = [];
+  for (const r of evRows) {
+    const ip = String(r.source_ip ?? '');
+    const key = r.access_key_id ? String(r.access_key_id) : null;
+    const fromActorIp = ips.has(ip);
+    const legit = key ? legitByKey.get(key) : undefined;
+    const keyMatch = key !== null && keys.has(key) && !(legit?.has(ip) ?? false);
+    if (fromActorIp || keyMatch || seedEvents.has(String(r.event_id))) actorEvents.push(r);
+  }
+  for (const r of actorEvents) {
+    const ip = String(r.source_ip ?? '');
+    if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
+    if (r.access_key_id) keys.add(String(r.access_key_id));
+    if (r.identity_arn && String(r.identity_arn).startsWith('arn:'))
+      principals.add(identityOf(String(r.identity_arn)));
+    const action = String(r.action);
+    if (!ENUMERATION.test(action) && !r.error_code) for (const x of resourcesOfEvent(r)) resources.add(x);
+  }
+  // invocations: the actor's own calls (request ids of actor records) and calls an application made on the actor's input
+  const invRows = await db.all(
+    `SELECT request_id, ${isoSql('time')} AS t, identity_arn, client_ip, model_id FROM invocations
+     WHERE request_id IN (${list([...seedRequests, ...actorEvents.map((r) => String(r.request_id ?? ''))])})
+        OR client_ip IN (${list(ips)})
+     ORDER BY time, request_id`,
+  );
+  for (const r of invRows) {
+    if (r.identity_arn) principals.add(identityOf(String(r.identity_arn)));
+    if (r.client_ip && isIp(String(r.client_ip))) ips.add(String(r.client_ip));
+  }
+  const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
+  const keyList = [...keys].filter(
+    (k) => actorEvents.some((r) => r.access_key_id === k) || seeds.some((f) => f.accessKeyIds?.includes(k)),
+  );
+  for (const [k, legit] of legitByKey) {
+    if (legit.size)
+      notes.push(
+        `access key ${k} was also used before the first suspicious record from ${[...legit].sort().join(', ')}: those records are treated as its legitimate user's`,
+      );
+  }
+  notes.push(
+    `actor told apart by ${ips.size} address(es) and ${keyList.length} key(s); ${actorEvents.length} CloudTrail records and ${invRows.length} model invocations attributed`,
+  );
+  const scope: Scope = {
+    principals: [...principals].sort(),
+    accessKeyIds: keyList.sort(),
+    sourceIps: [...ips].sort(),
+    resources: [...resources].sort(),
+    window: times.length ? { start: times[0], end: times[times.length - 1] } : {},
+  };
+  return {
+    scope,
+    actor: {
+      eventIds: [...new Set(actorEvents.map((r) => String(r.event_id ?? r.uid)))].sort(),
+      requestIds: [...new Set(invRows.map((r) => String(r.request_id)))].sort(),
+      traceIds: [],
+    },
+    notes,
+    seedFindings: seeds.map((f) => f.id),
+  };
+}

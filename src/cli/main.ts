@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * genai-ir command line: a thin layer over the library facade (src/index.ts).
+ * Exit codes: 0 done; 1 fatal (no readable evidence, unwritable output, bad case); 2 usage.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import * as lib from '../index.js';
+import { Progress } from './progress.js';
+
+const program = new Command();
+program
+  .name('genai-ir')
+  .description(
+    'Incident response for generative-AI workloads on AWS (Bedrock, guardrails, agents, knowledge bases).',
+  )
+  .version(lib.VERSION)
+  .showHelpAfterError();
+
+function fatal(msg: string): never {
+  process.stderr.write(`genai-ir: ${msg}\n`);
+  process.exit(1);
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function parseSeed(v: string, prev: lib.Seed[]): lib.Seed[] {
+  const m = /^(key|ip|principal|finding|request):(.+)$/.exec(v);
+  if (!m)
+    throw new InvalidArgumentError(
+      'expected key:<id>, ip:<addr>, principal:<arn>, finding:<id> or request:<id>',
+    );
+  return [...prev, { kind: m[1] as lib.Seed['kind'], value: m[2] }];
+}
+
+async function withCase<T>(
+  file: string | undefined,
+  fn: (store: lib.CaseStore, temp: boolean) => Promise<T>,
+): Promise<T> {
+  let store: lib.CaseStore;
+  let tempDir: string | null = null;
+  try {
+    if (file) store = await lib.CaseStore.open(file);
+    else {
+      tempDir = await lib.makeTempDir('genai-ir-case-');
+      store = await lib.CaseStore.open(`${tempDir}/case.duckdb`);
+    }
+  } catch (e) {
+    fatal(`cannot open case ${file ?? '(temporary)'}: ${(e as Error).message}`);
+  }
+  try {
+    return await fn(store, !file);
+  } finally {
+    await store.close();
+    if (tempDir) await lib.removeDir(tempDir);
+  }
+}
+
+function progress(): Progress | null {
+  return process.stderr.isTTY ? new Progress(process.stderr) : null;
+}
+
+program
+  .command('ingest')
+  .description('read evidence files and directories (any supported format, .gz, whole trees) into a case')
+  .argument('<paths...>', 'evidence files or directories')
+  .requiredOption('--case <file>', 'case file (DuckDB); created if missing, appended to otherwise')
+  .option('--json', 'print the per-file summary as JSON')
+  .action(async (paths: string[], o: { case: string; json?: boolean }) => {
+    await withCase(o.case, async (store) => {
+      const bar = progress();
+      const res = await lib.ingest(store, paths, { onProgress: (p) => bar?.update(p) });
+      bar?.done();
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
+      } else {
+        for (const f of res.files) {
+          process.stdout.write(
+            `${f.format.padEnd(26)} records ${String(f.records).padStart(7)} stored ${String(f.stored).padStart(7)} rejected ${String(f.rejected).padStart(5)} dup ${String(f.duplicates).padStart(5)}  ${f.path}\n`,
+          );
+          for (const w of f.warnings) process.stdout.write(`    ${w}\n`);
+        }
+        for (const w of res.warnings) process.stdout.write(`warning: ${w}\n`);
+        const t = res.totals;
+        process.stdout.write(
+          `${res.files.length} files: ${t.records} records, ${t.stored} stored, ${t.rejected} rejected, ${t.duplicates} duplicates\n`,
+        );
+      }
+      if (!res.files.length) fatal('no readable evidence');
+    });
+  });
+
+program
+  .command('query')
+  .description(
+    'run SQL over a case (tables: files, rejects, events, invocations, agent_steps, kb_events, ext_findings, iam_entities, config_items, context_entries; see docs/case-store.md)',
+  )
+  .argument('<sql>', 'the query')
+  .requiredOption('--case <file>', 'case file')
+  .option('--format <fmt>', 'table | jsonl (default: table on a terminal, jsonl otherwise)')
+  .action(async (sql: string, o: { case: string; format?: string }) => {
+    if (!(await lib.fileExists(o.case))) fatal(`no case at ${o.case}`);
+    await withCase(o.case, async (store) => {
+      let res: { columns: string[]; rows: unknown[][] };
+      try {
+        res = await store.table(sql);
+      } catch (e) {
+        fatal(`query failed: ${(e as Error).message}`);
+      }
+      const fmt = o.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
+      process.stdout.write(
+        fmt === 'table' ? lib.formatTable(res.columns, res.rows) : lib.formatJsonl(res.columns, res.rows),
+      );
+    });
+  });
+
+program
+  .command('investigate')
+  .description('ingest evidence, detect, scope and write a report')
+  .argument('<paths...>', 'evidence files or directories')
+  .option('--case <file>', 'keep the case in this file (default: a temporary case)')
+  .option('--format <fmt>', 'md | json | html | ocsf | asff | stix | iocs-csv', 'md')
+  .option('--out <file>', 'output file (default: standard output)')
+  .option(
+    '--seed <kind:value>',
+    'start scoping from key:AKIA..., ip:..., principal:<arn>, finding:<id>, request:<id> (repeatable)',
+    parseSeed,
+    [],
+  )
+  .option('--context <file>', 'declared activities or change calendar file (repeatable)', collect, [])
+  .action(
+    async (
+      paths: string[],
+      o: { case?: string; format: string; out?: string; seed: lib.Seed[]; context: string[] },
+    ) => {
+      if (!lib.REPORT_FORMATS.includes(o.format as lib.ReportFormat)) {
+        process.stderr.write(`genai-ir: unknown format ${o.format} (${lib.REPORT_FORMATS.join(', ')})\n`);
+        process.exit(2);
+      }
+      await withCase(o.case, async (store) => {
+        const bar = progress();
+        let report: lib.Report;
+        try {
+          report = await lib.investigate(store, [...paths, ...o.context], {
+            seeds: o.seed,
+            onProgress: (p) => bar?.update(p),
+            onStage: (s) => bar?.stage(s),
+          });
+        } finally {
+          bar?.done();
+        }
+        const readable = report.evidence.some((e) => e.records > e.rejected);
+        if (!readable) fatal(`no readable evidence in ${paths.join(', ')}`);
+        const text = lib.renderReport(report, o.format as lib.ReportFormat);
+        if (o.out) {
+          try {
+            await lib.writeOutput(o.out, text);
+          } catch (e) {
+            fatal(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+          }
+        } else process.stdout.write(text);
+      });
+    },
+  );
+
+program
+  .command('timeline')
+  .description('write the incident timeline (Timesketch-compatible columns) as CSV or JSON lines')
+  .argument('<paths...>', 'evidence files or directories (or none with --case)')
+  .option('--case <file>', 'case file')
+  .option('--format <fmt>', 'csv | jsonl', 'csv')
+  .option('--out <file>', 'output file (default: standard output)')
+  .action(async (paths: string[], o: { case?: string; format: string; out?: string }) => {
+    await withCase(o.case, async (store) => {
+      const report = await lib.investigate(store, paths, {});
+      const text =
+        o.format === 'jsonl' ? lib.timelineJsonl(report.timeline) : lib.timelineCsv(report.timeline);
+      if (o.out) await lib.writeOutput(o.out, text);
+      else process.stdout.write(text);
+    });
+  });
+
+program.parseAsync(process.argv).catch((e: Error) => fatal(e.message));

@@ -1,0 +1,147 @@
+/**
+ * investigate: evidence → case → findings → scope → verdicts → timeline → report.
+ */
+import { CONTROL_PLANE_DETECTORS } from './analysis/control-plane.js';
+import { computeCoverage } from './analysis/coverage.js';
+import { DATA_PLANE_DETECTORS } from './analysis/data-plane.js';
+import { computeScope, type Seed } from './analysis/scope.js';
+import { buildTimeline } from './analysis/timeline.js';
+import { componentVerdicts, elementVerdicts } from './analysis/verdict.js';
+import { runDetectors } from './engine/detect.js';
+import type { Detector } from './engine/detector.js';
+import { makeFinding, sortFindings } from './engine/detector.js';
+import { type IngestOptions, type IngestResult, ingest } from './engine/ingest.js';
+import type { Finding, Report } from './model/types.js';
+import type { CaseStore } from './store/case-store.js';
+import { VERSION } from './version.js';
+
+export const DEFAULT_DETECTORS: Detector[] = [...CONTROL_PLANE_DETECTORS, ...DATA_PLANE_DETECTORS];
+
+export interface AnalyseOptions {
+  seeds?: Seed[];
+  detectors?: Detector[];
+  /** fixed clock for reproducible output (tests); default now */
+  now?: Date;
+  onStage?: (stage: string) => void;
+}
+
+/** Analyses a case that already holds the evidence and returns the report. */
+export async function analyseCase(
+  store: CaseStore,
+  ingestResult: IngestResult | null,
+  opts: AnalyseOptions = {},
+): Promise<Report> {
+  opts.onStage?.('coverage');
+  const coverage = await computeCoverage(store);
+  opts.onStage?.('detect');
+  const det = await runDetectors(store, opts.detectors ?? DEFAULT_DETECTORS, {
+    onDetector: (id) => opts.onStage?.(`detect:${id}`),
+  });
+  const warnings: string[] = [];
+  for (const e of det.errors) warnings.push(`detector ${e.detector} failed: ${e.error}`);
+  let findings = det.findings;
+  opts.onStage?.('scope');
+  const sc = await computeScope(store, findings, { seeds: opts.seeds });
+  // the actor's records, as one finding the responder can pivot from
+  if (sc.actor.eventIds.length || sc.actor.requestIds.length) {
+    findings.push(
+      makeFinding({
+        ruleId: 'scope:actor-activity',
+        title: 'Records attributed to the threat actor',
+        description: `Every record the scoping attributed to the actor (${sc.notes.join(' ')}).`,
+        severity: 'informational',
+        elements: ['access'],
+        times: [sc.scope.window.start, sc.scope.window.end],
+        principals: sc.scope.principals,
+        accessKeyIds: sc.scope.accessKeyIds,
+        sourceIps: sc.scope.sourceIps,
+        resources: sc.scope.resources,
+        evidence: {
+          eventIds: sc.actor.eventIds,
+          requestIds: sc.actor.requestIds,
+          traceIds: sc.actor.traceIds,
+        },
+        details: { notActor: false, seedFindings: sc.seedFindings },
+      }),
+    );
+  }
+  findings = sortFindings(findings);
+  opts.onStage?.('verdicts');
+  const elements = elementVerdicts(findings, sc.scope, coverage.missingFor);
+  const components = componentVerdicts(findings, sc.scope);
+  opts.onStage?.('timeline');
+  const timeline = await buildTimeline(store, findings, sc.actor);
+  const evidence = (ingestResult?.files ?? (await filesFromCase(store))).map((f) => ({
+    path: f.path,
+    sha256: f.sha256,
+    format: f.format,
+    records: f.records,
+    rejected: f.rejected,
+    stored: f.stored,
+    duplicates: f.duplicates,
+  }));
+  for (const f of ingestResult?.files ?? []) for (const w of f.warnings) warnings.push(`${f.path}: ${w}`);
+  for (const w of ingestResult?.warnings ?? []) warnings.push(w);
+  const report: Report = {
+    tool: { name: 'genai-ir', version: VERSION },
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    summary: executiveSummary(findings, sc.scope, elements),
+    evidence,
+    coverage: {
+      window: coverage.window,
+      gaps: coverage.gaps,
+      sources: coverage.sources,
+      accounts: coverage.accounts,
+      regions: coverage.regions,
+    },
+    findings,
+    scope: sc.scope,
+    scopeNotes: sc.notes,
+    elements,
+    components,
+    timeline,
+    warnings,
+  };
+  return report;
+}
+
+function executiveSummary(findings: Finding[], scope: Report['scope'], elements: Report['elements']): string {
+  const affected = Object.entries(elements)
+    .filter(([, v]) => v.status === 'compromised' || v.status === 'suspicious')
+    .map(([k, v]) => `${k} (${v.status})`);
+  if (!affected.length) {
+    return 'No element of the GenAI workload shows compromise in the supplied evidence.';
+  }
+  const severe = findings.filter((f) => f.severity === 'high' || f.severity === 'critical').length;
+  return `Incident: ${affected.join(', ')}. ${severe} high or critical finding(s). Actor principals: ${
+    scope.principals.join(', ') || 'unknown'
+  }; addresses: ${scope.sourceIps.join(', ') || 'unknown'}; window ${scope.window.start ?? '?'} to ${scope.window.end ?? '?'}.`;
+}
+
+async function filesFromCase(store: CaseStore): Promise<IngestResult['files']> {
+  const rows = await store.all('SELECT * FROM files ORDER BY path');
+  return rows.map((r) => ({
+    sha256: String(r.sha256),
+    path: String(r.path),
+    format: String(r.format) as IngestResult['files'][number]['format'],
+    bytes: Number(r.bytes),
+    records: Number(r.records),
+    stored: Number(r.stored),
+    rejected: Number(r.rejected),
+    duplicates: Number(r.duplicates),
+    warnings: (r.warnings as string[]) ?? [],
+  }));
+}
+
+export interface InvestigateOptions extends AnalyseOptions, IngestOptions {}
+
+/** Ingests the evidence into the given case and analyses it. */
+export async function investigate(
+  store: CaseStore,
+  inputs: string[],
+  opts: InvestigateOptions = {},
+): Promise<Report> {
+  opts.onStage?.('ingest');
+  const res = await ingest(store, inputs, opts);
+  return analyseCase(store, res, opts);
+}
