@@ -180,7 +180,9 @@ export function md(s: unknown, max = 1000): string {
   const segs = segments(str).flatMap((x) =>
     x.escaped
       ? [x]
-      : x.text.split('\n').flatMap((part, i) => (i === 0 ? [{ text: part }] : [{ text: ' ⏎ ' }, { text: part }])),
+      : x.text
+          .split('\n')
+          .flatMap((part, i) => (i === 0 ? [{ text: part }] : [{ text: ' ⏎ ' }, { text: part }])),
   );
   return mdSegments(segs.filter((x) => x.text !== '')).trim();
 }

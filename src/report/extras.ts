@@ -101,7 +101,8 @@ export interface EntityGraph {
   edges: Array<{ from: string; to: string; label?: string }>;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStr) : []);
@@ -158,7 +159,11 @@ export function getExcerpts(f: Finding): Excerpt[] {
         const end = s['end'];
         if (typeof start !== 'number' || typeof end !== 'number' || !Number.isInteger(start)) continue;
         if (!Number.isInteger(end) || start < 0 || end <= start || start >= text.length) continue;
-        spans.push({ start, end: Math.min(end, text.length), category: isStr(s['category']) ? s['category'] : '' });
+        spans.push({
+          start,
+          end: Math.min(end, text.length),
+          category: isStr(s['category']) ? s['category'] : '',
+        });
       }
     }
     spans.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -275,7 +280,12 @@ export function getActorCalls(report: Report): Array<ApiCall & { summary?: strin
 }
 
 /** Account id and region of an ARN, or undefined parts. */
-export function parseArn(s: string): { partition?: string; service?: string; region?: string; account?: string } {
+export function parseArn(s: string): {
+  partition?: string;
+  service?: string;
+  region?: string;
+  account?: string;
+} {
   const m = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:/.exec(s);
   if (!m) return {};
   return { partition: m[1], service: m[2], region: m[3] || undefined, account: m[4] || undefined };

@@ -1,0 +1,569 @@
+/**
+ * The report as ONE self-contained HTML file: inline CSS (allowed by its CSP hash), no script at
+ * all, inline SVG charts, `<details>` for collapsible findings. Every evidence-derived string goes
+ * through `html()` (escaped, invisible characters made visible, length-capped) and only into text
+ * content: never into an attribute, an `href` or a `src`. URLs from evidence are shown as text.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding, Report } from '../model/types.js';
+import { barChart, timelineActivity } from './charts.js';
+import {
+  COMPONENT_LABELS,
+  COMPONENTS,
+  derivedSummary,
+  ELEMENT_LABELS,
+  ELEMENT_QUESTIONS,
+  ELEMENTS,
+  EVIDENCE_KIND_LABELS,
+  evidencePairs,
+  findingNumbers,
+  fmtNum,
+  fmtTime,
+  fmtWindow,
+  isComponent,
+  isElement,
+  overallVerdict,
+  STATUS_LABELS,
+  selectTimeline,
+  severityCounts,
+  severityOf,
+  sortedFindings,
+  statusOf,
+} from './common.js';
+import { capList, escapeHtmlRaw, html as h } from './escape.js';
+import { type ExcerptView, excerptSegments, findingExcerpts } from './excerpts.js';
+import { getCharts, getGraph } from './extras.js';
+import { collectIocs } from './iocs.js';
+import { nextSteps } from './next-steps.js';
+
+export interface HtmlOptions {
+  /** most timeline rows (default 2000); actor, finding-linked and declared entries are kept first */
+  maxTimeline?: number;
+  /** most ids shown per evidence kind in a finding (default 50) */
+  maxIds?: number;
+}
+
+const CSS = `
+:root{--ink:#1b2430;--muted:#5b6675;--line:#dde2e8;--bg:#f5f7fa;--card:#fff;--navy:#14233c;
+--red:#b3261e;--red-bg:#fdecea;--amber:#a15c00;--amber-bg:#fff4e0;--green:#2e7d32;--green-bg:#e9f5ea;
+--grey:#5f6b7a;--grey-bg:#eef1f4;--blue:#2f5fb3}
+*{box-sizing:border-box}
+html{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg)}
+body{margin:0}
+header.top{background:var(--navy);color:#fff;padding:20px 32px 16px}
+header.top .product{font-size:12px;letter-spacing:.08em;text-transform:uppercase;opacity:.75}
+header.top h1{margin:4px 0 6px;font-size:24px;font-weight:600}
+header.top .meta{font-size:13px;opacity:.85}
+header.top .meta span{margin-right:18px}
+nav.toc{background:#fff;border-bottom:1px solid var(--line);padding:8px 32px;position:sticky;top:0;z-index:2;font-size:13px}
+nav.toc a{color:var(--blue);text-decoration:none;margin-right:16px}
+nav.toc a:hover{text-decoration:underline}
+main{max-width:1240px;margin:0 auto;padding:20px 32px 48px}
+section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:18px 22px;margin:0 0 18px}
+h2{font-size:18px;margin:0 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
+h3{font-size:15px;margin:16px 0 8px}
+p{margin:6px 0}
+.muted{color:var(--muted)}
+.small{font-size:12px}
+.mono,code,.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
+.cc{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11px;background:#fff3b0;color:#6b4e00;border:1px solid #e0c200;border-radius:3px;padding:0 2px;margin:0 1px}
+.verdict{border-radius:6px;padding:12px 16px;font-weight:600;font-size:16px;margin-bottom:10px;border-left:6px solid}
+.verdict.incident{background:var(--red-bg);border-color:var(--red);color:var(--red)}
+.verdict.suspicious{background:var(--amber-bg);border-color:var(--amber);color:var(--amber)}
+.verdict.none{background:var(--green-bg);border-color:var(--green);color:var(--green)}
+.summary-text{white-space:pre-wrap;overflow-wrap:anywhere}
+ul.facts{margin:8px 0;padding-left:20px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(120px,1fr));gap:10px;margin-top:12px}
+.kpi{border:1px solid var(--line);border-radius:6px;padding:8px 12px;background:#fafbfc}
+.kpi .n{font-size:22px;font-weight:600}
+.kpi .l{font-size:12px;color:var(--muted)}
+.kpi.crit .n{color:#7f0000}.kpi.high .n{color:var(--red)}.kpi.med .n{color:var(--amber)}
+.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
+.tile{border:1px solid var(--line);border-left:6px solid var(--grey);border-radius:6px;padding:10px 12px;background:#fff}
+.tile .name{font-weight:600;font-size:14px}
+.tile .q{font-size:11.5px;color:var(--muted);margin:2px 0 6px}
+.tile .sum{font-size:13px;overflow-wrap:anywhere}
+.tile .refs{font-size:12px;margin-top:6px;color:var(--muted)}
+.tile.compromised{border-left-color:var(--red);background:var(--red-bg)}
+.tile.suspicious{border-left-color:var(--amber);background:var(--amber-bg)}
+.tile.clear{border-left-color:var(--green)}
+.tile.no-evidence{border-left-color:#9aa5b1;background:repeating-linear-gradient(135deg,#fff,#fff 8px,#f4f6f8 8px,#f4f6f8 16px)}
+.pill{display:inline-block;font-size:11px;font-weight:700;letter-spacing:.04em;text-transform:uppercase;border-radius:10px;padding:1px 8px;vertical-align:middle;margin-right:4px}
+.pill.compromised,.pill.sev-high{background:var(--red);color:#fff}
+.pill.sev-critical{background:#7f0000;color:#fff}
+.pill.suspicious,.pill.sev-medium{background:var(--amber);color:#fff}
+.pill.clear{background:var(--green);color:#fff}
+.pill.no-evidence,.pill.sev-informational{background:#9aa5b1;color:#fff}
+.pill.sev-low{background:#4a7bd0;color:#fff}
+.pill.actor{background:var(--red);color:#fff}
+.pill.declared{background:#5a6fb0;color:#fff}
+.pill.phase{background:var(--navy);color:#fff}
+.scope-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:12px 24px}
+.scope-grid h3{margin:4px 0}
+ul.vals{list-style:none;margin:0;padding:0}
+ul.vals li{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;padding:2px 0;border-bottom:1px dotted var(--line);overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+th{background:#f0f3f7;font-weight:600;position:sticky;top:36px}
+tr.actor td{background:#fff1f0}
+tr.actor td:first-child{box-shadow:inset 4px 0 0 var(--red)}
+tr.declared td{background:#f1f3fb}
+td.time{white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
+.chart{width:100%;height:auto;display:block}
+.chart .grid{stroke:#e3e7ec;stroke-width:1}
+.chart .baseline{stroke:#8a94a3;stroke-width:1}
+.chart .tick{stroke:#8a94a3}
+.chart .axis{font-size:11px;fill:#5b6675}
+.chart .bar-total{fill:#a9b4c2}
+.chart .bar-actor{fill:#c62828}
+.legend{font-size:12px;color:var(--muted);margin:4px 0 14px}
+.legend .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px;vertical-align:middle}
+.legend .sw.total{background:#a9b4c2}.legend .sw.actor{background:#c62828}
+details.finding{border:1px solid var(--line);border-left:6px solid #9aa5b1;border-radius:6px;margin:0 0 10px;background:#fff}
+details.finding.sev-critical{border-left-color:#7f0000}
+details.finding.sev-high{border-left-color:var(--red)}
+details.finding.sev-medium{border-left-color:var(--amber)}
+details.finding.sev-low{border-left-color:#4a7bd0}
+details.finding>summary{cursor:pointer;padding:10px 12px;font-weight:600;list-style-position:inside}
+details.finding>summary .fno{color:var(--muted);margin-right:6px}
+details.finding>summary .when{float:right;font-weight:400;font-size:12px;color:var(--muted)}
+details.finding .body{padding:4px 16px 12px;border-top:1px solid var(--line)}
+dl.kv{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;margin:10px 0}
+dl.kv dt{color:var(--muted);font-size:12.5px}
+dl.kv dd{margin:0;overflow-wrap:anywhere}
+.ids{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:#2d3846}
+.ids span{display:inline-block;background:#f0f3f7;border-radius:3px;padding:0 4px;margin:1px 2px}
+details.sub{margin:8px 0}
+details.sub>summary{cursor:pointer;color:var(--blue);font-size:13px}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f8fa;border:1px solid var(--line);border-radius:4px;padding:8px 10px;font-size:12px;max-height:480px;overflow:auto}
+.excerpt{border:1px solid var(--line);border-radius:6px;margin:8px 0 12px;overflow:hidden}
+.excerpt .hdr{background:#f0f3f7;padding:5px 10px;font-size:12px;color:var(--muted)}
+.excerpt .hdr b{color:var(--ink);text-transform:uppercase;font-size:11px;letter-spacing:.05em}
+.excerpt pre{border:0;border-radius:0;margin:0;background:#fff;font-size:12.5px;line-height:1.55}
+mark{background:#ffd7d5;color:#5c0b07;border-bottom:2px solid var(--red);padding:0 1px}
+mark .cat{font-family:system-ui,sans-serif;font-size:10px;font-weight:700;text-transform:uppercase;background:var(--red);color:#fff;border-radius:3px;padding:0 4px;margin-left:4px;vertical-align:1px}
+ol.steps{padding-left:22px}
+ol.steps li{margin:6px 0}
+ol.steps .targets{display:block;margin-top:2px}
+footer{max-width:1240px;margin:0 auto;padding:0 32px 32px;color:var(--muted);font-size:12px}
+@media print{nav.toc{display:none}th{position:static}section{break-inside:avoid-page}header.top{background:#fff;color:var(--ink);border-bottom:2px solid var(--ink)}body,html{background:#fff}}
+`.trim();
+
+/** The Content-Security-Policy the page carries, allowing exactly our stylesheet. */
+export function htmlCsp(css: string = CSS): string {
+  const hash = createHash('sha256').update(css, 'utf8').digest('base64');
+  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; script-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'; frame-src 'none'`;
+}
+
+const statusClass = (s: string) => statusOf(s);
+
+function list(items: readonly string[] | undefined, max: number): string {
+  if (!items?.length) return '<span class="muted">—</span>';
+  const { shown, more } = capList(items, max);
+  return (
+    `<ul class="vals">${shown.map((x) => `<li>${h(x, 300)}</li>`).join('')}</ul>` +
+    (more ? `<div class="muted small">and ${more} more</div>` : '')
+  );
+}
+
+function inline(items: readonly string[] | undefined, max: number): string {
+  if (!items?.length) return '<span class="muted">—</span>';
+  const { shown, more } = capList(items, max);
+  return (
+    `<span class="ids">${shown.map((x) => `<span>${h(x, 200)}</span>`).join('')}</span>` +
+    (more ? ` <span class="muted small">and ${more} more</span>` : '')
+  );
+}
+
+function evidenceBlock(ev: Finding['evidence'] | undefined, max: number): string {
+  const pairs = evidencePairs(ev as Record<string, unknown> | undefined);
+  if (!pairs.length) return '<span class="muted">—</span>';
+  return pairs
+    .map(
+      ([k, ids]) =>
+        `<div><span class="muted small">${ids.length} ${h(EVIDENCE_KIND_LABELS[k] ?? k, 60)}</span> ${inline(ids, max)}</div>`,
+    )
+    .join('');
+}
+
+function excerptHtml(v: ExcerptView): string {
+  const seg = (text: string) =>
+    excerptSegments(text)
+      .map((x) => (x.escaped ? `<span class="cc">${escapeHtmlRaw(x.text)}</span>` : escapeHtmlRaw(x.text)))
+      .join('');
+  const body = v.pieces
+    .map((p) =>
+      p.span ? `<mark>${seg(p.text)}<span class="cat">${h(p.span, 60)}</span></mark>` : seg(p.text),
+    )
+    .join('');
+  const hdr = [
+    `<b>${v.role ? h(v.role, 40) : 'text'}</b>`,
+    v.requestId ? `request <span class="mono">${h(v.requestId, 120)}</span>` : '',
+    v.before ? `${v.before} characters before not shown` : '',
+    v.after ? `${v.after} characters after not shown` : '',
+    v.hiddenSpans ? `${v.hiddenSpans} span(s) outside the shown window` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return `<div class="excerpt"><div class="hdr">${hdr}</div><pre>${v.before ? '… ' : ''}${body}${v.after ? ' …' : ''}</pre></div>`;
+}
+
+function detailsJson(f: Finding): string {
+  const d = { ...(f.details ?? {}) };
+  delete d['excerpts'];
+  if (!Object.keys(d).length) return '';
+  let json: string;
+  try {
+    json = JSON.stringify(d, null, 2);
+  } catch {
+    return '';
+  }
+  return `<details class="sub"><summary>Details (JSON)</summary><pre>${h(json, 20000)}</pre></details>`;
+}
+
+export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
+  const maxTimeline = opts.maxTimeline ?? 2000;
+  const maxIds = opts.maxIds ?? 50;
+  const nums = findingNumbers(report);
+  const findings = sortedFindings(report);
+  const fref = (id: string) =>
+    nums.has(id)
+      ? `<a href="#f-${nums.get(id)}">F${nums.get(id)}</a>`
+      : `<span class="mono">${h(id, 80)}</span>`;
+  const frefs = (ids: readonly string[] | undefined, max: number) => {
+    if (!ids?.length) return '';
+    const { shown, more } = capList(ids, max);
+    return shown.map(fref).join(', ') + (more ? ` and ${more} more` : '');
+  };
+  const verdict = overallVerdict(report);
+  const s = report.scope;
+  const b: string[] = [];
+
+  // ── head
+  b.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">');
+  b.push(`<meta http-equiv="Content-Security-Policy" content="${escapeHtmlRaw(htmlCsp())}">`);
+  b.push('<meta name="referrer" content="no-referrer">');
+  b.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  b.push('<link rel="icon" href="data:,">');
+  b.push(`<title>GenAI incident investigation report · ${h(fmtTime(report.generatedAt), 40)}</title>`);
+  b.push(`<style>${CSS}</style>`, '</head>', '<body>');
+
+  // ── header
+  b.push('<header class="top">');
+  b.push('<div class="product">genai-ir · incident response for generative-AI workloads on AWS</div>');
+  b.push('<h1>GenAI incident investigation report</h1>');
+  b.push(
+    `<div class="meta"><span>Generated ${h(fmtTime(report.generatedAt), 40)}</span>` +
+      `<span>${h(report.tool?.name, 40)} ${h(report.tool?.version, 40)}</span>` +
+      `<span>Evidence window ${h(fmtWindow(report.coverage?.window), 80)}</span>` +
+      `<span>${report.evidence.length} evidence file(s)</span></div>`,
+  );
+  b.push('</header>');
+  const toc: Array<[string, string]> = [
+    ['summary', 'Summary'],
+    ['elements', 'Elements'],
+    ['activity', 'Activity'],
+    ['scope', 'Scope'],
+    ['findings', 'Findings'],
+    ['timeline', 'Timeline'],
+    ['excerpts', 'Excerpts'],
+    ['iocs', 'IOCs'],
+    ['next-steps', 'Next steps'],
+    ['coverage', 'Coverage'],
+    ['evidence', 'Evidence'],
+    ['warnings', 'Warnings'],
+  ];
+  const ex = findingExcerpts(findings);
+  const present = (id: string) =>
+    (id !== 'excerpts' || ex.length > 0) && (id !== 'warnings' || (report.warnings?.length ?? 0) > 0);
+  b.push(
+    `<nav class="toc">${toc
+      .filter(([id]) => present(id))
+      .map(([id, l]) => `<a href="#${id}">${l}</a>`)
+      .join('')}</nav>`,
+  );
+  b.push('<main>');
+
+  // ── executive summary
+  b.push('<section id="summary"><h2>Executive summary</h2>');
+  b.push(`<div class="verdict ${verdict.level}">${h(verdict.headline)}</div>`);
+  if (typeof report.summary === 'string' && report.summary.trim())
+    b.push(`<p class="summary-text">${h(report.summary, 4000)}</p>`);
+  b.push(
+    `<ul class="facts">${derivedSummary(report)
+      .slice(1)
+      .map((x) => `<li>${h(x, 600)}</li>`)
+      .join('')}</ul>`,
+  );
+  const sc = severityCounts(report);
+  const kpi = (n: number | string, l: string, cls = '') =>
+    `<div class="kpi ${cls}"><div class="n">${h(String(n))}</div><div class="l">${l}</div></div>`;
+  b.push(
+    '<div class="kpis">' +
+      kpi(sc.critical, 'critical findings', 'crit') +
+      kpi(sc.high, 'high findings', 'high') +
+      kpi(sc.medium, 'medium findings', 'med') +
+      kpi(sc.low + sc.informational, 'low / info findings') +
+      kpi(s?.principals?.length ?? 0, 'principals in scope') +
+      kpi(s?.accessKeyIds?.length ?? 0, 'access keys in scope') +
+      kpi(s?.sourceIps?.length ?? 0, 'actor source IPs') +
+      kpi(s?.resources?.length ?? 0, 'resources in scope') +
+      '</div>',
+  );
+  b.push('</section>');
+
+  // ── elements
+  b.push('<section id="elements"><h2>The seven investigation elements</h2><div class="tiles">');
+  for (const e of ELEMENTS) {
+    const v = report.elements?.[e];
+    const st = statusClass(v?.status as string);
+    const ids = Array.isArray(v?.findingIds) ? v.findingIds : [];
+    b.push(
+      `<div class="tile ${st}"><div class="name">${ELEMENT_LABELS[e]} <span class="pill ${st}">${STATUS_LABELS[st]}</span></div>` +
+        `<div class="q">${ELEMENT_QUESTIONS[e]}</div>` +
+        `<div class="sum">${h(v?.summary, 600) || '<span class="muted">No summary.</span>'}</div>` +
+        (ids.length ? `<div class="refs">Findings: ${frefs(ids, 8)}</div>` : '') +
+        '</div>',
+    );
+  }
+  b.push('</div>');
+  if (report.components && typeof report.components === 'object') {
+    const comps = COMPONENTS.filter((c) => report.components?.[c]);
+    if (comps.length) {
+      b.push('<h3>Application components</h3><div class="tiles">');
+      for (const c of comps) {
+        const v = report.components[c]!;
+        const st = statusClass(v.status);
+        const ids = Array.isArray(v.findingIds) ? v.findingIds : [];
+        b.push(
+          `<div class="tile ${st}"><div class="name">${COMPONENT_LABELS[c]} <span class="pill ${st}">${STATUS_LABELS[st]}</span></div>` +
+            `<div class="sum">${h(v.summary, 600)}</div>` +
+            (ids.length ? `<div class="refs">Findings: ${frefs(ids, 8)}</div>` : '') +
+            '</div>',
+        );
+      }
+      b.push('</div>');
+    }
+  }
+  b.push('</section>');
+
+  // ── charts
+  const charts = getCharts(report);
+  const activity = charts.activity?.length ? charts.activity : timelineActivity(report.timeline);
+  b.push('<section id="activity"><h2>Activity over time</h2>');
+  const legend =
+    '<div class="legend"><span class="sw total"></span>all activity<span class="sw actor"></span>threat actor</div>';
+  if (activity.length) {
+    b.push(
+      `<h3>${charts.activity?.length ? 'Events' : 'Timeline entries'} per interval (UTC)</h3>`,
+      barChart(activity, 'Activity over time', charts.activity?.length ? 'events' : 'entries'),
+      legend,
+    );
+  } else b.push('<p class="muted">No dated activity.</p>');
+  if (charts.tokens?.length) {
+    const tot = charts.tokens.reduce((a, p) => a + p.total, 0);
+    const act = charts.tokens.reduce((a, p) => a + p.actor, 0);
+    b.push(
+      `<h3>Model tokens per interval (UTC) · ${h(fmtNum(tot))} total, ${h(fmtNum(act))} by the threat actor</h3>`,
+      barChart(charts.tokens, 'Model tokens over time', 'tokens'),
+      legend,
+    );
+  }
+  b.push('</section>');
+
+  // ── scope
+  b.push('<section id="scope"><h2>Scope</h2>');
+  b.push(`<p>What the responder must contain. Incident window: <b>${h(fmtWindow(s?.window), 100)}</b></p>`);
+  b.push('<div class="scope-grid">');
+  b.push(`<div><h3>Principals (${s?.principals?.length ?? 0})</h3>${list(s?.principals, 50)}</div>`);
+  b.push(`<div><h3>Access keys (${s?.accessKeyIds?.length ?? 0})</h3>${list(s?.accessKeyIds, 50)}</div>`);
+  b.push(`<div><h3>Source IPs (${s?.sourceIps?.length ?? 0})</h3>${list(s?.sourceIps, 50)}</div>`);
+  b.push(`<div><h3>Resources (${s?.resources?.length ?? 0})</h3>${list(s?.resources, 50)}</div>`);
+  b.push('</div></section>');
+
+  // ── findings
+  b.push(`<section id="findings"><h2>Findings (${findings.length})</h2>`);
+  if (!findings.length) b.push('<p class="muted">No findings.</p>');
+  for (const f of findings) {
+    const n = nums.get(f.id)!;
+    const sev = severityOf(f);
+    const open = sev === 'critical' || sev === 'high' ? ' open' : '';
+    b.push(`<details class="finding sev-${sev}" id="f-${n}"${open}>`);
+    b.push(
+      `<summary><span class="fno">F${n}</span><span class="pill sev-${sev}">${sev}</span> ${h(f.title, 300)}` +
+        `<span class="when">${h(fmtTime(f.firstSeen), 40)} → ${h(fmtTime(f.lastSeen), 40)}</span></summary>`,
+    );
+    b.push('<div class="body">');
+    if (typeof f.description === 'string' && f.description.trim())
+      b.push(`<p class="summary-text">${h(f.description, 4000)}</p>`);
+    const elements = (f.elements ?? []).filter(isElement).map((e) => ELEMENT_LABELS[e]);
+    const components = (f.components ?? []).filter(isComponent).map((c) => COMPONENT_LABELS[c]);
+    const hasEx = ex.some((x) => x.finding === f);
+    b.push(
+      '<dl class="kv">' +
+        `<dt>Finding id</dt><dd class="mono">${h(f.id, 200)}</dd>` +
+        `<dt>Rule</dt><dd class="mono">${h(f.ruleId, 200)}</dd>` +
+        `<dt>Elements</dt><dd>${h(elements.join(', ')) || '—'}</dd>` +
+        `<dt>Components</dt><dd>${h(components.join(', ')) || '—'}</dd>` +
+        `<dt>ATT&amp;CK / ATLAS</dt><dd>${inline(f.attack, 20)}</dd>` +
+        `<dt>Principals</dt><dd>${inline(f.principals, 20)}</dd>` +
+        `<dt>Access keys</dt><dd>${inline(f.accessKeyIds, 20)}</dd>` +
+        `<dt>Source IPs</dt><dd>${inline(f.sourceIps, 20)}</dd>` +
+        `<dt>Resources</dt><dd>${inline(f.resources, 20)}</dd>` +
+        `<dt>Evidence</dt><dd>${evidenceBlock(f.evidence, maxIds)}</dd>` +
+        (hasEx ? `<dt>Excerpts</dt><dd><a href="#x-${n}">prompt and response excerpts</a></dd>` : '') +
+        '</dl>',
+    );
+    b.push(detailsJson(f));
+    b.push('</div></details>');
+  }
+  b.push('</section>');
+
+  // ── timeline
+  const { shown: tl, omitted } = selectTimeline(report.timeline, maxTimeline);
+  b.push(`<section id="timeline"><h2>Timeline (${report.timeline.length} entries)</h2>`);
+  if (!tl.length) b.push('<p class="muted">No timeline entries.</p>');
+  else {
+    b.push(
+      '<table><thead><tr><th>Time (UTC)</th><th>Who</th><th>Summary</th><th>Elements</th><th>Findings</th><th>Evidence</th></tr></thead><tbody>',
+    );
+    for (const e of tl) {
+      const declared = typeof e.declared === 'string' && e.declared ? e.declared : '';
+      const cls = e.actor === true ? ' class="actor"' : declared ? ' class="declared"' : '';
+      const who =
+        e.actor === true
+          ? '<span class="pill actor">actor</span>'
+          : declared
+            ? `<span class="pill declared">declared</span> ${h(declared, 160)}`
+            : '';
+      const src =
+        typeof e.source === 'string' && e.source ? `<div class="muted small">${h(e.source, 40)}</div>` : '';
+      b.push(
+        `<tr${cls}><td class="time">${h(fmtTime(e.time), 40)}</td><td>${who}</td><td>${h(e.summary, 600)}${src}</td>` +
+          `<td>${h((e.elements ?? []).filter(isElement).join(', '))}</td><td>${frefs(e.findingIds, 5)}</td>` +
+          `<td>${evidenceBlock(e.evidence, 3)}</td></tr>`,
+      );
+    }
+    b.push('</tbody></table>');
+    if (omitted)
+      b.push(
+        `<p class="muted">${omitted} more entr${omitted === 1 ? 'y is' : 'ies are'} in the JSON report and the timeline export.</p>`,
+      );
+  }
+  b.push('</section>');
+
+  // ── excerpts
+  if (ex.length) {
+    b.push('<section id="excerpts"><h2>Prompt and response excerpts</h2>');
+    b.push(
+      '<p class="muted small">Text as logged, escaped. Detected spans are <mark>highlighted<span class="cat">category</span></mark>; invisible characters are shown as <span class="cc">\\u202e</span>-style escapes.</p>',
+    );
+    for (const { finding, views, more } of ex) {
+      const n = nums.get(finding.id)!;
+      b.push(`<h3 id="x-${n}"><a href="#f-${n}">F${n}</a> · ${h(finding.title, 300)}</h3>`);
+      for (const v of views) b.push(excerptHtml(v));
+      if (more) b.push(`<p class="muted">${more} more excerpt(s) in the JSON report.</p>`);
+    }
+    b.push('</section>');
+  }
+
+  // ── IOCs
+  const iocs = collectIocs(report);
+  b.push(`<section id="iocs"><h2>Indicators of compromise (${iocs.length})</h2>`);
+  if (!iocs.length) b.push('<p class="muted">None identified.</p>');
+  else {
+    b.push(
+      '<table><thead><tr><th>Type</th><th>Value</th><th>First seen</th><th>Last seen</th><th>Context</th></tr></thead><tbody>',
+    );
+    for (const i of iocs)
+      b.push(
+        `<tr><td>${h(i.type, 40)}</td><td class="mono">${h(i.value, 300)}</td><td class="time">${h(fmtTime(i.firstSeen), 40)}</td>` +
+          `<td class="time">${h(fmtTime(i.lastSeen), 40)}</td><td>${h(i.context, 400)}</td></tr>`,
+      );
+    b.push('</tbody></table>');
+  }
+  b.push('</section>');
+
+  // ── next steps
+  const { steps, derived } = nextSteps(report);
+  b.push('<section id="next-steps"><h2>Recommended next steps</h2>');
+  if (derived && steps.length) b.push('<p class="muted small">Derived from the verdicts and the scope.</p>');
+  if (!steps.length) b.push('<p class="muted">No action required by the evidence.</p>');
+  else {
+    b.push('<ol class="steps">');
+    for (const st of steps) {
+      b.push(
+        `<li><span class="pill phase">${h(st.phase, 20)}</span> ${h(st.action, 600)}` +
+          (st.targets?.length ? `<span class="targets">${inline(st.targets, 12)}</span>` : '') +
+          (st.reason ? `<div class="muted small">${h(st.reason, 400)}</div>` : '') +
+          '</li>',
+      );
+    }
+    b.push('</ol>');
+  }
+  b.push('</section>');
+
+  // ── entity relationships (text table; no script, so no Mermaid rendering)
+  const graph = getGraph(report);
+  if (graph?.edges.length) {
+    const label = new Map(graph.nodes.map((n) => [n.id, `${n.label} (${n.type})`]));
+    b.push('<section id="graph"><h2>Entity relationships</h2>');
+    b.push('<table><thead><tr><th>From</th><th>Relation</th><th>To</th></tr></thead><tbody>');
+    const { shown, more } = capList(graph.edges, 300);
+    for (const e of shown)
+      b.push(
+        `<tr><td class="mono">${h(label.get(e.from) ?? e.from, 200)}</td><td>${h(e.label ?? '', 80)}</td><td class="mono">${h(label.get(e.to) ?? e.to, 200)}</td></tr>`,
+      );
+    b.push('</tbody></table>');
+    if (more) b.push(`<p class="muted">${more} more relation(s) in the JSON report.</p>`);
+    b.push('</section>');
+  }
+
+  // ── coverage
+  b.push('<section id="coverage"><h2>Coverage gaps</h2>');
+  const gaps = report.coverage?.gaps ?? [];
+  b.push(
+    gaps.length
+      ? `<ul>${gaps.map((g) => `<li>${h(g, 600)}</li>`).join('')}</ul>`
+      : '<p class="muted">None reported.</p>',
+  );
+  b.push('</section>');
+
+  // ── evidence
+  b.push(`<section id="evidence"><h2>Evidence (${report.evidence.length} files)</h2>`);
+  if (!report.evidence.length) b.push('<p class="muted">No evidence files.</p>');
+  else {
+    b.push(
+      '<table><thead><tr><th>File</th><th>Format</th><th>SHA-256</th><th>Records</th><th>Rejected</th></tr></thead><tbody>',
+    );
+    for (const e of report.evidence) {
+      const sha = typeof e.sha256 === 'string' ? e.sha256 : '';
+      b.push(
+        `<tr><td class="mono">${h(e.path, 400)}</td><td>${h(e.format, 40)}</td><td class="mono">${h(sha.slice(0, 12), 20)}…</td>` +
+          `<td>${h(String(Number(e.records) || 0))}</td><td>${h(String(Number(e.rejected) || 0))}</td></tr>`,
+      );
+    }
+    b.push('</tbody></table>');
+  }
+  b.push('</section>');
+
+  // ── warnings
+  const warnings = report.warnings ?? [];
+  if (warnings.length) {
+    const { shown, more } = capList(warnings, 200);
+    b.push(`<section id="warnings"><h2>Warnings (${warnings.length})</h2><ul>`);
+    for (const w of shown) b.push(`<li>${h(w, 600)}</li>`);
+    b.push('</ul>');
+    if (more) b.push(`<p class="muted">${more} more in the JSON report.</p>`);
+    b.push('</section>');
+  }
+
+  b.push('</main>');
+  b.push(
+    `<footer>Generated by ${h(report.tool?.name, 40)} ${h(report.tool?.version, 40)} on ${h(fmtTime(report.generatedAt), 40)}. ` +
+      'All text taken from evidence is escaped; invisible and direction-changing characters are shown as escapes. ' +
+      'This page runs no script and loads nothing from the network.</footer>',
+  );
+  b.push('</body>', '</html>');
+  return `${b.join('\n')}\n`;
+}
