@@ -19,6 +19,14 @@ export { renderJson } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
 export { toOcsf } from './report/ocsf.js';
 export { timelineCsv, timelineJsonl } from './report/timeline-export.js';
+export {
+  type LintIssue,
+  lintRules,
+  loadSigmaRules,
+  runSigmaRules,
+  type SigmaHit,
+  type SigmaRunResult,
+} from './rules/sigma/index.js';
 export { CaseStore, type Queryable } from './store/case-store.js';
 export { VERSION } from './version.js';
 

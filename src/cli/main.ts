@@ -179,4 +179,83 @@ program
     });
   });
 
+program
+  .command('hunt')
+  .description('run Sigma rules (files or directories) over evidence or a case and print the hits')
+  .requiredOption('--rules <path...>', 'Sigma rule files or directories')
+  .argument(
+    '[paths...]',
+    'evidence files or directories (ingested into a temporary case unless --case is given)',
+  )
+  .option('--case <file>', 'hunt in this case (evidence paths, if any, are ingested into it first)')
+  .option('--format <fmt>', 'table | jsonl (default: table on a terminal, jsonl otherwise)')
+  .action(async (paths: string[], o: { rules: string[]; case?: string; format?: string }) => {
+    if (!paths.length && !o.case) fatal('give evidence paths or --case');
+    const loaded = await lib.loadSigmaRules(o.rules);
+    for (const e of loaded.errors) process.stderr.write(`rule error: ${e.file}: ${e.error}\n`);
+    if (!loaded.rules.length) fatal(`no Sigma rules loaded from ${o.rules.join(', ')}`);
+    await withCase(o.case, async (store) => {
+      if (paths.length) {
+        const bar = progress();
+        await lib.ingest(store, paths, { onProgress: (p) => bar?.update(p) });
+        bar?.done();
+      }
+      const results = await lib.runSigmaRules(store, loaded.rules);
+      const columns = ['rule', 'level', 'time', 'event_id', 'action', 'principal', 'source_ip', 'detail'];
+      const rows: unknown[][] = [];
+      for (const r of results) {
+        if (r.error) process.stderr.write(`rule not run: ${r.rule.title}: ${r.error}\n`);
+        for (const h of r.hits) {
+          if (h.kind === 'event') {
+            rows.push([
+              r.rule.title,
+              r.rule.level ?? '',
+              h.time,
+              h.eventId ?? h.uid,
+              h.action ?? '',
+              h.identityArn ?? h.principalArn ?? '',
+              h.sourceIp ?? '',
+              '',
+            ]);
+          } else {
+            rows.push([
+              r.rule.title,
+              r.rule.level ?? '',
+              h.firstTime,
+              h.uids.slice(0, 5).join(' '),
+              `${h.eventCount} events`,
+              JSON.stringify(h.group),
+              '',
+              `value ${h.value} until ${h.lastTime}`,
+            ]);
+          }
+        }
+      }
+      const fmt = o.format ?? (process.stdout.isTTY ? 'table' : 'jsonl');
+      process.stdout.write(fmt === 'table' ? lib.formatTable(columns, rows) : lib.formatJsonl(columns, rows));
+    });
+  });
+
+const rules = program.command('rules').description('work with rule files');
+rules
+  .command('lint')
+  .description(
+    'check Sigma rules: YAML, required fields, modifiers, conditions, regexes, correlation references, duplicate ids',
+  )
+  .argument('<paths...>', 'rule files or directories')
+  .option('--json', 'print the issues as JSON lines')
+  .action(async (paths: string[], o: { json?: boolean }) => {
+    const issues = await lib.lintRules(paths);
+    for (const i of issues) {
+      if (o.json) process.stdout.write(`${JSON.stringify(i)}\n`);
+      else
+        process.stdout.write(
+          `${i.severity.padEnd(7)} ${i.file}${i.line ? `:${i.line}` : ''} ${i.code}: ${i.message}\n`,
+        );
+    }
+    const errors = issues.filter((i) => i.severity === 'error').length;
+    process.stderr.write(`${issues.length} issue(s), ${errors} error(s)\n`);
+    process.exit(errors ? 1 : 0);
+  });
+
 program.parseAsync(process.argv).catch((e: Error) => fatal(e.message));
