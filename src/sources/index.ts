@@ -4,10 +4,13 @@
  * first that recognises it reads it. Add a format: write `src/sources/<format>.ts` exporting a
  * `SourceReader`, add it here, and add fixtures and tests (docs/adding-a-source.md).
  */
+import { agentTrace } from './agent-trace.js';
+import { bedrockInvocation } from './bedrock-invocation.js';
 import { cloudtrail } from './cloudtrail.js';
+import { kbLog } from './kb-log.js';
 import type { SourceReader } from './types.js';
 
-export const READERS: SourceReader[] = [cloudtrail];
+export const READERS: SourceReader[] = [cloudtrail, bedrockInvocation, agentTrace, kbLog];
 
 /** The reader for a value, trying the last one that matched first (files are mostly uniform). */
 export function chooseReader(value: unknown, last: SourceReader | null): SourceReader | null {
