@@ -49,65 +49,88 @@ function label(t: number, spanMs: number): string {
 const f1 = (n: number) => (Math.round(n * 10) / 10).toString();
 
 /**
- * An SVG bar chart. `title` and `unit` are our own words; they are escaped anyway.
- * Returns '' when there is nothing to draw.
+ * An SVG bar chart of one series: all activity in grey with the buckets where the threat actor was
+ * active shaded, and below it a second panel with the actor's own values on their own scale (the
+ * actor's share is often far too small to see against the total). `title` and `unit` are our own
+ * words; they are escaped anyway. Returns '' when there is nothing to draw.
  */
 export function barChart(points: readonly ChartPoint[], title: string, unit: string): string {
   if (!points.length) return '';
   const W = 1000;
-  const H = 220;
-  const L = 60;
+  const L = 64;
   const R = 12;
-  const T = 14;
-  const B = 34;
+  const T = 12;
+  const mainH = 150;
+  const hasActor = points.some((p) => p.actor > 0);
+  const gapH = 18;
+  const actorH = hasActor ? 64 : 0;
+  const B = 30;
+  const H = T + mainH + (hasActor ? gapH + actorH : 0) + B;
   const pw = W - L - R;
-  const ph = H - T - B;
-  const max = Math.max(1, ...points.map((p) => Math.max(p.total, p.actor)));
   const n = points.length;
   const bw = pw / n;
   const gap = bw > 6 ? Math.min(2, bw * 0.15) : 0;
   const t0 = Date.parse(points[0]!.t);
   const t1 = Date.parse(points[n - 1]!.t);
+  const maxT = Math.max(1, ...points.map((p) => p.total));
+  const maxA = Math.max(1, ...points.map((p) => p.actor));
   const out: string[] = [];
   out.push(
     `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtmlRaw(title)}" xmlns="http://www.w3.org/2000/svg">`,
   );
-  // grid and y labels
-  for (const frac of [0, 0.5, 1]) {
-    const y = T + ph - ph * frac;
-    out.push(`<line x1="${L}" y1="${f1(y)}" x2="${W - R}" y2="${f1(y)}" class="grid"/>`);
+  const panel = (top: number, height: number, max: number, name: string) => {
+    for (const frac of [0, 0.5, 1]) {
+      const y = top + height - height * frac;
+      out.push(`<line x1="${L}" y1="${f1(y)}" x2="${W - R}" y2="${f1(y)}" class="grid"/>`);
+      out.push(
+        `<text x="${L - 6}" y="${f1(y + 4)}" text-anchor="end" class="axis">${escapeHtmlRaw(fmtNum(max * frac))}</text>`,
+      );
+    }
     out.push(
-      `<text x="${L - 6}" y="${f1(y + 4)}" text-anchor="end" class="axis">${escapeHtmlRaw(fmtNum(max * frac))}</text>`,
+      `<text x="${L + 4}" y="${top + 11}" class="panel-label">${escapeHtmlRaw(name)}</text>`,
+      `<line x1="${L}" y1="${top + height}" x2="${W - R}" y2="${top + height}" class="baseline"/>`,
     );
-  }
-  // bars
+  };
+  const actorTop = T + mainH + gapH;
+  // shading of the buckets where the actor was active, across both panels
+  points.forEach((p, i) => {
+    if (p.actor > 0)
+      out.push(
+        `<rect x="${f1(L + i * bw)}" y="${T}" width="${f1(bw)}" height="${f1(mainH + (hasActor ? gapH + actorH : 0))}" class="actor-band"/>`,
+      );
+  });
+  panel(T, mainH, maxT, `all ${unit}`);
+  if (hasActor) panel(actorTop, actorH, maxA, `threat actor ${unit}`);
   points.forEach((p, i) => {
     const x = L + i * bw + gap / 2;
     const w = Math.max(0.5, bw - gap);
-    const ht = (p.total / max) * ph;
-    const ha = (Math.min(p.actor, Math.max(p.total, p.actor)) / max) * ph;
-    const tip = `${label(Date.parse(p.t), Number.POSITIVE_INFINITY)}: ${fmtNum(p.total)} ${unit}${p.actor ? `, actor ${fmtNum(p.actor)}` : ''}`;
+    const ht = (p.total / maxT) * mainH;
+    const ha = (p.actor / maxA) * actorH;
+    const tip = `${label(Date.parse(p.t), Number.POSITIVE_INFINITY)}: ${fmtNum(p.total)} ${unit}${p.actor ? `, threat actor ${fmtNum(p.actor)}` : ''}`;
     out.push(`<g><title>${escapeHtmlRaw(tip)}</title>`);
+    out.push(
+      `<rect x="${f1(L + i * bw)}" y="${T}" width="${f1(bw)}" height="${f1(mainH + (hasActor ? gapH + actorH : 0))}" class="hit"/>`,
+    );
     if (ht > 0)
       out.push(
-        `<rect x="${f1(x)}" y="${f1(T + ph - ht)}" width="${f1(w)}" height="${f1(ht)}" class="bar-total"/>`,
+        `<rect x="${f1(x)}" y="${f1(T + mainH - ht)}" width="${f1(w)}" height="${f1(ht)}" class="${p.actor > 0 ? 'bar-total hot' : 'bar-total'}"/>`,
       );
-    if (ha > 0)
+    if (hasActor && ha > 0)
       out.push(
-        `<rect x="${f1(x)}" y="${f1(T + ph - ha)}" width="${f1(w)}" height="${f1(ha)}" class="bar-actor"/>`,
+        `<rect x="${f1(x)}" y="${f1(actorTop + actorH - ha)}" width="${f1(w)}" height="${f1(ha)}" class="bar-actor"/>`,
       );
     out.push('</g>');
   });
   // x labels: about 6
+  const base = H - B;
   const step = Math.max(1, Math.ceil(n / 6));
   for (let i = 0; i < n; i += step) {
     const x = L + i * bw + bw / 2;
-    out.push(`<line x1="${f1(x)}" y1="${T + ph}" x2="${f1(x)}" y2="${T + ph + 4}" class="tick"/>`);
+    out.push(`<line x1="${f1(x)}" y1="${base}" x2="${f1(x)}" y2="${base + 4}" class="tick"/>`);
     out.push(
-      `<text x="${f1(x)}" y="${T + ph + 18}" text-anchor="middle" class="axis">${escapeHtmlRaw(label(Date.parse(points[i]!.t), t1 - t0))}</text>`,
+      `<text x="${f1(x)}" y="${base + 18}" text-anchor="middle" class="axis">${escapeHtmlRaw(label(Date.parse(points[i]!.t), t1 - t0))}</text>`,
     );
   }
-  out.push(`<line x1="${L}" y1="${T + ph}" x2="${W - R}" y2="${T + ph}" class="baseline"/>`);
   out.push('</svg>');
   return out.join('');
 }

@@ -109,9 +109,10 @@ export function fmtWindow(w: { start?: string; end?: string } | undefined): stri
 export function fmtNum(n: number): string {
   if (!Number.isFinite(n)) return '0';
   const a = Math.abs(n);
-  if (a >= 1e9) return `${(n / 1e9).toFixed(1)}G`;
-  if (a >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  const dec = (x: number) => (x >= 100 ? String(Math.round(x)) : x.toFixed(1).replace(/\.0$/, ''));
+  if (a >= 1e9) return `${dec(n / 1e9)}G`;
+  if (a >= 1e6) return `${dec(n / 1e6)}M`;
+  if (a >= 1e4) return `${dec(n / 1e3)}k`;
   return String(Math.round(n));
 }
 

@@ -189,17 +189,33 @@ export function getExtraIocs(report: Report): Ioc[] {
     }));
 }
 
+/**
+ * The investigation's AWS accounts: `report.accounts` (objects or account id strings), else
+ * `report.coverage.accounts` (ids; `coverage.regions` attached only when there is exactly one).
+ */
 export function getAccounts(report: Report): Account[] {
-  const r = report['accounts'];
-  if (!Array.isArray(r)) return [];
   const out: Account[] = [];
-  for (const a of r) {
-    if (isStr(a) && /^\d{12}$/.test(a)) out.push({ id: a });
-    else if (isObj(a) && isStr(a['id']) && /^\d{12}$/.test(a['id'])) {
-      out.push({ id: a['id'], name: optStr(a['name']), regions: strs(a['regions']) });
+  const r = report['accounts'];
+  if (Array.isArray(r)) {
+    for (const a of r) {
+      if (isStr(a) && /^\d{12}$/.test(a)) out.push({ id: a });
+      else if (isObj(a) && isStr(a['id']) && /^\d{12}$/.test(a['id'])) {
+        out.push({ id: a['id'], name: optStr(a['name']), regions: strs(a['regions']) });
+      }
     }
+    return out;
+  }
+  const cov = report.coverage as Record<string, unknown> | undefined;
+  const regions = strs(cov?.['regions']);
+  for (const a of strs(cov?.['accounts'])) {
+    if (/^\d{12}$/.test(a)) out.push(regions.length === 1 ? { id: a, regions } : { id: a });
   }
   return out;
+}
+
+/** `report.scopeNotes`: the analysis' notes on how the scope was established. */
+export function getScopeNotes(report: Report): string[] {
+  return strs(report['scopeNotes']);
 }
 
 export function getGraph(report: Report): EntityGraph | undefined {

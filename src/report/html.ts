@@ -32,7 +32,7 @@ import {
 } from './common.js';
 import { capList, escapeHtmlRaw, html as h } from './escape.js';
 import { type ExcerptView, excerptSegments, findingExcerpts } from './excerpts.js';
-import { getCharts, getGraph } from './extras.js';
+import { getCharts, getGraph, getScopeNotes } from './extras.js';
 import { collectIocs } from './iocs.js';
 import { nextSteps } from './next-steps.js';
 
@@ -98,12 +98,17 @@ ul.facts{margin:8px 0;padding-left:20px}
 .pill.actor{background:var(--red);color:#fff}
 .pill.declared{background:#5a6fb0;color:#fff}
 .pill.phase{background:var(--navy);color:#fff}
-.scope-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:12px 24px}
+.scope-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:12px 24px}
+col.w-time{width:158px}col.w-who{width:130px}col.w-el{width:112px}col.w-fr{width:70px}col.w-ev{width:230px}
+col.w-type{width:150px}col.w-val{width:30%}col.w-fmt{width:170px}col.w-sha{width:130px}col.w-num{width:80px}
 .scope-grid h3{margin:4px 0}
 ul.vals{list-style:none;margin:0;padding:0}
 ul.vals li{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;padding:2px 0;border-bottom:1px dotted var(--line);overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--line);overflow-wrap:break-word;word-break:normal}
+table.fixed{table-layout:fixed}
+td.nowrap,th.nowrap{white-space:nowrap}
+td .ids span{word-break:break-all}
 th{background:#f0f3f7;font-weight:600;position:sticky;top:36px}
 tr.actor td{background:#fff1f0}
 tr.actor td:first-child{box-shadow:inset 4px 0 0 var(--red)}
@@ -115,10 +120,15 @@ td.time{white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;fon
 .chart .tick{stroke:#8a94a3}
 .chart .axis{font-size:11px;fill:#5b6675}
 .chart .bar-total{fill:#a9b4c2}
+.chart .bar-total.hot{fill:#8c97a6}
 .chart .bar-actor{fill:#c62828}
+.chart .actor-band{fill:#fde3e1}
+.chart .hit{fill:transparent}
+.chart g:hover .bar-total{fill:#6f7b8b}
+.chart .panel-label{font-size:11px;fill:#5b6675;font-weight:600}
 .legend{font-size:12px;color:var(--muted);margin:4px 0 14px}
 .legend .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 12px;vertical-align:middle}
-.legend .sw.total{background:#a9b4c2}.legend .sw.actor{background:#c62828}
+.legend .sw.total{background:#a9b4c2}.legend .sw.actor{background:#c62828}.legend .sw.band{background:#fde3e1;border:1px solid #f3b6b1}
 details.finding{border:1px solid var(--line);border-left:6px solid #9aa5b1;border-radius:6px;margin:0 0 10px;background:#fff}
 details.finding.sev-critical{border-left-color:#7f0000}
 details.finding.sev-high{border-left-color:var(--red)}
@@ -130,7 +140,7 @@ details.finding>summary .when{float:right;font-weight:400;font-size:12px;color:v
 details.finding .body{padding:4px 16px 12px;border-top:1px solid var(--line)}
 dl.kv{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;margin:10px 0}
 dl.kv dt{color:var(--muted);font-size:12.5px}
-dl.kv dd{margin:0;overflow-wrap:anywhere}
+dl.kv dd{margin:0;overflow-wrap:break-word}
 .ids{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;color:#2d3846}
 .ids span{display:inline-block;background:#f0f3f7;border-radius:3px;padding:0 4px;margin:1px 2px}
 details.sub{margin:8px 0}
@@ -181,7 +191,7 @@ function evidenceBlock(ev: Finding['evidence'] | undefined, max: number): string
   return pairs
     .map(
       ([k, ids]) =>
-        `<div><span class="muted small">${ids.length} ${h(EVIDENCE_KIND_LABELS[k] ?? k, 60)}</span> ${inline(ids, max)}</div>`,
+        `<div><span class="muted small">${h(EVIDENCE_KIND_LABELS[k] ?? k, 60)} (${ids.length})</span> ${inline(ids, max)}</div>`,
     )
     .join('');
 }
@@ -352,7 +362,8 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const activity = charts.activity?.length ? charts.activity : timelineActivity(report.timeline);
   b.push('<section id="activity"><h2>Activity over time</h2>');
   const legend =
-    '<div class="legend"><span class="sw total"></span>all activity<span class="sw actor"></span>threat actor</div>';
+    '<div class="legend"><span class="sw total"></span>all activity<span class="sw actor"></span>threat actor (own scale)' +
+    '<span class="sw band"></span>intervals with threat-actor activity</div>';
   if (activity.length) {
     b.push(
       `<h3>${charts.activity?.length ? 'Events' : 'Timeline entries'} per interval (UTC)</h3>`,
@@ -379,7 +390,17 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   b.push(`<div><h3>Access keys (${s?.accessKeyIds?.length ?? 0})</h3>${list(s?.accessKeyIds, 50)}</div>`);
   b.push(`<div><h3>Source IPs (${s?.sourceIps?.length ?? 0})</h3>${list(s?.sourceIps, 50)}</div>`);
   b.push(`<div><h3>Resources (${s?.resources?.length ?? 0})</h3>${list(s?.resources, 50)}</div>`);
-  b.push('</div></section>');
+  b.push('</div>');
+  const notes = getScopeNotes(report);
+  if (notes.length) {
+    const { shown, more } = capList(notes, 30);
+    b.push(
+      `<details class="sub"><summary>How the scope was established (${notes.length})</summary><ul>${shown
+        .map((n) => `<li>${h(n, 600)}</li>`)
+        .join('')}</ul>${more ? `<p class="muted">${more} more in the JSON report.</p>` : ''}</details>`,
+    );
+  }
+  b.push('</section>');
 
   // ── findings
   b.push(`<section id="findings"><h2>Findings (${findings.length})</h2>`);
@@ -399,20 +420,24 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     const elements = (f.elements ?? []).filter(isElement).map((e) => ELEMENT_LABELS[e]);
     const components = (f.components ?? []).filter(isComponent).map((c) => COMPONENT_LABELS[c]);
     const hasEx = ex.some((x) => x.finding === f);
+    const kv: Array<[string, string]> = [
+      ['Finding id', `<span class="mono">${h(f.id, 200)}</span>`],
+      ['Rule', `<span class="mono">${h(f.ruleId, 200)}</span>`],
+      ['Elements', h(elements.join(', '))],
+      ['Components', h(components.join(', '))],
+      ['ATT&amp;CK / ATLAS', f.attack?.length ? inline(f.attack, 20) : ''],
+      ['Principals', f.principals?.length ? inline(f.principals, 20) : ''],
+      ['Access keys', f.accessKeyIds?.length ? inline(f.accessKeyIds, 20) : ''],
+      ['Source IPs', f.sourceIps?.length ? inline(f.sourceIps, 20) : ''],
+      ['Resources', f.resources?.length ? inline(f.resources, 20) : ''],
+      ['Evidence', evidenceBlock(f.evidence, maxIds)],
+      ['Excerpts', hasEx ? `<a href="#x-${n}">prompt and response excerpts</a>` : ''],
+    ];
     b.push(
-      '<dl class="kv">' +
-        `<dt>Finding id</dt><dd class="mono">${h(f.id, 200)}</dd>` +
-        `<dt>Rule</dt><dd class="mono">${h(f.ruleId, 200)}</dd>` +
-        `<dt>Elements</dt><dd>${h(elements.join(', ')) || '—'}</dd>` +
-        `<dt>Components</dt><dd>${h(components.join(', ')) || '—'}</dd>` +
-        `<dt>ATT&amp;CK / ATLAS</dt><dd>${inline(f.attack, 20)}</dd>` +
-        `<dt>Principals</dt><dd>${inline(f.principals, 20)}</dd>` +
-        `<dt>Access keys</dt><dd>${inline(f.accessKeyIds, 20)}</dd>` +
-        `<dt>Source IPs</dt><dd>${inline(f.sourceIps, 20)}</dd>` +
-        `<dt>Resources</dt><dd>${inline(f.resources, 20)}</dd>` +
-        `<dt>Evidence</dt><dd>${evidenceBlock(f.evidence, maxIds)}</dd>` +
-        (hasEx ? `<dt>Excerpts</dt><dd><a href="#x-${n}">prompt and response excerpts</a></dd>` : '') +
-        '</dl>',
+      `<dl class="kv">${kv
+        .filter(([, v]) => v !== '')
+        .map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`)
+        .join('')}</dl>`,
     );
     b.push(detailsJson(f));
     b.push('</div></details>');
@@ -425,7 +450,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   if (!tl.length) b.push('<p class="muted">No timeline entries.</p>');
   else {
     b.push(
-      '<table><thead><tr><th>Time (UTC)</th><th>Who</th><th>Summary</th><th>Elements</th><th>Findings</th><th>Evidence</th></tr></thead><tbody>',
+      '<table class="fixed"><colgroup><col class="w-time"><col class="w-who"><col><col class="w-el"><col class="w-fr"><col class="w-ev"></colgroup><thead><tr><th>Time (UTC)</th><th>Who</th><th>Summary</th><th>Elements</th><th>Findings</th><th>Evidence</th></tr></thead><tbody>',
     );
     for (const e of tl) {
       const declared = typeof e.declared === 'string' && e.declared ? e.declared : '';
@@ -440,7 +465,10 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
         typeof e.source === 'string' && e.source ? `<div class="muted small">${h(e.source, 40)}</div>` : '';
       b.push(
         `<tr${cls}><td class="time">${h(fmtTime(e.time), 40)}</td><td>${who}</td><td>${h(e.summary, 600)}${src}</td>` +
-          `<td>${h((e.elements ?? []).filter(isElement).join(', '))}</td><td>${frefs(e.findingIds, 5)}</td>` +
+          `<td>${(e.elements ?? [])
+            .filter(isElement)
+            .map((x) => ELEMENT_LABELS[x])
+            .join('<br>')}</td><td>${frefs(e.findingIds, 5)}</td>` +
           `<td>${evidenceBlock(e.evidence, 3)}</td></tr>`,
       );
     }
@@ -473,7 +501,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   if (!iocs.length) b.push('<p class="muted">None identified.</p>');
   else {
     b.push(
-      '<table><thead><tr><th>Type</th><th>Value</th><th>First seen</th><th>Last seen</th><th>Context</th></tr></thead><tbody>',
+      '<table class="fixed"><colgroup><col class="w-type"><col class="w-val"><col class="w-time"><col class="w-time"><col></colgroup><thead><tr><th>Type</th><th>Value</th><th>First seen</th><th>Last seen</th><th>Context</th></tr></thead><tbody>',
     );
     for (const i of iocs)
       b.push(
@@ -534,12 +562,12 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   if (!report.evidence.length) b.push('<p class="muted">No evidence files.</p>');
   else {
     b.push(
-      '<table><thead><tr><th>File</th><th>Format</th><th>SHA-256</th><th>Records</th><th>Rejected</th></tr></thead><tbody>',
+      '<table class="fixed"><colgroup><col><col class="w-fmt"><col class="w-sha"><col class="w-num"><col class="w-num"></colgroup><thead><tr><th>File</th><th>Format</th><th>SHA-256</th><th>Records</th><th>Rejected</th></tr></thead><tbody>',
     );
     for (const e of report.evidence) {
       const sha = typeof e.sha256 === 'string' ? e.sha256 : '';
       b.push(
-        `<tr><td class="mono">${h(e.path, 400)}</td><td>${h(e.format, 40)}</td><td class="mono">${h(sha.slice(0, 12), 20)}…</td>` +
+        `<tr><td class="mono">${h(e.path, 400)}</td><td>${h(e.format, 40)}</td><td class="mono nowrap">${h(sha.slice(0, 12), 20)}…</td>` +
           `<td>${h(String(Number(e.records) || 0))}</td><td>${h(String(Number(e.rejected) || 0))}</td></tr>`,
       );
     }

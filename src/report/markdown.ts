@@ -27,7 +27,7 @@ import {
 } from './common.js';
 import { capList, md, mdLines, toText } from './escape.js';
 import { excerptSegments, findingExcerpts } from './excerpts.js';
-import { getGraph } from './extras.js';
+import { getGraph, getScopeNotes } from './extras.js';
 import { entityGraphMermaid } from './graph.js';
 import { collectIocs } from './iocs.js';
 import { nextSteps } from './next-steps.js';
@@ -58,7 +58,7 @@ function evidenceSummary(ev: Finding['evidence'] | undefined, max: number): stri
   const pairs = evidencePairs(ev as Record<string, unknown> | undefined);
   if (!pairs.length) return '—';
   return pairs
-    .map(([k, ids]) => `${ids.length} ${md(EVIDENCE_KIND_LABELS[k] ?? k, 60)}: ${mdList(ids, max, 120)}`)
+    .map(([k, ids]) => `${md(EVIDENCE_KIND_LABELS[k] ?? k, 60)} (${ids.length}): ${mdList(ids, max, 120)}`)
     .join('; ');
 }
 
@@ -118,6 +118,12 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   out.push(`- **Source IPs (${s?.sourceIps?.length ?? 0}):** ${mdList(s?.sourceIps, maxList * 2)}`);
   out.push(`- **Resources (${s?.resources?.length ?? 0}):** ${mdList(s?.resources, maxList * 2)}`);
   out.push('');
+  const notes = getScopeNotes(report);
+  if (notes.length) {
+    out.push('How the scope was established:', '');
+    for (const n of capList(notes, 30).shown) out.push(`- ${md(n, 500)}`);
+    out.push('');
+  }
 
   // ── elements
   out.push('## Investigation elements', '');

@@ -18,15 +18,33 @@ function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-/** Resources named by findings that touch a component (e.g. the guardrail ids of guardrail findings). */
-function resourcesOf(report: Report, c: Component): string[] {
+/**
+ * Resources named by non-informational findings of an element that touch a component (e.g. the
+ * guardrails of ai-changes findings), optionally filtered by a predicate on the resource string.
+ */
+function resourcesOf(
+  report: Report,
+  e: Element,
+  c: Component,
+  pick: (r: string) => boolean = () => true,
+): string[] {
   const scope = new Set(report.scope?.resources ?? []);
   const rs = report.findings
-    .filter((f) => f.components?.includes(c) && f.severity !== 'informational')
-    .flatMap((f) => f.resources ?? []);
+    .filter((f) => f.elements?.includes(e) && f.components?.includes(c) && f.severity !== 'informational')
+    .flatMap((f) => f.resources ?? [])
+    .filter(pick);
   // prefer resources that are also in the scope when there are any
   const inScope = rs.filter((r) => scope.has(r));
   return uniq(inScope.length ? inScope : rs).sort();
+}
+
+/** A model id or model ARN (foundation, custom, imported, provisioned, inference profile). */
+function isModel(r: string): boolean {
+  return (
+    /:(foundation-model|custom-model|imported-model|provisioned-model|inference-profile|application-inference-profile)\//.test(
+      r,
+    ) || /^[a-z0-9-]+\.[a-z0-9-]+[a-z0-9.:-]*$/.test(r)
+  );
 }
 
 export function deriveRecommendations(report: Report): Recommendation[] {
@@ -77,7 +95,7 @@ export function deriveRecommendations(report: Report): Recommendation[] {
     });
 
   if (affected('ai-changes', report)) {
-    const guardrails = resourcesOf(report, 'guardrails');
+    const guardrails = resourcesOf(report, 'ai-changes', 'guardrails', (r) => !isModel(r));
     if (guardrails.length)
       out.push({
         phase: 'eradicate',
@@ -86,8 +104,8 @@ export function deriveRecommendations(report: Report): Recommendation[] {
         targets: guardrails,
       });
     const models = uniq([
-      ...resourcesOf(report, 'custom-models'),
-      ...resourcesOf(report, 'foundation-models'),
+      ...resourcesOf(report, 'ai-changes', 'custom-models', isModel),
+      ...resourcesOf(report, 'ai-changes', 'foundation-models', isModel),
     ]);
     if (models.length)
       out.push({
@@ -110,7 +128,10 @@ export function deriveRecommendations(report: Report): Recommendation[] {
       targets: [...(s.resources ?? [])].sort().slice(0, 50),
     });
   if (affected('data-store-changes', report)) {
-    const kbs = uniq([...resourcesOf(report, 'knowledge-bases'), ...resourcesOf(report, 'training-data')]);
+    const kbs = uniq([
+      ...resourcesOf(report, 'data-store-changes', 'knowledge-bases'),
+      ...resourcesOf(report, 'data-store-changes', 'training-data'),
+    ]);
     out.push({
       phase: 'recover',
       action:
@@ -119,7 +140,10 @@ export function deriveRecommendations(report: Report): Recommendation[] {
     });
   }
   if (affected('agency', report)) {
-    const tools = uniq([...resourcesOf(report, 'agents'), ...resourcesOf(report, 'plugins')]);
+    const tools = uniq([
+      ...resourcesOf(report, 'agency', 'agents'),
+      ...resourcesOf(report, 'agency', 'plugins'),
+    ]);
     out.push({
       phase: 'eradicate',
       action:

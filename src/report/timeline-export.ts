@@ -43,6 +43,8 @@ export interface TimesketchRow {
 const TIMESTAMP_DESC: Record<string, string> = {
   cloudtrail: 'CloudTrail Event Time',
   'bedrock-invocation': 'Model Invocation Time',
+  invocation: 'Model Invocation Time',
+  finding: 'Finding First Seen',
   'agent-trace': 'Agent Trace Time',
   'kb-log': 'Knowledge Base Log Time',
   guardduty: 'Finding Time',
