@@ -223,7 +223,8 @@ function stepOf(traceType: string, t: Obj): StepFields {
 
 export function normalizeAgentTrace(rec: unknown, ctx: NormalizeContext): Row {
   if (!isObj(rec)) throw new RecordError('not an agent trace part');
-  const time = isoTime(rec.eventTime);
+  // TraceParts carry eventTime; stream events an application logged may carry their own time
+  const time = isoTime(rec.eventTime ?? rec.timestamp ?? rec.time);
   let traceType: string;
   let s: StepFields;
   if (isObj(rec.trace)) {
@@ -253,9 +254,9 @@ export function normalizeAgentTrace(rec: unknown, ctx: NormalizeContext): Row {
   } else throw new RecordError('agent trace record without a trace, chunk or returnControl');
   if (!time)
     throw new RecordError(
-      rec.eventTime === undefined
+      (rec.eventTime ?? rec.timestamp ?? rec.time) === undefined
         ? `agent ${s.stepKind} without eventTime`
-        : `unreadable eventTime ${JSON.stringify(String(rec.eventTime).slice(0, 40))}`,
+        : `unreadable eventTime ${JSON.stringify(String(rec.eventTime ?? rec.timestamp ?? rec.time).slice(0, 40))}`,
     );
   let text = s.text;
   const max = ctx.limits.maxTextChars;

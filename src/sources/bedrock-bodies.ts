@@ -735,8 +735,9 @@ function readOutputObject(o0: unknown, acc: OutAcc): void {
     acc.stop(o.stop_reason);
     acc.tokens(o.prompt_token_count, o.generation_token_count);
   }
+  const applyGuardrail = typeof o.action === 'string' && 'assessments' in o;
   // Mistral text completion
-  if (Array.isArray(o.outputs)) {
+  if (Array.isArray(o.outputs) && !applyGuardrail) {
     for (const r of o.outputs) {
       if (typeof r === 'string') acc.delta(r, 'outputs');
       else if (isObj(r)) {
@@ -783,7 +784,7 @@ function readOutputObject(o0: unknown, acc: OutAcc): void {
   const abt = o['amazon-bedrock-trace'];
   if (isObj(abt)) readGuardrailTrace(abt.guardrail ?? abt, acc);
   readGuardrailTrace(get(o, 'trace', 'guardrail'), acc);
-  if ((o.action === 'GUARDRAIL_INTERVENED' || o.action === 'NONE') && 'assessments' in o) {
+  if (applyGuardrail) {
     acc.actionSaid = o.action === 'GUARDRAIL_INTERVENED' ? 'INTERVENED' : (acc.actionSaid ?? 'NONE');
     acc.traces.push({ action: o.action, assessments: (o.assessments ?? null) as Json } as Json);
     if (Array.isArray(o.outputs)) for (const r of o.outputs) acc.block(get(r, 'text'));
