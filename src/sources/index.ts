@@ -7,10 +7,26 @@
 import { agentTrace } from './agent-trace.js';
 import { bedrockInvocation } from './bedrock-invocation.js';
 import { cloudtrail } from './cloudtrail.js';
+import { config } from './config.js';
+import { changeCalendar, declaredActivities } from './context.js';
+import { guardduty } from './guardduty.js';
+import { iam } from './iam.js';
 import { kbLog } from './kb-log.js';
+import { securityhub } from './securityhub.js';
 import type { SourceReader } from './types.js';
 
-export const READERS: SourceReader[] = [cloudtrail, bedrockInvocation, agentTrace, kbLog];
+export const READERS: SourceReader[] = [
+  cloudtrail,
+  bedrockInvocation,
+  agentTrace,
+  kbLog,
+  guardduty,
+  securityhub,
+  iam,
+  config,
+  declaredActivities,
+  changeCalendar,
+];
 
 /** The reader for a value, trying the last one that matched first (files are mostly uniform). */
 export function chooseReader(value: unknown, last: SourceReader | null): SourceReader | null {
