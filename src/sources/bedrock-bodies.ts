@@ -340,6 +340,7 @@ const CONTENT_KEYS = new Set([
   'imageGenerationConfig',
   'promptVariables',
   'performanceConfig',
+  'requestMetadata',
 ]);
 
 function readParams(body: Obj): { [k: string]: Json } {
@@ -379,6 +380,13 @@ function toolNames(body: Obj): string[] {
     if (n) names.push(n);
   }
   return names;
+}
+
+/** A guardrail identifier as the id: `arn:aws:bedrock:<region>:<acct>:guardrail/<id>` → id. */
+export function guardrailIdOf(identifier: string | null): string | null {
+  if (!identifier) return null;
+  const m = /:guardrail\/([^/:]+)$/.exec(identifier);
+  return m ? m[1] : identifier;
 }
 
 /** Reads a request body (already JSON-parsed; a string body is taken as the prompt). */
@@ -433,12 +441,12 @@ export function parseRequestBody(body: unknown): RequestInfo {
     }
     const gc = isObj(body.guardrailConfig) ? body.guardrailConfig : null;
     if (gc) {
-      guardrailId = str(gc.guardrailIdentifier) ?? str(gc.guardrailId);
+      guardrailId = guardrailIdOf(str(gc.guardrailIdentifier) ?? str(gc.guardrailId));
       guardrailVersion = str(gc.guardrailVersion);
     }
     const agc = body['amazon-bedrock-guardrailConfig'];
     if (isObj(agc)) {
-      guardrailId ??= str(agc.guardrailIdentifier) ?? str(agc.guardrailId);
+      guardrailId ??= guardrailIdOf(str(agc.guardrailIdentifier) ?? str(agc.guardrailId));
       guardrailVersion ??= str(agc.guardrailVersion);
     }
   }

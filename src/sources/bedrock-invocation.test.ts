@@ -77,6 +77,15 @@ describe('common fields', () => {
     expect(r.bodyMissing).toBeNull();
   });
 
+  it('takes requestMetadata from a Converse request body when the record has none', () => {
+    const rec = fixture('nova.json');
+    const input = rec.input as Record<string, unknown>;
+    const body = { ...(input.inputBodyJson as object), requestMetadata: { clientIp: '192.0.2.44' } };
+    const r = normalizeInvocation({ ...rec, input: { ...input, inputBodyJson: body } }, context().ctx);
+    expect(r.clientIp).toBe('192.0.2.44');
+    expect(r.requestMetadata).toEqual({ clientIp: '192.0.2.44' });
+  });
+
   it('takes the client address from the usual requestMetadata keys', () => {
     expect(clientIpFrom({ clientIp: '198.51.100.1' })).toBe('198.51.100.1');
     expect(clientIpFrom({ source_ip: '2001:db8::1' })).toBe('2001:db8::1');
@@ -318,7 +327,8 @@ describe('Converse', () => {
     expect(r.toolUses).toEqual([{ name: 'track_order', input: { orderId: '88' }, id: 'tooluse_9' }]);
     expect(r.stopReason).toBe('tool_use');
     expect(r.guardrailAction).toBe('NONE');
-    expect(r.guardrailId).toBe('arn:aws:bedrock:us-east-1:111122223333:guardrail/gr7abc12def3');
+    // the identifier was given as an ARN: kept as the id, to join with CloudTrail and the trace
+    expect(r.guardrailId).toBe('gr7abc12def3');
     expect(r.guardrailVersion).toBe('DRAFT');
     expect(r.outputTokens).toBe(40);
   });

@@ -162,7 +162,8 @@ export function normalizeInvocation(rec: unknown, ctx: NormalizeContext): Row {
 
   const principalArn = str(get(rec, 'identity', 'arn'));
   const modelId = str(rec.modelId);
-  const meta = rec.requestMetadata ?? null;
+  // Converse callers may pass requestMetadata in the request; the log carries it at the top level
+  const meta = rec.requestMetadata ?? get(inBody.body, 'requestMetadata') ?? null;
   const parts = req.parts;
   const stop = res?.stopReason ?? null;
   // the trace decides; without one, a guardrail stop reason still says the guardrail intervened
