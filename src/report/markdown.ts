@@ -263,7 +263,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
                 { text: '«', escaped: false as const },
                 ...excerptSegments(p.text),
                 { text: '»', escaped: false as const },
-                { text: `[${p.span}]` },
+                ...excerptSegments(`[${p.span}]`),
               ]
             : excerptSegments(p.text),
         );
