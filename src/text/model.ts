@@ -1,0 +1,75 @@
+/**
+ * The shipped prompt model: logistic regression over hashed n-grams (features.ts), weights in
+ * data/prompt-model.json (written by scripts/train-prompt-model.mjs). Loaded lazily from the package's
+ * data/ folder; when it is missing or malformed the analyser runs on its rules alone.
+ */
+import { readFileSync } from 'node:fs';
+import { BUCKETS, featureBuckets } from './features.js';
+
+export interface PromptModelFile {
+  format: 'genai-ir/prompt-model';
+  version: 1;
+  buckets: number;
+  bias: number;
+  /** bucket indices with a non-zero weight, ascending */
+  index: number[];
+  /** weights, same order as index */
+  weight: number[];
+  meta?: Record<string, unknown>;
+}
+
+interface LoadedModel {
+  bias: number;
+  weights: Float32Array;
+}
+
+let loaded: LoadedModel | null | undefined;
+
+/** Parse and check a model file; returns null when it is not usable. */
+export function parseModel(json: unknown): LoadedModel | null {
+  const m = json as Partial<PromptModelFile> | null;
+  if (m?.format !== 'genai-ir/prompt-model' || m.buckets !== BUCKETS) return null;
+  if (!Array.isArray(m.index) || !Array.isArray(m.weight) || m.index.length !== m.weight.length) return null;
+  if (typeof m.bias !== 'number') return null;
+  const weights = new Float32Array(BUCKETS);
+  for (let i = 0; i < m.index.length; i++) {
+    const k = m.index[i];
+    if (k >= 0 && k < BUCKETS) weights[k] = m.weight[i];
+  }
+  return { bias: m.bias, weights };
+}
+
+function load(): LoadedModel | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  // src/text/model.ts and dist/text/model.js both sit two levels below the package root
+  const url = new URL('../../data/prompt-model.json', import.meta.url);
+  try {
+    loaded = parseModel(JSON.parse(readFileSync(url, 'utf8')));
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Replace the model in use (tests, or callers shipping their own); null disables it. */
+export function setPromptModel(json: unknown | null): boolean {
+  loaded = json === null ? null : parseModel(json);
+  return loaded !== null;
+}
+
+/** Whether a model is loaded. */
+export function hasPromptModel(): boolean {
+  return load() !== null;
+}
+
+/** The model's logit for a normalised text, or null when no model is available. */
+export function modelLogit(norm: string): number | null {
+  const m = load();
+  if (!m) return null;
+  const f = featureBuckets(norm);
+  if (f.length === 0) return m.bias;
+  let s = 0;
+  for (let i = 0; i < f.length; i++) s += m.weights[f[i]];
+  return m.bias + s / Math.sqrt(f.length);
+}
