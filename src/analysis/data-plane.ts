@@ -1,4 +1,10 @@
+/**
+ * The data-plane detectors (elements invocation, private-data and agency), in the order they run.
+ * See docs/detections-data-plane.md.
+ */
 import type { Detector } from '../engine/detector.js';
+import { AGENCY_DETECTORS } from './agency.js';
+import { INVOCATION_DETECTORS } from './invocation.js';
 
-/** Detectors of this plane, in order (filled by their module owners). */
-export const DATA_PLANE_DETECTORS: Detector[] = [];
+/** Detectors of this plane, in order. */
+export const DATA_PLANE_DETECTORS: Detector[] = [...INVOCATION_DETECTORS, ...AGENCY_DETECTORS];

@@ -1,0 +1,1068 @@
+/**
+ * Element `agency`: what the application and its agents could do, and what they did on users' behalf.
+ *
+ * - posture: what the agents' action-group Lambda roles, agent execution roles and application roles
+ *   are allowed to do (administrator, IAM writes, iam:PassRole, destructive data actions, secrets,
+ *   cross-account) — informational or low, it is a fact about configuration, not an event;
+ * - agent actions per session against the agent's own history: actions it hardly ever takes,
+ *   destructive or financial actions on several customers in one conversation, the same unusual value
+ *   (card, address, account) applied to different customers' records, amounts far above the usual,
+ *   after an authority claim or a prompt attack in the same conversation; credentials in its answers;
+ * - CloudTrail of the roles the agent's Lambdas run as: calls beyond their usual APIs (IAM, secrets,
+ *   keys), and what a credential the agent minted was then used for;
+ * - indirect prompt injection in knowledge-base documents and tool results the agent read.
+ */
+import { type Detector, makeFinding } from '../engine/detector.js';
+import type { Finding, Json, Severity } from '../model/types.js';
+import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { analyzePrompt } from '../text/index.js';
+import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
+
+// ---- small helpers ---------------------------------------------------------------------------------
+
+const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+
+function parseJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return null;
+  }
+}
+
+function asArray<T>(v: T | T[] | undefined | null): T[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** Words of an action key (`CustomerAccount DELETE /customers/{customerId}/records` → customer account delete ...). */
+function words(s: string): string {
+  return s
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .toLowerCase();
+}
+
+const DESTRUCTIVE = /\b(?:delete|remove|purge|erase|destroy|drop|wipe|terminate|deactivate|close|cancel)\b/;
+const FINANCIAL =
+  /\b(?:refunds?|payments?|payouts?|transfers?|withdraw\w*|credits?|charges?|wallet|card|bank|iban|disburse\w*|reimburse\w*|compensat\w*|voucher|gift)\b/;
+const PROFILE = /\b(?:address|email|phone|payment|card|bank|account|password|profile|shipping|billing)\b/;
+const PRIVILEGED =
+  /\b(?:credentials?|secrets?|keys?|tokens?|passwords?|iam|roles?|permissions?|polic(?:y|ies)|admin\w*|integrations?|rotate|api keys?|access keys?)\b/;
+
+export type ActionClass = 'destructive' | 'financial' | 'profile-update' | 'privileged' | 'read' | 'other';
+
+/** What kind of action an action-group call is, from its name, path and verb. */
+export function classifyAction(a: Pick<AgentAction, 'actionGroup' | 'apiName' | 'verb'>): ActionClass[] {
+  const w = words(`${a.actionGroup ?? ''} ${a.apiName ?? ''}`);
+  const verb = (a.verb ?? '').toLowerCase();
+  const out: ActionClass[] = [];
+  if (verb === 'delete' || DESTRUCTIVE.test(w)) out.push('destructive');
+  if (FINANCIAL.test(w) && verb !== 'get') out.push('financial');
+  if (PROFILE.test(w) && ['put', 'patch', 'post'].includes(verb)) out.push('profile-update');
+  if (PRIVILEGED.test(w)) out.push('privileged');
+  if (!out.length)
+    out.push(
+      verb === 'get' || /\b(?:get|list|describe|lookup|search|find|read|status)\b/.test(w) ? 'read' : 'other',
+    );
+  return out;
+}
+
+const SENSITIVE_CLASSES = new Set<ActionClass>(['destructive', 'financial', 'profile-update', 'privileged']);
+
+/** Parameters that name the record acted on (`orderId`, `customerId`); the others carry values. */
+function isSubjectParam(name: string): boolean {
+  return (
+    /(?:^|[a-z_])(?:id|ids|number|no)$/i.test(name) ||
+    /^(?:user|username|account|customer|order)$/i.test(name)
+  );
+}
+
+function isCustomerLike(name: string): boolean {
+  return /customer|account|user|profile|member|client|person/i.test(name);
+}
+
+/** Claims of authority or pre-approval used to talk an agent into privileged actions. */
+const AUTHORITY: RegExp[] = [
+  /\bi(?:'m| am)\s+(?:the|a|an|your)\s+(?:\w+\s+){0,2}(?:manager|supervisor|admin\w*|owner|director|lead|officer|engineer|developer|auditor|agent|staff|employee)\b/i,
+  /\b(?:approved|authori[sz]ed|signed off|cleared|sanctioned)\s+by\s+(?:my|the|our|a)\s+\w+/i,
+  /\b(?:legal|compliance|security|finance|management|the cto|the ceo|it|hr)\s+(?:team\s+)?(?:asked|told|requires?|instructed|wants|approved)\b/i,
+  /\b(?:same|prior|existing)\s+approval\b/i,
+  /\b(?:override|emergency|urgent)\s+(?:request|access|procedure|approval)\b/i,
+  /\bticket\s+#?[A-Z0-9-]{4,}\b/i,
+  /\bon behalf of\s+(?:the|our)\s+\w+/i,
+];
+
+export function authorityClaim(text: string): boolean {
+  return AUTHORITY.some((re) => re.test(text));
+}
+
+/** AWS access keys and secrets in a text (values never leave this module unmasked). */
+const AWS_KEY = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
+const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
+
+export function credentialsIn(text: string): { keys: string[]; secrets: number } {
+  const keys = [...new Set(text.match(AWS_KEY) ?? [])];
+  const secrets = keys.length
+    ? (text.match(AWS_SECRET) ?? []).filter((s) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /\d/.test(s)).length
+    : 0;
+  return { keys, secrets };
+}
+
+export function maskKey(k: string): string {
+  return k.length > 8 ? `${k.slice(0, 4)}…${k.slice(-4)}` : '…';
+}
+
+// ---- IAM posture ------------------------------------------------------------------------------------
+
+interface Statement {
+  actions: string[];
+  notActions: boolean;
+  resources: string[];
+  source: string;
+}
+
+function statementsOf(doc: unknown, source: string): Statement[] {
+  const d = parseJson(doc) as { Statement?: unknown } | null;
+  if (!d || typeof d !== 'object') return [];
+  const out: Statement[] = [];
+  for (const s of asArray(d.Statement as Record<string, unknown> | Record<string, unknown>[])) {
+    if (!s || typeof s !== 'object' || s.Effect !== 'Allow') continue;
+    const actions = asArray(s.Action as string | string[]).map(String);
+    const notActions = asArray(s.NotAction as string | string[]).map(String);
+    out.push({
+      actions: actions.length ? actions : notActions,
+      notActions: !actions.length && notActions.length > 0,
+      resources: asArray((s.Resource ?? s.NotResource ?? '*') as string | string[]).map(String),
+      source,
+    });
+  }
+  return out;
+}
+
+function wildcardMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return re.test(value);
+}
+
+function allows(sts: Statement[], action: string): Statement | null {
+  for (const s of sts) {
+    const hit = s.actions.some((p) => wildcardMatch(p, action));
+    if (s.notActions ? !hit : hit) return s;
+  }
+  return null;
+}
+
+const CAPABILITIES: Array<{ id: string; actions: string[]; text: string; weight: number }> = [
+  { id: 'admin', actions: ['*:*', 'iam:*'], text: 'administrator (any action)', weight: 3 },
+  {
+    id: 'iam-write',
+    actions: [
+      'iam:CreateAccessKey',
+      'iam:CreateUser',
+      'iam:AttachRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:CreateLoginProfile',
+    ],
+    text: 'IAM writes (users, keys, policies)',
+    weight: 3,
+  },
+  { id: 'pass-role', actions: ['iam:PassRole'], text: 'iam:PassRole', weight: 2 },
+  {
+    id: 's3-destructive',
+    actions: ['s3:DeleteObject', 's3:DeleteBucket', 's3:PutBucketPolicy'],
+    text: 'S3 deletes / bucket policy',
+    weight: 1,
+  },
+  {
+    id: 'dynamodb-destructive',
+    actions: ['dynamodb:DeleteItem', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable'],
+    text: 'DynamoDB deletes',
+    weight: 1,
+  },
+  {
+    id: 'secrets',
+    actions: ['secretsmanager:GetSecretValue', 'ssm:GetParameter'],
+    text: 'secrets and parameters',
+    weight: 1,
+  },
+  {
+    id: 'lambda-write',
+    actions: ['lambda:UpdateFunctionCode', 'lambda:CreateFunction', 'lambda:AddPermission'],
+    text: 'Lambda code and permissions',
+    weight: 2,
+  },
+  {
+    id: 'bedrock-admin',
+    actions: [
+      'bedrock:UpdateGuardrail',
+      'bedrock:DeleteGuardrail',
+      'bedrock:UpdateAgent',
+      'bedrock:PutModelInvocationLoggingConfiguration',
+    ],
+    text: 'Bedrock configuration changes',
+    weight: 2,
+  },
+  {
+    id: 'logging-off',
+    actions: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'logs:DeleteLogGroup'],
+    text: 'turning off logging',
+    weight: 2,
+  },
+  { id: 'assume-role', actions: ['sts:AssumeRole'], text: 'sts:AssumeRole', weight: 1 },
+];
+
+export interface RolePosture {
+  arn: string;
+  name: string;
+  capabilities: Array<{ id: string; text: string; via: string; broadResource: boolean }>;
+  crossAccount: string[];
+  weight: number;
+}
+
+export function postureOf(
+  role: { arn: string; name: string; account: string | null; inline: unknown; attached: string[] },
+  policyDocs: Map<string, unknown>,
+): RolePosture {
+  const sts: Statement[] = [];
+  const inline = parseJson(role.inline) as Record<string, unknown> | null;
+  if (inline && typeof inline === 'object')
+    for (const [n, doc] of Object.entries(inline)) sts.push(...statementsOf(doc, `inline ${n}`));
+  for (const arn of role.attached) {
+    const doc = policyDocs.get(arn) ?? policyDocs.get(arn.split('/').pop() ?? '');
+    sts.push(...statementsOf(doc, arn.split('/').pop() ?? arn));
+  }
+  const caps: RolePosture['capabilities'] = [];
+  let weight = 0;
+  for (const c of CAPABILITIES) {
+    const hits = c.actions.map((a) => allows(sts, a)).filter((s): s is Statement => !!s);
+    if (!hits.length) continue;
+    if (c.id === 'admin' && !hits.some((s) => s.actions.includes('*') || s.notActions)) {
+      // `iam:*` alone is IAM-admin, reported as iam-write
+      continue;
+    }
+    const broad = hits.some((s) => s.resources.includes('*'));
+    caps.push({
+      id: c.id,
+      text: c.text,
+      via: [...new Set(hits.map((s) => s.source))].join(', '),
+      broadResource: broad,
+    });
+    weight += broad ? c.weight : c.weight / 2;
+  }
+  const crossAccount: string[] = [];
+  for (const s of sts)
+    for (const r of s.resources) {
+      const m = /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec(r);
+      if (m && role.account && m[1] !== role.account) crossAccount.push(r);
+    }
+  if (crossAccount.length) weight += 1;
+  return {
+    arn: role.arn,
+    name: role.name,
+    capabilities: caps,
+    crossAccount: [...new Set(crossAccount)],
+    weight,
+  };
+}
+
+// ---- agent Lambda roles (from CloudTrail timing) -------------------------------------------------------
+
+export interface LambdaRole {
+  identity: string;
+  sessionNames: string[];
+  near: number;
+  total: number;
+  /** service:action → count over the whole case */
+  apis: Map<string, number>;
+}
+
+const RUNTIME_OR_AGENT = `('InvokeModel','InvokeModelWithResponseStream','Converse','ConverseStream','InvokeAgent','Retrieve','RetrieveAndGenerate','InvokeInlineAgent')`;
+
+/**
+ * Roles the agents' action groups run as: assumed roles whose CloudTrail calls fall within seconds of
+ * the agents' action-group steps far more often than chance, excluding the identities that call the
+ * agents or models (the application itself), people (SSO) and AWS service roles.
+ */
+export async function agentLambdaRoles(
+  db: Queryable,
+  shared: Map<string, unknown>,
+): Promise<Map<string, LambdaRole>> {
+  const key = 'data-plane:agent-lambda-roles';
+  const cached = shared.get(key) as Promise<Map<string, LambdaRole>> | undefined;
+  if (cached) return cached;
+  const p = (async () => {
+    const out = new Map<string, LambdaRole>();
+    const rows = await db.all(
+      `WITH steps AS (
+         SELECT DISTINCT time FROM agent_steps WHERE step_kind = 'invocationInput' AND api_name IS NOT NULL),
+       callers AS (
+         SELECT DISTINCT identity_arn FROM events WHERE action IN ${RUNTIME_OR_AGENT} AND identity_arn IS NOT NULL),
+       ev AS (
+         SELECT e.uid, e.time, e.identity_arn, e.session_name, e.service, e.action FROM events e
+         WHERE e.principal_type = 'AssumedRole' AND e.identity_arn IS NOT NULL
+           AND e.identity_arn NOT IN (SELECT identity_arn FROM callers)
+           AND e.identity_arn NOT LIKE '%AWSReservedSSO%' AND e.identity_arn NOT LIKE '%aws-service-role%'
+           AND e.identity_arn NOT LIKE '%:role/AWSServiceRole%'),
+       near AS (
+         SELECT DISTINCT ev.uid FROM ev JOIN steps s
+           ON ev.time BETWEEN s.time - INTERVAL 3 SECOND AND s.time + INTERVAL 8 SECOND)
+       SELECT ev.identity_arn, list(DISTINCT ev.session_name) AS sessions, count(*) AS total,
+              count(near.uid) AS near
+       FROM ev LEFT JOIN near ON ev.uid = near.uid
+       GROUP BY 1 HAVING count(near.uid) >= 2`,
+    );
+    const lambdaTrusted = new Set(
+      (
+        await db.all(
+          `SELECT arn FROM iam_entities WHERE kind = 'role' AND CAST(trust_policy AS VARCHAR) LIKE '%lambda.amazonaws.com%'`,
+        )
+      ).map((r) => String(r.arn)),
+    );
+    const haveIam = (await db.all(`SELECT count(*) AS n FROM iam_entities WHERE kind = 'role'`))[0];
+    for (const r of rows) {
+      const identity = String(r.identity_arn);
+      const near = Number(r.near);
+      const total = Number(r.total);
+      if (near / total < 0.5) continue;
+      const canon = identityOf(identity) ?? identity;
+      if (Number(haveIam?.n) > 0 && ![...lambdaTrusted].some((a) => identityOf(a) === canon)) continue;
+      out.set(identity, {
+        identity,
+        sessionNames: (r.sessions as string[]) ?? [],
+        near,
+        total,
+        apis: new Map(),
+      });
+    }
+    if (out.size) {
+      const apis = await db.all(
+        `SELECT identity_arn, service || ':' || action AS api, count(*) AS n FROM events
+         WHERE identity_arn IN (${[...out.keys()].map(sqlString).join(',')}) GROUP BY 1, 2`,
+      );
+      for (const a of apis) out.get(String(a.identity_arn))?.apis.set(String(a.api), Number(a.n));
+    }
+    return out;
+  })();
+  shared.set(key, p);
+  return p;
+}
+
+export const agentPermissionsDetector: Detector = {
+  id: 'data-plane.agent-permissions',
+  title: "What the agents' Lambda roles, agent roles and application roles are allowed to do",
+  elements: ['agency'],
+  async run(ctx) {
+    const roles = await ctx.db.all(
+      `SELECT arn, name, account, CAST(inline_policies AS VARCHAR) AS inline, attached_policy_arns,
+              CAST(trust_policy AS VARCHAR) AS trust
+       FROM iam_entities WHERE kind = 'role'`,
+    );
+    if (!roles.length) return [];
+    const policies = await ctx.db.all(
+      `SELECT arn, name, CAST(policy_document AS VARCHAR) AS doc FROM iam_entities WHERE kind = 'policy'`,
+    );
+    const docs = new Map<string, unknown>();
+    for (const p of policies) {
+      docs.set(String(p.arn), p.doc);
+      if (!docs.has(String(p.name))) docs.set(String(p.name), p.doc);
+    }
+    const lambdaRoles = await agentLambdaRoles(ctx.db, ctx.shared);
+    const lambdaIds = new Set([...lambdaRoles.keys()].map((a) => identityOf(a)));
+    const appIds = new Set(
+      (
+        await ctx.db.all(
+          `SELECT DISTINCT identity_arn FROM events WHERE action IN ('InvokeAgent','InvokeModel','Converse','ConverseStream','InvokeModelWithResponseStream','Retrieve','RetrieveAndGenerate')
+             AND principal_type = 'AssumedRole' AND identity_arn NOT LIKE '%AWSReservedSSO%'
+           UNION SELECT DISTINCT identity_arn FROM invocations WHERE identity_arn LIKE '%:role/%' AND identity_arn NOT LIKE '%AWSReservedSSO%'`,
+        )
+      ).map((r) => identityOf(str(r.identity_arn))),
+    );
+    const out: Finding[] = [];
+    for (const r of roles) {
+      const arn = String(r.arn);
+      const id = identityOf(arn);
+      const trust = String(r.trust ?? '');
+      const agentRole = /bedrock\.amazonaws\.com/.test(trust);
+      const kind = lambdaIds.has(id)
+        ? 'agent action-group Lambda role'
+        : agentRole
+          ? 'agent or knowledge-base service role'
+          : appIds.has(id)
+            ? 'application role'
+            : null;
+      if (!kind) continue;
+      const posture = postureOf(
+        {
+          arn,
+          name: String(r.name),
+          account: str(r.account),
+          inline: r.inline,
+          attached: (r.attached_policy_arns as string[]) ?? [],
+        },
+        docs,
+      );
+      if (!posture.capabilities.length && !posture.crossAccount.length) continue;
+      const severity: Severity = posture.weight >= 3 && kind !== 'application role' ? 'low' : 'informational';
+      const fnNames = [...lambdaRoles.entries()]
+        .filter(([k]) => identityOf(k) === id)
+        .flatMap(([, v]) => v.sessionNames);
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.agent-permissions',
+          title: `${kind} ${posture.name} may: ${posture.capabilities.map((c) => c.text).join('; ') || 'cross-account access'}`,
+          description: `Permissions of ${arn} (IAM authorization details): ${posture.capabilities
+            .map((c) => `${c.text} via ${c.via}${c.broadResource ? ' on all resources' : ''}`)
+            .join(
+              '; ',
+            )}${posture.crossAccount.length ? `; resources in other accounts: ${posture.crossAccount.slice(0, 5).join(', ')}` : ''}. What an agent can be talked into is bounded by these.`,
+          severity,
+          elements: ['agency'],
+          components: kind === 'application role' ? ['plugins'] : ['agents', 'plugins'],
+          times: [],
+          principals: [arn],
+          resources: [arn, ...fnNames],
+          evidence: { records: [`iam_entities:${arn}`] },
+          details: {
+            role: arn,
+            kind,
+            capabilities: posture.capabilities.map((c) => ({
+              id: c.id,
+              text: c.text,
+              via: c.via,
+              allResources: c.broadResource,
+            })),
+            crossAccount: posture.crossAccount,
+            functions: fnNames,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+// ---- agent sessions -----------------------------------------------------------------------------------
+
+interface Turn {
+  time: string;
+  traceId: string | null;
+  text: string;
+}
+
+/** The user's messages of each session, from the agent's model inputs. */
+async function userTurns(db: Queryable): Promise<Map<string, Turn[]>> {
+  const rows = await db.all(
+    `SELECT session_id, ${isoSql('time')} AS t, trace_id, trace_type, text FROM agent_steps
+     WHERE step_kind = 'modelInvocationInput' AND session_id IS NOT NULL
+       AND trace_type IN ('preProcessingTrace', 'orchestrationTrace')
+     ORDER BY time`,
+  );
+  const out = new Map<string, Turn[]>();
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const text = userTextOf(String(r.text ?? ''), String(r.trace_type));
+    if (!text) continue;
+    const sid = String(r.session_id);
+    const k = `${sid}\0${text}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const l = out.get(sid) ?? [];
+    l.push({ time: String(r.t), traceId: str(r.trace_id), text });
+    out.set(sid, l);
+  }
+  return out;
+}
+
+/** The latest user message in an agent model input (orchestration JSON or pre-processing template). */
+export function userTextOf(text: string, traceType: string): string {
+  if (!text) return '';
+  const j = parseJson(text) as { messages?: Array<{ role?: string; content?: unknown }> } | null;
+  if (j && Array.isArray(j.messages)) {
+    for (let i = j.messages.length - 1; i >= 0; i--) {
+      const m = j.messages[i];
+      if (m?.role !== 'user') continue;
+      if (typeof m.content === 'string') return m.content;
+      if (Array.isArray(m.content))
+        return m.content
+          .map((c) => (typeof c === 'string' ? c : String((c as { text?: unknown })?.text ?? '')))
+          .join(' ');
+    }
+    return '';
+  }
+  if (traceType === 'preProcessingTrace') {
+    const m = /\bInput:\s*([\s\S]*)$/.exec(text);
+    if (m) return m[1].replace(/<\/?user_input>/g, '').trim();
+  }
+  const h = /Human:\s*([\s\S]*?)(?:\n\nAssistant:|$)/.exec(text);
+  return h ? h[1].trim() : '';
+}
+
+interface SessionSignal {
+  id: string;
+  strong: boolean;
+  text: string;
+  actions: AgentAction[];
+}
+
+async function invokeAgentEvents(
+  db: Queryable,
+  sessionIds: string[],
+): Promise<Map<string, { eventIds: string[]; ips: string[]; principals: string[] }>> {
+  const out = new Map<string, { eventIds: string[]; ips: string[]; principals: string[] }>();
+  if (!sessionIds.length) return out;
+  const rows = await db.all(
+    `SELECT json_extract_string(request_parameters, '$.sessionId') AS sid, event_id, source_ip, identity_arn
+     FROM events WHERE action IN ('InvokeAgent', 'InvokeInlineAgent')
+       AND json_extract_string(request_parameters, '$.sessionId') IN (${sessionIds.map(sqlString).join(',')})`,
+  );
+  for (const r of rows) {
+    const sid = String(r.sid);
+    const o = out.get(sid) ?? { eventIds: [], ips: [], principals: [] };
+    if (r.event_id) o.eventIds.push(String(r.event_id));
+    if (r.source_ip) o.ips.push(String(r.source_ip));
+    if (r.identity_arn) o.principals.push(String(r.identity_arn));
+    out.set(sid, o);
+  }
+  return out;
+}
+
+/** CloudTrail calls of the agent's Lambda roles within seconds of the given action steps. */
+async function lambdaEventsNear(
+  db: Queryable,
+  roles: string[],
+  times: string[],
+): Promise<Array<{ eventId: string; identity: string; api: string; sessionName: string | null }>> {
+  if (!roles.length || !times.length) return [];
+  const rows = await db.all(
+    `WITH t AS (SELECT CAST(unnest([${times.map((x) => sqlString(x.replace('T', ' ').replace('Z', ''))).join(',')}]) AS TIMESTAMP) AS time)
+     SELECT DISTINCT e.event_id, e.identity_arn, e.service || ':' || e.action AS api, e.session_name
+     FROM events e JOIN t ON e.time BETWEEN t.time - INTERVAL 3 SECOND AND t.time + INTERVAL 8 SECOND
+     WHERE e.identity_arn IN (${roles.map(sqlString).join(',')}) AND e.event_id IS NOT NULL
+       AND e.action NOT IN ('CreateLogStream', 'CreateLogGroup', 'PutLogEvents')`,
+  );
+  return rows.map((r) => ({
+    eventId: String(r.event_id),
+    identity: String(r.identity_arn),
+    api: String(r.api),
+    sessionName: str(r.session_name),
+  }));
+}
+
+export const agentActionsDetector: Detector = {
+  id: 'data-plane.agent-actions',
+  title: "Agent actions outside the agent's usual behaviour, per conversation",
+  elements: ['agency'],
+  async run(ctx) {
+    const { actions, profiles } = await agentBaseline(ctx.db, ctx.shared);
+    if (!actions.length) return [];
+    const turns = await userTurns(ctx.db);
+    // numeric parameters per action key: robust stats over the agent's history
+    const numeric = new Map<string, number[]>();
+    for (const a of actions)
+      for (const [n, v] of Object.entries(a.params)) {
+        const x = Number(v);
+        if (!isSubjectParam(n) && v.trim() !== '' && Number.isFinite(x)) {
+          const k = `${a.agentId}\0${a.key}\0${n}`;
+          const l = numeric.get(k) ?? [];
+          l.push(x);
+          numeric.set(k, l);
+        }
+      }
+    // value → distinct subjects, over every session, per action key and parameter
+    const valueSubjects = new Map<string, Set<string>>();
+    const valueUses = new Map<string, number>();
+    const keyUses = new Map<string, number>();
+    for (const a of actions) {
+      const subj = Object.entries(a.params)
+        .filter(([n]) => isSubjectParam(n))
+        .map(([, v]) => v)
+        .join('|');
+      const kk = `${a.agentId}\0${a.key}`;
+      keyUses.set(kk, (keyUses.get(kk) ?? 0) + 1);
+      for (const [n, v] of Object.entries(a.params)) {
+        if (isSubjectParam(n) || Number.isFinite(Number(v))) continue;
+        const vk = `${kk}\0${n}\0${v}`;
+        valueUses.set(vk, (valueUses.get(vk) ?? 0) + 1);
+        const s = valueSubjects.get(vk) ?? new Set<string>();
+        if (subj) s.add(subj);
+        valueSubjects.set(vk, s);
+      }
+    }
+    const bySession = new Map<string, AgentAction[]>();
+    for (const a of actions) {
+      const sid = a.sessionId ?? `trace:${a.traceId}`;
+      const l = bySession.get(sid) ?? [];
+      l.push(a);
+      bySession.set(sid, l);
+    }
+    const lambda = await agentLambdaRoles(ctx.db, ctx.shared);
+    const out: Finding[] = [];
+    const flagged: Array<{ sid: string; acts: AgentAction[]; signals: SessionSignal[]; severity: Severity }> =
+      [];
+    for (const [sid, acts] of bySession) {
+      const agentId = acts[0].agentId ?? '?';
+      const prof = profiles.get(agentId);
+      const signals: SessionSignal[] = [];
+      const userTexts = turns.get(sid) ?? [];
+      for (const a of acts) {
+        const cls = classifyAction(a);
+        const sensitive = cls.some((c) => SENSITIVE_CLASSES.has(c));
+        const sessionsWith = prof?.actionSessions.get(a.key) ?? 0;
+        const rare =
+          prof && prof.sessions >= 20 && sessionsWith <= Math.max(1, Math.floor(0.02 * prof.sessions));
+        if (rare)
+          signals.push({
+            id: cls.includes('privileged') ? 'rare-privileged-action' : 'rare-action',
+            strong: cls.includes('privileged'),
+            text: `${a.key} (${cls.join(', ')}) is used in ${sessionsWith} of the agent's ${prof?.sessions} sessions`,
+            actions: [a],
+          });
+        if (!sensitive) continue;
+        // amounts far above this action's usual values
+        for (const [n, v] of Object.entries(a.params)) {
+          const x = Number(v);
+          if (isSubjectParam(n) || !Number.isFinite(x) || v.trim() === '') continue;
+          const hist = numeric.get(`${a.agentId}\0${a.key}\0${n}`) ?? [];
+          if (hist.length < 10) continue;
+          const s = robustStats(hist);
+          if (x > 3 * Math.max(s.median, 1) && x > s.median + 8 * Math.max(1.4826 * s.mad, 1))
+            signals.push({
+              id: 'outlier-amount',
+              strong: false,
+              text: `${a.key} ${n}=${v} against a median of ${s.median}`,
+              actions: [a],
+            });
+        }
+        // an unusual value applied to several different records (a card, address or account reused)
+        for (const [n, v] of Object.entries(a.params)) {
+          if (isSubjectParam(n) || Number.isFinite(Number(v))) continue;
+          const kk = `${a.agentId}\0${a.key}`;
+          const vk = `${kk}\0${n}\0${v}`;
+          const uses = valueUses.get(vk) ?? 0;
+          const subjects = valueSubjects.get(vk)?.size ?? 0;
+          const share = uses / Math.max(1, keyUses.get(kk) ?? 1);
+          if (subjects >= 2 && share < 0.2)
+            signals.push({
+              id: 'value-reuse',
+              strong: true,
+              text: `${a.key}: the same ${n} (${maskValue(v)}) applied to ${subjects} different records`,
+              actions: [a],
+            });
+        }
+      }
+      // destructive / financial / profile actions on several subjects in one conversation
+      const bySubjectKey = new Map<
+        string,
+        { acts: AgentAction[]; subjects: Set<string>; customer: boolean }
+      >();
+      for (const a of acts) {
+        const cls = classifyAction(a);
+        if (!cls.some((c) => c === 'destructive' || c === 'financial' || c === 'profile-update')) continue;
+        for (const [n, v] of Object.entries(a.params)) {
+          if (!isSubjectParam(n)) continue;
+          const k = `${a.key}\0${n}`;
+          const e = bySubjectKey.get(k) ?? {
+            acts: [],
+            subjects: new Set<string>(),
+            customer: isCustomerLike(n),
+          };
+          e.acts.push(a);
+          e.subjects.add(v);
+          bySubjectKey.set(k, e);
+        }
+      }
+      for (const [k, e] of bySubjectKey) {
+        if (e.subjects.size >= 3 || (e.customer && e.subjects.size >= 2))
+          signals.push({
+            id: 'many-subjects',
+            strong: true,
+            text: `${k.split('\0')[0]} on ${e.subjects.size} different ${k.split('\0')[1]} values in one conversation`,
+            actions: e.acts,
+          });
+      }
+      const sensitiveActs = acts.filter((a) => classifyAction(a).some((c) => SENSITIVE_CLASSES.has(c)));
+      if (!signals.length) continue;
+      // credentials handed to the user: in a tool result or the agent's answer of this conversation
+      const creds = await credentialSteps(ctx.db, sid);
+      if (creds.length)
+        signals.push({
+          id: 'credentials-disclosed',
+          strong: true,
+          text: `AWS credentials (${creds
+            .flatMap((c) => c.keys)
+            .map(maskKey)
+            .join(', ')}) appear in the agent's tool results or answers`,
+          actions: [],
+        });
+      // the conversation: authority claims and prompt attacks before the sensitive actions
+      const firstSensitive = sensitiveActs[0]?.time ?? acts[0].time;
+      const before = userTexts.filter(
+        (u) => u.time <= firstSensitive || sensitiveActs.some((a) => a.time >= u.time),
+      );
+      if (before.some((u) => authorityClaim(u.text)))
+        signals.push({
+          id: 'authority-claim',
+          strong: false,
+          text: 'the user claimed authority or prior approval',
+          actions: [],
+        });
+      if (before.some((u) => analyzePrompt(u.text, { kind: 'user' }).verdict === 'attack'))
+        signals.push({
+          id: 'prompt-attack',
+          strong: false,
+          text: 'a prompt attack preceded the actions',
+          actions: [],
+        });
+      const strong = new Set(signals.filter((s) => s.strong).map((s) => s.id)).size;
+      const weak = new Set(signals.filter((s) => !s.strong).map((s) => s.id)).size;
+      let severity: Severity;
+      if (strong >= 2 || (strong >= 1 && weak >= 1 && sensitiveActs.length > 0)) severity = 'high';
+      else if (strong >= 1) severity = 'medium';
+      else if (weak >= 2 && sensitiveActs.length) severity = 'low';
+      else severity = 'informational';
+      flagged.push({ sid, acts, signals, severity });
+    }
+    const sessions = await invokeAgentEvents(
+      ctx.db,
+      flagged.filter((f) => f.severity === 'high' || f.severity === 'medium').map((f) => f.sid),
+    );
+    const lambdaIds = [...lambda.keys()];
+    for (const f of flagged) {
+      const acted = uniqActions(f.signals.flatMap((s) => s.actions));
+      const involved = acted.length ? acted : f.acts;
+      const severe = f.severity === 'high' || f.severity === 'medium';
+      const inv = sessions.get(f.sid);
+      const near = severe
+        ? await lambdaEventsNear(
+            ctx.db,
+            lambdaIds,
+            involved.map((a) => a.time),
+          )
+        : [];
+      const agentId = f.acts[0].agentId;
+      const subjects = [
+        ...new Set(
+          involved.flatMap((a) =>
+            Object.entries(a.params)
+              .filter(([n]) => isSubjectParam(n))
+              .map(([, v]) => v),
+          ),
+        ),
+      ];
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.agent-actions',
+          title: `Agent ${agentId ?? '?'} session ${f.sid.slice(0, 8)}: ${[...new Set(f.signals.map((s) => s.id))].join(', ')}`,
+          description: `${f.signals.map((s) => s.text).join('; ')}. Actions: ${involved
+            .map((a) => `${a.time} ${a.key}`)
+            .slice(0, 10)
+            .join(
+              '; ',
+            )}.${near.length ? ` The action-group role made ${near.length} AWS call(s) at those moments (${[...new Set(near.map((n) => n.api))].join(', ')}).` : ''}`,
+          severity: f.severity,
+          elements: ['agency'],
+          components: ['agents', 'plugins'],
+          times: involved.map((a) => a.time),
+          principals: severe
+            ? [
+                ...(inv?.principals ?? []).map((p) => identityOf(p)),
+                ...near.map((n) => identityOf(n.identity)),
+              ]
+            : [],
+          resources: severe ? [agentId, ...near.map((n) => n.sessionName)] : [agentId],
+          attack: f.signals.some((s) => s.id === 'prompt-attack')
+            ? ['AML.T0051', 'AML.T0053']
+            : ['AML.T0053'],
+          evidence: {
+            traceIds: [
+              ...involved.map((a) => a.traceId),
+              ...(severe && !f.sid.startsWith('trace:') ? [f.sid] : []),
+            ],
+            eventIds: severe ? [...(inv?.eventIds ?? []), ...near.map((n) => n.eventId)] : [],
+          },
+          details: {
+            sessionId: f.sid,
+            agentId: agentId ?? null,
+            signals: f.signals.map((s) => ({ id: s.id, strong: s.strong, text: s.text })),
+            actions: involved.slice(0, 50).map((a) => ({
+              time: a.time,
+              traceId: a.traceId,
+              action: a.key,
+              classes: classifyAction(a),
+              params: Object.fromEntries(
+                Object.entries(a.params).map(([n, v]) => [n, isSubjectParam(n) ? v : maskValue(v)]),
+              ),
+            })) as Json,
+            subjects: subjects.slice(0, 50),
+            lambdaCalls: near.map((n) => ({ eventId: n.eventId, api: n.api, role: n.identity })) as Json,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+function uniqActions(xs: AgentAction[]): AgentAction[] {
+  const m = new Map<string, AgentAction>();
+  for (const a of xs) m.set(a.uid, a);
+  return [...m.values()].sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/** A parameter value for a report: short tokens kept, long or personal-looking values masked. */
+export function maskValue(v: string): string {
+  if (v.length <= 24 && !/@|\d{6,}/.test(v) && !/\d+\s+\w+\s+(?:st|rd|ave|ln|dr|road|street|lane)\b/i.test(v))
+    return v;
+  return `${v.slice(0, 3)}…${v.slice(-2)} (${v.length} chars)`;
+}
+
+// ---- CloudTrail of the agents' Lambda roles ------------------------------------------------------------------
+
+const SENSITIVE_API: Array<[RegExp, number, string]> = [
+  [
+    /^iam\.amazonaws\.com:(?:Create|Put|Attach|Update|Delete|Add|Remove|Set|Upload|Enable|Deactivate|Tag)/,
+    3,
+    'IAM change',
+  ],
+  [/^iam\.amazonaws\.com:(?:List|Get)/, 1, 'IAM enumeration'],
+  [/^sts\.amazonaws\.com:(?:AssumeRole|GetFederationToken|GetSessionToken)/, 2, 'credential issuance'],
+  [
+    /^secretsmanager\.amazonaws\.com:(?:GetSecretValue|PutSecretValue|UpdateSecret|DeleteSecret|CreateSecret)/,
+    2,
+    'secrets',
+  ],
+  [/^kms\.amazonaws\.com:(?:PutKeyPolicy|CreateGrant|ScheduleKeyDeletion|DisableKey)/, 2, 'KMS key change'],
+  [
+    /^(?:cloudtrail|logs|config|guardduty)\.amazonaws\.com:(?:Stop|Delete|Update|Put(?!LogEvents))/,
+    3,
+    'logging and detection change',
+  ],
+  [
+    /^s3\.amazonaws\.com:(?:PutBucketPolicy|DeleteBucket|PutBucketAcl|PutBucketPublicAccessBlock|DeleteBucketPolicy)/,
+    3,
+    'bucket policy change',
+  ],
+  [
+    /^lambda\.amazonaws\.com:(?:UpdateFunctionCode|CreateFunction|AddPermission|UpdateFunctionConfiguration|CreateFunctionUrlConfig)/,
+    3,
+    'Lambda change',
+  ],
+  [/^ec2\.amazonaws\.com:(?:AuthorizeSecurityGroup|RunInstances|CreateKeyPair)/, 2, 'EC2 change'],
+  [/^bedrock\.amazonaws\.com:(?:Update|Delete|Create|Put)/, 2, 'Bedrock configuration change'],
+];
+
+export const agentRoleActivityDetector: Detector = {
+  id: 'data-plane.agent-role-activity',
+  title:
+    "Calls by the agents' action-group roles beyond their usual APIs, and use of credentials they created",
+  elements: ['agency'],
+  async run(ctx) {
+    const roles = await agentLambdaRoles(ctx.db, ctx.shared);
+    const out: Finding[] = [];
+    for (const role of roles.values()) {
+      const total = [...role.apis.values()].reduce((a, b) => a + b, 0);
+      const unusual: Array<{ api: string; weight: number; label: string }> = [];
+      for (const [api, n] of role.apis) {
+        const s = SENSITIVE_API.find(([re]) => re.test(api));
+        if (!s) continue;
+        if (n <= 3 || n / total <= 0.05) unusual.push({ api, weight: s[1], label: s[2] });
+      }
+      if (!unusual.length) continue;
+      const apis = unusual.map((u) => u.api);
+      const rows = await ctx.db.all(
+        `SELECT event_id, ${isoSql('time')} AS t, service || ':' || action AS api, source_ip, access_key_id, session_name,
+                CAST(request_parameters AS VARCHAR) AS req, CAST(response_elements AS VARCHAR) AS resp, error_code
+         FROM events WHERE identity_arn = $1 AND (service || ':' || action) IN (${apis.map(sqlString).join(',')})
+         ORDER BY time`,
+        [role.identity],
+      );
+      if (!rows.length) continue;
+      const weight = Math.max(...unusual.map((u) => u.weight));
+      const writes = unusual.filter((u) => u.weight >= 2).length;
+      let severity: Severity = weight >= 3 ? 'high' : weight >= 2 ? 'medium' : 'low';
+      if (writes === 0 && unusual.length < 2) severity = 'low';
+      // credentials the role minted, and what they were then used for
+      const minted: string[] = [];
+      const users: string[] = [];
+      for (const r of rows) {
+        const resp = parseJson(r.resp) as { accessKey?: { accessKeyId?: string; userName?: string } } | null;
+        if (resp?.accessKey?.accessKeyId) {
+          minted.push(resp.accessKey.accessKeyId);
+          if (resp.accessKey.userName) users.push(resp.accessKey.userName);
+        }
+      }
+      const account = /::(\d{12}):/.exec(role.identity)?.[1];
+      const ext = await relatedGuardDuty(
+        ctx.db,
+        role.identity,
+        rows.map((r) => String(r.t)),
+      );
+      const tms = rows.map((r) => String(r.t));
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.agent-role-activity',
+          title: `Agent action-group role ${shortName(identityOf(role.identity) ?? role.identity)} made unusual calls: ${[...new Set(unusual.map((u) => u.label))].join(', ')}`,
+          description: `The role the agent's Lambda runs as (${role.sessionNames.join(', ')}) made ${rows.length} call(s) it rarely or never makes: ${[
+            ...new Set(rows.map((r) => String(r.api))),
+          ].join(
+            ', ',
+          )}. An agent tool that can change IAM or secrets lets anyone who can talk to the agent do the same.${minted.length ? ` It created ${minted.length} access key(s) (${minted.map(maskKey).join(', ')}) for ${[...new Set(users)].join(', ')}.` : ''}`,
+          severity,
+          elements: ['agency'],
+          components: ['plugins', 'agents'],
+          times: tms,
+          principals: [identityOf(role.identity)],
+          resources: [
+            ...role.sessionNames,
+            ...users.map((u) => (account ? `arn:aws:iam::${account}:user/${u}` : u)),
+          ],
+          attack: minted.length ? ['T1098.001', 'AML.T0053'] : ['AML.T0053'],
+          evidence: { eventIds: rows.map((r) => str(r.event_id)), findingIds: ext },
+          details: {
+            role: role.identity,
+            functions: role.sessionNames,
+            usualApis: Object.fromEntries([...role.apis.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)),
+            unusual: unusual.map((u) => ({ api: u.api, label: u.label })) as Json,
+            createdKeys: minted.map(maskKey),
+            forUsers: [...new Set(users)],
+          },
+        }),
+      );
+      // what the minted credentials did next
+      for (const key of minted) {
+        const all = await ctx.db.all(
+          `SELECT event_id, ${isoSql('time')} AS t, source_ip, identity_arn, user_agent, service || ':' || action AS api, error_code
+           FROM events WHERE access_key_id = $1 ORDER BY time`,
+          [key],
+        );
+        if (!all.length) continue;
+        // the integration's own callers (addresses and clients the user had used before the new key)
+        const prior = await ctx.db.all(
+          `SELECT DISTINCT source_ip, user_agent FROM events
+           WHERE identity_arn = $1 AND coalesce(access_key_id, '') <> $2 AND time < CAST($3 AS TIMESTAMP)`,
+          [String(all[0].identity_arn ?? ''), key, String(all[0].t).replace('T', ' ').replace('Z', '')],
+        );
+        const priorIps = new Set(prior.map((p) => str(p.source_ip)));
+        const net16 = (ip: string | null) => (ip ? ip.split('.').slice(0, 2).join('.') : '');
+        const priorNets = new Set(prior.map((p) => net16(str(p.source_ip))));
+        const priorUa = new Set(prior.map((p) => uaFamilyOf(str(p.user_agent))));
+        const own = (u: Record<string, unknown>) => {
+          const ip = str(u.source_ip);
+          return priorIps.has(ip) || (priorNets.has(net16(ip)) && priorUa.has(uaFamilyOf(str(u.user_agent))));
+        };
+        const isAddr = (ip: string | null) => !!ip && /^[0-9a-f.:]+$/i.test(ip) && /\d/.test(ip);
+        const used: typeof all = [];
+        let lastActor = -Infinity;
+        for (const u of all) {
+          const t = Date.parse(String(u.t));
+          if (!isAddr(str(u.source_ip))) {
+            if (t - lastActor <= 3000) used.push(u);
+            continue;
+          }
+          if (own(u)) continue;
+          used.push(u);
+          lastActor = t;
+        }
+        if (!used.length) continue;
+        const ips = [
+          ...new Set(
+            used.map((u) => str(u.source_ip)).filter((x): x is string => !!x && /^[0-9a-f.:]+$/i.test(x)),
+          ),
+        ];
+        const ext2 = await relatedGuardDuty(
+          ctx.db,
+          String(used[0].identity_arn ?? ''),
+          used.map((u) => String(u.t)),
+          key,
+        );
+        out.push(
+          makeFinding({
+            ruleId: 'data-plane.agent-minted-key-use',
+            title: `Access key ${maskKey(key)} created through the agent was used ${used.length} time(s) from ${ips.join(', ') || 'unknown addresses'}`,
+            description: `The key the agent's action-group role created was then used for: ${[...new Set(used.map((u) => String(u.api)))].slice(0, 12).join(', ')}${used.some((u) => u.error_code) ? ` (${used.filter((u) => u.error_code).length} denied)` : ''}.`,
+            severity: 'high',
+            elements: ['agency', 'access'],
+            components: ['plugins'],
+            times: used.map((u) => String(u.t)),
+            principals: [...new Set(used.map((u) => identityOf(str(u.identity_arn))))],
+            accessKeyIds: [key],
+            sourceIps: ips,
+            resources: used.map((u) => identityOf(str(u.identity_arn))),
+            attack: ['T1078.004', 'T1098.001'],
+            evidence: { eventIds: used.map((u) => str(u.event_id)), findingIds: ext2 },
+            details: {
+              key: maskKey(key),
+              calls: used.length,
+              apis: [...new Set(used.map((u) => String(u.api)))],
+            },
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+/** GuardDuty findings about a principal (by role or user name, or access key) around the given times. */
+export async function relatedGuardDuty(
+  db: Queryable,
+  identity: string,
+  times: string[],
+  key?: string,
+): Promise<string[]> {
+  if (!times.length) return [];
+  const name = identity.split('/').pop() ?? identity;
+  const sorted = [...times].sort();
+  const from = sorted[0];
+  const to = sorted[sorted.length - 1];
+  const rows = await db.all(
+    `SELECT finding_id FROM ext_findings
+     WHERE (user_name = $1 OR access_key_id = $2)
+       AND coalesce(archived, false) = false
+       AND coalesce(first_seen, created_at) <= CAST($4 AS TIMESTAMP) + INTERVAL 2 HOUR
+       AND coalesce(last_seen, updated_at, created_at) >= CAST($3 AS TIMESTAMP) - INTERVAL 2 HOUR`,
+    [name, key ?? '\0', from.replace('T', ' ').replace('Z', ''), to.replace('T', ' ').replace('Z', '')],
+  );
+  return rows.map((r) => String(r.finding_id));
+}
+
+export const AGENCY_DETECTORS: Detector[] = [
+  agentPermissionsDetector,
+  agentActionsDetector,
+  agentRoleActivityDetector,
+];
+
+function uaFamilyOf(ua: string | null): string | null {
+  if (!ua) return null;
+  const m = /^([A-Za-z][\w.-]*?)\/(\d+)/.exec(ua.trim());
+  return m ? `${m[1]}/${m[2]}` : ua.trim().split(/\s+/)[0] || null;
+}
+
+/** Steps of a session whose text (tool result, answer) carries AWS credentials. */
+async function credentialSteps(
+  db: Queryable,
+  sessionId: string,
+): Promise<Array<{ traceId: string | null; keys: string[] }>> {
+  if (sessionId.startsWith('trace:')) return [];
+  const rows = await db.all(
+    `SELECT trace_id, text FROM agent_steps
+     WHERE session_id = $1 AND step_kind IN ('observation', 'modelInvocationOutput', 'chunk')
+       AND regexp_matches(text, '(AKIA|ASIA)[A-Z0-9]{16}')`,
+    [sessionId],
+  );
+  const out: Array<{ traceId: string | null; keys: string[] }> = [];
+  for (const r of rows) {
+    const c = credentialsIn(String(r.text ?? ''));
+    if (c.keys.length && c.secrets) out.push({ traceId: str(r.trace_id), keys: c.keys });
+  }
+  return out;
+}

@@ -1,0 +1,571 @@
+/**
+ * Per-principal and per-agent baselines built from the evidence itself.
+ *
+ * Nothing here knows what "normal" is for a given account: every statistic is computed over the
+ * principal's (or agent's) own history in the case — robust statistics (median / MAD) over hourly
+ * counts, first-seen times of models, Regions, addresses and clients, guardrail use per model and
+ * operation, requested output limits. A value is "new" for a principal only when the principal had
+ * an established history before it first appeared, so the first hours of a window do not make every
+ * model or address look new.
+ */
+import { isoSql, type Queryable } from '../store/case-store.js';
+
+// ---- robust statistics ------------------------------------------------------------------------
+
+export interface RobustStats {
+  n: number;
+  median: number;
+  /** median absolute deviation (unscaled) */
+  mad: number;
+}
+
+export function median(xs: readonly number[]): number {
+  if (!xs.length) return 0;
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+export function robustStats(xs: readonly number[]): RobustStats {
+  const med = median(xs);
+  return { n: xs.length, median: med, mad: median(xs.map((x) => Math.abs(x - med))) };
+}
+
+/**
+ * Robust z-score of `x`: (x - median) / (1.4826 · MAD), with the scale floored at `floor` so that a
+ * perfectly flat history (MAD 0) does not turn every small change into an infinite score.
+ */
+export function robustZ(x: number, s: RobustStats, floor = 1): number {
+  const scale = Math.max(1.4826 * s.mad, floor);
+  return (x - s.median) / scale;
+}
+
+// ---- identities -------------------------------------------------------------------------------
+
+/** The IAM identity behind an ARN: the role for an assumed-role session, else the ARN itself. */
+export function identityOf(arn: string | null | undefined): string | null {
+  if (!arn) return null;
+  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
+  if (m) return `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
+  // a role or user ARN with a path (SSO roles live under aws-reserved/...): the session ARN has no path
+  const r = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return r ? `arn:${r[1]}:iam::${r[2]}:${r[3]}/${r[4]}` : arn;
+}
+
+/** Short display name of a principal ARN (`role/x`, `user/y`). */
+export function shortName(arn: string): string {
+  const m = /:(?:iam|sts)::\d{12}:(.+)$/.exec(arn);
+  return m ? m[1] : arn;
+}
+
+/** Model id without ARN prefix, cross-Region profile prefix or provisioned-model wrapper. */
+export function modelFamilyId(modelId: string | null | undefined): string {
+  if (!modelId) return '';
+  let m = modelId.trim();
+  const arn =
+    /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:(?:foundation-model|inference-profile|application-inference-profile|custom-model|provisioned-model|imported-model)\/(.+)$/.exec(
+      m,
+    );
+  if (arn) m = arn[1];
+  m = m.replace(/^(?:us|eu|apac|us-gov|global|ca|jp|au)\./, '');
+  return m;
+}
+
+/** Is the model id a customised / provisioned / imported model (not a base model)? */
+export function isCustomModelId(modelId: string | null | undefined): boolean {
+  return /:(?:custom-model|provisioned-model|imported-model)\//.test(modelId ?? '');
+}
+
+// ---- time -------------------------------------------------------------------------------------
+
+export const HOUR_MS = 3600_000;
+
+export function hourOf(iso: string): number {
+  return Math.floor(Date.parse(iso) / HOUR_MS);
+}
+
+export function hourIso(h: number): string {
+  return new Date(h * HOUR_MS).toISOString();
+}
+
+/** Hours of the evidence window (every hour between the first and last record of the case). */
+export async function evidenceHours(db: Queryable): Promise<{ first: number; last: number } | null> {
+  const r = (
+    await db.all(`SELECT ${isoSql('min(t)')} AS s, ${isoSql('max(t)')} AS e FROM (
+      SELECT time AS t FROM events UNION ALL SELECT time FROM invocations UNION ALL SELECT time FROM agent_steps)`)
+  )[0];
+  if (!r?.s || !r?.e) return null;
+  return { first: hourOf(String(r.s)), last: hourOf(String(r.e)) };
+}
+
+/** Hourly counts over [first, last] (zero-filled) from a map hour → count. */
+export function hourlySeries(counts: Map<number, number>, first: number, last: number): number[] {
+  const out: number[] = [];
+  for (let h = first; h <= last; h++) out.push(counts.get(h) ?? 0);
+  return out;
+}
+
+// ---- principal profiles -----------------------------------------------------------------------
+
+export const RUNTIME_ACTIONS = [
+  'InvokeModel',
+  'InvokeModelWithResponseStream',
+  'Converse',
+  'ConverseStream',
+] as const;
+
+export const STREAMING_ACTIONS = new Set(['InvokeModelWithResponseStream', 'ConverseStream']);
+
+/** One model runtime call seen in either source (invocation log, CloudTrail or both). */
+export interface RuntimeCall {
+  /** invocation-log requestId when logged */
+  requestId: string | null;
+  /** CloudTrail eventID when seen in CloudTrail */
+  eventId: string | null;
+  time: string;
+  identity: string;
+  principalArn: string | null;
+  accessKeyId: string | null;
+  region: string | null;
+  account: string | null;
+  operation: string | null;
+  modelId: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  errorCode: string | null;
+  logged: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  maxTokens: number | null;
+  guardrail: boolean;
+  clientIp: string | null;
+}
+
+/** First-seen record of one attribute value of a principal. */
+export interface FirstSeen {
+  value: string;
+  first: string;
+  count: number;
+  /** calls of the principal before this value first appeared, and hours of that history */
+  priorCalls: number;
+  priorHours: number;
+}
+
+export interface PrincipalProfile {
+  identity: string;
+  calls: RuntimeCall[];
+  first: string;
+  last: string;
+  models: Map<string, FirstSeen>;
+  regions: Map<string, FirstSeen>;
+  sourceIps: Map<string, FirstSeen>;
+  userAgents: Map<string, FirstSeen>;
+  /** hour → number of runtime calls */
+  hourly: Map<number, number>;
+  /** hour → input + output tokens (logged calls only) */
+  hourlyTokens: Map<number, number>;
+}
+
+/** A principal has an established history before `t` when it made this many calls over this many hours. */
+export const MIN_PRIOR_CALLS = 5;
+export const MIN_PRIOR_HOURS = 1;
+
+export function isEstablished(fs: Pick<FirstSeen, 'priorCalls' | 'priorHours'>): boolean {
+  return fs.priorCalls >= MIN_PRIOR_CALLS && fs.priorHours >= MIN_PRIOR_HOURS;
+}
+
+function num(v: unknown): number {
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function str(v: unknown): string | null {
+  return v === null || v === undefined || v === '' ? null : String(v);
+}
+
+/** maxTokens requested by a call, from the invocation's inference parameters. */
+export function maxTokensOf(params: unknown): number | null {
+  let p = params;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p);
+    } catch {
+      return null;
+    }
+  }
+  if (!p || typeof p !== 'object') return null;
+  const o = p as Record<string, unknown>;
+  for (const k of [
+    'maxTokens',
+    'max_tokens',
+    'max_gen_len',
+    'maxTokenCount',
+    'max_new_tokens',
+    'max_tokens_to_sample',
+  ]) {
+    const v = o[k];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  }
+  for (const k of ['inferenceConfig', 'textGenerationConfig', 'parameters']) {
+    const v = o[k];
+    if (v && typeof v === 'object') {
+      const r = maxTokensOf(v);
+      if (r !== null) return r;
+    }
+  }
+  return null;
+}
+
+/**
+ * Every model runtime call of the case, merging the invocation log record with its CloudTrail record
+ * (same request id) so that logged calls carry their source address and client, and calls that were
+ * never logged (other Regions, logging off) are still counted.
+ */
+export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
+  const actions = RUNTIME_ACTIONS.map((a) => `'${a}'`).join(',');
+  const rows = await db.all(
+    `WITH ct AS (
+       SELECT event_id, request_id, ${isoSql('time')} AS t, coalesce(recipient_account, account) AS account, region,
+              principal_arn, identity_arn, access_key_id, action, source_ip, user_agent, error_code,
+              json_extract_string(request_parameters, '$.modelId') AS model_id
+       FROM events
+       WHERE service = 'bedrock.amazonaws.com' AND action IN (${actions})),
+     inv AS (
+       SELECT request_id, ${isoSql('time')} AS t, account, region, principal_arn, identity_arn, operation, model_id,
+              input_tokens, output_tokens, guardrail_id, error_code, client_ip, CAST(inference_params AS VARCHAR) AS params
+       FROM invocations)
+     SELECT inv.request_id AS request_id, ct.event_id AS event_id,
+            coalesce(inv.t, ct.t) AS t, coalesce(inv.account, ct.account) AS account,
+            coalesce(inv.region, ct.region) AS region,
+            coalesce(inv.principal_arn, ct.principal_arn) AS principal_arn,
+            coalesce(inv.identity_arn, ct.identity_arn) AS identity_arn,
+            ct.access_key_id AS access_key_id, coalesce(inv.operation, ct.action) AS operation,
+            coalesce(inv.model_id, ct.model_id) AS model_id, ct.source_ip AS source_ip, ct.user_agent AS user_agent,
+            coalesce(ct.error_code, inv.error_code) AS error_code, inv.request_id IS NOT NULL AS logged,
+            inv.input_tokens AS input_tokens, inv.output_tokens AS output_tokens, inv.guardrail_id AS guardrail_id,
+            inv.client_ip AS client_ip, inv.params AS params
+     FROM inv FULL OUTER JOIN ct ON inv.request_id = ct.request_id
+     ORDER BY t`,
+  );
+  const out: RuntimeCall[] = [];
+  for (const r of rows) {
+    const identity = identityOf(str(r.identity_arn) ?? str(r.principal_arn));
+    if (!identity) continue;
+    out.push({
+      requestId: str(r.request_id),
+      eventId: str(r.event_id),
+      time: String(r.t),
+      identity,
+      principalArn: str(r.principal_arn),
+      accessKeyId: str(r.access_key_id),
+      region: str(r.region),
+      account: str(r.account),
+      operation: str(r.operation),
+      modelId: str(r.model_id),
+      sourceIp: str(r.source_ip),
+      userAgent: str(r.user_agent),
+      errorCode: str(r.error_code),
+      logged: Boolean(r.logged),
+      inputTokens: num(r.input_tokens),
+      outputTokens: num(r.output_tokens),
+      maxTokens: maxTokensOf(r.params),
+      guardrail: Boolean(r.guardrail_id),
+      clientIp: str(r.client_ip),
+    });
+  }
+  return out;
+}
+
+function firstSeenMap(calls: RuntimeCall[], key: (c: RuntimeCall) => string | null): Map<string, FirstSeen> {
+  const out = new Map<string, FirstSeen>();
+  const t0 = calls.length ? Date.parse(calls[0].time) : 0;
+  calls.forEach((c, i) => {
+    const v = key(c);
+    if (!v) return;
+    const fs = out.get(v);
+    if (fs) fs.count++;
+    else
+      out.set(v, {
+        value: v,
+        first: c.time,
+        count: 1,
+        priorCalls: i,
+        priorHours: (Date.parse(c.time) - t0) / HOUR_MS,
+      });
+  });
+  return out;
+}
+
+/** Profiles of every principal that called a model, from its calls in time order. */
+export function buildProfiles(calls: RuntimeCall[]): Map<string, PrincipalProfile> {
+  const by = new Map<string, RuntimeCall[]>();
+  for (const c of calls) {
+    const l = by.get(c.identity);
+    if (l) l.push(c);
+    else by.set(c.identity, [c]);
+  }
+  const out = new Map<string, PrincipalProfile>();
+  for (const [identity, cs] of by) {
+    cs.sort((a, b) => a.time.localeCompare(b.time));
+    const hourly = new Map<number, number>();
+    const hourlyTokens = new Map<number, number>();
+    for (const c of cs) {
+      const h = hourOf(c.time);
+      hourly.set(h, (hourly.get(h) ?? 0) + 1);
+      if (c.logged) hourlyTokens.set(h, (hourlyTokens.get(h) ?? 0) + c.inputTokens + c.outputTokens);
+    }
+    out.set(identity, {
+      identity,
+      calls: cs,
+      first: cs[0].time,
+      last: cs[cs.length - 1].time,
+      models: firstSeenMap(cs, (c) => modelFamilyId(c.modelId) || null),
+      regions: firstSeenMap(cs, (c) => c.region),
+      sourceIps: firstSeenMap(cs, (c) => c.sourceIp),
+      userAgents: firstSeenMap(cs, (c) => uaFamily(c.userAgent)),
+      hourly,
+      hourlyTokens,
+    });
+  }
+  return out;
+}
+
+/** A user agent reduced to its client and major version (`Boto3/1`, `aws-sdk-js/3`), so updates are not "new". */
+export function uaFamily(ua: string | null): string | null {
+  if (!ua) return null;
+  const m = /^([A-Za-z][\w.-]*?)\/(\d+)/.exec(ua.trim());
+  if (m) return `${m[1]}/${m[2]}`;
+  return ua.trim().split(/\s+/)[0].slice(0, 40) || null;
+}
+
+/** Share of a principal's calls to (model, operation) that carried a guardrail. */
+export function guardrailShare(calls: RuntimeCall[]): Map<string, { withG: number; total: number }> {
+  const out = new Map<string, { withG: number; total: number }>();
+  for (const c of calls) {
+    if (!c.logged) continue;
+    const k = `${modelFamilyId(c.modelId)}|${c.operation ?? ''}`;
+    const s = out.get(k) ?? { withG: 0, total: 0 };
+    s.total++;
+    if (c.guardrail) s.withG++;
+    out.set(k, s);
+  }
+  return out;
+}
+
+// ---- cached access for detectors ----------------------------------------------------------------
+
+const CALLS_KEY = 'data-plane:runtime-calls';
+
+/** Runtime calls and profiles, computed once per case and shared between detectors. */
+export async function runtimeBaseline(
+  db: Queryable,
+  shared: Map<string, unknown>,
+): Promise<{
+  calls: RuntimeCall[];
+  profiles: Map<string, PrincipalProfile>;
+  hours: { first: number; last: number } | null;
+}> {
+  const cached = shared.get(CALLS_KEY) as
+    | Promise<{
+        calls: RuntimeCall[];
+        profiles: Map<string, PrincipalProfile>;
+        hours: { first: number; last: number } | null;
+      }>
+    | undefined;
+  if (cached) return cached;
+  const p = (async () => {
+    const calls = await loadRuntimeCalls(db);
+    return { calls, profiles: buildProfiles(calls), hours: await evidenceHours(db) };
+  })();
+  shared.set(CALLS_KEY, p);
+  return p;
+}
+
+// ---- agent baselines ----------------------------------------------------------------------------
+
+/** One action an agent took (an action-group invocation step). */
+export interface AgentAction {
+  uid: string;
+  time: string;
+  sessionId: string | null;
+  agentId: string | null;
+  traceId: string | null;
+  actionGroup: string | null;
+  apiName: string | null;
+  verb: string | null;
+  /** parameter name → value (strings) */
+  params: Record<string, string>;
+  /** the action key: group, api and verb */
+  key: string;
+}
+
+export interface AgentProfile {
+  agentId: string;
+  sessions: number;
+  /** action key → number of sessions that used it */
+  actionSessions: Map<string, number>;
+  /** action key → sorted parameter names seen (shape) → sessions */
+  shapes: Map<string, Map<string, number>>;
+  /** action key + parameter name → value → sessions */
+  values: Map<string, Map<string, Set<string>>>;
+}
+
+function paramsOf(v: unknown): Record<string, string> {
+  let p = v;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p);
+    } catch {
+      return {};
+    }
+  }
+  const out: Record<string, string> = {};
+  const put = (name: unknown, value: unknown): void => {
+    if (typeof name !== 'string' || !name) return;
+    if (value === null || value === undefined) return;
+    out[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  if (Array.isArray(p)) {
+    for (const x of p)
+      if (x && typeof x === 'object')
+        put((x as Record<string, unknown>).name, (x as Record<string, unknown>).value);
+  } else if (p && typeof p === 'object') {
+    const o = p as Record<string, unknown>;
+    if (Array.isArray(o.parameters) || Array.isArray(o.properties)) {
+      for (const k of ['parameters', 'properties']) {
+        const arr = o[k];
+        if (Array.isArray(arr))
+          for (const x of arr)
+            if (x && typeof x === 'object')
+              put((x as Record<string, unknown>).name, (x as Record<string, unknown>).value);
+      }
+      const rb = o.requestBody as Record<string, unknown> | undefined;
+      const content = rb?.content as Record<string, Record<string, unknown>> | undefined;
+      if (content)
+        for (const c of Object.values(content)) {
+          const props = c?.properties;
+          if (Array.isArray(props))
+            for (const x of props)
+              if (x && typeof x === 'object')
+                put((x as Record<string, unknown>).name, (x as Record<string, unknown>).value);
+        }
+    } else for (const [k, v2] of Object.entries(o)) put(k, v2);
+  }
+  return out;
+}
+
+export function actionKey(group: string | null, api: string | null, verb: string | null): string {
+  return `${group ?? '?'} ${verb ? `${verb.toUpperCase()} ` : ''}${api ?? '?'}`;
+}
+
+/** Every action-group invocation of every agent, in time order. */
+export async function loadAgentActions(db: Queryable): Promise<AgentAction[]> {
+  const rows = await db.all(
+    `SELECT uid, ${isoSql('time')} AS t, session_id, agent_id, trace_id, action_group, api_name, verb,
+            CAST(parameters AS VARCHAR) AS params, CAST(raw AS VARCHAR) AS raw
+     FROM agent_steps
+     WHERE step_kind IN ('invocationInput', 'returnControl') AND api_name IS NOT NULL
+     ORDER BY time`,
+  );
+  return rows.map((r) => {
+    const params = paramsOf(r.params);
+    if (!Object.keys(params).length) Object.assign(params, paramsFromRaw(r.raw));
+    const actionGroup = str(r.action_group);
+    const apiName = str(r.api_name);
+    const verb = str(r.verb);
+    return {
+      uid: String(r.uid),
+      time: String(r.t),
+      sessionId: str(r.session_id),
+      agentId: str(r.agent_id),
+      traceId: str(r.trace_id),
+      actionGroup,
+      apiName,
+      verb,
+      params,
+      key: actionKey(actionGroup, apiName, verb),
+    };
+  });
+}
+
+function paramsFromRaw(raw: unknown): Record<string, string> {
+  if (typeof raw !== 'string') return {};
+  try {
+    const o = JSON.parse(raw) as Record<string, unknown>;
+    const t = (o.trace ?? o) as Record<string, unknown>;
+    for (const part of Object.values(t)) {
+      const ii = (part as Record<string, unknown> | null)?.invocationInput as
+        | Record<string, unknown>
+        | undefined;
+      const ag = ii?.actionGroupInvocationInput;
+      if (ag) return paramsOf(ag);
+    }
+  } catch {
+    /* not JSON */
+  }
+  return {};
+}
+
+export function buildAgentProfiles(
+  actions: AgentAction[],
+  sessionsByAgent: Map<string, number>,
+): Map<string, AgentProfile> {
+  const out = new Map<string, AgentProfile>();
+  const seen = new Set<string>();
+  for (const a of actions) {
+    const agentId = a.agentId ?? '?';
+    let p = out.get(agentId);
+    if (!p) {
+      p = {
+        agentId,
+        sessions: sessionsByAgent.get(agentId) ?? 0,
+        actionSessions: new Map(),
+        shapes: new Map(),
+        values: new Map(),
+      };
+      out.set(agentId, p);
+    }
+    const sess = a.sessionId ?? a.uid;
+    const k1 = `${agentId}\0${sess}\0${a.key}`;
+    if (!seen.has(k1)) {
+      seen.add(k1);
+      p.actionSessions.set(a.key, (p.actionSessions.get(a.key) ?? 0) + 1);
+      const shape = Object.keys(a.params).sort().join(',');
+      const sh = p.shapes.get(a.key) ?? new Map<string, number>();
+      sh.set(shape, (sh.get(shape) ?? 0) + 1);
+      p.shapes.set(a.key, sh);
+    }
+    for (const [name, value] of Object.entries(a.params)) {
+      const vk = `${a.key}\0${name}`;
+      const vm = p.values.get(vk) ?? new Map<string, Set<string>>();
+      const s = vm.get(value) ?? new Set<string>();
+      s.add(sess);
+      vm.set(value, s);
+      p.values.set(vk, vm);
+    }
+  }
+  return out;
+}
+
+const AGENT_KEY = 'data-plane:agent-actions';
+
+export async function agentBaseline(
+  db: Queryable,
+  shared: Map<string, unknown>,
+): Promise<{ actions: AgentAction[]; profiles: Map<string, AgentProfile> }> {
+  const cached = shared.get(AGENT_KEY) as
+    | Promise<{ actions: AgentAction[]; profiles: Map<string, AgentProfile> }>
+    | undefined;
+  if (cached) return cached;
+  const p = (async () => {
+    const actions = await loadAgentActions(db);
+    const sess = await db.all(
+      `SELECT agent_id, count(DISTINCT session_id) AS n FROM agent_steps WHERE agent_id IS NOT NULL GROUP BY agent_id`,
+    );
+    const sessionsByAgent = new Map(sess.map((r) => [String(r.agent_id), num(r.n)]));
+    return { actions, profiles: buildAgentProfiles(actions, sessionsByAgent) };
+  })();
+  shared.set(AGENT_KEY, p);
+  return p;
+}
