@@ -68,6 +68,8 @@ export type CompileResult =
 export class Ctx {
   private n = 0;
   readonly warnings: string[] = [];
+  /** expressions already known never to be NULL */
+  readonly nullSafe = new Set<string>();
   readonly d: Dialect;
   constructor(readonly opts: CompileOptions) {
     this.d = opts.dialect ?? duckdb;
@@ -119,10 +121,18 @@ export function fieldText(field: string, ctx: Ctx): string {
   return d.jsonText(d.ident(fs.column), fs.path);
 }
 
+/** `pred` applied to the field's value, or to any of its values; never NULL. */
 function withSrc(src: Src, ctx: Ctx, pred: (x: string) => string): string {
-  if (src.kind === 'scalar') return `COALESCE(${pred(src.expr)}, false)`;
-  const v = ctx.fresh();
-  return ctx.d.anyMatch(src.expr, v, pred(v));
+  let out: string;
+  if (src.kind === 'scalar') {
+    const p = pred(src.expr);
+    out = ctx.nullSafe.has(p) ? p : `COALESCE(${p}, false)`;
+  } else {
+    const v = ctx.fresh();
+    out = ctx.d.anyMatch(src.expr, v, pred(v));
+  }
+  ctx.nullSafe.add(out);
+  return out;
 }
 
 function isNullSql(fs: FieldSource, src: Src, ctx: Ctx): string {

@@ -1,10 +1,15 @@
 /**
  * Correlation rules -> SQL over the matches of the rules they refer to.
  *
- * Windows slide: every matched event opens a window [t, t + timespan] in its group, the window's
- * measure is computed (events, distinct values, sum, average, distinct rules, or an ordered chain
- * of rules), and the windows that satisfy the condition are merged when they overlap. One output
- * row per merged window and group: the group-by values, first and last time, the number of
+ * Windows slide: every matched event opens a window [t, t + timespan] in its group and the
+ * window's measure is computed (events, distinct values, sum, average, distinct rules, or an
+ * ordered chain of rules).
+ * - Conditions with lower bounds only (gt, gte; temporal; temporal_ordered): the windows that
+ *   satisfy the condition are hits, merged when they overlap.
+ * - Conditions with an upper bound (lt, lte, eq, neq): the group's events are cut into bursts
+ *   (events less than timespan apart) and a burst is a hit when its busiest window satisfies the
+ *   condition, so six events in five minutes are never reported as "at most five".
+ * One output row per hit and group: the group-by values, first and last time, the number of
  * events, the best window's measure (`value`) and the uids of the events (the first `maxUids`).
  *
  * Correlations can be chained: a referenced correlation's groups act as events at their last time.
@@ -112,6 +117,7 @@ export function compileCorrelationSql(
     cte.push(`s${i} AS (${s})`);
   });
   const cols = ['t', 'uids', ...g, 'v', 'r'].join(', ');
+  const gl = g.map((x) => `${x}, `).join('');
   cte.push(`m AS (${sources.map((_, i) => `SELECT ${cols} FROM s${i}`).join(' UNION ALL ')})`);
 
   const condSql = (n: string): string => {
@@ -122,13 +128,14 @@ export function compileCorrelationSql(
     }
     return entries.map(([op, v]) => `${n} ${OPS[op]} ${d.num(v)}`).join(' AND ');
   };
+  const upperBound =
+    c.type !== 'temporal_ordered' && Object.keys(c.condition).some((op) => op !== 'gt' && op !== 'gte');
 
   if (c.type === 'temporal_ordered') {
-    if (Object.keys(c.condition).length)
+    if (Object.keys(c.condition).length) {
       ctx.warnings.push('temporal_ordered: the condition is ignored, all rules must match in order');
-    cte.push(
-      `c0 AS (SELECT DISTINCT ${g.map((x) => `${x}, `).join('')}t AS ws, t AS cur FROM m WHERE r = 0)`,
-    );
+    }
+    cte.push(`c0 AS (SELECT DISTINCT ${gl}t AS ws, t AS cur FROM m WHERE r = 0)`);
     for (let i = 1; i < c.rules.length; i++) {
       const join = on([
         `b.r = ${i}`,
@@ -140,9 +147,7 @@ export function compileCorrelationSql(
         `c${i} AS (SELECT ${sel('a')}a.ws, MIN(b.t) AS cur FROM c${i - 1} a JOIN m b ON ${join} GROUP BY ${sel('a')}a.ws)`,
       );
     }
-    cte.push(
-      `q AS (SELECT ${g.map((x) => `${x}, `).join('')}ws, cur AS we, ${c.rules.length} AS n FROM c${c.rules.length - 1})`,
-    );
+    cte.push(`q AS (SELECT ${gl}ws, cur AS we, ${c.rules.length} AS n FROM c${c.rules.length - 1})`);
   } else {
     const agg =
       c.type === 'event_count'
@@ -156,22 +161,33 @@ export function compileCorrelationSql(
               : 'COUNT(DISTINCT b.r)';
     const join = on([...gj('a', 'b'), 'b.t >= a.t', `b.t <= ${d.addSeconds('a.t', span)}`]);
     cte.push(
-      `w AS (SELECT ${sel('a')}a.t AS ws, ${agg} AS n FROM (SELECT DISTINCT ${g.map((x) => `${x}, `).join('')}t FROM m) a JOIN m b ON ${join} GROUP BY ${sel('a')}a.t)`,
+      `w AS (SELECT ${sel('a')}a.t AS ws, ${agg} AS n FROM (SELECT DISTINCT ${gl}t FROM m) a JOIN m b ON ${join} GROUP BY ${sel('a')}a.t)`,
+    );
+    if (!upperBound) {
+      cte.push(`q AS (SELECT ${gl}ws, ${d.addSeconds('ws', span)} AS we, n FROM w WHERE ${condSql('n')})`);
+    }
+  }
+  if (upperBound) {
+    // bursts: matched events of a group less than timespan apart, judged by their busiest window
+    cte.push(`p AS (SELECT ${gl}ws, n, LAG(ws) OVER (${part}ORDER BY ws) AS pt FROM w)`);
+    cte.push(
+      `i AS (SELECT ${gl}ws, n, SUM(CASE WHEN pt IS NOT NULL AND ws <= ${d.addSeconds('pt', span)} THEN 0 ELSE 1 END) OVER (${part}ORDER BY ws ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS isl FROM p)`,
     );
     cte.push(
-      `q AS (SELECT ${g.map((x) => `${x}, `).join('')}ws, ${d.addSeconds('ws', span)} AS we, n FROM w WHERE ${condSql('n')})`,
+      `k AS (SELECT ${gl}isl, MIN(ws) AS s_start, MAX(ws) AS s_end, MAX(n) AS n FROM i GROUP BY ${gl}isl HAVING ${condSql('MAX(n)')})`,
+    );
+  } else {
+    // qualifying windows that overlap merge into one hit
+    cte.push(
+      `p AS (SELECT ${gl}ws, we, n, MAX(we) OVER (${part}ORDER BY ws ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS pe FROM q)`,
+    );
+    cte.push(
+      `i AS (SELECT ${gl}ws, we, n, SUM(CASE WHEN ws <= pe THEN 0 ELSE 1 END) OVER (${part}ORDER BY ws ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS isl FROM p)`,
+    );
+    cte.push(
+      `k AS (SELECT ${gl}isl, MIN(ws) AS s_start, MAX(we) AS s_end, MAX(n) AS n FROM i GROUP BY ${gl}isl)`,
     );
   }
-  const gl = g.map((x) => `${x}, `).join('');
-  cte.push(
-    `p AS (SELECT ${gl}ws, we, n, MAX(we) OVER (${part}ORDER BY ws ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS pe FROM q)`,
-  );
-  cte.push(
-    `i AS (SELECT ${gl}ws, we, n, SUM(CASE WHEN ws <= pe THEN 0 ELSE 1 END) OVER (${part}ORDER BY ws ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS isl FROM p)`,
-  );
-  cte.push(
-    `k AS (SELECT ${gl}isl, MIN(ws) AS s_start, MAX(we) AS s_end, MAX(n) AS n FROM i GROUP BY ${gl}isl)`,
-  );
   cte.push(`ev AS (SELECT DISTINCT ${gl}t, uids FROM m)`);
 
   const outCols = [

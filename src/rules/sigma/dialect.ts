@@ -38,6 +38,7 @@ export interface Dialect {
   anyMatch(list: string, v: string, body: string): string;
   /** `body` with `v` bound to `e` (evaluates `e` once) */
   bind(e: string, v: string, body: string): string;
+  /** the address in `e` is in the network (NULL or false otherwise) */
   cidr(e: string, c: Cidr, v: string): string;
   strContains(a: string, b: string): string;
   strStartsWith(a: string, b: string): string;
@@ -113,8 +114,7 @@ export const duckdb: Dialect = {
   eqCi: (e, lit) => `lower(${e}) = lower(${quoteStr(lit)})`,
   like: (e, p, ci) => `${e} ${ci ? 'ILIKE' : 'LIKE'} ${quoteStr(p)} ESCAPE '\\'`,
   regex: (e, p, flags) => `regexp_matches(${e}, ${quoteStr(inlineFlags(p, flags))})`,
-  text: (e, type) =>
-    type === 'boolean' ? `lower(CAST(${e} AS VARCHAR))` : type === 'text' ? e : `CAST(${e} AS VARCHAR)`,
+  text: (e, type) => (type === 'text' ? e : `CAST(${e} AS VARCHAR)`),
   tryDouble: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   tryTimestamp: (e) => `TRY_CAST(${e} AS TIMESTAMP)`,
   timePart: (part, ts) => `${part}(${ts})`,
@@ -137,7 +137,7 @@ export const duckdb: Dialect = {
       const n = [1, 2, 3, 4]
         .map((i, k) => `TRY_CAST(split_part(${v}, '.', ${i}) AS BIGINT) * ${2 ** (24 - 8 * k)}`)
         .join(' + ');
-      return `COALESCE(${duckBind(e, v, `regexp_full_match(${v}, '${IPV4_RE}') AND (${n}) BETWEEN ${lo} AND ${hi}`)}, false)`;
+      return duckBind(e, v, `regexp_full_match(${v}, '${IPV4_RE}') AND (${n}) BETWEEN ${lo} AND ${hi}`);
     }
     const { hex, nibble } = ipv6Prefix(c);
     const g = `${v}g`;
@@ -156,7 +156,7 @@ export const duckdb: Dialect = {
       );
     }
     const onHex = duckBind(duckBind(parts, g, hexExpr), h, tests.join(' AND '));
-    return `COALESCE(${duckBind(e, v, `${v} LIKE '%:%' AND ${onHex}`)}, false)`;
+    return duckBind(e, v, `${v} LIKE '%:%' AND ${onHex}`);
   },
   strContains: (a, b) => `strpos(${a}, ${b}) > 0`,
   strStartsWith: (a, b) => `starts_with(${a}, ${b})`,
@@ -181,8 +181,7 @@ export const trino: Dialect = {
   like: (e, p, ci) =>
     ci ? `lower(${e}) LIKE lower(${quoteStr(p)}) ESCAPE '\\'` : `${e} LIKE ${quoteStr(p)} ESCAPE '\\'`,
   regex: (e, p, flags) => `regexp_like(${e}, ${quoteStr(inlineFlags(p, flags))})`,
-  text: (e, type) =>
-    type === 'boolean' ? `lower(CAST(${e} AS VARCHAR))` : type === 'text' ? e : `CAST(${e} AS VARCHAR)`,
+  text: (e, type) => (type === 'text' ? e : `CAST(${e} AS VARCHAR)`),
   tryDouble: (e) => `TRY_CAST(${e} AS DOUBLE)`,
   tryTimestamp: (e) => `try(from_iso8601_timestamp(${e}))`,
   timePart: (part, ts) => `${part}(${ts})`,
@@ -196,7 +195,7 @@ export const trino: Dialect = {
   },
   anyMatch: (list, v, body) => `COALESCE(any_match(${list}, ${v} -> COALESCE(${body}, false)), false)`,
   bind: (e, v, body) => `transform(ARRAY[${e}], ${v} -> ${body})[1]`,
-  cidr: (e, c) => `COALESCE(contains(${quoteStr(cidrNetwork(c))}, TRY_CAST(${e} AS IPADDRESS)), false)`,
+  cidr: (e, c) => `contains(${quoteStr(cidrNetwork(c))}, TRY_CAST(${e} AS IPADDRESS))`,
   strContains: (a, b) => `strpos(${a}, ${b}) > 0`,
   strStartsWith: (a, b) => `starts_with(${a}, ${b})`,
   strEndsWith: (a, b) =>

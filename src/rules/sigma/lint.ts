@@ -114,6 +114,9 @@ function lintRule(
         );
       used.add(id);
     }
+    if (cond.aggregation?.kind === 'near') {
+      for (const t of cond.aggregation.near?.split(/\s+and\s+/i) ?? []) used.add(t.trim());
+    }
     for (const p of patterns) {
       const hit = expandOf(p, names);
       if (hit.length === 0)
@@ -179,6 +182,18 @@ function lintRule(
           if (!(e instanceof SigmaError)) throw e;
           const re = mods.includes('re') && /regular expression|not supported/.test(e.message);
           add('error', re ? 'invalid-regex' : 'invalid-value', `${name}: ${e.message}`);
+        }
+      }
+      const never = m.field !== null && mods.length === 0 ? mapping.neverValues.get(m.field) : undefined;
+      if (mapped && never) {
+        for (const v of m.values) {
+          if (v !== null && never.values.includes(String(v).toLowerCase())) {
+            add(
+              'warning',
+              'never-value',
+              `${name}: ${m.field} is never "${String(v)}" in ${mapping.name} records: ${never.why}`,
+            );
+          }
         }
       }
       if (mapped && m.field !== null) {

@@ -42,6 +42,8 @@ export interface Mapping {
   prefixes: Map<string, PrefixEntry>;
   fallback: { column: string; lax: boolean };
   knownFields: Set<string>;
+  /** field -> values records never have (lower-cased), and why */
+  neverValues: Map<string, { values: string[]; why: string }>;
 }
 
 /** Where a Sigma field's value comes from. */
@@ -105,6 +107,12 @@ export function parseMapping(text: string): Mapping {
     });
   }
   const fb = obj(m.fallback ?? { column: table.raw, lax: true }, 'fallback');
+  const neverValues = new Map<string, { values: string[]; why: string }>();
+  for (const [k, v] of Object.entries(obj(m.never_values ?? {}, 'never_values'))) {
+    const e = obj(v, `never_values.${k}`);
+    if (!Array.isArray(e.values)) throw new SigmaError(`mapping: never_values.${k}.values must be a list`);
+    neverValues.set(k, { values: e.values.map((x) => String(x).toLowerCase()), why: String(e.why ?? '') });
+  }
   return {
     name: String(m.name ?? 'mapping'),
     logsources: logsources.map((l, i) => {
@@ -125,6 +133,7 @@ export function parseMapping(text: string): Mapping {
     prefixes,
     fallback: { column: ident(fb.column, 'fallback.column'), lax: fb.lax !== false },
     knownFields: new Set(Array.isArray(m.known_fields) ? m.known_fields.map(String) : []),
+    neverValues,
   };
 }
 

@@ -107,7 +107,7 @@ function correlationOnly(rules: SigmaRule[]): Map<SigmaRule, string> {
   for (const c of rules) {
     if (c.kind !== 'correlation' || c.correlation.generate) continue;
     for (const ref of c.correlation.rules) {
-      const same = rules.filter((r) => r.kind === 'detection' && (r.id === ref || r.name === ref));
+      const same = rules.filter((r) => r.kind !== 'filter' && r !== c && (r.id === ref || r.name === ref));
       const r = same.find((x) => x.source.file === c.source.file) ?? same[0];
       if (r && !out.has(r))
         out.set(r, `used by correlation "${c.title}" (generate is not set): only the correlation is run`);
@@ -136,11 +136,6 @@ export async function runSigmaRules(
       res.skipped = 'a Sigma filter: applied to the rules it names';
       continue;
     }
-    const why = only.get(rule);
-    if (why) {
-      res.skipped = why;
-      continue;
-    }
     const c = compileRule(rule, {
       ...opts,
       dialect: opts.dialect ?? duckdb,
@@ -150,6 +145,11 @@ export async function runSigmaRules(
     });
     if ('error' in c) {
       res.error = c.error;
+      continue;
+    }
+    const why = only.get(rule);
+    if (why) {
+      res.skipped = why;
       continue;
     }
     res.sql = c.sql;
