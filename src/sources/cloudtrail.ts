@@ -1,10 +1,12 @@
 /**
  * CloudTrail records in every shape AWS delivers them:
- * - S3 delivery files `{"Records":[...]}` (gzip), and a bare record per line (JSON lines);
+ * - S3 delivery files `{"Records":[...]}` (gzip), a bare record per line (JSON lines), or a bare
+ *   JSON array of records (hand-made exports, public example sets);
  * - `aws cloudtrail lookup-events` output (`{"Events":[{"CloudTrailEvent":"<json string>"}]}`), or one event per line;
  * - EventBridge events (`detail-type: AWS API Call via CloudTrail` etc.; the envelope is opened by
  *   the registry, the record arrives here as `detail`);
- * - CloudTrail Lake query results (`QueryResultRows`: rows of single-key objects, or `eventJson`);
+ * - CloudTrail Lake query results (`QueryResultRows`: rows of single-key objects whose values are
+ *   strings, nested values as JSON or as Lake's struct text `{type=..., arn=...}`; or `eventJson`);
  * - CloudWatch Logs exports and subscription envelopes (opened by the registry).
  */
 import type { CtEvent } from '../model/types.js';
@@ -30,6 +32,76 @@ function parseEmbedded(s: unknown): unknown {
   }
 }
 
+/** userIdentity field names as CloudTrail writes them, by their lower-case form (Lake lower-cases struct fields). */
+const UI_FIELDS = new Map(
+  [
+    'type',
+    'principalId',
+    'arn',
+    'accountId',
+    'accessKeyId',
+    'userName',
+    'sessionContext',
+    'sessionIssuer',
+    'attributes',
+    'creationDate',
+    'mfaAuthenticated',
+    'webIdFederationData',
+    'sourceIdentity',
+    'invokedBy',
+    'identityProvider',
+    'onBehalfOf',
+    'userId',
+    'identityStoreArn',
+    'credentialId',
+    'ec2RoleDelivery',
+  ].map((k) => [k.toLowerCase(), k]),
+);
+
+/**
+ * Parses the text CloudTrail Lake gives for a struct column, `{type=AssumedRole, arn=..., sessioncontext={...}}`,
+ * into an object (`null` values dropped). Returns null when the text is not of that form.
+ */
+export function lakeStruct(text: string): Obj | null {
+  let i = 0;
+  const parseValue = (): unknown => {
+    if (text[i] === '{') return parseObj();
+    const start = i;
+    let depth = 0;
+    while (i < text.length) {
+      const ch = text[i];
+      if (ch === '{' || ch === '[') depth++;
+      else if (ch === ']') depth--;
+      else if ((ch === ',' || ch === '}') && depth <= 0) break;
+      i++;
+    }
+    const v = text.slice(start, i).trim();
+    return v === 'null' ? null : v;
+  };
+  const parseObj = (): Obj | null => {
+    if (text[i] !== '{') return null;
+    i++;
+    const o: Obj = {};
+    while (i < text.length) {
+      while (text[i] === ' ' || text[i] === ',') i++;
+      if (text[i] === '}') {
+        i++;
+        return o;
+      }
+      const eq = text.indexOf('=', i);
+      if (eq === -1) return null;
+      const key = text.slice(i, eq).trim();
+      if (!/^[A-Za-z0-9_]+$/.test(key)) return null;
+      i = eq + 1;
+      const v = parseValue();
+      if (v !== null && v !== undefined) o[UI_FIELDS.get(key.toLowerCase()) ?? key] = v;
+    }
+    return null;
+  };
+  const out = parseObj();
+  return out && i >= text.trim().length ? out : null;
+}
+
 /** Turns a CloudTrail Lake result row (list of single-key objects) into one object. */
 function lakeRow(row: unknown): unknown {
   if (!Array.isArray(row)) return row;
@@ -49,7 +121,9 @@ function lakeRow(row: unknown): unknown {
       try {
         o[k] = JSON.parse(o[k] as string);
       } catch {
-        /* keep the text */
+        // Lake prints structs as `{type=IAMUser, principalid=..., sessioncontext={...}}`
+        const parsed = k === 'userIdentity' ? lakeStruct(o[k] as string) : null;
+        if (parsed) o[k] = parsed;
       }
     }
   }
@@ -88,7 +162,9 @@ export function normalizeCloudTrail(rec: unknown, ctx: NormalizeContext): Row {
   const sessionName =
     str(ui.type) === 'AssumedRole' && principalArn
       ? principalArn.split('/').slice(2).join('/') || null
-      : null;
+      : str(ui.type) === 'FederatedUser' && principalArn
+        ? principalArn.split('/').slice(1).join('/') || null
+        : null;
   const eventId = str(rec.eventID);
   const mfa = bool(get(ui, 'sessionContext', 'attributes', 'mfaAuthenticated'));
   const row: Omit<CtEvent, 'raw' | 'fileId' | 'idx'> = {
@@ -104,13 +180,18 @@ export function normalizeCloudTrail(rec: unknown, ctx: NormalizeContext): Row {
     eventType: str(rec.eventType),
     category:
       str(rec.eventCategory) ??
-      (rec.managementEvent === false ? 'Data' : rec.managementEvent === true ? 'Management' : null),
+      (bool(rec.managementEvent) === false
+        ? 'Data'
+        : bool(rec.managementEvent) === true
+          ? 'Management'
+          : null),
     readOnly: bool(rec.readOnly),
     errorCode: str(rec.errorCode),
     errorMessage: str(rec.errorMessage),
     principalType: str(ui.type),
     principalArn,
-    principalId: str(ui.principalId),
+    // an IAM Identity Center user (type IdentityCenterUser) has no principalId: its user id stands for it
+    principalId: str(ui.principalId) ?? str(get(ui, 'onBehalfOf', 'userId')),
     identityArn: roleArnFrom(ui, principalArn),
     userName: str(ui.userName) ?? str(get(ui, 'sessionContext', 'sessionIssuer', 'userName')),
     sessionName,
@@ -136,6 +217,7 @@ export const cloudtrail: SourceReader = {
   table: 'events',
   recognize(v) {
     if (isCloudTrailRecord(v)) return true;
+    if (Array.isArray(v)) return v.length > 0 && isCloudTrailRecord(v[0]);
     if (!isObj(v)) return false;
     if (Array.isArray(v.Records)) return v.Records.length === 0 || isCloudTrailRecord(v.Records[0]);
     if (Array.isArray(v.Events))
@@ -146,6 +228,7 @@ export const cloudtrail: SourceReader = {
   },
   unwrap(v) {
     if (isCloudTrailRecord(v)) return [v];
+    if (Array.isArray(v)) return v;
     const o = v as Obj;
     if (Array.isArray(o.Records)) return o.Records;
     if (Array.isArray(o.Events)) return o.Events.map((e) => parseEmbedded(get(e, 'CloudTrailEvent')));
