@@ -135,6 +135,9 @@ describe('modifier pipeline', () => {
     expect(() => compileMatcher(m('f|re|cidr', ['x']))).toThrow(/cannot be combined/);
     expect(() => compileMatcher(m('f|gt|lt', [1]))).toThrow(/only one of/);
     expect(() => compileMatcher(m('f|gt', ['abc']))).toThrow(/number/);
+    expect(() => compileMatcher(m('f|gt', [new SigmaNumber('.inf', Number.POSITIVE_INFINITY)]))).toThrow(
+      /finite/,
+    );
     expect(() => compileMatcher(m('f|exists', ['maybe']))).toThrow(/true or false/);
     expect(() => compileMatcher(m('f|re', ['a(?=b)']))).toThrow(/look-around/);
     expect(() => compileMatcher(m('f|contains', [null]))).toThrow(/null/);

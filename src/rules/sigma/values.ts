@@ -159,7 +159,10 @@ function scalarText(v: SigmaScalar): string {
 }
 
 function scalarNumber(v: SigmaScalar, what: string): number {
-  if (v instanceof SigmaNumber) return v.value;
+  if (v instanceof SigmaNumber) {
+    if (!Number.isFinite(v.value)) throw new SigmaError(`${what} needs a finite number, got ${v.text}`);
+    return v.value;
+  }
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   throw new SigmaError(`${what} needs a number, got ${JSON.stringify(v)}`);
 }
