@@ -54,6 +54,8 @@ interface FileState {
   rejects: Array<{ idx: number; reason: string }>;
   notes: Map<string, number>;
   staged: number;
+  /** the file could not be read (I/O error): its sha256 covers only what was read, so it identifies nothing */
+  readError?: boolean;
 }
 
 const MAX_WARNINGS_PER_FILE = 20;
@@ -125,7 +127,9 @@ export async function ingest(
   const warnings = listed.problems.map((p) => `${p.path}: ${p.reason}`);
   const refs = new ReferenceIndex(listed.files.map((f) => f.path));
   const known = new Map<string, string>();
-  for (const r of await store.all('SELECT sha256, path FROM files'))
+  for (const r of await store.all(
+    `SELECT sha256, path FROM files WHERE coalesce(len(list_filter(warnings, w -> w LIKE '%read error:%')), 0) = 0`,
+  ))
     known.set(String(r.sha256), String(r.path));
 
   const tmp = await makeTempDir('genai-ir-stage-');
@@ -165,7 +169,7 @@ export async function ingest(
         staged: 0,
       };
       await readFile(st, lf.path, limits, refs, sink);
-      if (known.has(st.file.sha256)) {
+      if (!st.readError && known.has(st.file.sha256)) {
         // already in the case (this run or an earlier one): nothing is read again
         st.file.warnings = [
           `same content (sha256) as ${known.get(st.file.sha256)}, already in the case: not read again`,
@@ -174,7 +178,7 @@ export async function ingest(
         st.file.rejected = 0;
         st.rejects = [];
         st.staged = -1;
-      } else known.set(st.file.sha256, lf.path);
+      } else if (!st.readError) known.set(st.file.sha256, lf.path);
       states.push(st);
       bytesDone += lf.bytes;
       recordsSeen += st.file.records;
@@ -493,6 +497,7 @@ async function readFile(
   });
   st.file.sha256 = res2.sha256;
   st.file.bytes = res2.bytes;
+  st.readError = res2.error?.startsWith('read error') ?? false;
   if (mode === 'document') {
     if (docOverflow) {
       reject(0, `document over the ${limits.maxDocumentBytes}-byte cap: not read`);

@@ -60,6 +60,9 @@ export async function listEvidence(inputs: string[]): Promise<ListResult> {
       if (seen.has(abs)) return;
       seen.add(abs);
       files.push({ path: p, bytes: st.size });
+    } else {
+      // a FIFO, socket or device: reading it could block or never end; reported, not read
+      problems.push({ path: p, reason: 'not a regular file (FIFO, socket or device): not read' });
     }
   };
   for (const input of inputs) await visit(input, 0);
@@ -176,11 +179,23 @@ export async function readLines(
       }
       pushBytes(chunk);
     };
+    /** set when content stopped being read (bomb, gzip error): the rest of the file is still hashed */
+    let stopped = false;
+    let srcEnded = false;
+    const stopInflating = (msg: string): void => {
+      if (!error) error = msg;
+      if (stopped) return;
+      stopped = true;
+      gunzip?.destroy();
+      if (srcEnded) finish(null);
+      else src.resume();
+    };
     const fail = (e: unknown): void => {
-      const msg =
-        e instanceof StopRead
-          ? e.message
-          : `read error: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      if (e instanceof StopRead) {
+        stopInflating(e.message);
+        return;
+      }
+      const msg = `read error: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
       src.destroy();
       gunzip?.destroy();
       finish(msg);
@@ -189,6 +204,7 @@ export async function readLines(
       const buf = chunk as Buffer;
       hash.update(buf);
       bytes += buf.length;
+      if (stopped) return;
       if (!decided) {
         decided = true;
         gzip = buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
@@ -202,7 +218,7 @@ export async function readLines(
             }
           });
           gunzip.on('error', (e) => {
-            finish(
+            stopInflating(
               /unexpected end/i.test(e.message)
                 ? 'truncated gzip: the compressed stream ends early'
                 : `gzip error: ${e.message}`,
@@ -225,7 +241,8 @@ export async function readLines(
     });
     src.on('error', (e) => fail(e));
     src.on('end', () => {
-      if (gunzip) gunzip.end();
+      srcEnded = true;
+      if (gunzip && !stopped) gunzip.end();
       else finish(null);
     });
   });
