@@ -21,8 +21,8 @@ export const MAX_DECODED_SEGMENTS = 12;
 export const MAX_DECODED_CHARS = 32 * 1024;
 const MAX_TOKEN = 24 * 1024;
 
-const B64_TOKEN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
-const HEX_TOKEN = /(?:[0-9a-fA-F]{2}[ :]?){10,}/g;
+const B64_TOKEN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX_TOKEN = /(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[ :]?){10,}/g;
 const HEX_ESC = /(?:\\x[0-9a-fA-F]{2}){6,}/g;
 const URL_RUN = /[^\s%]{0,200}(?:%[0-9a-fA-F]{2}[^\s%]{0,200}){3,}/g;
 const HTML_ENT = /(?:&#(?:x[0-9a-fA-F]{1,6}|\d{1,7});[^\s&]{0,3}){4,}/g;
@@ -205,7 +205,9 @@ const LEET_WORD = /[a-z0-9@$|!]+/g;
 const LEET_CHARS = /[0134578@$|!]/;
 
 /** Leetspeak folding of words that mix letters and digits/symbols; null when there is nothing to fold. */
+const LEET_HINT = /[a-z][0134578@$|][a-z]/;
 export function unleet(s: string): string | null {
+  if (!LEET_HINT.test(s)) return null;
   let changed = 0;
   const out = s.replace(LEET_WORD, (w) => {
     if (w.length < 3 || !LEET_CHARS.test(w) || !/[a-z]/.test(w)) return w;

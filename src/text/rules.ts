@@ -34,6 +34,8 @@ export interface Rule {
   re: RegExp;
   /** literal pre-filter: the rule runs only when one of these occurs in the text */
   need?: string[];
+  /** second pre-filter: and one of these occurs too */
+  need2?: string[];
   /** skip a match preceded by a negation ("never reveal your instructions") */
   negatable?: boolean;
   /** language of a non-English rule (adds the `multilingual` category) */
@@ -388,7 +390,43 @@ export const RULES: Rule[] = [
     cat: 'indirect_injection',
     w: 2.4,
     doc: 3.6,
-    need: ['to', 'for'],
+    need: [
+      'note',
+      'message',
+      'instruct',
+      'attention',
+      'important',
+      'notice',
+      'remind',
+      'directive',
+      'memo',
+      'warning',
+      'request',
+      'command',
+      'text',
+      'comment',
+      'hint',
+      'info',
+      'p.s',
+      'ps',
+    ],
+    need2: [
+      'ai',
+      'llm',
+      'assistant',
+      'model',
+      'bot',
+      'agent',
+      'gpt',
+      'claude',
+      'copilot',
+      'gemini',
+      'bard',
+      'bing',
+      'automated',
+      'screening',
+      'summari',
+    ],
     re: r(
       `\\b(?:note|message|instructions?|attention|important|notice|reminder|directive|memo|warning|request|command|text|comment|hint|info|p\\.?s\\.?)\\W{0,3}(?:to|for)\\W{0,3}(?:the |any |all |every )?${AI}\\b`,
     ),
@@ -511,6 +549,7 @@ export const RULES: Rule[] = [
     doc: 3.2,
     sys: 0,
     need: ['"', "'", '“'],
+    need2: ['your', 'every', 'each', 'all', 'any'],
     re: r(
       `\\b(?:append|prepend|add|include|insert|put|place|end|start|begin|sign|finish|conclude)\\w*\\W+(?:\\w+\\W+){0,3}?["'“][^"'”\\n]{1,240}["'”]\\W+(?:\\w+\\W+){0,2}?(?:to|in|into|at the (?:end|start|beginning) of|with)\\W+(?:your|every|each|all|any)(?: of your)? (?:\\w+ )?(?:responses?|answers?|repl(?:y|ies)|outputs?|summar(?:y|ies)|messages?)\\b`,
     ),
@@ -1767,6 +1806,7 @@ export const RULES: Rule[] = [
       'phrase',
       'string',
     ],
+    need2: ['"', "'", '“'],
     re: r(
       `\\b(?:attackers?|adversar\\w*|hackers?|malicious (?:users?|actors?|prompts?)|red[- ]team\\w*|(?:phrases?|strings?|prompts?|inputs?|messages?|payloads?|keywords?) (?:like|such as)|such as|e\\.g\\.|for example|detect\\w*|log(?:s|ging)?|block\\w*|flag\\w*|filter\\w*|classif\\w*|regex\\w*|match(?:es|ing)?)\\b(?:\\W+\\w+){0,6}?[\\s:,(]{1,3}["'“]\\w`,
     ),
@@ -1775,7 +1815,7 @@ export const RULES: Rule[] = [
     id: 'own_previous_message',
     cat: 'direct_injection',
     w: -1.2,
-    need: ['my ', 'i '],
+    need: ['ignor', 'disregard', 'forget', 'scratch', 'never', 'cancel'],
     re: r(
       `\\b(?:ignore|disregard|forget|scratch|never ?mind|cancel)\\W+(?:\\w+\\W+){0,2}?(?:my|what i) (?:previous|last|earlier|prior|first|original)?\\s*(?:message|question|email|request|comment|prompt|reply|answer|order|typo|mistake|said|wrote|sent|text|note|input)\\b`,
     ),
@@ -1798,20 +1838,44 @@ function kindWeight(rule: Rule, kind: PromptKind): number {
   return rule.w;
 }
 
+// One pass over the text finds every pre-filter literal: a zero-width scan with all literals, longest first;
+// a literal found also implies the literals that are its prefixes.
+const LITERALS: string[] = [...new Set(RULES.flatMap((r) => [...(r.need ?? []), ...(r.need2 ?? [])]))].sort(
+  (a, b) => b.length - a.length || (a < b ? -1 : 1),
+);
+const LIT_ID = new Map(LITERALS.map((l, i) => [l, i]));
+const PREFIXES: number[][] = LITERALS.map((l) =>
+  LITERALS.flatMap((o, j) => (o !== l && l.startsWith(o) ? [j] : [])),
+);
+const escapeRe = (x: string) => x.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+const GATE = new RegExp(`(?=(${LITERALS.map(escapeRe).join('|')}))`, 'g');
+const RULE_NEED = RULES.map((r) => (r.need ? r.need.map((l) => LIT_ID.get(l)!) : null));
+const RULE_NEED2 = RULES.map((r) => (r.need2 ? r.need2.map((l) => LIT_ID.get(l)!) : null));
+
+function literalsIn(text: string): Uint8Array {
+  const found = new Uint8Array(LITERALS.length);
+  GATE.lastIndex = 0;
+  for (let m = GATE.exec(text); m !== null; m = GATE.exec(text)) {
+    const id = LIT_ID.get(m[1])!;
+    if (!found[id]) {
+      found[id] = 1;
+      for (const j of PREFIXES[id]) found[j] = 1;
+    }
+    GATE.lastIndex = m.index + 1;
+  }
+  return found;
+}
+
+const anyFound = (ids: number[] | null, found: Uint8Array) => ids === null || ids.some((i) => found[i] === 1);
+
 /** Run every rule whose pre-filter passes; returns at most one hit (the strongest) per rule. */
 export function runRules(text: string, kind: PromptKind): RuleHit[] {
   const hits: RuleHit[] = [];
-  for (const rule of RULES) {
-    if (rule.need) {
-      let ok = false;
-      for (const lit of rule.need) {
-        if (text.includes(lit)) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) continue;
-    }
+  const found = literalsIn(text);
+  for (let ri = 0; ri < RULES.length; ri++) {
+    const rule = RULES[ri];
+    if (!anyFound(RULE_NEED[ri], found) || !anyFound(RULE_NEED2[ri], found)) continue;
     const base = kindWeight(rule, kind);
     if (base === 0) continue;
     const re = rule.re;
