@@ -267,7 +267,8 @@ export function analyzeResponse(text: string, opts: AnalyzeResponseOptions = {})
   }
   for (const shape of LEAK_SHAPES) {
     shape.re.lastIndex = 0;
-    for (let m = shape.re.exec(norm.text); m !== null; m = shape.re.exec(norm.text)) {
+    const m = shape.re.exec(norm.text);
+    if (m)
       ev.push({
         id: shape.id,
         cat: 'system_prompt_leak',
@@ -275,8 +276,6 @@ export function analyzeResponse(text: string, opts: AnalyzeResponseOptions = {})
         ...toOrig(m.index, m.index + m[0].length),
         detail: shape.id,
       });
-      break;
-    }
   }
 
   // ---- URLs in images and links
