@@ -6,7 +6,8 @@
  * delivered. Policy documents are objects in the CLI's output and URL-encoded JSON strings in the
  * raw API response: both are decoded.
  *
- * Identity: uid `<arn>#<hash of the element>`. The output carries no time, so which of two
+ * Identity: uid `<arn>#<hash of the normalised fields>` (what the entity is and grants; not
+ * `RoleLastUsed`, counts or the encoding of documents). The output carries no time, so which of two
  * snapshots is later cannot be told from the content; a re-ingested identical snapshot is all
  * duplicates, while an entity that differs between snapshots (a policy added, a trust changed)
  * is kept once per version, each with its file's provenance: a difference between snapshots is
@@ -98,7 +99,7 @@ export function normalizeIam(rec: unknown): Row {
     ? rec.AttachedManagedPolicies.map((p) => str((p as Obj)?.PolicyArn)).filter((x): x is string => !!x)
     : [];
   const row: Omit<IamEntity, 'raw' | 'fileId' | 'idx'> = {
-    uid: `${arn}#${sha256(JSON.stringify(rec)).slice(0, 16)}`,
+    uid: '',
     kind,
     arn,
     name,
@@ -111,6 +112,8 @@ export function normalizeIam(rec: unknown): Row {
     policyDocument: policyDoc,
     tags: tags(rec.Tags),
   };
+  // the version is what the entity grants, not how it was encoded or when it was last used
+  row.uid = `${arn}#${sha256(JSON.stringify(row)).slice(0, 16)}`;
   return row as unknown as Row;
 }
 
