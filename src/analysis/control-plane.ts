@@ -1,4 +1,302 @@
-import type { Detector } from '../engine/detector.js';
+/**
+ * The control-plane detectors (elements access, infrastructure-changes, ai-changes,
+ * data-store-changes) and the triage of GuardDuty / Security Hub findings. See docs/rules.md.
+ *
+ * The detectors of the four elements are computed together once per case (`analyseControlPlane`)
+ * because one actor's records explain each other: an ambiguous change (a model job, a content upload,
+ * a key used from a new address) is raised when the same credential and address show abuse elsewhere
+ * (a stolen session, IAM persistence, logging stopped, a guardrail weakened). Each detector returns
+ * its element's share of that result; external findings are triaged last, against everything found.
+ */
+import type { DetectContext, Detector } from '../engine/detector.js';
+import { makeFinding } from '../engine/detector.js';
+import type { Finding, Json } from '../model/types.js';
+import {
+  bedrockApiKeys,
+  bedrockErrorBursts,
+  consoleWithoutMfa,
+  createdKeyFirstUse,
+  keyNewOrigin,
+  llmjackingRecon,
+  longTermKeysOnBedrock,
+  sessionReuse,
+} from './access.js';
+import {
+  agentChanges,
+  agentPluginFunctions,
+  bedrockResourcePolicies,
+  customModelJobs,
+  guardrailChanges,
+  invocationLogging,
+  modelAccess,
+  modelParameters,
+  provisionedThroughput,
+} from './ai-changes.js';
+import {
+  accountBaseline,
+  type Candidate,
+  type Env,
+  isPublicIp,
+  loadContextEntries,
+  maxSeverity,
+  memo,
+  SEVERITY_ORDER,
+  toJson,
+} from './context.js';
+import { DATA_PLANE_DETECTORS } from './data-plane.js';
+import { dataBucketPolicies, dataBuckets, dataWrites, kbChanges, promptLogReads } from './data-store.js';
+import { corroboratorsFrom, externalFindings } from './external-findings.js';
+import {
+  iamPersistence,
+  lambdaChanges,
+  loggingTampering,
+  sagemakerLifecycle,
+  securityGroupsOpened,
+} from './infrastructure.js';
 
-/** Detectors of this plane, in order (filled by their module owners). */
-export const CONTROL_PLANE_DETECTORS: Detector[] = [];
+type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store';
+
+interface Tagged {
+  group: Group;
+  c: Candidate;
+}
+
+async function buildEnv(ctx: DetectContext): Promise<Env> {
+  return memo(ctx.shared, 'env', async () => ({
+    db: ctx.db,
+    base: await accountBaseline(ctx.db),
+    entries: await loadContextEntries(ctx.db),
+  }));
+}
+
+async function collect(env: Env): Promise<Tagged[]> {
+  const out: Tagged[] = [];
+  const add = (group: Group, cs: Candidate[]): void => {
+    for (const c of cs) out.push({ group, c });
+  };
+  add('access', await sessionReuse(env));
+  add('access', await keyNewOrigin(env));
+  add('access', await createdKeyFirstUse(env));
+  add('access', await consoleWithoutMfa(env));
+  add('access', await llmjackingRecon(env));
+  add('access', await bedrockErrorBursts(env));
+  add('access', await longTermKeysOnBedrock(env));
+  add('access', await bedrockApiKeys(env));
+  const plugins = await agentPluginFunctions(env);
+  add('infrastructure', await iamPersistence(env));
+  add('infrastructure', await loggingTampering(env));
+  add('infrastructure', await securityGroupsOpened(env));
+  add('infrastructure', await lambdaChanges(env, plugins));
+  add('infrastructure', await sagemakerLifecycle(env));
+  add('ai-changes', await invocationLogging(env));
+  add('ai-changes', await guardrailChanges(env));
+  add('ai-changes', await modelAccess(env));
+  add('ai-changes', await provisionedThroughput(env));
+  add('ai-changes', await customModelJobs(env));
+  add('ai-changes', await agentChanges(env));
+  add('ai-changes', await modelParameters(env));
+  add('ai-changes', await bedrockResourcePolicies(env));
+  const buckets = await dataBuckets(env);
+  add('data-store', await dataWrites(env, buckets));
+  add('data-store', await kbChanges(env));
+  add('data-store', await promptLogReads(env, buckets));
+  add('data-store', await dataBucketPolicies(env, buckets));
+  return out;
+}
+
+const rank = (s: Candidate['severity']): number => SEVERITY_ORDER.indexOf(s);
+
+/**
+ * Actor correlation: hard candidates at medium or above define the actor (its keys and addresses,
+ * and the credentials it created); soft candidates by the same actor are raised to `ifActor`.
+ * Addresses several principals share (office, VPN) never identify the actor by themselves.
+ */
+export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolean): void {
+  const keys = new Map<string, Set<string>>();
+  const ips = new Set<string>();
+  const users = new Set<string>();
+  const why = new Map<string, string>();
+  const legit = new Set<string>();
+  for (const c of cands) for (const a of c.legit ?? []) if (a.key && a.ip) legit.add(`${a.key}\u0000${a.ip}`);
+  const seed = (c: Candidate): void => {
+    for (const a of c.actors) {
+      const ipOk = isPublicIp(a.ip) && !isCommonIp(a.ip);
+      if (ipOk) {
+        ips.add(a.ip as string);
+        if (!why.has(`ip:${a.ip}`)) why.set(`ip:${a.ip}`, c.title);
+      }
+      if (a.key && (ipOk || !a.ip)) {
+        if (!keys.has(a.key)) keys.set(a.key, new Set());
+        if (a.ip) keys.get(a.key)!.add(a.ip);
+        if (!why.has(`key:${a.key}`)) why.set(`key:${a.key}`, c.title);
+      }
+    }
+    for (const k of c.creates?.keys ?? []) {
+      if (!keys.has(k)) keys.set(k, new Set());
+      if (!why.has(`key:${k}`)) why.set(`key:${k}`, `created by the actor (${c.title})`);
+    }
+    for (const u of c.creates?.users ?? []) {
+      users.add(u);
+      if (!why.has(`user:${u}`)) why.set(`user:${u}`, `created by the actor (${c.title})`);
+    }
+  };
+  const seeded = new Set<Candidate>();
+  for (const c of cands) {
+    if (c.strength === 'hard' && rank(c.severity) >= 2) {
+      seed(c);
+      seeded.add(c);
+    }
+  }
+  for (let round = 0; round < 3; round++) {
+    let changed = false;
+    for (const c of cands) {
+      if (c.strength === 'context' || !c.ifActor || rank(c.severity) >= rank(c.ifActor)) continue;
+      const hit = c.actors
+        .map((a) => {
+          if (a.ip && ips.has(a.ip)) return why.get(`ip:${a.ip}`);
+          if (
+            a.key &&
+            keys.has(a.key) &&
+            (!a.ip || (!isCommonIp(a.ip) && !legit.has(`${a.key}\u0000${a.ip}`)))
+          )
+            return why.get(`key:${a.key}`);
+          const user = /:user\/(?:.*\/)?([^/]+)$/.exec(a.identity ?? '')?.[1];
+          if (user && users.has(user) && (!a.ip || !isCommonIp(a.ip))) return why.get(`user:${user}`);
+          return undefined;
+        })
+        .find((x) => x !== undefined);
+      if (!hit) continue;
+      const before = c.severity;
+      c.severity = maxSeverity(c.severity, c.ifActor);
+      c.strength = 'hard';
+      c.triage.push(`the same actor as: ${hit}`);
+      c.details = { ...(c.details ?? {}), raisedFrom: before, sameActorAs: hit };
+      if (!seeded.has(c) && rank(c.severity) >= 2) {
+        seed(c);
+        seeded.add(c);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+}
+
+export function toFinding(c: Candidate): Finding {
+  const details: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(c.details ?? {})) details[k] = toJson(v);
+  details.triage = c.triage;
+  if (c.explained) details.explainedBy = c.explained.ticket;
+  return makeFinding({ ...c, details });
+}
+
+interface Analysis {
+  byGroup: Map<Group, Finding[]>;
+  env: Env;
+}
+
+async function analyseControlPlane(ctx: DetectContext): Promise<Analysis> {
+  return memo(ctx.shared, 'analysis', async () => {
+    const env = await buildEnv(ctx);
+    const tagged = await collect(env);
+    correlate(
+      tagged.map((t) => t.c),
+      (ip) => env.base.isCommonIp(ip),
+    );
+    const byGroup = new Map<Group, Finding[]>();
+    for (const t of tagged) {
+      if (!byGroup.has(t.group)) byGroup.set(t.group, []);
+      byGroup.get(t.group)!.push(toFinding(t.c));
+    }
+    return { byGroup, env };
+  });
+}
+
+const slice =
+  (group: Group) =>
+  async (ctx: DetectContext): Promise<Finding[]> =>
+    (await analyseControlPlane(ctx)).byGroup.get(group) ?? [];
+
+export const ACCESS_DETECTOR: Detector = {
+  id: 'control-plane.access',
+  title:
+    'Credentials used from elsewhere, new origins, console sign-ins without MFA, LLMjacking reconnaissance',
+  elements: ['access'],
+  run: slice('access'),
+};
+
+export const INFRASTRUCTURE_DETECTOR: Detector = {
+  id: 'control-plane.infrastructure',
+  title: 'IAM persistence, logging and detection tampering, exposed security groups and functions',
+  elements: ['infrastructure-changes'],
+  after: ['control-plane.access'],
+  run: slice('infrastructure'),
+};
+
+export const AI_CHANGES_DETECTOR: Detector = {
+  id: 'control-plane.ai-changes',
+  title:
+    'Invocation logging, guardrails, model access, provisioned throughput, custom models, agents, model ids',
+  elements: ['ai-changes'],
+  after: ['control-plane.access'],
+  run: slice('ai-changes'),
+};
+
+export const DATA_STORE_DETECTOR: Detector = {
+  id: 'control-plane.data-store',
+  title: 'Knowledge-base and training-data changes, prompt-log reads',
+  elements: ['data-store-changes'],
+  after: ['control-plane.access'],
+  run: slice('data-store'),
+};
+
+/** Runs the GenAI Sigma rule pack (rules/genai). */
+export const SIGMA_PACK: Detector = {
+  id: 'sigma-pack',
+  title: 'GenAI Sigma rule pack (rules/genai/*.yml)',
+  elements: ['access', 'infrastructure-changes', 'ai-changes', 'data-store-changes'],
+  after: ['control-plane.access'],
+  async run() {
+    return [];
+  },
+};
+
+const CONTROL_IDS = [
+  'control-plane.access',
+  'control-plane.infrastructure',
+  'control-plane.ai-changes',
+  'control-plane.data-store',
+  SIGMA_PACK.id,
+];
+
+export const EXTERNAL_FINDINGS_DETECTOR: Detector = {
+  id: 'control-plane.external-findings',
+  title: 'GuardDuty and Security Hub findings, joined to CloudTrail and triaged',
+  elements: ['access', 'infrastructure-changes', 'ai-changes', 'data-store-changes', 'invocation'],
+  // after every other detector it can see: their findings corroborate or not
+  get after(): string[] {
+    return [...CONTROL_IDS, ...otherDetectorIds()];
+  },
+  async run(ctx) {
+    const a = await analyseControlPlane(ctx);
+    const mine = [...a.byGroup.values()].flat();
+    const seen = new Set(mine.map((f) => f.id));
+    const all = [...mine, ...ctx.findings.filter((f) => !seen.has(f.id))];
+    const cands = await externalFindings(a.env, corroboratorsFrom(all));
+    return cands.map(toFinding);
+  },
+};
+
+/** The data plane's detectors: their findings corroborate external findings too (read lazily). */
+function otherDetectorIds(): string[] {
+  return (DATA_PLANE_DETECTORS ?? []).map((d) => d.id);
+}
+
+/** Detectors of this plane, in order. */
+export const CONTROL_PLANE_DETECTORS: Detector[] = [
+  ACCESS_DETECTOR,
+  INFRASTRUCTURE_DETECTOR,
+  AI_CHANGES_DETECTOR,
+  DATA_STORE_DETECTOR,
+  SIGMA_PACK,
+  EXTERNAL_FINDINGS_DETECTOR,
+];

@@ -1,0 +1,664 @@
+/**
+ * Element `access`: who used which credential, from where, with which client.
+ *
+ * - a role session (temporary key) of a workload or pipeline used from a second address with another
+ *   client: the session's credentials left the machine they were issued to;
+ * - a long-term access key used from an address no one else in the account uses, with a client the
+ *   key never used (the key's other use being the account's everyday address);
+ * - the first use of an access key created inside the window;
+ * - console sign-ins without MFA;
+ * - the LLMjacking reconnaissance sequence (identity check, IAM self-inspection errors, model and
+ *   invocation-logging discovery across Regions, malformed invocation probes, model-access requests);
+ * - bursts of denied or malformed Bedrock calls; long-term keys and Bedrock API keys on Bedrock.
+ *
+ * Baselines come from the evidence: the key's and the principal's own addresses and clients, and
+ * the addresses several principals of the account share (office, VPN, NAT).
+ */
+import type { Json } from '../model/types.js';
+import { isoSql } from '../store/case-store.js';
+import {
+  actionList,
+  actorOf,
+  applyContext,
+  type Candidate,
+  type CtRow,
+  clientOf,
+  type Env,
+  isPublicIp,
+  loadEvents,
+  matchContext,
+  minutesBetween,
+  nameOf,
+  netOf,
+  principalsOf,
+  roleOf,
+  subjectOf,
+} from './context.js';
+
+const RUNTIME = new Set([
+  'InvokeModel',
+  'InvokeModelWithResponseStream',
+  'Converse',
+  'ConverseStream',
+  'InvokeAgent',
+  'InvokeInlineAgent',
+  'Retrieve',
+  'RetrieveAndGenerate',
+  'ApplyGuardrail',
+  'StartAsyncInvoke',
+  'CountTokens',
+]);
+
+/** Records a person or a program made (not AWS services acting for themselves). */
+const ACTOR_ROWS = `principal_type IS DISTINCT FROM 'AWSService' AND identity_arn IS NOT NULL
+  AND regexp_matches(coalesce(source_ip, ''), '^[0-9a-fA-F:.]+$')`;
+
+interface Origin {
+  key: string;
+  ip: string;
+  client: string;
+  rows: CtRow[];
+  first: string;
+  last: string;
+}
+
+function originsOf(rows: CtRow[]): Map<string, Origin[]> {
+  const byKey = new Map<string, Map<string, Origin>>();
+  for (const r of rows) {
+    if (!r.accessKeyId || !r.sourceIp) continue;
+    const client = clientOf(r.userAgent);
+    const k = `${r.sourceIp}\u0000${client}`;
+    if (!byKey.has(r.accessKeyId)) byKey.set(r.accessKeyId, new Map());
+    const m = byKey.get(r.accessKeyId)!;
+    let o = m.get(k);
+    if (!o) {
+      o = { key: r.accessKeyId, ip: r.sourceIp, client, rows: [], first: r.time, last: r.time };
+      m.set(k, o);
+    }
+    o.rows.push(r);
+    if (r.time < o.first) o.first = r.time;
+    if (r.time > o.last) o.last = r.time;
+  }
+  return new Map(
+    [...byKey].map(([k, m]) => [k, [...m.values()].sort((a, b) => a.first.localeCompare(b.first))]),
+  );
+}
+
+const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
+const times = (rows: CtRow[]): string[] => rows.flatMap((r) => [r.time]);
+const actionsOf = (rows: CtRow[]): string[] => [...new Set(rows.map((r) => r.action))].sort();
+
+/** Role sessions of workloads and pipelines whose credentials turn up at a second address with another client. */
+export async function sessionReuse(env: Env): Promise<Candidate[]> {
+  const keys = await env.db.all(
+    `SELECT access_key_id AS k FROM events
+     WHERE principal_type = 'AssumedRole' AND access_key_id IS NOT NULL AND ${ACTOR_ROWS}
+     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1`,
+  );
+  const out: Candidate[] = [];
+  const keyList = keys.map((r) => String(r.k)).filter((k) => /^ASIA/.test(k));
+  if (!keyList.length) return out;
+  const rows = await loadEvents(env.db, `access_key_id IN (${actionList(keyList)}) AND ${ACTOR_ROWS}`);
+  for (const [key, origins] of originsOf(rows)) {
+    const identity = origins[0].rows[0].identityArn;
+    const kind = env.base.kindOf(identity);
+    if (kind !== 'workload' && kind !== 'pipeline') continue;
+    const home = origins[0];
+    const homeClients = new Set(origins.filter((o) => o.ip === home.ip).map((o) => o.client));
+    const foreign = origins.filter(
+      (o) =>
+        o.ip !== home.ip &&
+        isPublicIp(o.ip) &&
+        netOf(o.ip) !== netOf(home.ip) &&
+        !homeClients.has(o.client) &&
+        !env.base.isCommonIp(o.ip),
+    );
+    if (!foreign.length) continue;
+    const fRows = foreign.flatMap((o) => o.rows);
+    const role = roleOf(identity);
+    const first = foreign.map((o) => o.first).sort()[0];
+    out.push({
+      ruleId: 'access.session-credentials-reused-elsewhere',
+      title: `Temporary credentials of ${nameOf(role)} used from another address and client`,
+      description:
+        `Session key ${key} of ${kind} role ${nameOf(role)} was first used from ${home.ip} (${home.client}) ` +
+        `and then from ${foreign.map((o) => `${o.ip} (${o.client})`).join(', ')}. A ${kind}'s session stays ` +
+        'on the host it was issued to; use from another network with another client means the credentials were taken.',
+      severity: 'high',
+      strength: 'hard',
+      elements: ['access'],
+      times: times(fRows),
+      principals: [...new Set(fRows.flatMap(principalsOf))],
+      accessKeyIds: [key],
+      sourceIps: foreign.map((o) => o.ip),
+      resources: role ? [role] : [],
+      attack: ['T1078.004', 'T1550'],
+      evidence: { eventIds: ids(fRows) },
+      actors: foreign.map((o) => ({ key, ip: o.ip, identity })),
+      legit: [{ key, ip: home.ip, identity }],
+      triage: [`${kind} role; session issued at ${home.ip} with ${home.client}; moved at ${first}`],
+      details: {
+        homeOrigin: { ip: home.ip, client: home.client, first: home.first, last: home.last },
+        foreignOrigins: foreign.map((o) => ({
+          ip: o.ip,
+          client: o.client,
+          first: o.first,
+          last: o.last,
+          records: o.rows.length,
+          actions: actionsOf(o.rows).slice(0, 40),
+        })),
+      },
+    });
+    // what the session did at home shortly before it moved: an identity check, and the data listings
+    // that followed it within minutes (the compromised step's, or the intruder's on the host)
+    const atHome = origins.filter((o) => o.ip === home.ip).flatMap((o) => o.rows);
+    const before = atHome.filter((r) => r.time <= first && minutesBetween(r.time, first) <= 60);
+    const checks = before.filter((r) => r.action === 'GetCallerIdentity');
+    const listings = before.filter(
+      (r) =>
+        /^(ListObjects|ListObjectsV2|ListBuckets|GetSessionToken)$/.test(r.action) &&
+        checks.some((c) => c.time <= r.time && minutesBetween(c.time, r.time) <= 5),
+    );
+    const pre = [...checks, ...listings].sort((a, b) => a.time.localeCompare(b.time)).slice(-10);
+    if (pre.length) {
+      out.push({
+        ruleId: 'access.session-checks-before-reuse',
+        title: `Identity checks by ${nameOf(role)} on its own host just before its credentials moved`,
+        description:
+          'Calls the session made at its issuing address in the hour before it was used elsewhere ' +
+          '(identity checks, listings): where the credentials were probably read or the compromised step ran.',
+        severity: 'low',
+        strength: 'context',
+        elements: ['access'],
+        times: times(pre),
+        principals: [...new Set(pre.flatMap(principalsOf))],
+        accessKeyIds: [key],
+        sourceIps: [home.ip],
+        attack: ['T1552.005'],
+        evidence: { eventIds: ids(pre) },
+        actors: [],
+        triage: ['context for the credential theft; the host itself is not the actor'],
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Long-term access keys used from an address no other principal uses with a client the key did not
+ * use at its other addresses. Soft: travellers and new laptops look the same until the actor does
+ * something else.
+ */
+export async function keyNewOrigin(env: Env): Promise<Candidate[]> {
+  const keys = await env.db.all(
+    `SELECT access_key_id AS k FROM events WHERE access_key_id LIKE 'AKIA%' AND ${ACTOR_ROWS}
+     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1`,
+  );
+  if (!keys.length) return [];
+  const rows = await loadEvents(
+    env.db,
+    `access_key_id IN (${actionList(keys.map((r) => String(r.k)))}) AND ${ACTOR_ROWS}`,
+  );
+  const out: Candidate[] = [];
+  for (const [key, origins] of originsOf(rows)) {
+    const identity = origins[0].rows[0].identityArn;
+    const established = origins.filter((o) => env.base.isCommonIp(o.ip) || !isPublicIp(o.ip));
+    const baseline = established.length ? established : [origins[0]];
+    const baseIps = new Set(baseline.map((o) => o.ip));
+    const baseNets = new Set(baseline.map((o) => netOf(o.ip)));
+    const baseClients = new Set(baseline.map((o) => o.client));
+    const fresh = origins.filter(
+      (o) =>
+        !baseIps.has(o.ip) &&
+        !baseNets.has(netOf(o.ip)) &&
+        isPublicIp(o.ip) &&
+        (env.base.ipIdentities.get(o.ip) ?? 0) <= 1 &&
+        !baseClients.has(o.client),
+    );
+    if (!fresh.length) continue;
+    for (const o of fresh) {
+      const runtime = o.rows.filter((r) => RUNTIME.has(r.action)).length;
+      out.push({
+        ruleId: 'access.key-new-address-and-client',
+        title: `Access key of ${nameOf(identity)} used from a new address with a new client`,
+        description:
+          `Long-term key ${key} is normally used from ${[...baseIps].join(', ')} (${[...baseClients].join(', ')}); ` +
+          `here from ${o.ip} with ${o.client || 'no user agent'}, an address no other principal of the account uses. ` +
+          `${o.rows.length} records${runtime ? `, ${runtime} model invocations` : ''}.`,
+        severity: 'low',
+        strength: 'soft',
+        ifActor: 'high',
+        elements: ['access'],
+        times: times(o.rows),
+        principals: identity ? [identity] : [],
+        accessKeyIds: [key],
+        sourceIps: [o.ip],
+        resources: identity ? [identity] : [],
+        attack: ['T1078.004'],
+        evidence: { eventIds: ids(o.rows) },
+        actors: [{ key, ip: o.ip, identity }],
+        legit: baseline.map((b) => ({ key, ip: b.ip, identity })),
+        triage: [
+          'new address and client for this key; alone this is also what travel or a new laptop looks like',
+        ],
+        details: {
+          baseline: baseline.map((b) => ({ ip: b.ip, client: b.client, first: b.first, last: b.last })),
+          origin: { ip: o.ip, client: o.client, first: o.first, last: o.last, records: o.rows.length },
+          actions: actionsOf(o.rows).slice(0, 40),
+          regions: [...new Set(o.rows.map((r) => r.region ?? ''))].filter(Boolean),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** First use of each access key created in the window: who created it, from where it is used. */
+export async function createdKeyFirstUse(env: Env): Promise<Candidate[]> {
+  const created = await loadEvents(env.db, `action = 'CreateAccessKey' AND error_code IS NULL`);
+  const out: Candidate[] = [];
+  for (const c of created) {
+    const ak = (c.resp?.accessKey as Record<string, unknown> | undefined) ?? {};
+    const newKey = ak.accessKeyId ? String(ak.accessKeyId) : null;
+    if (!newKey) continue;
+    const uses = await loadEvents(env.db, `access_key_id = $1 AND ${ACTOR_ROWS}`, [newKey]);
+    if (!uses.length) continue;
+    const user = String((c.req?.userName as string) ?? ak.userName ?? c.userName ?? '');
+    const ips = [...new Set(uses.map((u) => u.sourceIp).filter(isPublicIp))];
+    const clients = [...new Set(uses.map((u) => clientOf(u.userAgent)))];
+    const userRows = await env.db.all(
+      `SELECT DISTINCT source_ip AS ip, split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client FROM events
+       WHERE user_name = $1 AND access_key_id IS DISTINCT FROM $2 AND ${ACTOR_ROWS} AND time < CAST($3 AS TIMESTAMP)`,
+      [user, newKey, uses[0].time.replace('T', ' ').replace('Z', '')],
+    );
+    const priorIps = new Set(userRows.map((r) => String(r.ip)));
+    const priorClients = new Set(userRows.map((r) => String(r.client)));
+    const newIps = ips.filter((ip) => !priorIps.has(ip));
+    const newClients = clients.filter((x) => !priorClients.has(x));
+    const selfMade = c.identityArn === uses[0].identityArn;
+    const fromNew = newIps.length > 0 && (priorIps.size > 0 || !selfMade);
+    // uses from the user's earlier addresses are its legitimate owner's; the rest are the question
+    const fresh = priorIps.size ? uses.filter((u) => !priorIps.has(u.sourceIp ?? '')) : uses;
+    const known = uses.filter((u) => !fresh.includes(u));
+    out.push({
+      ruleId: 'access.created-key-used',
+      title: `New access key of ${user} in use`,
+      description:
+        `Key ${newKey} was created at ${c.time} by ${nameOf(c.identityArn)} and used ${uses.length} times ` +
+        `from ${ips.join(', ') || 'no public address'} (${clients.join(', ')}).` +
+        (priorIps.size
+          ? ` The user's earlier keys were used from ${[...priorIps].join(', ')}.`
+          : ' The user has no earlier history in the evidence.'),
+      severity: fromNew && priorIps.size && newClients.length ? 'low' : 'informational',
+      strength: 'soft',
+      ifActor: 'high',
+      elements: ['access'],
+      times: [c.time, ...times(fresh)],
+      principals: [...new Set(uses.flatMap(principalsOf))],
+      accessKeyIds: [newKey],
+      sourceIps: [...new Set(fresh.map((u) => u.sourceIp))],
+      resources: uses[0].identityArn ? [uses[0].identityArn] : [],
+      attack: ['T1098.001', 'T1078.004'],
+      evidence: { eventIds: [c.eventId, ...ids(fresh)] },
+      actors: fresh.map((u) => actorOf(u)),
+      legit: known.map((u) => actorOf(u)),
+      triage: [
+        selfMade ? 'created by the user itself (rotation)' : `created by ${nameOf(c.identityArn)}`,
+        newIps.length
+          ? `first used from address(es) new for the user: ${newIps.join(', ')}`
+          : 'used from known addresses',
+      ],
+      details: {
+        createdBy: c.identityArn,
+        createdAt: c.time,
+        creationEventId: c.eventId,
+        priorAddresses: [...priorIps],
+        priorClients: [...priorClients],
+        usesFromPriorAddresses: known.length,
+      },
+    });
+  }
+  return out;
+}
+
+/** Console sign-ins of IAM users without MFA. */
+export async function consoleWithoutMfa(env: Env): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    `action = 'ConsoleLogin' AND principal_type IN ('IAMUser', 'Root') AND error_code IS NULL`,
+  );
+  const out: Candidate[] = [];
+  for (const r of rows) {
+    const mfaUsed = String(r.extra?.MFAUsed ?? (r.mfa ? 'Yes' : 'No'));
+    const ok = String((r.resp?.ConsoleLogin as string) ?? 'Success') === 'Success';
+    if (!ok || mfaUsed === 'Yes') continue;
+    const prof = r.identityArn ? env.base.profiles.get(r.identityArn) : undefined;
+    const rare = isPublicIp(r.sourceIp) && (env.base.ipIdentities.get(r.sourceIp) ?? 0) <= 1;
+    const established = !!prof && !prof.createdInWindow;
+    const after = await loadEvents(
+      env.db,
+      `source_ip = $1 AND identity_arn = $2 AND time >= CAST($3 AS TIMESTAMP)
+       AND time <= CAST($3 AS TIMESTAMP) + INTERVAL 2 HOUR AND uid <> $4`,
+      [r.sourceIp ?? '', r.identityArn ?? '', r.time.replace('T', ' ').replace('Z', ''), r.uid],
+    );
+    const c: Candidate = {
+      ruleId: 'access.console-login-without-mfa',
+      title: `Console sign-in without MFA by ${nameOf(r.identityArn) || r.userName}`,
+      description:
+        `${r.principalType} ${nameOf(r.identityArn)} signed in to the console from ${r.sourceIp} without MFA` +
+        (rare ? ', an address no other principal of the account uses' : '') +
+        `; ${after.length} console actions followed from that address.`,
+      severity: established && rare ? 'medium' : 'low',
+      strength: established && rare ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: ['access'],
+      times: [r.time, ...times(after)],
+      principals: [...new Set([...principalsOf(r), ...after.flatMap(principalsOf)])],
+      accessKeyIds: after.map((a) => a.accessKeyId),
+      sourceIps: [r.sourceIp],
+      resources: r.identityArn ? [r.identityArn] : [],
+      attack: ['T1078.004', 'T1621'],
+      evidence: { eventIds: [r.eventId, ...ids(after)] },
+      actors: [actorOf(r), ...after.map(actorOf)],
+      triage: [
+        established ? 'existing user' : 'user created in the window (first sign-in)',
+        rare ? 'address unique to this user in the account' : 'address shared with other principals',
+      ],
+      details: { mfaUsed, userAgent: r.userAgent ?? null, actionsAfter: actionsOf(after) },
+    };
+    applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [r.userName] }));
+    out.push(c);
+  }
+  return out;
+}
+
+const MODEL_DISCOVERY = [
+  'ListFoundationModels',
+  'GetFoundationModel',
+  'GetFoundationModelAvailability',
+  'ListFoundationModelAgreementOffers',
+  'ListInferenceProfiles',
+  'GetUseCaseForModelAccess',
+];
+const MODEL_ACCESS = ['PutUseCaseForModelAccess', 'CreateFoundationModelAgreement'];
+
+/**
+ * The LLMjacking reconnaissance sequence of one credential at one address: identity check, IAM
+ * self-inspection that fails, model and invocation-logging discovery across Regions, malformed
+ * invocation probes, model-access requests. Stages are counted within a day.
+ */
+export async function llmjackingRecon(env: Env): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    `${ACTOR_ROWS} AND (
+       action IN ('GetCallerIdentity', 'GetModelInvocationLoggingConfiguration', ${actionList([...MODEL_DISCOVERY, ...MODEL_ACCESS])})
+       OR (service = 'iam.amazonaws.com' AND error_code IS NOT NULL)
+       OR (service IN ('bedrock.amazonaws.com', 'bedrock-runtime.amazonaws.com') AND error_code IS NOT NULL AND action IN (${actionList([...RUNTIME])})))`,
+  );
+  const groups = new Map<string, CtRow[]>();
+  for (const r of rows) {
+    const k = `${r.identityArn}\u0000${r.accessKeyId ?? ''}\u0000${r.sourceIp}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const out: Candidate[] = [];
+  for (const g of groups.values()) {
+    // windows of a day from the first record
+    let i = 0;
+    while (i < g.length) {
+      const start = g[i].time;
+      const w = g.filter((r) => r.time >= start && Date.parse(r.time) - Date.parse(start) <= 86_400_000);
+      i += Math.max(1, w.length);
+      const stage = {
+        identity: w.filter((r) => r.action === 'GetCallerIdentity' && !r.errorCode),
+        iamErrors: w.filter((r) => r.service === 'iam.amazonaws.com' && r.errorCode),
+        discovery: w.filter((r) => MODEL_DISCOVERY.includes(r.action) && !r.errorCode),
+        logging: w.filter((r) => r.action === 'GetModelInvocationLoggingConfiguration'),
+        probes: w.filter((r) => RUNTIME.has(r.action) && r.errorCode),
+        access: w.filter((r) => MODEL_ACCESS.includes(r.action) && !r.errorCode),
+      };
+      const regions = new Set([...stage.discovery, ...stage.logging, ...stage.probes].map((r) => r.region));
+      const multiRegion = regions.size >= 2;
+      const recon = stage.identity.length > 0 || stage.iamErrors.length > 0;
+      const looks = stage.discovery.length > 0 || stage.logging.length > 0;
+      const acts = stage.probes.length > 0 || stage.access.length > 0;
+      const loggingRegions = new Set(stage.logging.map((r) => r.region)).size;
+      const probeRegions = new Set(stage.probes.map((r) => r.region)).size;
+      const strong = [
+        stage.iamErrors.length > 0,
+        loggingRegions >= 2,
+        stage.access.length > 0,
+        stage.probes.length > 0 && probeRegions >= 2,
+      ].filter(Boolean).length;
+      const rareIp = isPublicIp(g[0].sourceIp) && !env.base.isCommonIp(g[0].sourceIp);
+      const hard = looks && acts && (strong >= 3 || (strong >= 2 && recon && rareIp));
+      const count = [recon, looks, multiRegion, stage.logging.length > 0, acts].filter(Boolean).length;
+      if (!hard && count < 4) continue;
+      const all = [
+        ...stage.identity,
+        ...stage.iamErrors,
+        ...stage.discovery,
+        ...stage.logging,
+        ...stage.probes,
+        ...stage.access,
+      ].sort((a, b) => a.time.localeCompare(b.time));
+      const r0 = all[0];
+      const who = nameOf(r0.identityArn);
+      const c: Candidate = {
+        ruleId: 'access.llmjacking-recon',
+        title: hard
+          ? `LLMjacking reconnaissance by ${who}: model discovery, probes and model-access requests`
+          : `Bedrock and identity discovery across Regions by ${who}`,
+        description:
+          `From ${r0.sourceIp} (${clientOf(r0.userAgent)}): ${stage.identity.length} identity checks, ` +
+          `${stage.iamErrors.length} failed IAM self-inspection calls, ${stage.discovery.length} model-discovery ` +
+          `and ${stage.logging.length} invocation-logging checks in ${regions.size} Region(s) (${[...regions].join(', ')}), ` +
+          `${stage.probes.length} failed invocation probes, ${stage.access.length} model-access requests.`,
+        severity: hard ? 'high' : 'low',
+        strength: hard ? 'hard' : 'soft',
+        ifActor: 'high',
+        elements: hard ? ['access', 'ai-changes'] : ['access'],
+        components: ['foundation-models'],
+        times: times(all),
+        principals: [...new Set(all.flatMap(principalsOf))],
+        accessKeyIds: [...new Set(all.map((r) => r.accessKeyId))],
+        sourceIps: [r0.sourceIp],
+        resources: [
+          ...new Set(
+            stage.access
+              .map((r) => String(r.req?.modelId ?? ''))
+              .concat(stage.probes.map((r) => String(r.req?.modelId ?? '')))
+              .filter(Boolean),
+          ),
+        ],
+        attack: ['T1087.004', 'T1526', 'T1580', ...(hard ? ['T1496', 'AML.T0040'] : [])],
+        evidence: { eventIds: ids(all) },
+        actors: all.map(actorOf),
+        triage: [
+          hard
+            ? 'the sequence an LLMjacking actor runs on a stolen key before reselling access'
+            : 'discovery without invocation probes or model-access requests (also what assessments and scanners do)',
+        ],
+        details: {
+          stages: {
+            identityChecks: stage.identity.length,
+            iamErrors: stage.iamErrors.length,
+            modelDiscovery: stage.discovery.length,
+            loggingChecks: stage.logging.length,
+            invocationProbes: stage.probes.length,
+            modelAccessRequests: stage.access.length,
+          },
+          regions: [...regions].filter((x): x is string => !!x),
+          probeErrors: [...new Set(stage.probes.map((r) => r.errorCode ?? ''))],
+        },
+      };
+      applyContext(c, matchContext(env.entries, { ...subjectOf(r0), readOnly: !stage.access.length }));
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/** Bursts of denied or malformed Bedrock calls by one principal at one address. */
+export async function bedrockErrorBursts(env: Env): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    `${ACTOR_ROWS} AND service IN ('bedrock.amazonaws.com', 'bedrock-runtime.amazonaws.com', 'bedrock-agent.amazonaws.com')
+     AND (error_code LIKE '%AccessDenied%' OR error_code LIKE '%Validation%' OR error_code LIKE '%UnauthorizedOperation%'
+          OR error_code LIKE '%ResourceNotFound%')`,
+  );
+  const groups = new Map<string, CtRow[]>();
+  for (const r of rows) {
+    const k = `${r.identityArn}\u0000${r.sourceIp}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const out: Candidate[] = [];
+  for (const g of groups.values()) {
+    // densest 15-minute stretch
+    let best: CtRow[] = [];
+    for (let i = 0; i < g.length; i++) {
+      const w = g.slice(i).filter((r) => Date.parse(r.time) - Date.parse(g[i].time) <= 15 * 60_000);
+      if (w.length > best.length) best = w;
+    }
+    const models = new Set(best.map((r) => String(r.req?.modelId ?? '')).filter(Boolean));
+    const regions = new Set(best.map((r) => r.region));
+    if (best.length < 5 && !(best.length >= 3 && (regions.size >= 2 || models.size >= 3))) continue;
+    const r0 = best[0];
+    out.push({
+      ruleId: 'access.bedrock-error-burst',
+      title: `Burst of denied or malformed Bedrock calls by ${nameOf(r0.identityArn)}`,
+      description:
+        `${best.length} failed Bedrock calls in 15 minutes from ${r0.sourceIp} ` +
+        `(${[...new Set(best.map((r) => r.errorCode))].join(', ')}), ${models.size} model(s), ${regions.size} Region(s).`,
+      severity: 'low',
+      strength: 'soft',
+      ifActor: 'high',
+      elements: ['access'],
+      components: ['foundation-models'],
+      times: times(best),
+      principals: [...new Set(best.flatMap(principalsOf))],
+      accessKeyIds: [...new Set(best.map((r) => r.accessKeyId))],
+      sourceIps: [r0.sourceIp],
+      resources: [...models],
+      attack: ['T1526'],
+      evidence: { eventIds: ids(best) },
+      actors: best.map(actorOf),
+      triage: ['errors alone are also what developers trying a new model produce'],
+      details: { errors: [...new Set(best.map((r) => `${r.action}: ${r.errorCode}`))] },
+    });
+  }
+  return out;
+}
+
+/** Model invocations made with an IAM user's long-term key. */
+export async function longTermKeysOnBedrock(env: Env): Promise<Candidate[]> {
+  const rows = await env.db.all(
+    `SELECT access_key_id AS k, identity_arn AS id, count(*) AS n, list(DISTINCT source_ip) AS ips,
+            list(DISTINCT region) AS regions, list(DISTINCT json_extract_string(request_parameters, '$.modelId')) AS models
+     FROM events
+     WHERE access_key_id LIKE 'AKIA%' AND action IN (${actionList([...RUNTIME])}) AND ${ACTOR_ROWS}
+     GROUP BY 1, 2`,
+  );
+  return rows.map((r) => {
+    const key = String(r.k);
+    const identity = String(r.id);
+    const models = ((r.models as unknown[]) ?? []).filter(Boolean).map(String);
+    return {
+      ruleId: 'access.long-term-key-on-bedrock',
+      title: `Models invoked with a long-term access key of ${nameOf(identity)}`,
+      description:
+        `${r.n} model invocations signed with IAM user key ${key} from ${(r.ips as string[]).join(', ')} ` +
+        `in ${(r.regions as string[]).join(', ')}. Long-term keys are what LLMjacking actors steal and resell; ` +
+        'applications should call Bedrock with role credentials.',
+      severity: 'informational',
+      strength: 'context',
+      elements: ['access'],
+      components: ['foundation-models'],
+      times: [],
+      principals: [identity],
+      accessKeyIds: [key],
+      sourceIps: (r.ips as string[]) ?? [],
+      resources: models,
+      attack: ['T1078.004'],
+      evidence: {},
+      actors: [],
+      triage: ['posture observation'],
+      details: { invocations: Number(r.n), models, regions: (r.regions as Json) ?? [] },
+    } satisfies Candidate;
+  });
+}
+
+/** Bedrock API keys: service-specific credentials for Bedrock, and calls signed with a bearer token. */
+export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
+  const created = await loadEvents(
+    env.db,
+    `action IN ('CreateServiceSpecificCredential', 'ResetServiceSpecificCredential', 'UpdateServiceSpecificCredential')
+     AND json_extract_string(request_parameters, '$.serviceName') LIKE 'bedrock%'`,
+  );
+  const out: Candidate[] = [];
+  for (const r of created) {
+    const kind = env.base.kindOf(r.identityArn);
+    const user = String(r.req?.userName ?? r.userName ?? '');
+    out.push({
+      ruleId: 'access.bedrock-api-key-created',
+      title: `Bedrock API key ${r.action === 'CreateServiceSpecificCredential' ? 'created' : 'changed'} for ${user}`,
+      description:
+        `${nameOf(r.identityArn)} (${kind}) called ${r.action} for ${user} from ${r.sourceIp}. ` +
+        'A Bedrock API key is a long-lived bearer credential for model invocation.',
+      severity: kind === 'human' || kind === 'pipeline' ? 'low' : 'medium',
+      strength: kind === 'human' || kind === 'pipeline' ? 'soft' : 'hard',
+      ifActor: 'high',
+      elements: ['access', 'infrastructure-changes'],
+      components: ['foundation-models'],
+      times: [r.time],
+      principals: principalsOf(r),
+      accessKeyIds: [r.accessKeyId],
+      sourceIps: [r.sourceIp],
+      resources: [user ? `user/${user}` : null],
+      attack: ['T1098.001'],
+      evidence: { eventIds: [r.eventId] },
+      actors: [actorOf(r)],
+      triage: [`created by a ${kind} principal`],
+    });
+  }
+  const bearer = await env.db.all(
+    `SELECT identity_arn AS id, source_ip AS ip, count(*) AS n, list(coalesce(event_id, uid)) AS ids,
+            ${isoSql('min(time)')} AS first
+     FROM events
+     WHERE CAST(json_extract_string(additional_event_data, '$.callWithBearerToken') AS VARCHAR) IN ('true', 'True')
+     GROUP BY 1, 2`,
+  );
+  for (const b of bearer) {
+    const eventIds = ((b.ids as unknown[]) ?? []).map(String);
+    out.push({
+      ruleId: 'access.bedrock-api-key-used',
+      title: `Bedrock called with an API key (bearer token) by ${nameOf(String(b.id))}`,
+      description: `${b.n} calls signed with a Bedrock API key from ${b.ip}.`,
+      severity: 'low',
+      strength: 'soft',
+      ifActor: 'high',
+      elements: ['access'],
+      components: ['foundation-models'],
+      times: [String(b.first)],
+      principals: [String(b.id)],
+      sourceIps: [String(b.ip)],
+      attack: ['T1078.004'],
+      evidence: { eventIds: eventIds.slice(0, 5000) },
+      actors: [{ key: null, ip: String(b.ip), identity: String(b.id) }],
+      triage: ['bearer-token use is legitimate when the key was issued on purpose'],
+    });
+  }
+  return out;
+}
+
+export const ACCESS_DETECTORS = [
+  sessionReuse,
+  keyNewOrigin,
+  createdKeyFirstUse,
+  consoleWithoutMfa,
+  llmjackingRecon,
+  bedrockErrorBursts,
+  longTermKeysOnBedrock,
+  bedrockApiKeys,
+];

@@ -1,0 +1,661 @@
+/**
+ * Judgement context for the control-plane detections: the change calendar and declared activities
+ * (table `context_entries`), what kind of principal acted (a person, a deployment pipeline, a
+ * workload, a service account), which addresses are the account's everyday ones, and the
+ * CloudTrail row shape the detectors share.
+ *
+ * Everything is learnt from the evidence itself: nothing here names an account, a principal, an
+ * address or a resource. A change-calendar entry is a hint, never an allow-list: a match lowers
+ * suspicion and is cited ("matches CHG-3107"), activity the entry does not explain is judged on its
+ * own; a declared activity (red team, scanner) is reported as declared when the record falls inside
+ * its window, its actors and its stated scope.
+ */
+import type { FindingInput } from '../engine/detector.js';
+import type { Json, Severity } from '../model/types.js';
+import { isoSql, type Queryable } from '../store/case-store.js';
+
+// ---- CloudTrail rows ------------------------------------------------------------------------------
+
+/** A CloudTrail record as the control-plane detectors read it (JSON columns parsed). */
+export interface CtRow {
+  uid: string;
+  /** eventID, or the row uid when the record has none: the id findings cite */
+  eventId: string;
+  requestId: string | null;
+  time: string;
+  account: string | null;
+  region: string | null;
+  service: string;
+  action: string;
+  readOnly: boolean | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  principalType: string | null;
+  principalArn: string | null;
+  identityArn: string | null;
+  userName: string | null;
+  sessionName: string | null;
+  accessKeyId: string | null;
+  mfa: boolean | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  invokedBy: string | null;
+  sourceIdentity: string | null;
+  resources: string[];
+  req: Record<string, unknown> | null;
+  resp: Record<string, unknown> | null;
+  extra: Record<string, unknown> | null;
+}
+
+const EVENT_COLUMNS = `uid, coalesce(event_id, uid) AS event_id, request_id, ${isoSql('time')} AS t, account, region,
+  service, action, read_only, error_code, error_message, principal_type, principal_arn, identity_arn, user_name,
+  session_name, access_key_id, mfa, source_ip, user_agent, invoked_by, source_identity, resources,
+  request_parameters, response_elements, additional_event_data`;
+
+function parseObj(v: unknown): Record<string, unknown> | null {
+  if (v === null || v === undefined) return null;
+  let x = v;
+  if (typeof v === 'string') {
+    try {
+      x = JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null;
+}
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Reads CloudTrail rows matching a WHERE clause over table `events`, in time order. */
+export async function loadEvents(
+  db: Queryable,
+  where: string,
+  params: Array<string | number | boolean | null> = [],
+): Promise<CtRow[]> {
+  const rows = await db.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY time, uid`, params);
+  return rows.map((r) => ({
+    uid: String(r.uid),
+    eventId: String(r.event_id),
+    requestId: str(r.request_id),
+    time: String(r.t),
+    account: str(r.account),
+    region: str(r.region),
+    service: String(r.service ?? ''),
+    action: String(r.action ?? ''),
+    readOnly: r.read_only === null || r.read_only === undefined ? null : Boolean(r.read_only),
+    errorCode: str(r.error_code),
+    errorMessage: str(r.error_message),
+    principalType: str(r.principal_type),
+    principalArn: str(r.principal_arn),
+    identityArn: str(r.identity_arn),
+    userName: str(r.user_name),
+    sessionName: str(r.session_name),
+    accessKeyId: str(r.access_key_id),
+    mfa: r.mfa === null || r.mfa === undefined ? null : Boolean(r.mfa),
+    sourceIp: str(r.source_ip),
+    userAgent: str(r.user_agent),
+    invokedBy: str(r.invoked_by),
+    sourceIdentity: str(r.source_identity),
+    resources: Array.isArray(r.resources) ? (r.resources as unknown[]).map(String) : [],
+    req: parseObj(r.request_parameters),
+    resp: parseObj(r.response_elements),
+    extra: parseObj(r.additional_event_data),
+  }));
+}
+
+/** SQL list literal of action names. */
+export function actionList(actions: readonly string[]): string {
+  return actions.map((a) => `'${a.replace(/'/g, "''")}'`).join(', ');
+}
+
+// ---- small helpers ----------------------------------------------------------------------------------
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** A routable address (not a service name such as `bedrock.amazonaws.com`, not private). */
+export function isPublicIp(s: string | null | undefined): s is string {
+  if (!s) return false;
+  const m = IPV4.exec(s);
+  if (!m) return s.includes(':') && /^[0-9a-f:.]+$/i.test(s) && !/^(fc|fd|fe80|::1$)/i.test(s);
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return !(
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
+}
+
+/** The /24 (IPv4) or /48 (IPv6) network of an address, for "same neighbourhood" comparisons. */
+export function netOf(ip: string): string {
+  const m = IPV4.exec(ip);
+  if (m) return `${m[1]}.${m[2]}.${m[3]}.0/24`;
+  return `${ip.split(':').slice(0, 3).join(':')}::/48`;
+}
+
+/** Client family and version (`aws-cli/2.21.1`, `Boto3/1.28.5`, `Mozilla/5.0`): the first token. */
+export function clientOf(ua: string | null | undefined): string {
+  if (!ua) return '';
+  const t = ua.trim().replace(/^\[/, '');
+  return t.split(/\s+/)[0] ?? '';
+}
+
+/** Client family without version (`aws-cli`, `Boto3`). */
+export function clientFamily(ua: string | null | undefined): string {
+  return clientOf(ua).split('/')[0].toLowerCase();
+}
+
+export const BROWSER_UA =
+  /^\[?Mozilla\/|console\.(?:[a-z0-9-]+\.)?amazonaws\.com|S3Console|AWSConsole|signin\.aws/i;
+export const IAC_UA = /Terraform|HashiCorp|CloudFormation|aws-cdk|\bcdk\/|Pulumi|Crossplane|ansible/i;
+
+/** The IAM identity behind an ARN: the role ARN for an assumed-role session. */
+export function roleOf(arn: string | null | undefined): string | null {
+  if (!arn) return null;
+  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
+}
+
+/** Last path segment of an ARN (`role/x` → `x`, `user/p/y` → `y`). */
+export function nameOf(arn: string | null | undefined): string {
+  if (!arn) return '';
+  const s = arn.split(':').slice(5).join(':');
+  return s.slice(s.lastIndexOf('/') + 1);
+}
+
+/** Principals of a row for a finding: the role (or user) ARN and, for a session, the session ARN. */
+export function principalsOf(r: Pick<CtRow, 'identityArn' | 'principalArn'>): string[] {
+  const out: string[] = [];
+  if (r.identityArn?.startsWith('arn:')) out.push(r.identityArn);
+  if (r.principalArn?.startsWith('arn:') && r.principalArn !== r.identityArn) out.push(r.principalArn);
+  return out;
+}
+
+export function minutesBetween(a: string, b: string): number {
+  return Math.abs(Date.parse(a) - Date.parse(b)) / 60_000;
+}
+
+export const SEVERITY_ORDER: Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_ORDER.indexOf(a) >= SEVERITY_ORDER.indexOf(b) ? a : b;
+}
+
+export function minSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_ORDER.indexOf(a) <= SEVERITY_ORDER.indexOf(b) ? a : b;
+}
+
+/** One level lower (never below informational). */
+export function lower(s: Severity, levels = 1): Severity {
+  return SEVERITY_ORDER[Math.max(0, SEVERITY_ORDER.indexOf(s) - levels)];
+}
+
+/** A JSON-safe copy (drops undefined, keeps structure) for finding details. */
+export function toJson(v: unknown): Json {
+  if (v === undefined) return null;
+  return JSON.parse(JSON.stringify(v)) as Json;
+}
+
+/** Cached per-case computation: the same promise for every detector of one run. */
+export function memo<T>(shared: Map<string, unknown>, key: string, f: () => Promise<T>): Promise<T> {
+  const k = `control-plane:${key}`;
+  const hit = shared.get(k) as Promise<T> | undefined;
+  if (hit) return hit;
+  const p = f();
+  shared.set(k, p);
+  return p;
+}
+
+// ---- principals ---------------------------------------------------------------------------------------
+
+/**
+ * What a principal is, from how it behaves in the evidence:
+ * - `human`: signs in to the console, uses a browser, or is a federated (SSO / SAML) role;
+ * - `pipeline`: assumed through web identity (CI OIDC) or driving infrastructure-as-code clients;
+ * - `workload`: any other role (instances, functions, notebooks, applications);
+ * - `service-user`: an IAM user only ever used programmatically (a long-term key in a script);
+ * - `root`, `service`.
+ */
+export type PrincipalKind =
+  | 'human'
+  | 'pipeline'
+  | 'workload'
+  | 'service-user'
+  | 'root'
+  | 'service'
+  | 'unknown';
+
+export interface Profile {
+  identity: string;
+  kind: PrincipalKind;
+  principalType: string | null;
+  events: number;
+  first: string;
+  last: string;
+  /** address → number of records */
+  ips: Map<string, number>;
+  /** client (first user-agent token) → number of records */
+  clients: Map<string, number>;
+  keys: Set<string>;
+  /** created inside the evidence window (CreateUser / CreateRole seen) */
+  createdInWindow: string | null;
+}
+
+export interface AccountBaseline {
+  profiles: Map<string, Profile>;
+  /** address → distinct identities that used it */
+  ipIdentities: Map<string, number>;
+  /** identity → kind, also for identities only seen as targets */
+  kindOf(identity: string | null | undefined): PrincipalKind;
+  /** an address several principals of the account use (office, VPN, NAT egress) */
+  isCommonIp(ip: string | null | undefined): boolean;
+}
+
+export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
+  const agg = await db.all(
+    `SELECT identity_arn AS id, any_value(principal_type) AS ptype, count(*) AS n,
+            ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last,
+            bool_or(regexp_matches(coalesce(user_agent, ''), $1)) AS browser,
+            sum(CASE WHEN regexp_matches(coalesce(user_agent, ''), $2) THEN 1 ELSE 0 END) AS iac,
+            bool_or(action = 'ConsoleLogin') AS console
+     FROM events WHERE identity_arn IS NOT NULL GROUP BY 1`,
+    [BROWSER_UA.source, IAC_UA.source],
+  );
+  const web = await db.all(
+    `SELECT DISTINCT json_extract_string(request_parameters, '$.roleArn') AS role, action FROM events
+     WHERE action IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML') AND error_code IS NULL`,
+  );
+  const viaWeb = new Set(
+    web.filter((r) => r.action === 'AssumeRoleWithWebIdentity').map((r) => String(r.role)),
+  );
+  const viaSaml = new Set(web.filter((r) => r.action === 'AssumeRoleWithSAML').map((r) => String(r.role)));
+  const created = await db.all(
+    `SELECT coalesce(json_extract_string(request_parameters, '$.userName'), json_extract_string(request_parameters, '$.roleName')) AS name, action,
+            ${isoSql('min(time)')} AS t
+     FROM events WHERE action IN ('CreateUser', 'CreateRole') AND error_code IS NULL GROUP BY 1, 2`,
+  );
+  const createdAt = new Map<string, string>();
+  for (const c of created)
+    createdAt.set(`${c.action === 'CreateUser' ? 'user' : 'role'}/${c.name}`, String(c.t));
+  const ipRows = await db.all(
+    `SELECT identity_arn AS id, source_ip AS ip, split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client,
+            access_key_id AS k, count(*) AS n
+     FROM events WHERE identity_arn IS NOT NULL GROUP BY ALL`,
+  );
+  const profiles = new Map<string, Profile>();
+  for (const r of agg) {
+    const id = String(r.id);
+    const ptype = str(r.ptype);
+    let kind: PrincipalKind = 'unknown';
+    const n = Number(r.n);
+    if (ptype === 'Root') kind = 'root';
+    else if (ptype === 'AWSService' || !id.startsWith('arn:')) kind = 'service';
+    else if (
+      r.browser ||
+      r.console ||
+      viaSaml.has(id) ||
+      /:role\/aws-reserved\/sso\.amazonaws\.com\//.test(id)
+    )
+      kind = 'human';
+    else if (viaWeb.has(id) || Number(r.iac) >= Math.max(1, n * 0.2)) kind = 'pipeline';
+    else if (/:role\//.test(id)) kind = 'workload';
+    else if (/:user\//.test(id)) kind = 'service-user';
+    const short = /:(user|role)\/(?:.*\/)?([^/]+)$/.exec(id);
+    profiles.set(id, {
+      identity: id,
+      kind,
+      principalType: ptype,
+      events: n,
+      first: String(r.first),
+      last: String(r.last),
+      ips: new Map(),
+      clients: new Map(),
+      keys: new Set(),
+      createdInWindow: short ? (createdAt.get(`${short[1]}/${short[2]}`) ?? null) : null,
+    });
+  }
+  const ipIds = new Map<string, Set<string>>();
+  for (const r of ipRows) {
+    const p = profiles.get(String(r.id));
+    if (!p) continue;
+    const ip = str(r.ip);
+    if (ip) {
+      p.ips.set(ip, (p.ips.get(ip) ?? 0) + Number(r.n));
+      if (isPublicIp(ip) && p.kind !== 'service') {
+        if (!ipIds.has(ip)) ipIds.set(ip, new Set());
+        ipIds.get(ip)!.add(p.identity);
+      }
+    }
+    const client = String(r.client ?? '');
+    if (client) p.clients.set(client, (p.clients.get(client) ?? 0) + Number(r.n));
+    if (r.k) p.keys.add(String(r.k));
+  }
+  const ipIdentities = new Map([...ipIds].map(([ip, s]) => [ip, s.size]));
+  return {
+    profiles,
+    ipIdentities,
+    kindOf: (identity) => (identity ? (profiles.get(identity)?.kind ?? 'unknown') : 'unknown'),
+    isCommonIp: (ip) => !!ip && (ipIdentities.get(ip) ?? 0) >= 3,
+  };
+}
+
+// ---- change calendar and declared activities --------------------------------------------------------
+
+export interface ContextEntry {
+  kind: 'declared-activity' | 'planned-change';
+  type: string | null;
+  ticket: string;
+  owner: string | null;
+  start: string | null;
+  end: string | null;
+  sourceIps: string[];
+  principals: string[];
+  sourceIdentity: string | null;
+  text: string;
+}
+
+export async function loadContextEntries(db: Queryable): Promise<ContextEntry[]> {
+  const rows = await db.all(
+    `SELECT kind, type, ticket, owner, ${isoSql('start')} AS s, ${isoSql('"end"')} AS e, source_ips, principals,
+            source_identity, text
+     FROM context_entries ORDER BY start NULLS LAST, ticket`,
+  );
+  return rows.map((r) => ({
+    kind: r.kind === 'declared-activity' ? 'declared-activity' : 'planned-change',
+    type: str(r.type),
+    ticket: String(r.ticket ?? r.type ?? 'context entry'),
+    owner: str(r.owner),
+    start: str(r.s),
+    end: str(r.e),
+    sourceIps: Array.isArray(r.source_ips) ? (r.source_ips as unknown[]).map(String) : [],
+    principals: Array.isArray(r.principals) ? (r.principals as unknown[]).map(String) : [],
+    sourceIdentity: str(r.source_identity),
+    text: String(r.text ?? ''),
+  }));
+}
+
+/** What a record is about, for matching it to a change summary. */
+export interface ContextSubject {
+  time: string;
+  service?: string | null;
+  action?: string | null;
+  readOnly?: boolean | null;
+  sourceIp?: string | null;
+  userAgent?: string | null;
+  identityArn?: string | null;
+  principalArn?: string | null;
+  sessionName?: string | null;
+  userName?: string | null;
+  sourceIdentity?: string | null;
+  /** names, ids and ARNs the record touched or produced (resource names, user names, versions) */
+  targets?: Array<string | null | undefined>;
+  /** the actor is a deployment pipeline */
+  pipeline?: boolean;
+}
+
+export interface ContextMatch {
+  ticket: string;
+  kind: ContextEntry['kind'];
+  text: string;
+  /** `strong`: window, topic and a named resource, principal, address or pipeline; `window`: window and topic only */
+  strength: 'strong' | 'window';
+  reasons: string[];
+}
+
+/** Topic words of a change summary that fit an API call. */
+const TOPICS: Array<{ test: (service: string, action: string) => boolean; words: RegExp }> = [
+  { test: (_s, a) => /Guardrail/.test(a), words: /guardrail|content filter|denied topic/i },
+  {
+    test: (s) => s === 'cloudtrail.amazonaws.com',
+    words: /\btrail\b|cloudtrail|audit log|event selector|data-event|logging/i,
+  },
+  {
+    test: (s, a) => s === 'ec2.amazonaws.com' && /SecurityGroup/.test(a),
+    words: /security[- ]group|\bsg\b|firewall|ingress|allow-?list|listener|port/i,
+  },
+  {
+    test: (s, a) => s === 'iam.amazonaws.com' && /User|AccessKey|LoginProfile|Group|MFA/.test(a),
+    words:
+      /iam user|\buser\b|access key|\bkey\b|onboard|contractor|integration|rotat|offboard|console access/i,
+  },
+  {
+    test: (s, a) => s === 'iam.amazonaws.com' && /Role|Policy|InstanceProfile/.test(a),
+    words: /\brole\b|\bpolic(y|ies)\b|\biam\b|permission/i,
+  },
+  {
+    test: (s) => s === 'lambda.amazonaws.com',
+    words: /lambda|function|trigger|deploy/i,
+  },
+  {
+    test: (_s, a) =>
+      /ModelCustomization|ProvisionedModel|CustomModel|ModelImport|ModelCopy|ImportedModel|EvaluationJob/.test(
+        a,
+      ),
+    words:
+      /fine[- ]?tun|provision|throughput|custom model|customi[sz]ation|training|import(ed)? model|evaluation/i,
+  },
+  {
+    test: (_s, a) => /KnowledgeBase|DataSource|IngestionJob/.test(a),
+    words: /knowledge[- ]base|\bkb\b|ingestion|data source|sync|content|articles?|documents?/i,
+  },
+  {
+    test: (s, a) => s === 's3.amazonaws.com' && /Put|Delete|Copy|Restore/.test(a),
+    words: /upload|knowledge[- ]base|\bkb\b|content|dataset|training data|documents?|articles?|bucket/i,
+  },
+  {
+    test: (_s, a) => /Agent|Flow|Prompt/.test(a),
+    words: /\bagents?\b|action group|alias|instruction|\bflows?\b|prompt/i,
+  },
+  {
+    test: (_s, a) => /ModelInvocationLogging/.test(a),
+    words: /invocation logging|model logging|logging configuration|cloudwatch|log delivery|logging/i,
+  },
+  {
+    test: (_s, a) => /UseCaseForModelAccess|FoundationModelAgreement|ModelAccess/.test(a),
+    words: /model access|enable|new model|model family|agreement|use[- ]case/i,
+  },
+  { test: (s) => s === 'ssm.amazonaws.com', words: /parameter|model[- ]?id|config/i },
+  {
+    test: (s) =>
+      s === 'guardduty.amazonaws.com' || s === 'config.amazonaws.com' || s === 'securityhub.amazonaws.com',
+    words: /guardduty|detector|config recorder|aws config|security hub|finding/i,
+  },
+  { test: (s) => s === 'sagemaker.amazonaws.com', words: /sagemaker|notebook|lifecycle|studio/i },
+];
+
+const PIPELINE_WORDS =
+  /pipeline|terraform|\bci\b|ci\/cd|cd pipeline|github actions|deploy(ment)? job|iac|cloudformation|cdk/i;
+
+function inWindow(e: ContextEntry, time: string, slackMs = 5 * 60_000): boolean {
+  const t = Date.parse(time);
+  const s = e.start ? Date.parse(e.start) : Number.NEGATIVE_INFINITY;
+  const en = e.end ? Date.parse(e.end) : Number.POSITIVE_INFINITY;
+  return t >= s - slackMs && t <= en + slackMs;
+}
+
+/** Tokens of a free-text summary that look like identifiers (names with -, _, . or digits, addresses). */
+export function summaryNames(text: string): string[] {
+  const toks = text.match(/[A-Za-z0-9][A-Za-z0-9._@:/+-]*[A-Za-z0-9]/g) ?? [];
+  return [
+    ...new Set(
+      toks
+        .map((t) => t.toLowerCase())
+        .filter((t) => /[-_.@:/]|\d/.test(t) && t.length >= 3 && !/^chg-|^sec-|^\d{1,2}$/.test(t)),
+    ),
+  ];
+}
+
+const READ_ONLY_SCOPE = /read[- ]?only/i;
+
+/**
+ * The declared activity or planned change that explains a record, if any. Declared activities match
+ * on window and actor (address, principal or source identity) and must be within their stated scope
+ * (a read-only declaration does not cover writes). Planned changes match on window and topic; the
+ * match is `strong` when the summary also names what the record touched, who acted (principal,
+ * owner's session, address) or the pipeline that acted.
+ */
+export function matchContext(entries: ContextEntry[], s: ContextSubject): ContextMatch | null {
+  const service = s.service ?? '';
+  const action = s.action ?? '';
+  const role = roleOf(s.identityArn ?? s.principalArn ?? null);
+  const names = new Set(
+    [
+      ...(s.targets ?? []),
+      s.userName,
+      s.sessionName,
+      s.identityArn ? nameOf(s.identityArn) : null,
+      s.principalArn ? nameOf(s.principalArn) : null,
+      s.sourceIp,
+    ]
+      .filter((x): x is string => !!x)
+      .flatMap((x) => [x.toLowerCase(), nameOf(x).toLowerCase()])
+      .filter((x) => x.length >= 2),
+  );
+  let best: ContextMatch | null = null;
+  for (const e of entries) {
+    if (!inWindow(e, s.time)) continue;
+    const reasons: string[] = [];
+    if (e.kind === 'declared-activity') {
+      const byIp = !!s.sourceIp && e.sourceIps.includes(s.sourceIp);
+      const byPrincipal =
+        !!role && e.principals.some((p) => roleOf(p) === role || p === s.principalArn || p === s.identityArn);
+      const bySourceIdentity = !!s.sourceIdentity && s.sourceIdentity === e.sourceIdentity;
+      if (!(byIp || byPrincipal || bySourceIdentity)) continue;
+      if (READ_ONLY_SCOPE.test(e.text) && s.readOnly === false) continue;
+      if (byIp) reasons.push(`source ${s.sourceIp} declared`);
+      if (byPrincipal) reasons.push(`principal ${nameOf(role)} declared`);
+      if (bySourceIdentity) reasons.push(`source identity ${s.sourceIdentity} declared`);
+      return { ticket: e.ticket, kind: e.kind, text: e.text, strength: 'strong', reasons };
+    }
+    const text = e.text;
+    const lowerText = text.toLowerCase();
+    const named = summaryNames(text).filter((t) => names.has(t));
+    const ownerMatch =
+      !!e.owner &&
+      !!s.sessionName &&
+      s.sessionName.toLowerCase().includes(e.owner.toLowerCase().split('@')[0]);
+    const ipNamed = !!s.sourceIp && lowerText.includes(s.sourceIp);
+    const userNamed = [...names].some((n) => n.length >= 4 && /[-_.]/.test(n) && lowerText.includes(n));
+    // the actor itself is what the entry names (an assessment user, a source address): any record fits
+    if (ipNamed || (userNamed && named.length)) {
+      if (READ_ONLY_SCOPE.test(text) && s.readOnly === false && !topicFits(service, action, text)) continue;
+      if (ipNamed) reasons.push(`source ${s.sourceIp} named`);
+      if (named.length) reasons.push(`names ${named.join(', ')}`);
+      return { ticket: e.ticket, kind: e.kind, text, strength: 'strong', reasons };
+    }
+    if (!topicFits(service, action, text)) continue;
+    reasons.push('inside the change window, same kind of change');
+    if (named.length) reasons.push(`names ${named.join(', ')}`);
+    const pipelineNamed = !!s.pipeline && PIPELINE_WORDS.test(text);
+    if (pipelineNamed) reasons.push('done by the pipeline the change names');
+    if (ownerMatch) reasons.push(`done by the change owner ${e.owner}`);
+    if (/\bterraform\b/i.test(text) && s.userAgent && IAC_UA.test(s.userAgent) && !pipelineNamed)
+      reasons.push('done with the infrastructure-as-code client the change names');
+    const strong = named.length > 0 || pipelineNamed || ownerMatch || reasons.length > 1;
+    const m: ContextMatch = {
+      ticket: e.ticket,
+      kind: e.kind,
+      text,
+      strength: strong ? 'strong' : 'window',
+      reasons,
+    };
+    if (!best || (m.strength === 'strong' && best.strength !== 'strong')) best = m;
+  }
+  return best;
+}
+
+function topicFits(service: string, action: string, text: string): boolean {
+  return TOPICS.some((t) => t.test(service, action) && t.words.test(text));
+}
+
+/** The context subject of a CloudTrail row (add `targets` and `pipeline` as known). */
+export function subjectOf(r: CtRow): ContextSubject {
+  return {
+    time: r.time,
+    service: r.service,
+    action: r.action,
+    readOnly: r.readOnly,
+    sourceIp: r.sourceIp,
+    userAgent: r.userAgent,
+    identityArn: r.identityArn,
+    principalArn: r.principalArn,
+    sessionName: r.sessionName,
+    userName: r.userName,
+    sourceIdentity: r.sourceIdentity,
+  };
+}
+
+/** The phrase a finding cites for a context match. */
+export function citeContext(m: ContextMatch): string {
+  const what = m.kind === 'declared-activity' ? 'declared activity' : 'planned change';
+  return `matches ${m.ticket} (${what}: ${m.text}; ${m.reasons.join('; ')})`;
+}
+
+// ---- candidates: findings before the actor correlation ----------------------------------------------
+
+/** Who acted on a record: the credential and the address it came from. */
+export interface ActorRef {
+  key: string | null;
+  ip: string | null;
+  identity: string | null;
+}
+
+/**
+ * A finding before correlation. `hard` candidates point at abuse by themselves and define the actor;
+ * `soft` ones are ambiguous alone (a new address, a model job, a content upload) and are raised to
+ * `ifActor` when the same actor (key and address) shows abuse elsewhere; `context` ones are never
+ * raised (explained or informational by nature).
+ */
+export interface Candidate extends FindingInput {
+  strength: 'hard' | 'soft' | 'context';
+  ifActor?: Severity;
+  actors: ActorRef[];
+  /** origins known to be the credential's legitimate user (a session's own host, a key's usual address) */
+  legit?: ActorRef[];
+  /** credentials and users this activity created: they inherit its actor */
+  creates?: { keys?: string[]; users?: string[] };
+  /** triage notes, in order; copied to details.triage */
+  triage: string[];
+  /** the declared activity or planned change that explains it */
+  explained?: ContextMatch | null;
+}
+
+export function actorOf(r: Pick<CtRow, 'accessKeyId' | 'sourceIp' | 'identityArn'>): ActorRef {
+  return { key: r.accessKeyId, ip: r.sourceIp, identity: r.identityArn };
+}
+
+/** Everything a detector needs: the case, the account baseline and the context entries. */
+export interface Env {
+  db: Queryable;
+  base: AccountBaseline;
+  entries: ContextEntry[];
+}
+
+/** Applies a context match to a candidate: declared → informational and excluded from verdicts; planned → lowered. */
+export function applyContext(
+  c: Candidate,
+  m: ContextMatch | null,
+  floor: Severity = 'informational',
+): Candidate {
+  if (!m) return c;
+  c.explained = m;
+  c.triage.push(citeContext(m));
+  if (m.kind === 'declared-activity') {
+    c.severity = 'informational';
+    c.strength = 'context';
+    c.details = { ...(c.details ?? {}), declared: m.ticket };
+  } else if (m.strength === 'strong') {
+    c.severity = maxSeverity(floor, 'informational');
+    c.strength = 'context';
+    c.details = { ...(c.details ?? {}), plannedChange: m.ticket };
+  } else {
+    c.severity = maxSeverity(floor, lower(c.severity));
+    c.details = { ...(c.details ?? {}), plannedChangeWindow: m.ticket };
+  }
+  return c;
+}

@@ -1,0 +1,397 @@
+/**
+ * GuardDuty and Security Hub findings: evidence to weigh, not verdicts. Each becomes one finding
+ * (`guardduty:<Type>`, `securityhub:<Type>`) carrying its id and the CloudTrail records it refers to
+ * (joined by access key, API, address and time), then triaged against the rest of the evidence:
+ *
+ * - archived in the console, internet background noise against instances → informational;
+ * - inside a declared activity or a planned change → informational, ticket cited;
+ * - the security team's scanner (a role reading in every Region all day) → low;
+ * - the same actor (key, address or principal) in other findings at medium or above → raised;
+ * - a known principal at its usual address with its usual client → low;
+ * - otherwise low, or medium for a finding GuardDuty rates high, "not corroborated".
+ */
+import type { Component, Element, Finding, Severity } from '../model/types.js';
+import { isoSql } from '../store/case-store.js';
+import {
+  type AccountBaseline,
+  type Candidate,
+  type ContextEntry,
+  type CtRow,
+  citeContext,
+  clientOf,
+  type Env,
+  isPublicIp,
+  loadEvents,
+  matchContext,
+  maxSeverity,
+  nameOf,
+  principalsOf,
+  roleOf,
+  SEVERITY_ORDER,
+} from './context.js';
+
+export interface ExtRow {
+  uid: string;
+  findingId: string;
+  source: string;
+  type: string;
+  title: string;
+  severity: number | null;
+  archived: boolean;
+  accessKeyId: string | null;
+  principalId: string | null;
+  userName: string | null;
+  userType: string | null;
+  remoteIp: string | null;
+  api: string | null;
+  serviceName: string | null;
+  resourceType: string | null;
+  resources: string[];
+  first: string | null;
+  last: string | null;
+  count: number | null;
+  raw: Record<string, unknown>;
+}
+
+async function loadExt(env: Env): Promise<ExtRow[]> {
+  const rows = await env.db.all(
+    `SELECT uid, finding_id, source, type, title, severity, archived, access_key_id, principal_id, user_name, user_type,
+            remote_ip, api, service_name, resource_type, resources, count, raw,
+            ${isoSql('coalesce(first_seen, created_at, updated_at)')} AS f, ${isoSql('coalesce(last_seen, updated_at, created_at)')} AS l
+     FROM ext_findings ORDER BY coalesce(first_seen, created_at), finding_id`,
+  );
+  return rows.map((r) => {
+    let raw: Record<string, unknown> = {};
+    try {
+      raw = typeof r.raw === 'string' ? JSON.parse(r.raw) : ((r.raw as Record<string, unknown>) ?? {});
+    } catch {
+      raw = {};
+    }
+    return {
+      uid: String(r.uid),
+      findingId: String(r.finding_id),
+      source: String(r.source ?? 'guardduty'),
+      type: String(r.type ?? 'unknown'),
+      title: String(r.title ?? r.type ?? ''),
+      severity: r.severity === null || r.severity === undefined ? null : Number(r.severity),
+      archived: r.archived === true,
+      accessKeyId: r.access_key_id ? String(r.access_key_id) : null,
+      principalId: r.principal_id ? String(r.principal_id) : null,
+      userName: r.user_name ? String(r.user_name) : null,
+      userType: r.user_type ? String(r.user_type) : null,
+      remoteIp: r.remote_ip ? String(r.remote_ip) : null,
+      api: r.api ? String(r.api) : null,
+      serviceName: r.service_name ? String(r.service_name) : null,
+      resourceType: r.resource_type ? String(r.resource_type) : null,
+      resources: Array.isArray(r.resources) ? (r.resources as unknown[]).map(String) : [],
+      first: r.f ? String(r.f) : null,
+      last: r.l ? String(r.l) : null,
+      count: r.count === null || r.count === undefined ? null : Number(r.count),
+      raw,
+    };
+  });
+}
+
+function ts(iso: string): string {
+  return iso.replace('T', ' ').replace('Z', '');
+}
+
+/** The CloudTrail records a finding refers to. */
+async function joinRecords(env: Env, f: ExtRow): Promise<CtRow[]> {
+  if (!f.first) return [];
+  const win = `time >= CAST($1 AS TIMESTAMP) - INTERVAL 60 MINUTE AND time <= CAST($2 AS TIMESTAMP) + INTERVAL 60 MINUTE`;
+  const p = [ts(f.first), ts(f.last ?? f.first)];
+  const tries: Array<[string, Array<string | null>]> = [];
+  if (f.accessKeyId && f.api) {
+    if (f.remoteIp)
+      tries.push([
+        `access_key_id = $3 AND action = $4 AND source_ip = $5 AND ${win}`,
+        [...p, f.accessKeyId, f.api, f.remoteIp],
+      ]);
+    tries.push([`access_key_id = $3 AND action = $4 AND ${win}`, [...p, f.accessKeyId, f.api]]);
+    tries.push([`access_key_id = $1 AND action = $2`, [f.accessKeyId, f.api]]);
+  }
+  if (f.api && f.remoteIp) {
+    tries.push([
+      `action = $3 AND source_ip = $4 AND (user_name = $5 OR split_part(principal_id, ':', 1) = split_part($6, ':', 1)) AND ${win}`,
+      [...p, f.api, f.remoteIp, f.userName ?? '', f.principalId ?? ''],
+    ]);
+  }
+  if (f.accessKeyId) tries.push([`access_key_id = $3 AND ${win}`, [...p, f.accessKeyId]]);
+  for (const [where, params] of tries) {
+    const rows = await loadEvents(env.db, where, params);
+    if (!rows.length) continue;
+    // the finding's own window first; an event GuardDuty dates late is still the one it means
+    const inWin = rows.filter(
+      (r) => r.time >= addMin(f.first!, -10) && r.time <= addMin(f.last ?? f.first!, 10),
+    );
+    const pick = inWin.length ? inWin : nearest(rows, f.first);
+    return pick.slice(0, 2000);
+  }
+  return [];
+}
+
+function addMin(iso: string, m: number): string {
+  return new Date(Date.parse(iso) + m * 60_000).toISOString();
+}
+
+function nearest(rows: CtRow[], t: string): CtRow[] {
+  const target = Date.parse(t);
+  const best = [...rows].sort(
+    (a, b) => Math.abs(Date.parse(a.time) - target) - Math.abs(Date.parse(b.time) - target),
+  );
+  return best.slice(0, Math.min(best.length, 5));
+}
+
+/** Model invocations (request ids) a prompt-attack finding refers to: interventions by its principal. */
+async function joinInvocations(env: Env, f: ExtRow, identity: string | null): Promise<string[]> {
+  if (!/PromptInjection|Jailbreak|AnomalousModelInvocation|Bedrock|ModelInvocation/i.test(f.type) || !f.first)
+    return [];
+  const rows = await env.db.all(
+    `SELECT request_id FROM invocations
+     WHERE (identity_arn = $1 OR principal_arn LIKE $2)
+       AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 5 MINUTE AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 5 MINUTE
+       AND ($5 = 'any' OR guardrail_action = 'INTERVENED')
+     ORDER BY time LIMIT 500`,
+    [
+      identity ?? '',
+      f.userName ? `%/${f.userName}/%` : '\u0000',
+      ts(f.first),
+      ts(f.last ?? f.first),
+      /PromptInjection|Jailbreak/i.test(f.type) ? 'intervened' : 'any',
+    ],
+  );
+  return rows.map((r) => String(r.request_id)).filter((x) => x && x !== 'null');
+}
+
+function elementsOf(f: ExtRow): { elements: Element[]; components: Component[]; attack: string[] } {
+  const t = f.type;
+  const svc = f.serviceName ?? '';
+  if (/PromptInjection|Jailbreak/i.test(t))
+    return {
+      elements: ['invocation'],
+      components: ['guardrails', 'foundation-models'],
+      attack: ['AML.T0051'],
+    };
+  if (/AnomalousModelInvocation|ModelInvocation/i.test(t))
+    return {
+      elements: ['invocation', 'access'],
+      components: ['foundation-models'],
+      attack: ['T1496', 'AML.T0040'],
+    };
+  if (/Stealth|DefenseEvasion|CloudTrailLogging|Persistence|PrivilegeEscalation/i.test(t)) {
+    if (/bedrock/.test(svc)) return { elements: ['ai-changes'], components: [], attack: ['T1562'] };
+    return {
+      elements: ['infrastructure-changes'],
+      components: [],
+      attack: /Persistence/.test(t) ? ['T1098'] : ['T1562.008'],
+    };
+  }
+  if (/^Impact:S3|^Exfiltration:S3|S3\//.test(t))
+    return {
+      elements: /Write|Impact/.test(t) ? ['data-store-changes'] : ['private-data'],
+      components: [],
+      attack: /Write|Impact/.test(t) ? ['T1565.001'] : ['T1530'],
+    };
+  if (/InstanceCredentialExfiltration/i.test(t))
+    return { elements: ['access'], components: [], attack: ['T1552.005'] };
+  return { elements: ['access'], components: [], attack: ['T1078.004'] };
+}
+
+/** A role that reads in most Regions over most of the window: the account's posture scanner. */
+async function scanners(env: Env): Promise<Set<string>> {
+  const rows = await env.db.all(
+    `WITH span AS (SELECT date_diff('hour', min(time), max(time)) + 1 AS h, count(DISTINCT region) AS r FROM events)
+     SELECT e.identity_arn AS id FROM events e, span
+     WHERE e.identity_arn IS NOT NULL
+     GROUP BY e.identity_arn, span.h, span.r
+     HAVING count(DISTINCT e.region) >= greatest(4, span.r * 0.6)
+        AND avg(CASE WHEN coalesce(e.read_only, false) OR regexp_matches(e.action, '^(Get|List|Describe|Lookup|Generate)') THEN 1 ELSE 0 END) >= 0.9
+        AND count(DISTINCT date_trunc('hour', e.time)) >= span.h * 0.3`,
+  );
+  return new Set(rows.map((r) => String(r.id)));
+}
+
+/** Resolves the IAM identity a finding names (role or user ARN). */
+function identityOfFinding(f: ExtRow, recs: CtRow[], base: AccountBaseline): string | null {
+  const fromRec = recs.find((r) => r.identityArn)?.identityArn;
+  if (fromRec) return roleOf(fromRec);
+  if (!f.userName) return null;
+  for (const id of base.profiles.keys()) if (nameOf(id) === f.userName) return id;
+  return null;
+}
+
+export interface Corroborator {
+  id: string;
+  title: string;
+  severity: Severity;
+  firstSeen: string;
+  lastSeen: string;
+  keys: string[];
+  ips: string[];
+  principals: string[];
+}
+
+export function corroboratorsFrom(findings: Finding[]): Corroborator[] {
+  return findings
+    .filter(
+      (f) =>
+        SEVERITY_ORDER.indexOf(f.severity) >= 2 &&
+        !(f.details && (f.details.declared || f.details.notActor || f.details.plannedChange)) &&
+        !f.ruleId.startsWith('guardduty:') &&
+        !f.ruleId.startsWith('securityhub:'),
+    )
+    .map((f) => ({
+      id: f.id,
+      title: f.title,
+      severity: f.severity,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+      keys: f.accessKeyIds ?? [],
+      ips: f.sourceIps ?? [],
+      principals: (f.principals ?? []).map((p) => roleOf(p) ?? p),
+    }));
+}
+
+/** One finding per external finding, triaged. `others` are all findings at hand (this plane's and others'). */
+export async function externalFindings(env: Env, others: Corroborator[]): Promise<Candidate[]> {
+  const ext = await loadExt(env);
+  if (!ext.length) return [];
+  const scan = await scanners(env);
+  const out: Candidate[] = [];
+  for (const f of ext) {
+    const recs = await joinRecords(env, f);
+    const identity = identityOfFinding(f, recs, env.base);
+    const requestIds = await joinInvocations(env, f, identity);
+    const { elements, components, attack } = elementsOf(f);
+    const gd = f.severity ?? 0;
+    let severity: Severity = gd >= 7 ? 'medium' : 'low';
+    const triage: string[] = [];
+    const details: Record<string, unknown> = {
+      source: f.source,
+      type: f.type,
+      sourceSeverity: f.severity,
+      archived: f.archived,
+      count: f.count,
+    };
+    const t0 = f.first ?? recs[0]?.time ?? '';
+    const t1 = f.last ?? t0;
+    const near = (c: Corroborator): boolean =>
+      !!t0 &&
+      Date.parse(c.firstSeen) <= Date.parse(t1) + 6 * 3600_000 &&
+      Date.parse(c.lastSeen) >= Date.parse(t0) - 6 * 3600_000;
+    const ips = [...new Set([f.remoteIp, ...recs.map((r) => r.sourceIp)].filter(isPublicIp))];
+    const keys = [
+      ...new Set([f.accessKeyId, ...recs.map((r) => r.accessKeyId)].filter((x): x is string => !!x)),
+    ];
+    // by key or by an address of the actor; by principal only for model-use findings, whose
+    // principal is the application the actor's prompts went through
+    const byPrincipal = /PromptInjection|Jailbreak|ModelInvocation/i.test(f.type);
+    const corroborating = others.filter(
+      (c) =>
+        (c.keys.some((k) => keys.includes(k)) ||
+          c.ips.some((ip) => ips.includes(ip) && !env.base.isCommonIp(ip)) ||
+          (byPrincipal && !!identity && c.principals.includes(identity))) &&
+        near(c),
+    );
+    const ec2Noise = /^(Recon:EC2\/|UnauthorizedAccess:EC2\/(SSH|RDP)BruteForce)/.test(f.type);
+    const m = matchContext(env.entries, {
+      time: t0,
+      service: f.serviceName,
+      action: f.api,
+      sourceIp: f.remoteIp,
+      identityArn: identity,
+      userName: f.userName,
+      readOnly: recs.length ? recs.every((r) => r.readOnly !== false) : null,
+      targets: [f.userName, ...f.resources],
+    });
+    const usual = identity ? knownOrigin(env.base, identity, f.remoteIp, recs) : null;
+    if (f.archived) {
+      severity = 'informational';
+      triage.push('archived in GuardDuty: reviewed and closed by the account team');
+    } else if (ec2Noise && !corroborating.length) {
+      severity = 'informational';
+      triage.push('internet background noise against an exposed instance');
+    } else if (corroborating.length) {
+      const top = corroborating.reduce<Severity>((s, c) => maxSeverity(s, c.severity), 'medium');
+      severity = maxSeverity(severity, top === 'critical' ? 'high' : top);
+      triage.push(
+        `the same actor shows other signs of abuse: ${corroborating
+          .slice(0, 4)
+          .map((c) => c.title)
+          .join('; ')}`,
+      );
+      details.corroboratedBy = corroborating.map((c) => c.id);
+    } else if (m && (m.strength === 'strong' || m.kind === 'declared-activity')) {
+      severity = 'informational';
+      triage.push(citeContext(m));
+      details[m.kind === 'declared-activity' ? 'declared' : 'plannedChange'] = m.ticket;
+    } else if (identity && scan.has(identity)) {
+      severity = 'low';
+      triage.push(`${nameOf(identity)} is the account's scanner: it reads in every Region all day`);
+    } else if (usual) {
+      severity = 'low';
+      triage.push(usual);
+    } else {
+      if (m) triage.push(`inside ${m.ticket}'s window (${m.text}) without naming this activity`);
+      triage.push(
+        gd >= 7
+          ? 'rated high by GuardDuty; not corroborated by other evidence'
+          : 'not corroborated by other evidence',
+      );
+    }
+    const principals = [
+      ...new Set([identity, ...recs.flatMap(principalsOf)].filter((x): x is string => !!x)),
+    ];
+    out.push({
+      ruleId: `${f.source}:${f.type}`,
+      title: f.title,
+      description:
+        `${f.source === 'guardduty' ? 'GuardDuty' : 'Security Hub'} ${f.type} (severity ${f.severity ?? '?'}` +
+        `${f.count ? `, ${f.count} events` : ''}${f.archived ? ', archived' : ''})` +
+        `${f.api ? `: ${f.api}` : ''}${f.remoteIp ? ` from ${f.remoteIp}` : ''}` +
+        `${recs.length ? `; ${recs.length} CloudTrail record(s) joined` : ''}. Triage: ${triage.join('; ')}.`,
+      severity,
+      strength: 'context',
+      elements,
+      components,
+      times: [t0, t1, ...recs.map((r) => r.time)],
+      principals,
+      accessKeyIds: keys,
+      sourceIps: ips,
+      resources: f.resources.filter((r) => r !== f.accessKeyId),
+      attack,
+      evidence: { findingIds: [f.findingId], eventIds: recs.map((r) => r.eventId), requestIds },
+      actors: [],
+      triage,
+      details: {
+        ...(details as Record<string, never>),
+        api: f.api,
+        remoteIp: f.remoteIp,
+        clients: [...new Set(recs.map((r) => clientOf(r.userAgent)))],
+      },
+    });
+  }
+  return out;
+}
+
+/** "known principal at a usual address with a usual client", or null. */
+function knownOrigin(
+  base: AccountBaseline,
+  identity: string,
+  ip: string | null,
+  recs: CtRow[],
+): string | null {
+  const p = base.profiles.get(identity);
+  if (!p || !ip) return null;
+  const total = [...p.ips.values()].reduce((a, b) => a + b, 0);
+  const atIp = p.ips.get(ip) ?? 0;
+  const usualIp = base.isCommonIp(ip) || (total > 0 && atIp / total >= 0.2 && atIp >= 10);
+  if (!usualIp) return null;
+  const clients = [...new Set(recs.map((r) => clientOf(r.userAgent)).filter(Boolean))];
+  const usualClient = clients.every((c) => (p.clients.get(c) ?? 0) >= 5);
+  if (!usualClient) return null;
+  return `known principal from its usual address ${ip}${clients.length ? ` and client ${clients.join(', ')}` : ''}`;
+}
+
+export type { ContextEntry };

@@ -1,0 +1,599 @@
+/**
+ * Element `infrastructure-changes`: IAM persistence, logging and detection tampering, network
+ * exposure, serverless functions and notebook lifecycle scripts.
+ *
+ * Who changed what decides how much it matters: administrators at the console and deployment
+ * pipelines change IAM and infrastructure every day (informational, with the change ticket when the
+ * calendar has one); a workload role or a script's IAM user creating users and keys, opening admin
+ * ports to the internet or publishing a function without authentication is abuse until shown
+ * otherwise.
+ */
+import {
+  actionList,
+  actorOf,
+  applyContext,
+  type Candidate,
+  type CtRow,
+  clientOf,
+  type Env,
+  IAC_UA,
+  loadEvents,
+  matchContext,
+  minutesBetween,
+  nameOf,
+  type PrincipalKind,
+  principalsOf,
+  roleOf,
+  subjectOf,
+} from './context.js';
+
+const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
+
+const IAM_WRITES = [
+  'CreateUser',
+  'CreateAccessKey',
+  'UpdateAccessKey',
+  'CreateLoginProfile',
+  'UpdateLoginProfile',
+  'AttachUserPolicy',
+  'PutUserPolicy',
+  'AddUserToGroup',
+  'AttachGroupPolicy',
+  'PutGroupPolicy',
+  'CreateRole',
+  'AttachRolePolicy',
+  'PutRolePolicy',
+  'UpdateAssumeRolePolicy',
+  'CreatePolicyVersion',
+  'SetDefaultPolicyVersion',
+  'DeactivateMFADevice',
+  'DeleteUserPermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+  'CreateServiceSpecificCredential',
+  'UpdateServiceSpecificCredential',
+  'CreateSAMLProvider',
+  'CreateOpenIDConnectProvider',
+  'UpdateOpenIDConnectProviderThumbprint',
+];
+const ROTATION = new Set(['CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey']);
+const ADMIN_POLICY = /AdministratorAccess|IAMFullAccess|PowerUserAccess|"Action"\s*:\s*"\*"|"\*:\*"/;
+
+function targetOf(r: CtRow): string | null {
+  const p = r.req ?? {};
+  return (p.userName ?? p.roleName ?? p.groupName ?? p.policyArn ?? null) as string | null;
+}
+
+function isPipeline(kind: PrincipalKind, r: CtRow): boolean {
+  return kind === 'pipeline' || IAC_UA.test(r.userAgent ?? '');
+}
+
+/** IAM changes that give someone lasting access, grouped per actor burst (30 minutes). */
+export async function iamPersistence(env: Env): Promise<Candidate[]> {
+  const writes = await loadEvents(
+    env.db,
+    `service = 'iam.amazonaws.com' AND action IN (${actionList(IAM_WRITES)}) AND error_code IS NULL`,
+  );
+  const bursts: CtRow[][] = [];
+  for (const r of writes) {
+    const last = bursts.find(
+      (b) =>
+        b[0].identityArn === r.identityArn &&
+        b[0].accessKeyId === r.accessKeyId &&
+        b[0].sourceIp === r.sourceIp &&
+        minutesBetween(b[b.length - 1].time, r.time) <= 30,
+    );
+    if (last) last.push(r);
+    else bursts.push([r]);
+  }
+  const out: Candidate[] = [];
+  for (const b of bursts) {
+    const r0 = b[0];
+    const kind = env.base.kindOf(r0.identityArn);
+    const selfOnly = b.every((r) => ROTATION.has(r.action) && (!targetOf(r) || targetOf(r) === r.userName));
+    const adminGrant = b.some(
+      (r) => /Policy/.test(r.action) && ADMIN_POLICY.test(JSON.stringify(r.req ?? {})),
+    );
+    const firstT = b[0].time;
+    const lastT = b[b.length - 1].time;
+    // what the actor read in IAM around the burst (the enumeration that preceded it)
+    const reads = await loadEvents(
+      env.db,
+      `service = 'iam.amazonaws.com' AND coalesce(access_key_id, '') = $1 AND coalesce(source_ip, '') = $2
+       AND action NOT IN (${actionList(IAM_WRITES)})
+       AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 15 MINUTE AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 5 MINUTE`,
+      [r0.accessKeyId ?? '', r0.sourceIp ?? '', ts(firstT), ts(lastT)],
+    );
+    const all = [...reads, ...b].sort((x, y) => x.time.localeCompare(y.time));
+    const targets = [...new Set(b.map(targetOf).filter((x): x is string => !!x))];
+    const createdKeys = b
+      .filter((r) => r.action === 'CreateAccessKey')
+      .map((r) => String((r.resp?.accessKey as Record<string, unknown> | undefined)?.accessKeyId ?? ''))
+      .filter(Boolean);
+    const createdUsers = b.filter((r) => r.action === 'CreateUser').map((r) => String(r.req?.userName ?? ''));
+    const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+    const pipeline = isPipeline(kind, r0);
+    let severity: Candidate['severity'] = 'informational';
+    let strength: Candidate['strength'] = 'soft';
+    const triage: string[] = [];
+    if (selfOnly) {
+      triage.push('the user rotating its own access key');
+      strength = 'context';
+    } else if (unusual) {
+      severity = adminGrant ? 'high' : 'medium';
+      strength = 'hard';
+      triage.push(`IAM identities changed by a ${kind} principal, which has no business administering IAM`);
+    } else if (pipeline) {
+      triage.push('deployment pipeline (infrastructure as code)');
+    } else {
+      triage.push(`${kind} administrator`);
+      if (adminGrant) severity = 'low';
+    }
+    if (adminGrant) triage.push('an administrative policy was granted');
+    const accountOf = r0.account ?? r0.identityArn?.split(':')[4] ?? '';
+    const c: Candidate = {
+      ruleId: 'infrastructure.iam-persistence',
+      title: `IAM ${[...new Set(b.map((r) => r.action))].join(', ')} by ${nameOf(r0.identityArn)}`,
+      description:
+        `${nameOf(r0.identityArn)} (${kind}) from ${r0.sourceIp} with ${clientOf(r0.userAgent)}: ` +
+        b.map((r) => `${r.action}${targetOf(r) ? ` ${targetOf(r)}` : ''}`).join('; ') +
+        (reads.length ? `; preceded or accompanied by ${reads.length} IAM reads` : '') +
+        '.',
+      severity,
+      strength,
+      ifActor: 'high',
+      elements: ['infrastructure-changes'],
+      times: all.map((r) => r.time),
+      principals: [...new Set(all.flatMap(principalsOf))],
+      accessKeyIds: [r0.accessKeyId, ...createdKeys],
+      sourceIps: [r0.sourceIp],
+      resources: targets.map((t) =>
+        t.startsWith('arn:')
+          ? t
+          : accountOf
+            ? `arn:aws:iam::${accountOf}:${b.find((r) => targetOf(r) === t)?.req?.roleName ? 'role' : 'user'}/${t}`
+            : t,
+      ),
+      attack: [
+        'T1098',
+        ...(createdKeys.length ? ['T1098.001'] : []),
+        ...(createdUsers.length ? ['T1136.003'] : []),
+      ],
+      evidence: { eventIds: ids(all) },
+      actors: [actorOf(r0)],
+      creates: { keys: createdKeys, users: createdUsers },
+      triage,
+      details: {
+        actorKind: kind,
+        changes: b.map((r) => ({ time: r.time, action: r.action, target: targetOf(r), eventId: r.eventId })),
+        adminPolicyGranted: adminGrant,
+      },
+    };
+    if (!unusual) applyContext(c, matchContext(env.entries, { ...subjectOf(r0), targets, pipeline }));
+    out.push(c);
+  }
+  return out;
+}
+
+function ts(iso: string): string {
+  return iso.replace('T', ' ').replace('Z', '');
+}
+
+const TAMPER: Record<string, { what: string; attack: string }> = {
+  StopLogging: { what: 'CloudTrail logging stopped', attack: 'T1562.008' },
+  DeleteTrail: { what: 'CloudTrail trail deleted', attack: 'T1562.008' },
+  UpdateTrail: { what: 'CloudTrail trail changed', attack: 'T1562.008' },
+  PutEventSelectors: { what: 'CloudTrail event selectors changed', attack: 'T1562.008' },
+  DeleteEventDataStore: { what: 'CloudTrail Lake event data store deleted', attack: 'T1562.008' },
+  StopEventDataStoreIngestion: { what: 'CloudTrail Lake ingestion stopped', attack: 'T1562.008' },
+  DeleteDetector: { what: 'GuardDuty detector deleted', attack: 'T1562.001' },
+  UpdateDetector: { what: 'GuardDuty detector changed', attack: 'T1562.001' },
+  DisassociateFromMasterAccount: { what: 'GuardDuty member left its administrator', attack: 'T1562.001' },
+  DisassociateFromAdministratorAccount: {
+    what: 'GuardDuty member left its administrator',
+    attack: 'T1562.001',
+  },
+  DeleteMembers: { what: 'GuardDuty members removed', attack: 'T1562.001' },
+  CreateFilter: { what: 'GuardDuty suppression filter', attack: 'T1562.001' },
+  UpdateFilter: { what: 'GuardDuty suppression filter changed', attack: 'T1562.001' },
+  CreateIPSet: { what: 'GuardDuty trusted IP list', attack: 'T1562.001' },
+  UpdateIPSet: { what: 'GuardDuty trusted IP list changed', attack: 'T1562.001' },
+  DeletePublishingDestination: { what: 'GuardDuty export removed', attack: 'T1562.001' },
+  StopConfigurationRecorder: { what: 'AWS Config recorder stopped', attack: 'T1562.001' },
+  DeleteConfigurationRecorder: { what: 'AWS Config recorder deleted', attack: 'T1562.001' },
+  DeleteDeliveryChannel: { what: 'AWS Config delivery channel deleted', attack: 'T1562.001' },
+  DisableSecurityHub: { what: 'Security Hub disabled', attack: 'T1562.001' },
+  BatchDisableStandards: { what: 'Security Hub standards disabled', attack: 'T1562.001' },
+};
+const TAMPER_SERVICES = [
+  'cloudtrail.amazonaws.com',
+  'guardduty.amazonaws.com',
+  'config.amazonaws.com',
+  'securityhub.amazonaws.com',
+];
+
+/** Does this change reduce what is logged or detected? `null` when it does not. */
+function reduces(r: CtRow, previous: CtRow | undefined): string | null {
+  const p = r.req ?? {};
+  switch (r.action) {
+    case 'UpdateDetector':
+      return p.enable === false || String(p.enable) === 'false' ? 'detector disabled' : null;
+    case 'CreateFilter':
+    case 'UpdateFilter':
+      return String(p.action ?? '').toUpperCase() === 'ARCHIVE' ? 'findings auto-archived' : null;
+    case 'CreateIPSet':
+    case 'UpdateIPSet':
+      return p.activate === false ? null : 'addresses exempted from detection';
+    case 'UpdateTrail':
+      if (p.isMultiRegionTrail === false) return 'trail limited to one Region';
+      if (p.includeGlobalServiceEvents === false) return 'global service events excluded';
+      if (p.s3BucketName && previous?.req?.s3BucketName && p.s3BucketName !== previous.req.s3BucketName)
+        return `delivery moved to bucket ${p.s3BucketName}`;
+      return p.s3BucketName ? `delivery bucket set to ${p.s3BucketName}` : null;
+    case 'PutEventSelectors': {
+      const text = JSON.stringify(p);
+      const adv = p.advancedEventSelectors as Array<Record<string, unknown>> | undefined;
+      const basic = p.eventSelectors as Array<Record<string, unknown>> | undefined;
+      if (adv) {
+        const mgmt = adv.some(
+          (s) => /"Management"/.test(JSON.stringify(s)) && !/NotEquals|notEquals/.test(JSON.stringify(s)),
+        );
+        if (!mgmt) return 'management events no longer selected';
+        if (/"readOnly"[^\]]*"(true|false)"/.test(text)) return 'only read or only write events selected';
+        return null;
+      }
+      if (basic) {
+        if (basic.every((s) => s.includeManagementEvents === false)) return 'management events excluded';
+        if (basic.some((s) => s.readWriteType && s.readWriteType !== 'All'))
+          return 'only read or only write events selected';
+        if (
+          basic.some(
+            (s) => Array.isArray(s.excludeManagementEventSources) && s.excludeManagementEventSources.length,
+          )
+        )
+          return 'management event sources excluded';
+      }
+      return null;
+    }
+    default:
+      return 'stopped or removed';
+  }
+}
+
+/** CloudTrail, GuardDuty, Config and Security Hub changes that reduce logging or detection. */
+export async function loggingTampering(env: Env): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    `service IN (${actionList(TAMPER_SERVICES)}) AND action IN (${actionList(Object.keys(TAMPER))}) AND error_code IS NULL`,
+  );
+  const restarts = await loadEvents(
+    env.db,
+    `action IN ('StartLogging', 'StartConfigurationRecorder', 'CreateDetector', 'EnableSecurityHub') AND error_code IS NULL`,
+  );
+  const out: Candidate[] = [];
+  const lastBy = new Map<string, CtRow>();
+  for (const r of rows) {
+    const target = String(
+      r.req?.name ?? r.req?.trailName ?? r.req?.detectorId ?? r.req?.configurationRecorderName ?? '',
+    );
+    const why = reduces(r, lastBy.get(`${r.action}:${target}`));
+    lastBy.set(`${r.action}:${target}`, r);
+    if (!why) continue;
+    const t = TAMPER[r.action];
+    const kind = env.base.kindOf(r.identityArn);
+    const restart = restarts.find(
+      (s) =>
+        s.identityArn === r.identityArn &&
+        s.time > r.time &&
+        minutesBetween(s.time, r.time) <= 120 &&
+        (!target || JSON.stringify(s.req ?? {}).includes(nameOf(target) || target)),
+    );
+    const c: Candidate = {
+      ruleId: 'infrastructure.logging-tampering',
+      title: `${t.what}${target ? `: ${nameOf(target) || target}` : ''}`,
+      description:
+        `${nameOf(r.identityArn)} (${kind}) called ${r.action} from ${r.sourceIp} (${why})` +
+        (restart ? `; restored by the same principal at ${restart.time}` : '; not restored in the evidence') +
+        '.',
+      severity: 'high',
+      strength: 'hard',
+      ifActor: 'high',
+      elements: ['infrastructure-changes'],
+      times: [r.time, restart?.time],
+      principals: principalsOf(r),
+      accessKeyIds: [r.accessKeyId],
+      sourceIps: [r.sourceIp],
+      resources: [target.startsWith('arn:') ? target : target || null],
+      attack: [t.attack],
+      evidence: { eventIds: [r.eventId, restart?.eventId] },
+      actors: [actorOf(r)],
+      triage: [why],
+      details: { change: why, restoredAt: restart?.time ?? null, actorKind: kind },
+    };
+    if (restart && kind === 'human') {
+      c.severity = 'medium';
+      c.triage.push('paused and restored by a person within two hours');
+    }
+    applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [target, nameOf(target)] }));
+    out.push(c);
+  }
+  return out;
+}
+
+const SENSITIVE_PORTS = new Set([
+  22, 23, 135, 139, 445, 1433, 1521, 2375, 2376, 3306, 3389, 5432, 5439, 5900, 5984, 6379, 7001, 8020, 9042,
+  9200, 9300, 11211, 27017, 50070,
+]);
+
+interface WorldRule {
+  proto: string;
+  from: number;
+  to: number;
+  cidr: string;
+}
+
+function worldRules(r: CtRow): WorldRule[] {
+  const out: WorldRule[] = [];
+  const perms = ((r.req?.ipPermissions as Record<string, unknown> | undefined)?.items ?? []) as Array<
+    Record<string, unknown>
+  >;
+  for (const p of perms) {
+    const ranges = [
+      ...(
+        ((p.ipRanges as Record<string, unknown> | undefined)?.items ?? []) as Array<Record<string, unknown>>
+      ).map((x) => String(x.cidrIp ?? '')),
+      ...(
+        ((p.ipv6Ranges as Record<string, unknown> | undefined)?.items ?? []) as Array<Record<string, unknown>>
+      ).map((x) => String(x.cidrIpv6 ?? '')),
+    ];
+    for (const cidr of ranges) {
+      if (cidr !== '0.0.0.0/0' && cidr !== '::/0') continue;
+      const proto = String(p.ipProtocol ?? '-1');
+      out.push({
+        proto,
+        from: proto === '-1' ? 0 : Number(p.fromPort ?? 0),
+        to: proto === '-1' ? 65535 : Number(p.toPort ?? p.fromPort ?? 65535),
+        cidr,
+      });
+    }
+  }
+  // ModifySecurityGroupRules
+  const mods = ((r.req?.ModifySecurityGroupRulesRequest as Record<string, unknown> | undefined)
+    ?.SecurityGroupRule ?? []) as Array<Record<string, unknown>>;
+  for (const m of Array.isArray(mods) ? mods : [mods]) {
+    const rule = (m.SecurityGroupRule ?? m) as Record<string, unknown>;
+    const cidr = String(rule.CidrIpv4 ?? rule.CidrIpv6 ?? '');
+    if (cidr === '0.0.0.0/0' || cidr === '::/0')
+      out.push({
+        proto: String(rule.IpProtocol ?? '-1'),
+        from: Number(rule.FromPort ?? 0),
+        to: Number(rule.ToPort ?? 65535),
+        cidr,
+      });
+  }
+  return out;
+}
+
+/** Security-group rules opened to the whole internet. */
+export async function securityGroupsOpened(env: Env): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    `service = 'ec2.amazonaws.com' AND action IN ('AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules') AND error_code IS NULL`,
+  );
+  const out: Candidate[] = [];
+  for (const r of rows) {
+    const rules = worldRules(r);
+    if (!rules.length) continue;
+    const sensitive = rules.filter(
+      (x) => x.to - x.from > 1000 || [...SENSITIVE_PORTS].some((p) => p >= x.from && p <= x.to),
+    );
+    const group = String(r.req?.groupId ?? '');
+    const kind = env.base.kindOf(r.identityArn);
+    const ports = rules.map((x) =>
+      x.from === x.to ? `${x.proto}/${x.from}` : `${x.proto}/${x.from}-${x.to}`,
+    );
+    const c: Candidate = {
+      ruleId: 'infrastructure.security-group-open-to-world',
+      title: `Security group ${group} opened to the internet on ${ports.join(', ')}`,
+      description:
+        `${nameOf(r.identityArn)} (${kind}) from ${r.sourceIp} allowed ${ports.join(', ')} from ${[...new Set(rules.map((x) => x.cidr))].join(', ')}` +
+        (sensitive.length ? ' (administration or database ports)' : ' (web ports)') +
+        '.',
+      severity: sensitive.length ? 'medium' : 'low',
+      strength: sensitive.length ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: ['infrastructure-changes'],
+      times: [r.time],
+      principals: principalsOf(r),
+      accessKeyIds: [r.accessKeyId],
+      sourceIps: [r.sourceIp],
+      resources: [group],
+      attack: ['T1562.007'],
+      evidence: { eventIds: [r.eventId] },
+      actors: [actorOf(r)],
+      triage: [sensitive.length ? 'administration or database port exposed' : 'web listener exposed'],
+      details: { rules: rules.map((x) => ({ ...x })), actorKind: kind },
+    };
+    applyContext(
+      c,
+      matchContext(env.entries, { ...subjectOf(r), targets: [group], pipeline: isPipeline(kind, r) }),
+      sensitive.length ? 'low' : 'informational',
+    );
+    out.push(c);
+  }
+  return out;
+}
+
+const LAMBDA_CHANGES = [
+  'CreateFunction',
+  'UpdateFunctionCode',
+  'UpdateFunctionConfiguration',
+  'CreateFunctionUrlConfig',
+  'UpdateFunctionUrlConfig',
+  'AddPermission',
+  'AddLayerVersionPermission',
+  'PublishLayerVersion',
+  'CreateEventSourceMapping',
+];
+
+function lambdaBase(action: string): string {
+  return action.replace(/\d{8}(v\d+)?$/, '');
+}
+
+/** Lambda code, role, URL and permission changes, grouped per function and actor within an hour. */
+export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Promise<Candidate[]> {
+  const rows = (
+    await loadEvents(
+      env.db,
+      `service = 'lambda.amazonaws.com' AND error_code IS NULL AND NOT coalesce(read_only, false)`,
+    )
+  ).filter((r) => LAMBDA_CHANGES.includes(lambdaBase(r.action)));
+  const groups: CtRow[][] = [];
+  for (const r of rows) {
+    const fn = fnName(r);
+    const g = groups.find(
+      (x) =>
+        fnName(x[0]) === fn && x[0].identityArn === r.identityArn && minutesBetween(x[0].time, r.time) <= 60,
+    );
+    if (g) g.push(r);
+    else groups.push([r]);
+  }
+  const out: Candidate[] = [];
+  for (const g of groups) {
+    const r0 = g[0];
+    const fn = fnName(r0);
+    const kind = env.base.kindOf(r0.identityArn);
+    const pipeline = isPipeline(kind, r0);
+    const publicUrl = g.some(
+      (r) => /FunctionUrlConfig/.test(r.action) && String(r.req?.authType ?? '').toUpperCase() === 'NONE',
+    );
+    const publicPerm = g.some(
+      (r) =>
+        lambdaBase(r.action) === 'AddPermission' && ['*', '"*"'].includes(String(r.req?.principal ?? '')),
+    );
+    const roles = g.map((r) => String(r.req?.role ?? '')).filter(Boolean);
+    const foreignRole = roles.filter((role) => {
+      const used = env.base.profiles.get(role);
+      return !!used && used.kind === 'workload' && !/lambda/i.test(nameOf(role));
+    });
+    const created = g.some((r) => lambdaBase(r.action) === 'CreateFunction');
+    const exposed = publicUrl || publicPerm;
+    const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+    let severity: Candidate['severity'] = 'informational';
+    let strength: Candidate['strength'] = 'soft';
+    const triage: string[] = [];
+    if (exposed) {
+      severity = 'medium';
+      strength = 'hard';
+      triage.push('function callable from the internet without authentication');
+    }
+    if (unusual) {
+      severity = exposed ? 'high' : 'medium';
+      strength = 'hard';
+      triage.push(`function changed by a ${kind} principal`);
+    } else if (pipeline) triage.push('deployment pipeline');
+    else triage.push(`${kind} principal`);
+    if (foreignRole.length)
+      triage.push(`runs with the role of another workload: ${foreignRole.map(nameOf).join(', ')}`);
+    const plugin = pluginFunctions.has(fn);
+    const c: Candidate = {
+      ruleId: 'infrastructure.lambda-change',
+      title: `Lambda ${fn}: ${[...new Set(g.map((r) => lambdaBase(r.action)))].join(', ')}`,
+      description:
+        `${nameOf(r0.identityArn)} (${kind}) from ${r0.sourceIp}: ` +
+        g.map((r) => lambdaBase(r.action)).join(', ') +
+        (publicUrl ? '; function URL with auth type NONE' : '') +
+        (publicPerm ? '; invoke permission for principal *' : '') +
+        (roles.length ? `; execution role ${[...new Set(roles)].map(nameOf).join(', ')}` : '') +
+        '.',
+      severity,
+      strength,
+      ifActor: 'high',
+      elements: ['infrastructure-changes'],
+      components: plugin ? ['plugins'] : [],
+      times: g.map((r) => r.time),
+      principals: [...new Set(g.flatMap(principalsOf))],
+      accessKeyIds: [r0.accessKeyId],
+      sourceIps: [r0.sourceIp],
+      resources: [fn, ...(foreignRole.length ? foreignRole : [])],
+      attack: [
+        ...(created ? ['T1648'] : ['T1525']),
+        ...(exposed ? ['T1190'] : []),
+        ...(foreignRole.length ? ['T1098'] : []),
+      ],
+      evidence: { eventIds: ids(g) },
+      actors: [actorOf(r0)],
+      triage,
+      details: {
+        function: fn,
+        actions: g.map((r) => lambdaBase(r.action)),
+        publicUrl,
+        publicPermission: publicPerm,
+        executionRoles: [...new Set(roles)],
+        actorKind: kind,
+        codeSource: (g.find((r) => r.req?.code)?.req?.code as Record<string, unknown> | undefined)
+          ? JSON.parse(JSON.stringify(g.find((r) => r.req?.code)?.req?.code))
+          : null,
+      },
+    };
+    applyContext(
+      c,
+      matchContext(env.entries, { ...subjectOf(r0), targets: [fn], pipeline }),
+      exposed ? 'low' : 'informational',
+    );
+    out.push(c);
+  }
+  return out;
+}
+
+function fnName(r: CtRow): string {
+  const f = String(r.req?.functionName ?? r.req?.layerName ?? r.resources[0] ?? '');
+  const m = /function:([^:]+)/.exec(f);
+  return m ? m[1] : f;
+}
+
+/** SageMaker notebook lifecycle configurations (code that runs as the notebook role on every start). */
+export async function sagemakerLifecycle(env: Env): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    `service = 'sagemaker.amazonaws.com' AND error_code IS NULL AND action IN (
+       'CreateNotebookInstanceLifecycleConfig', 'UpdateNotebookInstanceLifecycleConfig', 'CreateStudioLifecycleConfig',
+       'UpdateNotebookInstance', 'CreatePresignedNotebookInstanceUrl', 'CreatePresignedDomainUrl')`,
+  );
+  const out: Candidate[] = [];
+  for (const r of rows) {
+    const kind = env.base.kindOf(r.identityArn);
+    const presigned = /Presigned/.test(r.action);
+    if (r.action === 'UpdateNotebookInstance' && !r.req?.lifecycleConfigName) continue;
+    const name = String(
+      r.req?.notebookInstanceLifecycleConfigName ??
+        r.req?.studioLifecycleConfigName ??
+        r.req?.notebookInstanceName ??
+        r.req?.domainId ??
+        '',
+    );
+    const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+    const c: Candidate = {
+      ruleId: presigned ? 'access.sagemaker-presigned-url' : 'infrastructure.sagemaker-lifecycle-config',
+      title: presigned
+        ? `Presigned notebook URL created for ${name}`
+        : `SageMaker lifecycle configuration ${name} changed`,
+      description: `${nameOf(r.identityArn)} (${kind}) called ${r.action} from ${r.sourceIp}.`,
+      severity: unusual ? 'medium' : 'informational',
+      strength: unusual ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: [presigned ? 'access' : 'infrastructure-changes'],
+      times: [r.time],
+      principals: principalsOf(r),
+      accessKeyIds: [r.accessKeyId],
+      sourceIps: [r.sourceIp],
+      resources: [name, roleOf(r.identityArn)],
+      attack: presigned ? ['T1078.004'] : ['T1546', 'T1059'],
+      evidence: { eventIds: [r.eventId] },
+      actors: [actorOf(r)],
+      triage: [unusual ? `by a ${kind} principal` : `${kind} principal`],
+    };
+    applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [name] }));
+    out.push(c);
+  }
+  return out;
+}
