@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ingest } from '../src/engine/ingest.js';
+import { ingest, splitConcatenated } from '../src/engine/ingest.js';
 import { CaseStore } from '../src/store/case-store.js';
 
 const FIX = path.join(import.meta.dirname, 'fixtures/sources/cloudtrail');
@@ -69,6 +69,34 @@ describe('CloudTrail delivery shapes', async () => {
       });
     }
   }
+
+  it('reads Firehose deliveries: gzip members of subscription messages and events written back to back', async () => {
+    const sub = JSON.parse(readFileSync(path.join(FIX, 'cwl-subscription.json'), 'utf8'));
+    const first = { ...sub, logEvents: sub.logEvents.slice(0, 2) };
+    const second = { ...sub, logEvents: sub.logEvents.slice(2) };
+    const members = path.join(tmp, 'firehose-cwl.gz');
+    writeFileSync(
+      members,
+      Buffer.concat([gzipSync(JSON.stringify(first)), gzipSync(JSON.stringify(second))]),
+    );
+    const events = readFileSync(path.join(FIX, 'eventbridge.jsonl'), 'utf8').trim().split('\n');
+    const joined = path.join(tmp, 'firehose-eventbridge');
+    writeFileSync(joined, gzipSync(events.join('')));
+    const pretty = path.join(tmp, 'firehose-pretty.json');
+    writeFileSync(pretty, events.map((e) => JSON.stringify(JSON.parse(e), null, 2)).join(''));
+    for (const file of [members, joined, pretty]) {
+      const { res, rows } = await rowsOf(file);
+      expect(res.files[0], file).toMatchObject({ format: 'cloudtrail', records: 5, stored: 5, rejected: 0 });
+      expect(rows).toEqual(baseline.rows);
+    }
+  });
+
+  it('splits concatenated JSON only where values are back to back', () => {
+    expect(splitConcatenated('{"a":"}{"}{"b":[1,{}]}\n [2]')).toEqual(['{"a":"}{"}', '{"b":[1,{}]}', '[2]']);
+    expect(splitConcatenated('{"a":1}')).toBeNull();
+    expect(splitConcatenated('{"a":1} x {"b":2}')).toBeNull();
+    expect(splitConcatenated('{"a":1}{"b":')).toEqual(['{"a":1}', '{"b":']);
+  });
 
   it('keeps the provenance index of each record', async () => {
     for (const [shape, idxs] of [

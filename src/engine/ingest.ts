@@ -509,6 +509,29 @@ async function readFile(
         v = JSON.parse(text);
       } catch (e) {
         ok = false;
+        // JSON values written one after another with no separator (Kinesis Data Firehose delivering
+        // CloudWatch Logs subscription messages or EventBridge events to S3): each value is a unit
+        const readConcatenated = (): boolean => {
+          const concatenated = splitConcatenated(text);
+          if (!concatenated) return false;
+          mode = 'lines';
+          for (let k = 0; k < concatenated.length; k++) {
+            let cv: unknown;
+            try {
+              cv = JSON.parse(concatenated[k]);
+            } catch (e2) {
+              reject(k, `invalid JSON: ${(e2 as Error).message.slice(0, 120)}`);
+              continue;
+            }
+            feedUnit(cv, k);
+          }
+          if (held) {
+            const h = held as { value: unknown; line: number };
+            held = null;
+            processUnit(h.value, h.line, units === 1);
+          }
+          return true;
+        };
         // maybe JSON lines after all, with a bad first line: read line by line if most lines are JSON
         let good = 0;
         for (const l of docLines) {
@@ -522,7 +545,7 @@ async function readFile(
         if (good > docLines.length / 2) {
           mode = 'lines';
           for (const l of docLines) parseLine(l);
-        } else {
+        } else if (!readConcatenated()) {
           reject(
             0,
             res2.error
@@ -548,6 +571,40 @@ async function readFile(
       `${lossyLines} line(s) held bytes that are not UTF-8: read with U+FFFD replacement characters`,
     );
   }
+}
+
+/**
+ * Splits text made of several JSON objects or arrays written back to back (`{...}{...}`, with or
+ * without whitespace between) at the end of each top-level value. Null when the text is not of
+ * that form (fewer than two values, or anything but whitespace between them).
+ */
+export function splitConcatenated(text: string): string[] | null {
+  const out: string[] = [];
+  let depth = 0;
+  let inStr = false;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inStr) {
+      if (c === 92) i++;
+      else if (c === 34) inStr = false;
+      continue;
+    }
+    if (depth === 0) {
+      if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+      if (c !== 123 && c !== 91) return null;
+      start = i;
+    }
+    if (c === 34) inStr = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) out.push(text.slice(start, i + 1));
+      else if (depth < 0) return null;
+    }
+  }
+  if (depth !== 0 && start >= 0) out.push(text.slice(start));
+  return out.length >= 2 ? out : null;
 }
 
 function stageLine(
