@@ -65,6 +65,7 @@ export async function analyseCase(
       }),
     );
   }
+  findings.push(...actorFindings(sc));
   findings = sortFindings(findings);
   opts.onStage?.('verdicts');
   const elements = elementVerdicts(findings, sc.scope, coverage.missingFor);
@@ -103,6 +104,78 @@ export async function analyseCase(
     warnings,
   };
   return report;
+}
+
+const ELEMENT_WORDS: Record<string, string> = {
+  'infrastructure-changes': 'infrastructure',
+  'ai-changes': 'AI configuration',
+  'data-store-changes': 'data stores',
+  access: 'credentials and identities',
+};
+
+/**
+ * Findings that state what the scoped actor's own records did: used credentials (access), changed
+ * infrastructure, AI configuration or data stores. They stand on the scope, so they are only as
+ * good as the findings it started from; their evidence is the actor's records themselves.
+ */
+function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] {
+  const out: Finding[] = [];
+  if (sc.actor.eventIds.length) {
+    const accessTouch = sc.touched.get('access');
+    out.push(
+      makeFinding({
+        ruleId: 'scope:actor-access',
+        title: `Credentials of ${sc.scope.principals.length} principal(s) used by the threat actor`,
+        description: `The actor's CloudTrail records: ${sc.actor.eventIds.length} calls with keys ${sc.scope.accessKeyIds.join(', ') || '(none)'} from ${sc.scope.sourceIps.join(', ') || '(unknown)'}. ${sc.notes.join(' ')}`,
+        severity: 'high',
+        elements: ['access'],
+        times: [sc.scope.window.start, sc.scope.window.end],
+        principals: sc.scope.principals,
+        accessKeyIds: sc.scope.accessKeyIds,
+        sourceIps: sc.scope.sourceIps,
+        evidence: { eventIds: sc.actor.eventIds },
+        attack: ['T1078.004'],
+        details: { credentialChanges: accessTouch?.changes.length ?? 0 },
+      }),
+    );
+  }
+  for (const [el, t] of sc.touched) {
+    if (el === 'access' || el === 'invocation' || el === 'agency' || !t.changes.length) continue;
+    const actions = [...t.actions].sort();
+    out.push(
+      makeFinding({
+        ruleId: `scope:actor-changes:${el}`,
+        title: `The threat actor changed ${ELEMENT_WORDS[el] ?? el}: ${actions.slice(0, 6).join(', ')}${actions.length > 6 ? ', ...' : ''}`,
+        severity: 'high',
+        elements: [el],
+        components: [...t.components],
+        times: t.times,
+        principals: sc.scope.principals,
+        accessKeyIds: sc.scope.accessKeyIds,
+        sourceIps: sc.scope.sourceIps,
+        resources: [...t.resources],
+        evidence: { eventIds: t.changes },
+      }),
+    );
+  }
+  const inv = sc.touched.get('invocation');
+  if ((inv && inv.other.length + inv.changes.length > 0) || sc.actor.requestIds.length) {
+    out.push(
+      makeFinding({
+        ruleId: 'scope:actor-invocations',
+        title: `The threat actor invoked models (${sc.actor.requestIds.length} logged invocations, ${inv ? inv.other.length + inv.changes.length : 0} runtime calls in CloudTrail)`,
+        severity: 'medium',
+        elements: ['invocation'],
+        components: inv ? [...inv.components] : ['foundation-models'],
+        times: [...(inv?.times ?? []), sc.scope.window.start],
+        principals: sc.scope.principals,
+        sourceIps: sc.scope.sourceIps,
+        evidence: { requestIds: sc.actor.requestIds, eventIds: inv ? [...inv.other, ...inv.changes] : [] },
+        attack: ['AML.T0040'],
+      }),
+    );
+  }
+  return out;
 }
 
 function executiveSummary(findings: Finding[], scope: Report['scope'], elements: Report['elements']): string {

@@ -8,8 +8,9 @@
  */
 
 import { SEVERITY_RANK } from '../engine/detector.js';
-import type { Finding, Scope } from '../model/types.js';
+import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { classifyApi } from './api-elements.js';
 import { resourcesOfEvent } from './resources.js';
 
 export interface Seed {
@@ -23,7 +24,22 @@ export interface ActorRecords {
   traceIds: string[];
 }
 
+/** What the actor's own records did in one element. */
+export interface ActorTouch {
+  element: Element;
+  components: Set<Component>;
+  /** successful changes */
+  changes: string[];
+  /** reads and failed attempts */
+  other: string[];
+  actions: Set<string>;
+  resources: Set<string>;
+  times: string[];
+}
+
 export interface ScopeResult {
+  /** the actor's records by element */
+  touched: Map<Element, ActorTouch>;
   scope: Scope;
   actor: ActorRecords;
   /** how the actor was told apart, and how sure that is */
@@ -62,6 +78,31 @@ const list = (xs: Iterable<string>): string => [...xs].map(sqlString).join(', ')
 const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
+const HOURS_BEFORE = 6;
+
+/**
+ * Whether an address was in ordinary use before the suspicious activity: seen more than six hours
+ * before the first finding that names it, or used by three or more identities (a NAT, a VPN exit,
+ * the application's own egress). Such an address tells the actor apart from nobody.
+ */
+async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
+  const before = new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace('Z', '');
+  const r = await db.all(
+    `SELECT
+       (SELECT count(*) FROM events WHERE source_ip = $1 AND time < CAST($2 AS TIMESTAMP)) +
+       (SELECT count(*) FROM invocations WHERE client_ip = $1 AND time < CAST($2 AS TIMESTAMP)) AS early,
+       (SELECT count(DISTINCT identity_arn) FROM events WHERE source_ip = $1) AS identities,
+       (SELECT count(DISTINCT coalesce(request_metadata->>'$.customerId', request_metadata->>'$.conversationId'))
+          FROM invocations WHERE client_ip = $1) AS clients`,
+    [ip, before],
+  );
+  const row = r[0] ?? {};
+  return Number(row.early) > 0 || Number(row.identities) >= 3 || Number(row.clients) >= 3;
+}
+
 export async function computeScope(
   db: Queryable,
   findings: Finding[],
@@ -78,13 +119,27 @@ export async function computeScope(
   const resources = new Set<string>();
   const seedEvents = new Set<string>();
   const seedRequests = new Set<string>();
+  // the first time each address appears in a seed finding
+  const ipSeedTime = new Map<string, string>();
   for (const f of seeds) {
-    for (const ip of f.sourceIps ?? []) if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
+    for (const ip of f.sourceIps ?? []) {
+      if (!isIp(ip) || isPrivateIp(ip)) continue;
+      const t = ipSeedTime.get(ip);
+      if (!t || f.firstSeen < t) ipSeedTime.set(ip, f.firstSeen);
+    }
     for (const k of f.accessKeyIds ?? []) keys.add(k);
     for (const p of f.principals ?? []) if (p.startsWith('arn:')) principals.add(identityOf(p));
     for (const r of f.resources ?? []) resources.add(r);
     for (const e of f.evidence.eventIds ?? []) seedEvents.add(e);
     for (const r of f.evidence.requestIds ?? []) seedRequests.add(r);
+  }
+  // an address the account's own workloads or many people use is not the actor's to pivot on
+  for (const [ip, t] of ipSeedTime) {
+    if (await ipEstablished(db, ip, t))
+      notes.push(
+        `address ${ip} is established (in use long before the first finding, or shared by several identities): not used to pivot`,
+      );
+    else ips.add(ip);
   }
   for (const s of opts.seeds ?? []) {
     if (s.kind === 'ip') ips.add(s.value);
@@ -105,6 +160,7 @@ export async function computeScope(
     actor: { eventIds: [], requestIds: [], traceIds: [] },
     notes: ['no finding at medium or above and no seed: nothing to scope'],
     seedFindings: [],
+    touched: new Map(),
   };
   if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
 
@@ -152,7 +208,36 @@ export async function computeScope(
     const keyMatch = key !== null && keys.has(key) && !(legit?.has(ip) ?? false);
     if (fromActorIp || keyMatch || seedEvents.has(String(r.event_id))) actorEvents.push(r);
   }
+  const touched = new Map<Element, ActorTouch>();
+  const touch = (el: Element): ActorTouch => {
+    let t = touched.get(el);
+    if (!t) {
+      t = {
+        element: el,
+        components: new Set(),
+        changes: [],
+        other: [],
+        actions: new Set(),
+        resources: new Set(),
+        times: [],
+      };
+      touched.set(el, t);
+    }
+    return t;
+  };
   for (const r of actorEvents) {
+    const cls = classifyApi(String(r.service), String(r.action), r.request_parameters);
+    if (cls) {
+      const t = touch(cls.element);
+      if (cls.component) t.components.add(cls.component);
+      const id = String(r.event_id ?? r.uid);
+      if (cls.change && !r.error_code) {
+        t.changes.push(id);
+        for (const x of resourcesOfEvent(r)) t.resources.add(x);
+      } else t.other.push(id);
+      t.actions.add(String(r.action));
+      t.times.push(String(r.t));
+    }
     const ip = String(r.source_ip ?? '');
     if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
     if (r.access_key_id) keys.add(String(r.access_key_id));
@@ -201,5 +286,6 @@ export async function computeScope(
     },
     notes,
     seedFindings: seeds.map((f) => f.id),
+    touched,
   };
 }
