@@ -16,11 +16,22 @@ import type { Finding, Json, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString } from '../store/case-store.js';
 import {
+  analyzePrompt,
+  analyzeResponse,
+  findSensitive,
+  type PromptAnalysis,
+  type ResponseAnalysis,
+  SECRET_TYPES,
+  type SensitiveMatch,
+} from '../text/index.js';
+import {
+  evidenceHours,
   guardrailShare,
   HOUR_MS,
   hourIso,
   hourlySeries,
   hourOf,
+  identityOf,
   isCustomModelId,
   isEstablished,
   modelFamilyId,
@@ -140,6 +151,8 @@ export function costOf(calls: RuntimeCall[]): {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 export function isAddress(s: string | null | undefined): s is string {
@@ -292,6 +305,7 @@ function assessPrincipal(
   hours: { first: number; last: number } | null,
   logged: Set<string>,
   spans: Map<string, { first: number; last: number }>,
+  allCalls: RuntimeCall[],
 ): Omit<AbuseAssessment, 'severity'> {
   const dep = departure(p);
   const history = dep.start ? p.calls.filter((c) => c.time < dep.start!) : [];
@@ -392,7 +406,21 @@ function assessPrincipal(
     robustZ: Math.round(z * 10) / 10,
     hotHours: hot.length,
   };
-  if (hot.length >= 2 && peak >= 30 && peak >= 5 * refPeak)
+  // material: a real share of the account's model use (calls or cost) in the principal's busiest hours
+  const hotHours = new Set(
+    [...winHourly.entries()].filter(([, n]) => n >= 20 && n >= 3 * refPeak).map(([h]) => h),
+  );
+  const mine = window.filter((c) => hotHours.has(hourOf(c.time)));
+  const during = allCalls.filter((c) => hotHours.has(hourOf(c.time)));
+  const callShare = mine.length / Math.max(1, during.length);
+  const cm = costOf(mine);
+  const cd = costOf(during);
+  const costShare = (cm.totalUsd + cm.estimatedUsd) / Math.max(0.01, cd.totalUsd + cd.estimatedUsd);
+  details.accountShare = {
+    calls: Math.round(callShare * 100) / 100,
+    cost: Math.round(costShare * 100) / 100,
+  };
+  if (hot.length >= 2 && peak >= 30 && peak >= 5 * refPeak && (callShare >= 0.35 || costShare >= 0.5))
     signals.push({
       id: 'volume',
       strong: true,
@@ -474,13 +502,13 @@ export const llmjackingDetector: Detector = {
   title: "A principal's model use departs from its own history (LLMjacking, resale, cost harvesting)",
   elements: ['invocation'],
   async run(ctx) {
-    const { profiles, hours } = await runtimeBaseline(ctx.db, ctx.shared);
+    const { profiles, hours, calls } = await runtimeBaseline(ctx.db, ctx.shared);
     const logged = await loggedRegions(ctx.db);
     const spans = await loggedSpans(ctx.db);
     const out: Finding[] = [];
     for (const p of profiles.values()) {
       if (p.calls.length < 3) continue;
-      const a = assessPrincipal(p, hours, logged, spans);
+      const a = assessPrincipal(p, hours, logged, spans, calls);
       // content: role-play / resale prompts in the window
       const rp = await roleplayShare(
         ctx.db,
@@ -775,7 +803,911 @@ export const unloggedRuntimeDetector: Detector = {
   },
 };
 
+// ---- text analysis of every logged invocation ------------------------------------------------------
+
+/** Excerpt of a prompt or response for reports: ≤ 500 characters, sensitive values masked, spans inside. */
+export interface Excerpt {
+  requestId: string | null;
+  role: 'prompt' | 'response' | 'document';
+  text: string;
+  spans: Array<{ start: number; end: number; category: string }>;
+}
+
+const EXCERPT_MAX = 500;
+
+/**
+ * Cut a window of at most 500 characters around the first span, mask every sensitive value in it
+ * (same-length masking keeps the span offsets valid) and move the spans into the window.
+ */
+export function excerpt(
+  requestId: string | null,
+  role: Excerpt['role'],
+  text: string,
+  spans: Array<{ start: number; end: number; category: string }>,
+): Excerpt {
+  const sorted = [...spans].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
+  let from = 0;
+  if (text.length > EXCERPT_MAX && sorted.length && sorted[0].start > EXCERPT_MAX / 3)
+    from = Math.max(0, Math.min(sorted[0].start - 120, text.length - EXCERPT_MAX));
+  const to = Math.min(text.length, from + EXCERPT_MAX);
+  // never cut a surrogate pair
+  const a = from > 0 && /[\udc00-\udfff]/.test(text[from]) ? from + 1 : from;
+  const b = to < text.length && /[\ud800-\udbff]/.test(text[to - 1]) ? to - 1 : to;
+  let win = text.slice(a, b);
+  const masks = findSensitive(win);
+  for (const m of masks.sort((x, y) => y.start - x.start)) {
+    const raw = win.slice(m.start, m.end);
+    win = win.slice(0, m.start) + sameLengthMask(raw) + win.slice(m.end);
+  }
+  const out: Excerpt['spans'] = [];
+  for (const s of sorted) {
+    const st = Math.max(s.start, a) - a;
+    const en = Math.min(s.end, b) - a;
+    if (en > st) out.push({ start: st, end: en, category: s.category });
+  }
+  for (const m of masks) out.push({ start: m.start, end: m.end, category: `masked:${m.type}` });
+  out.sort((x, y) => x.start - y.start || x.end - y.end);
+  return { requestId, role, text: win, spans: out.slice(0, 32) };
+}
+
+/** Replace letters and digits by `•`, keeping the first character, separators and the last two. */
+export function sameLengthMask(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const ch = v[i];
+    out += i === 0 || i >= v.length - 2 || !/[A-Za-z0-9]/.test(ch) ? ch : '•';
+  }
+  return out;
+}
+
+function meta(v: unknown, keys: string[]): string | null {
+  let o = v;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return null;
+    }
+  }
+  if (!o || typeof o !== 'object') return null;
+  for (const [k, x] of Object.entries(o as Record<string, unknown>)) {
+    const kk = k.toLowerCase().replace(/[^a-z]/g, '');
+    if (keys.includes(kk) && (typeof x === 'string' || typeof x === 'number') && String(x).trim())
+      return String(x);
+  }
+  return null;
+}
+
+const ANONYMOUS = /^(?:anonymous|anon|guest|unknown|none|null|n\/a|-|0)$/i;
+
+const REFUSAL =
+  /^\W{0,5}(?:(?:i'?m |i am )?sorry|i (?:can(?:no|')t|cannot|won'?t|am (?:not able|unable)|'m (?:not able|unable))|unfortunately,? i (?:can(?:no|')t|cannot)|i'?m afraid i|(?:that|this) (?:is not something|isn't something) i|as an ai)/i;
+
+export function isRefusal(response: string): boolean {
+  return REFUSAL.test(response.slice(0, 200));
+}
+
+const COMPLIANCE =
+  /^\W{0,5}(?:sure|of course|certainly|absolutely|okay|ok|yes|here (?:is|are|you go)|happy to|no problem|alright|done)\b/i;
+
+/** Words of a prompt (for "the same question again"), without numbers and short words. */
+function bag(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .replace(/[^a-z\s]/g, ' ')
+      .split(/\s+/)
+      .filter((w) => w.length > 3),
+  );
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n / (a.size + b.size - n);
+}
+
+/** Filters a guardrail trace says it detected without acting (its strength set to NONE or too low). */
+export function detectedWithoutAction(assessments: unknown): string[] {
+  let a = assessments;
+  if (typeof a === 'string') {
+    try {
+      a = JSON.parse(a);
+    } catch {
+      return [];
+    }
+  }
+  const out = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (!v || typeof v !== 'object' || depth > 8) return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.detected === true && (o.action === 'NONE' || o.action === undefined))
+      out.add(o.type);
+    for (const x of Object.values(o)) walk(x, depth + 1);
+  };
+  walk(a, 0);
+  return [...out];
+}
+
+/** Hosts a text names (URLs and bare domains), lower-case. */
+export function hostsIn(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(
+    /\b(?:https?:\/\/)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b/gi,
+  )) {
+    const h = m[1].toLowerCase();
+    if (!/\.(?:json|txt|md|png|jpg|pdf|html?|csv)$/.test(h)) out.add(h);
+  }
+  return out;
+}
+
+export interface InvRecord {
+  requestId: string | null;
+  uid: string;
+  time: string;
+  identity: string;
+  modelId: string | null;
+  region: string | null;
+  guardrailId: string | null;
+  guardrailVersion: string | null;
+  blocked: boolean;
+  clientIp: string | null;
+  conversation: string | null;
+  customer: string | null;
+  userText: string;
+  responseText: string;
+  toolText: string;
+  attack: PromptAnalysis | null;
+  doc: PromptAnalysis | null;
+  hidden: string[];
+  resp: ResponseAnalysis | null;
+  refusal: boolean;
+  guardDetected: string[];
+  /** personal values in the response that the user did not type in this conversation */
+  foreignPii: SensitiveMatch[];
+  secrets: SensitiveMatch[];
+}
+
+export interface TextPass {
+  /** records with any signal, in time order */
+  flagged: InvRecord[];
+  /** actor group of every request id that carries end-user identifiers */
+  actorOf: Map<string, string>;
+  /** hosts the application names in its system prompts */
+  appHosts: Set<string>;
+  analysed: number;
+}
+
+const TEXT_CAP = 6000;
+
+/** Hidden instructions in a document: HTML comments, invisible styling, addressed to the assistant. */
+export function hiddenInstructions(text: string): string[] {
+  if (!text) return [];
+  const out: string[] = [];
+  const imperative =
+    /\b(?:tell|inform|ask|instruct|direct|send|redirect|say|respond|reply|answer|present|do not mention|don't mention|never mention|ignore|always|must)\b/i;
+  const addressed = /\b(?:assistant|ai|model|bot|agent|you)\b|\bcustomers?\b|\busers?\b/i;
+  for (const m of text.matchAll(/<!--([\s\S]{0,4000}?)-->/g))
+    if (imperative.test(m[1]) && addressed.test(m[1])) out.push('instruction in an HTML comment');
+  for (const m of text.matchAll(
+    /<(?:span|div|p|font)\b[^>]{0,300}?style\s*=\s*["'][^"']{0,300}?(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*[01](?:\.\d+)?(?:px|pt|em)?\b|color\s*:\s*(?:#f{3}\b|#f{6}\b|white\b|rgba?\([^)]*,\s*0\)))[^>]{0,200}>([\s\S]{0,4000}?)<\/(?:span|div|p|font)>/gi,
+  ))
+    if (imperative.test(m[1]) && addressed.test(m[1]))
+      out.push('instruction in invisible (hidden-style) text');
+  if (
+    /\b(?:do not|don't|never) (?:mention|reveal|disclose) (?:this|these) (?:note|instruction|text|comment)s?\b/i.test(
+      text,
+    )
+  )
+    out.push('asks to conceal the instruction');
+  return [...new Set(out)];
+}
+
+/**
+ * One pass over every logged invocation: prompt attacks in the user's turn and in documents/tool
+ * results, the response against its system prompt (leaks, exfiltration URLs, phishing links, secrets,
+ * personal data the user had not typed), guardrail detections without action. Shared by the
+ * invocation and private-data detectors.
+ */
+export async function textPass(db: Queryable, shared: Map<string, unknown>): Promise<TextPass> {
+  const key = 'data-plane:text-pass';
+  const cached = shared.get(key) as Promise<TextPass> | undefined;
+  if (cached) return cached;
+  const p = (async (): Promise<TextPass> => {
+    const appHosts = new Set<string>();
+    for (const r of await db.all(
+      `SELECT DISTINCT system_text FROM invocations WHERE system_text <> '' LIMIT 500`,
+    ))
+      for (const h of hostsIn(String(r.system_text ?? ''))) appHosts.add(h);
+    const allowedDomains = [...appHosts];
+    const flagged: InvRecord[] = [];
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      let r = x;
+      while (parent.get(r) !== r && parent.has(r)) r = parent.get(r)!;
+      parent.set(x, r);
+      return r;
+    };
+    const union = (a: string, b: string): void => {
+      if (!parent.has(a)) parent.set(a, a);
+      if (!parent.has(b)) parent.set(b, b);
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent.set(ra, rb);
+    };
+    const links = new Map<string, string[]>();
+    let analysed = 0;
+    const PAGE = 2000;
+    for (let off = 0; ; off += PAGE) {
+      const rows = await db.all(
+        `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity, model_id, region,
+                guardrail_id, guardrail_version, guardrail_action, client_ip, CAST(request_metadata AS VARCHAR) AS meta,
+                system_text, prompt_text, last_user_text, tool_result_text, response_text,
+                CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
+         FROM invocations ORDER BY time, uid LIMIT ${PAGE} OFFSET ${off}`,
+      );
+      if (!rows.length) break;
+      for (const r of rows) {
+        analysed++;
+        const identity = identityOf(str(r.identity)) ?? '?';
+        const rid = str(r.request_id);
+        const clientIp = str(r.client_ip);
+        const conversation = meta(r.meta, [
+          'conversationid',
+          'sessionid',
+          'chatid',
+          'threadid',
+          'conversation',
+        ]);
+        const cust = meta(r.meta, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
+        const customer = cust && !ANONYMOUS.test(cust) ? cust : null;
+        const ids = [
+          clientIp ? `ip:${clientIp}` : null,
+          conversation ? `conv:${conversation}` : null,
+          customer ? `cust:${customer}` : null,
+        ]
+          .filter((x): x is string => !!x)
+          .map((x) => `${identity}|${x}`);
+        if (rid && ids.length) {
+          links.set(rid, ids);
+          for (let i = 1; i < ids.length; i++) union(ids[0], ids[i]);
+          if (ids.length === 1 && !parent.has(ids[0])) parent.set(ids[0], ids[0]);
+        }
+        const user = String(r.last_user_text ?? '') || String(r.prompt_text ?? '').slice(-TEXT_CAP);
+        const tool = String(r.tool_result_text ?? '');
+        const response = String(r.response_text ?? '');
+        const system = String(r.system_text ?? '');
+        const attack = user ? analyzePrompt(user, { kind: 'user' }) : null;
+        const doc = tool ? analyzePrompt(tool, { kind: 'document' }) : null;
+        const hidden = tool ? hiddenInstructions(tool) : [];
+        const resp = response
+          ? analyzeResponse(response, {
+              systemPrompt: system || undefined,
+              allowedDomains: allowedDomains.length ? allowedDomains : undefined,
+            })
+          : null;
+        const guardDetected = detectedWithoutAction(r.ga);
+        const blocked =
+          str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened';
+        const refusal = isRefusal(response);
+        const typed = `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase();
+        const typedDigits = typed.replace(/\D/g, '');
+        const foreignPii: SensitiveMatch[] = [];
+        const secrets: SensitiveMatch[] = [];
+        for (const s of resp?.sensitive ?? []) {
+          const v = response.slice(s.start, s.end);
+          const echoed =
+            s.type === 'phone' || s.type === 'credit_card'
+              ? v.replace(/\D/g, '').length >= 7 && typedDigits.includes(v.replace(/\D/g, ''))
+              : typed.includes(v.toLowerCase());
+          if (echoed) continue;
+          if (SECRET_TYPES.has(s.type)) secrets.push(s);
+          else if (s.type !== 'ipv4') foreignPii.push(s);
+        }
+        const respSignal = !!resp && resp.categories.some((c) => c !== 'pii' && c !== 'external_link');
+        const signal =
+          attack?.verdict === 'attack' ||
+          doc?.verdict === 'attack' ||
+          hidden.length > 0 ||
+          respSignal ||
+          guardDetected.length > 0 ||
+          blocked ||
+          foreignPii.length > 0 ||
+          secrets.length > 0 ||
+          (resp?.categories.includes('external_link') ?? false) ||
+          /https?:\/\/|www\./i.test(response);
+        if (!signal) continue;
+        flagged.push({
+          requestId: rid,
+          uid: String(r.uid),
+          time: String(r.t),
+          identity,
+          modelId: str(r.model_id),
+          region: str(r.region),
+          guardrailId: str(r.guardrail_id),
+          guardrailVersion: str(r.guardrail_version),
+          blocked,
+          clientIp,
+          conversation,
+          customer,
+          userText: user.slice(0, TEXT_CAP),
+          responseText: response.slice(0, TEXT_CAP),
+          toolText: tool.slice(0, TEXT_CAP),
+          attack,
+          doc,
+          hidden,
+          resp,
+          refusal,
+          guardDetected,
+          foreignPii,
+          secrets,
+        });
+      }
+      if (rows.length < PAGE) break;
+    }
+    const actorOf = new Map<string, string>();
+    for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
+    return { flagged, actorOf, appHosts, analysed };
+  })();
+  shared.set(key, p);
+  return p;
+}
+
+// ---- prompt attacks per actor, and which got through ---------------------------------------------------
+
+type Outcome = 'blocked' | 'refused' | 'complied' | 'answered';
+
+interface Judged {
+  rec: InvRecord;
+  outcome: Outcome;
+  /** why it counts as complied */
+  how: string[];
+  /** an attack by the prompt, or a leak in the response */
+  attackLike: boolean;
+}
+
+function judge(rec: InvRecord): Judged {
+  const how: string[] = [];
+  const cats = new Set(rec.resp?.categories ?? []);
+  if (cats.has('system_prompt_leak')) how.push('system prompt leaked');
+  if (cats.has('data_exfiltration_url')) how.push('data carried in an image or link URL');
+  if (rec.secrets.length) how.push('secret in the answer');
+  const distinctForeign = new Set(
+    rec.foreignPii.map((s) => rec.responseText.slice(s.start, s.end).toLowerCase()),
+  ).size;
+  if (distinctForeign >= 3) how.push(`${distinctForeign} personal values the user had not given`);
+  const attack = rec.attack?.verdict === 'attack';
+  if (!rec.blocked && !rec.refusal && rec.guardDetected.length && (attack || how.length))
+    how.push(`guardrail detected ${rec.guardDetected.join(', ')} but did not act`);
+  if (!rec.blocked && !rec.refusal && attack && COMPLIANCE.test(rec.responseText.slice(0, 80)))
+    how.push('answer complies with the injected instruction');
+  let outcome: Outcome;
+  if (rec.blocked) outcome = 'blocked';
+  else if (how.length) outcome = 'complied';
+  else if (rec.refusal) outcome = 'refused';
+  else outcome = 'answered';
+  return { rec, outcome, how, attackLike: attack || how.length > 0 };
+}
+
+export const promptAttackDetector: Detector = {
+  id: 'data-plane.prompt-attack',
+  title: 'Prompt attacks per actor (end-user address, conversation or customer) and whether they got through',
+  elements: ['invocation'],
+  async run(ctx) {
+    const pass = await textPass(ctx.db, ctx.shared);
+    // group by actor; calls without end-user identifiers group per principal
+    const groups = new Map<string, Judged[]>();
+    for (const rec of pass.flagged) {
+      const j = judge(rec);
+      const g = (rec.requestId && pass.actorOf.get(rec.requestId)) || `${rec.identity}|unattributed`;
+      const l = groups.get(g) ?? [];
+      l.push(j);
+      groups.set(g, l);
+    }
+    // members of each actor group (every logged call carrying the same end-user identifiers)
+    const groupIds = new Map<string, string[]>();
+    for (const [rid, g] of pass.actorOf) {
+      const l = groupIds.get(g) ?? [];
+      l.push(rid);
+      groupIds.set(g, l);
+    }
+    const out: Finding[] = [];
+    for (const [g, js] of groups) {
+      const attributed = !g.endsWith('|unattributed');
+      // a prompt the guardrail or model used to refuse, asked again and answered
+      const refusedBags = js
+        .filter((j) => j.outcome === 'blocked' || j.outcome === 'refused')
+        .map((j) => ({ t: j.rec.time, b: bag(j.rec.userText) }))
+        .filter((r) => r.b.size >= 4);
+      if (attributed && refusedBags.length) {
+        const known = new Set(js.map((j) => j.rec.requestId));
+        const others = (groupIds.get(g) ?? []).filter((rid) => !known.has(rid));
+        for (const rec of await lightRecords(ctx.db, others)) {
+          const j: Judged = {
+            rec,
+            outcome: rec.blocked ? 'blocked' : rec.refusal ? 'refused' : 'answered',
+            how: [],
+            attackLike: false,
+          };
+          js.push(j);
+        }
+        js.sort((a, b) => a.rec.time.localeCompare(b.rec.time));
+      }
+      for (const j of js) {
+        if (j.outcome !== 'answered' || !attributed) continue;
+        const b = bag(j.rec.userText);
+        if (b.size >= 4 && refusedBags.some((r) => r.t < j.rec.time && jaccard(r.b, b) >= 0.6)) {
+          j.outcome = 'complied';
+          j.how.push('answered a request refused earlier in this conversation or from this address');
+          j.attackLike = true;
+        }
+      }
+      const attacks = js.filter((j) => j.attackLike);
+      if (!attacks.length) continue;
+      const complied = js.filter((j) => j.outcome === 'complied');
+      // the actor's other refused or blocked attempts belong to the same campaign when it is attributed
+      const members = js.filter(
+        (j) =>
+          j.attackLike ||
+          (attributed && complied.length > 0 && (j.outcome === 'blocked' || j.outcome === 'refused')) ||
+          (!attributed &&
+            (j.rec.attack?.score ?? 0) >= 0.3 &&
+            (j.outcome === 'blocked' || j.outcome === 'refused')),
+      );
+      const strong = complied.some((j) => j.how.some((h) => !h.startsWith('answer complies')));
+      let severity: Severity;
+      if (complied.length && strong) severity = 'high';
+      else if (complied.length) severity = 'medium';
+      else severity = members.filter((j) => j.attackLike).length >= 3 ? 'low' : 'informational';
+      const recs = members.map((j) => j.rec);
+      const ips = [...new Set(recs.map((r) => r.clientIp).filter(isAddress))];
+      const principals = [...new Set(recs.map((r) => r.identity))];
+      const categories = [...new Set(members.flatMap((j) => j.rec.attack?.categories ?? []))];
+      const outcomes: Record<string, number> = {};
+      for (const j of members) outcomes[j.outcome] = (outcomes[j.outcome] ?? 0) + 1;
+      const severe = severity === 'high' || severity === 'medium';
+      const retrieve = severe
+        ? await retrievalsAt(
+            ctx.db,
+            complied.map((j) => j.rec),
+          )
+        : { eventIds: [], kbs: [] };
+      const gd = severe
+        ? await promptGuardDuty(
+            ctx.db,
+            principals,
+            recs.map((r) => r.time),
+          )
+        : [];
+      const excerpts: Json[] = [];
+      for (const j of [...complied, ...members.filter((m) => m.outcome !== 'complied')].slice(0, 6)) {
+        const r = j.rec;
+        excerpts.push(excerpt(r.requestId, 'prompt', r.userText, r.attack?.spans ?? []) as unknown as Json);
+        if (j.outcome === 'complied')
+          excerpts.push(
+            excerpt(
+              r.requestId,
+              'response',
+              r.responseText,
+              (r.resp?.spans ?? [])
+                .filter((s) => s.category !== 'pii')
+                .map((s) => ({ start: s.start, end: s.end, category: s.category })),
+            ) as unknown as Json,
+          );
+      }
+      const who = attributed ? g.split('|').slice(1).join('|') : 'callers without end-user identifiers';
+      const attack = ['AML.T0051'];
+      if (categories.includes('jailbreak')) attack.push('AML.T0054');
+      if (complied.some((j) => j.how.some((h) => /leak|personal|secret|URL/.test(h))))
+        attack.push('AML.T0057');
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.prompt-attack',
+          title: complied.length
+            ? `Prompt attacks got through: ${complied.length} of ${members.length} attempt(s) by ${who} (${[...new Set(complied.flatMap((j) => j.how))].slice(0, 3).join('; ')})`
+            : `Prompt attacks by ${who}: ${members.length} attempt(s), none got through`,
+          description: `${members.length} prompt(s) from ${principals.map(shortName).join(', ')}; outcomes: ${Object.entries(
+            outcomes,
+          )
+            .map(([k, v]) => `${v} ${k}`)
+            .join(
+              ', ',
+            )}. Techniques: ${categories.join(', ') || 'not named by the prompt analyser (seen in the answers)'}.`,
+          severity,
+          elements: ['invocation'],
+          components: [
+            'foundation-models',
+            ...(recs.some((r) => r.guardrailId) ? (['guardrails'] as const) : []),
+            ...(retrieve.kbs.length ? (['knowledge-bases'] as const) : []),
+          ],
+          times: recs.map((r) => r.time),
+          principals,
+          sourceIps: ips,
+          resources: severe ? [...recs.map((r) => r.guardrailId), ...retrieve.kbs] : [],
+          attack,
+          evidence: { requestIds: recs.map((r) => r.requestId), eventIds: retrieve.eventIds, findingIds: gd },
+          details: {
+            actor: who,
+            outcomes,
+            categories,
+            gotThrough: complied.map((j) => ({
+              requestId: j.rec.requestId,
+              time: j.rec.time,
+              how: j.how,
+            })) as Json,
+            models: [...new Set(recs.map((r) => r.modelId).filter((x): x is string => !!x))],
+            guardrails: [
+              ...new Set(
+                recs
+                  .map((r) => (r.guardrailId ? `${r.guardrailId}:${r.guardrailVersion ?? ''}` : null))
+                  .filter((x): x is string => !!x),
+              ),
+            ],
+            excerpts,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+/** Minimal records (prompt, answer, guardrail outcome) of the given calls. */
+async function lightRecords(db: Queryable, requestIds: string[]): Promise<InvRecord[]> {
+  const out: InvRecord[] = [];
+  for (let i = 0; i < requestIds.length && i < 20000; i += 1000) {
+    const chunk = requestIds.slice(i, i + 1000);
+    const rows = await db.all(
+      `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity, model_id, region,
+              guardrail_id, guardrail_version, guardrail_action, stop_reason, client_ip,
+              substr(last_user_text, 1, ${TEXT_CAP}) AS u, substr(response_text, 1, ${TEXT_CAP}) AS r
+       FROM invocations WHERE request_id IN (${chunk.map(sqlString).join(',')})`,
+    );
+    for (const r of rows) {
+      const response = String(r.r ?? '');
+      out.push({
+        requestId: str(r.request_id),
+        uid: String(r.uid),
+        time: String(r.t),
+        identity: identityOf(str(r.identity)) ?? '?',
+        modelId: str(r.model_id),
+        region: str(r.region),
+        guardrailId: str(r.guardrail_id),
+        guardrailVersion: str(r.guardrail_version),
+        blocked: str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened',
+        clientIp: str(r.client_ip),
+        conversation: null,
+        customer: null,
+        userText: String(r.u ?? ''),
+        responseText: response,
+        toolText: '',
+        attack: null,
+        doc: null,
+        hidden: [],
+        resp: null,
+        refusal: isRefusal(response),
+        guardDetected: [],
+        foreignPii: [],
+        secrets: [],
+      });
+    }
+  }
+  return out;
+}
+
+/** Knowledge-base retrievals the application made for the given calls (same principal, seconds before). */
+async function retrievalsAt(
+  db: Queryable,
+  recs: InvRecord[],
+): Promise<{ eventIds: string[]; kbs: string[] }> {
+  if (!recs.length) return { eventIds: [], kbs: [] };
+  const eventIds = new Set<string>();
+  const kbs = new Set<string>();
+  for (const r of recs.slice(0, 200)) {
+    const rows = await db.all(
+      `SELECT event_id, json_extract_string(request_parameters, '$.knowledgeBaseId') AS kb FROM events
+       WHERE action IN ('Retrieve', 'RetrieveAndGenerate') AND identity_arn = $1
+         AND time BETWEEN CAST($2 AS TIMESTAMP) - INTERVAL 5 SECOND AND CAST($2 AS TIMESTAMP) + INTERVAL 1 SECOND
+       ORDER BY abs(epoch(time) - epoch(CAST($2 AS TIMESTAMP))) LIMIT 1`,
+      [r.identity, r.time.replace('T', ' ').replace('Z', '')],
+    );
+    for (const x of rows) {
+      if (x.event_id) eventIds.add(String(x.event_id));
+      if (x.kb) kbs.add(String(x.kb));
+    }
+  }
+  return { eventIds: [...eventIds], kbs: [...kbs] };
+}
+
+/** GuardDuty prompt-injection findings about the application principals around the attacks. */
+async function promptGuardDuty(db: Queryable, principals: string[], times: string[]): Promise<string[]> {
+  if (!principals.length || !times.length) return [];
+  const sorted = [...times].sort();
+  const names = principals.map((p) => p.split('/').pop() ?? p);
+  const rows = await db.all(
+    `SELECT finding_id FROM ext_findings
+     WHERE user_name IN (${names.map(sqlString).join(',')})
+       AND (type ILIKE '%PromptInjection%' OR type ILIKE '%Jailbreak%' OR type ILIKE '%ModelInvocation%' OR type ILIKE '%Bedrock%')
+       AND coalesce(archived, false) = false
+       AND coalesce(first_seen, created_at) <= CAST($2 AS TIMESTAMP) + INTERVAL 6 HOUR
+       AND coalesce(last_seen, updated_at, created_at) >= CAST($1 AS TIMESTAMP) - INTERVAL 1 HOUR`,
+    [
+      sorted[0].replace('T', ' ').replace('Z', ''),
+      sorted[sorted.length - 1].replace('T', ' ').replace('Z', ''),
+    ],
+  );
+  return rows.map((r) => String(r.finding_id));
+}
+
+// ---- answers that send users to addresses the application never used ------------------------------------
+
+const URL_IN_TEXT = /\b(?:https?:\/\/|www\.)[^\s<>"'`)\]]{2,2048}/gi;
+const LURE_VERB =
+  /\b(?:verify|confirm|update|validate|re-?enter|enter|log ?in|sign ?in|reset|unlock|claim|reactivate|provide|submit|type|input)\b/i;
+const LURE_NOUN =
+  /\b(?:card|account|password|credentials|payment|billing|ssn|social security|identity|bank|login|details|cvv|pin|otp|code)\b/i;
+
+/** URLs of a response with their host and whether the text around them asks for credentials or payment. */
+export function responseUrls(
+  text: string,
+): Array<{ url: string; host: string; start: number; end: number; lure: boolean }> {
+  const out: Array<{ url: string; host: string; start: number; end: number; lure: boolean }> = [];
+  URL_IN_TEXT.lastIndex = 0;
+  for (let m = URL_IN_TEXT.exec(text); m !== null; m = URL_IN_TEXT.exec(text)) {
+    const url = m[0].replace(/[.,;:!?]+$/, '');
+    let host: string | null = null;
+    try {
+      host = new URL(/^www\./i.test(url) ? `http://${url}` : url).hostname.toLowerCase();
+    } catch {
+      host = null;
+    }
+    if (!host) continue;
+    const around = `${text.slice(Math.max(0, m.index - 200), m.index)} ${text.slice(m.index + url.length, m.index + url.length + 200)}`;
+    out.push({
+      url,
+      host,
+      start: m.index,
+      end: m.index + url.length,
+      lure: LURE_VERB.test(around) && LURE_NOUN.test(around),
+    });
+  }
+  return out;
+}
+
+const sameSite = (host: string, known: Set<string>): boolean =>
+  [...known].some((k) => host === k || host.endsWith(`.${k}`) || k.endsWith(`.${host}`));
+
+export const responseSteeringDetector: Detector = {
+  id: 'data-plane.response-steering',
+  title: 'Answers that send users to outside addresses (phishing, "verify your card", fake portals)',
+  elements: ['invocation'],
+  async run(ctx) {
+    const pass = await textPass(ctx.db, ctx.shared);
+    const win = await evidenceHours(ctx.db);
+    const byHost = new Map<
+      string,
+      Array<{ rec: InvRecord; lure: boolean; spans: Array<{ start: number; end: number; category: string }> }>
+    >();
+    for (const rec of pass.flagged) {
+      if (!/https?:\/\/|www\./i.test(rec.responseText)) continue;
+      const typedHosts = hostsIn(`${rec.userText}\n${rec.toolText}`);
+      const urls = responseUrls(rec.responseText);
+      for (const host of new Set(urls.map((u) => u.host))) {
+        if (typedHosts.has(host) || sameSite(host, pass.appHosts)) continue;
+        const mine = urls.filter((u) => u.host === host);
+        // data carried in image / link URLs is reported by the private-data detectors
+        if ((rec.resp?.spans ?? []).some((s) => s.category === 'data_exfiltration_url' && s.detail === host))
+          continue;
+        const l = byHost.get(host) ?? [];
+        l.push({
+          rec,
+          lure: mine.some((u) => u.lure),
+          spans: mine.map((u) => ({
+            start: u.start,
+            end: u.end,
+            category: u.lure ? 'phishing_link' : 'external_link',
+          })),
+        });
+        byHost.set(host, l);
+      }
+    }
+    const out: Finding[] = [];
+    for (const [host, hits] of byHost) {
+      // a host the application has linked to since the start of the evidence, hour after hour, is its own
+      const hours = new Set(hits.map((h) => hourOf(h.rec.time)));
+      const first = Math.min(...hits.map((h) => hourOf(h.rec.time)));
+      const established = win
+        ? hours.size >= 6 && first - win.first <= 0.25 * (win.last - win.first + 1)
+        : false;
+      const conversations = new Set(hits.map((h) => h.rec.conversation ?? h.rec.clientIp ?? h.rec.requestId));
+      const lures = hits.filter((h) => h.lure);
+      let severity: Severity;
+      if (established) severity = 'informational';
+      else if (lures.length >= 2 && conversations.size >= 2) severity = 'high';
+      else if (lures.length >= 1 || (hits.length >= 5 && conversations.size >= 3)) severity = 'medium';
+      else severity = 'low';
+      const recs = hits.map((h) => h.rec);
+      const models = [...new Set(recs.map((r) => r.modelId).filter((x): x is string => !!x))];
+      const principals = [...new Set(recs.map((r) => r.identity))];
+      const sorted = [...recs].sort((a, b) => a.time.localeCompare(b.time));
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.response-steering',
+          title: `${recs.length} answer(s) in ${conversations.size} conversation(s) send users to ${host}${lures.length ? ', asking for card, account or identity details' : ''}`,
+          description: `${host} is not named in the application's system prompts${pass.appHosts.size ? ` (${[...pass.appHosts].slice(0, 5).join(', ')})` : ''} and the users did not mention it${established ? '; the application has linked to it since the start of the evidence' : ''}. First answer ${sorted[0].time}, last ${sorted[sorted.length - 1].time}; models ${models.join(', ')}. Poisoned retrieval content, a tampered model or an injected instruction makes an assistant phish its own customers.`,
+          severity,
+          elements: ['invocation'],
+          components: models.some((m) => isCustomModelId(m)) ? ['custom-models'] : ['foundation-models'],
+          times: recs.map((r) => r.time),
+          principals,
+          resources: severity === 'informational' ? [] : [host, ...models.filter((m) => isCustomModelId(m))],
+          attack: ['AML.T0051', 'T1566.002'],
+          evidence: { requestIds: recs.map((r) => r.requestId) },
+          details: {
+            host,
+            answers: recs.length,
+            conversations: conversations.size,
+            asksForDetails: lures.length,
+            established,
+            models,
+            excerpts: hits
+              .slice(0, 3)
+              .map((h) =>
+                excerpt(h.rec.requestId, 'response', h.rec.responseText, h.spans),
+              ) as unknown as Json,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+// ---- guardrail versions that weakened filters ------------------------------------------------------------
+
+const STRENGTH: Record<string, number> = { NONE: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
+
+export const guardrailWeakenedDetector: Detector = {
+  id: 'data-plane.guardrail-weakened',
+  title: 'A guardrail version in use with weaker content filters than the version before it',
+  elements: ['invocation'],
+  async run(ctx) {
+    const rows = await ctx.db.all(
+      `WITH f AS (
+         SELECT guardrail_id AS g, guardrail_version AS v, time,
+                unnest(CAST(json_extract(guardrail_assessments, '$.inputAssessment.*.contentPolicy.filters[*]') AS JSON[])) AS x
+         FROM invocations WHERE guardrail_assessments IS NOT NULL AND guardrail_id IS NOT NULL)
+       SELECT g, v, ${isoSql('min(time)')} AS first, json_extract_string(x, '$.type') AS type,
+              mode(json_extract_string(x, '$.filterStrength')) AS strength, count(*) AS n
+       FROM f GROUP BY g, v, type ORDER BY g, first`,
+    );
+    const byG = new Map<string, Map<string, { first: string; filters: Map<string, string> }>>();
+    for (const r of rows) {
+      const g = String(r.g);
+      const v = String(r.v ?? '');
+      const m = byG.get(g) ?? new Map();
+      const e = m.get(v) ?? { first: String(r.first), filters: new Map<string, string>() };
+      if (String(r.first) < e.first) e.first = String(r.first);
+      if (r.type) e.filters.set(String(r.type), String(r.strength ?? ''));
+      m.set(v, e);
+      byG.set(g, m);
+    }
+    const pass = await textPass(ctx.db, ctx.shared);
+    const out: Finding[] = [];
+    for (const [g, versions] of byG) {
+      const ordered = [...versions.entries()].sort((a, b) => a[1].first.localeCompare(b[1].first));
+      for (let i = 1; i < ordered.length; i++) {
+        const [pv, prev] = ordered[i - 1];
+        const [v, cur] = ordered[i];
+        const weaker: string[] = [];
+        let off = false;
+        for (const [t, s] of prev.filters) {
+          const now = cur.filters.get(t);
+          if (now === undefined) continue;
+          if ((STRENGTH[now] ?? 0) < (STRENGTH[s] ?? 0)) {
+            weaker.push(`${t} ${s}→${now}`);
+            if (now === 'NONE') off = true;
+          }
+        }
+        if (!weaker.length) continue;
+        // calls on the weakened version where a lowered filter saw something and let it through
+        const lowered = new Set(weaker.map((w) => w.split(' ')[0]));
+        const passed = pass.flagged.filter(
+          (r) =>
+            r.guardrailId === g &&
+            (r.guardrailVersion ?? '') === v &&
+            r.guardDetected.some((t) => lowered.has(t)) &&
+            !r.blocked &&
+            !r.refusal &&
+            (r.attack?.verdict === 'attack' || judge(r).how.some((h) => !h.startsWith('guardrail detected'))),
+        );
+        const severity: Severity = off && passed.length ? 'high' : off ? 'medium' : 'low';
+        out.push(
+          makeFinding({
+            ruleId: 'data-plane.guardrail-weakened',
+            title: `Guardrail ${g} version ${v} runs with weaker filters than version ${pv}: ${weaker.join(', ')}`,
+            description: `The guardrail traces in the invocation logs show the filter strengths the application ran with. Version ${v}, in use from ${cur.first}, lowered ${weaker.join(', ')}.${passed.length ? ` ${passed.length} call(s) on it carried content those filters detected but no longer blocked.` : ''}`,
+            severity,
+            elements: ['invocation', 'ai-changes'],
+            components: ['guardrails'],
+            times: [cur.first, ...passed.map((r) => r.time)],
+            principals: [...new Set(passed.map((r) => r.identity))],
+            sourceIps: passed.map((r) => r.clientIp).filter(isAddress),
+            resources: [g],
+            attack: ['AML.T0054'],
+            evidence: { requestIds: passed.map((r) => r.requestId) },
+            details: {
+              guardrailId: g,
+              version: v,
+              previousVersion: pv,
+              firstUse: cur.first,
+              weakened: weaker,
+              passedDetections: passed.length,
+            },
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};
+
+// ---- indirect injection in documents and tool results passed to the model ----------------------------------
+
+export const documentInjectionDetector: Detector = {
+  id: 'data-plane.document-injection',
+  title: 'Instructions hidden in documents or tool results passed to the model (indirect prompt injection)',
+  elements: ['invocation'],
+  async run(ctx) {
+    const pass = await textPass(ctx.db, ctx.shared);
+    const byDoc = new Map<string, InvRecord[]>();
+    for (const r of pass.flagged) {
+      if (!(r.doc?.verdict === 'attack' || r.hidden.length)) continue;
+      const k = r.toolText.slice(0, 400);
+      const l = byDoc.get(k) ?? [];
+      l.push(r);
+      byDoc.set(k, l);
+    }
+    const out: Finding[] = [];
+    for (const recs of byDoc.values()) {
+      const r0 = recs[0];
+      const hiddenKinds = [...new Set(recs.flatMap((r) => r.hidden))];
+      const severity: Severity = hiddenKinds.length ? 'high' : (r0.doc?.score ?? 0) >= 0.8 ? 'medium' : 'low';
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.document-injection',
+          title: `Injected instructions in a document or tool result given to the model in ${recs.length} call(s)${hiddenKinds.length ? ` (${hiddenKinds.join(', ')})` : ''}`,
+          severity,
+          elements: ['invocation'],
+          components: ['foundation-models', 'knowledge-bases'],
+          times: recs.map((r) => r.time),
+          principals: [...new Set(recs.map((r) => r.identity))],
+          attack: ['AML.T0051.001'],
+          evidence: { requestIds: recs.map((r) => r.requestId) },
+          details: {
+            categories: r0.doc?.categories ?? [],
+            hidden: hiddenKinds,
+            excerpts: [
+              excerpt(r0.requestId, 'document', r0.toolText, r0.doc?.spans ?? []),
+            ] as unknown as Json,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
 export const INVOCATION_DETECTORS: Detector[] = [
+  promptAttackDetector,
+  responseSteeringDetector,
+  guardrailWeakenedDetector,
+  documentInjectionDetector,
   llmjackingDetector,
   volumeDetector,
   newModelDetector,
