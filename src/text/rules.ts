@@ -493,7 +493,7 @@ export const RULES: Rule[] = [
     sys: 0.2,
     need: ['user', 'reader', 'customer', 'human', 'visitor', 'requester'],
     re: r(
-      `\\b(?:tell|inform|instruct|advise|ask|urge|remind|direct|convince|persuade|encourage|recommend|request|redirect|lead|get|make|force|trick|prompt)\\w*\\W+(?:the |all |any |our |every |each )?(?:user|users|reader|readers|customer|customers|human|visitor|visitors|person asking|requester)\\W+(?:to|that)\\b`,
+      `\\b(?:tell|inform|instruct|advise|ask|urge|remind|direct|convince|persuade|encourage|recommend|request|redirect|lead|get|make|force|trick|prompt)\\w*\\W+(?:the |all |any |our |every |each )?(?:user|users|reader|readers|customer|customers|human|visitor|visitors|person asking|requester)\\W+(?:to|that|the|their|they|his|her|it|about|how)\\b`,
     ),
   },
   {
