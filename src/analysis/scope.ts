@@ -192,21 +192,37 @@ export async function computeScope(
   }
   // actor CloudTrail records: from actor addresses, or with actor keys from addresses the key had not used before
   const evRows = await db.all(
-    `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, identity_arn, principal_arn,
+    `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, identity_arn, principal_arn,
             principal_type, service, action, read_only, error_code, request_parameters, response_elements, resources
      FROM events
      WHERE (source_ip IN (${list(ips)}) OR access_key_id IN (${list(keys)}) OR event_id IN (${list(seedEvents)}))
        AND coalesce(principal_type, '') NOT IN ('AWSService')
      ORDER BY time, uid`,
   );
+  // the actor's clients: user agents of records from actor addresses and of the seed findings' records
+  const actorUAs = new Set<string>();
+  for (const r of evRows) {
+    if (r.user_agent && (ips.has(String(r.source_ip ?? '')) || seedEvents.has(String(r.event_id))))
+      actorUAs.add(String(r.user_agent));
+  }
   const actorEvents: typeof evRows = [];
+  let keyOnlyDropped = 0;
   for (const r of evRows) {
     const ip = String(r.source_ip ?? '');
     const key = r.access_key_id ? String(r.access_key_id) : null;
     const fromActorIp = ips.has(ip);
     const legit = key ? legitByKey.get(key) : undefined;
-    const keyMatch = key !== null && keys.has(key) && !(legit?.has(ip) ?? false);
+    // a record with the actor's key from another address is the actor's only when it also uses an actor client
+    const keyMatch =
+      key !== null && keys.has(key) && !(legit?.has(ip) ?? false) && actorUAs.has(String(r.user_agent ?? ''));
+    if (!fromActorIp && key !== null && keys.has(key) && !keyMatch && !seedEvents.has(String(r.event_id)))
+      keyOnlyDropped++;
     if (fromActorIp || keyMatch || seedEvents.has(String(r.event_id))) actorEvents.push(r);
+  }
+  if (keyOnlyDropped) {
+    notes.push(
+      `${keyOnlyDropped} record(s) with an actor key from other addresses and clients were left to the key's legitimate user`,
+    );
   }
   const touched = new Map<Element, ActorTouch>();
   const touch = (el: Element): ActorTouch => {
@@ -244,7 +260,15 @@ export async function computeScope(
     if (r.identity_arn && String(r.identity_arn).startsWith('arn:'))
       principals.add(identityOf(String(r.identity_arn)));
     const action = String(r.action);
-    if (!ENUMERATION.test(action) && !r.error_code) for (const x of resourcesOfEvent(r)) resources.add(x);
+    if (
+      !r.error_code &&
+      !ENUMERATION.test(action) &&
+      (!r.read_only ||
+        cls?.element === 'invocation' ||
+        /^(GetObject|GetSecretValue|GetParameter)/.test(action))
+    ) {
+      for (const x of resourcesOfEvent(r)) resources.add(x);
+    }
   }
   // invocations: the actor's own calls (request ids of actor records) and calls an application made on the actor's input
   const invRows = await db.all(
