@@ -183,6 +183,7 @@ describe('escape helpers', () => {
   });
 
   it('md() neutralises Markdown, HTML, autolinks and templates on one line', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: template-looking attacker text is the point
     const out = md('![x](https://evil.example/?q=1) <b>*hi*</b> | {{x}} ${y} a@b.c\nnext');
     expect(out).toBe(
       '!\\[x\\](https\\://evil.example/?q=1) &lt;b&gt;\\*hi\\*&lt;/b&gt; \\| \\{\\{x\\}\\} \\$\\{y\\} a\\@b.c ⏎ next',

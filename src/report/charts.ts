@@ -12,11 +12,26 @@ const BUCKETS = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400,
   (s) => s * 1000,
 );
 
-/** Bucket the timeline by a size chosen so there are at most 72 buckets. */
-export function timelineActivity(entries: readonly TimelineEntry[]): ChartPoint[] {
+/**
+ * Bucket the timeline by a size chosen so there are at most 72 buckets. Entries outside `window`
+ * (the evidence window, when known) and undated ones (epoch 0) are left out so that one stray time
+ * cannot flatten the chart.
+ */
+export function timelineActivity(
+  entries: readonly TimelineEntry[],
+  window: { start?: string; end?: string } = {},
+): ChartPoint[] {
+  const lo0 = window.start ? Date.parse(window.start) : Number.NaN;
+  const hi0 = window.end ? Date.parse(window.end) : Number.NaN;
   const times = entries
     .map((e) => ({ t: Date.parse(e.time), actor: e.actor === true }))
-    .filter((x) => !Number.isNaN(x.t));
+    .filter(
+      (x) =>
+        !Number.isNaN(x.t) &&
+        x.t > 0 &&
+        (Number.isNaN(lo0) || x.t >= lo0) &&
+        (Number.isNaN(hi0) || x.t <= hi0),
+    );
   if (!times.length) return [];
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

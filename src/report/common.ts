@@ -214,8 +214,8 @@ export function findingNumbers(report: Report): Map<string, number> {
 }
 
 /**
- * At most `max` timeline entries for display, in time order. When there are more, the actor's
- * entries, entries linked to findings and declared activity are kept first.
+ * At most `max` timeline entries for display, in time order. When there are more, entries linked
+ * to findings come first, then declared activity, then the actor's other entries.
  */
 export function selectTimeline(
   entries: readonly TimelineEntry[],
@@ -225,9 +225,40 @@ export function selectTimeline(
   let keep = indexed;
   if (indexed.length > max) {
     const prio = (e: TimelineEntry) =>
-      (e.actor === true ? 4 : 0) + (e.findingIds?.length ? 2 : 0) + (e.declared ? 1 : 0);
+      (e.findingIds?.length ? 4 : 0) + (e.declared ? 2 : 0) + (e.actor === true ? 1 : 0);
     keep = [...indexed].sort((a, b) => prio(b.e) - prio(a.e) || a.i - b.i).slice(0, max);
   }
   keep.sort((a, b) => cmp(String(a.e.time), String(b.e.time)) || a.i - b.i);
   return { shown: keep.map((x) => x.e), omitted: entries.length - keep.length };
+}
+
+export interface FormatTotals {
+  format: string;
+  files: number;
+  records: number;
+  rejected: number;
+}
+
+/** Evidence totals per detected format, largest first (ties by name). */
+export function evidenceByFormat(report: Report): FormatTotals[] {
+  const m = new Map<string, FormatTotals>();
+  for (const e of report.evidence) {
+    const f = typeof e.format === 'string' ? e.format : 'unknown';
+    const t = m.get(f) ?? { format: f, files: 0, records: 0, rejected: 0 };
+    t.files++;
+    t.records += Number(e.records) || 0;
+    t.rejected += Number(e.rejected) || 0;
+    m.set(f, t);
+  }
+  return [...m.values()].sort((a, b) => b.records - a.records || cmp(a.format, b.format));
+}
+
+/** Evidence files for display: files with rejected records first, then in report order; at most `max`. */
+export function evidenceFiles(report: Report, max: number): { shown: Report['evidence']; omitted: number } {
+  const idx = report.evidence.map((e, i) => ({ e, i }));
+  idx.sort(
+    (a, b) => Number((Number(b.e.rejected) || 0) > 0) - Number((Number(a.e.rejected) || 0) > 0) || a.i - b.i,
+  );
+  const shown = idx.slice(0, max).map((x) => x.e);
+  return { shown, omitted: report.evidence.length - shown.length };
 }

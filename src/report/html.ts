@@ -15,6 +15,8 @@ import {
   ELEMENT_QUESTIONS,
   ELEMENTS,
   EVIDENCE_KIND_LABELS,
+  evidenceByFormat,
+  evidenceFiles,
   evidencePairs,
   findingNumbers,
   fmtNum,
@@ -37,11 +39,14 @@ import { collectIocs } from './iocs.js';
 import { nextSteps } from './next-steps.js';
 
 export interface HtmlOptions {
-  /** most timeline rows (default 2000); actor, finding-linked and declared entries are kept first */
+  /** most timeline rows (default 1500; rows past the first 200 are in a collapsed block); finding-linked, declared and actor entries are kept first */
   maxTimeline?: number;
   /** most ids shown per evidence kind in a finding (default 50) */
   maxIds?: number;
 }
+
+/** Timeline rows shown before the rest is folded into a `<details>` block. */
+const TIMELINE_OPEN_ROWS = 200;
 
 const CSS = `
 :root{--ink:#1b2430;--muted:#5b6675;--line:#dde2e8;--bg:#f5f7fa;--card:#fff;--navy:#14233c;
@@ -99,7 +104,7 @@ ul.facts{margin:8px 0;padding-left:20px}
 .pill.declared{background:#5a6fb0;color:#fff}
 .pill.phase{background:var(--navy);color:#fff}
 .scope-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:12px 24px}
-col.w-time{width:158px}col.w-who{width:130px}col.w-el{width:112px}col.w-fr{width:70px}col.w-ev{width:230px}
+col.w-time{width:158px}col.w-who{width:130px}col.w-el{width:112px}col.w-fr{width:86px}col.w-ev{width:230px}
 col.w-type{width:150px}col.w-val{width:30%}col.w-fmt{width:170px}col.w-sha{width:130px}col.w-num{width:80px}
 .scope-grid h3{margin:4px 0}
 ul.vals{list-style:none;margin:0;padding:0}
@@ -232,7 +237,7 @@ function detailsJson(f: Finding): string {
 }
 
 export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
-  const maxTimeline = opts.maxTimeline ?? 2000;
+  const maxTimeline = opts.maxTimeline ?? 1500;
   const maxIds = opts.maxIds ?? 50;
   const nums = findingNumbers(report);
   const findings = sortedFindings(report);
@@ -359,7 +364,9 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
 
   // ── charts
   const charts = getCharts(report);
-  const activity = charts.activity?.length ? charts.activity : timelineActivity(report.timeline);
+  const activity = charts.activity?.length
+    ? charts.activity
+    : timelineActivity(report.timeline, report.coverage?.window);
   b.push('<section id="activity"><h2>Activity over time</h2>');
   const legend =
     '<div class="legend"><span class="sw total"></span>all activity<span class="sw actor"></span>threat actor (own scale)' +
@@ -449,10 +456,15 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   b.push(`<section id="timeline"><h2>Timeline (${report.timeline.length} entries)</h2>`);
   if (!tl.length) b.push('<p class="muted">No timeline entries.</p>');
   else {
-    b.push(
-      '<table class="fixed"><colgroup><col class="w-time"><col class="w-who"><col><col class="w-el"><col class="w-fr"><col class="w-ev"></colgroup><thead><tr><th>Time (UTC)</th><th>Who</th><th>Summary</th><th>Elements</th><th>Findings</th><th>Evidence</th></tr></thead><tbody>',
-    );
-    for (const e of tl) {
+    const head =
+      '<table class="fixed"><colgroup><col class="w-time"><col class="w-who"><col><col class="w-el"><col class="w-fr"><col class="w-ev"></colgroup>' +
+      '<thead><tr><th>Time (UTC)</th><th>Who</th><th>Summary</th><th>Elements</th><th>Findings</th><th>Evidence</th></tr></thead><tbody>';
+    b.push(head);
+    tl.forEach((e, i) => {
+      if (i === TIMELINE_OPEN_ROWS)
+        b.push(
+          `</tbody></table><details class="sub"><summary>Show ${tl.length - TIMELINE_OPEN_ROWS} more entries</summary>${head}`,
+        );
       const declared = typeof e.declared === 'string' && e.declared ? e.declared : '';
       const cls = e.actor === true ? ' class="actor"' : declared ? ' class="declared"' : '';
       const who =
@@ -471,8 +483,8 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
             .join('<br>')}</td><td>${frefs(e.findingIds, 5)}</td>` +
           `<td>${evidenceBlock(e.evidence, 3)}</td></tr>`,
       );
-    }
-    b.push('</tbody></table>');
+    });
+    b.push(tl.length > TIMELINE_OPEN_ROWS ? '</tbody></table></details>' : '</tbody></table>');
     if (omitted)
       b.push(
         `<p class="muted">${omitted} more entr${omitted === 1 ? 'y is' : 'ies are'} in the JSON report and the timeline export.</p>`,
@@ -562,9 +574,21 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   if (!report.evidence.length) b.push('<p class="muted">No evidence files.</p>');
   else {
     b.push(
+      '<table class="fixed"><colgroup><col><col class="w-num"><col class="w-num"><col class="w-num"></colgroup>' +
+        '<thead><tr><th>Format</th><th>Files</th><th>Records</th><th>Rejected</th></tr></thead><tbody>',
+    );
+    for (const t of evidenceByFormat(report))
+      b.push(
+        `<tr><td>${h(t.format, 60)}</td><td>${t.files}</td><td>${t.records}</td><td>${t.rejected}</td></tr>`,
+      );
+    b.push('</tbody></table>');
+    const { shown, omitted } = evidenceFiles(report, 5000);
+    const many = shown.length > 50;
+    if (many) b.push(`<details class="sub"><summary>All ${shown.length} files</summary>`);
+    b.push(
       '<table class="fixed"><colgroup><col><col class="w-fmt"><col class="w-sha"><col class="w-num"><col class="w-num"></colgroup><thead><tr><th>File</th><th>Format</th><th>SHA-256</th><th>Records</th><th>Rejected</th></tr></thead><tbody>',
     );
-    for (const e of report.evidence) {
+    for (const e of shown) {
       const sha = typeof e.sha256 === 'string' ? e.sha256 : '';
       b.push(
         `<tr><td class="mono">${h(e.path, 400)}</td><td>${h(e.format, 40)}</td><td class="mono nowrap">${h(sha.slice(0, 12), 20)}…</td>` +
@@ -572,6 +596,8 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
       );
     }
     b.push('</tbody></table>');
+    if (many) b.push('</details>');
+    if (omitted) b.push(`<p class="muted">${omitted} more file(s) are listed in the JSON report.</p>`);
   }
   b.push('</section>');
 

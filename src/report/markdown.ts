@@ -11,6 +11,8 @@ import {
   ELEMENT_LABELS,
   ELEMENTS,
   EVIDENCE_KIND_LABELS,
+  evidenceByFormat,
+  evidenceFiles,
   evidencePairs,
   findingNumbers,
   fmtTime,
@@ -33,7 +35,7 @@ import { collectIocs } from './iocs.js';
 import { nextSteps } from './next-steps.js';
 
 export interface MarkdownOptions {
-  /** most timeline rows (default 500); actor, finding-linked and declared entries are kept first */
+  /** most timeline rows (default 300); finding-linked, declared and actor entries are kept first */
   maxTimeline?: number;
   /** most items of a list inside a finding or the scope (default 10) */
   maxList?: number;
@@ -64,7 +66,7 @@ function evidenceSummary(ev: Finding['evidence'] | undefined, max: number): stri
 
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const maxList = opts.maxList ?? 10;
-  const maxTimeline = opts.maxTimeline ?? 500;
+  const maxTimeline = opts.maxTimeline ?? 300;
   const out: string[] = [];
   const nums = findingNumbers(report);
   const fref = (id: string) => (nums.has(id) ? `F${nums.get(id)}` : md(id, 80));
@@ -332,8 +334,21 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   else {
     out.push(
       ...table(
+        ['Format', 'Files', 'Records', 'Rejected'],
+        evidenceByFormat(report).map((t) => [
+          md(t.format, 60),
+          String(t.files),
+          String(t.records),
+          String(t.rejected),
+        ]),
+      ),
+      '',
+    );
+    const { shown, omitted } = evidenceFiles(report, 100);
+    out.push(
+      ...table(
         ['File', 'Format', 'SHA-256', 'Records', 'Rejected'],
-        report.evidence.map((e) => [
+        shown.map((e) => [
           md(e.path, 300),
           md(e.format, 40),
           md(typeof e.sha256 === 'string' ? e.sha256.slice(0, 12) : '', 20),
@@ -343,6 +358,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
       ),
       '',
     );
+    if (omitted) out.push(`${omitted} more file(s) are listed in the JSON report.`, '');
   }
 
   // ── warnings
