@@ -17,6 +17,7 @@ import type { Finding, Json, Severity } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { analyzePrompt } from '../text/index.js';
 import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
+import { excerpt, hiddenInstructions } from './invocation.js';
 
 // ---- small helpers ---------------------------------------------------------------------------------
 
@@ -362,9 +363,9 @@ export const agentPermissionsDetector: Detector = {
   elements: ['agency'],
   async run(ctx) {
     const roles = await ctx.db.all(
-      `SELECT arn, name, account, CAST(inline_policies AS VARCHAR) AS inline, attached_policy_arns,
-              CAST(trust_policy AS VARCHAR) AS trust
-       FROM iam_entities WHERE kind = 'role'`,
+      `SELECT e.arn, e.name, e.account, CAST(e.inline_policies AS VARCHAR) AS inline, e.attached_policy_arns,
+              CAST(e.trust_policy AS VARCHAR) AS trust, f.path || '#' || e.idx AS rec
+       FROM iam_entities e LEFT JOIN files f ON f.sha256 = e.file_id WHERE e.kind = 'role'`,
     );
     if (!roles.length) return [];
     const policies = await ctx.db.all(
@@ -430,7 +431,7 @@ export const agentPermissionsDetector: Detector = {
           times: [],
           principals: [arn],
           resources: [arn, ...fnNames],
-          evidence: { records: [`iam_entities:${arn}`] },
+          evidence: { records: [str(r.rec)] },
           details: {
             role: arn,
             kind,
@@ -1035,12 +1036,6 @@ export async function relatedGuardDuty(
   return rows.map((r) => String(r.finding_id));
 }
 
-export const AGENCY_DETECTORS: Detector[] = [
-  agentPermissionsDetector,
-  agentActionsDetector,
-  agentRoleActivityDetector,
-];
-
 function uaFamilyOf(ua: string | null): string | null {
   if (!ua) return null;
   const m = /^([A-Za-z][\w.-]*?)\/(\d+)/.exec(ua.trim());
@@ -1066,3 +1061,165 @@ async function credentialSteps(
   }
   return out;
 }
+
+// ---- indirect prompt injection in what the agents read ----------------------------------------------------
+
+export const agentDocumentInjectionDetector: Detector = {
+  id: 'data-plane.agent-document-injection',
+  title:
+    'Instructions hidden in knowledge-base documents or tool results an agent read (indirect prompt injection)',
+  elements: ['invocation'],
+  async run(ctx) {
+    const rows = await ctx.db.all(
+      `SELECT o.uid, o.session_id, o.agent_id, o.trace_id, ${isoSql('o.time')} AS t, o.text,
+              CAST(o.parameters AS VARCHAR) AS params, i.action_group AS source, i.api_name
+       FROM agent_steps o
+       LEFT JOIN agent_steps i ON i.trace_id = o.trace_id AND i.step_kind = 'invocationInput' AND i.session_id = o.session_id
+       WHERE o.step_kind = 'observation' AND length(o.text) > 40
+         AND (json_extract(o.parameters, '$.locations') IS NOT NULL OR i.api_name IS NOT NULL)`,
+    );
+    const byDoc = new Map<
+      string,
+      {
+        steps: Array<{
+          traceId: string | null;
+          sessionId: string | null;
+          time: string;
+          agentId: string | null;
+        }>;
+        kb: string | null;
+        kind: 'document' | 'tool_result';
+        text: string;
+        hidden: string[];
+        score: number;
+        categories: string[];
+        spans: Array<{ start: number; end: number; category: string }>;
+      }
+    >();
+    const memo = new Map<
+      string,
+      {
+        hidden: string[];
+        score: number;
+        verdict: string;
+        categories: string[];
+        spans: Array<{ start: number; end: number; category: string }>;
+      }
+    >();
+    for (const r of rows) {
+      const text = String(r.text ?? '');
+      const params = parseJson(r.params) as { locations?: string[] } | null;
+      const locations = Array.isArray(params?.locations) ? params.locations.map(String) : [];
+      const kind: 'document' | 'tool_result' = locations.length || !r.api_name ? 'document' : 'tool_result';
+      const mk = `${kind}\0${text}`;
+      let a = memo.get(mk);
+      if (!a) {
+        const p = analyzePrompt(text, { kind });
+        a = {
+          hidden: hiddenInstructionsIn(text),
+          score: p.score,
+          verdict: p.verdict,
+          categories: p.categories,
+          spans: p.spans,
+        };
+        memo.set(mk, a);
+      }
+      if (!(a.verdict === 'attack' || a.hidden.length)) continue;
+      const key = locations.length ? locations.sort().join('|') : `text:${text.slice(0, 300)}`;
+      const e = byDoc.get(key) ?? {
+        steps: [],
+        kb: str(r.source),
+        kind,
+        text,
+        hidden: a.hidden,
+        score: a.score,
+        categories: a.categories,
+        spans: a.spans,
+      };
+      e.steps.push({
+        traceId: str(r.trace_id),
+        sessionId: str(r.session_id),
+        time: String(r.t),
+        agentId: str(r.agent_id),
+      });
+      byDoc.set(key, e);
+    }
+    const out: Finding[] = [];
+    for (const [key, e] of byDoc) {
+      const uris = key.startsWith('text:') ? [] : key.split('|');
+      const hosts = [...e.text.matchAll(/https?:\/\/([a-z0-9.-]+)/gi)].map((m) => m[1].toLowerCase());
+      // did the agent act on it: later steps of the same sessions repeating an address from the document
+      const followed: string[] = [];
+      if (hosts.length) {
+        const sessions = [...new Set(e.steps.map((s) => s.sessionId).filter((x): x is string => !!x))];
+        for (let i = 0; i < sessions.length; i += 500) {
+          const chunk = sessions.slice(i, i + 500);
+          const f = await ctx.db.all(
+            `SELECT DISTINCT trace_id FROM agent_steps WHERE session_id IN (${chunk.map(sqlString).join(',')})
+               AND step_kind = 'observation' AND (${hosts.map((h) => `text ILIKE ${sqlString(`%${h}%`)}`).join(' OR ')})`,
+          );
+          for (const x of f) if (x.trace_id) followed.push(String(x.trace_id));
+        }
+      }
+      const severity: Severity =
+        e.hidden.length || followed.length > e.steps.length ? 'high' : e.score >= 0.8 ? 'medium' : 'low';
+      const buckets = uris.map((u) => /^s3:\/\/([^/]+)\//.exec(u)?.[1]).filter((x): x is string => !!x);
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.agent-document-injection',
+          title: `${e.kind === 'document' ? 'Knowledge-base document' : 'Tool result'} with injected instructions read by an agent ${e.steps.length} time(s)${uris.length ? `: ${uris[0]}` : ''}`,
+          description: `${e.hidden.length ? `${e.hidden.join('; ')}. ` : ''}The agent retrieved it in ${new Set(e.steps.map((s) => s.sessionId)).size} conversation(s)${followed.length ? ` and repeated its address${hosts.length ? ` (${[...new Set(hosts)].join(', ')})` : ''} to the users` : ''}. Someone wrote instructions for the assistant into content it trusts.`,
+          severity,
+          elements: e.kind === 'document' ? ['invocation', 'data-store-changes'] : ['invocation'],
+          components:
+            e.kind === 'document' ? ['knowledge-bases', 'agents', 'training-data'] : ['agents', 'plugins'],
+          times: e.steps.map((s) => s.time),
+          resources: [e.kb, ...uris, ...buckets, ...new Set(e.steps.map((s) => s.agentId))],
+          attack: ['AML.T0051.001', 'AML.T0070'],
+          evidence: { traceIds: [...e.steps.map((s) => s.traceId), ...followed] },
+          details: {
+            documents: uris,
+            knowledgeBase: e.kb,
+            hidden: e.hidden,
+            categories: e.categories,
+            hosts: [...new Set(hosts)],
+            conversations: new Set(e.steps.map((s) => s.sessionId)).size,
+            followedInAnswers: followed.length,
+            excerpts: [
+              excerptOf(e.text, [
+                ...e.spans,
+                ...hiddenSpans(e.text).map((s) => ({ ...s, category: 'hidden_instruction' })),
+              ]),
+            ] as unknown as Json,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+/** Hidden-instruction markers (see invocation.ts) without importing it twice. */
+function hiddenInstructionsIn(text: string): string[] {
+  return hiddenInstructions(text);
+}
+
+function hiddenSpans(text: string): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  for (const m of text.matchAll(
+    /<!--[\s\S]{0,4000}?-->|<(?:span|div|p|font)\b[^>]{0,300}?style\s*=\s*["'][^"']{0,300}["'][^>]{0,200}>[\s\S]{0,4000}?<\/(?:span|div|p|font)>/gi,
+  ))
+    out.push({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length });
+  return out;
+}
+
+function excerptOf(text: string, spans: Array<{ start: number; end: number; category: string }>) {
+  return excerpt(null, 'document', text, spans);
+}
+
+export const AGENCY_DETECTORS: Detector[] = [
+  agentPermissionsDetector,
+  agentActionsDetector,
+  agentRoleActivityDetector,
+  agentDocumentInjectionDetector,
+];
