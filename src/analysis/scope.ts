@@ -79,6 +79,9 @@ const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
 const HOURS_BEFORE = 6;
+/** an Internet domain (an indicator, not a resource of the account) */
+const DOMAIN =
+  /^(?![^:]*:)[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|io|info|biz|xyz|top|site|online|app|dev|ru|cn|co|me|cc|tk|ml|ga|cf|gq|pw|link|click|shop)$/i;
 
 /**
  * Whether an address was in ordinary use before the suspicious activity: seen more than six hours
@@ -121,15 +124,18 @@ export async function computeScope(
   const seedRequests = new Set<string>();
   // the first time each address appears in a seed finding
   const ipSeedTime = new Map<string, string>();
+  const seedKeys = new Set<string>();
   for (const f of seeds) {
     for (const ip of f.sourceIps ?? []) {
       if (!isIp(ip) || isPrivateIp(ip)) continue;
       const t = ipSeedTime.get(ip);
       if (!t || f.firstSeen < t) ipSeedTime.set(ip, f.firstSeen);
     }
-    for (const k of f.accessKeyIds ?? []) keys.add(k);
+    for (const k of f.accessKeyIds ?? []) seedKeys.add(k);
     for (const p of f.principals ?? []) if (p.startsWith('arn:')) principals.add(identityOf(p));
-    for (const r of f.resources ?? []) resources.add(r);
+    // the principal a finding is about is not a resource the actor touched (unless its own records say so)
+    const own = new Set((f.principals ?? []).map(identityOf));
+    for (const r of f.resources ?? []) if (!own.has(r) && !DOMAIN.test(r)) resources.add(r);
     for (const e of f.evidence.eventIds ?? []) seedEvents.add(e);
     for (const r of f.evidence.requestIds ?? []) seedRequests.add(r);
   }
@@ -140,6 +146,27 @@ export async function computeScope(
         `address ${ip} is established (in use long before the first finding, or shared by several identities): not used to pivot`,
       );
     else ips.add(ip);
+  }
+  // a key is the actor's to pivot on only when the actor used it directly: from an actor address or
+  // another address nobody used before; an application's keys (it acted on the actor's input) are not
+  const firstSeed = seeds.map((f) => f.firstSeen).sort()[0] ?? '';
+  for (const k of seedKeys) {
+    const rows = await db.all(
+      `SELECT DISTINCT source_ip FROM events WHERE access_key_id = $1 AND source_ip IS NOT NULL`,
+      [k],
+    );
+    let direct = false;
+    for (const r of rows) {
+      const ip = String(r.source_ip);
+      if (ips.has(ip)) direct = true;
+      else if (isIp(ip) && !isPrivateIp(ip) && !(await ipEstablished(db, ip, firstSeed))) direct = true;
+      if (direct) break;
+    }
+    if (direct) keys.add(k);
+    else
+      notes.push(
+        `access key ${k} is used only from established addresses (an application or its user acting for the actor): not used to pivot`,
+      );
   }
   for (const s of opts.seeds ?? []) {
     if (s.kind === 'ip') ips.add(s.value);
@@ -215,9 +242,8 @@ export async function computeScope(
     // a record with the actor's key from another address is the actor's only when it also uses an actor client
     const keyMatch =
       key !== null && keys.has(key) && !(legit?.has(ip) ?? false) && actorUAs.has(String(r.user_agent ?? ''));
-    if (!fromActorIp && key !== null && keys.has(key) && !keyMatch && !seedEvents.has(String(r.event_id)))
-      keyOnlyDropped++;
-    if (fromActorIp || keyMatch || seedEvents.has(String(r.event_id))) actorEvents.push(r);
+    if (!fromActorIp && key !== null && keys.has(key) && !keyMatch) keyOnlyDropped++;
+    if (fromActorIp || keyMatch) actorEvents.push(r);
   }
   if (keyOnlyDropped) {
     notes.push(
