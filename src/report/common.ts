@@ -96,6 +96,7 @@ export function fmtTime(s: string | undefined): string {
   if (!s) return '';
   const t = Date.parse(s);
   if (Number.isNaN(t)) return s;
+  if (t === 0) return 'undated'; // epoch 0 stands for "no time" in some sources
   const iso = new Date(t).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
 }

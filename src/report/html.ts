@@ -41,7 +41,7 @@ import { nextSteps } from './next-steps.js';
 export interface HtmlOptions {
   /** most timeline rows (default 1500; rows past the first 200 are in a collapsed block); finding-linked, declared and actor entries are kept first */
   maxTimeline?: number;
-  /** most ids shown per evidence kind in a finding (default 50) */
+  /** most ids listed per evidence kind in a finding (default 200; the first 8 shown, the rest folded) */
   maxIds?: number;
 }
 
@@ -139,9 +139,14 @@ details.finding.sev-critical{border-left-color:#7f0000}
 details.finding.sev-high{border-left-color:var(--red)}
 details.finding.sev-medium{border-left-color:var(--amber)}
 details.finding.sev-low{border-left-color:#4a7bd0}
-details.finding>summary{cursor:pointer;padding:10px 12px;font-weight:600;list-style-position:inside}
-details.finding>summary .fno{color:var(--muted);margin-right:6px}
-details.finding>summary .when{float:right;font-weight:400;font-size:12px;color:var(--muted)}
+details.finding>summary{cursor:pointer;padding:10px 12px;font-weight:600;display:flex;gap:8px;align-items:baseline;list-style:none}
+details.finding>summary::-webkit-details-marker{display:none}
+details.finding>summary::before{content:"▸";color:var(--muted);width:10px;flex:none}
+details.finding[open]>summary::before{content:"▾"}
+details.finding>summary .fno{color:var(--muted);flex:none}
+details.finding>summary .pill{flex:none}
+details.finding>summary .ttl{flex:1 1 auto;overflow-wrap:break-word;min-width:0}
+details.finding>summary .when{flex:none;font-weight:400;font-size:12px;color:var(--muted);white-space:nowrap}
 details.finding .body{padding:4px 16px 12px;border-top:1px solid var(--line)}
 dl.kv{display:grid;grid-template-columns:160px 1fr;gap:4px 12px;margin:10px 0}
 dl.kv dt{color:var(--muted);font-size:12.5px}
@@ -150,6 +155,7 @@ dl.kv dd{margin:0;overflow-wrap:break-word}
 .ids span{display:inline-block;background:#f0f3f7;border-radius:3px;padding:0 4px;margin:1px 2px}
 details.sub{margin:8px 0}
 details.sub>summary{cursor:pointer;color:var(--blue);font-size:13px}
+details.ids-more{margin:2px 0 4px}details.ids-more>summary{font-size:12px}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f8fa;border:1px solid var(--line);border-radius:4px;padding:8px 10px;font-size:12px;max-height:480px;overflow:auto}
 .excerpt{border:1px solid var(--line);border-radius:6px;margin:8px 0 12px;overflow:hidden}
 .excerpt .hdr{background:#f0f3f7;padding:5px 10px;font-size:12px;color:var(--muted)}
@@ -190,14 +196,27 @@ function inline(items: readonly string[] | undefined, max: number): string {
   );
 }
 
-function evidenceBlock(ev: Finding['evidence'] | undefined, max: number): string {
+/**
+ * Evidence ids per kind: the first `open` visible, up to `max` more in a collapsed block, the rest
+ * counted ("in the JSON report").
+ */
+function evidenceBlock(ev: Finding['evidence'] | undefined, max: number, open = 8): string {
   const pairs = evidencePairs(ev as Record<string, unknown> | undefined);
   if (!pairs.length) return '<span class="muted">—</span>';
   return pairs
-    .map(
-      ([k, ids]) =>
-        `<div><span class="muted small">${h(EVIDENCE_KIND_LABELS[k] ?? k, 60)} (${ids.length})</span> ${inline(ids, max)}</div>`,
-    )
+    .map(([k, ids]) => {
+      const label = `<span class="muted small">${h(EVIDENCE_KIND_LABELS[k] ?? k, 60)} (${ids.length})</span>`;
+      if (ids.length <= open || max <= open) return `<div>${label} ${inline(ids, Math.max(open, max))}</div>`;
+      const first = ids.slice(0, open);
+      const rest = ids.slice(open, max);
+      const beyond = ids.length - open - rest.length;
+      return (
+        `<div>${label} ${inline(first, open)}` +
+        `<details class="sub ids-more"><summary>${rest.length} more id(s)</summary>${inline(rest, rest.length)}` +
+        (beyond ? ` <span class="muted small">and ${beyond} more in the JSON report</span>` : '') +
+        '</details></div>'
+      );
+    })
     .join('');
 }
 
@@ -238,7 +257,7 @@ function detailsJson(f: Finding): string {
 
 export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   const maxTimeline = opts.maxTimeline ?? 1500;
-  const maxIds = opts.maxIds ?? 50;
+  const maxIds = opts.maxIds ?? 200;
   const nums = findingNumbers(report);
   const findings = sortedFindings(report);
   const fref = (id: string) =>
@@ -418,7 +437,7 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     const open = sev === 'critical' || sev === 'high' ? ' open' : '';
     b.push(`<details class="finding sev-${sev}" id="f-${n}"${open}>`);
     b.push(
-      `<summary><span class="fno">F${n}</span><span class="pill sev-${sev}">${sev}</span> ${h(f.title, 300)}` +
+      `<summary><span class="fno">F${n}</span><span class="pill sev-${sev}">${sev}</span><span class="ttl">${h(f.title, 300)}</span>` +
         `<span class="when">${h(fmtTime(f.firstSeen), 40)} → ${h(fmtTime(f.lastSeen), 40)}</span></summary>`,
     );
     b.push('<div class="body">');
