@@ -112,34 +112,26 @@ const rank = (s: Candidate['severity']): number => SEVERITY_ORDER.indexOf(s);
  * Addresses several principals share (office, VPN) never identify the actor by themselves.
  */
 export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolean): void {
-  const keys = new Map<string, Set<string>>();
-  const ips = new Set<string>();
-  const users = new Set<string>();
-  const why = new Map<string, string>();
+  /** actor marker (`ip:…`, `key:…`, `user:…`) → the candidates that established it */
+  const by = new Map<string, Set<Candidate>>();
   const legit = new Set<string>();
   for (const c of cands) for (const a of c.legit ?? []) if (a.key && a.ip) legit.add(`${a.key}\u0000${a.ip}`);
+  const mark = (m: string, c: Candidate): void => {
+    if (!by.has(m)) by.set(m, new Set());
+    by.get(m)!.add(c);
+  };
   const seed = (c: Candidate): void => {
     for (const a of c.actors) {
       const ipOk = isPublicIp(a.ip) && !isCommonIp(a.ip);
-      if (ipOk) {
-        ips.add(a.ip as string);
-        if (!why.has(`ip:${a.ip}`)) why.set(`ip:${a.ip}`, c.title);
-      }
-      if (a.key && (ipOk || !a.ip)) {
-        if (!keys.has(a.key)) keys.set(a.key, new Set());
-        if (a.ip) keys.get(a.key)!.add(a.ip);
-        if (!why.has(`key:${a.key}`)) why.set(`key:${a.key}`, c.title);
-      }
+      if (ipOk) mark(`ip:${a.ip}`, c);
+      if (a.key && (ipOk || !a.ip)) mark(`key:${a.key}`, c);
     }
-    for (const k of c.creates?.keys ?? []) {
-      if (!keys.has(k)) keys.set(k, new Set());
-      if (!why.has(`key:${k}`)) why.set(`key:${k}`, `created by the actor (${c.title})`);
-    }
-    for (const u of c.creates?.users ?? []) {
-      users.add(u);
-      if (!why.has(`user:${u}`)) why.set(`user:${u}`, `created by the actor (${c.title})`);
-    }
+    for (const k of c.creates?.keys ?? []) mark(`key:${k}`, c);
+    for (const u of c.creates?.users ?? []) mark(`user:${u}`, c);
   };
+  /** another candidate that established the marker (a candidate does not corroborate itself) */
+  const other = (m: string, c: Candidate): Candidate | undefined =>
+    [...(by.get(m) ?? [])].find((x) => x !== c);
   const seeded = new Set<Candidate>();
   for (const c of cands) {
     if (c.strength === 'hard' && rank(c.severity) >= 2) {
@@ -151,26 +143,25 @@ export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolea
     let changed = false;
     for (const c of cands) {
       if (c.strength === 'context' || !c.ifActor || rank(c.severity) >= rank(c.ifActor)) continue;
-      const hit = c.actors
-        .map((a) => {
-          if (a.ip && ips.has(a.ip)) return why.get(`ip:${a.ip}`);
-          if (
-            a.key &&
-            keys.has(a.key) &&
-            (!a.ip || (!isCommonIp(a.ip) && !legit.has(`${a.key}\u0000${a.ip}`)))
-          )
-            return why.get(`key:${a.key}`);
-          const user = /:user\/(?:.*\/)?([^/]+)$/.exec(a.identity ?? '')?.[1];
-          if (user && users.has(user) && (!a.ip || !isCommonIp(a.ip))) return why.get(`user:${user}`);
-          return undefined;
-        })
-        .find((x) => x !== undefined);
+      let hit: Candidate | undefined;
+      for (const a of c.actors) {
+        if (a.ip) hit = other(`ip:${a.ip}`, c);
+        if (!hit && a.key && (!a.ip || (!isCommonIp(a.ip) && !legit.has(`${a.key}\u0000${a.ip}`))))
+          hit = other(`key:${a.key}`, c);
+        const user = /:user\/(?:.*\/)?([^/]+)$/.exec(a.identity ?? '')?.[1];
+        if (!hit && user && (!a.ip || !isCommonIp(a.ip))) hit = other(`user:${user}`, c);
+        if (hit) break;
+      }
       if (!hit) continue;
       const before = c.severity;
+      const why =
+        hit.creates && !hit.actors.some((a) => c.actors.some((b) => b.ip === a.ip || b.key === a.key))
+          ? `credentials created by the actor (${hit.title})`
+          : hit.title;
       c.severity = maxSeverity(c.severity, c.ifActor);
       c.strength = 'hard';
-      c.triage.push(`the same actor as: ${hit}`);
-      c.details = { ...(c.details ?? {}), raisedFrom: before, sameActorAs: hit };
+      c.triage.push(`the same actor as: ${why}`);
+      c.details = { ...(c.details ?? {}), raisedFrom: before, sameActorAs: why };
       if (!seeded.has(c) && rank(c.severity) >= 2) {
         seed(c);
         seeded.add(c);

@@ -58,14 +58,15 @@ export async function dataBuckets(env: Env): Promise<DataBuckets> {
     `action IN ('CreateDataSource', 'UpdateDataSource', 'GetDataSource') AND error_code IS NULL`,
   );
   for (const r of ds) {
-    for (const o of [r.req, (r.resp?.dataSource ?? null) as Record<string, unknown> | null]) {
+    const out = (r.resp?.dataSource ?? null) as Record<string, unknown> | null;
+    for (const o of [r.req, out]) {
       const cfg = (o?.dataSourceConfiguration ?? null) as Record<string, unknown> | null;
       const s3 = (cfg?.s3Configuration ?? null) as Record<string, unknown> | null;
       const b = bucketOf(String(s3?.bucketArn ?? ''));
       addKb(
         b,
-        String(o?.knowledgeBaseId ?? r.req?.knowledgeBaseId ?? '') || null,
-        String(o?.dataSourceId ?? r.req?.dataSourceId ?? '') || null,
+        String(o?.knowledgeBaseId ?? out?.knowledgeBaseId ?? r.req?.knowledgeBaseId ?? '') || null,
+        String(o?.dataSourceId ?? out?.dataSourceId ?? r.req?.dataSourceId ?? '') || null,
         `${r.action} record`,
       );
     }
