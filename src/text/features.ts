@@ -31,13 +31,19 @@ export function tokens(norm: string): string[] {
 }
 
 /**
- * Distinct feature buckets of a text: word unigrams, bigrams and character 4-grams inside words.
+ * Distinct feature buckets of a text: its first word and closing punctuation, word unigrams, bigrams and
+ * character 4-grams inside words.
  * Returned sorted, without duplicates (presence features).
  */
 export function featureBuckets(norm: string): Uint32Array {
   const toks = tokens(norm);
   const set = new Set<number>();
   const mask = BUCKETS - 1;
+  // shape of the piece: its first word and its closing punctuation (a question, an exclamation)
+  if (toks.length > 0) set.add(fnv1a(`^${toks[0]}`, 0x3c6ef372) & mask);
+  const last = norm.trimEnd().slice(-1);
+  if (last === '?' || last === '!' || last === '.' || last === ':')
+    set.add(fnv1a(`$${last}`, 0x3c6ef372) & mask);
   let prev = '<s>';
   for (const t of toks) {
     set.add(fnv1a(t) & mask);
@@ -51,4 +57,32 @@ export function featureBuckets(norm: string): Uint32Array {
   const arr = Uint32Array.from(set);
   arr.sort();
   return arr;
+}
+
+const SENTENCE_END = /[.!?。！？]+(?=\s|$)|\n+|\|/g;
+
+/**
+ * Sentence-like pieces of a normalised document (split on sentence ends, line breaks and table bars), as
+ * [start, end) offsets; pieces with fewer than 3 words or longer than 600 characters are skipped.
+ */
+export function sentences(norm: string, max = 256): [number, number][] {
+  const out: [number, number][] = [];
+  let start = 0;
+  const consider = (a: number, b: number) => {
+    while (a < b && /\s/.test(norm[a])) a++;
+    while (b > a && /\s/.test(norm[b - 1])) b--;
+    if (b - a < 12 || b - a > 600) return;
+    let words = 0;
+    for (let i = a; i < b && words < 3; i++)
+      if (/[a-z\u0400-\u04ff]/.test(norm[i]) && (i === a || !/[a-z\u0400-\u04ff]/.test(norm[i - 1]))) words++;
+    if (words >= 3) out.push([a, b]);
+  };
+  SENTENCE_END.lastIndex = 0;
+  for (let m = SENTENCE_END.exec(norm); m !== null && out.length < max; m = SENTENCE_END.exec(norm)) {
+    const end = m[0][0] === '\n' || m[0] === '|' ? m.index : m.index + m[0].length;
+    consider(start, end);
+    start = m.index + m[0].length;
+  }
+  if (out.length < max) consider(start, norm.length);
+  return out;
 }

@@ -4,7 +4,7 @@
  * data/ folder; when it is missing or malformed the analyser runs on its rules alone.
  */
 import { readFileSync } from 'node:fs';
-import { BUCKETS, featureBuckets } from './features.js';
+import { BUCKETS, featureBuckets, sentences } from './features.js';
 
 export interface PromptModelFile {
   format: 'genai-ir/prompt-model';
@@ -72,4 +72,20 @@ export function modelLogit(norm: string): number | null {
   let s = 0;
   for (let i = 0; i < f.length; i++) s += m.weights[f[i]];
   return m.bias + s / Math.sqrt(f.length);
+}
+
+/** The most instruction-like sentence of a normalised document: its logit and [start, end), or null. */
+export function maxSentenceLogit(norm: string): { z: number; start: number; end: number } | null {
+  const m = load();
+  if (!m) return null;
+  let best: { z: number; start: number; end: number } | null = null;
+  for (const [a, b] of sentences(norm)) {
+    const f = featureBuckets(norm.slice(a, b));
+    if (f.length === 0) continue;
+    let s = 0;
+    for (let i = 0; i < f.length; i++) s += m.weights[f[i]];
+    const z = m.bias + s / Math.sqrt(f.length);
+    if (!best || z > best.z) best = { z, start: a, end: b };
+  }
+  return best;
 }

@@ -13,7 +13,7 @@ import {
   rot13,
   unleet,
 } from './decode.js';
-import { modelLogit } from './model.js';
+import { maxSentenceLogit } from './model.js';
 import { type Prepared, prepare, type Span, type View, viewSpan } from './normalize.js';
 import { type PromptCategory, type PromptKind, type RuleHit, runRules } from './rules.js';
 
@@ -46,8 +46,10 @@ export interface AnalyzePromptOptions {
 export const BIAS = -3;
 /** Each further piece of evidence counts DECAY times the previous one (sorted by weight). */
 export const DECAY = 0.6;
-/** Weight of the model's logit when it is combined with the rules. */
-export const MODEL_WEIGHT = 0.6;
+/** Evidence weight of the model's most instruction-like sentence: SLOPE * (logit - OFFSET), capped. */
+export const SENTENCE_SLOPE = 1.5;
+export const SENTENCE_OFFSET = 0.2;
+export const SENTENCE_MAX_WEIGHT = 4.0;
 /** Decode depth: decoded text may itself be decoded once more. */
 export const MAX_DEPTH = 2;
 const MAX_VARIANTS = 16;
@@ -319,16 +321,31 @@ function collect(text: string, ctx: Ctx, depth: number): Evidence[] {
     }
   }
 
-  // ---- model
-  if (ctx.useModel && depth === 0) {
-    const z = modelLogit(t);
-    if (z !== null) {
-      const w = MODEL_WEIGHT * Math.max(-4, Math.min(4, z));
-      if (w !== 0) ev.push({ id: 'model', cat: 'direct_injection', w, start: 0, end: 0 });
+  // ---- model: in documents and tool results, a sentence written to an assistant is an injected task
+  if (ctx.useModel && depth === 0 && (ctx.kind === 'document' || ctx.kind === 'tool_result')) {
+    const best = maxSentenceLogit(t);
+    if (best) {
+      let w = Math.min(SENTENCE_MAX_WEIGHT, SENTENCE_SLOPE * (best.z - SENTENCE_OFFSET));
+      // a question the document answers itself (FAQ, "Why does this happen? Because ...") is not a task
+      if (t[best.end - 1] === '?') {
+        const before = t.slice(Math.max(0, best.start - 12), best.start);
+        const after = t.slice(best.end, best.end + 60);
+        if (/(?:q|question)\s{0,2}[:.)-]\s*$/.test(before) || ANSWER_START.test(after)) w *= 0.4;
+      }
+      if (w > 0)
+        ev.push({
+          id: 'model_instruction_sentence',
+          cat: 'indirect_injection',
+          w,
+          ...orig(viewSpan(norm, best.start, best.end)),
+        });
     }
   }
   return ev;
 }
+
+const ANSWER_START =
+  /^\s{0,4}(?:a\s{0,2}[:.)-]|answer\b|because\b|yes\b|no\b|the (?:answer|reason)\b|this (?:is|happens)\b|it(?:'s| is) because\b|you can\b|simply\b|short answer\b|to do (?:this|that)\b)/;
 
 const CATEGORY_MIN_WEIGHT = 1.0;
 const SPAN_MIN_WEIGHT = 0.5;
@@ -348,7 +365,6 @@ export function analyzePrompt(text: string, opts: AnalyzePromptOptions = {}): Pr
   let multilingual = 0;
   let modelOnly = true;
   for (const e of ev) {
-    if (e.id === 'model') continue;
     if (e.w >= CATEGORY_MIN_WEIGHT) {
       modelOnly = false;
       catWeight.set(e.cat, Math.max(catWeight.get(e.cat) ?? 0, e.w));
@@ -357,24 +373,17 @@ export function analyzePrompt(text: string, opts: AnalyzePromptOptions = {}): Pr
   }
   if (multilingual > 0) catWeight.set('multilingual', multilingual);
   if (modelOnly) {
-    // the model tipped the balance: name the category of the strongest weak rule, if any
+    // weak evidence only added up: name the category of the strongest piece
     let best: Evidence | null = null;
-    for (const e of ev) if (e.id !== 'model' && e.w > 0 && (!best || e.w > best.w)) best = e;
-    catWeight.set(
-      best
-        ? best.cat
-        : ctx.kind === 'user' || ctx.kind === 'system'
-          ? 'direct_injection'
-          : 'indirect_injection',
-      1,
-    );
+    for (const e of ev) if (e.w > 0 && (!best || e.w > best.w)) best = e;
+    if (best) catWeight.set(best.cat, best.w);
   }
   const categories = [...catWeight.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
 
   const seen = new Set<string>();
   const spans: PromptSpan[] = [];
   for (const e of ev) {
-    if (e.id === 'model' || e.w < SPAN_MIN_WEIGHT || e.end <= e.start) continue;
+    if (e.w < SPAN_MIN_WEIGHT || e.end <= e.start) continue;
     const key = `${e.start}:${e.end}:${e.cat}`;
     if (seen.has(key)) continue;
     seen.add(key);

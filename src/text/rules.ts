@@ -511,7 +511,7 @@ export const RULES: Rule[] = [
     id: 'in_your_response',
     cat: 'indirect_injection',
     w: 0.3,
-    doc: 2.8,
+    doc: 3.0,
     sys: 0,
     need: ['your'],
     re: r(
