@@ -268,3 +268,42 @@ describe('Markdown and HTML writers neutralise hostile evidence', () => {
     expect(h).toContain('ab<mark>c<span class="cat">&lt;b&gt;</span></mark>');
   });
 });
+
+describe('writers on minimal and repeated input', () => {
+  const minimal = (): Report => ({
+    tool: { name: 'genai-ir', version: '0.1.0' },
+    generatedAt: '2025-04-09T08:00:00.000Z',
+    evidence: [],
+    coverage: { window: {}, gaps: [] },
+    findings: [],
+    scope: { principals: [], accessKeyIds: [], sourceIps: [], resources: [], window: {} },
+    elements: Object.fromEntries(
+      [
+        'access',
+        'infrastructure-changes',
+        'ai-changes',
+        'data-store-changes',
+        'invocation',
+        'private-data',
+        'agency',
+      ].map((e) => [e, { status: 'clear', summary: 'No sign of compromise.', findingIds: [] }]),
+    ) as unknown as Report['elements'],
+    timeline: [],
+    warnings: [],
+  });
+
+  it('a schema-only report with no findings renders a clean "no incident" report', () => {
+    const m = renderMarkdown(minimal());
+    const h = renderHtml(minimal());
+    expect(m).toContain('**No incident found in the evidence supplied.**');
+    expect(m).toContain('No findings.');
+    expect(h).toContain('<div class="verdict none">');
+    checkHtml(h);
+    checkMarkdown(m);
+  });
+
+  it('is deterministic', () => {
+    expect(renderHtml(load())).toBe(renderHtml(load()));
+    expect(renderMarkdown(load())).toBe(renderMarkdown(load()));
+  });
+});
