@@ -580,22 +580,35 @@ export const agentActionsDetector: Detector = {
       }
     // value → distinct subjects, over every session, per action key and parameter
     const valueSubjects = new Map<string, Set<string>>();
+    const valueSessions = new Map<string, Set<string>>();
     const valueUses = new Map<string, number>();
-    const keyUses = new Map<string, number>();
+    const keySessions = new Map<string, Set<string>>();
+    /** most frequent value per action key and parameter */
+    const topValue = new Map<string, { v: string; n: number }>();
     for (const a of actions) {
       const subj = Object.entries(a.params)
         .filter(([n]) => isSubjectParam(n))
         .map(([, v]) => v)
         .join('|');
       const kk = `${a.agentId}\0${a.key}`;
-      keyUses.set(kk, (keyUses.get(kk) ?? 0) + 1);
+      const sess = a.sessionId ?? a.uid;
+      const ks = keySessions.get(kk) ?? new Set<string>();
+      ks.add(sess);
+      keySessions.set(kk, ks);
       for (const [n, v] of Object.entries(a.params)) {
         if (isSubjectParam(n) || Number.isFinite(Number(v))) continue;
         const vk = `${kk}\0${n}\0${v}`;
-        valueUses.set(vk, (valueUses.get(vk) ?? 0) + 1);
+        const uses = (valueUses.get(vk) ?? 0) + 1;
+        valueUses.set(vk, uses);
+        const tk = `${kk}\0${n}`;
+        const top = topValue.get(tk);
+        if (!top || uses > top.n) topValue.set(tk, { v, n: uses });
         const s = valueSubjects.get(vk) ?? new Set<string>();
         if (subj) s.add(subj);
         valueSubjects.set(vk, s);
+        const ss = valueSessions.get(vk) ?? new Set<string>();
+        ss.add(sess);
+        valueSessions.set(vk, ss);
       }
     }
     const bySession = new Map<string, AgentAction[]>();
@@ -648,10 +661,14 @@ export const agentActionsDetector: Detector = {
           if (isSubjectParam(n) || Number.isFinite(Number(v))) continue;
           const kk = `${a.agentId}\0${a.key}`;
           const vk = `${kk}\0${n}\0${v}`;
-          const uses = valueUses.get(vk) ?? 0;
           const subjects = valueSubjects.get(vk)?.size ?? 0;
-          const share = uses / Math.max(1, keyUses.get(kk) ?? 1);
-          if (subjects >= 2 && share < 0.2)
+          const sessions = valueSessions.get(vk)?.size ?? 0;
+          const actionSessions = keySessions.get(kk)?.size ?? 0;
+          // not the action's usual value (the default), rarely used, yet applied to several records:
+          // in different conversations (different customers), or to three or more records in one
+          const usual = topValue.get(`${kk}\0${n}`)?.v === v;
+          const rareValue = !usual && sessions <= Math.max(2, Math.floor(0.1 * actionSessions));
+          if (rareValue && ((sessions >= 2 && subjects >= 2) || subjects >= 3))
             signals.push({
               id: 'value-reuse',
               strong: true,
