@@ -634,6 +634,8 @@ export interface Env {
   db: Queryable;
   base: AccountBaseline;
   entries: ContextEntry[];
+  /** problems worth telling the responder (rules that could not run) */
+  notes?: string[];
 }
 
 /** Applies a context match to a candidate: declared → informational and excluded from verdicts; planned → lowered. */

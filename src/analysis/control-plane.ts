@@ -8,9 +8,20 @@
  * (a stolen session, IAM persistence, logging stopped, a guardrail weakened). Each detector returns
  * its element's share of that result; external findings are triaged last, against everything found.
  */
+import { fileURLToPath } from 'node:url';
 import type { DetectContext, Detector } from '../engine/detector.js';
 import { makeFinding } from '../engine/detector.js';
-import type { Finding, Json } from '../model/types.js';
+import {
+  COMPONENTS,
+  type Component,
+  ELEMENTS,
+  type Element,
+  type Finding,
+  type Json,
+  SEVERITIES,
+  type Severity,
+} from '../model/types.js';
+import { loadSigmaRules, runSigmaRules, type SigmaRule, type SigmaRunResult } from '../rules/sigma/index.js';
 import {
   bedrockApiKeys,
   bedrockErrorBursts,
@@ -34,13 +45,23 @@ import {
 } from './ai-changes.js';
 import {
   accountBaseline,
+  actionList,
+  actorOf,
+  applyContext,
   type Candidate,
+  type CtRow,
   type Env,
   isPublicIp,
   loadContextEntries,
+  loadEvents,
+  matchContext,
   maxSeverity,
   memo,
+  minutesBetween,
+  nameOf,
+  principalsOf,
   SEVERITY_ORDER,
+  subjectOf,
   toJson,
 } from './context.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
@@ -54,7 +75,7 @@ import {
   securityGroupsOpened,
 } from './infrastructure.js';
 
-type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store';
+type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
 
 interface Tagged {
   group: Group;
@@ -101,7 +122,105 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await kbChanges(env));
   add('data-store', await promptLogReads(env, buckets));
   add('data-store', await dataBucketPolicies(env, buckets));
+  add('sigma', await sigmaPack(env));
   return out;
+}
+
+// ---- the GenAI Sigma rule pack -----------------------------------------------------------------------
+
+/** Where the GenAI rule pack is: `rules/genai` at the package root (from src/ and from dist/ alike). */
+export const GENAI_RULES_DIR = fileURLToPath(new URL('../../rules/genai', import.meta.url));
+
+const LEVEL_SEVERITY: Record<string, Severity> = {
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
+
+function severityOf(rule: SigmaRule): Severity {
+  const s = String(rule.genaiIr?.severity ?? '');
+  if ((SEVERITIES as readonly string[]).includes(s)) return s as Severity;
+  return LEVEL_SEVERITY[String(rule.level ?? '')] ?? 'low';
+}
+
+/** Runs the rule pack and turns its hits into candidates (one per rule, actor and hour, or per correlation group). */
+export async function sigmaPack(env: Env, dir: string = GENAI_RULES_DIR): Promise<Candidate[]> {
+  const { rules, errors } = await loadSigmaRules(dir);
+  if (!rules.length) return [];
+  const results: SigmaRunResult[] = await runSigmaRules(env.db, rules);
+  const out: Candidate[] = [];
+  const problems = [...errors.map((e) => `${e.file}: ${e.error}`)];
+  for (const res of results) {
+    if (res.error) problems.push(`${res.rule.name ?? res.rule.title}: ${res.error}`);
+    if (!res.hits.length) continue;
+    const rule = res.rule;
+    const groups: string[][] = [];
+    const eventHits = res.hits.filter((h) => h.kind === 'event');
+    for (const h of res.hits) if (h.kind === 'group') groups.push(h.uids);
+    if (eventHits.length) {
+      const rows = await loadEvents(env.db, `uid IN (${actionList(eventHits.map((h) => h.uid))})`);
+      const byActor: CtRow[][] = [];
+      for (const r of rows) {
+        const g = byActor.find(
+          (x) =>
+            x[0].accessKeyId === r.accessKeyId &&
+            x[0].sourceIp === r.sourceIp &&
+            minutesBetween(x[x.length - 1].time, r.time) <= 60,
+        );
+        if (g) g.push(r);
+        else byActor.push([r]);
+      }
+      for (const g of byActor) groups.push(g.map((r) => r.uid));
+    }
+    for (const uids of groups) {
+      const rows = await loadEvents(env.db, `uid IN (${actionList(uids)})`);
+      if (!rows.length) continue;
+      out.push(sigmaCandidate(env, rule, rows));
+    }
+  }
+  if (problems.length) env.notes?.push(...problems.map((p) => `sigma pack: ${p}`));
+  return out;
+}
+
+function sigmaCandidate(env: Env, rule: SigmaRule, rows: CtRow[]): Candidate {
+  const sev = severityOf(rule);
+  const g = rule.genaiIr ?? {};
+  const elements = (g.elements ?? []).filter((e): e is Element =>
+    (ELEMENTS as readonly string[]).includes(e),
+  );
+  const components = (g.components ?? []).filter((c): c is Component =>
+    (COMPONENTS as readonly string[]).includes(c),
+  );
+  const attack = g.attack?.length
+    ? g.attack.map(String)
+    : rule.tags.filter((t) => /^attack\.t\d/i.test(t)).map((t) => t.slice(7).toUpperCase());
+  const r0 = rows[0];
+  const c: Candidate = {
+    ruleId: `sigma:${rule.name ?? rule.id ?? rule.title}`,
+    title: `${rule.title} (${nameOf(r0.identityArn) || r0.userName || 'unknown principal'})`,
+    description:
+      `${(rule.description ?? '').trim()} ${rows.length} record(s): ` +
+      [...new Set(rows.map((r) => r.action))].join(', ') +
+      ` by ${nameOf(r0.identityArn)} from ${[...new Set(rows.map((r) => r.sourceIp))].join(', ')}.`,
+    severity: sev,
+    strength: SEVERITY_ORDER.indexOf(sev) >= 2 ? 'hard' : 'soft',
+    ifActor: 'high',
+    elements: elements.length ? elements : ['access'],
+    components,
+    times: rows.map((r) => r.time),
+    principals: [...new Set(rows.flatMap(principalsOf))],
+    accessKeyIds: [...new Set(rows.map((r) => r.accessKeyId))],
+    sourceIps: [...new Set(rows.map((r) => r.sourceIp).filter(isPublicIp))],
+    attack,
+    evidence: { eventIds: rows.map((r) => r.eventId) },
+    actors: rows.map(actorOf),
+    triage: [`Sigma rule ${rule.name ?? rule.id} (level ${rule.level ?? '-'})`],
+    details: { sigmaRuleId: rule.id ?? null, sigmaRuleName: rule.name ?? null, level: rule.level ?? null },
+  };
+  applyContext(c, matchContext(env.entries, { ...subjectOf(r0), targets: rows.flatMap((r) => r.resources) }));
+  return c;
 }
 
 const rank = (s: Candidate['severity']): number => SEVERITY_ORDER.indexOf(s);
@@ -240,15 +359,13 @@ export const DATA_STORE_DETECTOR: Detector = {
   run: slice('data-store'),
 };
 
-/** Runs the GenAI Sigma rule pack (rules/genai). */
+/** Runs the GenAI Sigma rule pack (rules/genai): its hits are triaged and correlated with the rest. */
 export const SIGMA_PACK: Detector = {
   id: 'sigma-pack',
   title: 'GenAI Sigma rule pack (rules/genai/*.yml)',
   elements: ['access', 'infrastructure-changes', 'ai-changes', 'data-store-changes'],
   after: ['control-plane.access'],
-  async run() {
-    return [];
-  },
+  run: slice('sigma'),
 };
 
 const CONTROL_IDS = [
