@@ -164,6 +164,8 @@ const TABLE: Entry[] = [
 const MODEL_VALUE =
   /(anthropic|amazon|meta|mistral|cohere|ai21|deepseek)\.[a-z0-9-]+|arn:aws[a-z-]*:bedrock:[^:]*:\d*:(custom-model|provisioned-model|imported-model|foundation-model|inference-profile)/i;
 
+const AI_PARAMETER = /"name":"[^"]*(model|llm|bedrock|prompt|guardrail|agent|inference)[^"]*"/i;
+
 export function classifyApi(service: string, action: string, requestParameters?: unknown): ApiClass | null {
   const svc = service.replace(/\.amazonaws\.com$/, '');
   for (const e of TABLE) {
@@ -172,7 +174,9 @@ export function classifyApi(service: string, action: string, requestParameters?:
     if (svc === 'ssm' && change) {
       const text =
         typeof requestParameters === 'string' ? requestParameters : JSON.stringify(requestParameters ?? '');
-      if (MODEL_VALUE.test(text)) return { element: 'ai-changes', component: 'custom-models', change };
+      // a parameter that selects a model, prompt or guardrail is AI configuration (the value is often masked)
+      if (MODEL_VALUE.test(text) || AI_PARAMETER.test(text))
+        return { element: 'ai-changes', component: 'foundation-models', change };
     }
     return { element: e.element, component: e.component, change };
   }

@@ -10,6 +10,7 @@
 import { SEVERITY_RANK } from '../engine/detector.js';
 import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { analyzePrompt } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
 import { resourcesOfEvent } from './resources.js';
 
@@ -81,7 +82,13 @@ const ENUMERATION =
 const HOURS_BEFORE = 6;
 /** an Internet domain (an indicator, not a resource of the account) */
 const DOMAIN =
-  /^(?![^:]*:)[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|io|info|biz|xyz|top|site|online|app|dev|ru|cn|co|me|cc|tk|ml|ga|cf|gq|pw|link|click|shop)$/i;
+  /^(?![^:/]*[:/])(?!(anthropic|amazon|meta|mistral|cohere|ai21|stability|deepseek|writer|us|eu|apac|global)\.)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,12}$/i;
+
+/** `s3://bucket/key` as the object's ARN, so it compares with other S3 resources. */
+function s3Arn(r: string): string {
+  const m = /^s3:\/\/([^/]+)(\/.*)?$/.exec(r);
+  return m ? `arn:aws:s3:::${m[1]}${m[2] ?? ''}` : r;
+}
 
 /**
  * Whether an address was in ordinary use before the suspicious activity: seen more than six hours
@@ -104,6 +111,24 @@ async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Prom
   );
   const row = r[0] ?? {};
   return Number(row.early) > 0 || Number(row.identities) >= 3 || Number(row.clients) >= 3;
+}
+
+/**
+ * For an address seen only as an application's end user (invocation-log client address, no
+ * CloudTrail of its own): is it an attacker, i.e. did it send at least one attack prompt? Customers
+ * who merely received a poisoned or leaking answer are victims, not actors.
+ */
+async function endUserAttacked(db: Queryable, ip: string): Promise<boolean> {
+  const ct = await db.all('SELECT count(*) AS n FROM events WHERE source_ip = $1', [ip]);
+  if (Number(ct[0]?.n) > 0) return true;
+  const rows = await db.all(
+    'SELECT last_user_text AS t FROM invocations WHERE client_ip = $1 ORDER BY time, request_id LIMIT 500',
+    [ip],
+  );
+  if (!rows.length) return true;
+  return rows.some(
+    (r) => typeof r.t === 'string' && analyzePrompt(r.t, { kind: 'user' }).verdict === 'attack',
+  );
 }
 
 export async function computeScope(
@@ -135,13 +160,17 @@ export async function computeScope(
     for (const p of f.principals ?? []) if (p.startsWith('arn:')) principals.add(identityOf(p));
     // the principal a finding is about is not a resource the actor touched (unless its own records say so)
     const own = new Set((f.principals ?? []).map(identityOf));
-    for (const r of f.resources ?? []) if (!own.has(r) && !DOMAIN.test(r)) resources.add(r);
+    for (const r of f.resources ?? []) if (!own.has(r) && !DOMAIN.test(r)) resources.add(s3Arn(r));
     for (const e of f.evidence.eventIds ?? []) seedEvents.add(e);
     for (const r of f.evidence.requestIds ?? []) seedRequests.add(r);
   }
   // an address the account's own workloads or many people use is not the actor's to pivot on
   for (const [ip, t] of ipSeedTime) {
-    if (await ipEstablished(db, ip, t))
+    if (!(await endUserAttacked(db, ip))) {
+      notes.push(
+        `end-user address ${ip} sent no attack prompt (it received answers): not treated as the actor's`,
+      );
+    } else if (await ipEstablished(db, ip, t))
       notes.push(
         `address ${ip} is established (in use long before the first finding, or shared by several identities): not used to pivot`,
       );
@@ -293,7 +322,8 @@ export async function computeScope(
         cls?.element === 'invocation' ||
         /^(GetObject|GetSecretValue|GetParameter)/.test(action))
     ) {
-      for (const x of resourcesOfEvent(r)) resources.add(x);
+      // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
+      for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
     }
   }
   // invocations: the actor's own calls (request ids of actor records) and calls an application made on the actor's input
@@ -303,9 +333,14 @@ export async function computeScope(
         OR client_ip IN (${list(ips)})
      ORDER BY time, request_id`,
   );
+  const checkedClients = new Set<string>();
   for (const r of invRows) {
     if (r.identity_arn) principals.add(identityOf(String(r.identity_arn)));
-    if (r.client_ip && isIp(String(r.client_ip))) ips.add(String(r.client_ip));
+    const cip = r.client_ip ? String(r.client_ip) : '';
+    if (cip && isIp(cip) && !ips.has(cip) && !checkedClients.has(cip)) {
+      checkedClients.add(cip);
+      if (await endUserAttacked(db, cip)) ips.add(cip);
+    }
   }
   const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
   const keyList = [...keys].filter(
