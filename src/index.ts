@@ -9,7 +9,7 @@ export type { DetectContext, Detector } from './engine/detector.js';
 export { makeFinding } from './engine/detector.js';
 export { type IngestOptions, type IngestProgress, type IngestResult, ingest } from './engine/ingest.js';
 export { analyseCase, DEFAULT_DETECTORS, type InvestigateOptions, investigate } from './investigate.js';
-export { fileExists, makeTempDir, removeDir, writeOutput } from './io/files.js';
+export { fileExists, makeTempDir, openInput, removeDir, writeOutput } from './io/files.js';
 export { DEFAULT_LIMITS, type Limits } from './io/limits.js';
 export * from './model/types.js';
 export { toAsff } from './report/asff.js';
@@ -28,6 +28,7 @@ export {
   type SigmaRunResult,
 } from './rules/sigma/index.js';
 export { CaseStore, type Queryable } from './store/case-store.js';
+export { analyzePrompt, analyzeResponse, findSensitive, mask, scanPromptsJsonl } from './text/index.js';
 export { VERSION } from './version.js';
 
 import type { Report } from './model/types.js';

@@ -236,6 +236,21 @@ program
     });
   });
 
+program
+  .command('scan-prompts')
+  .description(
+    'classify prompts: reads {"id","text"} per line, writes {"id","verdict","score","categories"} per line (offline)',
+  )
+  .argument('<file>', 'JSON lines file, or - for standard input')
+  .option('--kind <kind>', 'user | document | tool_result | system', 'user')
+  .action(async (file: string, o: { kind: string }) => {
+    const input = file === '-' ? process.stdin : lib.openInput(file);
+    const summary = await lib.scanPromptsJsonl(input, process.stdout, { kind: o.kind as 'user' });
+    process.stderr.write(
+      `${summary.lines} lines, ${summary.attacks} attack(s), ${summary.errors} error(s)\n`,
+    );
+  });
+
 const rules = program.command('rules').description('work with rule files');
 rules
   .command('lint')

@@ -325,3 +325,8 @@ export function readSmallFileSync(file: string, maxBytes: number): { text: strin
     return { error: err.code ?? err.message };
   }
 }
+
+/** A readable stream of a file (for line-oriented commands). */
+export function openInput(file: string): import('node:stream').Readable {
+  return createReadStream(file);
+}
