@@ -143,25 +143,27 @@ function nearest(rows: CtRow[], t: string): CtRow[] {
   return best.slice(0, Math.min(best.length, 5));
 }
 
-/** Model invocations (request ids) a prompt-attack finding refers to: interventions by its principal. */
-async function joinInvocations(env: Env, f: ExtRow, identity: string | null): Promise<string[]> {
-  if (!/PromptInjection|Jailbreak|AnomalousModelInvocation|Bedrock|ModelInvocation/i.test(f.type) || !f.first)
-    return [];
+const PROMPT_ATTACK_TYPES = /PromptInjection|Jailbreak/i;
+
+/** Model invocations a prompt-attack finding refers to: its principal's blocked prompt attacks in its window. */
+async function joinInvocations(
+  env: Env,
+  f: ExtRow,
+  identity: string | null,
+): Promise<Array<{ requestId: string; clientIp: string | null }>> {
+  if (!PROMPT_ATTACK_TYPES.test(f.type) || !f.first) return [];
   const rows = await env.db.all(
-    `SELECT request_id FROM invocations
+    `SELECT request_id, client_ip FROM invocations
      WHERE (identity_arn = $1 OR principal_arn LIKE $2)
-       AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 5 MINUTE AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 5 MINUTE
-       AND ($5 = 'any' OR guardrail_action = 'INTERVENED')
+       AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 2 MINUTE AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 2 MINUTE
+       AND guardrail_action = 'INTERVENED'
+       AND regexp_matches(CAST(guardrail_assessments AS VARCHAR), '"type":"PROMPT_ATTACK"[^}]*"detected":true')
      ORDER BY time LIMIT 500`,
-    [
-      identity ?? '',
-      f.userName ? `%/${f.userName}/%` : '\u0000',
-      ts(f.first),
-      ts(f.last ?? f.first),
-      /PromptInjection|Jailbreak/i.test(f.type) ? 'intervened' : 'any',
-    ],
+    [identity ?? '', f.userName ? `%/${f.userName}/%` : '\u0000', ts(f.first), ts(f.last ?? f.first)],
   );
-  return rows.map((r) => String(r.request_id)).filter((x) => x && x !== 'null');
+  return rows
+    .filter((r) => r.request_id)
+    .map((r) => ({ requestId: String(r.request_id), clientIp: r.client_ip ? String(r.client_ip) : null }));
 }
 
 function elementsOf(f: ExtRow): { elements: Element[]; components: Component[]; attack: string[] } {
@@ -260,9 +262,12 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
   const scan = await scanners(env);
   const out: Candidate[] = [];
   for (const f of ext) {
-    const recs = await joinRecords(env, f);
+    const promptAttack = PROMPT_ATTACK_TYPES.test(f.type);
+    let recs = await joinRecords(env, f);
     const identity = identityOfFinding(f, recs, env.base);
-    const requestIds = await joinInvocations(env, f, identity);
+    let invs = await joinInvocations(env, f, identity);
+    // a prompt-attack finding is about the blocked prompts, not every call the application made
+    if (promptAttack) recs = recs.filter((r) => invs.some((i) => i.requestId === r.requestId));
     const { elements, components, attack } = elementsOf(f);
     const gd = f.severity ?? 0;
     let severity: Severity = gd >= 7 ? 'medium' : 'low';
@@ -315,6 +320,17 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
     } else if (corroborating.length) {
       const top = corroborating.reduce<Severity>((s, c) => maxSeverity(s, c.severity), 'medium');
       severity = maxSeverity(severity, top === 'critical' ? 'high' : top);
+      // through an application principal, keep only the records of the actor's end-user addresses
+      const actorIps = new Set(corroborating.flatMap((c) => c.ips));
+      if (promptAttack && invs.some((i) => i.clientIp && actorIps.has(i.clientIp))) {
+        const outside = invs.filter((i) => !(i.clientIp && actorIps.has(i.clientIp)));
+        invs = invs.filter((i) => i.clientIp && actorIps.has(i.clientIp));
+        recs = recs.filter((r) => invs.some((i) => i.requestId === r.requestId));
+        if (outside.length)
+          triage.push(
+            `${outside.length} blocked prompt(s) in its window came from other users and are left out`,
+          );
+      }
       triage.push(
         `the same actor shows other signs of abuse: ${corroborating
           .slice(0, 4)
@@ -358,10 +374,14 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
       times: [t0, t1, ...recs.map((r) => r.time)],
       principals,
       accessKeyIds: keys,
-      sourceIps: ips,
+      sourceIps: [...new Set([...ips, ...invs.map((i) => i.clientIp)].filter(isPublicIp))],
       resources: f.resources.filter((r) => r !== f.accessKeyId),
       attack,
-      evidence: { findingIds: [f.findingId], eventIds: recs.map((r) => r.eventId), requestIds },
+      evidence: {
+        findingIds: [f.findingId],
+        eventIds: recs.map((r) => r.eventId),
+        requestIds: invs.map((i) => i.requestId),
+      },
       actors: [],
       triage,
       details: {
