@@ -39,7 +39,7 @@ export async function analyseCase(
   });
   const warnings: string[] = [];
   for (const e of det.errors) warnings.push(`detector ${e.detector} failed: ${e.error}`);
-  let findings = det.findings;
+  let findings = det.findings.map(stableDetails);
   opts.onStage?.('scope');
   const sc = await computeScope(store, findings, { seeds: opts.seeds });
   // the actor's records, as one finding the responder can pivot from
@@ -120,6 +120,21 @@ const ELEMENT_WORDS: Record<string, string> = {
  */
 function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] {
   const out: Finding[] = [];
+  for (const [ticket, ids] of sc.declaredRecords) {
+    out.push(
+      makeFinding({
+        ruleId: 'context:declared-activity',
+        title: `Activity declared under ${ticket}`,
+        description: `${ids.length} record(s) from the addresses, keys or principals of the suspicious activity fall inside declared activity ${ticket} and its stated scope: reported as declared, not as the incident.`,
+        severity: 'informational',
+        elements: ['access'],
+        times: [],
+        evidence: { eventIds: ids },
+        details: { declared: ticket },
+        discriminator: ticket,
+      }),
+    );
+  }
   if (sc.actor.eventIds.length) {
     const accessTouch = sc.touched.get('access');
     out.push(
@@ -176,6 +191,29 @@ function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] 
     );
   }
   return out;
+}
+
+/**
+ * Lists of plain strings in finding details are sets (ids, names, reasons): sorted here so the
+ * report is byte-identical for the same input whatever order a query returned them in.
+ */
+function stableDetails(f: Finding): Finding {
+  if (!f.details) return f;
+  const fix = (v: unknown, depth: number): unknown => {
+    if (depth > 8) return v;
+    if (Array.isArray(v)) {
+      const items = v.map((x) => fix(x, depth + 1));
+      return items.every((x) => typeof x === 'string') ? [...(items as string[])].sort() : items;
+    }
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v))
+        o[k] = k === 'excerpts' || k === 'spans' ? x : fix(x, depth + 1);
+      return o;
+    }
+    return v;
+  };
+  return { ...f, details: fix(f.details, 0) as Finding['details'] };
 }
 
 function executiveSummary(findings: Finding[], scope: Report['scope'], elements: Report['elements']): string {

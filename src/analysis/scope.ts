@@ -12,6 +12,7 @@ import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { analyzePrompt } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
+import { type ContextEntry, loadContextEntries, matchContext } from './context.js';
 import { resourcesOfEvent } from './resources.js';
 
 export interface Seed {
@@ -39,6 +40,8 @@ export interface ActorTouch {
 }
 
 export interface ScopeResult {
+  /** records that would have been the actor's but fall inside a declared activity, by ticket */
+  declaredRecords: Map<string, string[]>;
   /** the actor's records by element */
   touched: Map<Element, ActorTouch>;
   scope: Scope;
@@ -80,6 +83,25 @@ const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
 const HOURS_BEFORE = 6;
+
+/** The declared activity a finding falls in: its window, and all its addresses or principals declared. */
+function declaredFinding(entries: ContextEntry[], f: Finding): string | null {
+  for (const e of entries) {
+    const s = e.start ? Date.parse(e.start) : Number.NEGATIVE_INFINITY;
+    const en = e.end ? Date.parse(e.end) : Number.POSITIVE_INFINITY;
+    if (Date.parse(f.firstSeen) < s - 300_000 || Date.parse(f.lastSeen) > en + 300_000) continue;
+    // a read-only declaration does not cover changes
+    const changes = f.elements.some((el) => el.endsWith('-changes'));
+    if (/read[- ]?only/i.test(e.text) && changes) continue;
+    const ips = (f.sourceIps ?? []).filter((ip) => isIp(ip));
+    const principals = (f.principals ?? []).map(identityOf);
+    const declaredRoles = new Set(e.principals.map(identityOf));
+    const byIp = ips.length > 0 && ips.every((ip) => e.sourceIps.includes(ip));
+    const byPrincipal = principals.length > 0 && principals.every((p) => declaredRoles.has(p));
+    if (byIp || byPrincipal) return e.ticket;
+  }
+  return null;
+}
 /** an Internet domain (an indicator, not a resource of the account) */
 const DOMAIN =
   /^(?![^:/]*[:/])(?!(anthropic|amazon|meta|mistral|cohere|ai21|stability|deepseek|writer|us|eu|apac|global)\.)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,12}$/i;
@@ -138,6 +160,17 @@ export async function computeScope(
 ): Promise<ScopeResult> {
   const notes: string[] = [];
   const min = SEVERITY_RANK[opts.minSeverity ?? 'medium'];
+  const declared = (await loadContextEntries(db)).filter((e) => e.kind === 'declared-activity');
+  for (const f of findings) {
+    if (SEVERITY_RANK[f.severity] < min || f.details?.declared) continue;
+    const d = declaredFinding(declared, f);
+    if (d) {
+      f.details = { ...(f.details ?? {}), declared: d };
+      notes.push(
+        `finding "${f.title}" falls inside declared activity ${d}: reported as declared, not as the incident`,
+      );
+    }
+  }
   const seeds = findings.filter(
     (f) => SEVERITY_RANK[f.severity] >= min && !(f.details && (f.details.declared || f.details.notActor)),
   );
@@ -217,6 +250,7 @@ export async function computeScope(
     notes: ['no finding at medium or above and no seed: nothing to scope'],
     seedFindings: [],
     touched: new Map(),
+    declaredRecords: new Map(),
   };
   if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
 
@@ -248,7 +282,7 @@ export async function computeScope(
   }
   // actor CloudTrail records: from actor addresses, or with actor keys from addresses the key had not used before
   const evRows = await db.all(
-    `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, identity_arn, principal_arn,
+    `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity, identity_arn, principal_arn,
             principal_type, service, action, read_only, error_code, request_parameters, response_elements, resources
      FROM events
      WHERE (source_ip IN (${list(ips)}) OR access_key_id IN (${list(keys)}) OR event_id IN (${list(seedEvents)}))
@@ -262,6 +296,7 @@ export async function computeScope(
       actorUAs.add(String(r.user_agent));
   }
   const actorEvents: typeof evRows = [];
+  const declaredRecords = new Map<string, string[]>();
   let keyOnlyDropped = 0;
   for (const r of evRows) {
     const ip = String(r.source_ip ?? '');
@@ -272,11 +307,33 @@ export async function computeScope(
     const keyMatch =
       key !== null && keys.has(key) && !(legit?.has(ip) ?? false) && actorUAs.has(String(r.user_agent ?? ''));
     if (!fromActorIp && key !== null && keys.has(key) && !keyMatch) keyOnlyDropped++;
-    if (fromActorIp || keyMatch) actorEvents.push(r);
+    if (!(fromActorIp || keyMatch)) continue;
+    const m = declared.length
+      ? matchContext(declared, {
+          time: String(r.t),
+          service: String(r.service),
+          action: String(r.action),
+          readOnly: r.read_only as boolean | null,
+          sourceIp: ip,
+          identityArn: r.identity_arn as string | null,
+          principalArn: r.principal_arn as string | null,
+          sourceIdentity: r.source_identity as string | null,
+        })
+      : null;
+    if (m) {
+      declaredRecords.set(m.ticket, [...(declaredRecords.get(m.ticket) ?? []), String(r.event_id ?? r.uid)]);
+      continue;
+    }
+    actorEvents.push(r);
   }
   if (keyOnlyDropped) {
     notes.push(
       `${keyOnlyDropped} record(s) with an actor key from other addresses and clients were left to the key's legitimate user`,
+    );
+  }
+  for (const [ticket, ids] of declaredRecords) {
+    notes.push(
+      `${ids.length} record(s) of the actor's addresses or keys fall inside declared activity ${ticket}: reported as declared`,
     );
   }
   const touched = new Map<Element, ActorTouch>();
@@ -372,5 +429,6 @@ export async function computeScope(
     notes,
     seedFindings: seeds.map((f) => f.id),
     touched,
+    declaredRecords,
   };
 }

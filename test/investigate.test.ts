@@ -1,0 +1,147 @@
+/**
+ * investigate end to end on the bundled example (a real-shaped evidence bundle made with the
+ * shared evidence generator, its answers kept beside it in examples/*.truth.json).
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore, ELEMENTS, investigate, type Report, renderJson } from '../src/index.js';
+
+const EXAMPLE = path.resolve(__dirname, '../examples/guardrail-tampering-mini');
+const TRUTH = JSON.parse(readFileSync(`${EXAMPLE}.truth.json`, 'utf8'));
+const SCHEMA = path.resolve(__dirname, '../../shared/contracts/report.schema.json');
+
+async function run(dirs: string[], now = new Date('2026-01-01T00:00:00Z')): Promise<Report> {
+  const store = await CaseStore.open(':memory:');
+  try {
+    return await investigate(store, dirs, { now });
+  } finally {
+    await store.close();
+  }
+}
+
+let report: Report;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-inv-'));
+  report = await run([EXAMPLE]);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('investigate on the bundled example', () => {
+  it('reads every file with nothing rejected, and counts add up', () => {
+    expect(report.evidence.length).toBeGreaterThan(50);
+    for (const e of report.evidence) {
+      expect(e.rejected, e.path).toBe(0);
+      expect(e.records).toBe((e.stored ?? 0) + e.rejected + (e.duplicates ?? 0));
+      expect(e.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('scopes the incident: the actor principals, keys and addresses, and the guardrail', () => {
+    const truth = TRUTH.scope;
+    expect(report.scope.principals).toEqual(expect.arrayContaining(truth.principals));
+    expect(report.scope.accessKeyIds.sort()).toEqual([...truth.accessKeyIds].sort());
+    expect(report.scope.sourceIps.sort()).toEqual([...truth.sourceIps].sort());
+    for (const r of truth.resources)
+      expect(report.scope.resources.some((x: string) => x.endsWith(r))).toBe(true);
+    expect(report.scope.window.start?.slice(0, 16)).toBe(truth.window.start.slice(0, 16));
+  });
+
+  it('gives each element the verdict the answers expect', () => {
+    for (const el of ELEMENTS) {
+      const positive = ['compromised', 'suspicious'].includes(report.elements[el].status);
+      expect(positive, el).toBe(TRUTH.elements.includes(el));
+      expect(report.elements[el].summary.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('points at the key records', () => {
+    const cited = new Set<string>();
+    for (const f of report.findings)
+      for (const k of ['eventIds', 'requestIds', 'findingIds'] as const)
+        for (const id of f.evidence[k] ?? []) cited.add(TRUTH.equivalentIds?.[id] ?? id);
+    const key = [
+      ...(TRUTH.key.eventIds ?? []),
+      ...(TRUTH.key.requestIds ?? []),
+      ...(TRUTH.key.findingIds ?? []),
+    ];
+    const found = key.filter((id: string) => cited.has(id));
+    expect(found.length / key.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('flags no decoy at medium or above', () => {
+    const decoys = new Set<string>([
+      ...(TRUTH.decoys.eventIds ?? []),
+      ...(TRUTH.decoys.requestIds ?? []),
+      ...(TRUTH.decoys.findingIds ?? []),
+    ]);
+    for (const f of report.findings) {
+      if (!['medium', 'high', 'critical'].includes(f.severity)) continue;
+      for (const k of ['eventIds', 'requestIds', 'findingIds'] as const) {
+        for (const id of f.evidence[k] ?? [])
+          expect(decoys.has(TRUTH.equivalentIds?.[id] ?? id), `${f.ruleId} ${id}`).toBe(false);
+      }
+    }
+  });
+
+  it('gives byte-identical JSON for the same input apart from generatedAt', async () => {
+    const again = await run([EXAMPLE], new Date('2030-05-05T05:05:05Z'));
+    const strip = (r: Report) => renderJson({ ...r, generatedAt: 'x' });
+    expect(strip(again)).toBe(strip(report));
+  });
+
+  it.skipIf(!existsSync(SCHEMA))('writes JSON valid against report.schema.json', async () => {
+    const { default: Ajv2020 } = await import('ajv/dist/2020.js');
+    const { default: addFormats } = await import('ajv-formats');
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+    const ok = validate(JSON.parse(renderJson(report)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+  if (!existsSync(SCHEMA)) console.log(`skipped: report.schema.json check (${SCHEMA} not present)`);
+});
+
+describe('declared activities', () => {
+  const declare = (scope: string): string => {
+    const dir = path.join(tmp, `declared-${scope.length}`);
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const activities = {
+      activities: [
+        {
+          type: 'red-team-exercise',
+          ticket: 'SEC-4242',
+          owner: 'security@example.com',
+          window: { start: '2025-06-04T00:00:00Z', end: '2025-06-05T00:00:00Z' },
+          sourceIps: TRUTH.scope.sourceIps,
+          principals: [],
+          scope,
+        },
+      ],
+    };
+    writeFileSync(path.join(dir, 'context', 'declared-activities.json'), JSON.stringify(activities));
+    return dir;
+  };
+
+  it('reports an exercise inside its declared scope as declared, not as an incident', async () => {
+    const r = await run([
+      declare(
+        'Adversarial exercise: prompts against the support chatbot and changes to its guardrail configuration.',
+      ),
+    ]);
+    const declared = r.findings.filter((f) => f.details?.declared === 'SEC-4242');
+    expect(declared.length).toBeGreaterThan(0);
+    expect(r.scope.sourceIps.filter((ip) => TRUTH.scope.sourceIps.includes(ip))).toEqual([]);
+    expect(r.elements.access.status).not.toBe('compromised');
+  });
+
+  it('still judges what falls outside a read-only declaration', async () => {
+    const r = await run([declare('Read-only review of the Bedrock configuration.')]);
+    // the guardrail was changed: a read-only declaration does not cover it
+    expect(['compromised', 'suspicious']).toContain(r.elements['ai-changes'].status);
+  });
+});
