@@ -291,6 +291,36 @@ export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolea
   }
 }
 
+/**
+ * Findings of the other detectors (the data plane's: model abuse, prompt attacks) at medium or
+ * above, as actor seeds: their keys and addresses corroborate this plane's ambiguous records.
+ */
+export function seedsFrom(findings: Finding[]): Candidate[] {
+  return findings
+    .filter(
+      (f) =>
+        rank(f.severity) >= 2 &&
+        !(f.details && (f.details.declared || f.details.notActor)) &&
+        !/^(access|infrastructure|ai-changes|data-store|sigma|guardduty|securityhub|scope)[.:]/.test(
+          f.ruleId,
+        ),
+    )
+    .map((f) => ({
+      ruleId: f.ruleId,
+      title: f.title,
+      severity: f.severity,
+      strength: 'hard' as const,
+      elements: f.elements,
+      times: [f.firstSeen],
+      evidence: {},
+      triage: [],
+      actors: [
+        ...(f.accessKeyIds ?? []).map((key) => ({ key, ip: null, identity: null })),
+        ...(f.sourceIps ?? []).map((ip) => ({ key: null, ip, identity: null })),
+      ],
+    }));
+}
+
 export function toFinding(c: Candidate): Finding {
   const details: Record<string, Json> = {};
   for (const [k, v] of Object.entries(c.details ?? {})) details[k] = toJson(v);
@@ -308,10 +338,7 @@ async function analyseControlPlane(ctx: DetectContext): Promise<Analysis> {
   return memo(ctx.shared, 'analysis', async () => {
     const env = await buildEnv(ctx);
     const tagged = await collect(env);
-    correlate(
-      tagged.map((t) => t.c),
-      (ip) => env.base.isCommonIp(ip),
-    );
+    correlate([...tagged.map((t) => t.c), ...seedsFrom(ctx.findings)], (ip) => env.base.isCommonIp(ip));
     const byGroup = new Map<Group, Finding[]>();
     for (const t of tagged) {
       if (!byGroup.has(t.group)) byGroup.set(t.group, []);
@@ -331,6 +358,10 @@ export const ACCESS_DETECTOR: Detector = {
   title:
     'Credentials used from elsewhere, new origins, console sign-ins without MFA, LLMjacking reconnaissance',
   elements: ['access'],
+  // the data plane's findings (model abuse by a key, prompt attacks) corroborate this plane's
+  get after(): string[] {
+    return otherDetectorIds();
+  },
   run: slice('access'),
 };
 
