@@ -722,7 +722,7 @@ describe('instructions hidden in knowledge-base documents', () => {
       expect(fs).toHaveLength(1);
       expect(fs[0].severity).toBe('high');
       expect(fs[0].resources).toEqual(
-        expect.arrayContaining(['KB00000001', 's3://kb-docs/policies/returns-2025.md', 'kb-docs']),
+        expect.arrayContaining(['KB00000001', 'arn:aws:s3:::kb-docs/policies/returns-2025.md', 'kb-docs']),
       );
       expect(fs[0].evidence.traceIds).toHaveLength(4);
       expect(fs[0].elements).toEqual(['invocation', 'data-store-changes']);

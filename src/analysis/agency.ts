@@ -787,7 +787,10 @@ export const agentActionsDetector: Detector = {
               '; ',
             )}.${near.length ? ` The action-group role made ${near.length} AWS call(s) at those moments (${[...new Set(near.map((n) => n.api))].join(', ')}).` : ''}`,
           severity: f.severity,
-          elements: ['agency'],
+          elements:
+            severe && f.signals.some((s) => s.id === 'authority-claim' || s.id === 'prompt-attack')
+              ? ['agency', 'invocation']
+              : ['agency'],
           components: ['agents', 'plugins'],
           times: involved.map((a) => a.time),
           principals: severe
@@ -1191,7 +1194,12 @@ export const agentDocumentInjectionDetector: Detector = {
           components:
             e.kind === 'document' ? ['knowledge-bases', 'agents', 'training-data'] : ['agents', 'plugins'],
           times: e.steps.map((s) => s.time),
-          resources: [e.kb, ...uris, ...buckets, ...new Set(e.steps.map((s) => s.agentId))],
+          resources: [
+            e.kb,
+            ...uris.map((u) => (u.startsWith('s3://') ? `arn:aws:s3:::${u.slice(5)}` : u)),
+            ...buckets,
+            ...new Set(e.steps.map((s) => s.agentId)),
+          ],
           attack: ['AML.T0051.001', 'AML.T0070'],
           evidence: { traceIds: [...e.steps.map((s) => s.traceId), ...followed] },
           details: {

@@ -371,7 +371,6 @@ describe('prompt attacks per actor', () => {
       expect(hi).toHaveLength(1);
       expect(hi[0].evidence.requestIds).toHaveLength(2);
       expect(hi[0].sourceIps).toEqual(['203.0.113.77', '203.0.113.78']);
-      expect(hi[0].resources).toContain('gr1abc');
       expect(hi[0].attack).toContain('AML.T0051');
       const ex = hi[0].details?.excerpts as Array<{ role: string; text: string }>;
       expect(ex.some((e) => e.role === 'response')).toBe(true);
@@ -669,6 +668,28 @@ describe('model abuse from a principal’s own history', () => {
       expect(
         fs.filter((x) => x.principals?.some((p) => p.includes(APP_ROLE)) && x.severity !== 'informational'),
       ).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports a principal with no history that floods models in Regions without logging', async () => {
+    const t0 = '2025-03-11T00:00:00Z';
+    const { invs, ct } = llmjacking(t0);
+    // drop the service user's legitimate history: the actor's own new user
+    const fresh = (r: Record<string, unknown>) =>
+      JSON.stringify(r).includes('203.0.113.200') || JSON.stringify(r).includes('Rowan');
+    const store = await caseOf(
+      'abuse-fresh',
+      [...background(t0, 16), ...invs.filter(fresh)],
+      ct.filter(fresh),
+    );
+    try {
+      const fs = await run(store, llmjackingDetector);
+      const f = fs.find((x) => x.principals?.includes(`arn:aws:iam::${ACCT}:user/svc-poc`));
+      expect(['medium', 'high']).toContain(f?.severity);
+      const signals = ((f?.details?.signals ?? []) as Array<{ id: string }>).map((s) => s.id);
+      expect(signals).toEqual(expect.arrayContaining(['volume', 'unlogged', 'roleplay']));
     } finally {
       await store.close();
     }

@@ -393,7 +393,9 @@ function assessPrincipal(
     }
   const z = robustZ(peak, stats, Math.max(1, stats.median * 0.25));
   // sustained: several hours well above anything the reference hours ever reached
-  const refPeak = Math.max(1, ...refSeries);
+  // the earlier peak only means something when the reference is an earlier history (not the same calls)
+  const ownHistory = !!dep.start && hasHistory;
+  const refPeak = ownHistory ? Math.max(1, ...refSeries) : Math.max(1, stats.median);
   const hot = [...winHourly.values()].filter(
     (n) => n >= 20 && n >= 3 * refPeak && robustZ(n, stats, Math.max(1, stats.median * 0.25)) >= 8,
   );
@@ -881,7 +883,7 @@ function meta(v: unknown, keys: string[]): string | null {
 const ANONYMOUS = /^(?:anonymous|anon|guest|unknown|none|null|n\/a|-|0)$/i;
 
 const REFUSAL =
-  /^\W{0,5}(?:(?:i'?m |i am )?sorry|i (?:can(?:no|')t|cannot|won'?t|am (?:not able|unable)|'m (?:not able|unable))|unfortunately,? i (?:can(?:no|')t|cannot)|i'?m afraid i|(?:that|this) (?:is not something|isn't something) i|as an ai)/i;
+  /^\W{0,5}(?:(?:i'?m |i am |we'?re )?sorry\b[^.!?\n]{0,40}?\b(?:i|we)\s+(?:can(?:no|')t|cannot|won'?t|am not able|am unable|'m not able|'m unable|are unable|are not able|do not|don't)\b|i (?:can(?:no|')t|cannot|won'?t|am (?:not able|unable)|'m (?:not able|unable))\b|unfortunately,? (?:i|we) (?:can(?:no|')t|cannot)|i'?m afraid (?:i|we) (?:can(?:no|')t|cannot)|(?:that|this) (?:is not something|isn't something) i|as an ai\b)/i;
 
 export function isRefusal(response: string): boolean {
   return REFUSAL.test(response.slice(0, 200));
@@ -1043,13 +1045,18 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     const links = new Map<string, string[]>();
     let analysed = 0;
     const PAGE = 2000;
-    for (let off = 0; ; off += PAGE) {
+    // keyset pagination (time, uid): constant cost per page however large the case
+    let after: [string, string] | null = null;
+    for (;;) {
+      const cursor: [string, string] | null = after;
       const rows = await db.all(
         `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity, model_id, region,
                 guardrail_id, guardrail_version, guardrail_action, client_ip, CAST(request_metadata AS VARCHAR) AS meta,
                 system_text, prompt_text, last_user_text, tool_result_text, response_text,
                 CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
-         FROM invocations ORDER BY time, uid LIMIT ${PAGE} OFFSET ${off}`,
+         FROM invocations ${cursor ? 'WHERE (time, uid) > (CAST($1 AS TIMESTAMP), $2)' : ''}
+         ORDER BY time, uid LIMIT ${PAGE}`,
+        cursor ? [cursor[0].replace('T', ' ').replace('Z', ''), cursor[1]] : undefined,
       );
       if (!rows.length) break;
       for (const r of rows) {
@@ -1149,6 +1156,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         });
       }
       if (rows.length < PAGE) break;
+      const last = rows[rows.length - 1];
+      after = [String(last.t), String(last.uid)];
     }
     const actorOf = new Map<string, string>();
     for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
@@ -1274,7 +1283,8 @@ export const promptAttackDetector: Detector = {
       const retrieve = severe
         ? await retrievalsAt(
             ctx.db,
-            complied.map((j) => j.rec),
+            // the knowledge base matters where data (not the system prompt) came out
+            complied.filter((j) => j.how.some((h) => /personal|URL|secret/.test(h))).map((j) => j.rec),
           )
         : { eventIds: [], kbs: [] };
       const gd = severe
@@ -1328,7 +1338,7 @@ export const promptAttackDetector: Detector = {
           times: recs.map((r) => r.time),
           principals,
           sourceIps: ips,
-          resources: severe ? [...recs.map((r) => r.guardrailId), ...retrieve.kbs] : [],
+          resources: severe ? retrieve.kbs : [],
           attack,
           evidence: { requestIds: recs.map((r) => r.requestId), eventIds: retrieve.eventIds, findingIds: gd },
           details: {
@@ -1413,7 +1423,7 @@ async function retrievalsAt(
       `SELECT event_id, json_extract_string(request_parameters, '$.knowledgeBaseId') AS kb FROM events
        WHERE action IN ('Retrieve', 'RetrieveAndGenerate') AND identity_arn = $1
          AND time BETWEEN CAST($2 AS TIMESTAMP) - INTERVAL 5 SECOND AND CAST($2 AS TIMESTAMP) + INTERVAL 1 SECOND
-       ORDER BY abs(epoch(time) - epoch(CAST($2 AS TIMESTAMP))) LIMIT 1`,
+       ORDER BY time > CAST($2 AS TIMESTAMP), abs(epoch(time) - epoch(CAST($2 AS TIMESTAMP))) LIMIT 1`,
       [r.identity, r.time.replace('T', ' ').replace('Z', '')],
     );
     for (const x of rows) {
