@@ -1027,6 +1027,15 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     ))
       for (const h of hostsIn(String(r.system_text ?? ''))) appHosts.add(h);
     const allowedDomains = [...appHosts];
+    // system prompts the application reuses (templates): only those can leak to someone else; a caller's
+    // own one-off system prompt (a role-play card, a script) is not a secret kept from that caller
+    const templates = new Set(
+      (
+        await db.all(
+          `SELECT md5(system_text) AS h FROM invocations WHERE system_text <> '' GROUP BY 1 HAVING count(*) >= 5`,
+        )
+      ).map((r) => String(r.h)),
+    );
     const flagged: InvRecord[] = [];
     const parent = new Map<string, string>();
     const find = (x: string): string => {
@@ -1053,7 +1062,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity, model_id, region,
                 guardrail_id, guardrail_version, guardrail_action, client_ip, CAST(request_metadata AS VARCHAR) AS meta,
                 system_text, prompt_text, last_user_text, tool_result_text, response_text,
-                CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
+                CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason, md5(system_text) AS sh
          FROM invocations ${cursor ? 'WHERE (time, uid) > (CAST($1 AS TIMESTAMP), $2)' : ''}
          ORDER BY time, uid LIMIT ${PAGE}`,
         cursor ? [cursor[0].replace('T', ' ').replace('Z', ''), cursor[1]] : undefined,
@@ -1094,7 +1103,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         const hidden = tool ? hiddenInstructions(tool) : [];
         const resp = response
           ? analyzeResponse(response, {
-              systemPrompt: system || undefined,
+              systemPrompt: system && templates.has(String(r.sh)) ? system : undefined,
               allowedDomains: allowedDomains.length ? allowedDomains : undefined,
             })
           : null;
