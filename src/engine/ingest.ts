@@ -26,6 +26,7 @@ import type { NormalizeContext, SourceReader } from '../sources/types.js';
 import { contentId } from '../sources/util.js';
 import { type CaseStore, sqlString } from '../store/case-store.js';
 import { RECORD_TABLES, type RecordTable, TABLES } from '../store/schema.js';
+import { FastCloudTrail } from './fast-cloudtrail.js';
 
 export interface IngestProgress {
   filesDone: number;
@@ -38,6 +39,8 @@ export interface IngestProgress {
 export interface IngestOptions {
   limits?: Partial<Limits>;
   onProgress?: (p: IngestProgress) => void;
+  /** read CloudTrail S3 delivery files in DuckDB (engine/fast-cloudtrail.ts); default true */
+  fastPath?: boolean;
 }
 
 export interface IngestResult {
@@ -146,6 +149,15 @@ export async function ingest(
   const bytesTotal = listed.files.reduce((a, f) => a + f.bytes, 0);
   let bytesDone = 0;
   let recordsSeen = 0;
+  const fast =
+    opts.fastPath === false
+      ? null
+      : new FastCloudTrail<FileState>(
+          store,
+          limits,
+          (s, f) => readFile(s, f, limits, refs, sink),
+          () => sink('events'),
+        );
 
   try {
     for (let ord = 0; ord < listed.files.length; ord++) {
@@ -168,7 +180,7 @@ export async function ingest(
         notes: new Map(),
         staged: 0,
       };
-      await readFile(st, lf.path, limits, refs, sink);
+      if (!(await fast?.offer(st, lf.path))) await readFile(st, lf.path, limits, refs, sink);
       if (!st.readError && known.has(st.file.sha256)) {
         // already in the case (this run or an earlier one): nothing is read again
         st.file.warnings = [
@@ -190,6 +202,7 @@ export async function ingest(
         records: recordsSeen,
       });
     }
+    const fastDuplicates = await fast?.finish();
     // a file nobody could read that a record refers to (a Bedrock body moved to S3) is evidence, not a reject
     for (const st of states) {
       if (st.file.format === 'unknown' && refs.referenced.has(st.file.path)) {
@@ -205,7 +218,7 @@ export async function ingest(
     for (const s of sinks.values()) s.close();
     // files whose staged rows must be discarded (content already in the case)
     const skipped = states.filter((s) => s.staged === -1).map((s) => s.ord);
-    const dupByFile = new Map<number, number>();
+    const dupByFile = new Map<number, number>(fastDuplicates);
     await store.run('CREATE OR REPLACE TEMP TABLE stage_files (_ord INTEGER, sha256 VARCHAR)');
     for (const st of states) {
       await store.run('INSERT INTO stage_files VALUES ($1, $2)', [st.ord, st.file.sha256]);
