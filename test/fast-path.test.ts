@@ -208,7 +208,8 @@ function evidence(): Array<[string, string | Buffer]> {
   for (let i = 0; i < td.length; i += 40) files.push([`c-td-${i}.json.gz`, doc(td.slice(i, i + 40))]);
   const edge = edgeRecords();
   files.push(['c-edge.json.gz', doc(edge)]);
-  edge.forEach((r, i) => files.push([`c-edge-${String(i).padStart(2, '0')}.json.gz`, doc([r])]));
+  // one file per edge record too, so that one record left to JavaScript does not hide the others
+  for (const [i, r] of edge.entries()) files.push([`c-edge-${String(i).padStart(2, '0')}.json.gz`, doc([r])]);
   files.push(['c-edge-copy.json.gz', doc(edge)]); // same content: read once
   files.push(['c-leading-blanks.json.gz', ` \t\r${doc([rec()])}`]);
   files.push(['c-single.json.gz', doc([rec()])]);
