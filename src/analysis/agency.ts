@@ -61,7 +61,12 @@ export function classifyAction(a: Pick<AgentAction, 'actionGroup' | 'apiName' | 
   const out: ActionClass[] = [];
   if (verb === 'delete' || DESTRUCTIVE.test(w)) out.push('destructive');
   if (FINANCIAL.test(w) && verb !== 'get') out.push('financial');
-  if (PROFILE.test(w) && ['put', 'patch', 'post'].includes(verb)) out.push('profile-update');
+  if (
+    PROFILE.test(w) &&
+    (['put', 'patch', 'post'].includes(verb) ||
+      (!verb && /\b(?:update|change|set|edit|modify|add|replace)\b/.test(w)))
+  )
+    out.push('profile-update');
   if (PRIVILEGED.test(w)) out.push('privileged');
   if (!out.length)
     out.push(

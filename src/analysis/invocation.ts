@@ -885,8 +885,23 @@ const ANONYMOUS = /^(?:anonymous|anon|guest|unknown|none|null|n\/a|-|0)$/i;
 const REFUSAL =
   /^\W{0,5}(?:(?:i'?m |i am |we'?re )?sorry\b[^.!?\n]{0,40}?\b(?:i|we)\s+(?:can(?:no|')t|cannot|won'?t|am not able|am unable|'m not able|'m unable|are unable|are not able|do not|don't)\b|i (?:can(?:no|')t|cannot|won'?t|am (?:not able|unable)|'m (?:not able|unable))\b|unfortunately,? (?:i|we) (?:can(?:no|')t|cannot)|i'?m afraid (?:i|we) (?:can(?:no|')t|cannot)|(?:that|this) (?:is not something|isn't something) i|as an ai\b)/i;
 
-export function isRefusal(response: string): boolean {
-  return REFUSAL.test(response.slice(0, 200));
+/** A refusal anywhere in the first sentences ("I'm Ada, the support assistant - I can't share ..."). */
+const REFUSAL_INNER =
+  /\b(?:i|we) (?:can(?:no|')t|cannot|won'?t|am unable to|'m unable to|am not able to|'m not able to|am not allowed to|'m not allowed to|must decline to) (?:help|share|assist|provide|disclose|reveal|discuss|answer|comply|give|do that|fulfil|fulfill|talk about|comment)\b|\bi can only (?:help|answer|assist)\b/i;
+
+/** Normalised form of a canned answer (the guardrail's blocked message, the app's refusal). */
+export function cannedKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .slice(0, 160);
+}
+
+export function isRefusal(response: string, canned?: ReadonlySet<string>): boolean {
+  const head = response.slice(0, 240);
+  if (REFUSAL.test(head) || REFUSAL_INNER.test(head)) return true;
+  return !!canned && canned.size > 0 && canned.has(cannedKey(response));
 }
 
 const COMPLIANCE =
@@ -983,6 +998,8 @@ export interface TextPass {
   /** hosts the application names in its system prompts */
   appHosts: Set<string>;
   analysed: number;
+  /** the guardrail's canned answers when it blocks */
+  canned: Set<string>;
 }
 
 const TEXT_CAP = 6000;
@@ -1001,13 +1018,30 @@ export function hiddenInstructions(text: string): string[] {
   ))
     if (imperative.test(m[1]) && addressed.test(m[1]))
       out.push('instruction in invisible (hidden-style) text');
+  for (const m of text.matchAll(
+    /^\s{0,3}\[(?:\/\/|comment|hidden|note)\]:\s*#\s*[("'](.{0,2000})[)"']\s*$/gim,
+  ))
+    if (imperative.test(m[1]) && addressed.test(m[1])) out.push('instruction in a markdown comment');
+  for (const m of text.matchAll(
+    /<(?:div|span|p|section)\b[^>]{0,200}?\b(?:hidden|aria-hidden\s*=\s*["']true["'])[^>]{0,200}>([\s\S]{0,4000}?)<\//gi,
+  ))
+    if (imperative.test(m[1]) && addressed.test(m[1])) out.push('instruction in a hidden element');
+  // instructions hidden in invisible Unicode (tag characters) or behind runs of zero-width characters
+  if (/[\u{E0020}-\u{E007E}]{8,}/u.test(text)) out.push('text in invisible Unicode tag characters');
   if (
-    /\b(?:do not|don't|never) (?:mention|reveal|disclose) (?:this|these) (?:note|instruction|text|comment)s?\b/i.test(
+    /\b(?:note|message|instruction)s? (?:to|for) (?:the |any )?(?:ai|assistant|model|bot|agent|llm|language model)s?\b|\bif you are an? (?:ai|assistant|language model|llm|bot)\b|\b(?:ai|llm) (?:assistants?|agents?|models?) (?:reading|processing) this\b/i.test(
+      text,
+    )
+  )
+    out.push('instruction addressed to the assistant');
+  if (
+    /\b(?:do not|don't|never) (?:mention|reveal|disclose|show|quote) (?:this|these|the) (?:note|instruction|text|comment|message)s?\b/i.test(
       text,
     )
   )
     out.push('asks to conceal the instruction');
-  return [...new Set(out)];
+  // asking to keep something quiet is only a marker next to a hidden or addressed instruction
+  return out.length === 1 && out[0] === 'asks to conceal the instruction' ? [] : [...new Set(out)];
 }
 
 /**
@@ -1035,6 +1069,16 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
           `SELECT md5(system_text) AS h FROM invocations WHERE system_text <> '' GROUP BY 1 HAVING count(*) >= 5`,
         )
       ).map((r) => String(r.h)),
+    );
+    // the answers the guardrail gives when it blocks (its configured messages), read from the evidence
+    const canned = new Set(
+      (
+        await db.all(
+          `SELECT response_text AS r, count(*) AS n FROM invocations
+           WHERE (guardrail_action = 'INTERVENED' OR stop_reason = 'guardrail_intervened') AND response_text <> ''
+           GROUP BY 1 HAVING count(*) >= 2 ORDER BY n DESC LIMIT 20`,
+        )
+      ).map((r) => cannedKey(String(r.r))),
     );
     const flagged: InvRecord[] = [];
     const parent = new Map<string, string>();
@@ -1110,7 +1154,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         const guardDetected = detectedWithoutAction(r.ga);
         const blocked =
           str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened';
-        const refusal = isRefusal(response);
+        const refusal = isRefusal(response, canned);
         const typed = `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase();
         const typedDigits = typed.replace(/\D/g, '');
         const foreignPii: SensitiveMatch[] = [];
@@ -1170,7 +1214,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     }
     const actorOf = new Map<string, string>();
     for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
-    return { flagged, actorOf, appHosts, analysed };
+    return { flagged, actorOf, appHosts, analysed, canned };
   })();
   shared.set(key, p);
   return p;
@@ -1245,7 +1289,7 @@ export const promptAttackDetector: Detector = {
       if (attributed && refusedBags.length) {
         const known = new Set(js.map((j) => j.rec.requestId));
         const others = (groupIds.get(g) ?? []).filter((rid) => !known.has(rid));
-        for (const rec of await lightRecords(ctx.db, others)) {
+        for (const rec of await lightRecords(ctx.db, others, pass.canned)) {
           const j: Judged = {
             rec,
             outcome: rec.blocked ? 'blocked' : rec.refusal ? 'refused' : 'answered',
@@ -1377,7 +1421,11 @@ export const promptAttackDetector: Detector = {
 };
 
 /** Minimal records (prompt, answer, guardrail outcome) of the given calls. */
-async function lightRecords(db: Queryable, requestIds: string[]): Promise<InvRecord[]> {
+async function lightRecords(
+  db: Queryable,
+  requestIds: string[],
+  canned: ReadonlySet<string>,
+): Promise<InvRecord[]> {
   const out: InvRecord[] = [];
   for (let i = 0; i < requestIds.length && i < 20000; i += 1000) {
     const chunk = requestIds.slice(i, i + 1000);
@@ -1409,7 +1457,7 @@ async function lightRecords(db: Queryable, requestIds: string[]): Promise<InvRec
         doc: null,
         hidden: [],
         resp: null,
-        refusal: isRefusal(response),
+        refusal: isRefusal(response, canned),
         guardDetected: [],
         foreignPii: [],
         secrets: [],
