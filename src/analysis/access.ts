@@ -105,15 +105,26 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
     if (kind !== 'workload' && kind !== 'pipeline') continue;
     const home = origins[0];
     const homeClients = new Set(origins.filter((o) => o.ip === home.ip).map((o) => o.client));
+    // the role's other sessions' addresses (a fleet behind several NAT addresses is not a theft)
+    const roleIps = new Set(
+      (
+        await env.db.all(
+          `SELECT DISTINCT source_ip AS ip FROM events WHERE identity_arn = $1 AND access_key_id IS DISTINCT FROM $2`,
+          [identity ?? '', key],
+        )
+      ).map((r) => String(r.ip)),
+    );
     const foreign = origins.filter(
       (o) =>
         o.ip !== home.ip &&
         isPublicIp(o.ip) &&
         netOf(o.ip) !== netOf(home.ip) &&
-        !homeClients.has(o.client) &&
+        !roleIps.has(o.ip) &&
         !env.base.isCommonIp(o.ip),
     );
     if (!foreign.length) continue;
+    // another client as well: certain; the same client from another network: probable
+    const newClient = foreign.some((o) => !homeClients.has(o.client));
     const fRows = foreign.flatMap((o) => o.rows);
     const role = roleOf(identity);
     const first = foreign.map((o) => o.first).sort()[0];
@@ -124,8 +135,9 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
         `Session key ${key} of ${kind} role ${nameOf(role)} was first used from ${home.ip} (${home.client}) ` +
         `and then from ${foreign.map((o) => `${o.ip} (${o.client})`).join(', ')}. A ${kind}'s session stays ` +
         'on the host it was issued to; use from another network with another client means the credentials were taken.',
-      severity: 'high',
+      severity: newClient ? 'high' : 'medium',
       strength: 'hard',
+      ifActor: 'high',
       elements: ['access'],
       times: times(fRows),
       principals: [...new Set(fRows.flatMap(principalsOf))],

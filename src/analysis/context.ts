@@ -252,7 +252,7 @@ export interface AccountBaseline {
   ipIdentities: Map<string, number>;
   /** identity → kind, also for identities only seen as targets */
   kindOf(identity: string | null | undefined): PrincipalKind;
-  /** an address several principals of the account use (office, VPN, NAT egress) */
+  /** an address several principals of the account use for hours (office, VPN, NAT egress) */
   isCommonIp(ip: string | null | undefined): boolean;
 }
 
@@ -282,6 +282,12 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
   const createdAt = new Map<string, string>();
   for (const c of created)
     createdAt.set(`${c.action === 'CreateUser' ? 'user' : 'role'}/${c.name}`, String(c.t));
+  // how long each address is seen in use: an everyday address is used for hours, an intruder's briefly
+  const spans = await db.all(
+    `SELECT source_ip AS ip, date_diff('minute', min(time), max(time)) AS m FROM events
+     WHERE identity_arn IS NOT NULL AND principal_type IS DISTINCT FROM 'AWSService' GROUP BY 1`,
+  );
+  const spanOf = new Map(spans.map((r) => [String(r.ip), Number(r.m)]));
   const ipRows = await db.all(
     `SELECT identity_arn AS id, source_ip AS ip, split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client,
             access_key_id AS k, count(*) AS n
@@ -340,7 +346,7 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
     profiles,
     ipIdentities,
     kindOf: (identity) => (identity ? (profiles.get(identity)?.kind ?? 'unknown') : 'unknown'),
-    isCommonIp: (ip) => !!ip && (ipIdentities.get(ip) ?? 0) >= 3,
+    isCommonIp: (ip) => !!ip && (ipIdentities.get(ip) ?? 0) >= 3 && (spanOf.get(ip) ?? 0) >= 6 * 60,
   };
 }
 

@@ -136,7 +136,7 @@ function office(t0: string): Record<string, unknown>[] {
     for (let k = 0; k < 3; k++)
       out.push(
         ct({
-          time: at(t0, i * 7 + k),
+          time: at(t0, -480 + i * 7 + k * 240),
           source: 's3.amazonaws.com',
           name: 'ListBuckets',
           who: sso(p, `ASIAOFFICE${i}${k}EXAMPLE`.slice(0, 20)),
@@ -454,6 +454,91 @@ describe('access: console sign-in without MFA', () => {
   it('is silent with MFA', async () => {
     const fs = await caseOf('mfa-neg', { 'ct.json': trail([...office(T), history, login('Yes', VPS)]) });
     expect(by(fs, 'access.console-login-without-mfa')).toHaveLength(0);
+  });
+});
+
+describe('access: a person\u2019s long-term key', () => {
+  const T = '2025-06-04T15:00:00Z';
+  const key: Who = { type: 'IAMUser', user: 'platform-eng', key: 'AKIAEXAMPLEPLATFORM9' };
+  const usual = [
+    ...[0, 20, 40].map((m) =>
+      ct({
+        time: at('2025-06-04T09:00:00Z', m),
+        source: 's3.amazonaws.com',
+        name: 'ListBuckets',
+        who: key,
+        ip: OFFICE,
+        ua: CLI_OFFICE,
+      }),
+    ),
+    // a person: signs in to the console (with MFA) as well
+    ct({
+      time: '2025-06-04T08:55:00Z',
+      source: 'signin.amazonaws.com',
+      name: 'ConsoleLogin',
+      who: { type: 'IAMUser', user: 'platform-eng' },
+      ip: OFFICE,
+      ua: BROWSER,
+      resp: { ConsoleLogin: 'Success' },
+      extra: { MFAUsed: 'Yes' },
+      readOnly: false,
+    }),
+  ];
+  const fnUpdate = ct({
+    time: at(T, 10),
+    source: 'lambda.amazonaws.com',
+    name: 'UpdateFunctionCode20150331v2',
+    who: key,
+    ip: VPS,
+    ua: BOTO_VPS,
+    readOnly: false,
+    req: { functionName: 'order-actions', s3Bucket: 'some-bucket', s3Key: 'x.zip' },
+  });
+
+  it('a change made from a new address and client of the key is medium, and so is the new origin', async () => {
+    const first = ct({
+      time: at(T, 9),
+      source: 'sts.amazonaws.com',
+      name: 'GetCallerIdentity',
+      who: key,
+      ip: VPS,
+      ua: BOTO_VPS,
+    });
+    const fs = await caseOf('pair-pos', { 'ct.json': trail([...office(T), ...usual, first, fnUpdate]) });
+    expect(by(fs, 'access.key-new-address-and-client')[0].severity).toBe('medium');
+    const fn = by(fs, 'infrastructure.lambda-change')[0];
+    expect(fn.severity).toBe('medium');
+    expect(String(fn.details?.pairedWith)).toContain('new address');
+  });
+
+  it('a console sign-in without MFA links the same user\u2019s new key origin and what it changed', async () => {
+    const login = ct({
+      time: at(T, 0),
+      source: 'signin.amazonaws.com',
+      name: 'ConsoleLogin',
+      who: { type: 'IAMUser', user: 'platform-eng' },
+      ip: '203.0.113.80',
+      ua: BROWSER,
+      resp: { ConsoleLogin: 'Success' },
+      extra: { MFAUsed: 'No' },
+      readOnly: false,
+    });
+    const update = ct({
+      time: at(T, 12),
+      source: 'bedrock.amazonaws.com',
+      name: 'UpdateGuardrail',
+      who: key,
+      ip: VPS,
+      ua: BOTO_VPS,
+      readOnly: false,
+      req: { guardrailIdentifier: 'abcd1234efgh', name: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      resp: { guardrailId: 'abcd1234efgh', version: 'DRAFT' },
+    });
+    const fs = await caseOf('user-link', { 'ct.json': trail([...office(T), ...usual, login, update]) });
+    expect(by(fs, 'access.console-login-without-mfa')[0].severity).toBe('medium');
+    // suspicious, not proven: the configuration is not visible, so nothing shows the guardrail weakened
+    expect(by(fs, 'access.key-new-address-and-client')[0].severity).toBe('medium');
+    expect(by(fs, 'ai-changes.guardrail-changed')[0].severity).toBe('medium');
   });
 });
 

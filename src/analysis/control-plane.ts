@@ -57,6 +57,7 @@ import {
   matchContext,
   maxSeverity,
   memo,
+  minSeverity,
   minutesBetween,
   nameOf,
   principalsOf,
@@ -225,9 +226,16 @@ function sigmaCandidate(env: Env, rule: SigmaRule, rows: CtRow[]): Candidate {
 
 const rank = (s: Candidate['severity']): number => SEVERITY_ORDER.indexOf(s);
 
+const NEW_ORIGIN = 'access.key-new-address-and-client';
+const CHANGE_ELEMENTS = new Set(['infrastructure-changes', 'ai-changes', 'data-store-changes']);
+
+/** Candidates that describe a credential used from somewhere new: linked through their IAM user. */
+const USER_LINKED = new Set(['access.key-new-address-and-client', 'access.created-key-used']);
+
 /**
  * Actor correlation: hard candidates at medium or above define the actor (its keys and addresses,
- * and the credentials it created); soft candidates by the same actor are raised to `ifActor`.
+ * and the credentials it created); other candidates by the same actor are raised to `ifActor`, but
+ * never above the finding that corroborates them.
  * Addresses several principals share (office, VPN) never identify the actor by themselves.
  */
 export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolean): void {
@@ -247,48 +255,109 @@ export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolea
     }
     for (const k of c.creates?.keys ?? []) mark(`key:${k}`, c);
     for (const u of c.creates?.users ?? []) mark(`user:${u}`, c);
+    for (const a of c.actors) if (a.identity && /:user\//.test(a.identity)) mark(`iamuser:${a.identity}`, c);
   };
-  /** another candidate that established the marker (a candidate does not corroborate itself) */
-  const other = (m: string, c: Candidate): Candidate | undefined =>
-    [...(by.get(m) ?? [])].find((x) => x !== c);
+  /** records behind each candidate: corroboration must come from other records */
+  const recs = new Map<Candidate, Set<string>>();
+  const recsOf = (c: Candidate): Set<string> => {
+    let r = recs.get(c);
+    if (!r) {
+      r = new Set(
+        [...(c.evidence.eventIds ?? []), ...(c.evidence.requestIds ?? [])].filter((x): x is string => !!x),
+      );
+      recs.set(c, r);
+    }
+    return r;
+  };
+  /** x's records all among c's: x says nothing c's own records do not, so it lifts c no higher than itself */
+  const within = (x: Candidate, c: Candidate): boolean => {
+    const b = recsOf(c);
+    for (const id of recsOf(x)) if (!b.has(id)) return false;
+    return true;
+  };
+  /** another candidate that established the marker, preferring one with records of its own */
+  const other = (m: string, c: Candidate): Candidate | undefined => {
+    const xs = [...(by.get(m) ?? [])].filter((x) => x !== c);
+    return xs.find((x) => !within(x, c)) ?? xs.find((x) => rank(x.severity) > rank(c.severity));
+  };
   const seeded = new Set<Candidate>();
+  /** candidates raised on weak evidence only: what they corroborate is raised no higher than this */
+  const cap = new Map<Candidate, Candidate['severity']>();
   for (const c of cands) {
     if (c.strength === 'hard' && rank(c.severity) >= 2) {
       seed(c);
       seeded.add(c);
     }
   }
-  for (let round = 0; round < 3; round++) {
-    let changed = false;
-    for (const c of cands) {
-      if (c.strength === 'context' || !c.ifActor || rank(c.severity) >= rank(c.ifActor)) continue;
-      let hit: Candidate | undefined;
-      for (const a of c.actors) {
-        if (a.ip) hit = other(`ip:${a.ip}`, c);
-        if (!hit && a.key && (!a.ip || (!isCommonIp(a.ip) && !legit.has(`${a.key}\u0000${a.ip}`))))
-          hit = other(`key:${a.key}`, c);
-        const user = /:user\/(?:.*\/)?([^/]+)$/.exec(a.identity ?? '')?.[1];
-        if (!hit && user && (!a.ip || !isCommonIp(a.ip))) hit = other(`user:${user}`, c);
-        if (hit) break;
+  const raise = (): void => {
+    for (let round = 0; round < 3; round++) {
+      let changed = false;
+      for (const c of cands) {
+        if (c.strength === 'context' || !c.ifActor || rank(c.severity) >= rank(c.ifActor)) continue;
+        let hit: Candidate | undefined;
+        for (const a of c.actors) {
+          if (a.ip) hit = other(`ip:${a.ip}`, c);
+          if (!hit && a.key && (!a.ip || (!isCommonIp(a.ip) && !legit.has(`${a.key}\u0000${a.ip}`))))
+            hit = other(`key:${a.key}`, c);
+          const user = /:user\/(?:.*\/)?([^/]+)$/.exec(a.identity ?? '')?.[1];
+          if (!hit && user && (!a.ip || !isCommonIp(a.ip))) hit = other(`user:${user}`, c);
+          // a person's credentials: the same IAM user abused elsewhere makes its other new origins suspect
+          if (!hit && USER_LINKED.has(c.ruleId) && a.identity && a.ip && !isCommonIp(a.ip))
+            hit = other(`iamuser:${a.identity}`, c);
+          if (hit) break;
+        }
+        if (!hit) continue;
+        const before = c.severity;
+        const why =
+          hit.creates && !hit.actors.some((a) => c.actors.some((b) => b.ip === a.ip || b.key === a.key))
+            ? `credentials created by the actor (${hit.title})`
+            : hit.title;
+        // the same actor as a medium finding is a medium finding: never above what corroborates it
+        let target = minSeverity(c.ifActor, hit.severity);
+        if (cap.has(hit)) target = minSeverity(target, cap.get(hit)!);
+        if (rank(target) <= rank(c.severity)) continue;
+        c.severity = maxSeverity(c.severity, target);
+        if (cap.has(hit)) cap.set(c, cap.get(hit)!);
+        c.strength = 'hard';
+        c.triage.push(`the same actor as: ${why}`);
+        c.details = { ...(c.details ?? {}), raisedFrom: before, sameActorAs: why };
+        if (!seeded.has(c) && rank(c.severity) >= 2) {
+          seed(c);
+          seeded.add(c);
+          changed = true;
+        }
       }
-      if (!hit) continue;
-      const before = c.severity;
-      const why =
-        hit.creates && !hit.actors.some((a) => c.actors.some((b) => b.ip === a.ip || b.key === a.key))
-          ? `credentials created by the actor (${hit.title})`
-          : hit.title;
-      c.severity = maxSeverity(c.severity, c.ifActor);
-      c.strength = 'hard';
-      c.triage.push(`the same actor as: ${why}`);
-      c.details = { ...(c.details ?? {}), raisedFrom: before, sameActorAs: why };
-      if (!seeded.has(c) && rank(c.severity) >= 2) {
-        seed(c);
-        seeded.add(c);
-        changed = true;
-      }
+      if (!changed) break;
     }
-    if (!changed) break;
+  };
+  raise();
+  // two weak signals of one origin: a key used from a new address with a new client, and a change
+  // made from that origin; together they are worth a look (medium), neither is alone
+  for (const a of cands) {
+    if (a.ruleId !== NEW_ORIGIN || a.strength !== 'soft' || rank(a.severity) >= 2) continue;
+    const pairs = cands.filter(
+      (b) =>
+        b !== a &&
+        b.strength === 'soft' &&
+        b.ruleId !== NEW_ORIGIN &&
+        b.elements.some((e) => CHANGE_ELEMENTS.has(e)) &&
+        b.actors.some((x) => a.actors.some((y) => x.key && x.key === y.key && x.ip && x.ip === y.ip)),
+    );
+    if (!pairs.length) continue;
+    for (const c of [a, ...pairs]) {
+      const before = c.severity;
+      c.severity = maxSeverity(c.severity, 'medium');
+      c.strength = 'hard';
+      c.ifActor = 'medium';
+      cap.set(c, 'medium');
+      const why = c === a ? pairs.map((p) => p.title).join('; ') : a.title;
+      c.triage.push(`a change made from a new address and client of the key: ${why}`);
+      c.details = { ...(c.details ?? {}), raisedFrom: before, pairedWith: why };
+      seed(c);
+      seeded.add(c);
+    }
   }
+  raise();
 }
 
 /**
