@@ -182,7 +182,7 @@ program
 program
   .command('hunt')
   .description('run Sigma rules (files or directories) over evidence or a case and print the hits')
-  .requiredOption('--rules <path...>', 'Sigma rule files or directories')
+  .requiredOption('--rules <path>', 'Sigma rule file or directory (repeatable)', collect, [])
   .argument(
     '[paths...]',
     'evidence files or directories (ingested into a temporary case unless --case is given)',

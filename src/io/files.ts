@@ -251,8 +251,22 @@ export async function readLines(
 }
 
 export async function writeOutput(file: string, data: string | Buffer): Promise<void> {
-  await fsp.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await fsp.writeFile(file, data);
+  try {
+    await fsp.writeFile(file, data);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    // the folder is missing: create it level by level (a recursive mkdir can stall on special file systems)
+    const missing: string[] = [];
+    let dir = path.dirname(path.resolve(file));
+    while (!(await fileExists(dir))) {
+      missing.unshift(dir);
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    for (const d of missing) await fsp.mkdir(d);
+    await fsp.writeFile(file, data);
+  }
 }
 
 export async function readTextFile(file: string): Promise<string> {
