@@ -216,6 +216,24 @@ const ROLEPLAY: Array<[RegExp, number]> = [
   [/\bnever write (?:actions|dialogue) for\b/i, 2],
   [/<START>|\[INST\]|<\|im_start\|>|<\|start_header_id\|>/, 0.5],
   [/\bnsfw\b|\bexplicit content is allowed\b|\buncensored\b/i, 1.5],
+  // role play in other words: persona cards, staying in character, out-of-character asides
+  [/\b(?:break(?:ing)? the fourth wall|in[- ]character|out of character)\b/i, 2],
+  [/\brole-?play(?:ing)?\b/i, 1.5],
+  [/<\s*(?:persona|character|char)\b|\bpersona\s*[:=]/i, 1],
+  [/\(\(\s*ooc\b|\booc\s*:/i, 1.5],
+  [/^\s*\*[^*\n]{3,80}\*/m, 1],
+  [
+    /\b(?:you (?:speak|act|reply|respond|write) only as|the user (?:controls|plays)|narrate (?:as|for))\b/i,
+    1.5,
+  ],
+  [/\b(?:continue|keep going|go on)\b.{0,40}\b(?:scene|story|longer|chapter)\b/i, 1],
+  // bulk writing for resale: SEO articles, batches of reviews or variations, novel chapters
+  [/\bseo\b.{0,40}\b(?:article|blog|post|content)s?\b/i, 2],
+  [
+    /\b\d{2,}\s+(?:realistic |unique |fake |different )?(?:reviews|variations|articles|blog posts|tweets|product descriptions)\b/i,
+    1.5,
+  ],
+  [/\bchapter\s+\d+\s+of\s+my\s+(?:novel|book|story)\b/i, 2],
 ];
 
 export function roleplayScore(text: string): number {
