@@ -1018,6 +1018,16 @@ export interface TextPass {
   analysed: number;
   /** the guardrail's canned answers when it blocks */
   canned: Set<string>;
+  /** sensitive values users sent in their prompts, per principal and type */
+  promptSensitive: Map<string, Record<string, number>>;
+  /** calls whose user prompt carried a secret (time, principal, masked values) */
+  promptSecrets: Array<{
+    requestId: string | null;
+    time: string;
+    identity: string;
+    masked: string[];
+    clientIp: string | null;
+  }>;
 }
 
 const TEXT_CAP = 6000;
@@ -1099,6 +1109,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       ).map((r) => cannedKey(String(r.r))),
     );
     const flagged: InvRecord[] = [];
+    const promptSensitive = new Map<string, Record<string, number>>();
+    const promptSecrets: TextPass['promptSecrets'] = [];
     const parent = new Map<string, string>();
     const find = (x: string): string => {
       let r = x;
@@ -1173,6 +1185,23 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         const blocked =
           str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened';
         const refusal = isRefusal(response, canned);
+        if (user) {
+          const inPrompt = findSensitive(user);
+          if (inPrompt.length) {
+            const counts = promptSensitive.get(identity) ?? {};
+            for (const m of inPrompt) counts[m.type] = (counts[m.type] ?? 0) + 1;
+            promptSensitive.set(identity, counts);
+            const sec = inPrompt.filter((m) => SECRET_TYPES.has(m.type));
+            if (sec.length && promptSecrets.length < 5000)
+              promptSecrets.push({
+                requestId: rid,
+                time: String(r.t),
+                identity,
+                masked: sec.map((m) => m.masked),
+                clientIp,
+              });
+          }
+        }
         const typed = `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase();
         const typedDigits = typed.replace(/\D/g, '');
         const foreignPii: SensitiveMatch[] = [];
@@ -1232,7 +1261,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     }
     const actorOf = new Map<string, string>();
     for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
-    return { flagged, actorOf, appHosts, analysed, canned };
+    return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets };
   })();
   shared.set(key, p);
   return p;

@@ -175,6 +175,34 @@ describe('personal data in answers', () => {
   });
 });
 
+describe('secrets users send to a model', () => {
+  it('reports a prompt carrying an access key at low, masked, and counts prompts per principal', async () => {
+    const t0 = '2025-05-07T02:00:00Z';
+    const key = 'AKIAIOSFODNN7EXAMPLE';
+    const store = await caseOf('prompt-secret', [
+      ...ordinary(t0),
+      inv(
+        at(t0, 120),
+        `Why does boto3 fail with key ${key} and secret wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12?`,
+        'Check the clock skew.',
+        {},
+      ),
+    ]);
+    try {
+      const fs = await run(store);
+      const f = fs.find((x) => x.ruleId === 'data-plane.secret-in-prompt');
+      expect(f?.severity).toBe('low');
+      expect(f?.evidence.requestIds).toHaveLength(1);
+      const summary = fs.find((x) => x.ruleId === 'data-plane.sensitive-summary');
+      expect((summary?.details?.inPrompts as Record<string, number>).email).toBe(12);
+      expect(severe(fs)).toEqual([]);
+      noRawValues(fs, [key]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('data carried in image URLs', () => {
   it('reports a markdown image whose query string carries e-mail addresses as high', async () => {
     const t0 = '2025-05-07T02:00:00Z';

@@ -341,19 +341,47 @@ export const sensitiveSummaryDetector: Detector = {
       per.set(r.identity, e);
     }
     const out: Finding[] = [];
-    for (const [identity, e] of per)
+    const identities = new Set([...per.keys(), ...pass.promptSensitive.keys()]);
+    for (const identity of identities) {
+      const e = per.get(identity);
+      const prompts = pass.promptSensitive.get(identity) ?? {};
+      const fmt = (o: Record<string, number>) =>
+        Object.entries(o)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ') || 'none';
       out.push(
         makeFinding({
           ruleId: 'data-plane.sensitive-summary',
-          title: `${shortName(identity)}: sensitive values in ${e.recs} answer(s) (${Object.entries(e.answers)
-            .map(([t, n]) => `${n} ${t}`)
-            .join(', ')})`,
+          title: `${shortName(identity)}: sensitive values in prompts (${fmt(prompts)}) and answers (${fmt(e?.answers ?? {})})`,
           severity: 'informational',
           elements: ['private-data'],
-          times: [e.first, e.last],
+          times: e ? [e.first, e.last] : [],
           principals: [identity],
           evidence: {},
-          details: { answersWithSensitive: e.recs, byType: e.answers },
+          details: { answersWithSensitive: e?.recs ?? 0, inAnswers: e?.answers ?? {}, inPrompts: prompts },
+        }),
+      );
+    }
+    // secrets users sent to a model: the model provider and the invocation logs now hold them
+    const byPrincipal = new Map<string, typeof pass.promptSecrets>();
+    for (const s of pass.promptSecrets) {
+      const l = byPrincipal.get(s.identity) ?? [];
+      l.push(s);
+      byPrincipal.set(s.identity, l);
+    }
+    for (const [identity, xs] of byPrincipal)
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.secret-in-prompt',
+          title: `${xs.length} prompt(s) of ${shortName(identity)} carried secrets (${[...new Set(xs.flatMap((x) => x.masked))].slice(0, 3).join(', ')})`,
+          description:
+            'Credentials pasted into prompts are stored in the invocation logs and sent to the model: rotate them and check who can read the logs.',
+          severity: 'low',
+          elements: ['private-data'],
+          times: xs.map((x) => x.time),
+          principals: [identity],
+          evidence: { requestIds: xs.map((x) => x.requestId) },
+          details: { prompts: xs.length, masked: [...new Set(xs.flatMap((x) => x.masked))].slice(0, 20) },
         }),
       );
     return out;
