@@ -645,6 +645,22 @@ export const agentActionsDetector: Detector = {
             text: `${a.key} (${cls.join(', ')}) is used in ${sessionsWith} of the agent's ${prof?.sessions} sessions`,
             actions: [a],
           });
+        // parameter names this action has (almost) never been called with
+        const shape = Object.keys(a.params).sort().join(',');
+        const shapes = prof?.shapes.get(a.key);
+        if (
+          prof &&
+          prof.sessions >= 20 &&
+          shapes &&
+          (shapes.get(shape) ?? 0) <= 1 &&
+          (prof.actionSessions.get(a.key) ?? 0) >= 5
+        )
+          signals.push({
+            id: 'new-parameter-shape',
+            strong: false,
+            text: `${a.key} called with parameters (${shape || 'none'}) it is not usually called with`,
+            actions: [a],
+          });
         if (!sensitive) continue;
         // amounts far above this action's usual values
         for (const [n, v] of Object.entries(a.params)) {
@@ -745,6 +761,15 @@ export const agentActionsDetector: Detector = {
           text: 'a prompt attack preceded the actions',
           actions: [],
         });
+      // instructions planted in what the agent read earlier in the conversation (documents, tool results)
+      const firstAct = acts[0].time;
+      if (await injectedBefore(ctx.db, sid, firstAct > firstSensitive ? firstAct : firstSensitive))
+        signals.push({
+          id: 'injected-content',
+          strong: false,
+          text: 'a document or tool result the agent read before acting carried injected instructions',
+          actions: [],
+        });
       const strong = new Set(signals.filter((s) => s.strong).map((s) => s.id)).size;
       const weak = new Set(signals.filter((s) => !s.strong).map((s) => s.id)).size;
       let severity: Severity;
@@ -793,7 +818,8 @@ export const agentActionsDetector: Detector = {
             )}.${near.length ? ` The action-group role made ${near.length} AWS call(s) at those moments (${[...new Set(near.map((n) => n.api))].join(', ')}).` : ''}`,
           severity: f.severity,
           elements:
-            severe && f.signals.some((s) => s.id === 'authority-claim' || s.id === 'prompt-attack')
+            severe &&
+            f.signals.some((s) => ['authority-claim', 'prompt-attack', 'injected-content'].includes(s.id))
               ? ['agency', 'invocation']
               : ['agency'],
           components: ['agents', 'plugins'],
@@ -1253,3 +1279,19 @@ export const AGENCY_DETECTORS: Detector[] = [
   agentRoleActivityDetector,
   agentDocumentInjectionDetector,
 ];
+
+/** Did an observation (document, tool result) of the session before `until` carry injected instructions? */
+async function injectedBefore(db: Queryable, sessionId: string, until: string): Promise<boolean> {
+  if (sessionId.startsWith('trace:')) return false;
+  const rows = await db.all(
+    `SELECT text FROM agent_steps WHERE session_id = $1 AND step_kind = 'observation' AND length(text) > 40
+       AND time <= CAST($2 AS TIMESTAMP)`,
+    [sessionId, until.replace('T', ' ').replace('Z', '')],
+  );
+  for (const r of rows) {
+    const text = String(r.text ?? '');
+    if (hiddenInstructions(text).length || analyzePrompt(text, { kind: 'tool_result' }).verdict === 'attack')
+      return true;
+  }
+  return false;
+}
