@@ -1,6 +1,7 @@
 /**
  * investigate: evidence → case → findings → scope → verdicts → timeline → report.
  */
+import { responderViews } from './analysis/blast-radius.js';
 import { CONTROL_PLANE_DETECTORS } from './analysis/control-plane.js';
 import { computeCoverage } from './analysis/coverage.js';
 import { DATA_PLANE_DETECTORS } from './analysis/data-plane.js';
@@ -66,12 +67,21 @@ export async function analyseCase(
     );
   }
   findings.push(...actorFindings(sc));
+  // posture findings without a time of their own (IAM snapshot, configuration) hold over the evidence window
+  for (const f of findings)
+    if (f.firstSeen.startsWith('1970-01-01') && coverage.window.start) {
+      f.firstSeen = coverage.window.start;
+      f.lastSeen = coverage.window.end ?? coverage.window.start;
+    }
   findings = sortFindings(findings);
   opts.onStage?.('verdicts');
   const elements = elementVerdicts(findings, sc.scope, coverage.missingFor);
   const components = componentVerdicts(findings, sc.scope);
   opts.onStage?.('timeline');
   const timeline = await buildTimeline(store, findings, sc.actor);
+  opts.onStage?.('blast-radius');
+  const views = await responderViews(store, sc, findings, coverage.window);
+  warnings.push(...views.warnings);
   const evidence = (ingestResult?.files ?? (await filesFromCase(store))).map((f) => ({
     path: f.path,
     sha256: f.sha256,
@@ -102,6 +112,10 @@ export async function analyseCase(
     components,
     timeline,
     warnings,
+    blastRadius: views.blastRadius,
+    principals: views.principals,
+    graph: views.graph,
+    charts: views.charts,
   };
   return report;
 }

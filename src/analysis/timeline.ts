@@ -4,6 +4,7 @@
  */
 import type { Finding, TimelineEntry } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { API_CALL_COLUMNS, apiCallOf } from './principals.js';
 import type { ActorRecords } from './scope.js';
 
 const MAX_ACTOR_ENTRIES = 5000;
@@ -29,7 +30,7 @@ export async function buildTimeline(
   const ids = actor.eventIds.slice(0, MAX_ACTOR_ENTRIES);
   if (ids.length) {
     const rows = await db.all(
-      `SELECT event_id, ${isoSql('time')} AS t, action, service, source_ip, identity_arn, error_code, region
+      `SELECT event_id, ${isoSql('time')} AS t, action, service, source_ip, identity_arn, error_code, region, ${API_CALL_COLUMNS}
        FROM events WHERE event_id IN (${ids.map(sqlString).join(',')}) ORDER BY time, event_id`,
     );
     for (const r of rows) {
@@ -39,7 +40,8 @@ export async function buildTimeline(
         evidence: { eventIds: [String(r.event_id)] },
         source: 'cloudtrail',
         actor: true,
-      });
+        api: apiCallOf(r),
+      } as TimelineEntry);
     }
   }
   const reqs = actor.requestIds.slice(0, MAX_ACTOR_ENTRIES);
