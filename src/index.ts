@@ -18,6 +18,7 @@ export { iocsCsv } from './report/iocs.js';
 export { renderJson } from './report/json.js';
 export { renderMarkdown } from './report/markdown.js';
 export { toOcsf } from './report/ocsf.js';
+export { toStix } from './report/stix.js';
 export { timelineCsv, timelineJsonl } from './report/timeline-export.js';
 export {
   type LintIssue,
@@ -38,8 +39,9 @@ import { iocsCsv } from './report/iocs.js';
 import { renderJson } from './report/json.js';
 import { renderMarkdown } from './report/markdown.js';
 import { toOcsf } from './report/ocsf.js';
+import { toStix } from './report/stix.js';
 
-export const REPORT_FORMATS = ['md', 'json', 'html', 'ocsf', 'asff', 'iocs-csv'] as const;
+export const REPORT_FORMATS = ['md', 'json', 'html', 'ocsf', 'asff', 'stix', 'iocs-csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A report in one of the output formats. */
@@ -53,6 +55,8 @@ export function renderReport(report: Report, format: ReportFormat): string {
       return `${JSON.stringify(toOcsf(report), null, 2)}\n`;
     case 'asff':
       return `${JSON.stringify(toAsff(report), null, 2)}\n`;
+    case 'stix':
+      return `${JSON.stringify(toStix(report), null, 2)}\n`;
     case 'iocs-csv':
       return iocsCsv(report);
     default:

@@ -63,7 +63,7 @@ describe('genai-ir CLI', () => {
   });
 
   it('investigates into every report format', () => {
-    for (const fmt of ['json', 'md', 'html', 'ocsf', 'asff', 'iocs-csv']) {
+    for (const fmt of ['json', 'md', 'html', 'ocsf', 'asff', 'stix', 'iocs-csv']) {
       const out = path.join(tmp, `report.${fmt}`);
       const r = cli(['investigate', EXAMPLE, '--format', fmt, '--out', out]);
       expect(r.code, r.err).toBe(0);
