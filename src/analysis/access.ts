@@ -20,6 +20,7 @@ import {
   actionList,
   actorOf,
   applyContext,
+  BROWSER_UA,
   type Candidate,
   type CtRow,
   clientOf,
@@ -91,12 +92,17 @@ const actionsOf = (rows: CtRow[]): string[] => [...new Set(rows.map((r) => r.act
 /** Role sessions of workloads and pipelines whose credentials turn up at a second address with another client. */
 export async function sessionReuse(env: Env): Promise<Candidate[]> {
   const keys = await env.db.all(
-    `SELECT access_key_id AS k FROM events
+    `SELECT access_key_id AS k, any_value(identity_arn) AS id FROM events
      WHERE principal_type = 'AssumedRole' AND access_key_id IS NOT NULL AND ${ACTOR_ROWS}
      GROUP BY 1 HAVING count(DISTINCT source_ip) > 1`,
   );
   const out: Candidate[] = [];
-  const keyList = keys.map((r) => String(r.k)).filter((k) => /^ASIA/.test(k));
+  // people's sessions move between office, home and VPN: only workloads' and pipelines' are read
+  const keyList = keys
+    .filter(
+      (r) => /^ASIA/.test(String(r.k)) && ['workload', 'pipeline'].includes(env.base.kindOf(String(r.id))),
+    )
+    .map((r) => String(r.k));
   if (!keyList.length) return out;
   const rows = await loadEvents(env.db, `access_key_id IN (${actionList(keyList)}) AND ${ACTOR_ROWS}`);
   for (const [key, origins] of originsOf(rows)) {
@@ -384,6 +390,8 @@ export async function consoleWithoutMfa(env: Env): Promise<Candidate[]> {
   return out;
 }
 
+const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden/i;
+
 const MODEL_DISCOVERY = [
   'ListFoundationModels',
   'GetFoundationModel',
@@ -423,7 +431,7 @@ export async function llmjackingRecon(env: Env): Promise<Candidate[]> {
       i += Math.max(1, w.length);
       const stage = {
         identity: w.filter((r) => r.action === 'GetCallerIdentity' && !r.errorCode),
-        iamErrors: w.filter((r) => r.service === 'iam.amazonaws.com' && r.errorCode),
+        iamErrors: w.filter((r) => r.service === 'iam.amazonaws.com' && DENIED.test(r.errorCode ?? '')),
         discovery: w.filter((r) => MODEL_DISCOVERY.includes(r.action) && !r.errorCode),
         logging: w.filter((r) => r.action === 'GetModelInvocationLoggingConfiguration'),
         probes: w.filter((r) => RUNTIME.has(r.action) && r.errorCode),
@@ -443,7 +451,10 @@ export async function llmjackingRecon(env: Env): Promise<Candidate[]> {
         stage.probes.length > 0 && probeRegions >= 2,
       ].filter(Boolean).length;
       const rareIp = isPublicIp(g[0].sourceIp) && !env.base.isCommonIp(g[0].sourceIp);
-      const hard = looks && acts && (strong >= 3 || (strong >= 2 && recon && rareIp));
+      // a stolen key is driven by a script; a person enabling a model does it in the console
+      const scripted = w.some((r) => !BROWSER_UA.test(r.userAgent ?? ''));
+      const tested = stage.probes.length > 0 || stage.iamErrors.length > 0;
+      const hard = scripted && looks && acts && tested && (strong >= 3 || (strong >= 2 && recon && rareIp));
       const count = [recon, looks, multiRegion, stage.logging.length > 0, acts].filter(Boolean).length;
       if (!hard && count < 4) continue;
       const all = [

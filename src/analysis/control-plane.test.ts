@@ -412,6 +412,16 @@ describe('access: LLMjacking reconnaissance', () => {
         readOnly: false,
         req: { modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0' },
       }),
+      // a throttled IAM read from the same hotel network is not a failed self-inspection
+      ct({
+        time: at(T, -30),
+        source: 'iam.amazonaws.com',
+        name: 'ListAccessKeys',
+        who: admin,
+        ip: '192.0.2.200',
+        ua: 'console.amazonaws.com',
+        error: 'ThrottlingException',
+      }),
     ];
     const fs = await caseOf('llmjack-neg', { 'ct.json': trail([...office(T), ...recs]) });
     expect(by(fs, 'access.llmjacking-recon')).toHaveLength(0);

@@ -19,6 +19,7 @@ import {
   IAC_UA,
   loadEvents,
   matchContext,
+  maxSeverity,
   minutesBetween,
   nameOf,
   type PrincipalKind,
@@ -447,6 +448,25 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       `service = 'lambda.amazonaws.com' AND error_code IS NULL AND NOT coalesce(read_only, false)`,
     )
   ).filter((r) => LAMBDA_CHANGES.includes(lambdaBase(r.action)));
+  // who holds each role's sessions: the service that assumed it (lambda, ec2, sagemaker...) or a caller
+  const issuers = new Map<string, Set<string>>();
+  for (const r of await env.db.all(
+    `SELECT json_extract_string(request_parameters, '$.roleArn') AS role, coalesce(invoked_by, source_ip) AS who
+     FROM events WHERE action = 'AssumeRole' AND error_code IS NULL GROUP BY 1, 2`,
+  )) {
+    const role = String(r.role ?? '');
+    if (!role) continue;
+    if (!issuers.has(role)) issuers.set(role, new Set());
+    issuers.get(role)!.add(String(r.who ?? ''));
+  }
+  // each function's execution role as last seen (creation, configuration or reads)
+  const lastRole = new Map<string, string>();
+  for (const r of await loadEvents(
+    env.db,
+    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND action LIKE 'GetFunction%'
+     AND json_extract_string(response_elements, '$.configuration.role') IS NOT NULL`,
+  ))
+    lastRole.set(fnName(r), String((r.resp?.configuration as Record<string, unknown>)?.role));
   const groups: CtRow[][] = [];
   for (const r of rows) {
     const fn = fnName(r);
@@ -471,10 +491,15 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         lambdaBase(r.action) === 'AddPermission' && ['*', '"*"'].includes(String(r.req?.principal ?? '')),
     );
     const roles = g.map((r) => String(r.req?.role ?? '')).filter(Boolean);
+    // a role whose sessions other services or hosts hold (an instance role, a notebook role) handed
+    // to a function: the function runs with another workload's permissions
     const foreignRole = roles.filter((role) => {
-      const used = env.base.profiles.get(role);
-      return !!used && used.kind === 'workload' && !/lambda/i.test(nameOf(role));
+      const by = issuers.get(role);
+      return !!by && by.size > 0 && !by.has('lambda.amazonaws.com');
     });
+    const previousRole = roles.length ? lastRole.get(fn) : undefined;
+    const roleChanged = !!previousRole && roles.some((r) => r !== previousRole);
+    for (const r of g) if (r.req?.role || r.resp?.role) lastRole.set(fn, String(r.resp?.role ?? r.req?.role));
     const created = g.some((r) => lambdaBase(r.action) === 'CreateFunction');
     const exposed = publicUrl || publicPerm;
     const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
@@ -492,8 +517,15 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       triage.push(`function changed by a ${kind} principal`);
     } else if (pipeline) triage.push('deployment pipeline');
     else triage.push(`${kind} principal`);
-    if (foreignRole.length)
+    if (foreignRole.length) {
       triage.push(`runs with the role of another workload: ${foreignRole.map(nameOf).join(', ')}`);
+      if (!pipeline) {
+        severity = maxSeverity(severity, 'medium');
+        strength = 'hard';
+      }
+    }
+    if (roleChanged)
+      triage.push(`execution role changed from ${nameOf(previousRole)} to ${roles.map(nameOf).join(', ')}`);
     const plugin = pluginFunctions.has(fn);
     const c: Candidate = {
       ruleId: 'infrastructure.lambda-change',
@@ -529,6 +561,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         publicUrl,
         publicPermission: publicPerm,
         executionRoles: [...new Set(roles)],
+        previousExecutionRole: roleChanged ? (previousRole ?? null) : null,
         actorKind: kind,
         codeSource: (g.find((r) => r.req?.code)?.req?.code as Record<string, unknown> | undefined)
           ? JSON.parse(JSON.stringify(g.find((r) => r.req?.code)?.req?.code))
