@@ -15,10 +15,8 @@ export const RESOURCE_KEYS: string[] = [
   'customModelName',
   'modelArn',
   'jobArn',
-  'jobName',
   'provisionedModelId',
   'provisionedModelArn',
-  'provisionedModelName',
   'knowledgeBaseId',
   'dataSourceId',
   'agentId',
@@ -113,5 +111,7 @@ export function resourcesOfEvent(row: {
     }
   }
   if (Array.isArray(row.resources)) for (const a of row.resources) if (typeof a === 'string') out.add(a);
+  // AWS-managed policies are not resources of the account
+  for (const x of out) if (x.startsWith('arn:aws:iam::aws:policy/')) out.delete(x);
   return [...out].sort();
 }

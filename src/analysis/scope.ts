@@ -39,7 +39,21 @@ export interface ActorTouch {
   times: string[];
 }
 
+/** Where a temporary key came from. */
+export interface SessionOrigin {
+  accessKeyId: string;
+  /** eventID of the AssumeRole call that issued it */
+  issuedBy: string;
+  time: string;
+  roleArn: string | null;
+  sessionName: string | null;
+  caller: string;
+  callerIp: string | null;
+}
+
 export interface ScopeResult {
+  /** where the actor's temporary keys came from */
+  sessions: SessionOrigin[];
   /** records that would have been the actor's but fall inside a declared activity, by ticket */
   declaredRecords: Map<string, string[]>;
   /** the actor's records by element */
@@ -251,6 +265,7 @@ export async function computeScope(
     seedFindings: [],
     touched: new Map(),
     declaredRecords: new Map(),
+    sessions: [],
   };
   if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
 
@@ -335,6 +350,103 @@ export async function computeScope(
     notes.push(
       `${ids.length} record(s) of the actor's addresses or keys fall inside declared activity ${ticket}: reported as declared`,
     );
+  }
+  // keys the actor created are the actor's in every use: nobody else had them
+  const created = new Set(
+    actorEvents
+      .filter((r) => r.action === 'CreateAccessKey' && !r.error_code)
+      .map((r) => {
+        try {
+          const re =
+            typeof r.response_elements === 'string' ? JSON.parse(r.response_elements) : r.response_elements;
+          return String(re?.accessKey?.accessKeyId ?? '');
+        } catch {
+          return '';
+        }
+      })
+      .filter(Boolean),
+  );
+  if (created.size) {
+    const known = new Set(actorEvents.map((r) => String(r.uid)));
+    const more = await db.all(
+      `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
+              identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
+              response_elements, resources
+       FROM events WHERE access_key_id IN (${list(created)}) ORDER BY time, uid`,
+    );
+    const added = more.filter((r) => !known.has(String(r.uid)));
+    actorEvents.push(...added);
+    for (const r of added) {
+      const ip = String(r.source_ip ?? '');
+      if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
+    }
+    for (const k of created) keys.add(k);
+    notes.push(
+      `the actor created access key(s) ${[...created].sort().join(', ')}: all ${more.length} of their records are the actor's`,
+    );
+  }
+  // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
+  // other records carrying the actor's source identity
+  const sessions: SessionOrigin[] = [];
+  const actorKeysAsia = [
+    ...new Set(actorEvents.map((r) => String(r.access_key_id ?? '')).filter((k) => k.startsWith('ASIA'))),
+  ];
+  if (actorKeysAsia.length) {
+    const issued = await db.all(
+      `SELECT response_elements->>'$.credentials.accessKeyId' AS k, event_id, ${isoSql('time')} AS t, action,
+              identity_arn, principal_arn, source_ip, invoked_by, request_parameters->>'$.roleArn' AS role_arn,
+              request_parameters->>'$.roleSessionName' AS session_name
+       FROM events WHERE action LIKE 'AssumeRole%' AND (response_elements->>'$.credentials.accessKeyId') IN (${list(actorKeysAsia)})
+       ORDER BY time, event_id`,
+    );
+    for (const r of issued) {
+      const caller = r.identity_arn
+        ? String(r.identity_arn)
+        : r.invoked_by
+          ? String(r.invoked_by)
+          : String(r.source_ip ?? 'unknown');
+      sessions.push({
+        accessKeyId: String(r.k),
+        issuedBy: String(r.event_id),
+        time: String(r.t),
+        roleArn: r.role_arn ? String(r.role_arn) : null,
+        sessionName: r.session_name ? String(r.session_name) : null,
+        caller,
+        callerIp: r.source_ip ? String(r.source_ip) : null,
+      });
+      notes.push(
+        `session key ${r.k} was issued by ${r.action} at ${r.t} to ${caller}${r.source_ip ? ` (${r.source_ip})` : ''}${r.role_arn ? ` for ${r.role_arn}` : ''}`,
+      );
+    }
+    for (const k of actorKeysAsia) {
+      if (!issued.some((r) => String(r.k) === k)) {
+        notes.push(
+          `session key ${k}: no AssumeRole in the evidence issued it (instance or function credentials, or issued outside the window)`,
+        );
+      }
+    }
+  }
+  const sourceIdentities = [
+    ...new Set(
+      actorEvents
+        .map((r) => r.source_identity)
+        .filter((x): x is string => typeof x === 'string' && x.length > 0),
+    ),
+  ];
+  if (sourceIdentities.length) {
+    const known = new Set(actorEvents.map((r) => String(r.uid)));
+    const more = await db.all(
+      `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
+              identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
+              response_elements, resources
+       FROM events WHERE source_identity IN (${list(sourceIdentities)}) ORDER BY time, uid`,
+    );
+    const added = more.filter((r) => !known.has(String(r.uid)));
+    actorEvents.push(...added);
+    if (added.length)
+      notes.push(
+        `${added.length} more record(s) carry the actor's source identity ${sourceIdentities.join(', ')}`,
+      );
   }
   const touched = new Map<Element, ActorTouch>();
   const touch = (el: Element): ActorTouch => {
@@ -430,5 +542,6 @@ export async function computeScope(
     seedFindings: seeds.map((f) => f.id),
     touched,
     declaredRecords,
+    sessions,
   };
 }
