@@ -11,7 +11,6 @@ export const RESOURCE_KEYS: string[] = [
   'guardrailId',
   'modelId',
   'modelIdentifier',
-  'baseModelIdentifier',
   'customModelName',
   'modelArn',
   'jobArn',
