@@ -75,7 +75,7 @@ export async function analyseCase(
     }
   findings = sortFindings(findings);
   opts.onStage?.('verdicts');
-  const elements = elementVerdicts(findings, sc.scope, coverage.missingFor);
+  const elements = elementVerdicts(findings, sc.scope, coverage.missingFor, sc);
   const components = componentVerdicts(findings, sc.scope);
   opts.onStage?.('timeline');
   const timeline = await buildTimeline(store, findings, sc.actor);
@@ -170,7 +170,7 @@ function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] 
   }
   for (const [el, t] of sc.touched) {
     if (el === 'access' || el === 'invocation' || el === 'agency' || !t.changes.length) continue;
-    const actions = [...t.actions].sort();
+    const actions = [...t.changedActions].sort();
     out.push(
       makeFinding({
         ruleId: `scope:actor-changes:${el}`,

@@ -35,6 +35,8 @@ export interface ActorTouch {
   /** reads and failed attempts */
   other: string[];
   actions: Set<string>;
+  /** actions of the successful changes */
+  changedActions: Set<string>;
   resources: Set<string>;
   times: string[];
 }
@@ -458,6 +460,7 @@ export async function computeScope(
         changes: [],
         other: [],
         actions: new Set(),
+        changedActions: new Set(),
         resources: new Set(),
         times: [],
       };
@@ -473,6 +476,7 @@ export async function computeScope(
       const id = String(r.event_id ?? r.uid);
       if (cls.change && !r.error_code) {
         t.changes.push(id);
+        t.changedActions.add(String(r.action));
         for (const x of resourcesOfEvent(r)) t.resources.add(x);
       } else t.other.push(id);
       t.actions.add(String(r.action));

@@ -12,6 +12,7 @@ import {
   type Finding,
   type Scope,
 } from '../model/types.js';
+import type { ScopeResult } from './scope.js';
 
 const QUESTION: Record<Element, string> = {
   access: 'who accessed the application, models and account, from where and how',
@@ -54,18 +55,63 @@ export function elementVerdicts(
   findings: Finding[],
   scope: Scope,
   missingFor: Element[],
+  sc?: ScopeResult,
 ): Record<Element, ElementVerdict> {
   const out = {} as Record<Element, ElementVerdict>;
   for (const el of ELEMENTS) {
     const fs = findings.filter((f) => f.elements.includes(el));
-    out[el] = verdictOf(
+    const v = verdictOf(
       fs,
       scope,
       missingFor.includes(el),
       `${QUESTION[el]}: not judged, ${NO_LOGS[el]} not supplied`,
     );
+    if (sc && (v.status === 'compromised' || v.status === 'suspicious')) {
+      const facts = elementFacts(el, sc);
+      if (facts) v.summary = `${facts} ${v.summary}`;
+    }
+    out[el] = v;
   }
   return out;
+}
+
+const list = (xs: string[], n = 4): string =>
+  xs.length > n ? `${xs.slice(0, n).join(', ')} and ${xs.length - n} more` : xs.join(', ');
+
+/** The methodology's questions for an element, answered from the scoped actor's own records. */
+function elementFacts(el: Element, sc: ScopeResult): string {
+  const s = sc.scope;
+  const t = sc.touched.get(el);
+  switch (el) {
+    case 'access': {
+      if (!s.principals.length) return '';
+      const how: string[] = [];
+      const longTerm = s.accessKeyIds.filter((k) => k.startsWith('AKIA'));
+      const session = s.accessKeyIds.filter((k) => k.startsWith('ASIA'));
+      if (longTerm.length) how.push(`long-term access key(s) ${list(longTerm)}`);
+      for (const o of sc.sessions) how.push(`session key ${o.accessKeyId} issued to ${o.caller}`);
+      const unissued = session.filter((k) => !sc.sessions.some((o) => o.accessKeyId === k));
+      if (unissued.length)
+        how.push(`session key(s) ${list(unissued)} (workload or instance credentials used elsewhere)`);
+      if (!how.length)
+        how.push("an application acting on the actor's input (no AWS credentials of the actor)");
+      return `Who: ${list(s.principals)}. From: ${list(s.sourceIps, 6) || 'unknown addresses'}. Since: ${s.window.start ?? 'unknown'} (last ${s.window.end ?? 'unknown'}). How: ${how.join('; ')}.`;
+    }
+    case 'infrastructure-changes':
+    case 'ai-changes':
+    case 'data-store-changes': {
+      if (!t?.changes.length) return '';
+      return `The actor changed: ${list([...t.changedActions].sort(), 6)} (${t.changes.length} record(s)) on ${list([...t.resources].sort(), 5) || 'resources named in the records'}.`;
+    }
+    case 'invocation': {
+      const n = sc.actor.requestIds.length;
+      const calls = t ? t.changes.length + t.other.length : 0;
+      if (!n && !calls) return '';
+      return `The actor's model use: ${n} logged invocation(s), ${calls} runtime call(s) in CloudTrail.`;
+    }
+    default:
+      return '';
+  }
 }
 
 export function componentVerdicts(findings: Finding[], scope: Scope): Record<Component, ElementVerdict> {
