@@ -222,56 +222,89 @@ export function maxTokensOf(params: unknown): number | null {
  * (same request id) so that logged calls carry their source address and client, and calls that were
  * never logged (other Regions, logging off) are still counted.
  */
+/** Columns of a runtime call, in the order they are packed into one string per row. */
+const CALL_COLUMNS = [
+  'request_id',
+  'event_id',
+  't',
+  'account',
+  'region',
+  'principal_arn',
+  'identity_arn',
+  'access_key_id',
+  'operation',
+  'model_id',
+  'source_ip',
+  'user_agent',
+  'error_code',
+  'logged',
+  'input_tokens',
+  'output_tokens',
+  'guardrail',
+  'client_ip',
+  'params',
+] as const;
+
+const SEP = String.fromCharCode(31);
+
 export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
   const actions = RUNTIME_ACTIONS.map((a) => `'${a}'`).join(',');
+  // rows are packed into one string each: turning many columns of many rows into JS objects costs
+  // far more than the query itself on large cases
   const rows = await db.all(
     `WITH ct AS (
-       SELECT event_id, request_id, ${isoSql('time')} AS t, coalesce(recipient_account, account) AS account, region,
+       SELECT event_id, request_id, time, coalesce(recipient_account, account) AS account, region,
               principal_arn, identity_arn, access_key_id, action, source_ip, user_agent, error_code,
               json_extract_string(request_parameters, '$.modelId') AS model_id
        FROM events
        WHERE service = 'bedrock.amazonaws.com' AND action IN (${actions})),
      inv AS (
-       SELECT request_id, ${isoSql('time')} AS t, account, region, principal_arn, identity_arn, operation, model_id,
+       SELECT request_id, time, account, region, principal_arn, identity_arn, operation, model_id,
               input_tokens, output_tokens, guardrail_id, error_code, client_ip, CAST(inference_params AS VARCHAR) AS params
-       FROM invocations)
-     SELECT inv.request_id AS request_id, ct.event_id AS event_id,
-            coalesce(inv.t, ct.t) AS t, coalesce(inv.account, ct.account) AS account,
-            coalesce(inv.region, ct.region) AS region,
-            coalesce(inv.principal_arn, ct.principal_arn) AS principal_arn,
-            coalesce(inv.identity_arn, ct.identity_arn) AS identity_arn,
-            ct.access_key_id AS access_key_id, coalesce(inv.operation, ct.action) AS operation,
-            coalesce(inv.model_id, ct.model_id) AS model_id, ct.source_ip AS source_ip, ct.user_agent AS user_agent,
-            coalesce(ct.error_code, inv.error_code) AS error_code, inv.request_id IS NOT NULL AS logged,
-            inv.input_tokens AS input_tokens, inv.output_tokens AS output_tokens, inv.guardrail_id AS guardrail_id,
-            inv.client_ip AS client_ip, inv.params AS params
-     FROM inv FULL OUTER JOIN ct ON inv.request_id = ct.request_id
-     ORDER BY t`,
+       FROM invocations),
+     j AS (
+       SELECT inv.request_id AS request_id, ct.event_id AS event_id,
+              ${isoSql('coalesce(inv.time, ct.time)')} AS t, coalesce(inv.time, ct.time) AS ts,
+              coalesce(inv.account, ct.account) AS account, coalesce(inv.region, ct.region) AS region,
+              coalesce(inv.principal_arn, ct.principal_arn) AS principal_arn,
+              coalesce(inv.identity_arn, ct.identity_arn) AS identity_arn,
+              ct.access_key_id AS access_key_id, coalesce(inv.operation, ct.action) AS operation,
+              coalesce(inv.model_id, ct.model_id) AS model_id, ct.source_ip AS source_ip, ct.user_agent AS user_agent,
+              coalesce(ct.error_code, inv.error_code) AS error_code,
+              CASE WHEN inv.request_id IS NOT NULL THEN '1' ELSE '' END AS logged,
+              CAST(inv.input_tokens AS VARCHAR) AS input_tokens, CAST(inv.output_tokens AS VARCHAR) AS output_tokens,
+              CASE WHEN inv.guardrail_id IS NOT NULL THEN '1' ELSE '' END AS guardrail,
+              inv.client_ip AS client_ip, inv.params AS params
+       FROM inv FULL OUTER JOIN ct ON inv.request_id = ct.request_id)
+     SELECT concat_ws(chr(31), ${CALL_COLUMNS.map((c) => `coalesce(replace(${c}, chr(31), ' '), '')`).join(', ')}) AS x
+     FROM j ORDER BY ts`,
   );
   const out: RuntimeCall[] = [];
   for (const r of rows) {
-    const identity = identityOf(str(r.identity_arn) ?? str(r.principal_arn));
+    const f = String(r.x).split(SEP);
+    const v = (c: (typeof CALL_COLUMNS)[number]): string | null => str(f[CALL_COLUMNS.indexOf(c)]);
+    const identity = identityOf(v('identity_arn') ?? v('principal_arn'));
     if (!identity) continue;
     out.push({
-      requestId: str(r.request_id),
-      eventId: str(r.event_id),
-      time: String(r.t),
+      requestId: v('request_id'),
+      eventId: v('event_id'),
+      time: String(v('t')),
       identity,
-      principalArn: str(r.principal_arn),
-      accessKeyId: str(r.access_key_id),
-      region: str(r.region),
-      account: str(r.account),
-      operation: str(r.operation),
-      modelId: str(r.model_id),
-      sourceIp: str(r.source_ip),
-      userAgent: str(r.user_agent),
-      errorCode: str(r.error_code),
-      logged: Boolean(r.logged),
-      inputTokens: num(r.input_tokens),
-      outputTokens: num(r.output_tokens),
-      maxTokens: maxTokensOf(r.params),
-      guardrail: Boolean(r.guardrail_id),
-      clientIp: str(r.client_ip),
+      principalArn: v('principal_arn'),
+      accessKeyId: v('access_key_id'),
+      region: v('region'),
+      account: v('account'),
+      operation: v('operation'),
+      modelId: v('model_id'),
+      sourceIp: v('source_ip'),
+      userAgent: v('user_agent'),
+      errorCode: v('error_code'),
+      logged: v('logged') === '1',
+      inputTokens: num(v('input_tokens')),
+      outputTokens: num(v('output_tokens')),
+      maxTokens: maxTokensOf(v('params')),
+      guardrail: v('guardrail') === '1',
+      clientIp: v('client_ip'),
     });
   }
   return out;

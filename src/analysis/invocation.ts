@@ -530,15 +530,18 @@ export const llmjackingDetector: Detector = {
       if (p.calls.length < 3) continue;
       const a = assessPrincipal(p, hours, logged, spans, calls);
       // content: role-play / resale prompts in the window
+      // (an evenly spaced sample of at most 600 logged calls of the window is enough for a share)
+      const loggedIds = a.window.map((c) => c.requestId).filter((x): x is string => !!x);
+      const step = Math.max(1, Math.ceil(loggedIds.length / 600));
       const rp = await roleplayShare(
         ctx.db,
-        a.window.map((c) => c.requestId).filter((x): x is string => !!x),
+        loggedIds.filter((_, i) => i % step === 0),
       );
       if (rp.ids.length >= 5 && rp.share >= 0.2)
         a.signals.push({
           id: 'roleplay',
           strong: true,
-          text: `${rp.ids.length} of ${rp.n} logged prompts are character role-play or bulk-generation templates`,
+          text: `${rp.ids.length} of ${rp.n} logged prompts examined are character role-play or bulk-generation templates`,
         });
       const severity = abuseSeverity(a.signals);
       if (!severity) continue;
@@ -1072,6 +1075,18 @@ export function hiddenInstructions(text: string): string[] {
   return out.length === 1 && out[0] === 'asks to conceal the instruction' ? [] : [...new Set(out)];
 }
 
+const MEMO_MAX = 50_000;
+
+/** A bounded memo: analyses of texts seen before are reused (cleared when full). */
+function memo<T>(m: Map<string, T>, key: string, f: () => T): T {
+  const hit = m.get(key);
+  if (hit !== undefined) return hit;
+  const v = f();
+  if (m.size >= MEMO_MAX) m.clear();
+  m.set(key, v);
+  return v;
+}
+
 /**
  * One pass over every logged invocation: prompt attacks in the user's turn and in documents/tool
  * results, the response against its system prompt (leaks, exfiltration URLs, phishing links, secrets,
@@ -1089,15 +1104,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     ))
       for (const h of hostsIn(String(r.system_text ?? ''))) appHosts.add(h);
     const allowedDomains = [...appHosts];
-    // system prompts the application reuses (templates): only those can leak to someone else; a caller's
-    // own one-off system prompt (a role-play card, a script) is not a secret kept from that caller
-    const templates = new Set(
-      (
-        await db.all(
-          `SELECT md5(system_text) AS h FROM invocations WHERE system_text <> '' GROUP BY 1 HAVING count(*) >= 5`,
-        )
-      ).map((r) => String(r.h)),
-    );
+    // system prompts the application reuses (templates, read below): only those can leak to someone
+    // else; a caller's own one-off system prompt (a role-play card, a script) is not a secret from them
     // the answers the guardrail gives when it blocks (its configured messages), read from the evidence
     const canned = new Set(
       (
@@ -1108,6 +1116,9 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         )
       ).map((r) => cannedKey(String(r.r))),
     );
+    const promptMemo = new Map<string, PromptAnalysis>();
+    const docMemo = new Map<string, PromptAnalysis>();
+    const respMemo = new Map<string, ResponseAnalysis>();
     const flagged: InvRecord[] = [];
     const promptSensitive = new Map<string, Record<string, number>>();
     const promptSecrets: TextPass['promptSecrets'] = [];
@@ -1128,136 +1139,153 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     const links = new Map<string, string[]>();
     let analysed = 0;
     const PAGE = 2000;
-    // keyset pagination (time, uid): constant cost per page however large the case
-    let after: [string, string] | null = null;
-    for (;;) {
-      const cursor: [string, string] | null = after;
-      const rows = await db.all(
-        `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity, model_id, region,
-                guardrail_id, guardrail_version, guardrail_action, client_ip, CAST(request_metadata AS VARCHAR) AS meta,
-                system_text, prompt_text, last_user_text, tool_result_text, response_text,
-                CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason, md5(system_text) AS sh
-         FROM invocations ${cursor ? 'WHERE (time, uid) > (CAST($1 AS TIMESTAMP), $2)' : ''}
-         ORDER BY time, uid LIMIT ${PAGE}`,
-        cursor ? [cursor[0].replace('T', ' ').replace('Z', ''), cursor[1]] : undefined,
-      );
-      if (!rows.length) break;
-      for (const r of rows) {
-        analysed++;
-        const identity = identityOf(str(r.identity)) ?? '?';
-        const rid = str(r.request_id);
-        const clientIp = str(r.client_ip);
-        const conversation = meta(r.meta, [
-          'conversationid',
-          'sessionid',
-          'chatid',
-          'threadid',
-          'conversation',
-        ]);
-        const cust = meta(r.meta, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
-        const customer = cust && !ANONYMOUS.test(cust) ? cust : null;
-        const ids = [
-          clientIp ? `ip:${clientIp}` : null,
-          conversation ? `conv:${conversation}` : null,
-          customer ? `cust:${customer}` : null,
-        ]
-          .filter((x): x is string => !!x)
-          .map((x) => `${identity}|${x}`);
-        if (rid && ids.length) {
-          links.set(rid, ids);
-          for (let i = 1; i < ids.length; i++) union(ids[0], ids[i]);
-          if (ids.length === 1 && !parent.has(ids[0])) parent.set(ids[0], ids[0]);
-        }
-        const user = String(r.last_user_text ?? '') || String(r.prompt_text ?? '').slice(-TEXT_CAP);
-        const tool = String(r.tool_result_text ?? '');
-        const response = String(r.response_text ?? '');
-        const system = String(r.system_text ?? '');
-        const attack = user ? analyzePrompt(user, { kind: 'user' }) : null;
-        const doc = tool ? analyzePrompt(tool, { kind: 'document' }) : null;
-        const hidden = tool ? hiddenInstructions(tool) : [];
-        const resp = response
-          ? analyzeResponse(response, {
-              systemPrompt: system && templates.has(String(r.sh)) ? system : undefined,
-              allowedDomains: allowedDomains.length ? allowedDomains : undefined,
-            })
-          : null;
-        const guardDetected = detectedWithoutAction(r.ga);
-        const blocked =
-          str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened';
-        const refusal = isRefusal(response, canned);
-        if (user) {
-          const inPrompt = findSensitive(user);
-          if (inPrompt.length) {
-            const counts = promptSensitive.get(identity) ?? {};
-            for (const m of inPrompt) counts[m.type] = (counts[m.type] ?? 0) + 1;
-            promptSensitive.set(identity, counts);
-            const sec = inPrompt.filter((m) => SECRET_TYPES.has(m.type));
-            if (sec.length && promptSecrets.length < 5000)
-              promptSecrets.push({
-                requestId: rid,
-                time: String(r.t),
-                identity,
-                masked: sec.map((m) => m.masked),
-                clientIp,
-              });
+    // one ordered copy numbered by row: each page is a range of row numbers DuckDB reads without
+    // sorting the table again (paging the table itself costs a full sort per page)
+    const TMP = 'dp_text_pass_rows';
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${TMP} AS
+       SELECT row_number() OVER (ORDER BY time, uid) AS rn, uid, request_id, time, coalesce(identity_arn, principal_arn) AS identity,
+              model_id, region, guardrail_id, guardrail_version, guardrail_action, client_ip,
+              CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh, prompt_text, last_user_text,
+              tool_result_text, response_text, CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
+       FROM invocations ORDER BY rn`,
+    );
+    // the reused system prompts, once (the only ones a leak is checked against)
+    const systemOf = new Map<string, string>();
+    for (const r of await db.all(
+      `SELECT md5(system_text) AS h, any_value(system_text) AS s FROM invocations WHERE system_text <> ''
+       GROUP BY 1 HAVING count(*) >= 5`,
+    ))
+      systemOf.set(String(r.h), String(r.s));
+    try {
+      for (let from = 0; ; from += PAGE) {
+        const rows = await db.all(
+          `SELECT uid, request_id, ${isoSql('time')} AS t, identity, model_id, region, guardrail_id, guardrail_version,
+                  guardrail_action, client_ip, meta, sh, prompt_text, last_user_text, tool_result_text, response_text, ga, stop_reason
+           FROM ${TMP} WHERE rn > ${from} AND rn <= ${from + PAGE} ORDER BY rn`,
+        );
+        if (!rows.length) break;
+        for (const r of rows) {
+          analysed++;
+          const identity = identityOf(str(r.identity)) ?? '?';
+          const rid = str(r.request_id);
+          const clientIp = str(r.client_ip);
+          const conversation = meta(r.meta, [
+            'conversationid',
+            'sessionid',
+            'chatid',
+            'threadid',
+            'conversation',
+          ]);
+          const cust = meta(r.meta, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
+          const customer = cust && !ANONYMOUS.test(cust) ? cust : null;
+          const ids = [
+            clientIp ? `ip:${clientIp}` : null,
+            conversation ? `conv:${conversation}` : null,
+            customer ? `cust:${customer}` : null,
+          ]
+            .filter((x): x is string => !!x)
+            .map((x) => `${identity}|${x}`);
+          if (rid && ids.length) {
+            links.set(rid, ids);
+            for (let i = 1; i < ids.length; i++) union(ids[0], ids[i]);
+            if (ids.length === 1 && !parent.has(ids[0])) parent.set(ids[0], ids[0]);
           }
+          const user = String(r.last_user_text ?? '') || String(r.prompt_text ?? '').slice(-TEXT_CAP);
+          const tool = String(r.tool_result_text ?? '');
+          const response = String(r.response_text ?? '');
+          const system = systemOf.get(String(r.sh)) ?? '';
+          // application traffic repeats itself: the same prompt or answer is analysed once
+          const attack = user ? memo(promptMemo, user, () => analyzePrompt(user, { kind: 'user' })) : null;
+          const doc = tool ? memo(docMemo, tool, () => analyzePrompt(tool, { kind: 'document' })) : null;
+          const hidden = tool ? hiddenInstructions(tool) : [];
+          const sysForLeak = system || undefined;
+          const resp = response
+            ? memo(respMemo, `${sysForLeak ? String(r.sh) : ''}\0${response}`, () =>
+                analyzeResponse(response, {
+                  systemPrompt: sysForLeak,
+                  allowedDomains: allowedDomains.length ? allowedDomains : undefined,
+                }),
+              )
+            : null;
+          const guardDetected = detectedWithoutAction(r.ga);
+          const blocked =
+            str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened';
+          const refusal = isRefusal(response, canned);
+          if (user) {
+            const inPrompt = findSensitive(user);
+            if (inPrompt.length) {
+              const counts = promptSensitive.get(identity) ?? {};
+              for (const m of inPrompt) counts[m.type] = (counts[m.type] ?? 0) + 1;
+              promptSensitive.set(identity, counts);
+              const sec = inPrompt.filter((m) => SECRET_TYPES.has(m.type));
+              if (sec.length && promptSecrets.length < 5000)
+                promptSecrets.push({
+                  requestId: rid,
+                  time: String(r.t),
+                  identity,
+                  masked: sec.map((m) => m.masked),
+                  clientIp,
+                });
+            }
+          }
+          const typed = `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase();
+          const typedDigits = typed.replace(/\D/g, '');
+          const foreignPii: SensitiveMatch[] = [];
+          const secrets: SensitiveMatch[] = [];
+          for (const s of resp?.sensitive ?? []) {
+            const v = response.slice(s.start, s.end);
+            const echoed =
+              s.type === 'phone' || s.type === 'credit_card'
+                ? v.replace(/\D/g, '').length >= 7 && typedDigits.includes(v.replace(/\D/g, ''))
+                : typed.includes(v.toLowerCase());
+            if (echoed) continue;
+            if (SECRET_TYPES.has(s.type)) secrets.push(s);
+            else if (s.type !== 'ipv4') foreignPii.push(s);
+          }
+          const respSignal = !!resp && resp.categories.some((c) => c !== 'pii' && c !== 'external_link');
+          const signal =
+            attack?.verdict === 'attack' ||
+            doc?.verdict === 'attack' ||
+            hidden.length > 0 ||
+            respSignal ||
+            guardDetected.length > 0 ||
+            blocked ||
+            foreignPii.length > 0 ||
+            secrets.length > 0 ||
+            (resp?.categories.includes('external_link') ?? false) ||
+            /https?:\/\/|www\./i.test(response);
+          if (!signal) continue;
+          flagged.push({
+            requestId: rid,
+            uid: String(r.uid),
+            time: String(r.t),
+            identity,
+            modelId: str(r.model_id),
+            region: str(r.region),
+            guardrailId: str(r.guardrail_id),
+            guardrailVersion: str(r.guardrail_version),
+            blocked,
+            clientIp,
+            conversation,
+            customer,
+            userText: user.slice(0, TEXT_CAP),
+            responseText: response.slice(0, TEXT_CAP),
+            toolText: tool.slice(0, TEXT_CAP),
+            attack,
+            doc,
+            hidden,
+            resp,
+            refusal,
+            guardDetected,
+            foreignPii,
+            secrets,
+          });
         }
-        const typed = `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase();
-        const typedDigits = typed.replace(/\D/g, '');
-        const foreignPii: SensitiveMatch[] = [];
-        const secrets: SensitiveMatch[] = [];
-        for (const s of resp?.sensitive ?? []) {
-          const v = response.slice(s.start, s.end);
-          const echoed =
-            s.type === 'phone' || s.type === 'credit_card'
-              ? v.replace(/\D/g, '').length >= 7 && typedDigits.includes(v.replace(/\D/g, ''))
-              : typed.includes(v.toLowerCase());
-          if (echoed) continue;
-          if (SECRET_TYPES.has(s.type)) secrets.push(s);
-          else if (s.type !== 'ipv4') foreignPii.push(s);
-        }
-        const respSignal = !!resp && resp.categories.some((c) => c !== 'pii' && c !== 'external_link');
-        const signal =
-          attack?.verdict === 'attack' ||
-          doc?.verdict === 'attack' ||
-          hidden.length > 0 ||
-          respSignal ||
-          guardDetected.length > 0 ||
-          blocked ||
-          foreignPii.length > 0 ||
-          secrets.length > 0 ||
-          (resp?.categories.includes('external_link') ?? false) ||
-          /https?:\/\/|www\./i.test(response);
-        if (!signal) continue;
-        flagged.push({
-          requestId: rid,
-          uid: String(r.uid),
-          time: String(r.t),
-          identity,
-          modelId: str(r.model_id),
-          region: str(r.region),
-          guardrailId: str(r.guardrail_id),
-          guardrailVersion: str(r.guardrail_version),
-          blocked,
-          clientIp,
-          conversation,
-          customer,
-          userText: user.slice(0, TEXT_CAP),
-          responseText: response.slice(0, TEXT_CAP),
-          toolText: tool.slice(0, TEXT_CAP),
-          attack,
-          doc,
-          hidden,
-          resp,
-          refusal,
-          guardDetected,
-          foreignPii,
-          secrets,
-        });
+        if (rows.length < PAGE) break;
       }
-      if (rows.length < PAGE) break;
-      const last = rows[rows.length - 1];
-      after = [String(last.t), String(last.uid)];
+    } finally {
+      await db.run(`DROP TABLE IF EXISTS ${TMP}`);
     }
     const actorOf = new Map<string, string>();
     for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
