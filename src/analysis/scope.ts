@@ -100,6 +100,11 @@ const ENUMERATION =
 
 const HOURS_BEFORE = 6;
 
+/** The CloudTrail columns the scoping reads for each candidate record. */
+const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
+  identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
+  response_elements, resources`;
+
 /** The declared activity a finding falls in: its window, and all its addresses or principals declared. */
 function declaredFinding(entries: ContextEntry[], f: Finding): string | null {
   for (const e of entries) {
@@ -299,8 +304,7 @@ export async function computeScope(
   }
   // actor CloudTrail records: from actor addresses, or with actor keys from addresses the key had not used before
   const evRows = await db.all(
-    `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity, identity_arn, principal_arn,
-            principal_type, service, action, read_only, error_code, request_parameters, response_elements, resources
+    `SELECT ${EVENT_COLUMNS}
      FROM events
      WHERE (source_ip IN (${list(ips)}) OR access_key_id IN (${list(keys)}) OR event_id IN (${list(seedEvents)}))
        AND coalesce(principal_type, '') NOT IN ('AWSService')
@@ -371,10 +375,7 @@ export async function computeScope(
   if (created.size) {
     const known = new Set(actorEvents.map((r) => String(r.uid)));
     const more = await db.all(
-      `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
-              identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
-              response_elements, resources
-       FROM events WHERE access_key_id IN (${list(created)}) ORDER BY time, uid`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE access_key_id IN (${list(created)}) ORDER BY time, uid`,
     );
     const added = more.filter((r) => !known.has(String(r.uid)));
     actorEvents.push(...added);
@@ -438,10 +439,7 @@ export async function computeScope(
   if (sourceIdentities.length) {
     const known = new Set(actorEvents.map((r) => String(r.uid)));
     const more = await db.all(
-      `SELECT uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
-              identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
-              response_elements, resources
-       FROM events WHERE source_identity IN (${list(sourceIdentities)}) ORDER BY time, uid`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE source_identity IN (${list(sourceIdentities)}) ORDER BY time, uid`,
     );
     const added = more.filter((r) => !known.has(String(r.uid)));
     actorEvents.push(...added);
