@@ -80,6 +80,14 @@ interface Candidate<S extends FastFileState = FastFileState> {
   docLength: number;
 }
 
+/** What the per-file checks need: records, highest index, summed record lengths, any record left to JS. */
+interface FileCheck {
+  n: number;
+  mx: number;
+  len: number;
+  bad: boolean;
+}
+
 const HEAD = Buffer.from('{"Records":[');
 const READ_CHUNK = 1 << 20;
 /** deflate cannot expand more than ~1032:1, so below this size ISIZE (mod 2^32) is the real size */
@@ -317,6 +325,8 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
   private readonly batchFiles: number;
   /** this run's counts: files and records stored here, files handed to JS, DuckDB reads, splits */
   readonly stats = { files: 0, records: 0, fallbackFiles: 0, batches: 0, retries: 0 };
+  /** wall seconds per phase (phases overlap: files are hashed while DuckDB reads the last batch) */
+  readonly seconds = { inspect: 0, read: 0, fallback: 0, duplicates: 0 };
 
   constructor(
     private readonly store: CaseStore,
@@ -343,7 +353,9 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     if (this.queue.length && (this.queueBytes >= this.batchBytes || this.queue.length >= this.batchFiles)) {
       await this.startBatch();
     }
+    const t0 = performance.now();
     const c = await this.inspect(st, file);
+    this.seconds.inspect += (performance.now() - t0) / 1000;
     if (!c) return false;
     st.file.sha256 = c.sha256;
     st.file.bytes = c.bytes;
@@ -360,9 +372,19 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     if (this.queue.length) await this.startBatch();
     await this.wait();
     if (!this.ready) return new Map();
+    const t0 = performance.now();
     try {
       return this.accepted ? await this.settleDuplicates() : new Map();
     } finally {
+      this.seconds.duplicates = (performance.now() - t0) / 1000;
+      // GENAI_IR_BENCH_STATS=1: one JSON line on stderr for scripts/bench.mjs
+      if (process.env.GENAI_IR_BENCH_STATS) {
+        const round = (o: Record<string, number>) =>
+          Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+        process.stderr.write(
+          `fast-path ${JSON.stringify({ ...this.stats, seconds: round(this.seconds) })}\n`,
+        );
+      }
       await this.store.run('DROP TABLE IF EXISTS fp_files');
       await this.store.run('DROP TABLE IF EXISTS fp_batch_files');
       for (const m of ['fp_s', 'fp_b', 'fp_time', 'fp_role'])
@@ -461,6 +483,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     await this.setup();
     const fallback: Candidate<S>[] = [];
     await this.readBatch(batch, fallback);
+    const t0 = performance.now();
     this.count('fallbackFiles', fallback.length);
     for (const c of fallback) fastPathTotals.lastRunFallback.push(c.file);
     for (const c of fallback) {
@@ -477,9 +500,14 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
       st.rejects = [];
       st.staged = -1;
     }
+    this.seconds.fallback += (performance.now() - t0) / 1000;
   }
 
-  /** One DuckDB read of a batch; on error, splits it until the files DuckDB cannot read are alone. */
+  /**
+   * One DuckDB read of a batch, inserting straight into `events` (no staging copy); a file whose
+   * checks then fail is deleted again and handed to JavaScript. On a DuckDB error, splits the
+   * batch until the files DuckDB cannot read are alone.
+   */
   private async readBatch(batch: Candidate<S>[], fallback: Candidate<S>[]): Promise<void> {
     this.count('batches', 1);
     const store = this.store;
@@ -491,12 +519,11 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
         .map((c) => `(${c.st.ord}, ${sqlString(c.sha256)}, ${sqlString(c.abs)})`)
         .join(', ')}`,
     );
-    const list = `[${batch.map((c) => sqlString(c.abs)).join(', ')}]`;
-    const maxObject = Math.max(1 << 20, ...batch.map((c) => c.docLength + 1024));
+    const t0 = performance.now();
+    let checks: Map<number, FileCheck>;
     try {
-      await store.run(`CREATE OR REPLACE TEMP TABLE fp_batch AS ${batchSql(list, maxObject, this.limits)}`);
+      checks = await this.insertAndCheck(batch);
     } catch (e) {
-      await store.run('DROP TABLE IF EXISTS fp_batch');
       if (batch.length === 1) {
         fallback.push(batch[0]);
         return;
@@ -517,49 +544,89 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
       }
       return;
     }
-    try {
-      const rows = await store.all(
-        `SELECT _ord, count(*) AS n, max(idx) AS mx, sum(strlen(raw::VARCHAR)) AS len, bool_or(bad) AS bad
-         FROM fp_batch GROUP BY _ord`,
-      );
-      const byOrd = new Map(rows.map((r) => [Number(r._ord), r]));
-      const good: Candidate<S>[] = [];
-      const known: Candidate<S>[] = [];
-      for (const c of batch) {
-        const r = byOrd.get(c.st.ord);
-        const n = r ? Number(r.n) : 0;
-        // `{"Records":[` + records joined by ',' + `]}`
-        if (
-          r &&
-          !r.bad &&
-          n > 0 &&
-          Number(r.mx) === n - 1 &&
-          12 + Number(r.len) + (n - 1) + 2 === c.docLength
-        ) {
-          (c.st.staged === -1 ? known : good).push(c);
-        } else fallback.push(c);
-      }
-      // content already in the case: not stored; the format is what reading it would have said
-      for (const c of known) c.st.formats.set('cloudtrail', Number(byOrd.get(c.st.ord)?.n));
-      if (!good.length) return;
-      const cols = TABLES.events.map((c) => `"${c.name}"`).join(', ');
-      const ords = good.map((c) => c.st.ord).join(', ');
-      await store.run(`INSERT INTO events SELECT ${cols} FROM fp_batch WHERE _ord IN (${ords})`);
-      await store.run(`INSERT INTO fp_files SELECT _ord, sha256 FROM fp_batch_files WHERE _ord IN (${ords})`);
-      for (const c of good) {
-        const n = Number(byOrd.get(c.st.ord)?.n);
+    this.seconds.read += (performance.now() - t0) / 1000;
+    const good: Candidate<S>[] = [];
+    const undo: Candidate<S>[] = [];
+    for (const c of batch) {
+      const r = checks.get(c.st.ord);
+      // `{"Records":[` + records joined by ',' + `]}`: nothing else in the file
+      if (r && !r.bad && r.n > 0 && r.mx === r.n - 1 && 12 + r.len + (r.n - 1) + 2 === c.docLength) {
+        if (c.st.staged === -1) {
+          // content already in the case: not stored; the format is what reading it would say
+          c.st.formats.set('cloudtrail', r.n);
+          continue;
+        }
+        good.push(c);
         const f = c.st.file;
         f.format = 'cloudtrail';
-        f.records = n;
-        c.st.formats.set('cloudtrail', n);
-        c.st.staged = n;
+        f.records = r.n;
+        c.st.formats.set('cloudtrail', r.n);
+        c.st.staged = r.n;
         this.count('files', 1);
-        this.count('records', n);
+        this.count('records', r.n);
+      } else {
+        fallback.push(c);
+        if (r && c.st.staged !== -1) undo.push(c);
       }
-      this.accepted += good.length;
-    } finally {
-      await store.run('DROP TABLE IF EXISTS fp_batch');
     }
+    if (undo.length) {
+      await store.run(
+        `DELETE FROM events WHERE file_id IN (${undo.map((c) => sqlString(c.sha256)).join(', ')})`,
+      );
+    }
+    if (good.length) {
+      await store.run(
+        `INSERT INTO fp_files SELECT _ord, sha256 FROM fp_batch_files WHERE _ord IN (${good.map((c) => c.st.ord).join(', ')})`,
+      );
+      this.accepted += good.length;
+    }
+  }
+
+  /**
+   * Inserts the records of the batch's new files into `events` (a record that must be left to
+   * JavaScript gets a NULL uid, and its file is deleted again by the caller) and returns, per file,
+   * what the checks need. Files whose content is already in the case are only counted.
+   */
+  private async insertAndCheck(batch: Candidate<S>[]): Promise<Map<number, FileCheck>> {
+    const out = new Map<number, FileCheck>();
+    const list = (cs: Candidate<S>[]) => `[${cs.map((c) => sqlString(c.abs)).join(', ')}]`;
+    const maxObject = (cs: Candidate<S>[]) => Math.max(1 << 20, ...cs.map((c) => c.docLength + 1024));
+    const fresh = batch.filter((c) => c.st.staged !== -1);
+    const known = batch.filter((c) => c.st.staged === -1);
+    if (fresh.length) {
+      const ordBySha = new Map(fresh.map((c) => [c.sha256, c.st.ord]));
+      const cols = TABLES.events
+        .map((c) => (c.name === 'uid' ? 'CASE WHEN bad THEN NULL ELSE uid END' : `"${c.name}"`))
+        .join(', ');
+      const t = await this.store.table(
+        `INSERT INTO events SELECT ${cols} FROM (${batchSql(list(fresh), maxObject(fresh), this.limits)})
+         RETURNING file_id, idx, strlen(raw::VARCHAR), uid IS NULL`,
+      );
+      for (const [sha, idx, len, bad] of t.rows as Array<[string, number, number, boolean]>) {
+        const ord = ordBySha.get(sha) as number;
+        const r = out.get(ord) ?? { n: 0, mx: -1, len: 0, bad: false };
+        r.n++;
+        if (idx > r.mx) r.mx = idx;
+        r.len += len;
+        r.bad ||= bad;
+        out.set(ord, r);
+      }
+    }
+    if (known.length) {
+      const rows = await this.store.all(
+        `SELECT _ord, count(*) AS n, max(idx) AS mx, sum(strlen(raw::VARCHAR)) AS len, bool_or(bad) AS bad
+         FROM (${batchSql(list(known), maxObject(known), this.limits)}) GROUP BY _ord`,
+      );
+      for (const r of rows) {
+        out.set(Number(r._ord), {
+          n: Number(r.n),
+          mx: Number(r.mx),
+          len: Number(r.len),
+          bad: Boolean(r.bad),
+        });
+      }
+    }
+    return out;
   }
 
   /**
