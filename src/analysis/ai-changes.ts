@@ -925,7 +925,8 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
        GROUP BY 1, 2`,
       [r.identityArn ?? '', ts(r.time)],
     );
-    const newModels = switched.filter((s) => s.model);
+    // applications are workloads (people trying a model in the playground are not a switch)
+    const newModels = switched.filter((s) => s.model && env.base.kindOf(String(s.id)) === 'workload');
     const appEvents = newModels.flatMap((s) => ((s.eids as unknown[]) ?? []).map(String));
     const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
     const custom = newModels.some((s) =>
