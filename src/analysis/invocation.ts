@@ -846,7 +846,7 @@ export function excerpt(
   requestId: string | null,
   role: Excerpt['role'],
   text: string,
-  spans: Array<{ start: number; end: number; category: string }>,
+  spans: Array<{ start: number; end: number; category: string; detail?: string }>,
 ): Excerpt {
   const sorted = [...spans].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start);
   let from = 0;
@@ -857,20 +857,38 @@ export function excerpt(
   const a = from > 0 && /[\udc00-\udfff]/.test(text[from]) ? from + 1 : from;
   const b = to < text.length && /[\ud800-\udbff]/.test(text[to - 1]) ? to - 1 : to;
   let win = text.slice(a, b);
-  const masks = findSensitive(win);
-  for (const m of masks.sort((x, y) => y.start - x.start)) {
-    const raw = win.slice(m.start, m.end);
-    win = win.slice(0, m.start) + sameLengthMask(raw) + win.slice(m.end);
+  // what is masked: validated sensitive values, internal codes of the system prompt, and the data
+  // part of URLs (query strings carry encoded values that the validators do not see)
+  const hide: Array<{ start: number; end: number; category: string }> = findSensitive(win).map((m) => ({
+    start: m.start,
+    end: m.end,
+    category: `masked:${m.type}`,
+  }));
+  for (const sp of sorted)
+    if (sp.detail === 'internal code' || sp.category.startsWith('secret')) {
+      const st = Math.max(sp.start, a) - a;
+      const en = Math.min(sp.end, b) - a;
+      if (en > st) hide.push({ start: st, end: en, category: 'masked:internal_code' });
+    }
+  for (const m of win.matchAll(/\b(?:https?:\/\/|www\.)[^\s<>"'`)\]]*?[?#]([^\s<>"'`)\]]{8,})/gi)) {
+    const st = (m.index ?? 0) + m[0].length - m[1].length;
+    hide.push({ start: st, end: st + m[1].length, category: 'masked:url_data' });
   }
+  const chars = [...win.split('')];
+  for (const h of hide) {
+    const masked = sameLengthMask(win.slice(h.start, h.end));
+    for (let i = 0; i < masked.length; i++) chars[h.start + i] = masked[i];
+  }
+  win = chars.join('');
   const out: Excerpt['spans'] = [];
   for (const s of sorted) {
     const st = Math.max(s.start, a) - a;
     const en = Math.min(s.end, b) - a;
     if (en > st) out.push({ start: st, end: en, category: s.category });
   }
-  for (const m of masks) out.push({ start: m.start, end: m.end, category: `masked:${m.type}` });
+  out.push(...hide);
   out.sort((x, y) => x.start - y.start || x.end - y.end);
-  return { requestId, role, text: win, spans: out.slice(0, 32) };
+  return { requestId, role, text: win, spans: out.slice(0, 48) };
 }
 
 /** Replace letters and digits by `•`, keeping the first character, separators and the last two. */
@@ -1434,7 +1452,7 @@ export const promptAttackDetector: Detector = {
               r.responseText,
               (r.resp?.spans ?? [])
                 .filter((s) => s.category !== 'pii')
-                .map((s) => ({ start: s.start, end: s.end, category: s.category })),
+                .map((s) => ({ start: s.start, end: s.end, category: s.category, detail: s.detail })),
             ) as unknown as Json,
           );
       }
