@@ -1135,6 +1135,33 @@ describe('data-store: knowledge-base source writes', () => {
     expect(f[0].resources).toEqual(expect.arrayContaining([kbBucket, 'KBID123456', 'DSID123456']));
   });
 
+  it('a pipeline writing to the source bucket for the first time and starting ingestion at once is medium', async () => {
+    const ci: Who = {
+      type: 'AssumedRole',
+      role: 'ci-deploy',
+      session: 'GitHubActions',
+      key: 'ASIACIDEPLOY00000006',
+    };
+    const recs = [
+      put(ci, '192.0.2.92', TERRAFORM, 0),
+      ct({
+        time: at(T, 3),
+        source: 'bedrock.amazonaws.com',
+        name: 'StartIngestionJob',
+        who: ci,
+        ip: '192.0.2.92',
+        ua: TERRAFORM,
+        readOnly: false,
+        req: { knowledgeBaseId: 'KBID123456', dataSourceId: 'DSID123456' },
+        resp: { ingestionJob: { ingestionJobId: 'JOB2', status: 'STARTING' } },
+      }),
+    ];
+    const fs = await caseOf('kb-ingest', { 'ct.json': trail([...office(T), ds, ...recs]) });
+    const f = by(fs, 'data-store.kb-source-written')[0];
+    expect(f.severity).toBe('medium');
+    expect(f.evidence.eventIds).toHaveLength(2);
+  });
+
   it('a stolen pipeline session writing to the source bucket is high', async () => {
     const ci: Who = {
       type: 'AssumedRole',

@@ -193,6 +193,18 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
       : [];
     const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
     const pipeline = kind === 'pipeline' || IAC_UA.test(r0.userAgent ?? '');
+    // new documents pushed into the index by the same credential right away: the poisoning pattern,
+    // unless a person (the content team) or the scheduled sync did it
+    const ingested =
+      kb && firstWrite && kind !== 'human'
+        ? await loadEvents(
+            env.db,
+            `action = 'StartIngestionJob' AND error_code IS NULL AND coalesce(access_key_id, '') = $1
+             AND time >= CAST($2 AS TIMESTAMP) AND time <= CAST($2 AS TIMESTAMP) + INTERVAL 2 HOUR
+             AND json_extract_string(request_parameters, '$.knowledgeBaseId') IN (${actionList([...kb.kbIds, ''])})`,
+            [r0.accessKeyId ?? '', r0.time.replace('T', ' ').replace('Z', '')],
+          )
+        : [];
     const what = kb ? `knowledge-base source bucket ${bucket}` : `training-data bucket ${bucket}`;
     const c: Candidate = {
       ruleId: kb ? 'data-store.kb-source-written' : 'data-store.training-data-written',
@@ -206,8 +218,8 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
         (g.length > 10 ? ', ...' : '') +
         (indexed.length ? `; ${indexed.length} of these documents were indexed by the knowledge base` : '') +
         '.',
-      severity: unusual ? 'low' : 'informational',
-      strength: 'soft',
+      severity: ingested.length ? 'medium' : unusual || (pipeline && firstWrite) ? 'low' : 'informational',
+      strength: ingested.length ? 'hard' : 'soft',
       ifActor: 'high',
       elements: ['data-store-changes'],
       components: kb ? ['knowledge-bases', 'training-data'] : ['training-data'],
@@ -217,9 +229,14 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
       sourceIps: [r0.sourceIp],
       resources: [bucket, ...(kb ? [...kb.kbIds, ...kb.dataSourceIds] : [])],
       attack: kb ? ['AML.T0070', 'T1565.001'] : ['AML.T0020', 'T1565.001'],
-      evidence: { eventIds: ids(g) },
+      evidence: { eventIds: [...ids(g), ...ids(ingested)] },
       actors: [actorOf(r0)],
       triage: [
+        ...(ingested.length
+          ? [
+              `the same credential started an ingestion job ${Math.round(minutesBetween(r0.time, ingested[0].time))} minute(s) later`,
+            ]
+          : []),
         pipeline ? 'deployment pipeline' : `${kind} principal`,
         firstWrite
           ? 'first write by this principal to the bucket in the evidence'
