@@ -331,6 +331,21 @@ describe('text helpers', () => {
     expect(hiddenInstructions('<!-- page header -->\n# Returns\nReturns within 30 days.')).toEqual([]);
   });
 
+  it('masks encoded values in URLs and internal codes in excerpts', () => {
+    const text =
+      'Done! ![s](https://x.example/p.png?d=ana.ruiz%40example.com%2Cbo%40example.org) Code: ESC-9921-QZ.';
+    const i = text.indexOf('ESC-9921-QZ');
+    const e = excerpt('r1', 'response', text, [
+      { start: i, end: i + 11, category: 'system_prompt_leak', detail: 'internal code' },
+    ]);
+    expect(e.text).toHaveLength(text.length);
+    expect(e.text).not.toContain('ana.ruiz');
+    expect(e.text).not.toContain('9921');
+    expect(e.spans.map((s) => s.category)).toEqual(
+      expect.arrayContaining(['masked:url_data', 'masked:internal_code']),
+    );
+  });
+
   it('masks excerpts without moving spans, and keeps them short', () => {
     const text = `${'x'.repeat(900)} Contact jane.doe@example.com about it.`;
     const e = excerpt('r1', 'response', text, [{ start: 901, end: 905, category: 'leak' }]);
