@@ -467,6 +467,31 @@ describe('CloudTrail fast path: same case as the JavaScript path', () => {
   });
 });
 
+describe('CloudTrail fast path: DuckDB memory limit', () => {
+  it('is lowered while the fast path inserts into a file-backed case, then restored exactly', async () => {
+    const dir = path.join(tmp, 'evidence-mem');
+    mkdirSync(dir, { recursive: true });
+    gz(path.join(dir, 'a.json.gz'), doc([rec(), rec()]));
+    const limit = async (s: CaseStore) =>
+      String((await s.all("SELECT current_setting('memory_limit') AS m"))[0].m);
+    for (const memoryLimit of [undefined, '2GiB', '500MiB']) {
+      const store = await CaseStore.open(path.join(tmp, `mem-${memoryLimit ?? 'default'}.duckdb`), {
+        memoryLimit,
+      });
+      try {
+        const before = await limit(store);
+        const files = fastPathTotals.files;
+        const res = await ingest(store, [dir]);
+        expect(fastPathTotals.files - files).toBe(1);
+        expect(res.totals.stored).toBe(2);
+        expect(await limit(store)).toBe(before);
+      } finally {
+        await store.close();
+      }
+    }
+  });
+});
+
 describe('CloudTrail fast path on a shared scenario', () => {
   it('persistence-infra (S3 delivery, JSON lines, lookup-events and EventBridge shapes): same case', async (ctx) => {
     try {

@@ -89,6 +89,13 @@ interface FileCheck {
 }
 
 const HEAD = Buffer.from('{"Records":[');
+/**
+ * DuckDB memory limit while this path inserts (file-backed cases only, and only ever lowered):
+ * with its default (80% of RAM) DuckDB keeps every block it writes cached, ~4 GB per million
+ * events; with this cap the process stays under ~2 GB at any scale (docs/performance.md).
+ */
+const MEMORY_CAP = '1GiB';
+const MEMORY_CAP_BYTES = 2 ** 30;
 const READ_CHUNK = 1 << 20;
 /** deflate cannot expand more than ~1032:1, so below this size ISIZE (mod 2^32) is the real size */
 const MAX_EXACT_ISIZE_FILE = Math.floor(2 ** 32 / 1032) - 1;
@@ -320,6 +327,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
   private queueBytes = 0;
   private inflight: Promise<void> | null = null;
   private ready = false;
+  private restoreMemory: string | null = null;
   private accepted = 0;
   private readonly batchBytes: number;
   private readonly batchFiles: number;
@@ -385,6 +393,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
           `fast-path ${JSON.stringify({ ...this.stats, seconds: round(this.seconds) })}\n`,
         );
       }
+      if (this.restoreMemory) await this.store.run(this.restoreMemory);
       await this.store.run('DROP TABLE IF EXISTS fp_files');
       await this.store.run('DROP TABLE IF EXISTS fp_batch_files');
       for (const m of ['fp_s', 'fp_b', 'fp_time', 'fp_role'])
@@ -456,9 +465,25 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
 
   private async setup(): Promise<void> {
     if (this.ready) return;
+    if (!this.store.path.startsWith(':memory:')) {
+      const limit = await this.memoryLimit();
+      if (memoryBytes(limit) > MEMORY_CAP_BYTES) {
+        // restore exactly: RESET when the limit was DuckDB's default
+        await this.store.run('RESET memory_limit');
+        this.restoreMemory =
+          (await this.memoryLimit()) === limit
+            ? 'RESET memory_limit'
+            : `SET memory_limit = ${sqlString(limit)}`;
+        await this.store.run(`SET memory_limit = '${MEMORY_CAP}'`);
+      }
+    }
     for (const m of MACROS) await this.store.run(m);
     await this.store.run('CREATE OR REPLACE TEMP TABLE fp_files (_ord INTEGER, sha256 VARCHAR)');
     this.ready = true;
+  }
+
+  private async memoryLimit(): Promise<string> {
+    return String((await this.store.all("SELECT current_setting('memory_limit') AS m"))[0].m);
   }
 
   private async wait(): Promise<void> {
@@ -690,4 +715,14 @@ function sniff(chunk: Buffer): number {
     if (n >= chunk.length) return -1;
   }
   return -1;
+}
+
+/** Bytes of a DuckDB memory size as it prints them ('18.8 GiB', '953.6 MiB', '1.0 GB'). */
+function memoryBytes(text: string): number {
+  const m = /^([\d.]+)\s*([KMGT]?i?B)$/i.exec(text.trim());
+  if (!m) return Number.POSITIVE_INFINITY;
+  const unit = m[2].toUpperCase();
+  const base = unit.includes('I') ? 1024 : 1000;
+  const power = { B: 0, K: 1, M: 2, G: 3, T: 4 }[unit[0] as 'B' | 'K' | 'M' | 'G' | 'T'] ?? 0;
+  return Number(m[1]) * base ** power;
 }
