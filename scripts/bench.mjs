@@ -168,6 +168,15 @@ function measure(label, cmd, argv) {
   });
 }
 
+/** One line per step, printed as soon as it is measured (a long run may be cut short). */
+function done(r) {
+  const cpu = r.cpu == null ? '' : `, CPU ${r.cpu.toFixed(1)} s`;
+  console.log(
+    `  ${r.label}: ${r.wall.toFixed(1)} s wall${cpu}, peak RSS ${mb(r.rss)}${r.note ? `, ${r.note}` : ''}`,
+  );
+  return r;
+}
+
 const mb = (b) => (b == null ? 'n/a' : `${Math.round(b / 2 ** 20)} MB`);
 const secs = (s) => (s == null ? 'n/a' : `${s.toFixed(1)} s`);
 const rate = (n, s) => `${Math.round(n / s).toLocaleString('en-US')}/s`;
@@ -196,7 +205,7 @@ try {
   ]);
   if (!raw) process.exit(1);
   const events = JSON.parse(raw.out.trim().split('\n').pop()).events;
-  results.push(raw);
+  results.push(done(raw));
 
   const ing = await measure('ingest', process.execPath, [
     cli,
@@ -210,7 +219,7 @@ try {
     ing.note = m
       ? `${m[1]} files, ${m[2]} records (${m[3]} stored, ${m[4]} rejected, ${m[5]} duplicates)`
       : '';
-    results.push(ing);
+    results.push(done(ing));
   }
   rmSync(path.join(work, 'case.duckdb'), { force: true });
   rmSync(path.join(work, 'case.duckdb.wal'), { force: true });
@@ -232,7 +241,7 @@ try {
       } catch {
         inv.note = 'report not readable';
       }
-      results.push(inv);
+      results.push(done(inv));
     }
   }
 
@@ -246,7 +255,7 @@ try {
       '--dist',
       dist,
     ]);
-    if (js) results.push(js);
+    if (js) results.push(done(js));
   }
 
   console.log('');
