@@ -689,7 +689,9 @@ export const agentActionsDetector: Detector = {
           // in different conversations (different customers), or to three or more records in one
           const usual = topValue.get(`${kk}\0${n}`)?.v === v;
           const rareValue = !usual && sessions <= Math.max(2, Math.floor(0.1 * actionSessions));
-          if (rareValue && ((sessions >= 2 && subjects >= 2) || subjects >= 3))
+          // a specific instrument (card, account or address: digits in it) on two records, anything on three
+          const specific = /\d{3,}/.test(v);
+          if (rareValue && (subjects >= 3 || (specific && subjects >= 2 && sessions >= 2)))
             signals.push({
               id: 'value-reuse',
               strong: true,
@@ -762,8 +764,8 @@ export const agentActionsDetector: Detector = {
           actions: [],
         });
       // instructions planted in what the agent read earlier in the conversation (documents, tool results)
-      const firstAct = acts[0].time;
-      if (await injectedBefore(ctx.db, sid, firstAct > firstSensitive ? firstAct : firstSensitive))
+      const until = [acts[0].time, firstSensitive].sort()[1];
+      if (await injectedBefore(ctx.db, sid, until))
         signals.push({
           id: 'injected-content',
           strong: false,

@@ -437,7 +437,7 @@ describe('prompt attacks per actor', () => {
       expect(hi).toBeDefined();
       expect(hi!.evidence.requestIds).toHaveLength(3);
       const how = ((hi!.details?.gotThrough ?? []) as Array<{ how: string[] }>).flatMap((g) => g.how);
-      expect(how.some((h) => h.includes('refused earlier'))).toBe(true);
+      expect(how.some((h) => h.includes('had blocked from this actor before'))).toBe(true);
       expect(how.some((h) => h.includes('system prompt leaked'))).toBe(true);
     } finally {
       await store.close();
@@ -497,6 +497,34 @@ describe('answers that send users to outside addresses', () => {
       expect(fs[0].severity).toBe('high');
       expect(fs[0].resources).toContain('example-outdoor-support.help');
       expect(fs[0].evidence.requestIds).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("treats the domain of the application's contact address as its own site", async () => {
+    const t0 = '2025-05-20T00:00:00Z';
+    const contact = (n: number) =>
+      inv({
+        time: at(t0, 20 + n * 30),
+        user: 'Is this text about my account real?',
+        response: 'That message is not from us. Forward it to security@example-outdoor.com.',
+        meta: { conversationId: `s-${n}`, customerId: `C7${n}`, clientIp: `192.0.2.${n + 40}` },
+      });
+    const store = await caseOf('steer-own', [
+      ...background(t0, 6),
+      contact(1),
+      contact(2),
+      contact(3),
+      inv({
+        time: at(t0, 200),
+        user: 'How do I change the card on my account?',
+        response: 'Log in at https://www.example-outdoor.com/account and update your card under Payment.',
+        meta: { conversationId: 'own-1', customerId: 'C81', clientIp: '192.0.2.81' },
+      }),
+    ]);
+    try {
+      expect(severe(await run(store, responseSteeringDetector))).toEqual([]);
     } finally {
       await store.close();
     }

@@ -1375,9 +1375,10 @@ export const promptAttackDetector: Detector = {
     for (const [g, js] of groups) {
       const attributed = !g.endsWith('|unattributed');
       // a prompt the guardrail or model used to refuse, asked again and answered
+      // (blocked by a guardrail: the same guardrail letting it through later says the guardrail changed)
       const refusedBags = js
-        .filter((j) => j.outcome === 'blocked' || j.outcome === 'refused')
-        .map((j) => ({ t: j.rec.time, b: bag(j.rec.userText) }))
+        .filter((j) => j.outcome === 'blocked' && j.rec.guardrailId)
+        .map((j) => ({ t: j.rec.time, b: bag(j.rec.userText), g: j.rec.guardrailId }))
         .filter((r) => r.b.size >= 4);
       if (attributed && refusedBags.length) {
         const known = new Set(js.map((j) => j.rec.requestId));
@@ -1396,9 +1397,13 @@ export const promptAttackDetector: Detector = {
       for (const j of js) {
         if (j.outcome !== 'answered' || !attributed) continue;
         const b = bag(j.rec.userText);
-        if (b.size >= 4 && refusedBags.some((r) => r.t < j.rec.time && jaccard(r.b, b) >= 0.6)) {
+        if (
+          b.size >= 4 &&
+          j.rec.guardrailId &&
+          refusedBags.some((r) => r.t < j.rec.time && r.g === j.rec.guardrailId && jaccard(r.b, b) >= 0.6)
+        ) {
           j.outcome = 'complied';
-          j.how.push('answered a request refused earlier in this conversation or from this address');
+          j.how.push('the guardrail let through a request it had blocked from this actor before');
           j.attackLike = true;
         }
       }
@@ -1414,10 +1419,15 @@ export const promptAttackDetector: Detector = {
             (j.rec.attack?.score ?? 0) >= 0.3 &&
             (j.outcome === 'blocked' || j.outcome === 'refused')),
       );
-      const strong = complied.some((j) => j.how.some((h) => !h.startsWith('answer complies')));
+      // a leak (prompt, data, secret) is proof; a guardrail that saw the attack and did not act, or let
+      // through what it blocked before, is strong; an answer that merely starts compliantly is not
+      const leak = (h: string) => /leaked|URL|secret|personal values/.test(h);
+      const strong = complied.some((j) => j.how.some(leak));
+      const medium = complied.some((j) => j.how.some((h) => h.startsWith('guardrail')));
       let severity: Severity;
-      if (complied.length && strong) severity = 'high';
-      else if (complied.length) severity = 'medium';
+      if (strong) severity = 'high';
+      else if (medium) severity = 'medium';
+      else if (complied.length) severity = 'low';
       else severity = members.filter((j) => j.attackLike).length >= 3 ? 'low' : 'informational';
       const recs = members.map((j) => j.rec);
       const ips = [...new Set(recs.map((r) => r.clientIp).filter(isAddress))];
@@ -1639,6 +1649,10 @@ export function responseUrls(
   return out;
 }
 
+/** Mailbox providers: their domain in many answers says nothing about the application's own site. */
+const FREEMAIL =
+  /^(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|mac|proton|protonmail|pm|gmx|web|mail|yandex|zoho|comcast|verizon|att|sbcglobal|qq|163|126|naver)\./;
+
 const sameSite = (host: string, known: Set<string>): boolean =>
   [...known].some((k) => host === k || host.endsWith(`.${k}`) || k.endsWith(`.${host}`));
 
@@ -1649,6 +1663,20 @@ export const responseSteeringDetector: Detector = {
   async run(ctx) {
     const pass = await textPass(ctx.db, ctx.shared);
     const win = await evidenceHours(ctx.db);
+    // the application's own domains: named in its system prompts, or the domain of a contact address
+    // it gives to many different users (support@, security@ ...)
+    const own = new Set(pass.appHosts);
+    const mailActors = new Map<string, Set<string>>();
+    for (const r of pass.flagged)
+      for (const m of r.resp?.sensitive ?? []) {
+        if (m.type !== 'email') continue;
+        const domain = r.responseText.slice(m.start, m.end).split('@')[1]?.toLowerCase();
+        if (!domain) continue;
+        const set = mailActors.get(domain) ?? new Set<string>();
+        set.add((r.requestId && pass.actorOf.get(r.requestId)) || r.uid);
+        mailActors.set(domain, set);
+      }
+    for (const [d, actors] of mailActors) if (actors.size >= 3 && !FREEMAIL.test(d)) own.add(d);
     const byHost = new Map<
       string,
       Array<{ rec: InvRecord; lure: boolean; spans: Array<{ start: number; end: number; category: string }> }>
@@ -1658,7 +1686,7 @@ export const responseSteeringDetector: Detector = {
       const typedHosts = hostsIn(`${rec.userText}\n${rec.toolText}`);
       const urls = responseUrls(rec.responseText);
       for (const host of new Set(urls.map((u) => u.host))) {
-        if (typedHosts.has(host) || sameSite(host, pass.appHosts)) continue;
+        if (typedHosts.has(host) || sameSite(host, own)) continue;
         const mine = urls.filter((u) => u.host === host);
         // data carried in image / link URLs is reported by the private-data detectors
         if ((rec.resp?.spans ?? []).some((s) => s.category === 'data_exfiltration_url' && s.detail === host))
