@@ -322,7 +322,6 @@ function assessPrincipal(
   p: PrincipalProfile,
   hours: { first: number; last: number } | null,
   logged: Set<string>,
-  spans: Map<string, { first: number; last: number }>,
   allCalls: RuntimeCall[],
 ): Omit<AbuseAssessment, 'severity'> {
   const dep = departure(p);
@@ -386,7 +385,6 @@ function assessPrincipal(
         text: `${unlogged.length} calls not in the invocation logs`,
       });
   }
-  void spans;
 
   // volume: the window's busiest hour against the principal's own hours before it (or all its hours)
   const count = (cs: RuntimeCall[]) => {
@@ -497,8 +495,6 @@ function assessPrincipal(
   details.windowCalls = window.length;
   details.historyCalls = history.length;
   details.regions = winRegions;
-  void logged;
-  void spans;
   return { profile: p, window, signals, newIps, newModels, keys, details };
 }
 
@@ -524,11 +520,10 @@ export const llmjackingDetector: Detector = {
   async run(ctx) {
     const { profiles, hours, calls } = await runtimeBaseline(ctx.db, ctx.shared);
     const logged = await loggedRegions(ctx.db);
-    const spans = await loggedSpans(ctx.db);
     const out: Finding[] = [];
     for (const p of profiles.values()) {
       if (p.calls.length < 3) continue;
-      const a = assessPrincipal(p, hours, logged, spans, calls);
+      const a = assessPrincipal(p, hours, logged, calls);
       // content: role-play / resale prompts in the window
       // (an evenly spaced sample of at most 600 logged calls of the window is enough for a share)
       const loggedIds = a.window.map((c) => c.requestId).filter((x): x is string => !!x);
