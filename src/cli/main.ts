@@ -163,6 +163,38 @@ program
   );
 
 program
+  .command('report')
+  .description('analyse a case that already holds the evidence (from ingest) and write a report')
+  .requiredOption('--case <file>', 'case file')
+  .option('--format <fmt>', 'md | json | html | ocsf | asff | stix | iocs-csv', 'md')
+  .option('--out <file>', 'output file (default: standard output)')
+  .option(
+    '--seed <kind:value>',
+    'start scoping from key:, ip:, principal:, finding:, request: (repeatable)',
+    parseSeed,
+    [],
+  )
+  .action(async (o: { case: string; format: string; out?: string; seed: lib.Seed[] }) => {
+    if (!lib.REPORT_FORMATS.includes(o.format as lib.ReportFormat)) {
+      process.stderr.write(`genai-ir: unknown format ${o.format} (${lib.REPORT_FORMATS.join(', ')})\n`);
+      process.exit(2);
+    }
+    if (!(await lib.fileExists(o.case))) fatal(`no case at ${o.case}`);
+    await withCase(o.case, async (store) => {
+      const report = await lib.analyseCase(store, null, { seeds: o.seed });
+      if (!report.evidence.some((e) => e.records > e.rejected)) fatal(`no readable evidence in ${o.case}`);
+      const text = lib.renderReport(report, o.format as lib.ReportFormat);
+      if (o.out) {
+        try {
+          await lib.writeOutput(o.out, text);
+        } catch (e) {
+          fatal(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      } else process.stdout.write(text);
+    });
+  });
+
+program
   .command('timeline')
   .description('write the incident timeline (Timesketch-compatible columns) as CSV or JSON lines')
   .argument('<paths...>', 'evidence files or directories (or none with --case)')

@@ -62,6 +62,12 @@ interface FileState {
 }
 
 const MAX_WARNINGS_PER_FILE = 20;
+/**
+ * Largest staged row DuckDB accepts: the raw record (at most limits.maxRecordBytes) plus the
+ * extracted texts. DuckDB reserves buffers of about twice this size per reader thread, so it must
+ * stay far below the memory limit.
+ */
+const STAGED_ROW_MAX_BYTES = 64 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8lossy = new TextDecoder('utf-8');
 
@@ -678,7 +684,7 @@ async function loadTable(
     `CREATE TEMP TABLE stage_rows AS
      SELECT *, row_number() OVER (PARTITION BY uid ORDER BY _ord, idx) AS _rn
      FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${columnsSpec(table)},
-                    maximum_object_size = 1073741824)
+                    maximum_object_size = ${STAGED_ROW_MAX_BYTES})
      ${skip}`,
   );
   await store.run(
