@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ingest } from '../engine/ingest.js';
+import { CaseStore } from '../store/case-store.js';
+import { computeCoverage } from './coverage.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-coverage-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+let n = 0;
+function ct(time: string, region: string, eventName: string, extra: Record<string, unknown> = {}) {
+  n++;
+  return {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:user/dev',
+      accountId: '111122223333',
+      accessKeyId: 'AKIAEXAMPLEEXAMPLE12',
+    },
+    eventTime: time,
+    eventSource: eventName === 'StopLogging' ? 'cloudtrail.amazonaws.com' : 'bedrock.amazonaws.com',
+    eventName,
+    awsRegion: region,
+    sourceIPAddress: '198.51.100.20',
+    userAgent: 'aws-cli/2.17.0',
+    requestParameters:
+      eventName === 'StopLogging'
+        ? { name: 'org-trail' }
+        : { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' },
+    responseElements: null,
+    requestID: `req-${n}`,
+    eventID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: eventName === 'StopLogging',
+    recipientAccountId: '111122223333',
+    eventCategory: eventName === 'StopLogging' ? 'Management' : 'Data',
+    ...extra,
+  };
+}
+
+async function coverageOf(records: unknown[]) {
+  const dir = mkdtempSync(path.join(tmp, 'ev-'));
+  writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+  const store = await CaseStore.open(':memory:');
+  try {
+    await ingest(store, [dir]);
+    return await computeCoverage(store);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('coverage', () => {
+  it('names the Regions where Bedrock was called without invocation logs, and a stopped trail', async () => {
+    const recs = [];
+    for (let i = 0; i < 30; i++)
+      recs.push(ct(`2025-01-01T10:${String(i).padStart(2, '0')}:00Z`, 'us-west-2', 'InvokeModel'));
+    recs.push(ct('2025-01-01T10:45:00Z', 'eu-west-1', 'StopLogging'));
+    const c = await coverageOf(recs);
+    expect(c.window).toEqual({ start: '2025-01-01T10:00:00.000Z', end: '2025-01-01T10:45:00.000Z' });
+    const gap = c.gaps.find((g) => g.includes('us-west-2'));
+    expect(gap).toMatch(/no model invocation logs .* us-west-2: 30 Bedrock runtime calls/);
+    expect(c.gaps.some((g) => /trail org-trail stopped or deleted/.test(g))).toBe(true);
+    expect(c.gaps.some((g) => /no S3 data events/.test(g))).toBe(true);
+    expect(c.missingFor).toContain('private-data');
+    expect(c.missingFor).not.toContain('access');
+  });
+
+  it('finds a hole in CloudTrail time much longer than the usual spacing', async () => {
+    const recs = [];
+    for (let i = 0; i < 40; i++)
+      recs.push(ct(`2025-01-01T08:${String(i).padStart(2, '0')}:00Z`, 'us-east-1', 'ListFoundationModels'));
+    for (let i = 0; i < 40; i++)
+      recs.push(ct(`2025-01-01T14:${String(i).padStart(2, '0')}:00Z`, 'us-east-1', 'ListFoundationModels'));
+    const c = await coverageOf(recs);
+    expect(
+      c.gaps.some((g) =>
+        /CloudTrail hole .* from 2025-01-01T08:39:00.000Z to 2025-01-01T14:00:00.000Z/.test(g),
+      ),
+    ).toBe(true);
+  });
+
+  it('says which elements cannot be judged when CloudTrail is missing', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'none-'));
+    writeFileSync(path.join(dir, 'empty.json'), '');
+    const store = await CaseStore.open(':memory:');
+    try {
+      await ingest(store, [dir]);
+      const c = await computeCoverage(store);
+      expect(c.missingFor).toEqual(
+        expect.arrayContaining(['access', 'infrastructure-changes', 'ai-changes', 'private-data']),
+      );
+      expect(c.gaps[0]).toMatch(/no CloudTrail/);
+    } finally {
+      await store.close();
+    }
+  });
+});
