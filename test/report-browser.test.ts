@@ -41,7 +41,18 @@ function hostileReport(): Report {
   r.warnings.push(ATTACKS);
   r.coverage.gaps.push(ATTACKS);
   r.scope.resources.push(ATTACKS);
+  // the responder views: every string leaf of blastRadius, principals and graph
+  for (const k of ['blastRadius', 'principals', 'graph']) r[k] = appendToStrings(r[k], ATTACKS);
   return r;
+}
+
+/** The value with `s` appended to every string inside it (numbers, booleans and structure kept). */
+function appendToStrings(v: unknown, s: string): Report[string] {
+  if (typeof v === 'string') return v + s;
+  if (Array.isArray(v)) return v.map((x) => appendToStrings(x, s));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, appendToStrings(x, s)]));
+  return v as Report[string];
 }
 
 const hasChromium = existsSync(CHROMIUM);
@@ -118,25 +129,32 @@ describe.skipIf(!hasChromium)('HTML report in a real browser (chromium)', () => 
     const tiles = page.locator('#elements .tile');
     expect(await tiles.count()).toBeGreaterThanOrEqual(7);
     await expect.poll(() => tiles.first().isVisible()).toBe(true);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text (CSS text-transform, visibility)
     const tileText = await page.locator('#elements').innerText();
     for (const w of ['Access', 'AI changes', 'COMPROMISED', 'CLEAR', 'NO EVIDENCE'])
       expect(tileText).toContain(w);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text (CSS text-transform, visibility)
     expect(await page.locator('.verdict.incident').innerText()).toMatch(/Incident confirmed/);
     expect(await page.locator('svg.chart').count()).toBe(2);
     expect(await page.locator('mark').count()).toBeGreaterThan(3);
     // the hostile prompt in the excerpt is shown as text
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text (CSS text-transform, visibility)
     const excerpts = await page.locator('#excerpts').innerText();
     expect(excerpts).toContain('<script>window.__pwned=1');
     expect(excerpts).toContain('\\u202e');
     // critical/high findings open, others collapsed
     expect(await page.locator('details.finding.sev-critical[open]').count()).toBe(1);
     expect(await page.locator('details.finding.sev-low[open]').count()).toBe(0);
+    // blast radius, principals and graph are shown after the scope
+    const blast = await page.locator('#blast-radius').innerText();
+    for (const w of ['Models invoked', 'ESTIMATE', 'STILL IN EFFECT', 'LIVE', 'IAM persistence', 'UNKNOWN'])
+      expect(blast).toContain(w);
+    expect(blast).not.toContain('NOTMASKED99');
+    expect(await page.locator('#principals tr.actor').count()).toBe(3);
+    expect(await page.locator('#graph ul.rel li').count()).toBeGreaterThan(3);
     const png = join(tmpdir(), 'genai-ir-report-sample.png');
     await page.screenshot({ path: png, fullPage: true });
     expect(statSync(png).size).toBeGreaterThan(50_000);
+    await page
+      .locator('#blast-radius')
+      .screenshot({ path: join(tmpdir(), 'genai-ir-report-blast-radius.png') });
     await page.close();
   });
 
@@ -144,9 +162,12 @@ describe.skipIf(!hasChromium)('HTML report in a real browser (chromium)', () => 
     const { page, dialogs, console, requests } = await open(renderHtml(hostileReport()), 'hostile');
     await assertInert(page, dialogs, console, requests);
     expect(await page.locator('body').isVisible()).toBe(true);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text (CSS text-transform, visibility)
     const text = await page.locator('#summary').innerText();
     expect(text).toContain('<img src=x onerror=');
+    for (const id of ['#blast-radius', '#principals', '#graph']) {
+      expect(await page.locator(id).isVisible()).toBe(true);
+      expect(await page.locator(id).innerText()).toContain('<script>window.__pwned=1');
+    }
     expect(await page.locator('#elements .tile').count()).toBeGreaterThanOrEqual(7);
     await page.screenshot({ path: join(tmpdir(), 'genai-ir-report-hostile.png') });
     await page.close();

@@ -186,7 +186,7 @@ export function matchIdentifierPattern(pattern: string, name: string): boolean {
   const re = new RegExp(
     `^${pattern
       .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\-]/g, '\\$&')))
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]-]/g, '\\$&')))
       .join('')}$`,
   );
   return re.test(name);
