@@ -45,6 +45,38 @@ function poisonAll(v: unknown, payload: string): unknown {
   return v;
 }
 
+interface Counted {
+  value: string;
+  count: number;
+}
+/** The parts of the fixture's responder views that the tests change. */
+interface BlastFixture {
+  models: { items: Array<{ modelId: string; estimatedUnloggedUsd: number | null }>; note: string };
+  guardrails: Array<{ weakened: string[]; status: string; stillInEffect: boolean | null }>;
+  knowledgeBases: { documents: Array<{ uri: string; contentHosts: string[]; live: boolean | null }> };
+  privateData: Array<{
+    what: string;
+    recipients: string[];
+    byType: Record<string, number>;
+    masked?: string[];
+  }>;
+  agents: { actions: Array<{ api: string }>; sessions: string[] };
+  iamPersistence: Array<{ target: string; basis: string }>;
+}
+interface PrincipalFixture {
+  principal: string;
+  actor: {
+    apis: Counted[];
+    errors: { total: number; byCode: Counted[] };
+    sourceIps: Counted[];
+    models: Array<{ modelId: string }>;
+  };
+}
+interface GraphFixture {
+  nodes: Array<{ id: string; type: string; label: string }>;
+  edges: Array<{ from: string; to: string; label: string }>;
+}
+
 /** Free-text fields poisoned, structure (times, statuses, ids) left valid. */
 function poisonText(payload: string): Report {
   const r = load();
@@ -69,7 +101,49 @@ function poisonText(payload: string): Report {
   r['recommendations'] = [
     { phase: `contain${payload}`, action: `Do ${payload}`, targets: [payload], reason: payload },
   ];
+  // blast radius, principals and graph: names and free text an attacker can choose
+  const b = r['blastRadius'] as BlastFixture;
+  b.models.items[0]!.modelId += payload;
+  b.models.note += payload;
+  b.guardrails[0]!.weakened.push(payload);
+  b.guardrails[0]!.status += payload;
+  b.knowledgeBases.documents[0]!.uri += payload;
+  b.knowledgeBases.documents[0]!.contentHosts.push(payload);
+  b.privateData[0]!.what += payload;
+  b.privateData[0]!.recipients.push(payload);
+  b.privateData[0]!.byType[payload] = 1;
+  b.agents.actions[0]!.api += payload;
+  b.agents.sessions.push(payload);
+  b.iamPersistence[0]!.target += payload;
+  b.iamPersistence[0]!.basis += payload;
+  const p = (r['principals'] as PrincipalFixture[])[0]!;
+  p.principal += payload;
+  p.actor.apis.push({ value: payload, count: 2 });
+  p.actor.errors.byCode.push({ value: payload, count: 1 });
+  p.actor.errors.total += 1;
+  p.actor.sourceIps.unshift({ value: payload, count: 9 });
+  p.actor.models[0].modelId += payload;
+  const g = r['graph'] as GraphFixture;
+  g.nodes[0]!.label += payload;
+  g.nodes[1]!.type = payload;
+  g.edges[0]!.label += payload;
   return r;
+}
+
+/** The HTML of one section (from its opening tag to the next section). */
+function sectionHtml(out: string, id: string): string {
+  const start = out.indexOf(`<section id="${id}">`);
+  if (start < 0) return '';
+  const end = out.indexOf('</section>', start);
+  return out.slice(start, end);
+}
+
+/** The Markdown of one `## ` section. */
+function sectionMd(out: string, title: string): string {
+  const start = out.indexOf(`\n## ${title}\n`);
+  if (start < 0) return '';
+  const end = out.indexOf('\n## ', start + 4);
+  return out.slice(start, end < 0 ? undefined : end);
 }
 
 const INVISIBLE =
@@ -140,7 +214,9 @@ function checkMarkdown(out: string) {
   expect(out).not.toMatch(INVISIBLE);
   // headings are only ours
   for (const l of body.filter((x) => /^#/.test(x)))
-    expect(l).toMatch(/^(# GenAI incident investigation report|## [A-Z][a-z]+|### F\d+ · )/);
+    expect(l).toMatch(
+      /^(# GenAI incident investigation report|## [A-Z][a-z]+|### F\d+ · |### (Models invoked|Guardrails weakened|Knowledge-base documents|Private data|Agent actions|IAM persistence)$)/,
+    );
   // fenced code only ours (the mermaid block)
   expect(out.match(/^```/gm) ?? []).toHaveLength(out.includes('```mermaid') ? 2 : 0);
   // tables keep their shape: every row has as many cells as its header
@@ -207,6 +283,17 @@ describe('Markdown and HTML writers neutralise hostile evidence', () => {
       checkMarkdown(m);
       // the text is still shown (escaped), not dropped
       expect(h).toContain(html(payload, 4000).slice(0, 20));
+    });
+    it(`blast radius, principals and graph carrying hostile string #${i + 1} show it escaped`, () => {
+      const r = poisonText(payload);
+      const h = renderHtml(r);
+      const m = renderMarkdown(r);
+      checkHtml(h);
+      checkMarkdown(m);
+      const shown = html(payload, 4000).slice(0, 20);
+      for (const id of ['blast-radius', 'principals', 'graph']) expect(sectionHtml(h, id)).toContain(shown);
+      const mdShown = md(payload, 200).slice(0, 12);
+      for (const t of ['Blast radius', 'Principals']) expect(sectionMd(m, t)).toContain(mdShown);
     });
     it(`every string leaf (times, statuses, ids too) carrying hostile string #${i + 1}`, () => {
       const r = poisonAll(load(), payload) as Report;
@@ -305,5 +392,181 @@ describe('writers on minimal and repeated input', () => {
   it('is deterministic', () => {
     expect(renderHtml(load())).toBe(renderHtml(load()));
     expect(renderMarkdown(load())).toBe(renderMarkdown(load()));
+  });
+});
+
+describe('blast radius, principals and entity graph', () => {
+  it('are shown after the scope, in both outputs', () => {
+    const r = load();
+    const m = renderMarkdown(r);
+    const h = renderHtml(r);
+    const order = [
+      '## Scope',
+      '## Blast radius',
+      '## Principals',
+      '## Entity graph',
+      '## Investigation elements',
+    ];
+    const at = order.map((x) => m.indexOf(`\n${x}\n`));
+    expect(at.every((x) => x > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    const hat = ['scope', 'blast-radius', 'principals', 'graph', 'findings'].map((x) =>
+      h.indexOf(`<section id="${x}">`),
+    );
+    expect(hat.every((x) => x > 0)).toBe(true);
+    expect([...hat].sort((a, b) => a - b)).toEqual(hat);
+    for (const a of ['#blast-radius', '#principals', '#graph']) expect(h).toContain(`<a href="${a}">`);
+  });
+
+  it('label cost estimates as estimates and keep them apart from priced cost', () => {
+    const r = load();
+    const m = sectionMd(renderMarkdown(r), 'Blast radius');
+    expect(m).toContain('| USD 0.0399 | — |');
+    expect(m).toContain('≈ USD 0.0042 (ESTIMATE)');
+    expect(m).toContain('**An estimate is not evidence.**');
+    const h = sectionHtml(renderHtml(r), 'blast-radius');
+    expect(h).toContain('<span class="est">≈ USD 0.0042</span>');
+    expect(h).toContain('<span class="pill est">estimate</span>');
+    expect(h).toContain('ESTIMATE for calls seen only in CloudTrail');
+  });
+
+  it('say whether damage is still in place: guardrail, document, IAM change', () => {
+    const r = load();
+    const m = sectionMd(renderMarkdown(r), 'Blast radius');
+    expect(m).toMatch(/\| bknqvroneh7f \| weakened \(version 7\) \|.*\| \*\*YES\*\* \|/);
+    expect(m).toMatch(/\| \*\*YES\*\* \| indexed at/);
+    expect(m).toContain('unknown: assume it does');
+    const h = sectionHtml(renderHtml(r), 'blast-radius');
+    expect(h).toContain('<span class="pill yes">still in effect</span>');
+    expect(h).toContain('<span class="pill yes">live</span>');
+    expect(h).toContain('<span class="pill no">removed</span>');
+    expect(h).toContain('<span class="pill unknown">unknown</span>');
+    const b = r['blastRadius'] as BlastFixture;
+    b.guardrails[0]!.stillInEffect = false;
+    b.knowledgeBases.documents[0]!.live = null;
+    const h2 = sectionHtml(renderHtml(r), 'blast-radius');
+    expect(h2).toContain('<span class="pill no">undone</span>');
+    expect(h2).not.toContain('<span class="pill yes">live</span>');
+  });
+
+  it('show private data as counts and masked values only', () => {
+    const r = load();
+    const m = renderMarkdown(r);
+    const h = renderHtml(r);
+    for (const out of [m, h]) {
+      expect(out).not.toContain('ABCDEFGH12345678');
+      expect(out).not.toContain('NOTMASKED99');
+    }
+    expect(sectionMd(m, 'Blast radius')).toContain('ESC-\\*\\*\\*\\*-\\*\\*\\*\\*\\*');
+    expect(sectionHtml(h, 'blast-radius')).toContain('<span>j***\\@b***.com</span>'.replace('\\', ''));
+    expect(sectionHtml(h, 'blast-radius')).toContain('<b>3</b> email&lt;b&gt;x&lt;/b&gt;');
+  });
+
+  it('split a shared principal into the actor and the others', () => {
+    const r = load();
+    const m = sectionMd(renderMarkdown(r), 'Principals');
+    expect(m).toMatch(/\| arn:aws:iam::732610498215:user/);
+    expect(m).toContain('| **actor** |');
+    expect(m).toContain('| ↳ | others |');
+    expect(m).toContain('**actor** (all records)');
+    const h = sectionHtml(renderHtml(r), 'principals');
+    expect(h).toContain('<td class="who" rowspan="2">');
+    expect((h.match(/<tr class="actor">/g) ?? []).length).toBe(3);
+    expect(h).toContain('USD 5.24');
+    expect(h).toContain('end-user clients');
+  });
+
+  it('ignore malformed parts without throwing and keep the rest', () => {
+    const r = load();
+    const b = r['blastRadius'] as Record<string, unknown>;
+    b['models'] = [1, 2, 3];
+    b['guardrails'] = { not: 'a list' };
+    b['privateData'] = [
+      null,
+      'x',
+      { byType: { email: 'many', phone: -1 } },
+      { what: 'ok item', byType: [], masked: 'AKIA****' },
+    ];
+    b['iamPersistence'] = [
+      { action: 'CreateUser' },
+      { action: 'CreateUser', target: 'u1', stillExists: 'yes' },
+    ];
+    b['agents'] = null;
+    (r as Record<string, unknown>)['principals'] = [
+      null,
+      { principal: 42 },
+      {
+        principal: 'arn:aws:iam::732610498215:user/ok',
+        all: { records: 'x', apis: [{ value: 1 }, { value: 's3:GetObject', count: 'n' }] },
+      },
+      { principal: 'arn:aws:iam::732610498215:user/nostats' },
+    ];
+    (r as Record<string, unknown>)['graph'] = {
+      nodes: [{ id: 'a', label: 5 }, 'x', { id: 'b', type: 'ip' }],
+      edges: [{ from: 'a' }, { from: 'a', to: 'b' }, { from: 'a', to: 'zz' }],
+      omitted: { nodes: 'x' },
+    };
+    const m = renderMarkdown(r);
+    const h = renderHtml(r);
+    checkHtml(h);
+    checkMarkdown(m);
+    expect(m).not.toContain('### Models invoked');
+    expect(m).not.toContain('### Guardrails weakened');
+    expect(m).toContain('ok item');
+    expect(m).not.toContain('AKIA\\*\\*\\*\\*'); // masked given as a string, not a list: ignored
+    expect(m).toMatch(/\| u1 \|.*\| unknown: assume it does \|/);
+    expect(sectionMd(m, 'Principals')).toContain('user/ok');
+    expect(sectionMd(m, 'Principals')).not.toContain('nostats');
+    expect(sectionHtml(h, 'graph')).toContain('related to →');
+    for (const bad of ['string', 42, [], null]) {
+      const x = load();
+      (x as Record<string, unknown>)['blastRadius'] = bad;
+      (x as Record<string, unknown>)['principals'] = bad;
+      (x as Record<string, unknown>)['graph'] = bad;
+      const hx = renderHtml(x);
+      const mx = renderMarkdown(x);
+      checkHtml(hx);
+      checkMarkdown(mx);
+      expect(mx).not.toContain('## Blast radius');
+      expect(hx).not.toContain('<section id="blast-radius">');
+    }
+  });
+
+  it('cap long lists with "and N more"', () => {
+    const r = load();
+    const b = r['blastRadius'] as { models: { items: unknown[] }; iamPersistence: unknown[] };
+    const item = b.models.items[0];
+    b.models.items = Array.from({ length: 130 }, () => item);
+    b.iamPersistence = Array.from({ length: 75 }, () => b.iamPersistence[0]);
+    const ps = r['principals'] as unknown[];
+    (r as Record<string, unknown>)['principals'] = Array.from({ length: 90 }, () => ps[1]);
+    const nodes = Array.from({ length: 1000 }, (_, i) => ({
+      id: `ip:${i}`,
+      type: 'ip',
+      label: `10.0.${i >> 8}.${i & 255}`,
+    }));
+    (r as Record<string, unknown>)['graph'] = {
+      nodes: [{ id: 'u', type: 'user', label: 'user/x' }, ...nodes],
+      edges: nodes.map((n) => ({ from: n.id, to: 'u', label: 'used from' })),
+    };
+    const m = renderMarkdown(r);
+    const h = renderHtml(r);
+    expect(m).toContain('and 80 more model(s) in the JSON report');
+    expect(m).toContain('and 25 more change(s) in the JSON report');
+    expect(m).toContain('and 50 more principal(s) in the JSON report');
+    expect(m).toContain('701 more entities and 701 more relation(s) are not drawn.');
+    const mermaid = m.slice(m.indexOf('```mermaid'), m.indexOf('```', m.indexOf('```mermaid') + 3));
+    expect((mermaid.match(/^ {2}n\d+[[(]/gm) ?? []).length).toBe(300);
+    expect(h).toContain('and 80 more model(s) in the JSON report.');
+    expect(h).toContain('and 50 more principal(s) in the JSON report.');
+    expect(h).toContain('701 more entities and 701 more relation(s) are not shown.');
+    expect(h.length).toBeLessThan(2_000_000);
+    checkHtml(h);
+    checkMarkdown(m);
+  });
+
+  it('count what the analysis left out of the graph', () => {
+    const m = renderMarkdown(load());
+    expect(sectionMd(m, 'Entity graph')).toContain('3 more entities and 7 more relation(s) are not drawn.');
   });
 });

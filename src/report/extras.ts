@@ -99,6 +99,194 @@ export interface Account {
 export interface EntityGraph {
   nodes: Array<{ id: string; type: string; label: string }>;
   edges: Array<{ from: string; to: string; label?: string }>;
+  /** nodes and edges the analysis left out to bound the graph */
+  omitted?: { nodes: number; edges: number };
+}
+
+/** Record ids an item cites (at most a few per kind) and how many records there are in all. */
+export interface Cited {
+  evidence: Record<string, string[]>;
+  evidenceTotal: number;
+}
+
+/** A value with how often it was seen (`principals[].all.apis[]`...). */
+export interface Counted {
+  value: string;
+  count: number;
+}
+
+/** `blastRadius.models.items[]` */
+export interface BlastModel extends Cited {
+  modelId: string;
+  /** direct | application */
+  via: string;
+  calls: number;
+  errors: number;
+  loggedCalls: number;
+  unloggedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD for the logged tokens; null: not priced */
+  costUsd: number | null;
+  /** ESTIMATE for calls seen only in CloudTrail; null: cannot be estimated */
+  estimatedUnloggedUsd: number | null;
+  regions: string[];
+  principals: string[];
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+export interface BlastModels {
+  items: BlastModel[];
+  totals?: {
+    calls: number;
+    errors: number;
+    loggedCalls: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    estimatedUnloggedUsd: number;
+    unpricedModels: string[];
+  };
+  note?: string;
+}
+
+export interface BlastGuardrailChange {
+  time?: string;
+  action: string;
+  version?: string;
+  principal?: string;
+}
+
+/** `blastRadius.guardrails[]` */
+export interface BlastGuardrail extends Cited {
+  guardrailId: string;
+  /** weakened | deleted | changed */
+  effect: string;
+  weakened: string[];
+  weakenedVersion?: string;
+  actorChanges: BlastGuardrailChange[];
+  laterChanges: BlastGuardrailChange[];
+  versionInUseAtEnd?: { version?: string; lastUsed?: string };
+  stillInEffect: boolean | null;
+  status?: string;
+  findingIds: string[];
+}
+
+/** `blastRadius.knowledgeBases.documents[]` */
+export interface BlastKbDocument extends Cited {
+  uri: string;
+  /** written | deleted */
+  change: string;
+  knowledgeBases: string[];
+  writes: BlastGuardrailChange[];
+  live: boolean | null;
+  status?: string;
+  retrievedBy: { traces: number; sessions: number };
+  contentHosts: string[];
+  invocationsCarrying: number;
+  answersRepeating: number;
+  findingIds: string[];
+}
+
+export interface BlastKnowledgeBases {
+  documents: BlastKbDocument[];
+  invocationsCarrying: number;
+  answersRepeating: number;
+}
+
+/** `blastRadius.privateData[]`: counts by type and recipients; values only when masked. */
+export interface BlastPrivateData extends Cited {
+  source: string;
+  findingId?: string;
+  what: string;
+  byType: Array<[string, number]>;
+  values: number | null;
+  recipients: string[];
+  /** masked values only: anything that does not look masked is dropped by the accessor */
+  masked: string[];
+}
+
+export interface BlastAgentAction extends Cited {
+  agentId?: string;
+  actionGroup: string;
+  api: string;
+  count: number;
+  sessions: number;
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+export interface BlastAgents {
+  sessions: string[];
+  actions: BlastAgentAction[];
+  findingIds: string[];
+}
+
+/** `blastRadius.iamPersistence[]` */
+export interface BlastIam extends Cited {
+  time?: string;
+  action: string;
+  kind: string;
+  target: string;
+  detail?: string;
+  principal?: string;
+  stillExists: boolean | null;
+  basis?: string;
+}
+
+/** `report.blastRadius`, validated: malformed parts are empty, malformed items dropped. */
+export interface BlastRadiusView {
+  summary: string[];
+  models: BlastModels;
+  guardrails: BlastGuardrail[];
+  knowledgeBases: BlastKnowledgeBases;
+  privateData: BlastPrivateData[];
+  agents: BlastAgents;
+  iamPersistence: BlastIam[];
+}
+
+export interface PrincipalModel {
+  modelId: string;
+  calls: number;
+  loggedCalls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+}
+
+/** What one principal (or the actor's / the others' share of it) did. */
+export interface PrincipalStatsView {
+  records: { cloudtrail: number; invocations: number };
+  firstSeen?: string;
+  lastSeen?: string;
+  apis: Counted[];
+  distinctApis: number;
+  errors: { total: number; byCode: Counted[] };
+  models: PrincipalModel[];
+  tokens: { input: number; output: number };
+  costUsd: number;
+  unpricedModels: string[];
+  guardrailInterventions: number;
+  sourceIps: Counted[];
+  userAgents: Counted[];
+  accessKeyIds: Counted[];
+  clientIps: Counted[];
+}
+
+/** `report.principals[]` */
+export interface PrincipalView {
+  principal: string;
+  kind: string;
+  inScope: boolean;
+  findingIds: string[];
+  maxSeverity?: string;
+  /** all | some | none of its records are the actor's; undefined when not stated */
+  actorShare?: 'all' | 'some' | 'none';
+  all?: PrincipalStatsView;
+  actor?: PrincipalStatsView;
+  other?: PrincipalStatsView;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -227,7 +415,283 @@ export function getGraph(report: Report): EntityGraph | undefined {
   const edges = (Array.isArray(g['edges']) ? g['edges'] : [])
     .filter((e): e is Record<string, unknown> => isObj(e) && isStr(e['from']) && isStr(e['to']))
     .map((e) => ({ from: e['from'] as string, to: e['to'] as string, label: optStr(e['label']) }));
-  return { nodes, edges };
+  const out: EntityGraph = { nodes, edges };
+  const om = g['omitted'];
+  if (isObj(om) && (num(om['nodes']) > 0 || num(om['edges']) > 0))
+    out.omitted = { nodes: Math.floor(num(om['nodes'])), edges: Math.floor(num(om['edges'])) };
+  return out;
+}
+
+// ---- blast radius and principals: every part validated on its own ------------------------------
+
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const objs = (v: unknown): Record<string, unknown>[] => arr(v).filter(isObj);
+const bool3 = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+/** a non-negative finite number, else null */
+const numOrNull = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+const int = (v: unknown): number => Math.floor(num(v));
+/** a name-like value: a non-empty string, or a number shown as text */
+const name = (v: unknown): string | undefined =>
+  isStr(v) && v !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+
+/** A masked value (`AKIA************OZPX`, `j***@e…`): masking marks and no 8 unmasked letters or digits in a row. */
+export function looksMasked(s: string): boolean {
+  return /[*…•]/.test(s) && !/[A-Za-z0-9]{8,}/.test(s.replace(/[*…•]/g, ' '));
+}
+
+function cited(o: Record<string, unknown>): Cited {
+  const evidence: Record<string, string[]> = {};
+  let listed = 0;
+  if (isObj(o['evidence'])) {
+    for (const [k, v] of Object.entries(o['evidence'])) {
+      const ids = strs(v);
+      if (ids.length) {
+        evidence[k] = ids;
+        listed += ids.length;
+      }
+    }
+  }
+  return { evidence, evidenceTotal: Math.max(listed, int(o['evidenceTotal'])) };
+}
+
+function changes(v: unknown): BlastGuardrailChange[] {
+  return objs(v)
+    .filter((c) => isStr(c['action']))
+    .map((c) => ({
+      time: optStr(c['time']),
+      action: c['action'] as string,
+      version: name(c['version']),
+      principal: optStr(c['principal']),
+    }));
+}
+
+function blastModels(v: unknown): BlastModels {
+  if (!isObj(v)) return { items: [] };
+  const items: BlastModel[] = objs(v['items'])
+    .filter((m) => isStr(m['modelId']))
+    .map((m) => ({
+      modelId: m['modelId'] as string,
+      via: optStr(m['via']) ?? 'direct',
+      calls: int(m['calls']),
+      errors: int(m['errors']),
+      loggedCalls: int(m['loggedCalls']),
+      unloggedCalls: int(m['unloggedCalls']),
+      inputTokens: int(m['inputTokens']),
+      outputTokens: int(m['outputTokens']),
+      costUsd: numOrNull(m['costUsd']),
+      estimatedUnloggedUsd: numOrNull(m['estimatedUnloggedUsd']),
+      regions: strs(m['regions']),
+      principals: strs(m['principals']),
+      firstSeen: optStr(m['firstSeen']),
+      lastSeen: optStr(m['lastSeen']),
+      ...cited(m),
+    }));
+  const out: BlastModels = { items };
+  const t = v['totals'];
+  if (isObj(t))
+    out.totals = {
+      calls: int(t['calls']),
+      errors: int(t['errors']),
+      loggedCalls: int(t['loggedCalls']),
+      inputTokens: int(t['inputTokens']),
+      outputTokens: int(t['outputTokens']),
+      costUsd: num(t['costUsd']),
+      estimatedUnloggedUsd: num(t['estimatedUnloggedUsd']),
+      unpricedModels: strs(t['unpricedModels']),
+    };
+  const note = optStr(v['note']);
+  if (note) out.note = note;
+  return out;
+}
+
+function blastGuardrails(v: unknown): BlastGuardrail[] {
+  return objs(v)
+    .filter((g) => isStr(g['guardrailId']))
+    .map((g) => {
+      const use = g['versionInUseAtEnd'];
+      return {
+        guardrailId: g['guardrailId'] as string,
+        effect: optStr(g['effect']) ?? 'changed',
+        weakened: strs(g['weakened']),
+        weakenedVersion: name(g['weakenedVersion']),
+        actorChanges: changes(g['actorChanges']),
+        laterChanges: changes(g['laterChanges']),
+        versionInUseAtEnd: isObj(use)
+          ? { version: name(use['version']), lastUsed: optStr(use['lastUsed']) }
+          : undefined,
+        stillInEffect: bool3(g['stillInEffect']),
+        status: optStr(g['status']),
+        findingIds: strs(g['findingIds']),
+        ...cited(g),
+      };
+    });
+}
+
+function blastKb(v: unknown): BlastKnowledgeBases {
+  if (!isObj(v)) return { documents: [], invocationsCarrying: 0, answersRepeating: 0 };
+  const documents: BlastKbDocument[] = objs(v['documents'])
+    .filter((d) => isStr(d['uri']))
+    .map((d) => {
+      const rb = isObj(d['retrievedBy']) ? d['retrievedBy'] : {};
+      return {
+        uri: d['uri'] as string,
+        change: optStr(d['change']) ?? 'written',
+        knowledgeBases: strs(d['knowledgeBases']),
+        writes: changes(d['writes']),
+        live: bool3(d['live']),
+        status: optStr(d['status']),
+        retrievedBy: { traces: int(rb['traces']), sessions: int(rb['sessions']) },
+        contentHosts: strs(d['contentHosts']),
+        invocationsCarrying: int(d['invocationsCarrying']),
+        answersRepeating: int(d['answersRepeating']),
+        findingIds: strs(d['findingIds']),
+        ...cited(d),
+      };
+    });
+  return {
+    documents,
+    invocationsCarrying: int(v['invocationsCarrying']),
+    answersRepeating: int(v['answersRepeating']),
+  };
+}
+
+function blastPrivateData(v: unknown): BlastPrivateData[] {
+  return objs(v)
+    .filter((p) => isStr(p['what']) || isStr(p['source']))
+    .map((p) => ({
+      source: optStr(p['source']) ?? '',
+      findingId: optStr(p['findingId']),
+      what: optStr(p['what']) ?? '',
+      byType: isObj(p['byType'])
+        ? Object.entries(p['byType'])
+            .filter((e): e is [string, number] => numOrNull(e[1]) !== null)
+            .map(([k, n]): [string, number] => [k, Math.floor(n)])
+        : [],
+      values: numOrNull(p['values']) === null ? null : Math.floor(p['values'] as number),
+      recipients: strs(p['recipients']),
+      masked: strs(p['masked']).filter(looksMasked),
+      ...cited(p),
+    }));
+}
+
+function blastAgents(v: unknown): BlastAgents {
+  if (!isObj(v)) return { sessions: [], actions: [], findingIds: [] };
+  return {
+    sessions: strs(v['sessions']),
+    actions: objs(v['actions'])
+      .filter((a) => isStr(a['actionGroup']) || isStr(a['api']))
+      .map((a) => ({
+        agentId: optStr(a['agentId']),
+        actionGroup: optStr(a['actionGroup']) ?? '',
+        api: optStr(a['api']) ?? '',
+        count: int(a['count']),
+        sessions: int(a['sessions']),
+        firstSeen: optStr(a['firstSeen']),
+        lastSeen: optStr(a['lastSeen']),
+        ...cited(a),
+      })),
+    findingIds: strs(v['findingIds']),
+  };
+}
+
+function blastIam(v: unknown): BlastIam[] {
+  return objs(v)
+    .filter((i) => isStr(i['action']) && isStr(i['target']))
+    .map((i) => ({
+      time: optStr(i['time']),
+      action: i['action'] as string,
+      kind: optStr(i['kind']) ?? '',
+      target: i['target'] as string,
+      detail: optStr(i['detail']),
+      principal: optStr(i['principal']),
+      stillExists: bool3(i['stillExists']),
+      basis: optStr(i['basis']),
+      ...cited(i),
+    }));
+}
+
+/** `report.blastRadius`, each part validated on its own (a malformed part is empty); undefined when absent. */
+export function getBlastRadius(report: Report): BlastRadiusView | undefined {
+  const b = report['blastRadius'];
+  if (!isObj(b)) return undefined;
+  return {
+    summary: strs(b['summary']),
+    models: blastModels(b['models']),
+    guardrails: blastGuardrails(b['guardrails']),
+    knowledgeBases: blastKb(b['knowledgeBases']),
+    privateData: blastPrivateData(b['privateData']),
+    agents: blastAgents(b['agents']),
+    iamPersistence: blastIam(b['iamPersistence']),
+  };
+}
+
+function counted(v: unknown): Counted[] {
+  return objs(v)
+    .filter((c) => isStr(c['value']))
+    .map((c) => ({ value: c['value'] as string, count: int(c['count']) }));
+}
+
+function principalStats(v: unknown): PrincipalStatsView | undefined {
+  if (!isObj(v)) return undefined;
+  const rec = isObj(v['records']) ? v['records'] : {};
+  const err = isObj(v['errors']) ? v['errors'] : {};
+  const tok = isObj(v['tokens']) ? v['tokens'] : {};
+  const apis = counted(v['apis']);
+  return {
+    records: { cloudtrail: int(rec['cloudtrail']), invocations: int(rec['invocations']) },
+    firstSeen: optStr(v['firstSeen']),
+    lastSeen: optStr(v['lastSeen']),
+    apis,
+    distinctApis: Math.max(int(v['distinctApis']), apis.length),
+    errors: { total: int(err['total']), byCode: counted(err['byCode']) },
+    models: objs(v['models'])
+      .filter((m) => isStr(m['modelId']))
+      .map((m) => ({
+        modelId: m['modelId'] as string,
+        calls: int(m['calls']),
+        loggedCalls: int(m['loggedCalls']),
+        errors: int(m['errors']),
+        inputTokens: int(m['inputTokens']),
+        outputTokens: int(m['outputTokens']),
+        costUsd: numOrNull(m['costUsd']),
+      })),
+    tokens: { input: int(tok['input']), output: int(tok['output']) },
+    costUsd: num(v['costUsd']),
+    unpricedModels: strs(v['unpricedModels']),
+    guardrailInterventions: int(v['guardrailInterventions']),
+    sourceIps: counted(v['sourceIps']),
+    userAgents: counted(v['userAgents']),
+    accessKeyIds: counted(v['accessKeyIds']),
+    clientIps: counted(v['clientIps']),
+  };
+}
+
+/** `report.principals`: entries without a principal name or any statistics are dropped. */
+export function getPrincipals(report: Report): PrincipalView[] | undefined {
+  const p = report['principals'];
+  if (!Array.isArray(p)) return undefined;
+  const out: PrincipalView[] = [];
+  for (const x of p) {
+    if (!isObj(x) || !isStr(x['principal']) || x['principal'] === '') continue;
+    const all = principalStats(x['all']);
+    const actor = principalStats(x['actor']);
+    const other = principalStats(x['other']);
+    if (!all && !actor && !other) continue;
+    const share = x['actorShare'];
+    out.push({
+      principal: x['principal'],
+      kind: optStr(x['kind']) ?? 'other',
+      inScope: x['inScope'] === true,
+      findingIds: strs(x['findingIds']),
+      maxSeverity: optStr(x['maxSeverity']),
+      actorShare: share === 'all' || share === 'some' || share === 'none' ? share : undefined,
+      all,
+      actor,
+      other,
+    });
+  }
+  return out;
 }
 
 function toLabel(n: Record<string, unknown>): string {

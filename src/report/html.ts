@@ -10,6 +10,7 @@ import { barChart, timelineActivity } from './charts.js';
 import {
   COMPONENT_LABELS,
   COMPONENTS,
+  cmp,
   derivedSummary,
   ELEMENT_LABELS,
   ELEMENT_QUESTIONS,
@@ -34,9 +35,33 @@ import {
 } from './common.js';
 import { capList, escapeHtmlRaw, html as h } from './escape.js';
 import { type ExcerptView, excerptSegments, findingExcerpts } from './excerpts.js';
-import { getCharts, getGraph, getScopeNotes } from './extras.js';
+import {
+  type BlastRadiusView,
+  type Cited,
+  type EntityGraph,
+  getBlastRadius,
+  getCharts,
+  getGraph,
+  getPrincipals,
+  getScopeNotes,
+  type PrincipalView,
+} from './extras.js';
 import { collectIocs } from './iocs.js';
 import { nextSteps } from './next-steps.js';
+import {
+  countedText,
+  fmtInt,
+  fmtUsd,
+  type GraphGroup,
+  graphGroups,
+  MAX_BLAST_ROWS,
+  MAX_PRINCIPALS,
+  principalRows,
+  seen,
+  shortPrincipal,
+  type Tri,
+  tri,
+} from './responder.js';
 
 export interface HtmlOptions {
   /** most timeline rows (default 1500; rows past the first 200 are in a collapsed block); finding-linked, declared and actor entries are kept first */
@@ -167,6 +192,36 @@ ol.steps{padding-left:22px}
 ol.steps li{margin:6px 0}
 ol.steps .targets{display:block;margin-top:2px}
 footer{max-width:1240px;margin:0 auto;padding:0 32px 32px;color:var(--muted);font-size:12px}
+.pill.yes{background:var(--red);color:#fff}.pill.no{background:var(--green);color:#fff}.pill.unknown{background:#9aa5b1;color:#fff}
+.pill.est{background:var(--amber);color:#fff}
+.est{color:var(--amber);font-style:italic;white-space:nowrap}
+.note{font-size:12.5px;color:var(--muted);border-left:3px solid var(--amber);padding:4px 10px;margin:8px 0 14px;background:#fffaf0}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}td.num .sub{white-space:normal}
+.kpis.wide{grid-template-columns:repeat(auto-fit,minmax(190px,1fr))}.kpis.wide .kpi .n{font-size:20px;white-space:nowrap}
+.when2{display:block;white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11.5px;color:var(--muted);margin-top:2px}
+td.nw{white-space:nowrap}
+td .sub{display:block;color:var(--muted);font-size:12px;margin-top:2px}
+.kpi.bad .n{color:var(--red)}.kpi.estimate .n{color:var(--amber);font-style:italic}
+tr.total td{font-weight:600;border-top:2px solid var(--line);background:#fafbfc}
+tr.other td{background:#fafbfc}
+table.pr td.who{background:#fff;border-right:1px solid var(--line)}
+table.pr td{font-size:12.5px}table.pr td ul.rel li{overflow-wrap:break-word}table.pr td.who .mono{overflow-wrap:anywhere}
+col.p-who{width:15%}col.p-split{width:7%}col.p-rec{width:15%}col.p-api{width:15%}col.p-err{width:9%}col.p-mod{width:14%}col.p-num{width:7%}col.p-addr{width:11%}
+table.kb col.k-doc{width:20%}table.kb col.k-chg{width:12%}table.kb col.k-live{width:9%}table.kb col.k-st{width:23%}table.kb col.k-reach{width:15%}table.kb col.k-host{width:12%}table.kb col.k-rec{width:9%}
+td .pill{white-space:nowrap}
+table.iam col.i-act{width:12%}table.iam col.i-tgt{width:12%}table.iam col.i-det{width:17%}table.iam col.i-by{width:13%}table.iam col.i-st{width:11%}table.iam col.i-basis{width:auto}table.iam col.i-rec{width:90px}
+table.iam td{overflow-wrap:anywhere}
+.tag{display:inline-block;font-size:10.5px;font-weight:600;text-transform:uppercase;letter-spacing:.03em;border-radius:3px;padding:0 5px;margin-right:5px;background:var(--grey-bg);color:var(--grey);vertical-align:1px}
+.tag.t-principal,.tag.t-user,.tag.t-role{background:#e8eefc;color:#3a5bbf}.tag.t-access-key{background:#fff4e0;color:#8a5200}
+.tag.t-ip,.tag.t-finding{background:#fde8e8;color:var(--red)}.tag.t-model,.tag.t-guardrail,.tag.t-agent{background:#f3e8fc;color:#6a3bbf}
+.tag.t-resource,.tag.t-knowledge-base,.tag.t-function{background:#eef7ee;color:var(--green)}
+.tw{overflow-x:auto}
+.tw th{position:static}
+ul.rel{list-style:none;margin:0;padding:0}
+ul.rel li{padding:1px 0;overflow-wrap:anywhere}
+ul.rel .lbl{color:var(--muted);font-size:12px}
+dl.types{display:grid;grid-template-columns:150px 1fr;gap:4px 12px;margin:6px 0 14px}
+dl.types dt{font-size:12.5px}dl.types dd{margin:0}
 @media print{nav.toc{display:none}th{position:static}section{break-inside:avoid-page}header.top{background:#fff;color:var(--ink);border-bottom:2px solid var(--ink)}body,html{background:#fff}}
 `.trim();
 
@@ -298,6 +353,9 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     ['elements', 'Elements'],
     ['activity', 'Activity'],
     ['scope', 'Scope'],
+    ['blast-radius', 'Blast radius'],
+    ['principals', 'Principals'],
+    ['graph', 'Graph'],
     ['findings', 'Findings'],
     ['timeline', 'Timeline'],
     ['excerpts', 'Excerpts'],
@@ -308,8 +366,17 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     ['warnings', 'Warnings'],
   ];
   const ex = findingExcerpts(findings);
-  const present = (id: string) =>
-    (id !== 'excerpts' || ex.length > 0) && (id !== 'warnings' || (report.warnings?.length ?? 0) > 0);
+  const blast = getBlastRadius(report);
+  const principals = getPrincipals(report);
+  const graph = getGraph(report);
+  const optional: Record<string, boolean> = {
+    excerpts: ex.length > 0,
+    warnings: (report.warnings?.length ?? 0) > 0,
+    'blast-radius': !!blast,
+    principals: !!principals,
+    graph: !!graph?.nodes.length,
+  };
+  const present = (id: string) => optional[id] ?? true;
   b.push(
     `<nav class="toc">${toc
       .filter(([id]) => present(id))
@@ -427,6 +494,19 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
     );
   }
   b.push('</section>');
+
+  // ── blast radius, principals, entity graph
+  const refs: Refs = {
+    one: fref,
+    list: (ids, max) =>
+      frefs(
+        [...ids].sort((x, y) => (nums.get(x) ?? 1e9) - (nums.get(y) ?? 1e9) || cmp(x, y)),
+        max,
+      ),
+  };
+  if (blast) b.push(blastRadiusHtml(blast, refs));
+  if (principals) b.push(principalsHtml(principals, refs));
+  if (graph?.nodes.length) b.push(graphHtml(graph, (id) => (nums.has(id) ? nums.get(id)! : undefined)));
 
   // ── findings
   b.push(`<section id="findings"><h2>Findings (${findings.length})</h2>`);
@@ -562,22 +642,6 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   }
   b.push('</section>');
 
-  // ── entity relationships (text table; no script, so no Mermaid rendering)
-  const graph = getGraph(report);
-  if (graph?.edges.length) {
-    const label = new Map(graph.nodes.map((n) => [n.id, `${n.label} (${n.type})`]));
-    b.push('<section id="graph"><h2>Entity relationships</h2>');
-    b.push('<table><thead><tr><th>From</th><th>Relation</th><th>To</th></tr></thead><tbody>');
-    const { shown, more } = capList(graph.edges, 300);
-    for (const e of shown)
-      b.push(
-        `<tr><td class="mono">${h(label.get(e.from) ?? e.from, 200)}</td><td>${h(e.label ?? '', 80)}</td><td class="mono">${h(label.get(e.to) ?? e.to, 200)}</td></tr>`,
-      );
-    b.push('</tbody></table>');
-    if (more) b.push(`<p class="muted">${more} more relation(s) in the JSON report.</p>`);
-    b.push('</section>');
-  }
-
   // ── coverage
   b.push('<section id="coverage"><h2>Coverage gaps</h2>');
   const gaps = report.coverage?.gaps ?? [];
@@ -639,4 +703,481 @@ export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
   );
   b.push('</body>', '</html>');
   return `${b.join('\n')}\n`;
+}
+
+/** Finding references: `one` for a single id, `list` sorted by finding number and capped. */
+interface Refs {
+  one: (id: string) => string;
+  list: (ids: readonly string[], max: number) => string;
+}
+
+const dash = '<span class="muted">—</span>';
+
+/** A yes / no / unknown pill with our wording. */
+function triHtml(v: Tri, yes: string, no: string, unknown = 'unknown'): string {
+  return `<span class="pill ${v}">${v === 'yes' ? yes : v === 'no' ? no : unknown}</span>`;
+}
+
+/** The record ids an item cites, folded under their count; findings as links, visible. */
+function citedHtml(c: Cited, refs: Refs, shownFindings: readonly string[] = []): string {
+  const pairs = evidencePairs(c.evidence);
+  const allFids = pairs.find(([k]) => k === 'findingIds')?.[1] ?? [];
+  const fids = allFids.filter((id) => !shownFindings.includes(id));
+  const rest = pairs.filter(([k]) => k !== 'findingIds');
+  const listed = rest.reduce((a, [, ids]) => a + ids.length, 0);
+  const total = Math.max(c.evidenceTotal - allFids.length, listed);
+  const out: string[] = [];
+  if (rest.length) {
+    const blocks = rest
+      .map(([k, ids]) => evidenceBlock({ [k]: ids } as Finding['evidence'], 25, 25))
+      .join('');
+    out.push(
+      `<details class="sub ids-more"><summary>${fmtInt(total)} record(s)</summary>${blocks}` +
+        (total > listed
+          ? `<div class="muted small">the first ${fmtInt(listed)} cited; all in the JSON report</div>`
+          : '') +
+        '</details>',
+    );
+  } else if (total) out.push(`<span class="muted small">${fmtInt(total)} record(s)</span>`);
+  if (fids.length) out.push(`<div class="small">${refs.list(fids, 8)}</div>`);
+  return out.length ? out.join('') : dash;
+}
+
+function textList(items: readonly string[], max: number, maxLen = 200): string {
+  if (!items.length) return dash;
+  const { shown, more } = capList(items, max);
+  return (
+    shown.map((x) => h(x, maxLen)).join(', ') +
+    (more ? ` <span class="muted small">and ${more} more</span>` : '')
+  );
+}
+
+function moreRowsHtml(more: number, what: string): string {
+  return more ? `<p class="muted">and ${more} more ${what} in the JSON report.</p>` : '';
+}
+
+function kpiHtml(n: string, l: string, cls = ''): string {
+  return `<div class="kpi ${cls}"><div class="n">${h(n)}</div><div class="l">${l}</div></div>`;
+}
+
+function blastRadiusHtml(b: BlastRadiusView, refs: Refs): string {
+  const o: string[] = ['<section id="blast-radius"><h2>Blast radius</h2>'];
+  o.push(
+    '<p class="muted small">What the threat actor\'s records reached, and whether it is still in place at the end of the evidence. ' +
+      'Each item cites the records behind it; all of them are in the JSON report.</p>',
+  );
+  const m = b.models;
+  const kb = b.knowledgeBases;
+  const ag = b.agents;
+  const empty =
+    !m.items.length &&
+    !b.guardrails.length &&
+    !kb.documents.length &&
+    !b.privateData.length &&
+    !ag.actions.length &&
+    !ag.sessions.length &&
+    !b.iamPersistence.length;
+  if (empty) {
+    if (b.summary.length) {
+      const { shown, more } = capList(b.summary, 20);
+      o.push(
+        `<ul>${shown.map((x) => `<li>${h(x, 600)}</li>`).join('')}</ul>${moreRowsHtml(more, 'line(s)')}`,
+      );
+    } else o.push('<p class="muted">Nothing the actor reached was established from the evidence.</p>');
+    o.push('</section>');
+    return o.join('\n');
+  }
+
+  // headline numbers
+  const k: string[] = [];
+  const cost = m.totals?.costUsd ?? m.items.reduce((a, i) => a + (i.costUsd ?? 0), 0);
+  const est =
+    m.totals?.estimatedUnloggedUsd ?? m.items.reduce((a, i) => a + (i.estimatedUnloggedUsd ?? 0), 0);
+  if (m.items.length) {
+    const calls = m.totals?.calls ?? m.items.reduce((a, i) => a + i.calls, 0);
+    k.push(kpiHtml(fmtInt(calls), `model call(s), ${m.items.length} model(s)`));
+    k.push(kpiHtml(fmtUsd(cost), 'priced from logged tokens'));
+    if (est > 0)
+      k.push(kpiHtml(`≈ ${fmtUsd(est)}`, 'ESTIMATE for calls seen only in CloudTrail', 'estimate'));
+  }
+  const countYes = <T>(xs: T[], f: (x: T) => boolean | null) => xs.filter((x) => f(x) === true).length;
+  if (b.guardrails.length) {
+    const n = countYes(b.guardrails, (g) => g.stillInEffect);
+    k.push(kpiHtml(`${n} of ${b.guardrails.length}`, 'guardrail change(s) still in effect', n ? 'bad' : ''));
+  }
+  if (kb.documents.length) {
+    const n = countYes(kb.documents, (d) => d.live);
+    k.push(kpiHtml(`${n} of ${kb.documents.length}`, 'poisoned document(s) still live', n ? 'bad' : ''));
+  }
+  if (b.privateData.length) k.push(kpiHtml(fmtInt(b.privateData.length), 'private-data exposure(s)', 'bad'));
+  if (ag.actions.length)
+    k.push(
+      kpiHtml(fmtInt(ag.actions.reduce((a, x) => a + x.count, 0)), 'agent action call(s) in actor sessions'),
+    );
+  if (b.iamPersistence.length) {
+    const n = countYes(b.iamPersistence, (i) => i.stillExists);
+    const unk = b.iamPersistence.filter((i) => i.stillExists === null).length;
+    k.push(
+      kpiHtml(
+        `${n} of ${b.iamPersistence.length}`,
+        `IAM change(s) still present${unk ? `, ${unk} unknown` : ''}`,
+        n || unk ? 'bad' : '',
+      ),
+    );
+  }
+  if (k.length) o.push(`<div class="kpis wide">${k.join('')}</div>`);
+
+  // models
+  if (m.items.length) {
+    o.push('<h3>Models invoked</h3>');
+    o.push(
+      '<div class="tw"><table><thead><tr><th>Model</th><th class="num">Calls</th><th class="num">Logged / CloudTrail only</th>' +
+        '<th class="num">Tokens in / out</th><th class="num">Cost of logged tokens</th>' +
+        '<th class="num">Estimate for CloudTrail-only calls</th><th>Regions · seen</th><th>Records</th></tr></thead><tbody>',
+    );
+    const { shown, more } = capList(m.items, MAX_BLAST_ROWS);
+    const estHtml = (v: number) =>
+      `<span class="est">≈ ${h(fmtUsd(v))}</span><span class="sub"><span class="pill est">estimate</span></span>`;
+    for (const i of shown) {
+      const estCell =
+        i.estimatedUnloggedUsd !== null && i.estimatedUnloggedUsd > 0
+          ? estHtml(i.estimatedUnloggedUsd)
+          : i.unloggedCalls && i.estimatedUnloggedUsd === null
+            ? '<span class="muted small">cannot be estimated</span>'
+            : dash;
+      o.push(
+        `<tr><td><span class="mono">${h(i.modelId, 160)}</span><span class="sub">${h(i.via, 20)}</span></td>` +
+          `<td class="num">${fmtInt(i.calls)}${i.errors ? `<span class="sub">${fmtInt(i.errors)} failed</span>` : ''}</td>` +
+          `<td class="num">${fmtInt(i.loggedCalls)} / ${fmtInt(i.unloggedCalls)}</td>` +
+          `<td class="num">${fmtInt(i.inputTokens)}<span class="sub">${fmtInt(i.outputTokens)}</span></td>` +
+          `<td class="num">${i.costUsd === null ? '<span class="muted small">not priced</span>' : h(fmtUsd(i.costUsd))}</td>` +
+          `<td class="num">${estCell}</td>` +
+          `<td class="small">${textList(i.regions, 6, 40)}<span class="when2">${h(seen(i.firstSeen, i.lastSeen, fmtTime), 80).replace(' → ', '<br>→ ')}</span></td>` +
+          `<td>${citedHtml(i, refs)}</td></tr>`,
+      );
+    }
+    const t = m.totals;
+    if (t && m.items.length > 1)
+      o.push(
+        `<tr class="total"><td>Total</td><td class="num">${fmtInt(t.calls)}${t.errors ? `<span class="sub">${fmtInt(t.errors)} failed</span>` : ''}</td>` +
+          `<td class="num">${fmtInt(t.loggedCalls)} / ${fmtInt(m.items.reduce((a, i) => a + i.unloggedCalls, 0))}</td>` +
+          `<td class="num">${fmtInt(t.inputTokens)}<span class="sub">${fmtInt(t.outputTokens)}</span></td>` +
+          `<td class="num">${h(fmtUsd(t.costUsd))}</td>` +
+          `<td class="num">${t.estimatedUnloggedUsd > 0 ? estHtml(t.estimatedUnloggedUsd) : dash}</td>` +
+          '<td></td><td></td></tr>',
+      );
+    o.push('</tbody></table></div>');
+    o.push(moreRowsHtml(more, 'model(s)'));
+    const hasEstimate = m.items.some((i) => i.unloggedCalls > 0 || (i.estimatedUnloggedUsd ?? 0) > 0);
+    o.push(
+      `<p class="note">${hasEstimate ? '<b>An estimate is not evidence.</b> ' : ''}${
+        m.note
+          ? h(m.note, 1500)
+          : "Costs are list prices for the logged tokens; an estimate assumes each call seen only in CloudTrail used the mean tokens of the actor's logged calls. Check the Cost and Usage Report."
+      }${t?.unpricedModels.length ? `<br>Not priced: ${textList(t.unpricedModels, 10, 120)}` : ''}</p>`,
+    );
+  }
+
+  // guardrails
+  if (b.guardrails.length) {
+    o.push('<h3>Guardrails weakened</h3>');
+    o.push(
+      '<div class="tw"><table><thead><tr><th>Guardrail</th><th>Effect</th><th>Protections lowered</th><th>Changes</th>' +
+        '<th>Version in use at the end</th><th>Still in effect</th><th>Status</th><th>Records</th></tr></thead><tbody>',
+    );
+    const { shown, more } = capList(b.guardrails, MAX_BLAST_ROWS);
+    for (const g of shown) {
+      const ch = capList(g.actorChanges, 6);
+      const changes =
+        ch.shown
+          .map(
+            (c) =>
+              `<li><span class="mono small">${h(fmtTime(c.time), 40)}</span> ${h(c.action, 60)}${c.version ? ` <span class="muted">(version ${h(c.version, 20)})</span>` : ''}</li>`,
+          )
+          .join('') + (ch.more ? `<li class="muted small">and ${ch.more} more</li>` : '');
+      const later = g.laterChanges.length
+        ? `<div class="muted small">then ${g.laterChanges.length} change(s) by others, last ${h(fmtTime(g.laterChanges[g.laterChanges.length - 1]!.time), 40)} ${h(g.laterChanges[g.laterChanges.length - 1]!.action, 60)}</div>`
+        : '';
+      const use = g.versionInUseAtEnd;
+      o.push(
+        `<tr><td class="mono">${h(g.guardrailId, 120)}${g.findingIds.length ? `<span class="sub">${refs.list(g.findingIds, 8)}</span>` : ''}</td>` +
+          `<td>${h(g.effect, 20)}${g.weakenedVersion ? `<span class="sub">version ${h(g.weakenedVersion, 20)}</span>` : ''}</td>` +
+          `<td class="small">${
+            g.weakened.length
+              ? `<ul class="rel">${capList(g.weakened, 8)
+                  .shown.map((x) => `<li>${h(x, 120)}</li>`)
+                  .join(
+                    '',
+                  )}${g.weakened.length > 8 ? `<li class="muted">and ${g.weakened.length - 8} more</li>` : ''}</ul>`
+              : dash
+          }</td>` +
+          `<td class="small">${changes ? `<ul class="rel">${changes}</ul>` : dash}${later}</td>` +
+          `<td>${use ? `${h(use.version ?? '?', 20)}${use.lastUsed ? `<span class="sub">last used ${h(fmtTime(use.lastUsed), 40)}</span>` : ''}` : dash}</td>` +
+          `<td>${triHtml(tri(g.stillInEffect), 'still in effect', 'undone')}</td>` +
+          `<td class="small">${h(g.status, 500) || dash}</td><td>${citedHtml(g, refs)}</td></tr>`,
+      );
+    }
+    o.push('</tbody></table></div>', moreRowsHtml(more, 'guardrail(s)'));
+  }
+
+  // knowledge-base documents
+  if (kb.documents.length) {
+    o.push('<h3>Knowledge-base documents</h3>');
+    o.push(
+      '<div class="tw"><table class="kb fixed"><colgroup><col class="k-doc"><col class="k-chg"><col class="k-live"><col class="k-st">' +
+        '<col class="k-reach"><col class="k-host"><col class="k-rec"></colgroup><thead><tr><th>Document</th><th>Change</th><th>Live in the index</th><th>Status</th>' +
+        '<th>Reach</th><th>Hosts it names</th><th>Records</th></tr></thead><tbody>',
+    );
+    const { shown, more } = capList(kb.documents, MAX_BLAST_ROWS);
+    for (const d of shown) {
+      const w = d.writes[0];
+      o.push(
+        `<tr><td class="mono">${h(d.uri, 300)}<span class="sub">${d.knowledgeBases.length ? `knowledge base ${textList(d.knowledgeBases, 4, 60)}` : ''}${d.findingIds.length ? ` · ${refs.list(d.findingIds, 6)}` : ''}</span></td>` +
+          `<td>${h(d.change, 20)}${w ? `<span class="sub">${h(fmtTime(w.time), 40)} ${h(w.action, 40)}${w.principal ? ` by ${h(shortPrincipal(w.principal), 120)}` : ''}</span>` : ''}</td>` +
+          `<td>${triHtml(tri(d.live), 'live', 'not live')}</td>` +
+          `<td class="small">${h(d.status, 500) || dash}</td>` +
+          `<td class="small"><ul class="rel"><li><b>${fmtInt(d.answersRepeating)}</b> answer(s) repeated it</li>` +
+          `<li>${fmtInt(d.invocationsCarrying)} invocation(s) carried it</li>` +
+          `<li>retrieved ${fmtInt(d.retrievedBy.traces)}× in ${fmtInt(d.retrievedBy.sessions)} agent session(s)</li></ul></td>` +
+          `<td class="mono small">${textList(d.contentHosts, 6, 120)}</td><td>${citedHtml(d, refs, d.findingIds)}</td></tr>`,
+      );
+    }
+    o.push('</tbody></table></div>', moreRowsHtml(more, 'document(s)'));
+    o.push(
+      `<p>Over all documents: <b>${fmtInt(kb.answersRepeating)}</b> answer(s) repeated poisoned content; ` +
+        `${fmtInt(kb.invocationsCarrying)} invocation(s) carried it.</p>`,
+    );
+  }
+
+  // private data
+  if (b.privateData.length) {
+    o.push('<h3>Private data</h3>');
+    o.push(
+      '<p class="muted small">Counts by type and who received them. Values are never shown; masked values only when the analysis masked them.</p>',
+    );
+    o.push(
+      '<div class="tw"><table><thead><tr><th>What</th><th>By type</th><th class="num">Values</th><th>Recipients</th>' +
+        '<th>Masked values</th><th>Source</th><th>Records</th></tr></thead><tbody>',
+    );
+    const { shown, more } = capList(b.privateData, MAX_BLAST_ROWS);
+    for (const p of shown) {
+      const types = capList(p.byType, 10);
+      o.push(
+        `<tr><td>${h(p.what, 400) || dash}</td>` +
+          `<td>${types.shown.length ? `<ul class="rel">${types.shown.map(([t, n]) => `<li><b>${fmtInt(n)}</b> ${h(t, 60)}</li>`).join('')}${types.more ? `<li class="muted small">and ${types.more} more</li>` : ''}</ul>` : dash}</td>` +
+          `<td class="num">${p.values === null ? dash : fmtInt(p.values)}</td>` +
+          `<td class="small">${
+            p.recipients.length
+              ? `<ul class="rel">${capList(p.recipients, 6)
+                  .shown.map((r) => `<li>${h(r, 200)}</li>`)
+                  .join(
+                    '',
+                  )}${p.recipients.length > 6 ? `<li class="muted">and ${p.recipients.length - 6} more</li>` : ''}</ul>`
+              : dash
+          }</td>` +
+          `<td>${p.masked.length ? inline(p.masked, 6) : dash}</td>` +
+          `<td class="small">${p.findingId ? `${refs.one(p.findingId)} ` : ''}<span class="mono">${h(p.source, 80)}</span></td>` +
+          `<td>${citedHtml(p, refs, p.findingId ? [p.findingId] : [])}</td></tr>`,
+      );
+    }
+    o.push('</tbody></table></div>', moreRowsHtml(more, 'item(s)'));
+  }
+
+  // agents
+  if (ag.actions.length || ag.sessions.length) {
+    o.push('<h3>Agent actions</h3>');
+    o.push(
+      `<p>In ${fmtInt(ag.sessions.length)} actor session(s): ${inline(ag.sessions, 6)}` +
+        (ag.findingIds.length ? ` · findings ${refs.list(ag.findingIds, 10)}` : '') +
+        '</p>',
+    );
+    if (ag.actions.length) {
+      o.push(
+        '<div class="tw"><table><thead><tr><th>Agent</th><th>Action group</th><th>API</th><th class="num">Calls</th>' +
+          '<th class="num">Sessions</th><th>Seen</th><th>Records</th></tr></thead><tbody>',
+      );
+      const { shown, more } = capList(ag.actions, MAX_BLAST_ROWS);
+      for (const a of shown)
+        o.push(
+          `<tr><td class="mono">${h(a.agentId, 80) || dash}</td><td>${h(a.actionGroup, 120) || dash}</td>` +
+            `<td class="mono">${h(a.api, 200) || dash}</td><td class="num">${fmtInt(a.count)}</td>` +
+            `<td class="num">${fmtInt(a.sessions)}</td>` +
+            `<td class="time">${h(seen(a.firstSeen, a.lastSeen, fmtTime), 80).replace(' → ', '<br>→ ')}</td>` +
+            `<td>${citedHtml(a, refs)}</td></tr>`,
+        );
+      o.push('</tbody></table></div>', moreRowsHtml(more, 'action(s)'));
+    }
+  }
+
+  // IAM persistence
+  if (b.iamPersistence.length) {
+    o.push('<h3>IAM persistence</h3>');
+    o.push(
+      '<div class="tw"><table class="iam fixed"><colgroup><col class="w-time"><col class="i-act"><col class="i-tgt"><col class="i-det">' +
+        '<col class="i-by"><col class="i-st"><col class="i-basis"><col class="i-rec"></colgroup>' +
+        '<thead><tr><th>Time (UTC)</th><th>Action</th><th>Target</th><th>Detail</th><th>By</th>' +
+        '<th>Still exists</th><th>Basis</th><th>Records</th></tr></thead><tbody>',
+    );
+    const { shown, more } = capList(b.iamPersistence, MAX_BLAST_ROWS);
+    for (const i of shown)
+      o.push(
+        `<tr><td class="time">${h(fmtTime(i.time), 40) || dash}</td><td>${h(i.action, 60)}</td>` +
+          `<td class="mono">${h(i.target, 200)}${i.kind ? `<span class="sub">${h(i.kind, 40)}</span>` : ''}</td>` +
+          `<td class="mono small">${h(i.detail, 200) || dash}</td>` +
+          `<td class="mono small">${i.principal ? h(shortPrincipal(i.principal), 200) : dash}</td>` +
+          `<td>${triHtml(tri(i.stillExists), 'still exists', 'removed')}${i.stillExists === null ? '<span class="sub">assume it still exists</span>' : ''}</td>` +
+          `<td class="small">${h(i.basis, 400) || dash}</td><td>${citedHtml(i, refs)}</td></tr>`,
+      );
+    o.push('</tbody></table></div>', moreRowsHtml(more, 'change(s)'));
+  }
+  o.push('</section>');
+  return o.join('\n');
+}
+
+/** Counted values as a plain list, capped. */
+function countedList(xs: readonly { value: string; count: number }[], max: number, maxLen = 120): string {
+  if (!xs.length) return '';
+  const { shown, more } = capList(countedText(xs), max);
+  return (
+    `<ul class="rel">${shown.map((x) => `<li>${h(x, maxLen)}</li>`).join('')}` +
+    (more ? `<li class="muted">and ${more} more</li>` : '') +
+    '</ul>'
+  );
+}
+
+function principalsHtml(ps: PrincipalView[], refs: Refs): string {
+  const o: string[] = [`<section id="principals"><h2>Principals (${ps.length})</h2>`];
+  if (!ps.length) {
+    o.push('<p class="muted">No principal in scope or named by a finding at medium or above.</p></section>');
+    return o.join('\n');
+  }
+  o.push(
+    '<p class="muted small">What each principal in scope, or named by a finding, did in the evidence. ' +
+      "A principal the actor shares with legitimate use is split into the actor's records and the others'.</p>",
+  );
+  o.push(
+    '<div class="tw"><table class="pr fixed"><colgroup><col class="p-who"><col class="p-split"><col class="p-rec"><col class="p-api">' +
+      '<col class="p-err"><col class="p-mod"><col class="p-num"><col class="p-num"><col class="p-addr"></colgroup>' +
+      '<thead><tr><th>Principal</th><th>Actor / other</th><th>Records · seen</th><th>APIs</th>' +
+      '<th>Errors</th><th>Models</th><th class="num">Tokens in / out</th><th class="num">Cost (logged tokens)</th>' +
+      '<th>Addresses</th></tr></thead><tbody>',
+  );
+  const { shown, more } = capList(ps, MAX_PRINCIPALS);
+  for (const p of shown) {
+    const rows = principalRows(p);
+    const sev =
+      p.maxSeverity && /^(critical|high|medium|low|informational)$/.test(p.maxSeverity) ? p.maxSeverity : '';
+    const who =
+      `<td class="who" rowspan="${rows.length}"><span class="mono">${h(p.principal, 200)}</span>` +
+      `<span class="sub">${h(p.kind, 20)}${p.inScope ? ' · in scope' : ''}${sev ? ` <span class="pill sev-${sev}">${sev}</span>` : ''}</span>` +
+      (p.findingIds.length ? `<span class="sub">${refs.list(p.findingIds, 6)}</span>` : '') +
+      '</td>';
+    rows.forEach((r, i) => {
+      const st = r.stats;
+      const cls = r.split === 'actor' ? ' class="actor"' : r.split === 'other' ? ' class="other"' : '';
+      const models = capList(st.models, 4);
+      const addr = [
+        countedList(st.sourceIps, 5, 80),
+        st.clientIps.length
+          ? `<span class="sub">end-user clients</span>${countedList(st.clientIps, 5, 80)}`
+          : '',
+        st.accessKeyIds.length ? `<span class="sub">keys</span>${countedList(st.accessKeyIds, 3, 60)}` : '',
+      ].filter(Boolean);
+      o.push(
+        `<tr${cls}>${i === 0 ? who : ''}` +
+          `<td>${r.split === 'actor' ? `<span class="pill actor">${h(r.label)}</span>` : h(r.label)}${r.note ? `<span class="sub">${h(r.note)}</span>` : ''}</td>` +
+          `<td>${fmtInt(st.records.cloudtrail)} CloudTrail<br>${fmtInt(st.records.invocations)} invocations` +
+          `<span class="when2">${h(seen(st.firstSeen, st.lastSeen, fmtTime), 80).replace(' → ', '<br>→ ')}</span></td>` +
+          `<td>${st.apis.length ? `${countedList(st.apis, 6, 100)}<span class="sub">${fmtInt(st.distinctApis)} distinct</span>` : dash}</td>` +
+          `<td>${st.errors.total ? `<b>${fmtInt(st.errors.total)}</b>${countedList(st.errors.byCode, 3, 80)}` : '0'}</td>` +
+          `<td>${models.shown.length ? `<ul class="rel">${models.shown.map((x) => `<li>${h(x.modelId, 100)} ×${fmtInt(x.calls)}</li>`).join('')}${models.more ? `<li class="muted">and ${models.more} more</li>` : ''}</ul>` : dash}` +
+          `${st.guardrailInterventions ? `<span class="sub">${fmtInt(st.guardrailInterventions)} guardrail intervention(s)</span>` : ''}</td>` +
+          `<td class="num">${st.tokens.input || st.tokens.output ? `${fmtInt(st.tokens.input)}<span class="sub">${fmtInt(st.tokens.output)}</span>` : dash}</td>` +
+          `<td class="num">${st.costUsd > 0 || st.models.length ? h(fmtUsd(st.costUsd)) : dash}${st.unpricedModels.length ? `<span class="sub">not priced: ${textList(st.unpricedModels, 3, 80)}</span>` : ''}</td>` +
+          `<td>${addr.length ? addr.join('') : dash}</td></tr>`,
+      );
+    });
+  }
+  o.push('</tbody></table></div>');
+  if (more) o.push(`<p class="muted">and ${more} more principal(s) in the JSON report.</p>`);
+  o.push('</section>');
+  return o.join('\n');
+}
+
+const TAG_TYPES = new Set([
+  'principal',
+  'user',
+  'role',
+  'access-key',
+  'ip',
+  'resource',
+  'model',
+  'guardrail',
+  'knowledge-base',
+  'agent',
+  'function',
+  'finding',
+]);
+
+/** An entity type tag; the class comes from a fixed list, never from evidence. */
+function tagHtml(type: string): string {
+  const cls = TAG_TYPES.has(type) ? ` t-${type}` : '';
+  return `<span class="tag${cls}">${h(type, 30)}</span>`;
+}
+
+function graphHtml(g: EntityGraph, findingNo: (id: string) => number | undefined): string {
+  const { groups, byType, moreNodes, moreEdges } = graphGroups(g);
+  const o: string[] = [`<section id="graph"><h2>Entity graph</h2>`];
+  o.push(
+    '<p class="muted small">Principals, keys, addresses, what the actor touched and the findings that name them. ' +
+      'The Markdown report draws it as a Mermaid diagram.</p>',
+  );
+  const entity = (n: GraphGroup['node']) => {
+    const fid = n.type === 'finding' ? n.id.replace(/^finding:/, '') : '';
+    const no = fid ? findingNo(fid) : undefined;
+    return `${no ? `<a href="#f-${no}">F${no}</a> ` : ''}<span class="mono">${h(n.label, 200)}</span>`;
+  };
+  o.push('<dl class="types">');
+  for (const t of byType) {
+    if (t.type === 'finding') continue;
+    const { shown, more } = capList(t.nodes, 20);
+    o.push(
+      `<dt>${tagHtml(t.type)} ${t.nodes.length}</dt><dd class="ids">${shown.map((n) => `<span>${h(n.label, 160)}</span>`).join('')}` +
+        `${more ? ` <span class="muted small">and ${more} more</span>` : ''}</dd>`,
+    );
+  }
+  o.push('</dl>');
+  const table = (gs: GraphGroup[]) =>
+    '<div class="tw"><table><thead><tr><th>Entity</th><th>Relations</th></tr></thead><tbody>' +
+    gs
+      .map((grp) => {
+        const { shown, more } = capList(grp.out, 25);
+        return (
+          `<tr><td>${tagHtml(grp.node.type)}${entity(grp.node)}</td><td><ul class="rel">` +
+          shown
+            .map(
+              (e) =>
+                `<li><span class="lbl">${h(e.label || 'related to', 80)} →</span> ${tagHtml(e.to.type)}${entity(e.to)}</li>`,
+            )
+            .join('') +
+          (more ? `<li class="muted small">and ${more} more</li>` : '') +
+          '</ul></td></tr>'
+        );
+      })
+      .join('') +
+    '</tbody></table></div>';
+  const main = groups.filter((x) => x.node.type !== 'finding');
+  const fnd = groups.filter((x) => x.node.type === 'finding');
+  if (main.length) o.push(table(main));
+  if (fnd.length)
+    o.push(
+      `<details class="sub"><summary>Findings and the entities they name (${fnd.length})</summary>${table(fnd)}</details>`,
+    );
+  if (!main.length && !fnd.length) o.push('<p class="muted">No relations.</p>');
+  if (moreNodes || moreEdges)
+    o.push(
+      `<p class="muted">${fmtInt(moreNodes)} more entit${moreNodes === 1 ? 'y' : 'ies'} and ${fmtInt(moreEdges)} more relation(s) are not shown.</p>`,
+    );
+  o.push('</section>');
+  return o.join('\n');
 }

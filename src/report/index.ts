@@ -7,15 +7,30 @@ export { csvCell, html as escapeHtmlText, md as escapeMarkdownText, visible } fr
 export type {
   Account,
   ApiCall,
+  BlastAgentAction,
+  BlastAgents,
+  BlastGuardrail,
+  BlastIam,
+  BlastKbDocument,
+  BlastKnowledgeBases,
+  BlastModel,
+  BlastModels,
+  BlastPrivateData,
+  BlastRadiusView,
   ChartPoint,
   Charts,
+  Cited,
+  Counted,
   EntityGraph,
   Excerpt,
   ExcerptSpan,
   Ioc,
+  PrincipalStatsView,
+  PrincipalView,
   Recommendation,
   TimelineEntryExt,
 } from './extras.js';
+export { getBlastRadius, getGraph, getPrincipals, looksMasked } from './extras.js';
 export { entityGraphMermaid, mermaidLabel } from './graph.js';
 export { type HtmlOptions, htmlCsp, renderHtml } from './html.js';
 export { collectIocs, iocsCsv } from './iocs.js';

@@ -7,6 +7,7 @@ import type { Finding, Report } from '../model/types.js';
 import {
   COMPONENT_LABELS,
   COMPONENTS,
+  cmp,
   derivedSummary,
   ELEMENT_LABELS,
   ELEMENTS,
@@ -29,10 +30,32 @@ import {
 } from './common.js';
 import { capList, md, mdLines, toText } from './escape.js';
 import { excerptSegments, findingExcerpts } from './excerpts.js';
-import { getGraph, getScopeNotes } from './extras.js';
+import {
+  type BlastRadiusView,
+  type Cited,
+  type EntityGraph,
+  getBlastRadius,
+  getGraph,
+  getPrincipals,
+  getScopeNotes,
+  type PrincipalView,
+} from './extras.js';
 import { entityGraphMermaid } from './graph.js';
 import { collectIocs } from './iocs.js';
 import { nextSteps } from './next-steps.js';
+import {
+  boundedGraph,
+  countedText,
+  fmtInt,
+  fmtUsd,
+  graphGroups,
+  MAX_BLAST_ROWS,
+  MAX_PRINCIPALS,
+  principalRows,
+  seen,
+  type Tri,
+  tri,
+} from './responder.js';
 
 export interface MarkdownOptions {
   /** most timeline rows (default 300); finding-linked, declared and actor entries are kept first */
@@ -42,10 +65,10 @@ export interface MarkdownOptions {
 }
 
 /** A capped, escaped, comma-separated list: `a, b, c and 7 more`. */
-function mdList(items: readonly string[] | undefined, max: number, maxLen = 200): string {
+function mdList(items: readonly string[] | undefined, max: number, maxLen = 200, sep = ', '): string {
   if (!items?.length) return '—';
   const { shown, more } = capList(items, max);
-  return shown.map((x) => md(x, maxLen)).join(', ') + (more ? ` and ${more} more` : '');
+  return shown.map((x) => md(x, maxLen)).join(sep) + (more ? ` and ${more} more` : '');
 }
 
 function row(cells: string[]): string {
@@ -126,6 +149,23 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     for (const n of capList(notes, 30).shown) out.push(`- ${md(n, 500)}`);
     out.push('');
   }
+
+  // ── blast radius, principals, entity graph
+  const blast = getBlastRadius(report);
+  const refs: Refs = {
+    one: fref,
+    list: (ids, max) =>
+      mdRefs(
+        [...ids].sort((a, b) => (nums.get(a) ?? 1e9) - (nums.get(b) ?? 1e9) || cmp(a, b)),
+        fref,
+        max,
+      ),
+  };
+  if (blast) out.push(...blastRadiusMd(blast, refs, maxList));
+  const principals = getPrincipals(report);
+  if (principals) out.push(...principalsMd(principals, refs));
+  const graph = getGraph(report);
+  if (graph?.nodes.length) out.push(...graphMd(graph));
 
   // ── elements
   out.push('## Investigation elements', '');
@@ -313,12 +353,6 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   });
   if (steps.length) out.push('');
 
-  // ── entity graph
-  const graph = getGraph(report);
-  if (graph?.nodes.length) {
-    out.push('## Entity graph', '', '```mermaid', entityGraphMermaid(graph).trimEnd(), '```', '');
-  }
-
   // ── coverage
   out.push('## Coverage gaps', '');
   const gaps = report.coverage?.gaps ?? [];
@@ -380,4 +414,390 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
 function mdRefs(ids: string[], fref: (id: string) => string, max: number): string {
   const { shown, more } = capList(ids, max);
   return shown.map(fref).join(', ') + (more ? ` and ${more} more` : '');
+}
+
+/** Finding references: `one` for a single id, `list` sorted by finding number and capped. */
+interface Refs {
+  one: (id: string) => string;
+  list: (ids: readonly string[], max: number) => string;
+}
+
+/** A yes / no / unknown answer; "yes" (the damage is still there) in bold. */
+function triMd(v: Tri, yes: string, no: string, unknown = 'unknown'): string {
+  return v === 'yes' ? `**${yes}**` : v === 'no' ? no : unknown;
+}
+
+/** The record ids an item cites: the first of each kind, findings as F refs, then the count of all. */
+function citedMd(c: Cited, refs: Refs): string {
+  const pairs = evidencePairs(c.evidence);
+  if (!pairs.length) return c.evidenceTotal ? `${fmtInt(c.evidenceTotal)} record(s)` : '—';
+  const listed = pairs.reduce((a, [, ids]) => a + ids.length, 0);
+  const parts = pairs.map(([k, ids]) =>
+    k === 'findingIds'
+      ? `findings: ${refs.list(ids, 3)}`
+      : `${md(EVIDENCE_KIND_LABELS[k] ?? k, 60)} (${ids.length}): ${mdList(ids, 1, 120)}`,
+  );
+  const text = parts.join('; ');
+  return c.evidenceTotal > listed ? `${text} (${fmtInt(c.evidenceTotal)} records in all)` : text;
+}
+
+function refsOrDash(ids: readonly string[], refs: Refs, max: number): string {
+  return ids.length ? refs.list(ids, max) : '—';
+}
+
+/** "and N more" line under a capped table. */
+function moreRows(more: number, what: string): string[] {
+  return more ? [`and ${more} more ${what} in the JSON report (\`blastRadius\`).`, ''] : [];
+}
+
+function blastRadiusMd(b: BlastRadiusView, refs: Refs, maxList: number): string[] {
+  const out: string[] = ['## Blast radius', ''];
+  out.push(
+    "What the threat actor's records reached, and whether it is still in place at the end of the evidence. " +
+      'Records: the ids each item cites (all of them in the JSON report).',
+    '',
+  );
+  const empty =
+    !b.models.items.length &&
+    !b.guardrails.length &&
+    !b.knowledgeBases.documents.length &&
+    !b.privateData.length &&
+    !b.agents.actions.length &&
+    !b.agents.sessions.length &&
+    !b.iamPersistence.length;
+  if (empty) {
+    if (b.summary.length) {
+      const { shown, more } = capList(b.summary, 20);
+      for (const x of shown) out.push(`- ${md(x, 600)}`);
+      if (more) out.push(`- and ${more} more`);
+    } else out.push('Nothing the actor reached was established from the evidence.');
+    out.push('');
+    return out;
+  }
+
+  // models
+  const m = b.models;
+  if (m.items.length) {
+    out.push('### Models invoked', '');
+    const hasEstimate = m.items.some((i) => i.unloggedCalls > 0 || (i.estimatedUnloggedUsd ?? 0) > 0);
+    const { shown, more } = capList(m.items, MAX_BLAST_ROWS);
+    const rows = shown.map((i) => [
+      md(i.modelId, 120),
+      md(i.via, 20),
+      `${fmtInt(i.calls)}${i.errors ? ` (${fmtInt(i.errors)} failed)` : ''}`,
+      `${fmtInt(i.loggedCalls)} / ${fmtInt(i.unloggedCalls)}`,
+      `${fmtInt(i.inputTokens)} in / ${fmtInt(i.outputTokens)} out`,
+      i.costUsd === null ? 'not priced' : fmtUsd(i.costUsd),
+      i.estimatedUnloggedUsd === null
+        ? i.unloggedCalls
+          ? 'cannot be estimated'
+          : '—'
+        : i.estimatedUnloggedUsd > 0
+          ? `≈ ${fmtUsd(i.estimatedUnloggedUsd)} (ESTIMATE)`
+          : '—',
+      mdList(i.regions, 5, 40),
+      md(seen(i.firstSeen, i.lastSeen, fmtTime), 80) || '—',
+      citedMd(i, refs),
+    ]);
+    const t = m.totals;
+    if (t && m.items.length > 1)
+      rows.push([
+        '**Total**',
+        '',
+        `${fmtInt(t.calls)}${t.errors ? ` (${fmtInt(t.errors)} failed)` : ''}`,
+        `${fmtInt(t.loggedCalls)} / ${fmtInt(m.items.reduce((a, i) => a + i.unloggedCalls, 0))}`,
+        `${fmtInt(t.inputTokens)} in / ${fmtInt(t.outputTokens)} out`,
+        `**${fmtUsd(t.costUsd)}**`,
+        t.estimatedUnloggedUsd > 0 ? `**≈ ${fmtUsd(t.estimatedUnloggedUsd)} (ESTIMATE)**` : '—',
+        '',
+        '',
+        '',
+      ]);
+    out.push(
+      ...table(
+        [
+          'Model',
+          'Via',
+          'Calls',
+          'Logged / CloudTrail only',
+          'Tokens (logged calls)',
+          'Cost of logged tokens',
+          'Estimate for CloudTrail-only calls',
+          'Regions',
+          'Seen',
+          'Records',
+        ],
+        rows,
+      ),
+      '',
+    );
+    out.push(...moreRows(more, 'model(s)'));
+    out.push(
+      !hasEstimate
+        ? m.note
+          ? `Note: ${md(m.note, 1500)}`
+          : '_Costs are list prices for the logged tokens._'
+        : m.note
+          ? `**An estimate is not evidence.** ${md(m.note, 1500)}`
+          : '**An estimate is not evidence.** Costs are list prices for the logged tokens; an estimate assumes each call ' +
+            "seen only in CloudTrail used the mean tokens of the actor's logged calls. Check the Cost and Usage Report.",
+      '',
+    );
+    if (t?.unpricedModels.length) out.push(`Not priced: ${mdList(t.unpricedModels, maxList, 120)}`, '');
+  }
+
+  // guardrails
+  if (b.guardrails.length) {
+    out.push('### Guardrails weakened', '');
+    const { shown, more } = capList(b.guardrails, MAX_BLAST_ROWS);
+    out.push(
+      ...table(
+        [
+          'Guardrail',
+          'Effect',
+          'Protections lowered',
+          "Actor's changes",
+          'Version in use at the end',
+          'Still in effect',
+          'Status',
+          'Findings',
+          'Records',
+        ],
+        shown.map((g) => {
+          const ch = capList(g.actorChanges, 5);
+          const changes =
+            ch.shown
+              .map(
+                (c) =>
+                  `${md(fmtTime(c.time), 40)} ${md(c.action, 60)}${c.version ? ` (version ${md(c.version, 20)})` : ''}`,
+              )
+              .join('; ') + (ch.more ? ` and ${ch.more} more` : '');
+          const later = g.laterChanges.length ? `; then ${g.laterChanges.length} change(s) by others` : '';
+          const use = g.versionInUseAtEnd;
+          return [
+            md(g.guardrailId, 120),
+            `${md(g.effect, 20)}${g.weakenedVersion ? ` (version ${md(g.weakenedVersion, 20)})` : ''}`,
+            mdList(g.weakened, 6, 80),
+            (changes || '—') + later,
+            use
+              ? `${md(use.version ?? '?', 20)}${use.lastUsed ? ` (last used ${md(fmtTime(use.lastUsed), 40)})` : ''}`
+              : '—',
+            triMd(tri(g.stillInEffect), 'YES', 'no'),
+            md(g.status, 400) || '—',
+            refsOrDash(g.findingIds, refs, maxList),
+            citedMd(g, refs),
+          ];
+        }),
+      ),
+      '',
+    );
+    out.push(...moreRows(more, 'guardrail(s)'));
+  }
+
+  // knowledge-base documents
+  const kb = b.knowledgeBases;
+  if (kb.documents.length) {
+    out.push('### Knowledge-base documents', '');
+    const { shown, more } = capList(kb.documents, MAX_BLAST_ROWS);
+    out.push(
+      ...table(
+        [
+          'Document',
+          'Change',
+          'Knowledge bases',
+          'Live in the index',
+          'Status',
+          'Reach',
+          'Hosts it names',
+          'Findings',
+          'Records',
+        ],
+        shown.map((d) => [
+          md(d.uri, 300),
+          `${md(d.change, 20)}${d.writes.length ? ` ${md(fmtTime(d.writes[0]!.time), 40)}` : ''}`,
+          mdList(d.knowledgeBases, 5, 60),
+          triMd(tri(d.live), 'YES', 'no'),
+          md(d.status, 400) || '—',
+          `retrieved ${fmtInt(d.retrievedBy.traces)}× in ${fmtInt(d.retrievedBy.sessions)} agent session(s); ` +
+            `${fmtInt(d.invocationsCarrying)} invocation(s) carried it; ${fmtInt(d.answersRepeating)} answer(s) repeated it`,
+          mdList(d.contentHosts, 5, 120),
+          refsOrDash(d.findingIds, refs, maxList),
+          citedMd(d, refs),
+        ]),
+      ),
+      '',
+    );
+    out.push(...moreRows(more, 'document(s)'));
+    out.push(
+      `Over all documents: ${fmtInt(kb.answersRepeating)} answer(s) repeated poisoned content; ` +
+        `${fmtInt(kb.invocationsCarrying)} invocation(s) carried it.`,
+      '',
+    );
+  }
+
+  // private data
+  if (b.privateData.length) {
+    out.push('### Private data', '');
+    out.push('Counts by type and who received them; values are never shown, masked ones excepted.', '');
+    const { shown, more } = capList(b.privateData, MAX_BLAST_ROWS);
+    out.push(
+      ...table(
+        ['What', 'By type', 'Values', 'Recipients', 'Masked values', 'Source', 'Records'],
+        shown.map((p) => [
+          md(p.what, 400) || '—',
+          p.byType.length
+            ? capList(p.byType, 10)
+                .shown.map(([k, n]) => `${fmtInt(n)} ${md(k, 60)}`)
+                .join(', ') + (p.byType.length > 10 ? ` and ${p.byType.length - 10} more` : '')
+            : '—',
+          p.values === null ? '—' : fmtInt(p.values),
+          mdList(p.recipients, 5, 200, '; '),
+          mdList(p.masked, 5, 80),
+          p.findingId ? `${refs.one(p.findingId)} · ${md(p.source, 80)}` : md(p.source, 80) || '—',
+          citedMd(p, refs),
+        ]),
+      ),
+      '',
+    );
+    out.push(...moreRows(more, 'item(s)'));
+  }
+
+  // agents
+  const ag = b.agents;
+  if (ag.actions.length || ag.sessions.length) {
+    out.push('### Agent actions', '');
+    out.push(
+      `In ${fmtInt(ag.sessions.length)} actor session(s): ${mdList(ag.sessions, 5, 80)}.` +
+        (ag.findingIds.length ? ` Findings: ${refs.list(ag.findingIds, maxList)}.` : ''),
+      '',
+    );
+    if (ag.actions.length) {
+      const { shown, more } = capList(ag.actions, MAX_BLAST_ROWS);
+      out.push(
+        ...table(
+          ['Agent', 'Action group', 'API', 'Calls', 'Sessions', 'Seen', 'Records'],
+          shown.map((a) => [
+            md(a.agentId, 80) || '—',
+            md(a.actionGroup, 120) || '—',
+            md(a.api, 200) || '—',
+            fmtInt(a.count),
+            fmtInt(a.sessions),
+            md(seen(a.firstSeen, a.lastSeen, fmtTime), 80) || '—',
+            citedMd(a, refs),
+          ]),
+        ),
+        '',
+      );
+      out.push(...moreRows(more, 'action(s)'));
+    }
+  }
+
+  // IAM persistence
+  if (b.iamPersistence.length) {
+    out.push('### IAM persistence', '');
+    const { shown, more } = capList(b.iamPersistence, MAX_BLAST_ROWS);
+    out.push(
+      ...table(
+        ['Time (UTC)', 'Action', 'Target', 'Detail', 'By', 'Still exists', 'Basis', 'Records'],
+        shown.map((i) => [
+          md(fmtTime(i.time), 40) || '—',
+          md(i.action, 60),
+          `${md(i.target, 200)}${i.kind ? ` (${md(i.kind, 40)})` : ''}`,
+          md(i.detail, 200) || '—',
+          md(i.principal, 200) || '—',
+          triMd(tri(i.stillExists), 'YES', 'no', 'unknown: assume it does'),
+          md(i.basis, 400) || '—',
+          citedMd(i, refs),
+        ]),
+      ),
+      '',
+    );
+    out.push(...moreRows(more, 'change(s)'));
+  }
+  return out;
+}
+
+function principalsMd(ps: PrincipalView[], refs: Refs): string[] {
+  const out: string[] = ['## Principals', ''];
+  if (!ps.length) return [...out, 'No principal in scope or named by a finding at medium or above.', ''];
+  out.push(
+    'What each principal in scope, or named by a finding, did in the evidence. A principal the actor shares ' +
+      "with legitimate use is split into the actor's records and the others'.",
+    '',
+  );
+  const { shown, more } = capList(ps, MAX_PRINCIPALS);
+  const rows: string[][] = [];
+  for (const p of shown) {
+    const who =
+      `${md(p.principal, 200)}` +
+      ` (${md(p.kind, 20)}${p.inScope ? ', in scope' : ''}${p.maxSeverity ? `, ${md(p.maxSeverity, 20)}` : ''})` +
+      (p.findingIds.length ? ` ${refs.list(p.findingIds, 5)}` : '');
+    principalRows(p).forEach((r, i) => {
+      const st = r.stats;
+      const models = capList(st.models, 3);
+      rows.push([
+        i === 0 ? who : '↳',
+        (r.split === 'actor' ? `**${r.label}**` : r.label) + (r.note ? ` (${r.note})` : ''),
+        `${fmtInt(st.records.cloudtrail)} CloudTrail, ${fmtInt(st.records.invocations)} invocations`,
+        st.apis.length
+          ? `${mdList(countedText(st.apis), 5, 100)} (${fmtInt(st.distinctApis)} distinct)`
+          : '—',
+        st.errors.total ? `${fmtInt(st.errors.total)}: ${mdList(countedText(st.errors.byCode), 3, 80)}` : '0',
+        models.shown.length
+          ? models.shown.map((x) => `${md(x.modelId, 100)} ×${fmtInt(x.calls)}`).join(', ') +
+            (models.more ? ` and ${models.more} more` : '')
+          : '—',
+        st.tokens.input || st.tokens.output
+          ? `${fmtInt(st.tokens.input)} in / ${fmtInt(st.tokens.output)} out`
+          : '—',
+        st.costUsd > 0 || st.models.length
+          ? fmtUsd(st.costUsd) +
+            (st.unpricedModels.length ? ` (not priced: ${mdList(st.unpricedModels, 3, 80)})` : '')
+          : '—',
+        [
+          st.sourceIps.length ? mdList(countedText(st.sourceIps), 5, 60) : '',
+          st.clientIps.length ? `clients: ${mdList(countedText(st.clientIps), 5, 60)}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') || '—',
+        md(seen(st.firstSeen, st.lastSeen, fmtTime), 80) || '—',
+      ]);
+    });
+  }
+  out.push(
+    ...table(
+      [
+        'Principal',
+        'Actor / other',
+        'Records',
+        'APIs',
+        'Errors',
+        'Models',
+        'Tokens',
+        'Cost (logged tokens)',
+        'Addresses',
+        'Seen',
+      ],
+      rows,
+    ),
+    '',
+  );
+  if (more) out.push(`and ${more} more principal(s) in the JSON report (\`principals\`).`, '');
+  return out;
+}
+
+function graphMd(g: EntityGraph): string[] {
+  const { moreNodes, moreEdges } = graphGroups(g);
+  const out: string[] = ['## Entity graph', ''];
+  out.push(
+    'Principals, keys, addresses, what the actor touched and the findings that name them. Labels are escaped; node ids are generated.',
+    '',
+  );
+  out.push('```mermaid', entityGraphMermaid(boundedGraph(g)).trimEnd(), '```', '');
+  if (moreNodes || moreEdges)
+    out.push(
+      `${fmtInt(moreNodes)} more entit${moreNodes === 1 ? 'y' : 'ies'} and ${fmtInt(moreEdges)} more relation(s) are not drawn.`,
+      '',
+    );
+  return out;
 }
