@@ -468,12 +468,16 @@ describe('CloudTrail fast path: same case as the JavaScript path', () => {
 });
 
 describe('CloudTrail fast path: DuckDB memory limit', () => {
-  it('is lowered while the fast path inserts into a file-backed case, then restored exactly', async () => {
+  it('is lowered while the fast path inserts into a file-backed case, then restored exactly (insertion order too)', async () => {
     const dir = path.join(tmp, 'evidence-mem');
     mkdirSync(dir, { recursive: true });
     gz(path.join(dir, 'a.json.gz'), doc([rec(), rec()]));
     const limit = async (s: CaseStore) =>
-      String((await s.all("SELECT current_setting('memory_limit') AS m"))[0].m);
+      JSON.stringify(
+        await s.all(
+          "SELECT current_setting('memory_limit') AS m, current_setting('preserve_insertion_order') AS o",
+        ),
+      );
     for (const memoryLimit of [undefined, '2GiB', '500MiB']) {
       const store = await CaseStore.open(path.join(tmp, `mem-${memoryLimit ?? 'default'}.duckdb`), {
         memoryLimit,

@@ -328,6 +328,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
   private inflight: Promise<void> | null = null;
   private ready = false;
   private restoreMemory: string | null = null;
+  private restoreOrder: string | null = null;
   private accepted = 0;
   private readonly batchBytes: number;
   private readonly batchFiles: number;
@@ -394,6 +395,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
         );
       }
       if (this.restoreMemory) await this.store.run(this.restoreMemory);
+      if (this.restoreOrder) await this.store.run(this.restoreOrder);
       await this.store.run('DROP TABLE IF EXISTS fp_files');
       await this.store.run('DROP TABLE IF EXISTS fp_batch_files');
       for (const m of ['fp_s', 'fp_b', 'fp_time', 'fp_role'])
@@ -477,6 +479,11 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
         await this.store.run(`SET memory_limit = '${MEMORY_CAP}'`);
       }
     }
+    // rows need no particular physical order (uid and provenance say everything): inserting
+    // without it lets DuckDB compress row groups in parallel
+    const order = (await this.store.all("SELECT current_setting('preserve_insertion_order') AS o"))[0].o;
+    this.restoreOrder = `SET preserve_insertion_order = ${order ? 'true' : 'false'}`;
+    await this.store.run('SET preserve_insertion_order = false');
     for (const m of MACROS) await this.store.run(m);
     await this.store.run('CREATE OR REPLACE TEMP TABLE fp_files (_ord INTEGER, sha256 VARCHAR)');
     this.ready = true;
