@@ -673,7 +673,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     const js = staged.lines
       ? `UNION ALL SELECT uid, _ord, idx, NULL, false FROM read_json(${sqlString(staged.file)},
            format = 'newline_delimited', columns = {uid: 'VARCHAR', _ord: 'INTEGER', idx: 'BIGINT'},
-           maximum_object_size = 1073741824)`
+           maximum_object_size = 67108864)`
       : '';
     await store.run(
       `CREATE OR REPLACE TEMP TABLE fp_losers AS
