@@ -1435,7 +1435,9 @@ export const promptAttackDetector: Detector = {
         ? await retrievalsAt(
             ctx.db,
             // the knowledge base matters where data (not the system prompt) came out
-            complied.filter((j) => j.how.some((h) => /personal|URL|secret/.test(h))).map((j) => j.rec),
+            complied
+              .filter((j) => j.how.some((h) => /personal|URL|secret/.test(h)))
+              .map((j) => j.rec),
           )
         : { eventIds: [], kbs: [] };
       const gd = severe
