@@ -609,6 +609,10 @@ export interface ActorRef {
   key: string | null;
   ip: string | null;
   identity: string | null;
+  /** the client (first user-agent token), when known */
+  client?: string | null;
+  /** the client is an infrastructure-as-code tool */
+  iac?: boolean;
 }
 
 /**
@@ -631,8 +635,14 @@ export interface Candidate extends FindingInput {
   explained?: ContextMatch | null;
 }
 
-export function actorOf(r: Pick<CtRow, 'accessKeyId' | 'sourceIp' | 'identityArn'>): ActorRef {
-  return { key: r.accessKeyId, ip: r.sourceIp, identity: r.identityArn };
+export function actorOf(r: Pick<CtRow, 'accessKeyId' | 'sourceIp' | 'identityArn' | 'userAgent'>): ActorRef {
+  return {
+    key: r.accessKeyId,
+    ip: r.sourceIp,
+    identity: r.identityArn,
+    client: clientOf(r.userAgent) || null,
+    iac: IAC_UA.test(r.userAgent ?? ''),
+  };
 }
 
 /** Everything a detector needs: the case, the account baseline and the context entries. */

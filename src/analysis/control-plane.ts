@@ -275,9 +275,23 @@ export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolea
     for (const id of recsOf(x)) if (!b.has(id)) return false;
     return true;
   };
+  /**
+   * A pipeline's infrastructure-as-code work in a session an intruder also used is the pipeline's:
+   * an IaC client's records are not the same actor as another client's on the same credential.
+   */
+  const iacOnly = (x: Candidate): boolean => {
+    const cl = x.actors.filter((a) => a.iac !== undefined);
+    return cl.length > 0 && cl.every((a) => a.iac);
+  };
+  const nonIacOnly = (x: Candidate): boolean => {
+    const cl = x.actors.filter((a) => a.iac !== undefined);
+    return cl.length > 0 && cl.every((a) => !a.iac);
+  };
+  const compatible = (x: Candidate, c: Candidate): boolean =>
+    !((iacOnly(c) && nonIacOnly(x)) || (iacOnly(x) && nonIacOnly(c)));
   /** another candidate that established the marker, preferring one with records of its own */
   const other = (m: string, c: Candidate): Candidate | undefined => {
-    const xs = [...(by.get(m) ?? [])].filter((x) => x !== c);
+    const xs = [...(by.get(m) ?? [])].filter((x) => x !== c && compatible(x, c));
     return xs.find((x) => !within(x, c)) ?? xs.find((x) => rank(x.severity) > rank(c.severity));
   };
   const seeded = new Set<Candidate>();
@@ -340,6 +354,7 @@ export function correlate(cands: Candidate[], isCommonIp: (ip: string) => boolea
         b !== a &&
         b.strength === 'soft' &&
         b.ruleId !== NEW_ORIGIN &&
+        compatible(a, b) &&
         b.elements.some((e) => CHANGE_ELEMENTS.has(e)) &&
         b.actors.some((x) => a.actors.some((y) => x.key && x.key === y.key && x.ip && x.ip === y.ip)),
     );

@@ -193,6 +193,28 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
       : [];
     const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
     const pipeline = kind === 'pipeline' || IAC_UA.test(r0.userAgent ?? '');
+    // what the writer looked at first, with the same credential, address and client: the
+    // identity check, the knowledge bases and data sources, the bucket's listing and objects
+    const looked =
+      kind !== 'human'
+        ? await loadEvents(
+            env.db,
+            `coalesce(access_key_id, '') = $1 AND coalesce(source_ip, '') = $2 AND split_part(trim(coalesce(user_agent, '')), ' ', 1) = $5
+             AND error_code IS NULL
+             AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 60 MINUTE AND time < CAST($3 AS TIMESTAMP)
+             AND (action IN ('GetCallerIdentity', 'ListKnowledgeBases', 'GetKnowledgeBase', 'ListDataSources',
+                             'GetDataSource', 'ListIngestionJobs', 'ListModelCustomizationJobs', 'ListCustomModels')
+                  OR (service = 's3.amazonaws.com' AND action IN ('ListObjects', 'ListObjectsV2', 'GetObject', 'HeadObject')
+                      AND json_extract_string(request_parameters, '$.bucketName') = $4))`,
+            [
+              r0.accessKeyId ?? '',
+              r0.sourceIp ?? '',
+              r0.time.replace('T', ' ').replace('Z', ''),
+              bucket,
+              clientOf(r0.userAgent),
+            ],
+          )
+        : [];
     // new documents pushed into the index by the same credential right away: the poisoning pattern,
     // unless a person (the content team) or the scheduled sync did it
     const ingested =
@@ -229,7 +251,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
       sourceIps: [r0.sourceIp],
       resources: [bucket, ...(kb ? [...kb.kbIds, ...kb.dataSourceIds] : [])],
       attack: kb ? ['AML.T0070', 'T1565.001'] : ['AML.T0020', 'T1565.001'],
-      evidence: { eventIds: [...ids(g), ...ids(ingested)] },
+      evidence: { eventIds: [...ids(looked), ...ids(g), ...ids(ingested)] },
       actors: [actorOf(r0)],
       triage: [
         ...(ingested.length
@@ -254,6 +276,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
           at: String(x.t),
         })),
         firstWriteByPrincipal: firstWrite,
+        lookedFirst: [...new Set(looked.map((r) => r.action))],
         actorKind: kind,
       },
     };
