@@ -1424,6 +1424,37 @@ describe('actor correlation', () => {
   });
 });
 
+describe('actor correlation: a pipeline session an intruder also used', () => {
+  it('does not make the pipeline\u2019s infrastructure-as-code records the intruder\u2019s', () => {
+    const base = {
+      ruleId: 'x',
+      title: 't',
+      elements: ['access' as const],
+      times: ['2025-01-01T00:00:00Z'],
+      triage: [],
+    };
+    const intruder = {
+      ...base,
+      evidence: { eventIds: ['e1'] },
+      severity: 'medium' as const,
+      strength: 'hard' as const,
+      actors: [{ key: 'K9', ip: '203.0.113.9', identity: null, client: 'aws-cli/2.25.0', iac: false }],
+    };
+    const terraform = {
+      ...base,
+      evidence: { eventIds: ['e2'] },
+      severity: 'informational' as const,
+      strength: 'soft' as const,
+      ifActor: 'high' as const,
+      actors: [{ key: 'K9', ip: '203.0.113.9', identity: null, client: 'APN/1.0', iac: true }],
+    };
+    const script = { ...terraform, evidence: { eventIds: ['e3'] }, actors: [{ ...intruder.actors[0] }] };
+    correlate([intruder, terraform, script], () => false);
+    expect(terraform.severity).toBe('informational');
+    expect(script.severity).toBe('medium');
+  });
+});
+
 // ---- the benign day ------------------------------------------------------------------------------------
 
 const BENIGN = path.resolve(import.meta.dirname, '../../../shared/datasets/scenarios/benign-day');
