@@ -19,7 +19,8 @@
  *   a creationDate, when present, likewise; no more `{`/`[` than the depth cap; not over the
  *   record cap; no number that V8 would print differently from DuckDB's writer (`1.0`,
  *   exponents, 16+ digit integers, NaN/Infinity), no integer-like object key (V8 moves those
- *   first), no control character DuckDB escapes in upper case;
+ *   first), no control character DuckDB escapes in upper case, no field read with `str()` that is
+ *   not a string or null;
  * - per file: one document; records numbered 0..n-1; and the canonical length
  *   `{"Records":[` + records joined by `,` + `]}` equals ISIZE, i.e. the file is a compact
  *   document with nothing else in it: no other keys, no whitespace, no trailing commas or
@@ -32,9 +33,13 @@
  * the last.
  *
  * Duplicates (the same uid) follow the JavaScript load: the first by (file order, index) wins,
- * and a uid already in the case before this run is a duplicate. Rows are inserted batch by batch
- * (memory stays bounded), then the few losers are deleted at the end, looking also at the uids
- * the JavaScript path staged.
+ * and a uid already in the case before this run is a duplicate. Rows are inserted batch by batch,
+ * then the few losers are deleted at the end, looking also at the uids the JavaScript path staged.
+ * While it inserts, DuckDB's memory limit is capped (file-backed cases) and insertion order is not
+ * preserved; both settings are restored at the end.
+ *
+ * The SQL below restates normalizeCloudTrail (src/sources/cloudtrail.ts): change both together.
+ * test/fast-path.test.ts compares the two paths column by column and fails until they agree.
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
