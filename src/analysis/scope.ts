@@ -54,6 +54,12 @@ export interface SessionOrigin {
 }
 
 export interface ScopeResult {
+  /**
+   * How sure the separation of the actor is: `high` when the actor's addresses and keys are its
+   * own; `medium` when a principal or key is shared with legitimate use and records were split by
+   * address and client; `low` when the scope rests on seeds or findings without records to pivot on.
+   */
+  confidence: 'high' | 'medium' | 'low';
   /** where the actor's temporary keys came from */
   sessions: SessionOrigin[];
   /** records that would have been the actor's but fall inside a declared activity, by ticket */
@@ -273,6 +279,7 @@ export async function computeScope(
     touched: new Map(),
     declaredRecords: new Map(),
     sessions: [],
+    confidence: 'low',
   };
   if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
 
@@ -545,5 +552,11 @@ export async function computeScope(
     touched,
     declaredRecords,
     sessions,
+    confidence:
+      !actorEvents.length && !invRows.length
+        ? 'low'
+        : keyOnlyDropped > 0 || [...legitByKey.values()].some((v) => v.size > 0)
+          ? 'medium'
+          : 'high',
   };
 }

@@ -197,13 +197,17 @@ program
 program
   .command('timeline')
   .description('write the incident timeline (Timesketch-compatible columns) as CSV or JSON lines')
-  .argument('<paths...>', 'evidence files or directories (or none with --case)')
+  .argument('[paths...]', 'evidence files or directories (none: the evidence already in --case)')
   .option('--case <file>', 'case file')
   .option('--format <fmt>', 'csv | jsonl', 'csv')
   .option('--out <file>', 'output file (default: standard output)')
   .action(async (paths: string[], o: { case?: string; format: string; out?: string }) => {
+    if (!paths.length && !o.case) fatal('give evidence paths or --case');
+    if (!paths.length && o.case && !(await lib.fileExists(o.case))) fatal(`no case at ${o.case}`);
     await withCase(o.case, async (store) => {
-      const report = await lib.investigate(store, paths, {});
+      const report = paths.length
+        ? await lib.investigate(store, paths, {})
+        : await lib.analyseCase(store, null);
       const text =
         o.format === 'jsonl' ? lib.timelineJsonl(report.timeline) : lib.timelineCsv(report.timeline);
       if (o.out) await lib.writeOutput(o.out, text);
