@@ -153,33 +153,42 @@ export async function sigmaPack(env: Env, dir: string = GENAI_RULES_DIR): Promis
   const results: SigmaRunResult[] = await runSigmaRules(env.db, rules);
   const out: Candidate[] = [];
   const problems = [...errors.map((e) => `${e.file}: ${e.error}`)];
+  // every record any hit names, read once
+  const wanted = new Set<string>();
+  for (const res of results)
+    for (const h of res.hits) {
+      if (h.kind === 'event') wanted.add(h.uid);
+      else for (const u of h.uids) wanted.add(u);
+    }
+  const byUid = new Map<string, CtRow>();
+  const all = [...wanted];
+  for (let i = 0; i < all.length; i += 2000) {
+    for (const r of await loadEvents(env.db, `uid IN (${actionList(all.slice(i, i + 2000))})`))
+      byUid.set(r.uid, r);
+  }
+  const rowsOf = (uids: string[]): CtRow[] =>
+    uids
+      .map((u) => byUid.get(u))
+      .filter((r): r is CtRow => !!r)
+      .sort((a, b) => a.time.localeCompare(b.time) || a.uid.localeCompare(b.uid));
   for (const res of results) {
     if (res.error) problems.push(`${res.rule.name ?? res.rule.title}: ${res.error}`);
     if (!res.hits.length) continue;
-    const rule = res.rule;
-    const groups: string[][] = [];
-    const eventHits = res.hits.filter((h) => h.kind === 'event');
-    for (const h of res.hits) if (h.kind === 'group') groups.push(h.uids);
-    if (eventHits.length) {
-      const rows = await loadEvents(env.db, `uid IN (${actionList(eventHits.map((h) => h.uid))})`);
-      const byActor: CtRow[][] = [];
-      for (const r of rows) {
-        const g = byActor.find(
-          (x) =>
-            x[0].accessKeyId === r.accessKeyId &&
-            x[0].sourceIp === r.sourceIp &&
-            minutesBetween(x[x.length - 1].time, r.time) <= 60,
-        );
-        if (g) g.push(r);
-        else byActor.push([r]);
+    const groups: CtRow[][] = [];
+    for (const h of res.hits) if (h.kind === 'group') groups.push(rowsOf(h.uids));
+    // single-event hits: one group per key, address and hour
+    const open = new Map<string, CtRow[]>();
+    for (const r of rowsOf(res.hits.filter((h) => h.kind === 'event').map((h) => h.uid))) {
+      const k = `${r.accessKeyId}\u0000${r.sourceIp}`;
+      const g = open.get(k);
+      if (g && minutesBetween(g[g.length - 1].time, r.time) <= 60) g.push(r);
+      else {
+        const ng = [r];
+        open.set(k, ng);
+        groups.push(ng);
       }
-      for (const g of byActor) groups.push(g.map((r) => r.uid));
     }
-    for (const uids of groups) {
-      const rows = await loadEvents(env.db, `uid IN (${actionList(uids)})`);
-      if (!rows.length) continue;
-      out.push(sigmaCandidate(env, rule, rows));
-    }
+    for (const rows of groups) if (rows.length) out.push(sigmaCandidate(env, res.rule, rows));
   }
   if (problems.length) env.notes?.push(...problems.map((p) => `sigma pack: ${p}`));
   return out;
