@@ -174,7 +174,18 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
     }
     // deletion
     lastPut.delete(region);
-    const ownTest = prev && prev.identityArn === r.identityArn && minutesBetween(prev.time, r.time) <= 60;
+    // the same principal set a configuration in this Region within the hour: its own test being removed
+    const ownPut = rows
+      .filter(
+        (x) =>
+          x.action === 'PutModelInvocationLoggingConfiguration' &&
+          x.region === r.region &&
+          x.identityArn === r.identityArn &&
+          x.time <= r.time &&
+          minutesBetween(x.time, r.time) <= 60,
+      )
+      .pop();
+    const ownTest = !!ownPut && !(traffic.get(region) && String(traffic.get(region)?.first) < ownPut.time);
     const t = traffic.get(region);
     const logged = t && String(t.first) < r.time;
     const restored = rows.find(
@@ -189,7 +200,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
     if (ownTest) {
       severity = 'informational';
       triage.push(
-        `removes a configuration the same principal set ${Math.round(minutesBetween(prev.time, r.time))} minute(s) earlier`,
+        `removes a configuration the same principal set ${Math.round(minutesBetween(ownPut.time, r.time))} minute(s) earlier`,
       );
     } else if (logged) {
       severity = 'high';
@@ -216,7 +227,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
       sourceIps: [r.sourceIp],
       resources: [prev ? logDestOf(prev.req)?.s3Bucket : null],
       attack: ['T1562.008'],
-      evidence: { eventIds: [r.eventId, ...(ownTest ? [prev.eventId] : [])] },
+      evidence: { eventIds: [r.eventId, ...(ownTest && ownPut ? [ownPut.eventId] : [])] },
       actors: [actorOf(r)],
       triage,
       details: {
