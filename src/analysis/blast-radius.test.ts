@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { minutesAfter, uuidSequence } from '../../test/helpers/fixture-clock.js';
 import { makeFinding } from '../engine/detector.js';
 import { ingest } from '../engine/ingest.js';
 import { investigate } from '../investigate.js';
@@ -23,14 +24,8 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-br-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const T0 = '2025-06-01T00:00:00.000Z';
-const at = (min: number): string =>
-  new Date(Date.parse(T0) + min * 60_000).toISOString().replace('.000Z', 'Z');
-let seq = 0;
-const uuid = (): string => {
-  seq++;
-  const h = seq.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-bbbb-4ccc-8ddd-${h}`;
-};
+const at = minutesAfter(T0);
+const uuid = uuidSequence('bbbb');
 
 const KEY = 'AKIAPOC0000000000001';
 const OFFICE = '198.51.100.10';

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { minutesAfter, uuidSequence } from '../../test/helpers/fixture-clock.js';
 import { makeFinding } from '../engine/detector.js';
 import { ingest } from '../engine/ingest.js';
 import { CaseStore } from '../store/case-store.js';
@@ -16,15 +17,8 @@ const ACCT = '111122223333';
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-ch-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const T0 = '2025-06-01T00:00:00.000Z';
-const at = (min: number): string =>
-  new Date(Date.parse(T0) + min * 60_000).toISOString().replace('.000Z', 'Z');
-let seq = 0;
-const uuid = (): string => {
-  seq++;
-  const h = seq.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-dddd-4eee-8fff-${h}`;
-};
+const at = minutesAfter('2025-06-01T00:00:00.000Z');
+const uuid = uuidSequence('dddd');
 
 function ct(
   min: number,

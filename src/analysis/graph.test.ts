@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { minutesAfter, uuidSequence } from '../../test/helpers/fixture-clock.js';
 import { makeFinding } from '../engine/detector.js';
 import { ingest } from '../engine/ingest.js';
 import { entityGraphMermaid } from '../report/graph.js';
@@ -18,15 +19,8 @@ const ACCT = '111122223333';
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-gr-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const T0 = '2025-06-01T10:00:00.000Z';
-const at = (min: number): string =>
-  new Date(Date.parse(T0) + min * 60_000).toISOString().replace('.000Z', 'Z');
-let seq = 0;
-const uuid = (): string => {
-  seq++;
-  const h = seq.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-cccc-4ddd-8eee-${h}`;
-};
+const at = minutesAfter('2025-06-01T10:00:00.000Z');
+const uuid = uuidSequence('cccc');
 
 const KEY = 'AKIASTOLEN0000000001';
 const SESSION = 'ASIASESSION000000001';
