@@ -176,6 +176,20 @@ export function principalsOf(r: Pick<CtRow, 'identityArn' | 'principalArn'>): st
   return out;
 }
 
+/**
+ * Rows (in time order) grouped into bursts: a row joins the first burst whose first row is the same
+ * actor (`same`) and whose last row is at most `gapMin` minutes before it.
+ */
+export function burstsOf(rows: CtRow[], same: (a: CtRow, b: CtRow) => boolean, gapMin: number): CtRow[][] {
+  const out: CtRow[][] = [];
+  for (const r of rows) {
+    const g = out.find((x) => same(x[0], r) && minutesBetween(x[x.length - 1].time, r.time) <= gapMin);
+    if (g) g.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
 export function minutesBetween(a: string, b: string): number {
   return Math.abs(Date.parse(a) - Date.parse(b)) / 60_000;
 }

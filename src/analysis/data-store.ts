@@ -13,6 +13,7 @@ import {
   actionList,
   actorOf,
   applyContext,
+  burstsOf,
   type Candidate,
   type CtRow,
   clientOf,
@@ -311,17 +312,7 @@ export async function kbChanges(env: Env): Promise<Candidate[]> {
       )
     ).map((r) => String(r.id)),
   );
-  const groups: CtRow[][] = [];
-  for (const r of rows) {
-    const g = groups.find(
-      (x) =>
-        x[0].identityArn === r.identityArn &&
-        x[0].sourceIp === r.sourceIp &&
-        minutesBetween(x[x.length - 1].time, r.time) <= 60,
-    );
-    if (g) g.push(r);
-    else groups.push([r]);
-  }
+  const groups = burstsOf(rows, (a, b) => a.identityArn === b.identityArn && a.sourceIp === b.sourceIp, 60);
   const out: Candidate[] = [];
   for (const g of groups) {
     const r0 = g[0];

@@ -12,6 +12,7 @@ import {
   actionList,
   actorOf,
   applyContext,
+  burstsOf,
   type Candidate,
   type CtRow,
   clientOf,
@@ -74,18 +75,11 @@ export async function iamPersistence(env: Env): Promise<Candidate[]> {
     env.db,
     `service = 'iam.amazonaws.com' AND action IN (${actionList(IAM_WRITES)}) AND error_code IS NULL`,
   );
-  const bursts: CtRow[][] = [];
-  for (const r of writes) {
-    const last = bursts.find(
-      (b) =>
-        b[0].identityArn === r.identityArn &&
-        b[0].accessKeyId === r.accessKeyId &&
-        b[0].sourceIp === r.sourceIp &&
-        minutesBetween(b[b.length - 1].time, r.time) <= 30,
-    );
-    if (last) last.push(r);
-    else bursts.push([r]);
-  }
+  const bursts = burstsOf(
+    writes,
+    (a, b) => a.identityArn === b.identityArn && a.accessKeyId === b.accessKeyId && a.sourceIp === b.sourceIp,
+    30,
+  );
   const out: Candidate[] = [];
   for (const b of bursts) {
     const r0 = b[0];
