@@ -17,6 +17,7 @@ import {
   actionList,
   actorOf,
   applyContext,
+  burstsOf,
   type Candidate,
   type CtRow,
   clientOf,
@@ -436,18 +437,11 @@ export async function guardrailChanges(env: Env): Promise<Candidate[]> {
     }
   }
   // group an update with the version created from it (same actor, same guardrail, within an hour)
-  const groups: CtRow[][] = [];
-  for (const r of changes) {
-    const g = groups.find(
-      (x) =>
-        gid(x[0]) === gid(r) &&
-        x[0].identityArn === r.identityArn &&
-        x[0].action !== 'DeleteGuardrail' &&
-        minutesBetween(x[x.length - 1].time, r.time) <= 60,
-    );
-    if (g) g.push(r);
-    else groups.push([r]);
-  }
+  const groups = burstsOf(
+    changes,
+    (a, b) => gid(a) === gid(b) && a.identityArn === b.identityArn && a.action !== 'DeleteGuardrail',
+    60,
+  );
   const out: Candidate[] = [];
   for (const g of groups) {
     const r0 = g[0];
@@ -593,17 +587,7 @@ export async function modelAccess(env: Env): Promise<Candidate[]> {
     `action IN ('PutUseCaseForModelAccess', 'CreateFoundationModelAgreement', 'DeleteFoundationModelAgreement',
        'PutFoundationModelEntitlement') AND error_code IS NULL`,
   );
-  const groups: CtRow[][] = [];
-  for (const r of rows) {
-    const g = groups.find(
-      (x) =>
-        x[0].identityArn === r.identityArn &&
-        x[0].sourceIp === r.sourceIp &&
-        minutesBetween(x[x.length - 1].time, r.time) <= 30,
-    );
-    if (g) g.push(r);
-    else groups.push([r]);
-  }
+  const groups = burstsOf(rows, (a, b) => a.identityArn === b.identityArn && a.sourceIp === b.sourceIp, 30);
   return groups.map((g) => {
     const r0 = g[0];
     const kind = env.base.kindOf(r0.identityArn);
@@ -817,17 +801,7 @@ function agentKey(r: CtRow): string {
 export async function agentChanges(env: Env): Promise<Candidate[]> {
   const rows = await loadEvents(env.db, `action IN (${actionList(AGENT_CHANGES)}) AND error_code IS NULL`);
   const history = await loadEvents(env.db, `action IN ('CreateAgent', 'UpdateAgent') AND error_code IS NULL`);
-  const groups: CtRow[][] = [];
-  for (const r of rows) {
-    const g = groups.find(
-      (x) =>
-        agentKey(x[0]) === agentKey(r) &&
-        x[0].identityArn === r.identityArn &&
-        minutesBetween(x[x.length - 1].time, r.time) <= 60,
-    );
-    if (g) g.push(r);
-    else groups.push([r]);
-  }
+  const groups = burstsOf(rows, (a, b) => agentKey(a) === agentKey(b) && a.identityArn === b.identityArn, 60);
   const out: Candidate[] = [];
   for (const g of groups) {
     const r0 = g[0];

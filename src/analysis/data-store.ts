@@ -156,20 +156,15 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
      AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList(names)})
      AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com')`,
   );
-  const groups: CtRow[][] = [];
-  for (const r of rows) {
-    const b = String(r.req?.bucketName);
-    const g = groups.find(
-      (x) =>
-        String(x[0].req?.bucketName) === b &&
-        x[0].identityArn === r.identityArn &&
-        x[0].accessKeyId === r.accessKeyId &&
-        x[0].sourceIp === r.sourceIp &&
-        minutesBetween(x[x.length - 1].time, r.time) <= 60,
-    );
-    if (g) g.push(r);
-    else groups.push([r]);
-  }
+  const groups = burstsOf(
+    rows,
+    (a, b) =>
+      String(a.req?.bucketName) === String(b.req?.bucketName) &&
+      a.identityArn === b.identityArn &&
+      a.accessKeyId === b.accessKeyId &&
+      a.sourceIp === b.sourceIp,
+    60,
+  );
   const out: Candidate[] = [];
   for (const g of groups) {
     const r0 = g[0];
