@@ -351,8 +351,11 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     private readonly stagedEvents: () => StagedLines,
     opts: FastCloudTrailOptions = {},
   ) {
-    this.batchBytes = opts.batchBytes ?? 24 * 1024 * 1024;
-    this.batchFiles = opts.batchFiles ?? 2000;
+    // few large batches: every INSERT leaves partly filled row groups that DuckDB's checkpoints
+    // then merge by rewriting them, which at 14 batches of 24 MB cost more than the inserts
+    // themselves (docs/performance.md); one statement streams, so the size does not add memory
+    this.batchBytes = opts.batchBytes ?? 256 * 1024 * 1024;
+    this.batchFiles = opts.batchFiles ?? 20000;
     fastPathTotals.lastRunFallback = [];
   }
 
@@ -635,18 +638,22 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
       const cols = TABLES.events
         .map((c) => (c.name === 'uid' ? 'CASE WHEN bad THEN NULL ELSE uid END' : `"${c.name}"`))
         .join(', ');
-      const t = await this.store.table(
-        `INSERT INTO events SELECT ${cols} FROM (${batchSql(list(fresh), maxObject(fresh), this.limits)})
-         RETURNING file_id, idx, strlen(raw::VARCHAR), uid IS NULL`,
+      // no RETURNING: it makes DuckDB insert on one thread and hand every row back (2x slower);
+      // the few columns the checks need are read back from the rows just written instead
+      await this.store.run(
+        `INSERT INTO events SELECT ${cols} FROM (${batchSql(list(fresh), maxObject(fresh), this.limits)})`,
       );
-      for (const [sha, idx, len, bad] of t.rows as Array<[string, number, number, boolean]>) {
-        const ord = ordBySha.get(sha) as number;
-        const r = out.get(ord) ?? { n: 0, mx: -1, len: 0, bad: false };
-        r.n++;
-        if (idx > r.mx) r.mx = idx;
-        r.len += len;
-        r.bad ||= bad;
-        out.set(ord, r);
+      const rows = await this.store.all(
+        `SELECT file_id, count(*) AS n, max(idx) AS mx, sum(strlen(raw::VARCHAR)) AS len, bool_or(uid IS NULL) AS bad
+         FROM events WHERE file_id IN (SELECT sha256 FROM fp_batch_files) GROUP BY file_id`,
+      );
+      for (const r of rows) {
+        out.set(ordBySha.get(String(r.file_id)) as number, {
+          n: Number(r.n),
+          mx: Number(r.mx),
+          len: Number(r.len),
+          bad: Boolean(r.bad),
+        });
       }
     }
     if (known.length) {

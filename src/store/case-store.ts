@@ -6,7 +6,11 @@
  * dialect (Athena/Trino) for organisation-scale hunting.
  */
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
 import { ddl } from './schema.js';
+
+/** Storage version of new case files: the first with ZSTD for strings and DICT_FSST. */
+const STORAGE_VERSION = 'v1.3.0';
 
 export type SqlValue = string | number | boolean | null;
 export type ResultRow = Record<string, unknown>;
@@ -41,11 +45,15 @@ export class CaseStore implements Queryable {
     const config: Record<string, string> = {};
     if (opts.threads) config.threads = String(opts.threads);
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    // a new case file is written at a storage version with ZSTD for strings (DuckDB >= 1.3 reads
+    // it); an existing file keeps the version it was created with
+    const fresh = !path.startsWith(':memory:') && !existsSync(path);
+    if (fresh) config.storage_compatibility_version = STORAGE_VERSION;
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
     const store = new CaseStore(instance, conn, path);
     await store.run("SET TimeZone = 'UTC'");
-    for (const stmt of ddl()) await store.run(stmt);
+    for (const stmt of ddl({ zstd: fresh })) await store.run(stmt);
     return store;
   }
 

@@ -244,12 +244,34 @@ export const RECORD_TABLES: RecordTable[] = [
 
 const q = (s: string): string => `"${s}"`;
 
-export function ddl(): string[] {
+/** Free-text columns that are long enough to be worth ZSTD (with every JSON column). */
+const LONG_TEXT = new Set([
+  'system_text',
+  'prompt_text',
+  'last_user_text',
+  'tool_result_text',
+  'response_text',
+  'text',
+]);
+
+/** Whether a column is stored with ZSTD in case files that support it (see ddl). */
+export function zstdColumn(col: ColumnDef): boolean {
+  return col.type === 'JSON' || LONG_TEXT.has(col.name);
+}
+
+/**
+ * The case's DDL. With `zstd` (a case file created by CaseStore.open at the storage version that
+ * has ZSTD for strings), JSON and long text columns are compressed with ZSTD: DuckDB's default for
+ * strings (FSST) costs about twice a raw scan of the evidence to write and makes the case ~10x
+ * larger for CloudTrail records (docs/performance.md). Older case files, and in-memory cases,
+ * would store such columns uncompressed, so they get the default.
+ */
+export function ddl(opts: { zstd?: boolean } = {}): string[] {
   const out: string[] = [];
   for (const [table, cols] of Object.entries(TABLES)) {
-    out.push(
-      `CREATE TABLE IF NOT EXISTS ${table} (${cols.map((col) => `${q(col.name)} ${col.type}`).join(', ')})`,
-    );
+    const col = (x: ColumnDef) =>
+      `${q(x.name)} ${x.type}${opts.zstd && zstdColumn(x) ? ' USING COMPRESSION zstd' : ''}`;
+    out.push(`CREATE TABLE IF NOT EXISTS ${table} (${cols.map(col).join(', ')})`);
   }
   out.push('CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
   return out;
