@@ -55,7 +55,7 @@ describe('case store', () => {
     const db = await DuckDBInstance.create(file);
     const conn = await db.connect();
     await conn.run('CREATE TABLE events (uid VARCHAR, raw JSON)');
-    await conn.run("INSERT INTO events VALUES ('a', '{\"eventName\":\"ListBuckets\"}')");
+    await conn.run('INSERT INTO events VALUES (\'a\', \'{"eventName":"ListBuckets"}\')');
     conn.closeSync();
     db.closeSync();
 

@@ -5,8 +5,9 @@
  * else in the code base talks to DuckDB directly, so the same rules can compile to another
  * dialect (Athena/Trino) for organisation-scale hunting.
  */
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
 import { existsSync } from 'node:fs';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ddl } from './schema.js';
 
 /** Storage version of new case files: the first with ZSTD for strings and DICT_FSST. */
