@@ -50,7 +50,7 @@ if (flag('--raw-scan')) {
 if (flag('--js-ingest')) {
   const dist = path.resolve(ROOT, opt('--dist', 'dist'));
   const lib = await import(pathToFileURL(path.join(dist, 'index.js')).href);
-  const store = await lib.CaseStore.open(opt('--case', ''));
+  const store = await lib.CaseStore.open(opt('--case', ''), { memoryLimit: lib.DEFAULT_MEMORY_LIMIT });
   const res = await lib.ingest(store, [opt('--js-ingest', '')], { fastPath: false });
   await store.close();
   process.stdout.write(`${JSON.stringify(res.totals)}\n`);

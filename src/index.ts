@@ -28,7 +28,7 @@ export {
   type SigmaHit,
   type SigmaRunResult,
 } from './rules/sigma/index.js';
-export { CaseStore, type Queryable } from './store/case-store.js';
+export { CaseStore, DEFAULT_MEMORY_LIMIT, type Queryable } from './store/case-store.js';
 export { analyzePrompt, analyzeResponse, findSensitive, mask, scanPromptsJsonl } from './text/index.js';
 export { VERSION } from './version.js';
 

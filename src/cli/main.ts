@@ -14,6 +14,11 @@ program
     'Incident response for generative-AI workloads on AWS (Bedrock, guardrails, agents, knowledge bases).',
   )
   .version(lib.VERSION)
+  .option(
+    '--memory-limit <size>',
+    "DuckDB's memory limit for the case (e.g. 1GiB, 4GB); above it DuckDB spills to disk beside the case",
+    process.env.GENAI_IR_MEMORY_LIMIT ?? lib.DEFAULT_MEMORY_LIMIT,
+  )
   .showHelpAfterError();
 
 function fatal(msg: string): never {
@@ -38,11 +43,12 @@ async function withCase<T>(
 ): Promise<T> {
   let store: lib.CaseStore;
   let tempDir: string | null = null;
+  const memoryLimit = String(program.opts().memoryLimit);
   try {
-    if (file) store = await lib.CaseStore.open(file);
+    if (file) store = await lib.CaseStore.open(file, { memoryLimit });
     else {
       tempDir = await lib.makeTempDir('genai-ir-case-');
-      store = await lib.CaseStore.open(`${tempDir}/case.duckdb`);
+      store = await lib.CaseStore.open(`${tempDir}/case.duckdb`, { memoryLimit });
     }
   } catch (e) {
     fatal(`cannot open case ${file ?? '(temporary)'}: ${(e as Error).message}`);

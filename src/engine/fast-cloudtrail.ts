@@ -5,7 +5,7 @@
  * normalises the records in batches and inserts them into `events`.
  *
  * Contract: a file this path stores ends up in the case exactly as the JavaScript path
- * (ingest.ts → normalizeCloudTrail → staged NDJSON → loadTable) would have stored it: the same
+ * (ingest.ts → normalizeCloudTrail → staged rows → loadTable) would have stored it: the same
  * rows byte for byte, the same counts and warnings (none) in `files`, the same duplicates. A file
  * is stored here only when that can be shown cheaply; any other file, and every file of a batch
  * DuckDB cannot read, goes to the JavaScript path, which then decides exactly as before
@@ -61,10 +61,10 @@ export interface FastFileState {
   staged: number;
 }
 
-/** The JavaScript path's staging file for `events` (ingest's LineSink). */
-export interface StagedLines {
-  readonly file: string;
-  readonly lines: number;
+/** The JavaScript path's staged `events` rows (ingest's Stage): a table with uid, _ord and idx. */
+export interface StagedRows {
+  readonly name: string;
+  readonly rows: number;
   flush(): void;
 }
 
@@ -348,7 +348,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     /** the JavaScript path for one file (ingest.ts readFile) */
     private readonly readWithJs: (st: S, file: string) => Promise<void>,
     /** the JavaScript path's staged events, to settle duplicates across both paths */
-    private readonly stagedEvents: () => StagedLines,
+    private readonly stagedEvents: () => StagedRows,
     opts: FastCloudTrailOptions = {},
   ) {
     // few large batches: every INSERT leaves partly filled row groups that DuckDB's checkpoints
@@ -383,7 +383,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
 
   /**
    * Reads what is still queued, then settles duplicates. Returns duplicates per file ordinal
-   * (to add to ingest's own). Must run before ingest closes its staging files.
+   * (to add to ingest's own). Must run before ingest closes its staging appenders.
    */
   async finish(): Promise<Map<number, number>> {
     if (this.queue.length) await this.startBatch();
@@ -682,11 +682,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     const store = this.store;
     const staged = this.stagedEvents();
     staged.flush();
-    const js = staged.lines
-      ? `UNION ALL SELECT uid, _ord, idx, NULL, false FROM read_json(${sqlString(staged.file)},
-           format = 'newline_delimited', columns = {uid: 'VARCHAR', _ord: 'INTEGER', idx: 'BIGINT'},
-           maximum_object_size = 67108864)`
-      : '';
+    const js = staged.rows ? `UNION ALL SELECT uid, _ord, idx, NULL, false FROM ${staged.name}` : '';
     await store.run(
       `CREATE OR REPLACE TEMP TABLE fp_losers AS
        WITH rows AS (

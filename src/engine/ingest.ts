@@ -4,9 +4,9 @@
  * Each file is streamed (gunzipped with a bomb check), split into lines with a size cap, and
  * either read line by line (JSON lines) or, when its first line is not a JSON value by itself, as
  * one document. Each value is opened if it is an envelope, offered to the readers, unwrapped into
- * records and normalised. Rows are written to newline-delimited staging files and loaded into
- * DuckDB in one pass per table, where duplicates (the same record id seen before) are set aside and
- * counted. Nothing is dropped silently: every record is stored, rejected with a reason, or counted
+ * records and normalised. Rows are appended to staging tables (in an in-memory database, as text)
+ * and loaded into the case in one pass per table, where duplicates (the same record id seen
+ * before) are set aside and counted. Nothing is dropped silently: every record is stored, rejected with a reason, or counted
  * as a duplicate, per file.
  */
 import path from 'node:path';
@@ -24,7 +24,7 @@ import type { EvidenceFile, SourceFormat } from '../model/types.js';
 import { chooseReader, openEnvelope, RecordError, Rejected, stripLinePrefix } from '../sources/index.js';
 import type { NormalizeContext, SourceReader } from '../sources/types.js';
 import { contentId } from '../sources/util.js';
-import { type CaseStore, sqlString } from '../store/case-store.js';
+import { type CaseStore, type StageAppender, sqlString } from '../store/case-store.js';
 import { RECORD_TABLES, type RecordTable, TABLES } from '../store/schema.js';
 import { FastCloudTrail } from './fast-cloudtrail.js';
 
@@ -62,12 +62,8 @@ interface FileState {
 }
 
 const MAX_WARNINGS_PER_FILE = 20;
-/**
- * Largest staged row DuckDB accepts: the raw record (at most limits.maxRecordBytes) plus the
- * extracted texts. DuckDB reserves buffers of about twice this size per reader thread, so it must
- * stay far below the memory limit.
- */
-const STAGED_ROW_MAX_BYTES = 64 * 1024 * 1024;
+/** Record tables with a `raw` column (the record's JSON text as stored). */
+const KEEPS_RAW = new Set(RECORD_TABLES.filter((t) => TABLES[t].some((c) => c.name === 'raw')));
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8lossy = new TextDecoder('utf-8');
 
@@ -142,15 +138,9 @@ export async function ingest(
     known.set(String(r.sha256), String(r.path));
 
   const tmp = await makeTempDir('genai-ir-stage-');
-  const sinks = new Map<RecordTable, LineSink>();
-  const sink = (t: RecordTable): LineSink => {
-    let s = sinks.get(t);
-    if (!s) {
-      s = new LineSink(path.join(tmp, `${t}.jsonl`));
-      sinks.set(t, s);
-    }
-    return s;
-  };
+  const stages = new Map<RecordTable, Stage>();
+  for (const t of RECORD_TABLES) stages.set(t, await Stage.create(store, t));
+  const sink = (t: RecordTable): Stage => stages.get(t) as Stage;
   const states: FileState[] = [];
   const bytesTotal = listed.files.reduce((a, f) => a + f.bytes, 0);
   let bytesDone = 0;
@@ -221,18 +211,21 @@ export async function ingest(
         ];
       }
     }
-    for (const s of sinks.values()) s.close();
+    for (const s of stages.values()) s.close();
     // files whose staged rows must be discarded (content already in the case)
     const skipped = states.filter((s) => s.staged === -1).map((s) => s.ord);
     const dupByFile = new Map<number, number>(fastDuplicates);
     await store.run('CREATE OR REPLACE TEMP TABLE stage_files (_ord INTEGER, sha256 VARCHAR)');
-    for (const st of states) {
-      await store.run('INSERT INTO stage_files VALUES ($1, $2)', [st.ord, st.file.sha256]);
+    for (let i = 0; i < states.length; i += 1000) {
+      const part = states.slice(i, i + 1000);
+      await store.run(
+        `INSERT INTO stage_files VALUES ${part.map((st) => `(${st.ord}, ${sqlString(st.file.sha256)})`).join(', ')}`,
+      );
     }
     for (const table of RECORD_TABLES) {
-      const s = sinks.get(table);
-      if (!s || s.lines === 0) continue;
-      for (const [ord, n] of await loadTable(store, table, s.file, skipped)) {
+      const s = stages.get(table);
+      if (!s || s.rows === 0) continue;
+      for (const [ord, n] of await loadTable(store, table, s.name, skipped)) {
         dupByFile.set(ord, (dupByFile.get(ord) ?? 0) + n);
       }
     }
@@ -262,13 +255,7 @@ export async function ingest(
     }
     await saveFiles(store, states, tmp);
   } finally {
-    for (const s of sinks.values()) {
-      try {
-        s.close();
-      } catch {
-        /* already closed */
-      }
-    }
+    for (const s of stages.values()) await s.drop(store);
     await removeDir(tmp);
   }
   const files = states.map((s) => s.file);
@@ -307,7 +294,7 @@ async function readFile(
   file: string,
   limits: Limits,
   refs: ReferenceIndex,
-  sink: (t: RecordTable) => LineSink,
+  sink: (t: RecordTable) => Stage,
 ): Promise<void> {
   let mode = 'probe' as 'probe' | 'lines' | 'document';
   let docParts: Buffer[] = [];
@@ -316,7 +303,7 @@ async function readFile(
   let docOverflow = false;
   let lossyLines = 0;
   /** the first unit is held back until we know whether the file is one unit (then idx = array index) */
-  let held: { value: unknown; line: number } | null = null;
+  let held: { value: unknown; line: number; text?: string } | null = null;
   let units = 0;
   let last: SourceReader | null = null;
 
@@ -353,10 +340,21 @@ async function readFile(
     },
   } satisfies NormalizeContext;
 
-  const processRecord = (reader: SourceReader, rec: unknown, idx: number): void => {
+  /** `line`: the record is this whole line's JSON text (and so under the record cap already) */
+  const processRecord = (reader: SourceReader, rec: unknown, idx: number, line?: string): void => {
     st.file.records++;
     if (rec instanceof Rejected) {
       st.rejects.push({ idx, reason: rec.reason });
+      return;
+    }
+    if (line !== undefined && reader.table && !KEEPS_RAW.has(reader.table)) {
+      // a table without `raw` (model invocations): the record's own text measures its depth, and
+      // serialising it again (the costliest step for long prompts) is left to records without an id
+      if (countOpeners(line, limits.maxDepth) > limits.maxDepth && deeperThan(line, limits.maxDepth)) {
+        st.rejects.push({ idx, reason: `nesting deeper than ${limits.maxDepth} levels` });
+        return;
+      }
+      storeRecord(reader, rec, idx, null);
       return;
     }
     let rawText: string;
@@ -381,6 +379,10 @@ async function readFile(
       st.rejects.push({ idx, reason: `nesting deeper than ${limits.maxDepth} levels` });
       return;
     }
+    storeRecord(reader, rec, idx, rawText);
+  };
+
+  const storeRecord = (reader: SourceReader, rec: unknown, idx: number, rawText: string | null): void => {
     st.formats.set(reader.format, (st.formats.get(reader.format) ?? 0) + 1);
     if (!reader.table) return;
     ctxBase.idx = idx;
@@ -395,12 +397,12 @@ async function readFile(
       });
       return;
     }
-    if (!row.uid) row.uid = contentId(rawText);
-    sink(reader.table).write(stageLine(reader.table, row, rawText, idx, st.ord));
+    if (!row.uid) row.uid = contentId(rawText ?? JSON.stringify(rec) ?? 'null');
+    sink(reader.table).write(row, rawText, idx, st.ord);
     st.staged++;
   };
 
-  const processUnit = (value: unknown, line: number, single: boolean): void => {
+  const processUnit = (value: unknown, line: number, single: boolean, text?: string): void => {
     const inner = openEnvelope(value);
     const values = inner ?? [value];
     for (let k = 0; k < values.length; k++) {
@@ -427,22 +429,22 @@ async function readFile(
       const manyInUnit = recs.length > 1 || (inner !== null && values.length > 1);
       for (let j = 0; j < recs.length; j++) {
         const idx = single && manyInUnit ? (inner ? k : j) : line;
-        processRecord(reader, recs[j], idx);
+        processRecord(reader, recs[j], idx, text !== undefined && !inner && recs[j] === v ? text : undefined);
       }
     }
   };
 
-  const feedUnit = (value: unknown, line: number): void => {
+  const feedUnit = (value: unknown, line: number, text?: string): void => {
     units++;
     if (units === 1) {
-      held = { value, line };
+      held = { value, line, text };
       return;
     }
     if (held) {
-      processUnit(held.value, held.line, false);
+      processUnit(held.value, held.line, false, held.text);
       held = null;
     }
-    processUnit(value, line, false);
+    processUnit(value, line, false, text);
   };
 
   const parseLine = (l: RawLine): void => {
@@ -459,7 +461,7 @@ async function readFile(
       reject(l.line, `invalid JSON: ${(e as Error).message.slice(0, 120)}`);
       return;
     }
-    feedUnit(v, l.line);
+    feedUnit(v, l.line, text);
   };
 
   const onLine = (l: RawLine): void => {
@@ -545,9 +547,9 @@ async function readFile(
             feedUnit(cv, k);
           }
           if (held) {
-            const h = held as { value: unknown; line: number };
+            const h = held as { value: unknown; line: number; text?: string };
             held = null;
-            processUnit(h.value, h.line, units === 1);
+            processUnit(h.value, h.line, units === 1, h.text);
           }
           return true;
         };
@@ -578,8 +580,8 @@ async function readFile(
     docParts = [];
     docLines = [];
   } else if (held) {
-    const h = held as { value: unknown; line: number };
-    processUnit(h.value, h.line, units === 1);
+    const h = held as { value: unknown; line: number; text?: string };
+    processUnit(h.value, h.line, units === 1, h.text);
   }
   if (res2.error && mode !== 'document') {
     // what was read is kept; the rest of the file is one rejected unit so that nothing is lost silently
@@ -626,79 +628,103 @@ export function splitConcatenated(text: string): string[] | null {
   return out.length >= 2 ? out : null;
 }
 
-function stageLine(
-  table: RecordTable,
-  row: Record<string, unknown>,
-  rawText: string,
-  idx: number,
-  ord: number,
-): string {
-  const cols = TABLES[table];
-  const parts: string[] = [];
-  for (const col of cols) {
-    let text: string;
-    if (col.name === 'raw') text = rawText;
-    else if (col.name === 'file_id') text = 'null';
-    else if (col.name === 'idx') text = String(idx);
-    else {
-      const v = row[col.field];
-      if (v === undefined || v === null) text = 'null';
-      else if (col.type === 'JSON') text = JSON.stringify(JSON.stringify(v));
-      else if (col.type === 'TIMESTAMP') text = JSON.stringify(String(v).replace('T', ' ').replace('Z', ''));
-      else text = JSON.stringify(v);
-    }
-    parts.push(`"${col.name}":${text}`);
+/**
+ * The staged rows of one record table: `stage.stage_<table>` in an in-memory database attached to
+ * the case, every column as text (JSON as its JSON text, times as 'YYYY-MM-DD HH:MM:SS.fff'),
+ * typed by loadTable. Appending skips writing and re-parsing a staging file.
+ */
+class Stage {
+  rows = 0;
+  private closed = false;
+  private constructor(
+    readonly table: RecordTable,
+    readonly name: string,
+    private readonly app: StageAppender,
+  ) {}
+
+  static async create(store: CaseStore, table: RecordTable): Promise<Stage> {
+    const cols = TABLES[table].map((c) => `"${c.name}" ${c.name === 'idx' ? 'INTEGER' : 'VARCHAR'}`);
+    const name = await store.stageTable(`stage_${table}`, [...cols, '_ord INTEGER'].join(', '));
+    return new Stage(table, name, await store.stageAppender(`stage_${table}`));
   }
-  parts.push(`"_ord":${ord}`);
-  return `{${parts.join(',')}}`;
+
+  write(row: Record<string, unknown>, rawText: string | null, idx: number, ord: number): void {
+    const a = this.app;
+    for (const col of TABLES[this.table]) {
+      if (col.name === 'raw') a.varchar(rawText);
+      else if (col.name === 'file_id') a.varchar(null);
+      else if (col.name === 'idx') a.integer(idx);
+      else {
+        const v = row[col.field];
+        if (v === undefined || v === null) a.varchar(null);
+        else if (col.type === 'JSON' || col.type.endsWith('[]')) a.varchar(JSON.stringify(v));
+        else if (col.type === 'TIMESTAMP') a.varchar(String(v).replace('T', ' ').replace('Z', ''));
+        else if (typeof v === 'string') a.varchar(v);
+        else a.varchar(typeof v === 'object' ? JSON.stringify(v) : String(v));
+      }
+    }
+    a.integer(ord);
+    a.endRow();
+    this.rows++;
+  }
+
+  /** Makes what was appended visible to queries (the fast path reads staged uids). */
+  flush(): void {
+    if (!this.closed) this.app.flush();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.app.close();
+  }
+
+  async drop(store: CaseStore): Promise<void> {
+    try {
+      this.close();
+    } catch {
+      /* the appender failed earlier: the table goes anyway */
+    }
+    await store.run(`DROP TABLE IF EXISTS ${this.name}`);
+  }
 }
 
-function columnsSpec(table: RecordTable): string {
-  const cols = TABLES[table].map(
-    (c) => `${sqlString(c.name)}: ${sqlString(c.type === 'JSON' ? 'VARCHAR' : c.type)}`,
-  );
-  cols.push(`'_ord': 'INTEGER'`);
-  return `{${cols.join(', ')}}`;
+/** SQL turning a staged text column back into its type. */
+function typed(c: { name: string; type: string }): string {
+  const x = `s."${c.name}"`;
+  if (c.type === 'VARCHAR' || c.name === 'idx') return x;
+  if (c.type.endsWith('[]')) return `from_json(${x}, '["${c.type.slice(0, -2)}"]')`;
+  return `CAST(${x} AS ${c.type})`;
 }
 
 /** Loads one staged table; returns duplicates per file ordinal. */
 async function loadTable(
   store: CaseStore,
   table: RecordTable,
-  file: string,
+  staged: string,
   skipped: number[],
 ): Promise<Map<number, number>> {
   const cols = TABLES[table];
   const select = cols
-    .map((c) =>
-      c.name === 'file_id'
-        ? 'f.sha256 AS file_id'
-        : c.type === 'JSON'
-          ? `CAST(s."${c.name}" AS JSON) AS "${c.name}"`
-          : `s."${c.name}"`,
-    )
+    .map((c) => (c.name === 'file_id' ? 'f.sha256 AS file_id' : `${typed(c)} AS "${c.name}"`))
     .join(', ');
-  const skip = skipped.length ? `WHERE _ord NOT IN (${skipped.join(',')})` : '';
-  await store.run(`DROP TABLE IF EXISTS stage_rows`);
+  const skip = skipped.length ? `WHERE s._ord NOT IN (${skipped.join(',')})` : '';
+  // the first of each uid by (file order, index) is stored unless the case has it already; only
+  // the row ids and flags are ranked, so the staged texts are read once, by the insert
   await store.run(
-    `CREATE TEMP TABLE stage_rows AS
-     SELECT *, row_number() OVER (PARTITION BY uid ORDER BY _ord, idx) AS _rn
-     FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = ${columnsSpec(table)},
-                    maximum_object_size = ${STAGED_ROW_MAX_BYTES})
+    `CREATE OR REPLACE TEMP TABLE stage_rank AS
+     SELECT s.rowid AS rid, s._ord,
+            (row_number() OVER (PARTITION BY s.uid ORDER BY s._ord, s.idx, s.rowid) > 1 OR e.uid IS NOT NULL) AS dup
+     FROM ${staged} s LEFT JOIN (SELECT DISTINCT uid FROM ${table}) e ON s.uid = e.uid
      ${skip}`,
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE stage_dup AS
-     SELECT s._ord, s.uid, (s._rn > 1 OR e.uid IS NOT NULL) AS dup
-     FROM stage_rows s LEFT JOIN (SELECT DISTINCT uid FROM ${table}) e ON s.uid = e.uid`,
+    `INSERT INTO ${table} SELECT ${select}
+     FROM ${staged} s JOIN stage_rank r ON r.rid = s.rowid JOIN stage_files f ON f._ord = s._ord
+     WHERE NOT r.dup`,
   );
-  await store.run(
-    `INSERT INTO ${table} SELECT ${select} FROM stage_rows s JOIN stage_files f ON f._ord = s._ord
-     WHERE s._rn = 1 AND NOT EXISTS (SELECT 1 FROM ${table} t WHERE t.uid = s.uid)`,
-  );
-  const dups = await store.all(`SELECT _ord, count(*) AS n FROM stage_dup WHERE dup GROUP BY _ord`);
-  await store.run('DROP TABLE IF EXISTS stage_rows');
-  await store.run('DROP TABLE IF EXISTS stage_dup');
+  const dups = await store.all(`SELECT _ord, count(*) AS n FROM stage_rank WHERE dup GROUP BY _ord`);
+  await store.run('DROP TABLE IF EXISTS stage_rank');
   return new Map(dups.map((r) => [Number(r._ord), Number(r.n)]));
 }
 

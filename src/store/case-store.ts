@@ -6,9 +6,16 @@
  * dialect (Athena/Trino) for organisation-scale hunting.
  */
 
-import { existsSync } from 'node:fs';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { pathExists } from '../io/files.js';
 import { ddl } from './schema.js';
+
+/**
+ * DuckDB memory limit the command line opens cases with (DuckDB's own default is 80% of RAM, and
+ * it keeps what it writes cached up to it). Above it, joins, sorts and staged rows spill to a
+ * temporary directory beside the case; docs/performance.md has the figures.
+ */
+export const DEFAULT_MEMORY_LIMIT = '1GiB';
 
 /** Storage version of new case files: the first with ZSTD for strings and DICT_FSST. */
 const STORAGE_VERSION = 'v1.3.0';
@@ -20,6 +27,8 @@ export type ResultRow = Record<string, unknown>;
 export interface Queryable {
   all(sql: string, params?: SqlValue[]): Promise<ResultRow[]>;
   run(sql: string, params?: SqlValue[]): Promise<void>;
+  /** The rows of a query a chunk at a time (~2,048 rows), for results too large to hold twice. */
+  each(sql: string, onRows: (rows: ResultRow[]) => void): Promise<void>;
 }
 
 function plain(v: unknown): unknown {
@@ -34,7 +43,39 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+/** GENAI_IR_SLOW_QUERY_MS=n: every statement slower than n ms is printed on stderr (profiling). */
+const SLOW_MS = process.env.GENAI_IR_SLOW_QUERY_MS ? Number(process.env.GENAI_IR_SLOW_QUERY_MS) : null;
+
+async function slow<T>(sql: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  let rows = '';
+  try {
+    const r = await f();
+    if (Array.isArray(r)) rows = `, ${r.length} rows`;
+    return r;
+  } finally {
+    const ms = performance.now() - t0;
+    if (ms >= (SLOW_MS ?? 0)) {
+      process.stderr.write(
+        `slow query ${ms.toFixed(0)} ms${rows} heap ${Math.round(process.memoryUsage().heapUsed / 1e6)}MB rss ${Math.round(process.memoryUsage().rss / 1e6)}MB: ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+      );
+    }
+  }
+}
+
+/** Appends rows of VARCHAR and INTEGER values (CaseStore.stageAppender). */
+export interface StageAppender {
+  varchar(v: string | null): void;
+  integer(v: number): void;
+  endRow(): void;
+  flush(): void;
+  close(): void;
+}
+
 export class CaseStore implements Queryable {
+  private stageConn: DuckDBConnection | null = null;
+  private stageAttached = false;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -48,7 +89,7 @@ export class CaseStore implements Queryable {
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     // a new case file is written at a storage version with ZSTD for strings (DuckDB >= 1.3 reads
     // it); an existing file keeps the version it was created with
-    const fresh = !path.startsWith(':memory:') && !existsSync(path);
+    const fresh = !path.startsWith(':memory:') && !pathExists(path);
     if (fresh) config.storage_compatibility_version = STORAGE_VERSION;
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
@@ -59,6 +100,11 @@ export class CaseStore implements Queryable {
   }
 
   async all(sql: string, params?: SqlValue[]): Promise<ResultRow[]> {
+    if (SLOW_MS !== null) return slow(sql, () => this.allNow(sql, params));
+    return this.allNow(sql, params);
+  }
+
+  private async allNow(sql: string, params?: SqlValue[]): Promise<ResultRow[]> {
     if (params?.length) {
       const p = await this.conn.prepare(sql);
       p.bind(params as never);
@@ -69,7 +115,21 @@ export class CaseStore implements Queryable {
     return r.getRowObjectsJS().map((row) => plain(row) as ResultRow);
   }
 
+  async each(sql: string, onRows: (rows: ResultRow[]) => void): Promise<void> {
+    const go = async (): Promise<void> => {
+      const result = await this.conn.stream(sql);
+      for await (const rows of result.yieldRowObjectJs()) onRows(rows.map((row) => plain(row) as ResultRow));
+    };
+    if (SLOW_MS !== null) return slow(sql, go);
+    return go();
+  }
+
   async run(sql: string, params?: SqlValue[]): Promise<void> {
+    if (SLOW_MS !== null) return slow(sql, () => this.runNow(sql, params));
+    return this.runNow(sql, params);
+  }
+
+  private async runNow(sql: string, params?: SqlValue[]): Promise<void> {
     if (params?.length) {
       const p = await this.conn.prepare(sql);
       p.bind(params as never);
@@ -94,7 +154,35 @@ export class CaseStore implements Queryable {
     await this.run('INSERT OR REPLACE INTO meta VALUES ($1, $2)', [key, value]);
   }
 
+  /**
+   * A row appender for a table of the attached in-memory database `stage` (see `stageTable`), on
+   * a connection of its own: ingest appends on the JavaScript thread while DuckDB runs other
+   * statements on the main connection.
+   */
+  async stageAppender(table: string): Promise<StageAppender> {
+    this.stageConn ??= await this.instance.connect();
+    const a = await this.stageConn.createAppender(table, 'main', 'stage');
+    return {
+      varchar: (v) => (v === null ? a.appendNull() : a.appendVarchar(v)),
+      integer: (v) => a.appendInteger(v),
+      endRow: () => a.endRow(),
+      flush: () => a.flushSync(),
+      close: () => a.closeSync(),
+    };
+  }
+
+  /** Creates (or empties) `stage.<name>`, an in-memory table for staged rows; returns its name. */
+  async stageTable(name: string, columnsSql: string): Promise<string> {
+    if (!this.stageAttached) {
+      await this.run("ATTACH IF NOT EXISTS ':memory:' AS stage");
+      this.stageAttached = true;
+    }
+    await this.run(`CREATE OR REPLACE TABLE stage.${name} (${columnsSql})`);
+    return `stage.${name}`;
+  }
+
   async close(): Promise<void> {
+    this.stageConn?.closeSync();
     try {
       await this.run('CHECKPOINT');
     } catch {
