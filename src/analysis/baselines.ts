@@ -251,7 +251,19 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
   const actions = RUNTIME_ACTIONS.map((a) => `'${a}'`).join(',');
   // rows are packed into one string each: turning many columns of many rows into JS objects costs
   // far more than the query itself on large cases
-  const rows = await db.all(
+  const out: RuntimeCall[] = [];
+  // repeated values (identities, models, addresses, agents) are kept once; the unique ones are
+  // copied out of the packed row so that the row itself can be freed
+  const seen = new Map<string, string>();
+  const shared = (x: string | null): string | null => {
+    if (x === null) return null;
+    const hit = seen.get(x);
+    if (hit !== undefined) return hit;
+    const own = flat(x);
+    if (seen.size < 200_000) seen.set(own, own);
+    return own;
+  };
+  await db.each(
     `WITH ct AS (
        SELECT event_id, request_id, time, coalesce(recipient_account, account) AS account, region,
               principal_arn, identity_arn, access_key_id, action, source_ip, user_agent, error_code,
@@ -278,36 +290,47 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
        FROM inv FULL OUTER JOIN ct ON inv.request_id = ct.request_id)
      SELECT concat_ws(chr(31), ${CALL_COLUMNS.map((c) => `coalesce(replace(${c}, chr(31), ' '), '')`).join(', ')}) AS x
      FROM j ORDER BY ts`,
+    (rows) => {
+      for (const r of rows) {
+        const f = String(r.x).split(SEP);
+        const v = (c: (typeof CALL_COLUMNS)[number]): string | null => str(f[CALL_COLUMNS.indexOf(c)]);
+        const identity = identityOf(v('identity_arn') ?? v('principal_arn'));
+        if (!identity) continue;
+        const requestId = v('request_id');
+        const eventId = v('event_id');
+        out.push({
+          requestId: requestId === null ? null : flat(requestId),
+          eventId: eventId === null ? null : flat(eventId),
+          time: flat(String(v('t'))),
+          identity: shared(identity) as string,
+          principalArn: shared(v('principal_arn')),
+          accessKeyId: shared(v('access_key_id')),
+          region: shared(v('region')),
+          account: shared(v('account')),
+          operation: shared(v('operation')),
+          modelId: shared(v('model_id')),
+          sourceIp: shared(v('source_ip')),
+          userAgent: shared(v('user_agent')),
+          errorCode: shared(v('error_code')),
+          logged: v('logged') === '1',
+          inputTokens: num(v('input_tokens')),
+          outputTokens: num(v('output_tokens')),
+          maxTokens: maxTokensOf(v('params')),
+          guardrail: v('guardrail') === '1',
+          clientIp: shared(v('client_ip')),
+        });
+      }
+    },
   );
-  const out: RuntimeCall[] = [];
-  for (const r of rows) {
-    const f = String(r.x).split(SEP);
-    const v = (c: (typeof CALL_COLUMNS)[number]): string | null => str(f[CALL_COLUMNS.indexOf(c)]);
-    const identity = identityOf(v('identity_arn') ?? v('principal_arn'));
-    if (!identity) continue;
-    out.push({
-      requestId: v('request_id'),
-      eventId: v('event_id'),
-      time: String(v('t')),
-      identity,
-      principalArn: v('principal_arn'),
-      accessKeyId: v('access_key_id'),
-      region: v('region'),
-      account: v('account'),
-      operation: v('operation'),
-      modelId: v('model_id'),
-      sourceIp: v('source_ip'),
-      userAgent: v('user_agent'),
-      errorCode: v('error_code'),
-      logged: v('logged') === '1',
-      inputTokens: num(v('input_tokens')),
-      outputTokens: num(v('output_tokens')),
-      maxTokens: maxTokensOf(v('params')),
-      guardrail: v('guardrail') === '1',
-      clientIp: v('client_ip'),
-    });
-  }
   return out;
+}
+
+/**
+ * A copy of a string that does not keep the string it was cut from alive (V8 keeps a slice of a
+ * long string as a view into it: one field of a packed row would hold the whole row).
+ */
+function flat(s: string): string {
+  return (s + ' ').slice(0, -1);
 }
 
 function firstSeenMap(calls: RuntimeCall[], key: (c: RuntimeCall) => string | null): Map<string, FirstSeen> {
