@@ -1151,18 +1151,6 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     };
     const links = new Map<string, string[]>();
     let analysed = 0;
-    const PAGE = 2000;
-    // one ordered copy numbered by row: each page is a range of row numbers DuckDB reads without
-    // sorting the table again (paging the table itself costs a full sort per page)
-    const TMP = 'dp_text_pass_rows';
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE ${TMP} AS
-       SELECT row_number() OVER (ORDER BY time, uid) AS rn, uid, request_id, time, coalesce(identity_arn, principal_arn) AS identity,
-              model_id, region, guardrail_id, guardrail_version, guardrail_action, client_ip,
-              CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh, prompt_text, last_user_text,
-              tool_result_text, response_text, CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
-       FROM invocations ORDER BY rn`,
-    );
     // the reused system prompts, once (the only ones a leak is checked against)
     const systemOf = new Map<string, string>();
     for (const r of await db.all(
@@ -1170,14 +1158,14 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
        GROUP BY 1 HAVING count(*) >= 5`,
     ))
       systemOf.set(String(r.h), String(r.s));
-    try {
-      for (let from = 0; ; from += PAGE) {
-        const rows = await db.all(
-          `SELECT uid, request_id, ${isoSql('time')} AS t, identity, model_id, region, guardrail_id, guardrail_version,
-                  guardrail_action, client_ip, meta, sh, prompt_text, last_user_text, tool_result_text, response_text, ga, stop_reason
-           FROM ${TMP} WHERE rn > ${from} AND rn <= ${from + PAGE} ORDER BY rn`,
-        );
-        if (!rows.length) break;
+    // one ordered query read a chunk at a time: no copy of the texts, and never all of them in memory
+    await db.each(
+      `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity,
+              model_id, region, guardrail_id, guardrail_version, guardrail_action, client_ip,
+              CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh, prompt_text, last_user_text,
+              tool_result_text, response_text, CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
+       FROM invocations ORDER BY time, uid`,
+      (rows) => {
         for (const r of rows) {
           analysed++;
           const identity = identityOf(str(r.identity)) ?? '?';
@@ -1242,11 +1230,13 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
                 });
             }
           }
-          const typed = `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase();
-          const typedDigits = typed.replace(/\D/g, '');
+          // what the caller typed (prompt and tool results), built only for answers with matches
+          const sensitive = resp?.sensitive ?? [];
+          const typed = sensitive.length ? `${String(r.prompt_text ?? '')}\n${tool}`.toLowerCase() : '';
+          const typedDigits = sensitive.length ? typed.replace(/\D/g, '') : '';
           const foreignPii: SensitiveMatch[] = [];
           const secrets: SensitiveMatch[] = [];
-          for (const s of resp?.sensitive ?? []) {
+          for (const s of sensitive) {
             const v = response.slice(s.start, s.end);
             const echoed =
               s.type === 'phone' || s.type === 'credit_card'
@@ -1295,11 +1285,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
             secrets,
           });
         }
-        if (rows.length < PAGE) break;
-      }
-    } finally {
-      await db.run(`DROP TABLE IF EXISTS ${TMP}`);
-    }
+      },
+    );
     const actorOf = new Map<string, string>();
     for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
     return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets };
