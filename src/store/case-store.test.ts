@@ -74,4 +74,24 @@ describe('case store', () => {
       await store.close();
     }
   });
+
+  it('reads a large result a chunk at a time, in order, with every row', async () => {
+    const store = await CaseStore.open(':memory:');
+    try {
+      const sizes: number[] = [];
+      const seen: number[] = [];
+      await store.each("SELECT range AS n, repeat('x', 3) AS s FROM range(10000) ORDER BY n DESC", (rows) => {
+        sizes.push(rows.length);
+        for (const r of rows) seen.push(Number(r.n));
+      });
+      expect(seen.length).toBe(10000);
+      expect(seen[0]).toBe(9999);
+      expect(seen.at(-1)).toBe(0);
+      expect(seen.every((n, i) => i === 0 || n < seen[i - 1])).toBe(true);
+      expect(sizes.length).toBeGreaterThan(1);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+    } finally {
+      await store.close();
+    }
+  });
 });
