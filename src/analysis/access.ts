@@ -92,7 +92,7 @@ const actionsOf = (rows: CtRow[]): string[] => [...new Set(rows.map((r) => r.act
 /** Role sessions of workloads and pipelines whose credentials turn up at a second address with another client. */
 export async function sessionReuse(env: Env): Promise<Candidate[]> {
   const keys = await env.db.all(
-    `SELECT access_key_id AS k, any_value(identity_arn) AS id FROM events
+    `SELECT access_key_id AS k, min(identity_arn) AS id FROM events
      WHERE principal_type = 'AssumedRole' AND access_key_id IS NOT NULL AND ${ACTOR_ROWS}
      GROUP BY 1 HAVING count(DISTINCT source_ip) > 1`,
   );
@@ -577,8 +577,9 @@ export async function bedrockErrorBursts(env: Env): Promise<Candidate[]> {
 /** Model invocations made with an IAM user's long-term key. */
 export async function longTermKeysOnBedrock(env: Env): Promise<Candidate[]> {
   const rows = await env.db.all(
-    `SELECT access_key_id AS k, identity_arn AS id, count(*) AS n, list(DISTINCT source_ip) AS ips,
-            list(DISTINCT region) AS regions, list(DISTINCT json_extract_string(request_parameters, '$.modelId')) AS models
+    `SELECT access_key_id AS k, identity_arn AS id, count(*) AS n, list(DISTINCT source_ip ORDER BY source_ip) AS ips,
+            list(DISTINCT region ORDER BY region) AS regions,
+            list(DISTINCT json_extract_string(request_parameters, '$.modelId') ORDER BY json_extract_string(request_parameters, '$.modelId')) AS models
      FROM events
      WHERE access_key_id LIKE 'AKIA%' AND action IN (${actionList([...RUNTIME])}) AND ${ACTOR_ROWS}
      GROUP BY 1, 2`,
@@ -646,7 +647,7 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
     });
   }
   const bearer = await env.db.all(
-    `SELECT identity_arn AS id, source_ip AS ip, count(*) AS n, list(coalesce(event_id, uid)) AS ids,
+    `SELECT identity_arn AS id, source_ip AS ip, count(*) AS n, list(coalesce(event_id, uid) ORDER BY time, coalesce(event_id, uid)) AS ids,
             ${isoSql('min(time)')} AS first
      FROM events
      WHERE CAST(json_extract_string(additional_event_data, '$.callWithBearerToken') AS VARCHAR) IN ('true', 'True')

@@ -321,7 +321,7 @@ export async function agentLambdaRoles(
        near AS (
          SELECT DISTINCT ev.uid FROM ev JOIN steps s
            ON ev.time BETWEEN s.time - INTERVAL 3 SECOND AND s.time + INTERVAL 8 SECOND)
-       SELECT ev.identity_arn, list(DISTINCT ev.session_name) AS sessions, count(*) AS total,
+       SELECT ev.identity_arn, list(DISTINCT ev.session_name ORDER BY ev.session_name) AS sessions, count(*) AS total,
               count(near.uid) AS near
        FROM ev LEFT JOIN near ON ev.uid = near.uid
        GROUP BY 1 HAVING count(near.uid) >= 2`,
@@ -470,7 +470,7 @@ async function userTurns(db: Queryable): Promise<Map<string, Turn[]>> {
     `SELECT session_id, ${isoSql('time')} AS t, trace_id, trace_type, text FROM agent_steps
      WHERE step_kind = 'modelInvocationInput' AND session_id IS NOT NULL
        AND trace_type IN ('preProcessingTrace', 'orchestrationTrace')
-     ORDER BY time`,
+     ORDER BY time, uid`,
   );
   const out = new Map<string, Turn[]>();
   const seen = new Set<string>();
@@ -936,7 +936,7 @@ export const agentRoleActivityDetector: Detector = {
         `SELECT event_id, ${isoSql('time')} AS t, service || ':' || action AS api, source_ip, access_key_id, session_name,
                 CAST(request_parameters AS VARCHAR) AS req, CAST(response_elements AS VARCHAR) AS resp, error_code
          FROM events WHERE identity_arn = $1 AND (service || ':' || action) IN (${apis.map(sqlString).join(',')})
-         ORDER BY time`,
+         ORDER BY time, uid`,
         [role.identity],
       );
       if (!rows.length) continue;
@@ -995,7 +995,7 @@ export const agentRoleActivityDetector: Detector = {
       for (const key of minted) {
         const all = await ctx.db.all(
           `SELECT event_id, ${isoSql('time')} AS t, source_ip, identity_arn, user_agent, service || ':' || action AS api, error_code
-           FROM events WHERE access_key_id = $1 ORDER BY time`,
+           FROM events WHERE access_key_id = $1 ORDER BY time, uid`,
           [key],
         );
         if (!all.length) continue;

@@ -903,7 +903,7 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
            AND identity_arn <> $1),
        before AS (SELECT DISTINCT id, model FROM calls WHERE time < CAST($2 AS TIMESTAMP)),
        apps AS (SELECT id FROM calls WHERE time < CAST($2 AS TIMESTAMP) GROUP BY 1 HAVING count(*) >= 20)
-       SELECT c.id, c.model, count(*) AS n, list(c.eid ORDER BY c.time) AS eids, ${isoSql('min(c.time)')} AS first
+       SELECT c.id, c.model, count(*) AS n, list(c.eid ORDER BY c.time, c.eid) AS eids, ${isoSql('min(c.time)')} AS first
        FROM calls c JOIN apps a ON a.id = c.id
        WHERE c.time >= CAST($2 AS TIMESTAMP) AND c.time <= CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY
          AND NOT EXISTS (SELECT 1 FROM before b WHERE b.id = c.id AND b.model = c.model)

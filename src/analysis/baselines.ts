@@ -289,7 +289,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
               inv.client_ip AS client_ip, inv.params AS params
        FROM inv FULL OUTER JOIN ct ON inv.request_id = ct.request_id)
      SELECT concat_ws(chr(31), ${CALL_COLUMNS.map((c) => `coalesce(replace(${c}, chr(31), ' '), '')`).join(', ')}) AS x
-     FROM j ORDER BY ts`,
+     FROM j ORDER BY ts, request_id, event_id`,
     (rows) => {
       for (const r of rows) {
         const f = String(r.x).split(SEP);
@@ -522,7 +522,7 @@ export async function loadAgentActions(db: Queryable): Promise<AgentAction[]> {
             CAST(parameters AS VARCHAR) AS params, CAST(raw AS VARCHAR) AS raw
      FROM agent_steps
      WHERE step_kind IN ('invocationInput', 'returnControl') AND api_name IS NOT NULL
-     ORDER BY time`,
+     ORDER BY time, uid`,
   );
   return rows.map((r) => {
     const params = paramsOf(r.params);

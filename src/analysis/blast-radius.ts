@@ -821,7 +821,7 @@ async function privateDataBlast(
   }
   const secrets = await db.all(
     `SELECT action, coalesce(json_extract_string(request_parameters, '$.secretId'), json_extract_string(request_parameters, '$.name')) AS name,
-            list(coalesce(event_id, uid) ORDER BY time) AS ids, list(DISTINCT source_ip ORDER BY source_ip) AS ips
+            list(coalesce(event_id, uid) ORDER BY time, coalesce(event_id, uid)) AS ids, list(DISTINCT source_ip ORDER BY source_ip) AS ips
      FROM events
      WHERE action IN ('GetSecretValue', 'BatchGetSecretValue', 'GetParameter', 'GetParameters', 'GetParametersByPath') AND error_code IS NULL
        AND coalesce(event_id, uid) IN (SELECT id FROM ${ACTOR_TABLE} WHERE kind = 'event')
@@ -994,7 +994,7 @@ async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersiste
     db.all(
       `SELECT coalesce(event_id, uid) AS eid, ${isoSql('time')} AS t, action, request_parameters AS rp FROM events
        WHERE service = 'iam.amazonaws.com' AND action IN (${actions.map(sqlString).join(', ')}) AND error_code IS NULL
-         AND time > CAST($1 AS TIMESTAMP) AND ${where} ORDER BY time`,
+         AND time > CAST($1 AS TIMESTAMP) AND ${where} ORDER BY time, uid`,
       [sqlTime(after), ...params],
     );
   const out: IamPersistenceItem[] = [];

@@ -74,29 +74,39 @@ export async function loadEvents(
   params: Array<string | number | boolean | null> = [],
 ): Promise<CtRow[]> {
   const rows = await db.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY time, uid`, params);
+  // the identity, address and client columns repeat from row to row: one string each, not one per row
+  const seen = new Map<string, string>();
+  const one = (v: unknown): string | null => {
+    const x = str(v);
+    if (x === null) return null;
+    const hit = seen.get(x);
+    if (hit !== undefined) return hit;
+    seen.set(x, x);
+    return x;
+  };
   return rows.map((r) => ({
     uid: String(r.uid),
     eventId: String(r.event_id),
     requestId: str(r.request_id),
     time: String(r.t),
-    account: str(r.account),
-    region: str(r.region),
-    service: String(r.service ?? ''),
-    action: String(r.action ?? ''),
+    account: one(r.account),
+    region: one(r.region),
+    service: one(r.service) ?? '',
+    action: one(r.action) ?? '',
     readOnly: r.read_only === null || r.read_only === undefined ? null : Boolean(r.read_only),
-    errorCode: str(r.error_code),
-    errorMessage: str(r.error_message),
-    principalType: str(r.principal_type),
-    principalArn: str(r.principal_arn),
-    identityArn: str(r.identity_arn),
-    userName: str(r.user_name),
-    sessionName: str(r.session_name),
-    accessKeyId: str(r.access_key_id),
+    errorCode: one(r.error_code),
+    errorMessage: one(r.error_message),
+    principalType: one(r.principal_type),
+    principalArn: one(r.principal_arn),
+    identityArn: one(r.identity_arn),
+    userName: one(r.user_name),
+    sessionName: one(r.session_name),
+    accessKeyId: one(r.access_key_id),
     mfa: r.mfa === null || r.mfa === undefined ? null : Boolean(r.mfa),
-    sourceIp: str(r.source_ip),
-    userAgent: str(r.user_agent),
-    invokedBy: str(r.invoked_by),
-    sourceIdentity: str(r.source_identity),
+    sourceIp: one(r.source_ip),
+    userAgent: one(r.user_agent),
+    invokedBy: one(r.invoked_by),
+    sourceIdentity: one(r.source_identity),
     resources: Array.isArray(r.resources) ? (r.resources as unknown[]).map(String) : [],
     req: parseObj(r.request_parameters),
     resp: parseObj(r.response_elements),
@@ -272,7 +282,7 @@ export interface AccountBaseline {
 
 export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
   const agg = await db.all(
-    `SELECT identity_arn AS id, any_value(principal_type) AS ptype, count(*) AS n,
+    `SELECT identity_arn AS id, min(principal_type) AS ptype, count(*) AS n,
             ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last,
             bool_or(regexp_matches(coalesce(user_agent, ''), $1)) AS browser,
             sum(CASE WHEN regexp_matches(coalesce(user_agent, ''), $2) THEN 1 ELSE 0 END) AS iac,

@@ -132,7 +132,7 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
     const stopped = await db.all(
       `SELECT ${isoSql('time')} AS t, coalesce(request_parameters->>'$.name', '') AS trail, region
        FROM events WHERE service = 'cloudtrail.amazonaws.com' AND action IN ('StopLogging', 'DeleteTrail')
-         AND error_code IS NULL ORDER BY time`,
+         AND error_code IS NULL ORDER BY time, uid`,
     );
     for (const s of stopped) {
       gaps.push(
@@ -142,7 +142,7 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
     const logDeleted = await db.all(
       `SELECT ${isoSql('time')} AS t, region FROM events
        WHERE service = 'bedrock.amazonaws.com' AND action = 'DeleteModelInvocationLoggingConfiguration' AND error_code IS NULL
-       ORDER BY time`,
+       ORDER BY time, uid`,
     );
     for (const s of logDeleted) {
       gaps.push(

@@ -158,7 +158,7 @@ async function joinInvocations(
        AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 2 MINUTE AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 2 MINUTE
        AND guardrail_action = 'INTERVENED'
        AND regexp_matches(CAST(guardrail_assessments AS VARCHAR), '"type":"PROMPT_ATTACK"[^}]*"detected":true')
-     ORDER BY time LIMIT 500`,
+     ORDER BY time, uid LIMIT 500`,
     [identity ?? '', f.userName ? `%/${f.userName}/%` : '\u0000', ts(f.first), ts(f.last ?? f.first)],
   );
   return rows

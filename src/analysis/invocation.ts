@@ -1125,7 +1125,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
         await db.all(
           `SELECT response_text AS r, count(*) AS n FROM invocations
            WHERE (guardrail_action = 'INTERVENED' OR stop_reason = 'guardrail_intervened') AND response_text <> ''
-           GROUP BY 1 HAVING count(*) >= 2 ORDER BY n DESC LIMIT 20`,
+           GROUP BY 1 HAVING count(*) >= 2 ORDER BY n DESC, r LIMIT 20`,
         )
       ).map((r) => cannedKey(String(r.r))),
     );

@@ -260,7 +260,7 @@ export const secretDisclosureDetector: Detector = {
       `SELECT session_id, agent_id, trace_id, ${isoSql('time')} AS t, step_kind, text FROM agent_steps
        WHERE step_kind IN ('observation', 'modelInvocationOutput', 'chunk')
          AND (regexp_matches(text, '(AKIA|ASIA)[A-Z2-7]{16}') OR text LIKE '%PRIVATE KEY%' OR regexp_matches(text, 'eyJ[A-Za-z0-9_-]{8,}\\.'))
-       ORDER BY time`,
+       ORDER BY time, uid`,
     );
     const bySession = new Map<
       string,
