@@ -2,11 +2,20 @@
  * investigate end to end on the bundled example (a real-shaped evidence bundle made with the
  * shared evidence generator, its answers kept beside it in examples/*.truth.json).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, ELEMENTS, investigate, type Report, renderJson } from '../src/index.js';
+import {
+  analyseCase,
+  CaseStore,
+  ELEMENTS,
+  ingest,
+  investigate,
+  type Report,
+  renderJson,
+} from '../src/index.js';
+import { RECORD_TABLES } from '../src/store/schema.js';
 import { hasReportSchema, REPORT_SCHEMA, reportSchemaErrors } from './helpers/report-schema.js';
 
 const EXAMPLE = path.resolve(__dirname, '../examples/guardrail-tampering-mini');
@@ -137,4 +146,48 @@ describe('declared activities', () => {
     // the guardrail was changed: a read-only declaration does not cover it
     expect(['compromised', 'suspicious']).toContain(r.elements['ai-changes'].status);
   });
+});
+
+/**
+ * Ingest inserts without preserving order, so at scale two runs store the same rows in a different
+ * physical order: every list, first value and tie in the analysis must be decided by the data.
+ */
+async function sameWhateverTheOrder(dir: string): Promise<void> {
+  const store = await CaseStore.open(':memory:');
+  try {
+    const res = await ingest(store, [dir]);
+    const now = new Date('2026-01-01T00:00:00Z');
+    const strip = (r: Report) => renderJson({ ...r, generatedAt: 'x' });
+    const before = strip(await analyseCase(store, res, { now }));
+    for (const t of RECORD_TABLES) {
+      await store.run(
+        `CREATE OR REPLACE TEMP TABLE reordered AS SELECT * FROM ${t} ORDER BY hash(uid, idx) DESC`,
+      );
+      await store.run(`DELETE FROM ${t}`);
+      await store.run(`INSERT INTO ${t} SELECT * FROM reordered`);
+    }
+    await store.run('DROP TABLE reordered');
+    const [first] = await store.all('SELECT uid FROM events LIMIT 1');
+    const [firstBefore] = await store.all('SELECT uid FROM events ORDER BY uid LIMIT 1');
+    expect(first.uid).not.toBe(firstBefore.uid); // the order did change
+    expect(strip(await analyseCase(store, res, { now }))).toBe(before);
+  } finally {
+    await store.close();
+  }
+}
+
+const SCENARIOS = path.resolve(__dirname, '../../shared/datasets/scenarios');
+const scenarios = existsSync(SCENARIOS)
+  ? readdirSync(SCENARIOS, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()
+  : [];
+
+describe('the same report whatever physical order the case holds its rows in', () => {
+  it('on the bundled example', () => sameWhateverTheOrder(EXAMPLE), 60_000);
+  for (const name of scenarios) {
+    it(`on the shared scenario ${name}`, () => sameWhateverTheOrder(path.join(SCENARIOS, name)), 120_000);
+  }
+  if (!scenarios.length) console.log(`skipped: physical-order check on ${SCENARIOS} (not present)`);
 });

@@ -352,7 +352,7 @@ export async function agentLambdaRoles(
     if (out.size) {
       const apis = await db.all(
         `SELECT identity_arn, service || ':' || action AS api, count(*) AS n FROM events
-         WHERE identity_arn IN (${[...out.keys()].map(sqlString).join(',')}) GROUP BY 1, 2`,
+         WHERE identity_arn IN (${[...out.keys()].map(sqlString).join(',')}) GROUP BY 1, 2 ORDER BY 1, 2`,
       );
       for (const a of apis) out.get(String(a.identity_arn))?.apis.set(String(a.api), Number(a.n));
     }
@@ -550,10 +550,11 @@ async function lambdaEventsNear(
   if (!roles.length || !times.length) return [];
   const rows = await db.all(
     `WITH t AS (SELECT CAST(unnest([${times.map((x) => sqlString(x.replace('T', ' ').replace('Z', ''))).join(',')}]) AS TIMESTAMP) AS time)
-     SELECT DISTINCT e.event_id, e.identity_arn, e.service || ':' || e.action AS api, e.session_name
+     SELECT e.event_id, e.identity_arn, e.service || ':' || e.action AS api, e.session_name
      FROM events e JOIN t ON e.time BETWEEN t.time - INTERVAL 3 SECOND AND t.time + INTERVAL 8 SECOND
      WHERE e.identity_arn IN (${roles.map(sqlString).join(',')}) AND e.event_id IS NOT NULL
-       AND e.action NOT IN ('CreateLogStream', 'CreateLogGroup', 'PutLogEvents')`,
+       AND e.action NOT IN ('CreateLogStream', 'CreateLogGroup', 'PutLogEvents')
+     GROUP BY ALL ORDER BY min(e.time), e.event_id`,
   );
   return rows.map((r) => ({
     eventId: String(r.event_id),
@@ -984,7 +985,9 @@ export const agentRoleActivityDetector: Detector = {
           details: {
             role: role.identity,
             functions: role.sessionNames,
-            usualApis: Object.fromEntries([...role.apis.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)),
+            usualApis: Object.fromEntries(
+              [...role.apis.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 20),
+            ),
             unusual: unusual.map((u) => ({ api: u.api, label: u.label })) as Json,
             createdKeys: minted.map(maskKey),
             forUsers: [...new Set(users)],

@@ -183,7 +183,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
       ? await env.db.all(
           `SELECT DISTINCT document_uri AS u, ingestion_job_id AS j, knowledge_base_id AS kb, ${isoSql('min(time)')} AS t
            FROM kb_events WHERE document_uri IN (${actionList(keys.map((k) => `s3://${bucket}/${k}`))})
-             AND time >= CAST($1 AS TIMESTAMP) GROUP BY ALL`,
+             AND time >= CAST($1 AS TIMESTAMP) GROUP BY ALL ORDER BY u, t, j`,
           [r0.time.replace('T', ' ').replace('Z', '')],
         )
       : [];
