@@ -39,6 +39,7 @@ export async function analyseCase(
     onDetector: (id) => opts.onStage?.(`detect:${id}`),
   });
   const warnings: string[] = [];
+  warnings.push(...det.notes);
   for (const e of det.errors) warnings.push(`detector ${e.detector} failed: ${e.error}`);
   let findings = det.findings.map(stableDetails);
   opts.onStage?.('scope');

@@ -1,15 +1,34 @@
 /**
  * Runs detectors in dependency order (`after`), each seeing the findings of those before it.
- * A detector that fails is reported in `errors` and the others still run.
+ * A detector that fails is reported in `errors` and the others still run. One that runs out of
+ * DuckDB memory is run again with the limit doubled (up to half the machine's memory), and the
+ * raise is reported in `notes`: a report must not lose findings to a memory setting.
  */
+import { totalmem } from 'node:os';
 import type { Finding } from '../model/types.js';
-import type { Queryable } from '../store/case-store.js';
+import { type Queryable, sizeBytes } from '../store/case-store.js';
 import type { DetectContext, Detector } from './detector.js';
 
 export interface DetectResult {
   findings: Finding[];
   errors: Array<{ detector: string; error: string }>;
+  /** what the run did that the reader should know (memory limit raised) */
+  notes: string[];
   shared: Map<string, unknown>;
+}
+
+const OUT_OF_MEMORY = /Out of Memory Error/i;
+
+/** Doubles DuckDB's memory limit, up to half the machine's memory; the new limit, or null. */
+async function raiseMemoryLimit(db: Queryable): Promise<string | null> {
+  const [row] = await db.all("SELECT current_setting('memory_limit') AS m");
+  const now = sizeBytes(String(row?.m ?? ''));
+  const cap = Math.floor(totalmem() / 2);
+  if (!Number.isFinite(now) || now * 1.5 > cap) return null;
+  const next = Math.min(cap, Math.round(now * 2));
+  const mib = Math.floor(next / 2 ** 20);
+  await db.run(`SET memory_limit = '${mib}MiB'`);
+  return `${mib} MiB`;
 }
 
 export function orderDetectors(detectors: Detector[]): Detector[] {
@@ -39,17 +58,45 @@ export async function runDetectors(
 ): Promise<DetectResult> {
   const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map() };
   const errors: DetectResult['errors'] = [];
+  const notes: string[] = [];
   for (const d of orderDetectors(detectors)) {
     opts.onDetector?.(d.id);
-    try {
-      const fs = await d.run(ctx);
-      ctx.findings.push(...fs);
-    } catch (e) {
-      errors.push({ detector: d.id, error: (e as Error).message });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const fs = await d.run(ctx);
+        ctx.findings.push(...fs);
+        break;
+      } catch (e) {
+        const msg = (e as Error).message;
+        if (attempt < 3 && OUT_OF_MEMORY.test(msg)) {
+          const raised = await raiseMemoryLimit(db);
+          if (raised) {
+            notes.push(`detector ${d.id} ran out of DuckDB memory; the memory limit was raised to ${raised}`);
+            await forgetFailures(ctx.shared);
+            continue;
+          }
+        }
+        errors.push({ detector: d.id, error: msg });
+        break;
+      }
     }
   }
   // one finding per id (two detectors may reach the same records under the same rule)
   const seen = new Map<string, Finding>();
   for (const f of ctx.findings) if (!seen.has(f.id)) seen.set(f.id, f);
-  return { findings: [...seen.values()], errors, shared: ctx.shared };
+  return { findings: [...seen.values()], errors, notes, shared: ctx.shared };
+}
+
+/** Drops shared results (promises) that failed, so that a retry computes them again. */
+async function forgetFailures(shared: Map<string, unknown>): Promise<void> {
+  for (const [k, v] of [...shared]) {
+    if (
+      v instanceof Promise &&
+      !(await v.then(
+        () => true,
+        () => false,
+      ))
+    )
+      shared.delete(k);
+  }
 }

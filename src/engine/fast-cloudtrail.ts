@@ -47,7 +47,7 @@ import path from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { Limits } from '../io/limits.js';
 import type { EvidenceFile, SourceFormat } from '../model/types.js';
-import { type CaseStore, sqlString } from '../store/case-store.js';
+import { type CaseStore, sizeBytes, sqlString } from '../store/case-store.js';
 import { TABLES } from '../store/schema.js';
 
 /** The part of ingest's per-file state this path fills in. */
@@ -477,7 +477,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     if (this.ready) return;
     if (!this.store.path.startsWith(':memory:')) {
       const limit = await this.memoryLimit();
-      if (memoryBytes(limit) > MEMORY_CAP_BYTES) {
+      if (!(sizeBytes(limit) <= MEMORY_CAP_BYTES)) {
         // restore exactly: RESET when the limit was DuckDB's default
         await this.store.run('RESET memory_limit');
         this.restoreMemory =
@@ -730,14 +730,4 @@ function sniff(chunk: Buffer): number {
     if (n >= chunk.length) return -1;
   }
   return -1;
-}
-
-/** Bytes of a DuckDB memory size as it prints them ('18.8 GiB', '953.6 MiB', '1.0 GB'). */
-function memoryBytes(text: string): number {
-  const m = /^([\d.]+)\s*([KMGT]?i?B)$/i.exec(text.trim());
-  if (!m) return Number.POSITIVE_INFINITY;
-  const unit = m[2].toUpperCase();
-  const base = unit.includes('I') ? 1024 : 1000;
-  const power = { B: 0, K: 1, M: 2, G: 3, T: 4 }[unit[0] as 'B' | 'K' | 'M' | 'G' | 'T'] ?? 0;
-  return Number(m[1]) * base ** power;
 }

@@ -193,6 +193,14 @@ export class CaseStore implements Queryable {
   }
 }
 
+/** DuckDB's size text ('512.0 MiB', '1.0 GiB', '953.6 MB') in bytes; NaN when unreadable. */
+export function sizeBytes(text: string): number {
+  const m = /^([\d.]+)\s*([KMGT]?)(i?)B$/i.exec(text.trim());
+  if (!m) return Number.NaN;
+  const power = ['', 'K', 'M', 'G', 'T'].indexOf(m[2].toUpperCase());
+  return Number(m[1]) * (m[3] ? 1024 : 1000) ** power;
+}
+
 /** SQL literal for a string (for generated SQL where parameters cannot be used). */
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
