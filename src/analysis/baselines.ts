@@ -9,6 +9,7 @@
  * model or address look new.
  */
 import { isoSql, type Queryable } from '../store/case-store.js';
+import { flat, interner } from './context.js';
 
 // ---- robust statistics ------------------------------------------------------------------------
 
@@ -254,15 +255,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
   const out: RuntimeCall[] = [];
   // repeated values (identities, models, addresses, agents) are kept once; the unique ones are
   // copied out of the packed row so that the row itself can be freed
-  const seen = new Map<string, string>();
-  const shared = (x: string | null): string | null => {
-    if (x === null) return null;
-    const hit = seen.get(x);
-    if (hit !== undefined) return hit;
-    const own = flat(x);
-    if (seen.size < 200_000) seen.set(own, own);
-    return own;
-  };
+  const shared = interner();
   await db.each(
     `WITH ct AS (
        SELECT event_id, request_id, time, coalesce(recipient_account, account) AS account, region,
@@ -323,14 +316,6 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
     },
   );
   return out;
-}
-
-/**
- * A copy of a string that does not keep the string it was cut from alive (V8 keeps a slice of a
- * long string as a view into it: one field of a packed row would hold the whole row).
- */
-function flat(s: string): string {
-  return (s + ' ').slice(0, -1);
 }
 
 function firstSeenMap(calls: RuntimeCall[], key: (c: RuntimeCall) => string | null): Map<string, FirstSeen> {

@@ -752,5 +752,5 @@ describe('blast radius over the shared scenarios (../shared)', () => {
       expect((r.blastRadius as BlastRadius).knowledgeBases.answersRepeating).toBeGreaterThan(0);
     },
   );
-  if (!has) it('skips: ../shared/datasets is absent', () => expect(true).toBe(true));
+  if (!has) console.log('skipped: ../shared/datasets is absent');
 });

@@ -75,15 +75,8 @@ export async function loadEvents(
 ): Promise<CtRow[]> {
   const rows = await db.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY time, uid`, params);
   // the identity, address and client columns repeat from row to row: one string each, not one per row
-  const seen = new Map<string, string>();
-  const one = (v: unknown): string | null => {
-    const x = str(v);
-    if (x === null) return null;
-    const hit = seen.get(x);
-    if (hit !== undefined) return hit;
-    seen.set(x, x);
-    return x;
-  };
+  const intern = interner();
+  const one = (v: unknown): string | null => intern(str(v));
   return rows.map((r) => ({
     uid: String(r.uid),
     eventId: String(r.event_id),
@@ -112,6 +105,30 @@ export async function loadEvents(
     resp: parseObj(r.response_elements),
     extra: parseObj(r.additional_event_data),
   }));
+}
+
+/**
+ * A copy of a string that does not keep the string it was cut from alive (V8 keeps a slice of a
+ * long string as a view into it: one field split out of a packed row would hold the whole row).
+ */
+export function flat(s: string): string {
+  return (s + ' ').slice(0, -1);
+}
+
+/**
+ * Keeps one copy of each value seen (up to `max` distinct ones), for columns that repeat from
+ * row to row in large results (identities, addresses, clients, models).
+ */
+export function interner(max = 200_000): (x: string | null) => string | null {
+  const seen = new Map<string, string>();
+  return (x) => {
+    if (x === null) return null;
+    const hit = seen.get(x);
+    if (hit !== undefined) return hit;
+    const own = flat(x);
+    if (seen.size < max) seen.set(own, own);
+    return own;
+  };
 }
 
 /** SQL list literal of action names. */

@@ -842,5 +842,5 @@ describe('benign day (../shared)', () => {
       }
     },
   );
-  if (!existsSync(BENIGN)) it('skips: ../shared/datasets is absent', () => expect(true).toBe(true));
+  if (!existsSync(BENIGN)) console.log('skipped: ../shared/datasets is absent');
 });

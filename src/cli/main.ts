@@ -61,6 +61,27 @@ async function withCase<T>(
   }
 }
 
+/** Exits 2 (usage) on a report format the library does not write. */
+function checkReportFormat(format: string): void {
+  if (lib.REPORT_FORMATS.includes(format as lib.ReportFormat)) return;
+  process.stderr.write(`genai-ir: unknown format ${format} (${lib.REPORT_FORMATS.join(', ')})\n`);
+  process.exit(2);
+}
+
+/** Renders the report and writes it to `out` (standard output without it); exits 1 when it cannot. */
+async function writeReport(report: lib.Report, format: string, out?: string): Promise<void> {
+  const text = lib.renderReport(report, format as lib.ReportFormat);
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    await lib.writeOutput(out, text);
+  } catch (e) {
+    fatal(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 function progress(): Progress | null {
   return process.stderr.isTTY ? new Progress(process.stderr) : null;
 }
@@ -138,10 +159,7 @@ program
       paths: string[],
       o: { case?: string; format: string; out?: string; seed: lib.Seed[]; context: string[] },
     ) => {
-      if (!lib.REPORT_FORMATS.includes(o.format as lib.ReportFormat)) {
-        process.stderr.write(`genai-ir: unknown format ${o.format} (${lib.REPORT_FORMATS.join(', ')})\n`);
-        process.exit(2);
-      }
+      checkReportFormat(o.format);
       await withCase(o.case, async (store) => {
         const bar = progress();
         let report: lib.Report;
@@ -156,14 +174,7 @@ program
         }
         const readable = report.evidence.some((e) => e.records > e.rejected);
         if (!readable) fatal(`no readable evidence in ${paths.join(', ')}`);
-        const text = lib.renderReport(report, o.format as lib.ReportFormat);
-        if (o.out) {
-          try {
-            await lib.writeOutput(o.out, text);
-          } catch (e) {
-            fatal(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-          }
-        } else process.stdout.write(text);
+        await writeReport(report, o.format, o.out);
       });
     },
   );
@@ -181,22 +192,12 @@ program
     [],
   )
   .action(async (o: { case: string; format: string; out?: string; seed: lib.Seed[] }) => {
-    if (!lib.REPORT_FORMATS.includes(o.format as lib.ReportFormat)) {
-      process.stderr.write(`genai-ir: unknown format ${o.format} (${lib.REPORT_FORMATS.join(', ')})\n`);
-      process.exit(2);
-    }
+    checkReportFormat(o.format);
     if (!(await lib.fileExists(o.case))) fatal(`no case at ${o.case}`);
     await withCase(o.case, async (store) => {
       const report = await lib.analyseCase(store, null, { seeds: o.seed });
       if (!report.evidence.some((e) => e.records > e.rejected)) fatal(`no readable evidence in ${o.case}`);
-      const text = lib.renderReport(report, o.format as lib.ReportFormat);
-      if (o.out) {
-        try {
-          await lib.writeOutput(o.out, text);
-        } catch (e) {
-          fatal(`cannot write ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-      } else process.stdout.write(text);
+      await writeReport(report, o.format, o.out);
     });
   });
 

@@ -6,8 +6,8 @@
  * one document. Each value is opened if it is an envelope, offered to the readers, unwrapped into
  * records and normalised. Rows are appended to staging tables (in an in-memory database, as text)
  * and loaded into the case in one pass per table, where duplicates (the same record id seen
- * before) are set aside and counted. Nothing is dropped silently: every record is stored, rejected with a reason, or counted
- * as a duplicate, per file.
+ * before) are set aside and counted. Nothing is dropped silently: every record is stored,
+ * rejected with a reason, or counted as a duplicate, per file.
  */
 import path from 'node:path';
 import {
@@ -62,6 +62,12 @@ interface FileState {
 }
 
 const MAX_WARNINGS_PER_FILE = 20;
+/** A parsed line held back (see readFile), with its JSON text. */
+interface HeldUnit {
+  value: unknown;
+  line: number;
+  text?: string;
+}
 /** Record tables with a `raw` column (the record's JSON text as stored). */
 const KEEPS_RAW = new Set(RECORD_TABLES.filter((t) => TABLES[t].some((c) => c.name === 'raw')));
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -82,6 +88,11 @@ export function deeperThan(text: string, max: number): boolean {
     } else if (c === 125 || c === 93) depth--;
   }
   return false;
+}
+
+/** JSON text nested deeper than `max` (counting openers first: most records have few). */
+function tooDeep(text: string, max: number): boolean {
+  return countOpeners(text, max) > max && deeperThan(text, max);
 }
 
 function countOpeners(text: string, limit: number): number {
@@ -303,7 +314,7 @@ async function readFile(
   let docOverflow = false;
   let lossyLines = 0;
   /** the first unit is held back until we know whether the file is one unit (then idx = array index) */
-  let held: { value: unknown; line: number; text?: string } | null = null;
+  let held: HeldUnit | null = null;
   let units = 0;
   let last: SourceReader | null = null;
 
@@ -350,7 +361,7 @@ async function readFile(
     if (line !== undefined && reader.table && !KEEPS_RAW.has(reader.table)) {
       // a table without `raw` (model invocations): the record's own text measures its depth, and
       // serialising it again (the costliest step for long prompts) is left to records without an id
-      if (countOpeners(line, limits.maxDepth) > limits.maxDepth && deeperThan(line, limits.maxDepth)) {
+      if (tooDeep(line, limits.maxDepth)) {
         st.rejects.push({ idx, reason: `nesting deeper than ${limits.maxDepth} levels` });
         return;
       }
@@ -375,7 +386,7 @@ async function readFile(
       });
       return;
     }
-    if (countOpeners(rawText, limits.maxDepth) > limits.maxDepth && deeperThan(rawText, limits.maxDepth)) {
+    if (tooDeep(rawText, limits.maxDepth)) {
       st.rejects.push({ idx, reason: `nesting deeper than ${limits.maxDepth} levels` });
       return;
     }
@@ -547,7 +558,7 @@ async function readFile(
             feedUnit(cv, k);
           }
           if (held) {
-            const h = held as { value: unknown; line: number; text?: string };
+            const h = held as HeldUnit;
             held = null;
             processUnit(h.value, h.line, units === 1, h.text);
           }
@@ -580,7 +591,7 @@ async function readFile(
     docParts = [];
     docLines = [];
   } else if (held) {
-    const h = held as { value: unknown; line: number; text?: string };
+    const h = held as HeldUnit;
     processUnit(h.value, h.line, units === 1, h.text);
   }
   if (res2.error && mode !== 'document') {

@@ -3,15 +3,7 @@
  * (and gunzipping) files with bounds, hashing, and writing outputs.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  promises as fsp,
-  openSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, createReadStream, promises as fsp, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Limits } from './limits.js';
@@ -330,11 +322,6 @@ export class LineSink {
     this.flush();
     closeSync(this.fd);
   }
-}
-
-/** Whether something exists at this path (a case file about to be opened). */
-export function pathExists(p: string): boolean {
-  return existsSync(p);
 }
 
 /** Reads a small referenced file (e.g. a Bedrock body moved to S3), gunzipping with a cap. */

@@ -7,7 +7,7 @@
  */
 
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { pathExists } from '../io/files.js';
+import { fileExists } from '../io/files.js';
 import { ddl } from './schema.js';
 
 /**
@@ -89,7 +89,7 @@ export class CaseStore implements Queryable {
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     // a new case file is written at a storage version with ZSTD for strings (DuckDB >= 1.3 reads
     // it); an existing file keeps the version it was created with
-    const fresh = !path.startsWith(':memory:') && !pathExists(path);
+    const fresh = !path.startsWith(':memory:') && !(await fileExists(path));
     if (fresh) config.storage_compatibility_version = STORAGE_VERSION;
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
