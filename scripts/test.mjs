@@ -23,7 +23,11 @@ let skipped = 0;
 try {
   const res = JSON.parse(fs.readFileSync(out, 'utf8'));
   passed = res.numPassedTests;
-  failed = res.numFailedTests + (res.numFailedTestSuites ?? 0);
+  // a file that failed without a failing test (it did not load, or a hook threw) counts as one failure
+  const broken = (res.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length;
+  failed = res.numFailedTests + broken;
   skipped = res.numPendingTests + (res.numTodoTests ?? 0);
 } catch {
   failed = Math.max(failed, 1);

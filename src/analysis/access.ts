@@ -94,7 +94,7 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
   const keys = await env.db.all(
     `SELECT access_key_id AS k, min(identity_arn) AS id FROM events
      WHERE principal_type = 'AssumedRole' AND access_key_id IS NOT NULL AND ${ACTOR_ROWS}
-     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1`,
+     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1 ORDER BY ALL`,
   );
   const out: Candidate[] = [];
   // people's sessions move between office, home and VPN: only workloads' and pipelines' are read
@@ -210,7 +210,7 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
 export async function keyNewOrigin(env: Env): Promise<Candidate[]> {
   const keys = await env.db.all(
     `SELECT access_key_id AS k FROM events WHERE access_key_id LIKE 'AKIA%' AND ${ACTOR_ROWS}
-     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1`,
+     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1 ORDER BY ALL`,
   );
   if (!keys.length) return [];
   const rows = await loadEvents(
@@ -286,7 +286,8 @@ export async function createdKeyFirstUse(env: Env): Promise<Candidate[]> {
     const clients = [...new Set(uses.map((u) => clientOf(u.userAgent)))];
     const userRows = await env.db.all(
       `SELECT DISTINCT source_ip AS ip, split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client FROM events
-       WHERE user_name = $1 AND access_key_id IS DISTINCT FROM $2 AND ${ACTOR_ROWS} AND time < CAST($3 AS TIMESTAMP)`,
+       WHERE user_name = $1 AND access_key_id IS DISTINCT FROM $2 AND ${ACTOR_ROWS} AND time < CAST($3 AS TIMESTAMP)
+       ORDER BY ip, client`,
       [user, newKey, uses[0].time.replace('T', ' ').replace('Z', '')],
     );
     const priorIps = new Set(userRows.map((r) => String(r.ip)));
@@ -582,7 +583,7 @@ export async function longTermKeysOnBedrock(env: Env): Promise<Candidate[]> {
             list(DISTINCT json_extract_string(request_parameters, '$.modelId') ORDER BY json_extract_string(request_parameters, '$.modelId')) AS models
      FROM events
      WHERE access_key_id LIKE 'AKIA%' AND action IN (${actionList([...RUNTIME])}) AND ${ACTOR_ROWS}
-     GROUP BY 1, 2`,
+     GROUP BY 1, 2 ORDER BY ALL`,
   );
   return rows.map((r) => {
     const key = String(r.k);
@@ -651,7 +652,7 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
             ${isoSql('min(time)')} AS first
      FROM events
      WHERE CAST(json_extract_string(additional_event_data, '$.callWithBearerToken') AS VARCHAR) IN ('true', 'True')
-     GROUP BY 1, 2`,
+     GROUP BY 1, 2 ORDER BY ALL`,
   );
   for (const b of bearer) {
     const eventIds = ((b.ids as unknown[]) ?? []).map(String);

@@ -388,7 +388,8 @@ export const agentPermissionsDetector: Detector = {
         await ctx.db.all(
           `SELECT DISTINCT identity_arn FROM events WHERE action IN ('InvokeAgent','InvokeModel','Converse','ConverseStream','InvokeModelWithResponseStream','Retrieve','RetrieveAndGenerate')
              AND principal_type = 'AssumedRole' AND identity_arn NOT LIKE '%AWSReservedSSO%'
-           UNION SELECT DISTINCT identity_arn FROM invocations WHERE identity_arn LIKE '%:role/%' AND identity_arn NOT LIKE '%AWSReservedSSO%'`,
+           UNION SELECT DISTINCT identity_arn FROM invocations WHERE identity_arn LIKE '%:role/%' AND identity_arn NOT LIKE '%AWSReservedSSO%'
+           ORDER BY identity_arn`,
         )
       ).map((r) => identityOf(str(r.identity_arn))),
     );
@@ -1005,7 +1006,8 @@ export const agentRoleActivityDetector: Detector = {
         // the integration's own callers (addresses and clients the user had used before the new key)
         const prior = await ctx.db.all(
           `SELECT DISTINCT source_ip, user_agent FROM events
-           WHERE identity_arn = $1 AND coalesce(access_key_id, '') <> $2 AND time < CAST($3 AS TIMESTAMP)`,
+           WHERE identity_arn = $1 AND coalesce(access_key_id, '') <> $2 AND time < CAST($3 AS TIMESTAMP)
+           ORDER BY source_ip, user_agent`,
           [String(all[0].identity_arn ?? ''), key, String(all[0].t).replace('T', ' ').replace('Z', '')],
         );
         const priorIps = new Set(prior.map((p) => str(p.source_ip)));
@@ -1212,7 +1214,8 @@ export const agentDocumentInjectionDetector: Detector = {
           const chunk = sessions.slice(i, i + 500);
           const f = await ctx.db.all(
             `SELECT DISTINCT trace_id FROM agent_steps WHERE session_id IN (${chunk.map(sqlString).join(',')})
-               AND step_kind = 'observation' AND (${hosts.map((h) => `text ILIKE ${sqlString(`%${h}%`)}`).join(' OR ')})`,
+               AND step_kind = 'observation' AND (${hosts.map((h) => `text ILIKE ${sqlString(`%${h}%`)}`).join(' OR ')})
+             ORDER BY trace_id`,
           );
           for (const x of f) if (x.trace_id) followed.push(String(x.trace_id));
         }

@@ -87,7 +87,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
     `action IN ('PutModelInvocationLoggingConfiguration', 'DeleteModelInvocationLoggingConfiguration') AND error_code IS NULL`,
   );
   const trafficRows = await env.db.all(
-    `SELECT region, count(*) AS n, ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last FROM invocations GROUP BY 1`,
+    `SELECT region, count(*) AS n, ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last FROM invocations GROUP BY 1 ORDER BY ALL`,
   );
   const traffic = new Map(trafficRows.map((r) => [String(r.region), r]));
   const out: Candidate[] = [];
@@ -323,7 +323,7 @@ async function guardrailVersionsInUse(env: Env): Promise<Map<string, VersionUse[
     `SELECT guardrail_id AS g, coalesce(guardrail_version, 'DRAFT') AS v, count(*) AS n,
             sum(CASE WHEN guardrail_action = 'INTERVENED' THEN 1 ELSE 0 END) AS i,
             ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last
-     FROM invocations WHERE guardrail_id IS NOT NULL GROUP BY 1, 2`,
+     FROM invocations WHERE guardrail_id IS NOT NULL GROUP BY 1, 2 ORDER BY ALL`,
   );
   const samples = await env.db.all(
     `SELECT guardrail_id AS g, coalesce(guardrail_version, 'DRAFT') AS v, request_id, guardrail_assessments AS a
@@ -907,7 +907,7 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
        FROM calls c JOIN apps a ON a.id = c.id
        WHERE c.time >= CAST($2 AS TIMESTAMP) AND c.time <= CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY
          AND NOT EXISTS (SELECT 1 FROM before b WHERE b.id = c.id AND b.model = c.model)
-       GROUP BY 1, 2`,
+       GROUP BY 1, 2 ORDER BY 1, 2`,
       [r.identityArn ?? '', ts(r.time)],
     );
     // applications are workloads (people trying a model in the playground are not a switch)

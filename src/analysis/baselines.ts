@@ -602,7 +602,7 @@ export async function agentBaseline(
   const p = (async () => {
     const actions = await loadAgentActions(db);
     const sess = await db.all(
-      `SELECT agent_id, count(DISTINCT session_id) AS n FROM agent_steps WHERE agent_id IS NOT NULL GROUP BY agent_id`,
+      `SELECT agent_id, count(DISTINCT session_id) AS n FROM agent_steps WHERE agent_id IS NOT NULL GROUP BY agent_id ORDER BY ALL`,
     );
     const sessionsByAgent = new Map(sess.map((r) => [String(r.agent_id), num(r.n)]));
     return { actions, profiles: buildAgentProfiles(actions, sessionsByAgent) };

@@ -475,7 +475,7 @@ async function kbBuckets(db: Queryable): Promise<Map<string, Set<string>>> {
     if (kb) out.get(b)!.add(kb);
   };
   for (const r of await db.all(
-    `SELECT DISTINCT document_uri AS u, knowledge_base_id AS kb FROM kb_events WHERE document_uri LIKE 's3://%'`,
+    `SELECT DISTINCT document_uri AS u, knowledge_base_id AS kb FROM kb_events WHERE document_uri LIKE 's3://%' ORDER BY u, kb`,
   ))
     add(/^s3:\/\/([^/]+)/.exec(String(r.u))?.[1] ?? null, str(r.kb));
   for (const r of await db.all(

@@ -304,7 +304,7 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
             bool_or(regexp_matches(coalesce(user_agent, ''), $1)) AS browser,
             sum(CASE WHEN regexp_matches(coalesce(user_agent, ''), $2) THEN 1 ELSE 0 END) AS iac,
             bool_or(action = 'ConsoleLogin') AS console
-     FROM events WHERE identity_arn IS NOT NULL GROUP BY 1`,
+     FROM events WHERE identity_arn IS NOT NULL GROUP BY 1 ORDER BY ALL`,
     [BROWSER_UA.source, IAC_UA.source],
   );
   const web = await db.all(
@@ -318,7 +318,7 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
   const created = await db.all(
     `SELECT coalesce(json_extract_string(request_parameters, '$.userName'), json_extract_string(request_parameters, '$.roleName')) AS name, action,
             ${isoSql('min(time)')} AS t
-     FROM events WHERE action IN ('CreateUser', 'CreateRole') AND error_code IS NULL GROUP BY 1, 2`,
+     FROM events WHERE action IN ('CreateUser', 'CreateRole') AND error_code IS NULL GROUP BY 1, 2 ORDER BY ALL`,
   );
   const createdAt = new Map<string, string>();
   for (const c of created)
@@ -326,13 +326,13 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
   // how long each address is seen in use: an everyday address is used for hours, an intruder's briefly
   const spans = await db.all(
     `SELECT source_ip AS ip, date_diff('minute', min(time), max(time)) AS m FROM events
-     WHERE identity_arn IS NOT NULL AND principal_type IS DISTINCT FROM 'AWSService' GROUP BY 1`,
+     WHERE identity_arn IS NOT NULL AND principal_type IS DISTINCT FROM 'AWSService' GROUP BY 1 ORDER BY ALL`,
   );
   const spanOf = new Map(spans.map((r) => [String(r.ip), Number(r.m)]));
   const ipRows = await db.all(
     `SELECT identity_arn AS id, source_ip AS ip, split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client,
             access_key_id AS k, count(*) AS n
-     FROM events WHERE identity_arn IS NOT NULL GROUP BY ALL`,
+     FROM events WHERE identity_arn IS NOT NULL GROUP BY ALL ORDER BY ALL`,
   );
   const profiles = new Map<string, Profile>();
   for (const r of agg) {

@@ -73,7 +73,8 @@ export async function dataBuckets(env: Env): Promise<DataBuckets> {
     }
   }
   const docs = await env.db.all(
-    `SELECT DISTINCT document_uri AS u, knowledge_base_id AS kb, data_source_id AS ds FROM kb_events WHERE document_uri LIKE 's3://%'`,
+    `SELECT DISTINCT document_uri AS u, knowledge_base_id AS kb, data_source_id AS ds FROM kb_events WHERE document_uri LIKE 's3://%'
+     ORDER BY u, kb, ds`,
   );
   for (const d of docs)
     addKb(
@@ -92,7 +93,8 @@ export async function dataBuckets(env: Env): Promise<DataBuckets> {
        AND e.time <= s.time + (CASE WHEN s.action = 'StartIngestionJob' THEN INTERVAL 15 MINUTE ELSE INTERVAL 3 HOUR END)
      WHERE e.service = 's3.amazonaws.com' AND e.action IN ('GetObject', 'ListObjects', 'ListObjectsV2', 'HeadObject')
        AND (e.source_ip LIKE '%.amazonaws.com' OR e.invoked_by LIKE '%.amazonaws.com')
-       AND json_extract_string(e.request_parameters, '$.bucketName') IS NOT NULL`,
+       AND json_extract_string(e.request_parameters, '$.bucketName') IS NOT NULL
+     ORDER BY b, s.action, s.kb, s.ds`,
   );
   for (const r of svcReads) {
     if (r.action === 'StartIngestionJob')
@@ -303,7 +305,7 @@ export async function kbChanges(env: Env): Promise<Candidate[]> {
     (
       await env.db.all(
         `SELECT identity_arn AS id FROM events WHERE action = 'StartIngestionJob' AND error_code IS NULL
-         GROUP BY 1 HAVING count(*) >= 3 AND date_diff('hour', min(time), max(time)) >= 6`,
+         GROUP BY 1 HAVING count(*) >= 3 AND date_diff('hour', min(time), max(time)) >= 6 ORDER BY ALL`,
       )
     ).map((r) => String(r.id)),
   );
@@ -324,7 +326,7 @@ export async function kbChanges(env: Env): Promise<Candidate[]> {
     const docs = jobs.length
       ? await env.db.all(
           `SELECT DISTINCT document_uri AS u FROM kb_events WHERE ingestion_job_id IN (${actionList(jobs)})
-           AND document_uri IS NOT NULL`,
+           AND document_uri IS NOT NULL ORDER BY u`,
         )
       : [];
     const destructive = g.some((r) => /^Delete/.test(r.action) || r.action === 'UpdateDataSource');

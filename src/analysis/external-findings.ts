@@ -209,7 +209,7 @@ async function scanners(env: Env): Promise<Set<string>> {
      GROUP BY e.identity_arn, span.h, span.r
      HAVING count(DISTINCT e.region) >= greatest(4, span.r * 0.6)
         AND avg(CASE WHEN coalesce(e.read_only, false) OR regexp_matches(e.action, '^(Get|List|Describe|Lookup|Generate)') THEN 1 ELSE 0 END) >= 0.9
-        AND count(DISTINCT date_trunc('hour', e.time)) >= span.h * 0.3`,
+        AND count(DISTINCT date_trunc('hour', e.time)) >= span.h * 0.3 ORDER BY ALL`,
   );
   return new Set(rows.map((r) => String(r.id)));
 }

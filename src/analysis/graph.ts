@@ -380,13 +380,19 @@ async function idHints(db: Queryable, resources: string[]): Promise<Map<string, 
   if (!bare.length) return out;
   const lst = bare.map((b) => `'${b.replace(/'/g, "''")}'`).join(', ');
   for (const [sql, type] of [
-    [`SELECT DISTINCT agent_id AS v FROM agent_steps WHERE agent_id IN (${lst})`, 'agent'],
+    [`SELECT DISTINCT agent_id AS v FROM agent_steps WHERE agent_id IN (${lst}) ORDER BY v`, 'agent'],
     [
-      `SELECT DISTINCT knowledge_base_id AS v FROM kb_events WHERE knowledge_base_id IN (${lst})`,
+      `SELECT DISTINCT knowledge_base_id AS v FROM kb_events WHERE knowledge_base_id IN (${lst}) ORDER BY v`,
       'knowledge-base',
     ],
-    [`SELECT DISTINCT data_source_id AS v FROM kb_events WHERE data_source_id IN (${lst})`, 'data-source'],
-    [`SELECT DISTINCT guardrail_id AS v FROM invocations WHERE guardrail_id IN (${lst})`, 'guardrail'],
+    [
+      `SELECT DISTINCT data_source_id AS v FROM kb_events WHERE data_source_id IN (${lst}) ORDER BY v`,
+      'data-source',
+    ],
+    [
+      `SELECT DISTINCT guardrail_id AS v FROM invocations WHERE guardrail_id IN (${lst}) ORDER BY v`,
+      'guardrail',
+    ],
   ] as const)
     for (const r of await db.all(sql)) if (r.v && !out.has(String(r.v))) out.set(String(r.v), type);
   for (const b of bare) if (!out.has(b) && resources.includes(`arn:aws:s3:::${b}`)) out.set(b, 'bucket');

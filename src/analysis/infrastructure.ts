@@ -446,7 +446,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
   const issuers = new Map<string, Set<string>>();
   for (const r of await env.db.all(
     `SELECT json_extract_string(request_parameters, '$.roleArn') AS role, coalesce(invoked_by, source_ip) AS who
-     FROM events WHERE action = 'AssumeRole' AND error_code IS NULL GROUP BY 1, 2`,
+     FROM events WHERE action = 'AssumeRole' AND error_code IS NULL GROUP BY 1, 2 ORDER BY ALL`,
   )) {
     const role = String(r.role ?? '');
     if (!role) continue;

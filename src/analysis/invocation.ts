@@ -186,7 +186,7 @@ async function loggedRegions(db: Queryable): Promise<Set<string>> {
 async function loggedSpans(db: Queryable): Promise<Map<string, { first: number; last: number }>> {
   const rows = await db.all(
     `SELECT coalesce(account, '') AS a, region, ${isoSql('min(time)')} AS s, ${isoSql('max(time)')} AS e
-     FROM invocations WHERE region IS NOT NULL GROUP BY 1, 2`,
+     FROM invocations WHERE region IS NOT NULL GROUP BY 1, 2 ORDER BY ALL`,
   );
   return new Map(
     rows.map((r) => [
@@ -1113,7 +1113,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
   const p = (async (): Promise<TextPass> => {
     const appHosts = new Set<string>();
     for (const r of await db.all(
-      `SELECT DISTINCT system_text FROM invocations WHERE system_text <> '' LIMIT 500`,
+      `SELECT DISTINCT system_text FROM invocations WHERE system_text <> '' ORDER BY system_text LIMIT 500`,
     ))
       for (const h of hostsIn(String(r.system_text ?? ''))) appHosts.add(h);
     const allowedDomains = [...appHosts];

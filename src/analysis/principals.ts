@@ -136,7 +136,7 @@ async function statsOf(db: Queryable, evIds: string[], invIds: string[]): Promis
     if (!(table === 'events' ? evIds : invIds).length) return res;
     const rows = await db.all(
       `SELECT ${table === 'events' ? evActor : invActor} AS a, ${col} AS v, count(*) AS n FROM ${table}
-       WHERE ${table === 'events' ? evWhere : invWhere} AND ${col} IS NOT NULL GROUP BY 1, 2`,
+       WHERE ${table === 'events' ? evWhere : invWhere} AND ${col} IS NOT NULL GROUP BY 1, 2 ORDER BY ALL`,
     );
     for (const r of rows) res[flag(r.a)].set(String(r.v), num(r.n));
     return res;
@@ -145,7 +145,7 @@ async function statsOf(db: Queryable, evIds: string[], invIds: string[]): Promis
     const base = await db.all(
       `SELECT ${evActor} AS a, count(*) AS n, count(*) FILTER (WHERE error_code IS NOT NULL) AS errs,
               ${isoSql('min(time)')} AS f, ${isoSql('max(time)')} AS l, count(DISTINCT service || ':' || action) AS apis
-       FROM events WHERE ${evWhere} GROUP BY 1`,
+       FROM events WHERE ${evWhere} GROUP BY 1 ORDER BY ALL`,
     );
     for (const r of base) {
       const s = out[flag(r.a)];
@@ -172,7 +172,7 @@ async function statsOf(db: Queryable, evIds: string[], invIds: string[]): Promis
     const base = await db.all(
       `SELECT ${invActor} AS a, count(*) AS n, count(*) FILTER (WHERE guardrail_action = 'INTERVENED') AS gi,
               ${isoSql('min(time)')} AS f, ${isoSql('max(time)')} AS l
-       FROM invocations WHERE ${invWhere} GROUP BY 1`,
+       FROM invocations WHERE ${invWhere} GROUP BY 1 ORDER BY ALL`,
     );
     for (const r of base) {
       const s = out[flag(r.a)];
@@ -196,7 +196,7 @@ async function statsOf(db: Queryable, evIds: string[], invIds: string[]): Promis
             count(*) FILTER (WHERE coalesce(ct.error_code, inv.error_code) IS NOT NULL) AS errs,
             sum(coalesce(inv.input_tokens, 0)) AS tin, sum(coalesce(inv.output_tokens, 0)) AS tout
      FROM inv FULL OUTER JOIN ct ON inv.request_id = ct.request_id
-     GROUP BY 1, 2`,
+     GROUP BY 1, 2 ORDER BY ALL`,
   );
   const byModel: Split<Map<string, PrincipalModelUse>> = { actor: new Map(), other: new Map() };
   for (const r of models) {
@@ -313,13 +313,13 @@ export async function summarisePrincipals(
   const evRaw = new Map<string, string[]>();
   const invRaw = new Map<string, string[]>();
   for (const r of await db.all(
-    'SELECT DISTINCT coalesce(identity_arn, principal_arn) AS v FROM events WHERE coalesce(identity_arn, principal_arn) IS NOT NULL',
+    'SELECT DISTINCT coalesce(identity_arn, principal_arn) AS v FROM events WHERE coalesce(identity_arn, principal_arn) IS NOT NULL ORDER BY v',
   )) {
     const id = identityOf(String(r.v));
     if (id && wanted.has(id)) evRaw.set(id, [...(evRaw.get(id) ?? []), String(r.v)]);
   }
   for (const r of await db.all(
-    'SELECT DISTINCT coalesce(identity_arn, principal_arn) AS v FROM invocations WHERE coalesce(identity_arn, principal_arn) IS NOT NULL',
+    'SELECT DISTINCT coalesce(identity_arn, principal_arn) AS v FROM invocations WHERE coalesce(identity_arn, principal_arn) IS NOT NULL ORDER BY v',
   )) {
     const id = identityOf(String(r.v));
     if (id && wanted.has(id)) invRaw.set(id, [...(invRaw.get(id) ?? []), String(r.v)]);

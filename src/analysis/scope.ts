@@ -291,7 +291,7 @@ export async function computeScope(
       `SELECT access_key_id AS k, source_ip AS ip FROM events
        WHERE access_key_id IN (${list(keys)}) AND time < CAST($1 AS TIMESTAMP) AND source_ip IS NOT NULL
          AND NOT (source_ip IN (${list(ips)}))
-       GROUP BY 1, 2`,
+       GROUP BY 1, 2 ORDER BY ALL`,
       [firstSeen.replace('T', ' ').replace('Z', '')],
     );
     for (const r of rows) {
