@@ -11,6 +11,7 @@ import { componentVerdicts, elementVerdicts } from './analysis/verdict.js';
 import { runDetectors } from './engine/detect.js';
 import type { Detector } from './engine/detector.js';
 import { makeFinding, sortFindings } from './engine/detector.js';
+import { relieveHeap } from './engine/heap.js';
 import { type IngestOptions, type IngestResult, ingest } from './engine/ingest.js';
 import type { Finding, Report } from './model/types.js';
 import type { CaseStore } from './store/case-store.js';
@@ -32,17 +33,27 @@ export async function analyseCase(
   ingestResult: IngestResult | null,
   opts: AnalyseOptions = {},
 ): Promise<Report> {
-  opts.onStage?.('coverage');
+  // each stage starts with the garbage of the one before collected (see engine/heap.ts)
+  const stage = (name: string): void => {
+    relieveHeap();
+    opts.onStage?.(name);
+  };
+  stage('coverage');
   const coverage = await computeCoverage(store);
-  opts.onStage?.('detect');
+  stage('detect');
   const det = await runDetectors(store, opts.detectors ?? DEFAULT_DETECTORS, {
     onDetector: (id) => opts.onStage?.(`detect:${id}`),
+    // only data-plane detectors read the data plane's shared results (runtime calls, text pass)
+    release: ['data-plane'],
   });
   const warnings: string[] = [];
   warnings.push(...det.notes);
   for (const e of det.errors) warnings.push(`detector ${e.detector} failed: ${e.error}`);
   let findings = det.findings.map(stableDetails);
-  opts.onStage?.('scope');
+  // what the detectors shared (every runtime call, the text pass) is not needed past this point
+  det.shared.clear();
+  relieveHeap(0);
+  stage('scope');
   const sc = await computeScope(store, findings, { seeds: opts.seeds });
   // the actor's records, as one finding the responder can pivot from
   if (sc.actor.eventIds.length || sc.actor.requestIds.length) {
@@ -75,12 +86,12 @@ export async function analyseCase(
       f.lastSeen = coverage.window.end ?? coverage.window.start;
     }
   findings = sortFindings(findings);
-  opts.onStage?.('verdicts');
+  stage('verdicts');
   const elements = elementVerdicts(findings, sc.scope, coverage.missingFor, sc);
   const components = componentVerdicts(findings, sc.scope);
-  opts.onStage?.('timeline');
+  stage('timeline');
   const timeline = await buildTimeline(store, findings, sc.actor);
-  opts.onStage?.('blast-radius');
+  stage('blast-radius');
   const views = await responderViews(store, sc, findings, coverage.window);
   warnings.push(...views.warnings);
   const evidence = (ingestResult?.files ?? (await filesFromCase(store))).map((f) => ({

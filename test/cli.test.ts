@@ -72,12 +72,12 @@ describe('genai-ir CLI', () => {
     const bad = await cli(['query', '--case', db, 'SELECT * FROM nowhere']);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/query failed/);
-    // the case is opened with a memory limit: 1 GiB unless told otherwise
+    // the case is opened with a memory limit: 512 MiB unless told otherwise
     const limit = async (args: string[]) =>
       JSON.parse(
         (await cli([...args, 'query', '--case', db, "SELECT current_setting('memory_limit') AS m"])).out,
       ).m;
-    expect(await limit([])).toMatch(/^(1\.0 GiB|1024\.0 MiB)$/);
+    expect(await limit([])).toMatch(/^512\.0 MiB$/);
     expect(await limit(['--memory-limit', '300MiB'])).toMatch(/^300\.0 MiB$/);
   });
 

@@ -85,6 +85,9 @@ function originsOf(rows: CtRow[]): Map<string, Origin[]> {
   );
 }
 
+/** origins are told apart by address, client and time: no request or response is read */
+const NO_JSON = { req: false, resp: false, extra: false };
+
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 const times = (rows: CtRow[]): string[] => rows.flatMap((r) => [r.time]);
 const actionsOf = (rows: CtRow[]): string[] => [...new Set(rows.map((r) => r.action))].sort();
@@ -104,7 +107,12 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
     )
     .map((r) => String(r.k));
   if (!keyList.length) return out;
-  const rows = await loadEvents(env.db, `access_key_id IN (${actionList(keyList)}) AND ${ACTOR_ROWS}`);
+  const rows = await loadEvents(
+    env.db,
+    `access_key_id IN (${actionList(keyList)}) AND ${ACTOR_ROWS}`,
+    [],
+    NO_JSON,
+  );
   for (const [key, origins] of originsOf(rows)) {
     const identity = origins[0].rows[0].identityArn;
     const kind = env.base.kindOf(identity);
@@ -216,6 +224,8 @@ export async function keyNewOrigin(env: Env): Promise<Candidate[]> {
   const rows = await loadEvents(
     env.db,
     `access_key_id IN (${actionList(keys.map((r) => String(r.k)))}) AND ${ACTOR_ROWS}`,
+    [],
+    NO_JSON,
   );
   const out: Candidate[] = [];
   for (const [key, origins] of originsOf(rows)) {
@@ -415,6 +425,8 @@ export async function llmjackingRecon(env: Env): Promise<Candidate[]> {
        action IN ('GetCallerIdentity', 'GetModelInvocationLoggingConfiguration', ${actionList([...MODEL_DISCOVERY, ...MODEL_ACCESS])})
        OR (service = 'iam.amazonaws.com' AND error_code IS NOT NULL)
        OR (service IN ('bedrock.amazonaws.com', 'bedrock-runtime.amazonaws.com') AND error_code IS NOT NULL AND action IN (${actionList([...RUNTIME])})))`,
+    [],
+    { resp: false, extra: false }, // the model ids asked for are in the requests
   );
   const groups = new Map<string, CtRow[]>();
   for (const r of rows) {

@@ -326,9 +326,12 @@ async function guardrailVersionsInUse(env: Env): Promise<Map<string, VersionUse[
      FROM invocations WHERE guardrail_id IS NOT NULL GROUP BY 1, 2 ORDER BY ALL`,
   );
   const samples = await env.db.all(
-    `SELECT guardrail_id AS g, coalesce(guardrail_version, 'DRAFT') AS v, request_id, guardrail_assessments AS a
-     FROM invocations WHERE guardrail_id IS NOT NULL AND guardrail_assessments IS NOT NULL
-     QUALIFY row_number() OVER (PARTITION BY guardrail_id, guardrail_version ORDER BY time, uid) <= 40`,
+    // the first 40 per version, picked on the narrow columns before the assessments are read
+    `WITH firsts AS (
+       SELECT uid FROM invocations WHERE guardrail_id IS NOT NULL AND guardrail_assessments IS NOT NULL
+       QUALIFY row_number() OVER (PARTITION BY guardrail_id, guardrail_version ORDER BY time, uid) <= 40)
+     SELECT guardrail_id AS g, coalesce(guardrail_version, 'DRAFT') AS v, request_id, guardrail_assessments AS a
+     FROM invocations WHERE uid IN (SELECT uid FROM firsts) ORDER BY g, v, time, uid`,
   );
   const out = new Map<string, VersionUse[]>();
   for (const s of stats) {

@@ -79,7 +79,6 @@ function rc(time: string, over: Partial<RuntimeCall> = {}): RuntimeCall {
     eventId: `e-${time}`,
     time,
     identity: `arn:aws:iam::${ACCT}:user/svc`,
-    principalArn: null,
     accessKeyId: 'AKIAEXAMPLE',
     region: 'us-east-1',
     account: ACCT,

@@ -125,7 +125,6 @@ export interface RuntimeCall {
   eventId: string | null;
   time: string;
   identity: string;
-  principalArn: string | null;
   accessKeyId: string | null;
   region: string | null;
   account: string | null;
@@ -296,7 +295,6 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
           eventId: eventId === null ? null : flat(eventId),
           time: flat(String(v('t'))),
           identity: shared(identity) as string,
-          principalArn: shared(v('principal_arn')),
           accessKeyId: shared(v('access_key_id')),
           region: shared(v('region')),
           account: shared(v('account')),

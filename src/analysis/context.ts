@@ -11,8 +11,9 @@
  * its window, its actors and its stated scope.
  */
 import type { FindingInput } from '../engine/detector.js';
+import { relieveHeap } from '../engine/heap.js';
 import type { Json, Severity } from '../model/types.js';
-import { isoSql, type Queryable } from '../store/case-store.js';
+import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 
 // ---- CloudTrail rows ------------------------------------------------------------------------------
 
@@ -47,10 +48,16 @@ export interface CtRow {
   extra: Record<string, unknown> | null;
 }
 
-const EVENT_COLUMNS = `uid, coalesce(event_id, uid) AS event_id, request_id, ${isoSql('time')} AS t, account, region,
+const BASE_COLUMNS = `uid, coalesce(event_id, uid) AS event_id, request_id, ${isoSql('time')} AS t, account, region,
   service, action, read_only, error_code, error_message, principal_type, principal_arn, identity_arn, user_name,
-  session_name, access_key_id, mfa, source_ip, user_agent, invoked_by, source_identity, resources,
-  request_parameters, response_elements, additional_event_data`;
+  session_name, access_key_id, mfa, source_ip, user_agent, invoked_by, source_identity, resources`;
+
+/** Which of a record's JSON parts `loadEvents` reads and parses (all three unless told). */
+export interface EventParts {
+  req?: boolean;
+  resp?: boolean;
+  extra?: boolean;
+}
 
 function parseObj(v: unknown): Record<string, unknown> | null {
   if (v === null || v === undefined) return null;
@@ -72,12 +79,18 @@ export async function loadEvents(
   db: Queryable,
   where: string,
   params: Array<string | number | boolean | null> = [],
+  parts: EventParts = {},
 ): Promise<CtRow[]> {
-  const rows = await db.all(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY time, uid`, params);
+  // a detector that reads many records but none of their request or response leaves them out:
+  // parsed, they are most of a row's memory (a few kB each)
+  const part = (on: boolean | undefined, col: string): string => (on === false ? `NULL AS ${col}` : col);
+  const cols = `${BASE_COLUMNS}, ${part(parts.req, 'request_parameters')}, ${part(parts.resp, 'response_elements')},
+    ${part(parts.extra, 'additional_event_data')}`;
+  const rows = await db.all(`SELECT ${cols} FROM events WHERE ${where} ORDER BY time, uid`, params);
   // the identity, address and client columns repeat from row to row: one string each, not one per row
   const intern = interner();
   const one = (v: unknown): string | null => intern(str(v));
-  return rows.map((r) => ({
+  const out = rows.map((r) => ({
     uid: String(r.uid),
     eventId: String(r.event_id),
     requestId: str(r.request_id),
@@ -105,6 +118,40 @@ export async function loadEvents(
     resp: parseObj(r.response_elements),
     extra: parseObj(r.additional_event_data),
   }));
+  rows.length = 0;
+  relieveHeap(); // DuckDB's row objects are garbage now
+  return out;
+}
+
+/**
+ * Streams `SELECT <columns> FROM <table> WHERE <where>` in (time, uid) order, one slice of time at
+ * a time: DuckDB sorts each slice on its own, so a table of large texts is never sorted whole (a
+ * whole sort of every prompt and answer needs memory beyond the case's limit, and fails there).
+ * Slices hold about `per` rows; rows of one instant stay in one slice; rows without a time come last.
+ */
+export async function eachByTime(
+  db: Queryable,
+  table: string,
+  columns: string,
+  where: string,
+  onRows: (rows: Array<Record<string, unknown>>) => void,
+  per = 20_000,
+): Promise<void> {
+  const bounds = (
+    await db.all(
+      `SELECT CAST(time AS VARCHAR) AS t FROM (
+         SELECT time, row_number() OVER (ORDER BY time) AS n FROM ${table} WHERE (${where}) AND time IS NOT NULL)
+       WHERE (n - 1) % ${per} = 0 ORDER BY n`,
+    )
+  ).map((r) => `CAST(${sqlString(String(r.t))} AS TIMESTAMP)`);
+  for (let i = 0; i < bounds.length; i++) {
+    const upper = i + 1 < bounds.length ? ` AND time < ${bounds[i + 1]}` : '';
+    await db.each(
+      `SELECT ${columns} FROM ${table} WHERE (${where}) AND time >= ${bounds[i]}${upper} ORDER BY time, uid`,
+      onRows,
+    );
+  }
+  await db.each(`SELECT ${columns} FROM ${table} WHERE (${where}) AND time IS NULL ORDER BY uid`, onRows);
 }
 
 /**
@@ -112,8 +159,12 @@ export async function loadEvents(
  * long string as a view into it: one field split out of a packed row would hold the whole row).
  */
 export function flat(s: string): string {
-  return (s + ' ').slice(0, -1);
+  // ASCII (ids, times, addresses) is copied byte for byte into a string of its own; anything else
+  // is cut from a one-character-longer copy (a slice again, but of a string no longer than itself)
+  return ASCII.test(s) ? Buffer.from(s, 'latin1').toString('latin1') : (s + ' ').slice(0, -1);
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Keeps one copy of each value seen (up to `max` distinct ones), for columns that repeat from

@@ -44,6 +44,7 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
+import { eachByTime, interner } from './context.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
@@ -1149,7 +1150,9 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       const rb = find(b);
       if (ra !== rb) parent.set(ra, rb);
     };
-    const links = new Map<string, string[]>();
+    // each request's first end-user identifier (interned: a few per actor, not one per call)
+    const links = new Map<string, string>();
+    const intern = interner();
     let analysed = 0;
     // the reused system prompts, once (the only ones a leak is checked against)
     const systemOf = new Map<string, string>();
@@ -1158,13 +1161,15 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
        GROUP BY 1 HAVING count(*) >= 5`,
     ))
       systemOf.set(String(r.h), String(r.s));
-    // one ordered query read a chunk at a time: no copy of the texts, and never all of them in memory
-    await db.each(
-      `SELECT uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity,
-              model_id, region, guardrail_id, guardrail_version, guardrail_action, client_ip,
-              CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh, prompt_text, last_user_text,
-              tool_result_text, response_text, CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason
-       FROM invocations ORDER BY time, uid`,
+    // read in time order a slice at a time: no copy of the texts, and never all of them in memory
+    await eachByTime(
+      db,
+      'invocations',
+      `uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity,
+       model_id, region, guardrail_id, guardrail_version, guardrail_action, client_ip,
+       CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh, prompt_text, last_user_text,
+       tool_result_text, response_text, CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason`,
+      'true',
       (rows) => {
         for (const r of rows) {
           analysed++;
@@ -1186,9 +1191,9 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
             customer ? `cust:${customer}` : null,
           ]
             .filter((x): x is string => !!x)
-            .map((x) => `${identity}|${x}`);
+            .map((x) => intern(`${identity}|${x}`) as string);
           if (rid && ids.length) {
-            links.set(rid, ids);
+            links.set(rid, ids[0]);
             for (let i = 1; i < ids.length; i++) union(ids[0], ids[i]);
             if (ids.length === 1 && !parent.has(ids[0])) parent.set(ids[0], ids[0]);
           }
@@ -1288,7 +1293,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       },
     );
     const actorOf = new Map<string, string>();
-    for (const [rid, ids] of links) actorOf.set(rid, find(ids[0]));
+    for (const [rid, id] of links) actorOf.set(rid, find(id));
+    links.clear();
     return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets };
   })();
   shared.set(key, p);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/types.js';
 import { CaseStore, sizeBytes } from '../store/case-store.js';
 import { runDetectors } from './detect.js';
-import type { Detector } from './detector.js';
+import { type Detector, makeFinding } from './detector.js';
 
 const limitOf = async (store: CaseStore): Promise<number> =>
   sizeBytes(String((await store.all("SELECT current_setting('memory_limit') AS m"))[0].m));
@@ -62,6 +62,70 @@ describe('runDetectors', () => {
       ]);
       // other errors are not retried
       expect(res.errors).toEqual([{ detector: 'test.broken', error: 'Binder Error: no such column' }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps findings of one rule that have no records of their own apart by what they are about', async () => {
+    const summary = (who: string) =>
+      makeFinding({
+        ruleId: 'x.summary',
+        title: `${who}: 3 email`,
+        severity: 'informational',
+        elements: ['private-data'],
+        times: [],
+        principals: [`arn:aws:iam::111122223333:role/${who}`],
+        evidence: {},
+      });
+    const a = summary('app');
+    expect(summary('app').id).toBe(a.id);
+    expect(summary('other').id).not.toBe(a.id);
+    const det: Detector = {
+      id: 'x',
+      title: 'x',
+      elements: ['private-data'],
+      run: async () => [a, summary('other')],
+    };
+    const store = await CaseStore.open(':memory:');
+    try {
+      expect((await runDetectors(store, [det])).findings).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets the shared results of a released group go after its last detector, and keeps the others', async () => {
+    const seen: string[] = [];
+    const make = (id: string, key: string): Detector => ({
+      id,
+      title: id,
+      elements: ['invocation'],
+      run: async (ctx) => {
+        seen.push(`${id}:${ctx.shared.has(key) ? 'hit' : 'miss'}`);
+        ctx.shared.set(key, Promise.resolve(1));
+        return [];
+      },
+    });
+    const store = await CaseStore.open(':memory:');
+    try {
+      const r = await runDetectors(
+        store,
+        [
+          make('data-plane.a', 'data-plane:x'),
+          make('data-plane.b', 'data-plane:x'),
+          make('control-plane.c', 'control-plane:y'),
+          make('control-plane.d', 'control-plane:y'),
+        ],
+        { release: ['data-plane'] },
+      );
+      expect(seen).toEqual([
+        'data-plane.a:miss',
+        'data-plane.b:hit',
+        'control-plane.c:miss',
+        'control-plane.d:hit',
+      ]);
+      expect([...r.shared.keys()]).toEqual(['control-plane:y']);
     } finally {
       await store.close();
     }

@@ -2,12 +2,15 @@
  * Runs detectors in dependency order (`after`), each seeing the findings of those before it.
  * A detector that fails is reported in `errors` and the others still run. One that runs out of
  * DuckDB memory is run again with the limit doubled (up to half the machine's memory), and the
- * raise is reported in `notes`: a report must not lose findings to a memory setting.
+ * raise is reported in `notes`: a report must not lose findings to a memory setting. Results
+ * detectors share (`ctx.shared`) of the groups named in `release` are let go when the last
+ * detector of their group has run.
  */
 import { totalmem } from 'node:os';
 import type { Finding } from '../model/types.js';
 import { type Queryable, sizeBytes } from '../store/case-store.js';
 import type { DetectContext, Detector } from './detector.js';
+import { relieveHeap } from './heap.js';
 
 export interface DetectResult {
   findings: Finding[];
@@ -54,17 +57,29 @@ export function orderDetectors(detectors: Detector[]): Detector[] {
 export async function runDetectors(
   db: Queryable,
   detectors: Detector[],
-  opts: { shared?: Map<string, unknown>; onDetector?: (id: string) => void } = {},
+  opts: {
+    shared?: Map<string, unknown>;
+    onDetector?: (id: string) => void;
+    /** groups (`data-plane`) whose shared results no detector of another group reads */
+    release?: string[];
+  } = {},
 ): Promise<DetectResult> {
   const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map() };
   const errors: DetectResult['errors'] = [];
   const notes: string[] = [];
-  for (const d of orderDetectors(detectors)) {
+  const order = orderDetectors(detectors);
+  // shared results are named `<group>:<name>` after the group of detectors that make and read
+  // them (`data-plane.*`); the groups in `release` are let go once their last detector ran (on a
+  // large case the data plane's are every runtime call and the text pass's results)
+  const groupOf = (id: string): string => id.split('.')[0];
+  const lastOfGroup = new Map(order.map((d, i) => [groupOf(d.id), i]));
+  for (const [i, d] of order.entries()) {
     opts.onDetector?.(d.id);
     for (let attempt = 0; ; attempt++) {
       try {
         const fs = await d.run(ctx);
         ctx.findings.push(...fs);
+        relieveHeap();
         break;
       } catch (e) {
         const msg = (e as Error).message;
@@ -79,6 +94,10 @@ export async function runDetectors(
         errors.push({ detector: d.id, error: msg });
         break;
       }
+    }
+    if (opts.release?.includes(groupOf(d.id)) && lastOfGroup.get(groupOf(d.id)) === i) {
+      for (const k of [...ctx.shared.keys()]) if (k.startsWith(`${groupOf(d.id)}:`)) ctx.shared.delete(k);
+      relieveHeap(0);
     }
   }
   // one finding per id (two detectors may reach the same records under the same rule)

@@ -67,7 +67,17 @@ export function makeFinding(f: FindingInput): Finding {
   const h = createHash('sha256');
   h.update(f.ruleId);
   h.update('\0');
-  h.update(f.discriminator ?? '');
+  // a finding without records of its own (a posture note, a per-principal summary) is told apart by
+  // what it is about, or two of them under one rule would share an id and one would be dropped
+  const about = Object.keys(evidence).length
+    ? ''
+    : JSON.stringify([
+        f.title,
+        uniq(f.principals ?? []),
+        uniq(f.accessKeyIds ?? []),
+        uniq(f.resources ?? []),
+      ]);
+  h.update(f.discriminator ?? about);
   for (const k of Object.keys(evidence).sort()) {
     h.update(`\0${k}`);
     for (const id of evidence[k as keyof EvidenceRefs] ?? []) h.update(`\0${id}`);

@@ -99,8 +99,8 @@ const HEAD = Buffer.from('{"Records":[');
  * with its default (80% of RAM) DuckDB keeps every block it writes cached, ~4 GB per million
  * events; with this cap the process stays under ~2 GB at any scale (docs/performance.md).
  */
-const MEMORY_CAP = '1GiB';
-const MEMORY_CAP_BYTES = 2 ** 30;
+const MEMORY_CAP = '512MiB';
+const MEMORY_CAP_BYTES = 512 * 2 ** 20;
 const READ_CHUNK = 1 << 20;
 /** deflate cannot expand more than ~1032:1, so below this size ISIZE (mod 2^32) is the real size */
 const MAX_EXACT_ISIZE_FILE = Math.floor(2 ** 32 / 1032) - 1;

@@ -27,6 +27,7 @@ import { contentId } from '../sources/util.js';
 import { type CaseStore, type StageAppender, sqlString } from '../store/case-store.js';
 import { RECORD_TABLES, type RecordTable, TABLES } from '../store/schema.js';
 import { FastCloudTrail } from './fast-cloudtrail.js';
+import { relieveHeap } from './heap.js';
 
 export interface IngestProgress {
   filesDone: number;
@@ -187,7 +188,10 @@ export async function ingest(
         notes: new Map(),
         staged: 0,
       };
-      if (!(await fast?.offer(st, lf.path))) await readFile(st, lf.path, limits, refs, sink);
+      if (!(await fast?.offer(st, lf.path))) {
+        await readFile(st, lf.path, limits, refs, sink);
+        relieveHeap();
+      }
       if (!st.readError && known.has(st.file.sha256)) {
         // already in the case (this run or an earlier one): nothing is read again
         st.file.warnings = [

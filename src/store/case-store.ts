@@ -15,7 +15,7 @@ import { ddl } from './schema.js';
  * it keeps what it writes cached up to it). Above it, joins, sorts and staged rows spill to a
  * temporary directory beside the case; docs/performance.md has the figures.
  */
-export const DEFAULT_MEMORY_LIMIT = '1GiB';
+export const DEFAULT_MEMORY_LIMIT = '512MiB';
 
 /** Storage version of new case files: the first with ZSTD for strings and DICT_FSST. */
 const STORAGE_VERSION = 'v1.3.0';
