@@ -1028,7 +1028,7 @@ export interface InvRecord {
 export interface TextPass {
   /** records with any signal, in time order */
   flagged: InvRecord[];
-  /** actor group of every request id that carries end-user identifiers */
+  /** actor group of each request id that carries end-user identifiers, for the groups with a flagged record */
   actorOf: Map<string, string>;
   /** hosts the application names in its system prompts */
   appHosts: Set<string>;
@@ -1293,7 +1293,17 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       },
     );
     const actorOf = new Map<string, string>();
-    for (const [rid, id] of links) actorOf.set(rid, find(id));
+    // kept only for actors with a flagged call: every reader starts from a flagged call (at 10M
+    // events, the map of every call was ~0.2 GB held through the data plane)
+    const wanted = new Set<string>();
+    for (const rec of flagged) {
+      const id = rec.requestId ? links.get(rec.requestId) : undefined;
+      if (id) wanted.add(find(id));
+    }
+    for (const [rid, id] of links) {
+      const g = find(id);
+      if (wanted.has(g)) actorOf.set(rid, g);
+    }
     links.clear();
     return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets };
   })();
