@@ -33,7 +33,7 @@ export async function analyseCase(
   ingestResult: IngestResult | null,
   opts: AnalyseOptions = {},
 ): Promise<Report> {
-  // each stage starts with the garbage of the one before collected (see engine/heap.ts)
+  // each stage starts with the garbage of the one before collected, when it is large (engine/heap.ts)
   const stage = (name: string): void => {
     relieveHeap();
     opts.onStage?.(name);
