@@ -246,6 +246,8 @@ const CALL_COLUMNS = [
 ] as const;
 
 const SEP = String.fromCharCode(31);
+/** position of each column in a packed row */
+const AT = new Map(CALL_COLUMNS.map((c, i) => [c, i]));
 
 export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
   const actions = RUNTIME_ACTIONS.map((a) => `'${a}'`).join(',');
@@ -285,7 +287,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
     (rows) => {
       for (const r of rows) {
         const f = String(r.x).split(SEP);
-        const v = (c: (typeof CALL_COLUMNS)[number]): string | null => str(f[CALL_COLUMNS.indexOf(c)]);
+        const v = (c: (typeof CALL_COLUMNS)[number]): string | null => str(f[AT.get(c) as number]);
         const identity = identityOf(v('identity_arn') ?? v('principal_arn'));
         if (!identity) continue;
         const requestId = v('request_id');

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../model/types.js';
-import { CaseStore, sizeBytes } from '../store/case-store.js';
+import { CaseStore, memoryLimit, sizeBytes } from '../store/case-store.js';
 import { runDetectors } from './detect.js';
 import { type Detector, makeFinding } from './detector.js';
 
-const limitOf = async (store: CaseStore): Promise<number> =>
-  sizeBytes(String((await store.all("SELECT current_setting('memory_limit') AS m"))[0].m));
+const limitOf = async (store: CaseStore): Promise<number> => sizeBytes(await memoryLimit(store));
 
 describe('runDetectors', () => {
   it('reads DuckDB sizes', () => {

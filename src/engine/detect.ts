@@ -8,7 +8,7 @@
  */
 import { totalmem } from 'node:os';
 import type { Finding } from '../model/types.js';
-import { type Queryable, sizeBytes } from '../store/case-store.js';
+import { memoryLimit, type Queryable, sizeBytes } from '../store/case-store.js';
 import type { DetectContext, Detector } from './detector.js';
 import { relieveHeap } from './heap.js';
 
@@ -24,8 +24,7 @@ const OUT_OF_MEMORY = /Out of Memory Error/i;
 
 /** Doubles DuckDB's memory limit, up to half the machine's memory; the new limit, or null. */
 async function raiseMemoryLimit(db: Queryable): Promise<string | null> {
-  const [row] = await db.all("SELECT current_setting('memory_limit') AS m");
-  const now = sizeBytes(String(row?.m ?? ''));
+  const now = sizeBytes(await memoryLimit(db));
   const cap = Math.floor(totalmem() / 2);
   if (!Number.isFinite(now) || now * 1.5 > cap) return null;
   const next = Math.min(cap, Math.round(now * 2));

@@ -47,7 +47,7 @@ import path from 'node:path';
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { Limits } from '../io/limits.js';
 import type { EvidenceFile, SourceFormat } from '../model/types.js';
-import { type CaseStore, sizeBytes, sqlString } from '../store/case-store.js';
+import { type CaseStore, memoryLimit, sizeBytes, sqlString } from '../store/case-store.js';
 import { TABLES } from '../store/schema.js';
 
 /** The part of ingest's per-file state this path fills in. */
@@ -476,12 +476,12 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
   private async setup(): Promise<void> {
     if (this.ready) return;
     if (!this.store.path.startsWith(':memory:')) {
-      const limit = await this.memoryLimit();
+      const limit = await memoryLimit(this.store);
       if (!(sizeBytes(limit) <= MEMORY_CAP_BYTES)) {
         // restore exactly: RESET when the limit was DuckDB's default
         await this.store.run('RESET memory_limit');
         this.restoreMemory =
-          (await this.memoryLimit()) === limit
+          (await memoryLimit(this.store)) === limit
             ? 'RESET memory_limit'
             : `SET memory_limit = ${sqlString(limit)}`;
         await this.store.run(`SET memory_limit = '${MEMORY_CAP}'`);
@@ -495,10 +495,6 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     for (const m of MACROS) await this.store.run(m);
     await this.store.run('CREATE OR REPLACE TEMP TABLE fp_files (_ord INTEGER, sha256 VARCHAR)');
     this.ready = true;
-  }
-
-  private async memoryLimit(): Promise<string> {
-    return String((await this.store.all("SELECT current_setting('memory_limit') AS m"))[0].m);
   }
 
   private async wait(): Promise<void> {

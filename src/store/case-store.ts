@@ -193,6 +193,11 @@ export class CaseStore implements Queryable {
   }
 }
 
+/** DuckDB's current memory limit as it prints it ('512.0 MiB'). */
+export async function memoryLimit(db: Queryable): Promise<string> {
+  return String((await db.all("SELECT current_setting('memory_limit') AS m"))[0]?.m ?? '');
+}
+
 /** DuckDB's size text ('512.0 MiB', '1.0 GiB', '953.6 MB') in bytes; NaN when unreadable. */
 export function sizeBytes(text: string): number {
   const m = /^([\d.]+)\s*([KMGT]?)(i?)B$/i.exec(text.trim());
