@@ -211,6 +211,11 @@ function evidence(): Array<[string, string | Buffer]> {
   // one file per edge record too, so that one record left to JavaScript does not hide the others
   for (const [i, r] of edge.entries()) files.push([`c-edge-${String(i).padStart(2, '0')}.json.gz`, doc([r])]);
   files.push(['c-edge-copy.json.gz', doc(edge)]); // same content: read once
+  // same content on both paths (a glob character keeps a file from DuckDB): the first listed is read
+  const g1 = doc([rec(), rec()]);
+  const g2 = doc([rec()]);
+  files.push(['b-[glob].json.gz', g1], ['c-glob-copy.json.gz', g1]);
+  files.push(['c-glob-first.json.gz', g2], ['f-[glob]-copy.json.gz', g2]);
   files.push(['c-leading-blanks.json.gz', ` \t\r${doc([rec()])}`]);
   files.push(['c-single.json.gz', doc([rec()])]);
   // duplicates: within a file, across files, across both paths, records without eventID

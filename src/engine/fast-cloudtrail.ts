@@ -368,7 +368,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     if (this.limits.maxDepth >= 999) return false; // regex repetition bound
     // files queued earlier have been checked against the case by now: start them
     if (this.queue.length && (this.queueBytes >= this.batchBytes || this.queue.length >= this.batchFiles)) {
-      await this.startBatch();
+      this.startBatch();
     }
     const t0 = performance.now();
     const c = await this.inspect(st, file);
@@ -386,7 +386,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
    * (to add to ingest's own). Must run before ingest closes its staging appenders.
    */
   async finish(): Promise<Map<number, number>> {
-    if (this.queue.length) await this.startBatch();
+    if (this.queue.length) this.startBatch();
     await this.wait();
     if (!this.ready) return new Map();
     const t0 = performance.now();
@@ -503,14 +503,18 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     if (p) await p;
   }
 
-  /** Hands the queue to DuckDB; the next batch waits for this one (one query at a time). */
-  private async startBatch(): Promise<void> {
+  /**
+   * Hands the queue to DuckDB without waiting for it: batches run one after another (one query at
+   * a time), while ingest goes on offering files and reading others with JavaScript. An error
+   * stops the batches after it and is thrown by finish().
+   */
+  private startBatch(): void {
     const batch = this.queue;
     this.queue = [];
     this.queueBytes = 0;
-    await this.wait();
-    const p = this.runBatch(batch);
-    p.catch(() => {}); // awaited by the next batch or finish()
+    const prev = this.inflight ?? Promise.resolve();
+    const p = prev.then(() => this.runBatch(batch));
+    p.catch(() => {}); // awaited by finish()
     this.inflight = p;
   }
 

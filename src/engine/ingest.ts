@@ -18,6 +18,7 @@ import {
   readLines,
   readSmallFileSync,
   removeDir,
+  sha256File,
 } from '../io/files.js';
 import { DEFAULT_LIMITS, type Limits } from '../io/limits.js';
 import type { EvidenceFile, SourceFormat } from '../model/types.js';
@@ -167,7 +168,33 @@ export async function ingest(
           () => sink('events'),
         );
 
+  /** content already in the case (this run or an earlier one): the file's records are not kept */
+  const markKnown = (st: FileState, firstPath: string): void => {
+    st.file.warnings = [`same content (sha256) as ${firstPath}, already in the case: not read again`];
+    st.file.records = 0;
+    st.file.rejected = 0;
+    st.rejects = [];
+    st.staged = -1;
+  };
+  let filesDone = 0;
+  const progress = (st: FileState): void => {
+    bytesDone += st.file.bytes;
+    recordsSeen += st.file.records;
+    opts.onProgress?.({
+      filesDone: ++filesDone,
+      filesTotal: listed.files.length,
+      bytesDone,
+      bytesTotal,
+      records: recordsSeen,
+    });
+  };
+
   try {
+    // Pass 1, in listing order: the fast path takes the CloudTrail delivery files it can read (its
+    // DuckDB batches start while this loop goes on); every other file is only hashed here and read
+    // by JavaScript in pass 2, while DuckDB reads the batches. Content seen twice is settled here,
+    // in listing order, exactly as one pass would: the first file with a given sha256 is read.
+    const deferred: Array<{ st: FileState; path: string; firstPath?: string }> = [];
     for (let ord = 0; ord < listed.files.length; ord++) {
       const lf = listed.files[ord];
       const st: FileState = {
@@ -188,30 +215,40 @@ export async function ingest(
         notes: new Map(),
         staged: 0,
       };
-      if (!(await fast?.offer(st, lf.path))) {
+      states.push(st);
+      if (await fast?.offer(st, lf.path)) {
+        const first = known.get(st.file.sha256);
+        if (first !== undefined) markKnown(st, first);
+        else known.set(st.file.sha256, lf.path);
+        progress(st);
+        continue;
+      }
+      if (!fast) {
         await readFile(st, lf.path, limits, refs, sink);
         relieveHeap();
+        const first = st.readError ? undefined : known.get(st.file.sha256);
+        if (first !== undefined) markKnown(st, first);
+        else if (!st.readError) known.set(st.file.sha256, lf.path);
+        progress(st);
+        continue;
       }
-      if (!st.readError && known.has(st.file.sha256)) {
-        // already in the case (this run or an earlier one): nothing is read again
-        st.file.warnings = [
-          `same content (sha256) as ${known.get(st.file.sha256)}, already in the case: not read again`,
-        ];
-        st.file.records = 0;
-        st.file.rejected = 0;
-        st.rejects = [];
-        st.staged = -1;
-      } else if (!st.readError) known.set(st.file.sha256, lf.path);
-      states.push(st);
-      bytesDone += lf.bytes;
-      recordsSeen += st.file.records;
-      opts.onProgress?.({
-        filesDone: ord + 1,
-        filesTotal: listed.files.length,
-        bytesDone,
-        bytesTotal,
-        records: recordsSeen,
-      });
+      // a file that cannot be hashed now is settled after its read (which reports the error)
+      const sha = await sha256File(lf.path).catch(() => null);
+      const first = sha === null ? undefined : known.get(sha);
+      if (sha !== null && first === undefined) known.set(sha, lf.path);
+      deferred.push({ st, path: lf.path, firstPath: first });
+    }
+    // Pass 2: the JavaScript path. A file whose read fails is neither a copy nor an original
+    // (its sha256 covers only what was read), as in one pass.
+    for (const d of deferred) {
+      const st = d.st;
+      await readFile(st, d.path, limits, refs, sink);
+      relieveHeap();
+      if (st.readError) {
+        if (known.get(st.file.sha256) === d.path) known.delete(st.file.sha256);
+      } else if (d.firstPath !== undefined) markKnown(st, d.firstPath);
+      else if (!known.has(st.file.sha256)) known.set(st.file.sha256, d.path);
+      progress(st);
     }
     const fastDuplicates = await fast?.finish();
     // a file nobody could read that a record refers to (a Bedrock body moved to S3) is evidence, not a reject
