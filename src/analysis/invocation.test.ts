@@ -14,7 +14,9 @@ import type { Finding } from '../model/types.js';
 import { CaseStore } from '../store/case-store.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
 import {
+  cannedKey,
   costOf,
+  detectedWithoutAction,
   excerpt,
   guardrailWeakenedDetector,
   hiddenInstructions,
@@ -315,6 +317,49 @@ describe('text helpers', () => {
       ),
     ).toBeGreaterThanOrEqual(3);
     expect(roleplayScore('Summarise this support ticket in two sentences.')).toBe(0);
+  });
+
+  it('recognises a canned answer of any length by its normalised start', () => {
+    const long = `Our policy: ${'this topic is handled by the account team, please write to them. '.repeat(30)}`;
+    const canned = new Set([cannedKey(long)]);
+    expect(isRefusal(long, canned)).toBe(true);
+    expect(isRefusal(`${long} And one more line.`, canned)).toBe(true); // the same first 160
+    expect(isRefusal(`Our policy? ${long.slice(12)}`, canned)).toBe(true); // punctuation normalised
+    expect(isRefusal(`Their policy: ${long.slice(12)}`, canned)).toBe(false);
+    // a start with almost nothing to normalise: the whole answer decides
+    const padded = `${'-'.repeat(1200)} ${long}`;
+    expect(isRefusal(padded, new Set([cannedKey(padded)]))).toBe(true);
+    expect(isRefusal(padded, canned)).toBe(true);
+    expect(isRefusal(`${'-'.repeat(1200)} short`, canned)).toBe(false);
+  });
+
+  it('reads guardrail detections left without action from the trace text or object', () => {
+    const trace = {
+      input: {
+        g1: {
+          contentPolicy: {
+            filters: [
+              {
+                type: 'PROMPT_ATTACK',
+                confidence: 'HIGH',
+                filterStrength: 'NONE',
+                action: 'NONE',
+                detected: true,
+              },
+              { type: 'VIOLENCE', confidence: 'LOW', action: 'BLOCKED', detected: true },
+              { type: 'HATE', confidence: 'NONE', detected: false },
+            ],
+          },
+        },
+      },
+    };
+    expect(detectedWithoutAction(trace)).toEqual(['PROMPT_ATTACK']);
+    expect(detectedWithoutAction(JSON.stringify(trace))).toEqual(['PROMPT_ATTACK']);
+    expect(detectedWithoutAction(JSON.stringify(trace, null, 2))).toEqual(['PROMPT_ATTACK']);
+    expect(
+      detectedWithoutAction(JSON.stringify(trace).replaceAll('"detected":true', '"detected":false')),
+    ).toEqual([]);
+    expect(detectedWithoutAction('{"not json')).toEqual([]);
   });
 
   it('finds instructions hidden in documents', () => {

@@ -897,7 +897,8 @@ export function sameLengthMask(v: string): string {
   return out;
 }
 
-function meta(v: unknown, keys: string[]): string | null {
+/** A request's metadata as an object (the column holds JSON text), or null. */
+function metaObject(v: unknown): Record<string, unknown> | null {
   let o = v;
   if (typeof o === 'string') {
     try {
@@ -906,8 +907,12 @@ function meta(v: unknown, keys: string[]): string | null {
       return null;
     }
   }
-  if (!o || typeof o !== 'object') return null;
-  for (const [k, x] of Object.entries(o as Record<string, unknown>)) {
+  return o && typeof o === 'object' ? (o as Record<string, unknown>) : null;
+}
+
+function meta(o: Record<string, unknown> | null, keys: string[]): string | null {
+  if (!o) return null;
+  for (const [k, x] of Object.entries(o)) {
     const kk = k.toLowerCase().replace(/[^a-z]/g, '');
     if (keys.includes(kk) && (typeof x === 'string' || typeof x === 'number') && String(x).trim())
       return String(x);
@@ -936,7 +941,14 @@ export function cannedKey(text: string): string {
 export function isRefusal(response: string, canned?: ReadonlySet<string>): boolean {
   const head = response.slice(0, 240);
   if (REFUSAL.test(head) || REFUSAL_INNER.test(head)) return true;
-  return !!canned && canned.size > 0 && canned.has(cannedKey(response));
+  if (!canned || canned.size === 0) return false;
+  // the key is the first 160 characters of the normalised text, a streaming transformation: when
+  // a prefix already gives more than 160, they are the whole text's (long answers cost no more)
+  if (response.length > 1000) {
+    const k = cannedKey(response.slice(0, 1000));
+    if (k.length > 160) return canned.has(k.slice(0, 160));
+  }
+  return canned.has(cannedKey(response));
 }
 
 const COMPLIANCE =
@@ -960,10 +972,14 @@ function jaccard(a: Set<string>, b: Set<string>): number {
   return n / (a.size + b.size - n);
 }
 
+const DETECTED = /"detected"\s*:\s*true/;
+
 /** Filters a guardrail trace says it detected without acting (its strength set to NONE or too low). */
 export function detectedWithoutAction(assessments: unknown): string[] {
   let a = assessments;
   if (typeof a === 'string') {
+    // most traces detect nothing: no need to parse them
+    if (!DETECTED.test(a)) return [];
     try {
       a = JSON.parse(a);
     } catch {
@@ -1167,8 +1183,11 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       'invocations',
       `uid, request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS identity,
        model_id, region, guardrail_id, guardrail_version, guardrail_action, client_ip,
-       CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh, prompt_text, last_user_text,
-       tool_result_text, response_text, CAST(guardrail_assessments AS VARCHAR) AS ga, stop_reason`,
+       CAST(request_metadata AS VARCHAR) AS meta, md5(system_text) AS sh,
+       prompt_text, last_user_text,
+       tool_result_text, response_text,
+       CASE WHEN contains(CAST(guardrail_assessments AS VARCHAR), '"detected"')
+         THEN CAST(guardrail_assessments AS VARCHAR) END AS ga, stop_reason`,
       'true',
       (rows) => {
         for (const r of rows) {
@@ -1176,14 +1195,15 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
           const identity = identityOf(str(r.identity)) ?? '?';
           const rid = str(r.request_id);
           const clientIp = str(r.client_ip);
-          const conversation = meta(r.meta, [
+          const md = metaObject(r.meta);
+          const conversation = meta(md, [
             'conversationid',
             'sessionid',
             'chatid',
             'threadid',
             'conversation',
           ]);
-          const cust = meta(r.meta, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
+          const cust = meta(md, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
           const customer = cust && !ANONYMOUS.test(cust) ? cust : null;
           const ids = [
             clientIp ? `ip:${clientIp}` : null,
