@@ -452,6 +452,19 @@ describe('CloudTrail fast path: same case as the JavaScript path', () => {
     expect(runs[1].js.result.totals.duplicates).toBe(2);
   });
 
+  it('staged rows flushed after every row give the same case, both ways', async () => {
+    for (const fastPath of [false, true]) {
+      const store = await CaseStore.open(':memory:');
+      try {
+        const r = await ingest(store, [dir1], { fastPath, stageFlushBytes: 1 });
+        const s = await snapshot(store, r);
+        expectSame({ js: fastPath ? runs[0].fast : runs[0].js, fast: s });
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
   it('the same evidence again: every file already in the case', () => {
     expectSame(runs[2]);
     expect(runs[2].js.result.totals.stored).toBe(0);
