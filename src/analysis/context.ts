@@ -83,12 +83,21 @@ export async function loadEvents(
   // (~130 ms per 2M events even when nothing matches, ~10 ms this way). Each row comes back as one
   // JSON text: the client library's conversion value by value costs ~0.5 µs per value, twice
   // what JSON.parse takes for the whole row, and the JSON columns arrive parsed.
-  const texts = await db.all(
-    `SELECT to_json(x)::VARCHAR AS j FROM (
-       SELECT ${cols}, time AS __time FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ${where})) x
-     ORDER BY x.__time, x.uid`,
-    params,
-  );
+  // With up to this many row ids DuckDB passes them to the scan of the wide columns as a filter
+  // (its default, 50, leaves larger sets to a hash join after a full scan: at 10M events, 4,162 rows
+  // took 860 ms that way and 285 ms with the filter).
+  await db.run('SET dynamic_or_filter_threshold = 50000');
+  let texts: Array<Record<string, unknown>>;
+  try {
+    texts = await db.all(
+      `SELECT to_json(x)::VARCHAR AS j FROM (
+         SELECT ${cols}, time AS __time FROM events WHERE rowid IN (SELECT rowid FROM events WHERE ${where})) x
+       ORDER BY x.__time, x.uid`,
+      params,
+    );
+  } finally {
+    await db.run('RESET dynamic_or_filter_threshold');
+  }
   const rows = texts.map((r) => JSON.parse(String(r.j)) as Record<string, unknown>);
   texts.length = 0;
   // the identity, address and client columns repeat from row to row: one string each, not one per row
