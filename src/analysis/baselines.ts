@@ -8,6 +8,8 @@
  * an established history before it first appeared, so the first hours of a window do not make every
  * model or address look new.
  */
+
+import { relieveHeap } from '../engine/heap.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
 import { flat, interner } from './context.js';
 
@@ -257,6 +259,9 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
   // repeated values (identities, models, addresses, agents) are kept once; the unique ones are
   // copied out of the packed row so that the row itself can be freed
   const shared = interner();
+  // times repeat too (several calls per second on busy cases), and so do inference parameters
+  const times = interner(500_000);
+  const maxTokens = new Map<string, number | null>();
   await db.each(
     `WITH ct AS (
        SELECT event_id, request_id, time, coalesce(recipient_account, account) AS account, region,
@@ -285,6 +290,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
      SELECT concat_ws(chr(31), ${CALL_COLUMNS.map((c) => `coalesce(replace(${c}, chr(31), ' '), '')`).join(', ')}) AS x
      FROM j ORDER BY ts, request_id, event_id`,
     (rows) => {
+      relieveHeap(128 * 2 ** 20); // the packed rows of the chunks before are garbage
       for (const r of rows) {
         const f = String(r.x).split(SEP);
         const v = (c: (typeof CALL_COLUMNS)[number]): string | null => str(f[AT.get(c) as number]);
@@ -295,7 +301,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
         out.push({
           requestId: requestId === null ? null : flat(requestId),
           eventId: eventId === null ? null : flat(eventId),
-          time: flat(String(v('t'))),
+          time: times(String(v('t'))) as string,
           identity: shared(identity) as string,
           accessKeyId: shared(v('access_key_id')),
           region: shared(v('region')),
@@ -308,7 +314,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
           logged: v('logged') === '1',
           inputTokens: num(v('input_tokens')),
           outputTokens: num(v('output_tokens')),
-          maxTokens: maxTokensOf(v('params')),
+          maxTokens: maxTokensMemo(maxTokens, v('params')),
           guardrail: v('guardrail') === '1',
           clientIp: shared(v('client_ip')),
         });
@@ -316,6 +322,17 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
     },
   );
   return out;
+}
+
+function maxTokensMemo(memo: Map<string, number | null>, params: string | null): number | null {
+  if (params === null) return null;
+  let v = memo.get(params);
+  if (v === undefined) {
+    v = maxTokensOf(params);
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(flat(params), v); // a copy: the key must not hold the packed row it was cut from
+  }
+  return v;
 }
 
 function firstSeenMap(calls: RuntimeCall[], key: (c: RuntimeCall) => string | null): Map<string, FirstSeen> {
