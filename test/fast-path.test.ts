@@ -12,7 +12,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastPathTotals } from '../src/engine/fast-cloudtrail.js';
-import { type IngestResult, ingest } from '../src/engine/ingest.js';
+import { type IngestProgress, type IngestResult, ingest } from '../src/engine/ingest.js';
 import type { Limits } from '../src/io/limits.js';
 import { CaseStore } from '../src/store/case-store.js';
 
@@ -462,6 +462,20 @@ describe('CloudTrail fast path: same case as the JavaScript path', () => {
       } finally {
         await store.close();
       }
+    }
+  });
+
+  it('reports progress once per file, fast-path files when their batch is done', async () => {
+    const store = await CaseStore.open(':memory:');
+    try {
+      const seen: IngestProgress[] = [];
+      const r = await ingest(store, [dir1], { onProgress: (p) => seen.push({ ...p }) });
+      expect(seen.map((p) => p.filesDone)).toEqual(r.files.map((_, i) => i + 1));
+      const last = seen[seen.length - 1];
+      expect(last.bytesDone).toBe(last.bytesTotal);
+      expect(last.records).toBe(r.totals.records);
+    } finally {
+      await store.close();
     }
   });
 

@@ -68,11 +68,13 @@ export interface StagedRows {
   flush(): void;
 }
 
-export interface FastCloudTrailOptions {
+export interface FastCloudTrailOptions<S extends FastFileState = FastFileState> {
   /** compressed bytes per DuckDB batch */
   batchBytes?: number;
   /** files per DuckDB batch */
   batchFiles?: number;
+  /** called for each file taken, once its batch has stored it (or JavaScript read it instead) */
+  onFileDone?: (st: S) => void;
 }
 
 interface Candidate<S extends FastFileState = FastFileState> {
@@ -349,7 +351,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
     private readonly readWithJs: (st: S, file: string) => Promise<void>,
     /** the JavaScript path's staged events, to settle duplicates across both paths */
     private readonly stagedEvents: () => StagedRows,
-    opts: FastCloudTrailOptions = {},
+    private readonly opts: FastCloudTrailOptions<S> = {},
   ) {
     // few large batches: every INSERT leaves partly filled row groups that DuckDB's checkpoints
     // then merge by rewriting them, which at 14 batches of 24 MB cost more than the inserts
@@ -541,6 +543,7 @@ export class FastCloudTrail<S extends FastFileState = FastFileState> {
       st.staged = -1;
     }
     this.seconds.fallback += (performance.now() - t0) / 1000;
+    if (this.opts.onFileDone) for (const c of batch) this.opts.onFileDone(c.st);
   }
 
   /**

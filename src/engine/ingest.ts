@@ -161,6 +161,7 @@ export async function ingest(
   const bytesTotal = listed.files.reduce((a, f) => a + f.bytes, 0);
   let bytesDone = 0;
   let recordsSeen = 0;
+  // a file the fast path takes counts as done once its batch is (its records are known then)
   const fast =
     opts.fastPath === false
       ? null
@@ -169,6 +170,7 @@ export async function ingest(
           limits,
           (s, f) => readFile(s, f, limits, refs, sink),
           () => sink('events'),
+          { onFileDone: (s) => progress(s) },
         );
 
   /** content already in the case (this run or an earlier one): the file's records are not kept */
@@ -223,7 +225,6 @@ export async function ingest(
         const first = known.get(st.file.sha256);
         if (first !== undefined) markKnown(st, first);
         else known.set(st.file.sha256, lf.path);
-        progress(st);
         continue;
       }
       if (!fast) {
