@@ -78,14 +78,14 @@ export async function loadEvents(
   const part = (on: boolean | undefined, col: string): string => (on === false ? `NULL AS ${col}` : col);
   const cols = `${BASE_COLUMNS}, ${part(parts.req, 'request_parameters')}, ${part(parts.resp, 'response_elements')},
     ${part(parts.extra, 'additional_event_data')}`;
-  // the filter picks row ids first: DuckDB evaluates a filter it cannot push into the scan (an IN
+  // The filter picks row ids first: DuckDB evaluates a filter it cannot push into the scan (an IN
   // list, LIKE, a function) after reading every projected column of every row, the JSON included
-  // (~130 ms per 2M events even when nothing matches, ~10 ms this way). Each row comes back as one
-  // JSON text: the client library's conversion value by value costs ~0.5 µs per value, twice
-  // what JSON.parse takes for the whole row, and the JSON columns arrive parsed.
-  // With up to this many row ids DuckDB passes them to the scan of the wide columns as a filter
-  // (its default, 50, leaves larger sets to a hash join after a full scan: at 10M events, 4,162 rows
-  // took 860 ms that way and 285 ms with the filter).
+  // (~130 ms per 2M events even when nothing matches, ~10 ms this way). The row ids reach the scan
+  // of the wide columns as a filter when there are at most dynamic_or_filter_threshold of them
+  // (DuckDB's default, 50, leaves larger sets to a hash join after a full scan: at 10M events,
+  // 4,162 rows took 860 ms that way and 285 ms with the filter). Each row comes back as one JSON
+  // text: the client library's conversion value by value costs ~0.5 µs per value, more than
+  // JSON.parse of the whole row, and the JSON columns arrive parsed.
   await db.run('SET dynamic_or_filter_threshold = 50000');
   let texts: Array<Record<string, unknown>>;
   try {

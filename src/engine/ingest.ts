@@ -199,7 +199,7 @@ export async function ingest(
     // DuckDB batches start while this loop goes on); every other file is only hashed here and read
     // by JavaScript in pass 2, while DuckDB reads the batches. Content seen twice is settled here,
     // in listing order, exactly as one pass would: the first file with a given sha256 is read.
-    const deferred: Array<{ st: FileState; path: string; firstPath?: string }> = [];
+    const deferred: Array<{ st: FileState; path: string; sha: string | null; firstPath?: string }> = [];
     for (let ord = 0; ord < listed.files.length; ord++) {
       const lf = listed.files[ord];
       const st: FileState = {
@@ -240,7 +240,7 @@ export async function ingest(
       const sha = await sha256File(lf.path).catch(() => null);
       const first = sha === null ? undefined : known.get(sha);
       if (sha !== null && first === undefined) known.set(sha, lf.path);
-      deferred.push({ st, path: lf.path, firstPath: first });
+      deferred.push({ st, path: lf.path, sha, firstPath: first });
     }
     // Pass 2: the JavaScript path. A file whose read fails is neither a copy nor an original
     // (its sha256 covers only what was read), as in one pass.
@@ -249,7 +249,8 @@ export async function ingest(
       await readFile(st, d.path, limits, refs, sink);
       relieveHeap();
       if (st.readError) {
-        if (known.get(st.file.sha256) === d.path) known.delete(st.file.sha256);
+        // readable when hashed, not when read: it is not the original of later copies after all
+        if (d.sha !== null && known.get(d.sha) === d.path) known.delete(d.sha);
       } else if (d.firstPath !== undefined) markKnown(st, d.firstPath);
       else if (!known.has(st.file.sha256)) known.set(st.file.sha256, d.path);
       progress(st);
@@ -685,17 +686,17 @@ export function splitConcatenated(text: string): string[] | null {
 }
 
 /**
- * The staged rows of one record table: `stage.stage_<table>` in an in-memory database attached to
- * the case, every column as text (JSON as its JSON text, times as 'YYYY-MM-DD HH:MM:SS.fff'),
- * typed by loadTable. Appending skips writing and re-parsing a staging file.
- */
-/**
  * Appended rows stay in the appender's transaction until it is flushed, outside what DuckDB can
  * spill: a flush every this many bytes of text keeps staging at a bounded size (at 286k
  * invocation lines, unflushed staging grew the process by ~0.7 GB, then its load by ~0.5 GB more).
  */
 const STAGE_FLUSH_BYTES = 64 * 2 ** 20;
 
+/**
+ * The staged rows of one record table: `stage.stage_<table>` in an in-memory database attached to
+ * the case, every column as text (JSON as its JSON text, times as 'YYYY-MM-DD HH:MM:SS.fff'),
+ * typed by loadTable. Appending skips writing and re-parsing a staging file.
+ */
 class Stage {
   rows = 0;
   private closed = false;
