@@ -551,11 +551,15 @@ export async function bedrockErrorBursts(env: Env): Promise<Candidate[]> {
   }
   const out: Candidate[] = [];
   for (const g of groups.values()) {
-    // densest 15-minute stretch
+    // densest 15-minute stretch: the first longest run of rows within 15 minutes of its first row
+    // (rows are in time order, so a sliding window; the quadratic scan it replaces took ~4 s at
+    // 10M events)
+    const at = g.map((r) => Date.parse(r.time));
     let best: CtRow[] = [];
-    for (let i = 0; i < g.length; i++) {
-      const w = g.slice(i).filter((r) => Date.parse(r.time) - Date.parse(g[i].time) <= 15 * 60_000);
-      if (w.length > best.length) best = w;
+    for (let i = 0, k = 0; i < g.length; i++) {
+      if (k < i) k = i;
+      while (k + 1 < g.length && at[k + 1] - at[i] <= 15 * 60_000) k++;
+      if (k - i + 1 > best.length) best = g.slice(i, k + 1);
     }
     const models = new Set(best.map((r) => String(r.req?.modelId ?? '')).filter(Boolean));
     const regions = new Set(best.map((r) => r.region));

@@ -9,7 +9,9 @@ import {
   actionKey,
   agentBaseline,
   buildProfiles,
+  HOUR_MS,
   hourlySeries,
+  hourOf,
   identityOf,
   isCustomModelId,
   isEstablished,
@@ -37,6 +39,19 @@ describe('robust statistics', () => {
     // a flat history does not turn a small change into an infinite score
     expect(robustZ(3, robustStats([0, 0, 0, 0]))).toBe(3);
     expect(hourlySeries(new Map([[2, 5]]), 1, 4)).toEqual([0, 5, 0, 0]);
+  });
+});
+
+describe('hours', () => {
+  it('gives the hour of a time, cached per hour for UTC ISO times and parsed for others', () => {
+    const h = Date.parse('2025-03-11T07:00:00Z') / HOUR_MS;
+    expect(hourOf('2025-03-11T07:00:00.000Z')).toBe(h);
+    expect(hourOf('2025-03-11T07:59:59.999Z')).toBe(h);
+    expect(hourOf('2025-03-11T07:30:00Z')).toBe(h);
+    expect(hourOf('2025-03-11T08:00:00.000Z')).toBe(h + 1);
+    expect(hourOf('2025-03-11T09:30:00+02:00')).toBe(h); // an offset: parsed, not cached by its text
+    expect(hourOf('1969-12-31T23:59:59.000Z')).toBe(-1);
+    expect(hourOf('not a time')).toBeNaN();
   });
 });
 

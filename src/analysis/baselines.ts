@@ -83,7 +83,21 @@ export function isCustomModelId(modelId: string | null | undefined): boolean {
 
 export const HOUR_MS = 3600_000;
 
+const hours = new Map<string, number>();
+
 export function hourOf(iso: string): number {
+  // a UTC ISO time (what isoSql writes) names its hour in its first 13 characters: parsed once per
+  // hour, not once per call (the baselines ask for millions at 10M events)
+  if (iso.length >= 20 && iso.charCodeAt(13) === 58 && iso.endsWith('Z')) {
+    const key = iso.slice(0, 13);
+    let h = hours.get(key);
+    if (h === undefined) {
+      h = Math.floor(Date.parse(iso) / HOUR_MS);
+      if (hours.size >= 100_000) hours.clear();
+      hours.set(key, h);
+    }
+    return h;
+  }
   return Math.floor(Date.parse(iso) / HOUR_MS);
 }
 

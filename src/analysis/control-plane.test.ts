@@ -467,6 +467,39 @@ describe('access: console sign-in without MFA', () => {
   });
 });
 
+describe('access: a burst of failed Bedrock calls', () => {
+  const T = '2025-06-04T15:00:00Z';
+  const who: Who = { type: 'IAMUser', user: 'svc-probe', key: 'AKIAEXAMPLEPROBE0001' };
+  const denied = (minutes: number, model = 'anthropic.claude-3-haiku-20240307-v1:0') =>
+    ct({
+      time: at(T, minutes),
+      source: 'bedrock.amazonaws.com',
+      name: 'InvokeModel',
+      who,
+      ip: VPS,
+      ua: CLI_OFFICE,
+      req: { modelId: model },
+      error: 'AccessDenied',
+    });
+
+  it('counts the densest 15 minutes, not the calls around them', async () => {
+    // one call an hour before, six within 12 minutes (the last exactly 15 minutes after the
+    // second), then two more half an hour later
+    const calls = [-60, 0, 3, 5, 9, 12, 15, 45, 50].map((m) => denied(m));
+    const fs = await caseOf('burst-pos', { 'ct.json': trail([...office(T), ...calls]) });
+    const f = by(fs, 'access.bedrock-error-burst');
+    expect(f).toHaveLength(1);
+    expect(f[0].description).toMatch(/^6 failed Bedrock calls in 15 minutes from 203\.0\.113\.66 /);
+    expect(f[0].firstSeen).toBe('2025-06-04T15:00:00.000Z');
+  });
+
+  it('is silent for a few failures of one model in one Region', async () => {
+    const calls = [0, 4, 8, 12, 40].map((m) => denied(m));
+    const fs = await caseOf('burst-neg', { 'ct.json': trail([...office(T), ...calls]) });
+    expect(by(fs, 'access.bedrock-error-burst')).toHaveLength(0);
+  });
+});
+
 describe('access: a person\u2019s long-term key', () => {
   const T = '2025-06-04T15:00:00Z';
   const key: Who = { type: 'IAMUser', user: 'platform-eng', key: 'AKIAEXAMPLEPLATFORM9' };

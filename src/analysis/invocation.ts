@@ -945,8 +945,8 @@ export function isRefusal(response: string, canned?: ReadonlySet<string>): boole
   if (!canned || canned.size === 0) return false;
   // the key is the first 160 characters of the normalised text, a streaming transformation: when
   // a prefix already gives more than 160, they are the whole text's (long answers cost no more)
-  if (response.length > 1000) {
-    const k = cannedKey(response.slice(0, 1000));
+  if (response.length > 200) {
+    const k = cannedKey(response.slice(0, 200));
     if (k.length > 160) return canned.has(k.slice(0, 160));
   }
   return canned.has(cannedKey(response));
