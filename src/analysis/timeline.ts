@@ -4,6 +4,7 @@
  */
 import type { Finding, TimelineEntry } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { rowsWhere, withRowIdFilters } from './context.js';
 import { API_CALL_COLUMNS, apiCallOf } from './principals.js';
 import type { ActorRecords } from './scope.js';
 
@@ -29,9 +30,13 @@ export async function buildTimeline(
   }
   const ids = actor.eventIds.slice(0, MAX_ACTOR_ENTRIES);
   if (ids.length) {
-    const rows = await db.all(
-      `SELECT event_id, ${isoSql('time')} AS t, action, service, source_ip, identity_arn, error_code, region, ${API_CALL_COLUMNS}
-       FROM events WHERE event_id IN (${ids.map(sqlString).join(',')}) ORDER BY time, event_id`,
+    // by row id: an IN list is not pushed into the scan, and API_CALL_COLUMNS reads `raw`
+    const rows = await withRowIdFilters(db, () =>
+      db.all(
+        `SELECT event_id, ${isoSql('time')} AS t, action, service, source_ip, identity_arn, error_code, region, ${API_CALL_COLUMNS}
+         FROM events WHERE ${rowsWhere('events', `event_id IN (${ids.map(sqlString).join(',')})`)}
+         ORDER BY time, event_id`,
+      ),
     );
     for (const r of rows) {
       out.push({
