@@ -94,41 +94,42 @@ export async function loadEvents(
       params,
     ),
   );
-  const rows = texts.map((r) => JSON.parse(String(r.j)) as Record<string, unknown>);
-  texts.length = 0;
   // the identity, address and client columns repeat from row to row: one string each, not one per row
   const intern = interner();
   const one = (v: unknown): string | null => intern(str(v));
-  const out = rows.map((r) => ({
-    uid: String(r.uid),
-    eventId: String(r.event_id),
-    requestId: str(r.request_id),
-    time: String(r.t),
-    account: one(r.account),
-    region: one(r.region),
-    service: one(r.service) ?? '',
-    action: one(r.action) ?? '',
-    readOnly: r.read_only === null || r.read_only === undefined ? null : Boolean(r.read_only),
-    errorCode: one(r.error_code),
-    errorMessage: one(r.error_message),
-    principalType: one(r.principal_type),
-    principalArn: one(r.principal_arn),
-    identityArn: one(r.identity_arn),
-    userName: one(r.user_name),
-    sessionName: one(r.session_name),
-    accessKeyId: one(r.access_key_id),
-    mfa: r.mfa === null || r.mfa === undefined ? null : Boolean(r.mfa),
-    sourceIp: one(r.source_ip),
-    userAgent: one(r.user_agent),
-    invokedBy: one(r.invoked_by),
-    sourceIdentity: one(r.source_identity),
-    resources: Array.isArray(r.resources) ? (r.resources as unknown[]).map(String) : [],
-    req: objectOf(r.request_parameters),
-    resp: objectOf(r.response_elements),
-    extra: objectOf(r.additional_event_data),
-  }));
-  rows.length = 0;
-  relieveHeap(); // DuckDB's row objects are garbage now
+  const out = texts.map((t): CtRow => {
+    const r = JSON.parse(String(t.j)) as Record<string, unknown>;
+    return {
+      uid: String(r.uid),
+      eventId: String(r.event_id),
+      requestId: str(r.request_id),
+      time: String(r.t),
+      account: one(r.account),
+      region: one(r.region),
+      service: one(r.service) ?? '',
+      action: one(r.action) ?? '',
+      readOnly: r.read_only === null || r.read_only === undefined ? null : Boolean(r.read_only),
+      errorCode: one(r.error_code),
+      errorMessage: one(r.error_message),
+      principalType: one(r.principal_type),
+      principalArn: one(r.principal_arn),
+      identityArn: one(r.identity_arn),
+      userName: one(r.user_name),
+      sessionName: one(r.session_name),
+      accessKeyId: one(r.access_key_id),
+      mfa: r.mfa === null || r.mfa === undefined ? null : Boolean(r.mfa),
+      sourceIp: one(r.source_ip),
+      userAgent: one(r.user_agent),
+      invokedBy: one(r.invoked_by),
+      sourceIdentity: one(r.source_identity),
+      resources: Array.isArray(r.resources) ? (r.resources as unknown[]).map(String) : [],
+      req: objectOf(r.request_parameters),
+      resp: objectOf(r.response_elements),
+      extra: objectOf(r.additional_event_data),
+    };
+  });
+  texts.length = 0;
+  relieveHeap(); // the rows' JSON texts and parsed objects are garbage now
   return out;
 }
 

@@ -898,21 +898,9 @@ export function sameLengthMask(v: string): string {
   return out;
 }
 
-/** A request's metadata as an object (the column holds JSON text), or null. */
-function metaObject(v: unknown): Record<string, unknown> | null {
-  let o = v;
-  if (typeof o === 'string') {
-    try {
-      o = JSON.parse(o);
-    } catch {
-      return null;
-    }
-  }
-  return o && typeof o === 'object' ? (o as Record<string, unknown>) : null;
-}
-
-function meta(o: Record<string, unknown> | null, keys: string[]): string | null {
-  if (!o) return null;
+/** The first value of a request-metadata key among `keys` (compared lower-case, letters only). */
+function meta(o: unknown, keys: string[]): string | null {
+  if (!o || typeof o !== 'object') return null;
   for (const [k, x] of Object.entries(o)) {
     const kk = k.toLowerCase().replace(/[^a-z]/g, '');
     if (keys.includes(kk) && (typeof x === 'string' || typeof x === 'number') && String(x).trim())
@@ -1183,12 +1171,12 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       db,
       'invocations',
       // one JSON text per row: the client library's conversion value by value cost more than
-      // JSON.parse of the whole row
+      // JSON.parse of the whole row, and the request metadata arrives parsed
       `to_json({'uid': uid, 'request_id': request_id, 't': ${isoSql('time')},
        'identity': coalesce(identity_arn, principal_arn), 'model_id': model_id, 'region': region,
        'guardrail_id': guardrail_id, 'guardrail_version': guardrail_version,
        'guardrail_action': guardrail_action, 'client_ip': client_ip,
-       'meta': CAST(request_metadata AS VARCHAR), 'sh': md5(system_text),
+       'meta': request_metadata, 'sh': md5(system_text),
        'prompt_text': prompt_text, 'last_user_text': last_user_text,
        'tool_result_text': tool_result_text, 'response_text': response_text,
        'ga': CASE WHEN contains(CAST(guardrail_assessments AS VARCHAR), '"detected"')
@@ -1204,15 +1192,14 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
           const identity = identityOf(str(r.identity)) ?? '?';
           const rid = str(r.request_id);
           const clientIp = str(r.client_ip);
-          const md = metaObject(r.meta);
-          const conversation = meta(md, [
+          const conversation = meta(r.meta, [
             'conversationid',
             'sessionid',
             'chatid',
             'threadid',
             'conversation',
           ]);
-          const cust = meta(md, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
+          const cust = meta(r.meta, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
           const customer = cust && !ANONYMOUS.test(cust) ? cust : null;
           const ids = [
             clientIp ? `ip:${clientIp}` : null,

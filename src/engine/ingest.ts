@@ -161,18 +161,6 @@ export async function ingest(
   const bytesTotal = listed.files.reduce((a, f) => a + f.bytes, 0);
   let bytesDone = 0;
   let recordsSeen = 0;
-  // a file the fast path takes counts as done once its batch is (its records are known then)
-  const fast =
-    opts.fastPath === false
-      ? null
-      : new FastCloudTrail<FileState>(
-          store,
-          limits,
-          (s, f) => readFile(s, f, limits, refs, sink),
-          () => sink('events'),
-          { onFileDone: (s) => progress(s) },
-        );
-
   /** content already in the case (this run or an earlier one): the file's records are not kept */
   const markKnown = (st: FileState, firstPath: string): void => {
     st.file.warnings = [`same content (sha256) as ${firstPath}, already in the case: not read again`];
@@ -193,6 +181,18 @@ export async function ingest(
       records: recordsSeen,
     });
   };
+
+  // a file the fast path takes counts as done once its batch is (its records are known then)
+  const fast =
+    opts.fastPath === false
+      ? null
+      : new FastCloudTrail<FileState>(
+          store,
+          limits,
+          (s, f) => readFile(s, f, limits, refs, sink),
+          () => sink('events'),
+          { onFileDone: (s) => progress(s) },
+        );
 
   try {
     // Pass 1, in listing order: the fast path takes the CloudTrail delivery files it can read (its
@@ -227,17 +227,10 @@ export async function ingest(
         else known.set(st.file.sha256, lf.path);
         continue;
       }
-      if (!fast) {
-        await readFile(st, lf.path, limits, refs, sink);
-        relieveHeap();
-        const first = st.readError ? undefined : known.get(st.file.sha256);
-        if (first !== undefined) markKnown(st, first);
-        else if (!st.readError) known.set(st.file.sha256, lf.path);
-        progress(st);
-        continue;
-      }
-      // a file that cannot be hashed now is settled after its read (which reports the error)
-      const sha = await sha256File(lf.path).catch(() => null);
+      // Hashed only when the fast path's batches may run meanwhile: without them every file is read
+      // in listing order in pass 2 and settled after its read, as in one pass. A file that cannot
+      // be hashed now is left to its read (which reports the error).
+      const sha = fast ? await sha256File(lf.path).catch(() => null) : null;
       const first = sha === null ? undefined : known.get(sha);
       if (sha !== null && first === undefined) known.set(sha, lf.path);
       deferred.push({ st, path: lf.path, sha, firstPath: first });
@@ -251,8 +244,13 @@ export async function ingest(
       if (st.readError) {
         // readable when hashed, not when read: it is not the original of later copies after all
         if (d.sha !== null && known.get(d.sha) === d.path) known.delete(d.sha);
-      } else if (d.firstPath !== undefined) markKnown(st, d.firstPath);
-      else if (!known.has(st.file.sha256)) known.set(st.file.sha256, d.path);
+      } else {
+        // with the fast path, files listed later were settled in pass 1 already: an unhashed file
+        // is never taken for a copy of one of them
+        const first = d.sha !== null ? d.firstPath : fast ? undefined : known.get(st.file.sha256);
+        if (first !== undefined) markKnown(st, first);
+        else if (!known.has(st.file.sha256)) known.set(st.file.sha256, d.path);
+      }
       progress(st);
     }
     const fastDuplicates = await fast?.finish();
