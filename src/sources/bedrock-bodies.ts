@@ -659,7 +659,10 @@ function saysIntervened(v: unknown, depth: number): boolean {
   if (depth > 12) return false;
   if (Array.isArray(v)) return v.some((x) => saysIntervened(x, depth + 1));
   if (!isObj(v)) return false;
-  for (const [k, x] of Object.entries(v)) {
+  // for...in without an entries array: this walk runs over every logged guardrail assessment
+  // (objects from JSON.parse: own enumerable keys only)
+  for (const k in v) {
+    const x = v[k];
     if (k === 'action' && typeof x === 'string' && INTERVENTION.has(x)) return true;
     if (typeof x === 'object' && x !== null && saysIntervened(x, depth + 1)) return true;
   }
