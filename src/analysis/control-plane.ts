@@ -89,6 +89,7 @@ async function buildEnv(ctx: DetectContext): Promise<Env> {
     db: ctx.db,
     base: await accountBaseline(ctx.db),
     entries: await loadContextEntries(ctx.db),
+    notes: ctx.notes,
   }));
 }
 
@@ -149,10 +150,14 @@ function severityOf(rule: SigmaRule): Severity {
 }
 
 /** Runs the rule pack and turns its hits into candidates (one per rule, actor and hour, or per correlation group). */
-export async function sigmaPack(env: Env, dir: string = GENAI_RULES_DIR): Promise<Candidate[]> {
+export async function sigmaPack(
+  env: Env,
+  dir: string = GENAI_RULES_DIR,
+  opts: { maxHits?: number } = {},
+): Promise<Candidate[]> {
   const { rules, errors } = await loadSigmaRules(dir);
   if (!rules.length) return [];
-  const results: SigmaRunResult[] = await runSigmaRules(env.db, rules);
+  const results: SigmaRunResult[] = await runSigmaRules(env.db, rules, { maxHits: opts.maxHits });
   const out: Candidate[] = [];
   const problems = [...errors.map((e) => `${e.file}: ${e.error}`)];
   // every record any hit names, read once
@@ -175,6 +180,10 @@ export async function sigmaPack(env: Env, dir: string = GENAI_RULES_DIR): Promis
       .sort((a, b) => a.time.localeCompare(b.time) || a.uid.localeCompare(b.uid));
   for (const res of results) {
     if (res.error) problems.push(`${res.rule.name ?? res.rule.title}: ${res.error}`);
+    if (res.truncated)
+      problems.push(
+        `${res.rule.name ?? res.rule.title}: more than ${res.hits.length} matching records; only the first ${res.hits.length} were read`,
+      );
     if (!res.hits.length) continue;
     const groups: CtRow[][] = [];
     for (const h of res.hits) if (h.kind === 'group') groups.push(rowsOf(h.uids));

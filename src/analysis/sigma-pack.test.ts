@@ -4,14 +4,16 @@
  * positives match and the negatives do not, and the `sigma-pack` detector turns hits into findings
  * with the rule's genai_ir block.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
 import { lintRules, loadSigmaRules, runSigmaRules, type SigmaRule } from '../rules/sigma/index.js';
 import { CaseStore } from '../store/case-store.js';
-import { GENAI_RULES_DIR, SIGMA_PACK } from './control-plane.js';
+import { accountBaseline } from './context.js';
+import { GENAI_RULES_DIR, SIGMA_PACK, sigmaPack } from './control-plane.js';
 
 const TESTS = path.join(GENAI_RULES_DIR, 'tests');
 const { rules, errors } = await loadSigmaRules(GENAI_RULES_DIR);
@@ -95,6 +97,43 @@ describe('sigma-pack detector', () => {
       expect(f[0].evidence.eventIds?.length).toBeGreaterThan(0);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('sigma-pack problems', () => {
+  it('tells the responder about a rule that cannot run and about hits it did not read', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-pack-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const rule = (name: string, detection: string) =>
+        [
+          `title: ${name}`,
+          `name: ${name}`,
+          'status: test',
+          'logsource: {product: aws, service: cloudtrail}',
+          'detection:',
+          detection,
+          '  condition: sel',
+          'level: low',
+        ].join('\n');
+      writeFileSync(
+        path.join(dir, 'every.yml'),
+        rule('every_call', '  sel: {eventSource|endswith: .amazonaws.com}'),
+      );
+      writeFileSync(path.join(dir, 'broken.yml'), rule('broken_rule', '  sel: {eventName|frobnicate: X}'));
+      const res = await ingest(store, [path.join(TESTS, 'genai_guardduty_detector_disabled', 'positive')]);
+      expect(res.totals.stored).toBeGreaterThan(1);
+      const env = { db: store, base: await accountBaseline(store), entries: [], notes: [] as string[] };
+      const out = await sigmaPack(env, dir, { maxHits: 1 });
+      expect(out.length).toBe(1);
+      expect(env.notes.some((n) => /broken_rule|broken\.yml/.test(n))).toBe(true);
+      expect(env.notes).toContain(
+        'sigma pack: every_call: more than 1 matching records; only the first 1 were read',
+      );
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

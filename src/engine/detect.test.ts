@@ -7,6 +7,25 @@ import { type Detector, makeFinding } from './detector.js';
 const limitOf = async (store: CaseStore): Promise<number> => sizeBytes(await memoryLimit(store));
 
 describe('runDetectors', () => {
+  it('returns what detectors noted for the reader', async () => {
+    const store = await CaseStore.open(':memory:');
+    try {
+      const d: Detector = {
+        id: 'test.noting',
+        title: 'notes a rule it could not run',
+        elements: ['access'],
+        run: async (ctx) => {
+          ctx.notes?.push('rule x: query failed');
+          return [];
+        },
+      };
+      const res = await runDetectors(store, [d]);
+      expect(res.notes).toEqual(['rule x: query failed']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads DuckDB sizes', () => {
     expect(sizeBytes('512.0 MiB')).toBe(512 * 2 ** 20);
     expect(sizeBytes('1.0 GiB')).toBe(2 ** 30);

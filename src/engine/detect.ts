@@ -15,7 +15,7 @@ import { relieveHeap } from './heap.js';
 export interface DetectResult {
   findings: Finding[];
   errors: Array<{ detector: string; error: string }>;
-  /** what the run did that the reader should know (memory limit raised) */
+  /** what the run did that the reader should know (memory limit raised, detectors' own notes) */
   notes: string[];
   shared: Map<string, unknown>;
 }
@@ -63,9 +63,9 @@ export async function runDetectors(
     release?: string[];
   } = {},
 ): Promise<DetectResult> {
-  const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map() };
-  const errors: DetectResult['errors'] = [];
   const notes: string[] = [];
+  const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map(), notes };
+  const errors: DetectResult['errors'] = [];
   const order = orderDetectors(detectors);
   // shared results are named `<group>:<name>` after the group of detectors that make and read
   // them (`data-plane.*`); the groups in `release` are let go once their last detector ran (on a

@@ -13,6 +13,8 @@ export interface DetectContext {
   findings: Finding[];
   /** free-form shared results between stages (baselines, analyser verdicts) */
   shared: Map<string, unknown>;
+  /** what the reader should know about this run (a rule that could not run, hits left unread) */
+  notes?: string[];
 }
 
 export interface Detector {
