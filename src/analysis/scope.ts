@@ -99,6 +99,23 @@ export function identityOf(arn: string): string {
   return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
 }
 
+/** Runtime calls that open or continue an agent session (`requestParameters.sessionId`). */
+const AGENT_INVOKES = new Set(['InvokeAgent', 'InvokeInlineAgent']);
+
+/** `sessionId` of a runtime call's request parameters (the JSON column, as text or parsed). */
+function sessionIdOf(params: unknown): string | null {
+  let o = params;
+  if (typeof o === 'string') {
+    try {
+      o = JSON.parse(o);
+    } catch {
+      return null;
+    }
+  }
+  const v = o && typeof o === 'object' ? (o as Record<string, unknown>).sessionId : null;
+  return typeof v === 'string' && v ? v : null;
+}
+
 const list = (xs: Iterable<string>): string => [...xs].map(sqlString).join(', ') || "''";
 
 const ENUMERATION =
@@ -520,6 +537,24 @@ export async function computeScope(
       if (await endUserAttacked(db, cip)) ips.add(cip);
     }
   }
+  // agent traces: the sessions the actor's own InvokeAgent calls opened (the session id is in the
+  // CloudTrail data event; the stored traces carry it)
+  const agentSessions = new Set<string>();
+  for (const r of actorEvents) {
+    if (!AGENT_INVOKES.has(String(r.action)) || r.error_code) continue;
+    const sid = sessionIdOf(r.request_parameters);
+    if (sid) agentSessions.add(sid);
+  }
+  const traceIds: string[] = [];
+  if (agentSessions.size) {
+    for (const r of await db.all(
+      `SELECT DISTINCT trace_id FROM agent_steps
+       WHERE trace_id IS NOT NULL AND session_id IN (${list(agentSessions)}) ORDER BY 1`,
+    ))
+      traceIds.push(String(r.trace_id));
+  }
+  if (traceIds.length)
+    notes.push(`${traceIds.length} agent trace(s) of the sessions the actor's InvokeAgent calls opened attributed`);
   const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
   const keyList = [...keys].filter(
     (k) => actorEvents.some((r) => r.access_key_id === k) || seeds.some((f) => f.accessKeyIds?.includes(k)),
@@ -545,7 +580,7 @@ export async function computeScope(
     actor: {
       eventIds: [...new Set(actorEvents.map((r) => String(r.event_id ?? r.uid)))].sort(),
       requestIds: [...new Set(invRows.map((r) => String(r.request_id)))].sort(),
-      traceIds: [],
+      traceIds,
     },
     notes,
     seedFindings: seeds.map((f) => f.id),

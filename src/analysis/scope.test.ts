@@ -1,0 +1,83 @@
+/**
+ * Scope: the actor's agent traces are those of the sessions the actor's own InvokeAgent calls
+ * opened (the CloudTrail data event names the session; the stored traces carry it).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingest } from '../engine/ingest.js';
+import { CaseStore } from '../store/case-store.js';
+import { computeScope } from './scope.js';
+
+const TRACES = path.resolve('test/fixtures/sources/agent/trace-parts.jsonl');
+
+function invokeAgent(i: number, ip: string, sessionId: string, error?: string): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLE:web',
+      arn: 'arn:aws:sts::111122223333:assumed-role/chat-app/web',
+      accountId: '111122223333',
+      accessKeyId: `ASIAEXAMPLE0000000${i}`,
+    },
+    eventTime: `2025-07-15T10:1${i}:00Z`,
+    eventSource: 'bedrock.amazonaws.com',
+    eventName: 'InvokeAgent',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: ip,
+    userAgent: 'aws-sdk-js/3.600.0',
+    requestParameters: {
+      agentId: 'AGT1234567',
+      agentAliasId: 'TSTALIASID',
+      sessionId,
+      inputText: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+    },
+    ...(error ? { errorCode: error, errorMessage: 'denied' } : {}),
+    responseElements: null,
+    requestID: `req-${i}`,
+    eventID: `evt-${i}`,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: false,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Data',
+  };
+}
+
+describe('computeScope', () => {
+  it('attributes the agent traces of the sessions the actor opened, and only those', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const lines = readFileSync(TRACES, 'utf8').trim().split('\n');
+      // a second session whose steps have trace ids of their own
+      const other = lines.map((l) =>
+        l.replaceAll('sess-7f3a91', 'sess-other').replaceAll('b4c6e8f0', 'c5d7f9a1'),
+      );
+      writeFileSync(path.join(dir, 'traces.jsonl'), `${[...lines, ...other].join('\n')}\n`);
+      const records = [
+        invokeAgent(1, '203.0.113.9', 'sess-7f3a91'),
+        invokeAgent(2, '198.51.100.20', 'sess-other'),
+        invokeAgent(3, '203.0.113.9', 'sess-denied', 'AccessDeniedException'),
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      const res = await ingest(store, [dir]);
+      expect(res.totals.rejected).toBe(0);
+      const expected = (
+        await store.all(
+          "SELECT DISTINCT trace_id FROM agent_steps WHERE session_id = 'sess-7f3a91' AND trace_id IS NOT NULL ORDER BY 1",
+        )
+      ).map((r) => String(r.trace_id));
+      expect(expected.length).toBeGreaterThan(1);
+      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: '203.0.113.9' }] });
+      expect(sc.actor.eventIds).toEqual(['evt-1', 'evt-3']);
+      expect(sc.actor.traceIds).toEqual(expected);
+      expect(sc.actor.traceIds.some((t) => t.startsWith('c5d7f9a1'))).toBe(false);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
