@@ -226,7 +226,9 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
       principals: principalsOf(r),
       accessKeyIds: [r.accessKeyId],
       sourceIps: [r.sourceIp],
-      resources: [prev ? logDestOf(prev.req)?.s3Bucket : null],
+      // the configuration is what changed; the bucket it wrote to was not touched (it is named in
+      // details.previousConfiguration), so it does not widen the scope
+      resources: [],
       attack: ['T1562.008'],
       evidence: { eventIds: [r.eventId, ...(ownTest && ownPut ? [ownPut.eventId] : [])] },
       actors: [actorOf(r)],

@@ -5,6 +5,8 @@
  * JSON keys per kind, so a new service is a line here, not new code.
  */
 
+import { GEO_PREFIX } from '../sources/bedrock-bodies.js';
+
 /** requestParameters / responseElements keys that name a resource, and the paths inside them. */
 export const RESOURCE_KEYS: string[] = [
   'guardrailIdentifier',
@@ -38,6 +40,12 @@ export const RESOURCE_KEYS: string[] = [
   'notebookInstanceName',
   'lifecycleConfigName',
 ];
+
+/** Keys naming a part of the agent named by `agentId` in the same parameters. */
+const AGENT_PARTS = new Set(['agentAliasId', 'actionGroupId']);
+
+/** Keys naming a model, where an inference profile's geography prefix is dropped (not from ARNs). */
+const MODEL_KEYS = new Set(['modelId', 'modelIdentifier']);
 
 /** Keys whose value is a resource only for some services. */
 const NAME_BY_SERVICE: Record<string, string> = {
@@ -93,9 +101,13 @@ export function resourcesOfEvent(row: {
   const rp = parse(row.request_parameters);
   const re = parse(row.response_elements);
   if (rp && typeof rp === 'object') {
+    const agent = pick(rp, ['agentId']);
     for (const k of RESOURCE_KEYS) {
+      // an alias or action group is part of the agent named beside it: the agent is the resource
+      if (agent && AGENT_PARTS.has(k)) continue;
       const v = pick(rp, [k]);
-      if (v) out.add(v);
+      // a cross-Region inference profile id (us.anthropic...) names the model behind it
+      if (v) out.add(MODEL_KEYS.has(k) ? v.replace(GEO_PREFIX, '') : v);
     }
     const nameKey = NAME_BY_SERVICE[String(row.service)];
     if (nameKey) {

@@ -27,7 +27,7 @@ import { get, isObj, num, type Obj, str } from './util.js';
 // ---- providers ------------------------------------------------------------------------------
 
 /** Cross-region inference-profile prefixes (`us.anthropic...`, `global.anthropic...`). */
-const GEO_PREFIX = /^(?:us|eu|apac|ap|global|us-gov|jp|au|ca|sa|me|af|il|mx)\./;
+export const GEO_PREFIX = /^(?:us|eu|apac|ap|global|us-gov|jp|au|ca|sa|me|af|il|mx)\./;
 
 /**
  * The provider of a model id: `anthropic.claude-3-haiku-20240307-v1:0` → anthropic; also
