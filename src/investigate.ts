@@ -145,6 +145,9 @@ const ELEMENT_WORDS: Record<string, string> = {
  * infrastructure, AI configuration or data stores. They stand on the scope, so they are only as
  * good as the findings it started from; their evidence is the actor's records themselves.
  */
+/** Distinct objects read by the actor from which its data reads are high rather than medium. */
+const READS_HIGH = 10;
+
 function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] {
   const out: Finding[] = [];
   for (const [ticket, ids] of sc.declaredRecords) {
@@ -197,6 +200,28 @@ function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] 
         sourceIps: sc.scope.sourceIps,
         resources: [...t.resources],
         evidence: { eventIds: t.changes },
+      }),
+    );
+  }
+  if (sc.dataReads.length) {
+    const objects = sc.dataReads.reduce((a, d) => a + d.objects, 0);
+    const buckets = sc.dataReads.map((d) => d.bucket);
+    out.push(
+      makeFinding({
+        ruleId: 'scope:actor-data-reads',
+        title: `The threat actor read ${objects} object(s) of the organisation's data from ${buckets.join(', ')}`,
+        description: `Successful object reads by the actor's own credentials from bucket(s) that feed no knowledge base, customisation job or prompt log and that the actor did not write to: ${sc.dataReads.map((d) => `${d.bucket} (${d.objects} object(s), ${d.eventIds.length} read(s))`).join('; ')}. What the objects hold decides whether this is a disclosure of personal data: check the keys read against the bucket's contents.`,
+        // a few objects may be the actor finding its way; many is a collection
+        severity: objects >= READS_HIGH ? 'high' : 'medium',
+        elements: ['private-data'],
+        times: sc.dataReads.flatMap((d) => d.times),
+        principals: sc.scope.principals,
+        accessKeyIds: sc.scope.accessKeyIds,
+        sourceIps: sc.scope.sourceIps,
+        resources: buckets,
+        evidence: { eventIds: sc.dataReads.flatMap((d) => d.eventIds) },
+        attack: ['T1530'],
+        details: { buckets, objects },
       }),
     );
   }

@@ -44,7 +44,7 @@ function add(m: Map<string, Set<string>>, b: string | null, how: string): void {
 }
 
 /** The buckets behind knowledge bases, training jobs and prompt logs. */
-export async function dataBuckets(env: Env): Promise<DataBuckets> {
+export async function dataBuckets(env: Pick<Env, 'db'>): Promise<DataBuckets> {
   const out: DataBuckets = { kb: new Map(), training: new Map(), logs: new Map() };
   const addKb = (b: string | null, kb: string | null, ds: string | null, how: string): void => {
     if (!b) return;

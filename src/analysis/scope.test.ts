@@ -80,4 +80,52 @@ describe('computeScope', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("reports the objects the actor read from the organisation's buckets, not from AI data or its own staging", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      let n = 0;
+      const s3 = (ip: string, eventName: string, bucketName: string, key: string, error?: string) => ({
+        ...invokeAgent(++n, ip, 'x'),
+        eventSource: 's3.amazonaws.com',
+        eventName,
+        requestParameters: { bucketName, key, Host: `${bucketName}.s3.amazonaws.com` },
+        ...(error ? { errorCode: error, errorMessage: 'denied' } : {}),
+      });
+      const actor = '203.0.113.9';
+      const records = [
+        s3(actor, 'GetObject', 'acme-customer-records', 'profiles/1.json'),
+        s3(actor, 'GetObject', 'acme-customer-records', 'profiles/2.json'),
+        s3(actor, 'GetObject', 'acme-customer-records', 'profiles/2.json'),
+        s3(actor, 'GetObject', 'acme-customer-records', 'profiles/3.json', 'AccessDenied'),
+        s3(actor, 'GetObject', 'acme-kb-docs', 'faq.md'),
+        s3(actor, 'PutObject', 'actor-staging', 'dump.json'),
+        s3(actor, 'GetObject', 'actor-staging', 'dump.json'),
+        s3('198.51.100.20', 'GetObject', 'acme-orders', 'o/1.json'),
+        {
+          ...invokeAgent(++n, '198.51.100.20', 'x'),
+          eventName: 'CreateDataSource',
+          requestParameters: {
+            knowledgeBaseId: 'KB12345678',
+            name: 'docs',
+            dataSourceConfiguration: {
+              type: 'S3',
+              s3Configuration: { bucketArn: 'arn:aws:s3:::acme-kb-docs' },
+            },
+          },
+          responseElements: { dataSource: { dataSourceId: 'DS12345678', knowledgeBaseId: 'KB12345678' } },
+        },
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: actor }] });
+      expect(sc.dataReads.map((d) => [d.bucket, d.objects, d.eventIds])).toEqual([
+        ['acme-customer-records', 2, ['evt-1', 'evt-2', 'evt-3']],
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

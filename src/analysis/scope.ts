@@ -13,6 +13,7 @@ import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { analyzePrompt } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
 import { type ContextEntry, loadContextEntries, matchContext } from './context.js';
+import { dataBuckets } from './data-store.js';
 import { resourcesOfEvent } from './resources.js';
 
 export interface Seed {
@@ -72,6 +73,19 @@ export interface ScopeResult {
   notes: string[];
   /** the findings the scope started from */
   seedFindings: string[];
+  /**
+   * Objects the actor read from buckets that hold neither knowledge-base, training nor prompt-log
+   * data nor what the actor wrote itself: the organisation's own data (private data), by bucket
+   */
+  dataReads: DataRead[];
+}
+
+export interface DataRead {
+  bucket: string;
+  /** distinct object keys read */
+  objects: number;
+  eventIds: string[];
+  times: string[];
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -101,6 +115,55 @@ export function identityOf(arn: string): string {
 
 /** Runtime calls that open or continue an agent session (`requestParameters.sessionId`). */
 const AGENT_INVOKES = new Set(['InvokeAgent', 'InvokeInlineAgent']);
+
+/** S3 data events that return an object's content. */
+const OBJECT_READS = new Set(['GetObject', 'SelectObjectContent', 'GetObjectVersion']);
+/** ... and those that put one. */
+const OBJECT_WRITES = /^(PutObject|CopyObject|CompleteMultipartUpload|UploadPart)/;
+
+/**
+ * The actor's successful object reads, by bucket, leaving out the buckets behind knowledge
+ * bases, customisation jobs and prompt logs (their own detectors weigh those) and buckets the
+ * actor wrote to (its own staging).
+ */
+async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>>): Promise<DataRead[]> {
+  const params = (r: Record<string, unknown>): Record<string, unknown> => {
+    const p = r.request_parameters;
+    if (p && typeof p === 'object') return p as Record<string, unknown>;
+    if (typeof p !== 'string') return {};
+    try {
+      const o = JSON.parse(p);
+      return o && typeof o === 'object' ? o : {};
+    } catch {
+      return {};
+    }
+  };
+  const reads = new Map<string, { keys: Set<string>; eventIds: string[]; times: string[] }>();
+  const written = new Set<string>();
+  for (const r of rows) {
+    if (r.error_code || r.service !== 's3.amazonaws.com') continue;
+    const action = String(r.action);
+    const p = params(r);
+    const bucket = typeof p.bucketName === 'string' ? p.bucketName : null;
+    if (!bucket) continue;
+    if (OBJECT_WRITES.test(action)) written.add(bucket);
+    if (!OBJECT_READS.has(action)) continue;
+    let e = reads.get(bucket);
+    if (!e) {
+      e = { keys: new Set(), eventIds: [], times: [] };
+      reads.set(bucket, e);
+    }
+    e.keys.add(typeof p.key === 'string' ? p.key : '');
+    e.eventIds.push(String(r.event_id ?? r.uid));
+    e.times.push(String(r.t));
+  }
+  if (!reads.size) return [];
+  const ai = await dataBuckets({ db });
+  return [...reads]
+    .filter(([b]) => !written.has(b) && !ai.kb.has(b) && !ai.training.has(b) && !ai.logs.has(b))
+    .map(([bucket, e]) => ({ bucket, objects: e.keys.size, eventIds: e.eventIds, times: e.times }))
+    .sort((a, b) => a.bucket.localeCompare(b.bucket));
+}
 
 /** `sessionId` of a runtime call's request parameters (the JSON column, as text or parsed). */
 function sessionIdOf(params: unknown): string | null {
@@ -297,6 +360,7 @@ export async function computeScope(
     declaredRecords: new Map(),
     sessions: [],
     confidence: 'low',
+    dataReads: [],
   };
   if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
 
@@ -555,6 +619,11 @@ export async function computeScope(
   }
   if (traceIds.length)
     notes.push(`${traceIds.length} agent trace(s) of the sessions the actor's InvokeAgent calls opened attributed`);
+  const dataReads = await actorDataReads(db, actorEvents);
+  if (dataReads.length)
+    notes.push(
+      `the actor read ${dataReads.reduce((a, d) => a + d.objects, 0)} object(s) of the organisation's data in ${dataReads.map((d) => d.bucket).join(', ')}`,
+    );
   const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
   const keyList = [...keys].filter(
     (k) => actorEvents.some((r) => r.access_key_id === k) || seeds.some((f) => f.accessKeyIds?.includes(k)),
@@ -587,6 +656,7 @@ export async function computeScope(
     touched,
     declaredRecords,
     sessions,
+    dataReads,
     confidence:
       !actorEvents.length && !invRows.length
         ? 'low'
