@@ -618,7 +618,9 @@ export async function computeScope(
       traceIds.push(String(r.trace_id));
   }
   if (traceIds.length)
-    notes.push(`${traceIds.length} agent trace(s) of the sessions the actor's InvokeAgent calls opened attributed`);
+    notes.push(
+      `${traceIds.length} agent trace(s) of the sessions the actor's InvokeAgent calls opened attributed`,
+    );
   const dataReads = await actorDataReads(db, actorEvents);
   if (dataReads.length)
     notes.push(
