@@ -1,0 +1,174 @@
+/**
+ * Held-out-style scenarios (test/scenarios/*.mjs, see test/scenarios/README.md): each is generated
+ * with the shared evidence generator into a temporary directory, the built CLI investigates them
+ * all through the shared scorer (../shared/tools/score.mjs), and every scenario's metrics must
+ * meet the floors below. Skipped when ../shared (the generator or the scorer) is absent.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SHARED = path.resolve(ROOT, '../shared');
+const GEN = path.join(SHARED, 'tools/evidence-gen/gen.mjs');
+const SCORE = path.join(SHARED, 'tools/score.mjs');
+const CLI = path.join(ROOT, 'dist/cli/main.js');
+const SCENARIO_DIR = path.join(ROOT, 'test/scenarios');
+
+type Floors = {
+  keyRecall: number;
+  maliciousPrecision: number;
+  scopeF1: number;
+  elementAcc: number;
+  /** a ceiling, not a floor: decoy records referenced by findings of severity >= medium */
+  decoyFpMax: number;
+};
+
+// Per-scenario floors, set from a run of the whole set (measured value minus 0.05, rounded down,
+// never above what was measured; decoy-fp at the measured count). These are FLOORS TO RAISE as
+// detection improves: when a scenario scores better for good, move its floor up towards the new
+// value so that a regression is caught. Never lower one to make a failing run pass without
+// understanding why the score dropped.
+// Measured (key / prec / scope / elem / decoy; the lower of two runs while dist was being rebuilt):
+//   agent-action-tamper        0.55  / 1 / 0.808 / 0.857 / 0
+//   app-wallet-abuse           0.769 / 0 / 0.5   / 0.857 / 0
+//   ec2-role-credential-theft  1     / 1 / 1     / 0.857 / 0
+//   sso-console-replay         1     / 1 / 1     / 1     / 0
+//   sso-session-hijack         1     / 1 / 1     / 1     / 0
+const FLOORS: Record<string, Floors> = {
+  'agent-action-tamper': {
+    keyRecall: 0.5,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.75,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  // no finding >= medium yet: malicious-precision is 0 by the scorer's definition
+  'app-wallet-abuse': {
+    keyRecall: 0.71,
+    maliciousPrecision: 0,
+    scopeF1: 0.45,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'ec2-role-credential-theft': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'sso-console-replay': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'sso-session-hijack': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+};
+
+type Metrics = {
+  keyRecall: number | null;
+  maliciousPrecision: number | null;
+  decoyFp: number;
+  scopeF1: number;
+  elementAcc: number;
+};
+type Row = {
+  name: string;
+  seconds: number;
+  run: string;
+  schemaErrors: number | null;
+  errors: string[];
+  metrics: Metrics;
+};
+
+const present = existsSync(GEN) && existsSync(SCORE);
+if (!present)
+  console.log(`skipped: the held-out scenario scores need ${GEN} and ${SCORE} (../shared), which are absent`);
+
+const scenarioFiles = existsSync(SCENARIO_DIR)
+  ? readdirSync(SCENARIO_DIR)
+      .filter((f) => f.endsWith('.mjs') && !f.startsWith('_'))
+      .sort()
+  : [];
+
+describe.skipIf(!present)('held-out scenarios (test/scenarios) scored with ../shared/tools/score.mjs', () => {
+  let tmp = '';
+  const rows = new Map<string, Row>();
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npm run build)`);
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-heldout-'));
+    const datasets = path.join(tmp, 'scenarios');
+    const t0 = Date.now();
+    await Promise.all(
+      scenarioFiles.map((f) =>
+        run(
+          process.execPath,
+          [
+            GEN,
+            '--scenario',
+            path.join(SCENARIO_DIR, f),
+            '--out',
+            path.join(datasets, f.replace(/\.mjs$/, '')),
+          ],
+          { cwd: ROOT, maxBuffer: 16 << 20 },
+        ),
+      ),
+    );
+    const t1 = Date.now();
+    const json = path.join(tmp, 'score.json');
+    const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} investigate {evidence} --format json --out {out}`;
+    const { stdout } = await run(
+      process.execPath,
+      [SCORE, '--cli', cli, '--datasets', datasets, '--json', json, '--timeout', '900'],
+      { cwd: ROOT, maxBuffer: 16 << 20 },
+    );
+    console.log(stdout.trimEnd());
+    console.log(
+      `held-out scenarios: generated in ${((t1 - t0) / 1000).toFixed(1)} s, scored in ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+    );
+    const res = JSON.parse(readFileSync(json, 'utf8')) as { scenarios: Row[] };
+    for (const r of res.scenarios) rows.set(r.name, r);
+  }, 1_800_000);
+
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('every scenario file has floors, and every floor a scenario file', () => {
+    expect(scenarioFiles.length).toBeGreaterThan(0);
+    expect(scenarioFiles.map((f) => f.replace(/\.mjs$/, ''))).toEqual(Object.keys(FLOORS).sort());
+  });
+
+  for (const [name, floor] of Object.entries(FLOORS)) {
+    it(`${name}: runs cleanly and meets its floors`, () => {
+      const r = rows.get(name);
+      expect(r, `${name} was not scored`).toBeDefined();
+      if (!r) return;
+      expect(r.run, `${name}: ${r.errors.join('; ')}`).toBe('ok');
+      expect(r.schemaErrors, `${name}: ${r.errors.join('; ')}`).toBe(0);
+      const m = r.metrics;
+      expect(m.keyRecall, `${name} key-recall`).toBeGreaterThanOrEqual(floor.keyRecall);
+      expect(m.maliciousPrecision, `${name} malicious-precision`).toBeGreaterThanOrEqual(
+        floor.maliciousPrecision,
+      );
+      expect(m.scopeF1, `${name} scope-f1`).toBeGreaterThanOrEqual(floor.scopeF1);
+      expect(m.elementAcc, `${name} element-acc`).toBeGreaterThanOrEqual(floor.elementAcc);
+      expect(m.decoyFp, `${name} decoy-fp`).toBeLessThanOrEqual(floor.decoyFpMax);
+    });
+  }
+});
