@@ -2,7 +2,8 @@
  * Agency detectors on small cases of agent traces, CloudTrail and IAM authorization details ingested
  * through `ingest`: what the action-group roles may do, conversations whose actions depart from the
  * agent's history (and erasure requests that do not), the action-group role's unusual calls and the
- * use of a key it created, and instructions hidden in a knowledge-base document.
+ * use of a key it created, instructions hidden in a knowledge-base document, and new agent behaviour
+ * after an agent configuration change, weighed by who made the change.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import type { Finding } from '../model/types.js';
 import { CaseStore } from '../store/case-store.js';
 import {
   agentActionsDetector,
+  agentChangeBehaviourDetector,
   agentDocumentInjectionDetector,
   agentPermissionsDetector,
   agentRoleActivityDetector,
@@ -726,6 +728,187 @@ describe('instructions hidden in knowledge-base documents', () => {
       );
       expect(fs[0].evidence.traceIds).toHaveLength(4);
       expect(fs[0].elements).toEqual(['invocation', 'data-store-changes']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// ---- behaviour that changed with an agent configuration change -------------------------------------------------
+
+describe('new agent behaviour after an agent configuration change', () => {
+  const t0 = '2025-07-15T00:00:00Z';
+  const TF_UA =
+    'APN/1.0 HashiCorp/1.0 Terraform/1.8.4 (+https://www.terraform.io) terraform-provider-aws/5.88.2 api/bedrock-agent';
+  const FN = `arn:aws:lambda:us-east-1:${ACCT}:function:orders-sync`;
+  const verify = (customer: string, email: string, phone: string): Act => ({
+    group: 'OrderManagement',
+    path: '/customers/{customerId}/verification',
+    verb: 'post',
+    params: { customerId: customer },
+    body: { email, phone, address: '12 Harbour Lane, Bristol', cardLast4: '4421' },
+    result: '{"verified":true}',
+  });
+  /** The change: the action group on a new function, prepared, the alias moved; by `who`. */
+  function change(
+    who: { user?: string; role?: string; key: string; ip: string; ua: string },
+    sec: number,
+  ): Record<string, unknown>[] {
+    const ev = (s: number, source: string, name: string, req: unknown, resp: unknown = null) =>
+      ctEvent({ time: at(t0, s), source, name, ...who, req, resp });
+    return [
+      ev(
+        sec - 120,
+        'lambda.amazonaws.com',
+        'CreateFunction20150331',
+        { functionName: 'orders-sync' },
+        {
+          functionName: 'orders-sync',
+          functionArn: FN,
+          role: `arn:aws:iam::${ACCT}:role/orders-sync-role`,
+        },
+      ),
+      ev(sec, 'bedrock.amazonaws.com', 'UpdateAgentActionGroup', {
+        agentId: AGENT,
+        agentVersion: 'DRAFT',
+        actionGroupId: 'AG00000001',
+        actionGroupName: 'OrderManagement',
+        actionGroupExecutor: { lambda: FN },
+      }),
+      ev(sec + 20, 'bedrock.amazonaws.com', 'PrepareAgent', { agentId: AGENT }),
+      ev(sec + 90, 'bedrock.amazonaws.com', 'UpdateAgentAlias', { agentId: AGENT, agentAliasId: 'ALIAS01' }),
+    ];
+  }
+  /** Three customers' sessions after the change, each calling the new verification action first. */
+  function sessionsAfter(sec: number): { traces: Record<string, unknown>[]; ct: Record<string, unknown>[] } {
+    const traces: Record<string, unknown>[] = [];
+    const ct: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = sec + 600 + i * 900;
+      const sid = `after-${i}`;
+      const order = `EO-${2000 + i}-5510`;
+      traces.push(
+        ...turn(
+          at(t0, s),
+          sid,
+          `Where is ${order}?`,
+          [verify(`C80000${i}1`, `jane.doe${i}@example.com`, `+44 7700 90012${i}`), lookup(order)],
+          'It shipped yesterday.',
+        ),
+      );
+      ct.push(
+        ctEvent({
+          time: at(t0, s - 1),
+          source: 'bedrock.amazonaws.com',
+          name: 'InvokeAgent',
+          role: 'chat-api-role',
+          key: 'ASIACHAT000000000001',
+          ip: '54.0.0.1',
+          req: { agentId: AGENT, agentAliasId: 'ALIAS01', sessionId: sid },
+        }),
+        ctEvent({
+          time: at(t0, s + 4),
+          source: 's3.amazonaws.com',
+          name: 'GetObject',
+          role: 'orders-sync-role',
+          key: 'ASIASYNC000000000001',
+          ip: '34.0.0.7',
+          req: { bucketName: 'customer-records', key: `profiles/C80000${i}1.json` },
+        }),
+      );
+    }
+    return { traces, ct };
+  }
+  const deployer = { role: 'deploy-role', key: 'ASIADEPLOY0000000001', ip: '13.64.0.10', ua: TF_UA };
+  // the pipeline's ordinary agent change early in the window: the usual deployer
+  const earlier = [
+    ctEvent({
+      time: at(t0, 60),
+      source: 'bedrock.amazonaws.com',
+      name: 'UpdateAgent',
+      ...deployer,
+      req: { agentId: AGENT, agentName: 'orders' },
+    }),
+    ctEvent({
+      time: at(t0, 65),
+      source: 'bedrock.amazonaws.com',
+      name: 'PrepareAgent',
+      ...deployer,
+      req: { agentId: AGENT },
+    }),
+  ];
+
+  it("flags a new action after an unusual principal's UpdateAgentActionGroup, with its sessions, InvokeAgent calls and the function's reads", async () => {
+    const dev = {
+      user: 'dev-legacy',
+      key: 'AKIADEVLEGACY0000001',
+      ip: '146.70.1.20',
+      ua: 'Boto3/1.33.5 md/Botocore#1.33.5',
+    };
+    const a = sessionsAfter(20000);
+    const store = await caseOf(
+      'agent-change-unusual',
+      [...history(t0), ...a.traces],
+      [...earlier, ...change(dev, 20000), ...a.ct],
+    );
+    try {
+      const fs = await run(store, agentChangeBehaviourDetector);
+      expect(fs).toHaveLength(1);
+      const f = fs[0];
+      expect(f.severity).toBe('high');
+      expect(f.elements).toEqual(['agency', 'private-data']);
+      const traceIds = f.evidence.traceIds ?? [];
+      for (let i = 0; i < 3; i++) expect(traceIds).toContain(`after-${i}`);
+      expect(traceIds.filter((t) => !t.startsWith('after-'))).toHaveLength(3);
+      const evs = await store.all(
+        `SELECT event_id, action FROM events WHERE action IN ('UpdateAgentActionGroup','PrepareAgent','UpdateAgentAlias','InvokeAgent','GetObject')
+           AND identity_arn NOT LIKE '%deploy-role' ORDER BY event_id`,
+      );
+      expect([...(f.evidence.eventIds ?? [])].sort()).toEqual(evs.map((e) => String(e.event_id)).sort());
+      expect(f.principals).toEqual(
+        expect.arrayContaining([
+          `arn:aws:iam::${ACCT}:user/dev-legacy`,
+          `arn:aws:iam::${ACCT}:role/chat-api-role`,
+          `arn:aws:iam::${ACCT}:role/orders-sync-role`,
+        ]),
+      );
+      expect(f.resources).toEqual(expect.arrayContaining([AGENT, 'orders-sync', 'customer-records']));
+      const d = f.details as { change: { usualChanger: boolean }; sessionsBefore: number };
+      expect(d.change.usualChanger).toBe(false);
+      expect(d.sessionsBefore).toBe(30);
+      expect(f.description).not.toMatch(/jane\.doe/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps the same new action after the usual deployer's change informational", async () => {
+    const a = sessionsAfter(20000);
+    const store = await caseOf(
+      'agent-change-deployer',
+      [...history(t0), ...a.traces],
+      [...earlier, ...change(deployer, 20000), ...a.ct],
+    );
+    try {
+      const fs = await run(store, agentChangeBehaviourDetector);
+      expect(fs).toHaveLength(1);
+      expect(fs[0].severity).toBe('informational');
+      expect((fs[0].details as { change: { usualChanger: boolean } }).change.usualChanger).toBe(true);
+      expect(fs[0].evidence.eventIds ?? []).not.toContain(
+        String(
+          (await store.all(`SELECT event_id FROM events WHERE action = 'InvokeAgent' LIMIT 1`))[0].event_id,
+        ),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports nothing when no agent change is in the evidence', async () => {
+    const a = sessionsAfter(20000);
+    const store = await caseOf('agent-change-none', [...history(t0), ...a.traces], a.ct);
+    try {
+      expect(await run(store, agentChangeBehaviourDetector)).toEqual([]);
     } finally {
       await store.close();
     }

@@ -8,6 +8,8 @@
  *   destructive or financial actions on several customers in one conversation, the same unusual value
  *   (card, address, account) applied to different customers' records, amounts far above the usual,
  *   after an authority claim or a prompt attack in the same conversation; credentials in its answers;
+ * - agent behaviour that changed with an agent configuration change: actions and action-group
+ *   executors first seen after a change (CloudTrail), weighed by who made the change;
  * - CloudTrail of the roles the agent's Lambdas run as: calls beyond their usual APIs (IAM, secrets,
  *   keys), and what a credential the agent minted was then used for;
  * - indirect prompt injection in knowledge-base documents and tool results the agent read.
@@ -15,8 +17,9 @@
 import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
-import { analyzePrompt } from '../text/index.js';
+import { analyzePrompt, findSensitive, SECRET_TYPES } from '../text/index.js';
 import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
+import { BROWSER_UA, type CtRow, clientFamily, IAC_UA, loadEvents } from './context.js';
 import { excerpt, hiddenInstructions } from './invocation.js';
 
 // ---- small helpers ---------------------------------------------------------------------------------
@@ -881,6 +884,603 @@ export function maskValue(v: string): string {
   return `${v.slice(0, 3)}…${v.slice(-2)} (${v.length} chars)`;
 }
 
+// ---- agent behaviour that changed with an agent configuration change -----------------------------------
+
+/** CloudTrail calls that change what an agent does or which version its users reach. */
+export const AGENT_CHANGE_ACTIONS = [
+  'CreateAgentActionGroup',
+  'UpdateAgentActionGroup',
+  'DeleteAgentActionGroup',
+  'UpdateAgent',
+  'PrepareAgent',
+  'CreateAgentAlias',
+  'UpdateAgentAlias',
+  'CreateAgentVersion',
+];
+/** Sessions an agent must have had before a change for what follows to be compared with it. */
+export const MIN_SESSIONS_BEFORE = 10;
+/** Changes of one agent by one principal this close together are one change. */
+const BURST_GAP_MS = 30 * 60_000;
+/** Sessions, action steps and InvokeAgent records cited per finding (always the first ones). */
+const CITE_MAX = 200;
+/** Calls of a new executor's role cited per finding. */
+const ROLE_CALLS_MAX = 1000;
+const HOUR_MS = 3_600_000;
+
+/** One configuration change of an agent: a principal's change calls on it within minutes. */
+export interface AgentChange {
+  agentId: string;
+  /** canonical principal (role or user ARN), null when the change is only seen in the traces */
+  principal: string | null;
+  principalType: string | null;
+  accessKeyId: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  start: string;
+  startMs: number;
+  eventIds: string[];
+  actions: string[];
+  /** action groups created or updated */
+  actionGroups: Set<string>;
+  /** Lambda functions named as action-group executors */
+  executors: Set<string>;
+}
+
+const obj = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** The agent a change call acted on (request, or the response's agent / action group / alias). */
+export function agentIdOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
+  const resp = r.resp ?? {};
+  for (const v of [
+    r.req?.agentId,
+    resp.agentId,
+    obj(resp.agentActionGroup)?.agentId,
+    obj(resp.agentAlias)?.agentId,
+    obj(resp.agent)?.agentId,
+    obj(resp.agentVersion)?.agentId,
+  ])
+    if (typeof v === 'string' && v) return v;
+  return null;
+}
+
+/** The Lambda function an action-group change names as its executor. */
+export function executorOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
+  for (const o of [r.req, obj(r.resp?.agentActionGroup)]) {
+    const l = obj(o?.actionGroupExecutor)?.lambda;
+    if (typeof l === 'string' && l) return l;
+  }
+  return null;
+}
+
+/** Groups successful agent change calls into changes: per agent and principal, gaps of ≤ 30 minutes. */
+export function changeBursts(rows: CtRow[]): AgentChange[] {
+  const out: AgentChange[] = [];
+  const open = new Map<string, { b: AgentChange; lastMs: number }>();
+  for (const r of [...rows].sort((a, b) => a.time.localeCompare(b.time))) {
+    if (r.errorCode) continue;
+    const agentId = agentIdOfChange(r);
+    if (!agentId) continue;
+    const principal = identityOf(r.identityArn ?? r.principalArn);
+    const ms = Date.parse(r.time);
+    const k = `${agentId}\0${principal}`;
+    let cur = open.get(k);
+    if (!cur || ms - cur.lastMs > BURST_GAP_MS) {
+      cur = {
+        b: {
+          agentId,
+          principal,
+          principalType: r.principalType,
+          accessKeyId: r.accessKeyId,
+          sourceIp: r.sourceIp,
+          userAgent: r.userAgent,
+          start: r.time,
+          startMs: ms,
+          eventIds: [],
+          actions: [],
+          actionGroups: new Set(),
+          executors: new Set(),
+        },
+        lastMs: ms,
+      };
+      open.set(k, cur);
+      out.push(cur.b);
+    }
+    cur.lastMs = ms;
+    cur.b.eventIds.push(r.eventId);
+    if (!cur.b.actions.includes(r.action)) cur.b.actions.push(r.action);
+    const group = r.req?.actionGroupName ?? obj(r.resp?.agentActionGroup)?.actionGroupName;
+    if (typeof group === 'string' && group) cur.b.actionGroups.add(group);
+    const ex = executorOfChange(r);
+    if (ex) cur.b.executors.add(ex);
+  }
+  return out.sort((a, b) => a.startMs - b.startMs);
+}
+
+export interface ChangerJudgement {
+  usual: boolean;
+  reasons: string[];
+}
+
+/**
+ * Who made a change: the usual deployer (the same principal changed agents before in the evidence,
+ * ≥ 1 hour earlier, with the same client; or a role driven by infrastructure-as-code tooling) or
+ * someone who does not normally change agents.
+ */
+export function judgeChanger(b: AgentChange, all: AgentChange[]): ChangerJudgement {
+  if (!b.principal)
+    return { usual: false, reasons: ['the change is seen only as a new agent version in the traces'] };
+  const prior = all.filter((x) => x.principal === b.principal && x.startMs <= b.startMs - HOUR_MS);
+  const family = clientFamily(b.userAgent);
+  const sameClient = prior.some((x) => clientFamily(x.userAgent) === family);
+  const iac =
+    b.principalType === 'AssumedRole' &&
+    IAC_UA.test(b.userAgent ?? '') &&
+    !/AWSReservedSSO/.test(b.principal);
+  const reasons: string[] = [];
+  if (iac) reasons.push('an infrastructure-as-code pipeline role');
+  if (prior.length)
+    reasons.push(
+      `${prior.length} earlier agent change(s) by this principal in the evidence${sameClient ? '' : ` (none from client ${family || 'unknown'})`}`,
+    );
+  else reasons.push('this principal had not changed an agent before in the evidence');
+  if (prior.length && b.sourceIp && !prior.some((x) => x.sourceIp === b.sourceIp) && !iac)
+    reasons.push(`from an address (${b.sourceIp}) its earlier changes did not come from`);
+  if (b.principalType === 'IAMUser' || /^AKIA/.test(b.accessKeyId ?? ''))
+    reasons.push('with a long-term access key');
+  if (BROWSER_UA.test(b.userAgent ?? '')) reasons.push('from the console');
+  else if (!iac && /aws-cli|boto|botocore|aws-sdk|sdk-/i.test(b.userAgent ?? ''))
+    reasons.push(`from a command-line / SDK client (${family})`);
+  return { usual: iac || (prior.length > 0 && sameClient), reasons };
+}
+
+/** Index of the last element of a sorted array ≤ x, -1 when none. */
+function countAtOrBelow(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface NewUse {
+  /** what is new: an action key, or an executor of an action group */
+  kind: 'action' | 'executor';
+  what: string;
+  group: string | null;
+  sessions: Set<string>;
+  /** first action steps (bounded) */
+  steps: AgentAction[];
+  uses: number;
+  firstMs: number;
+  sensitiveTypes: Set<string>;
+  sensitiveSessions: Set<string>;
+  fields: Set<string>;
+  scanned: number;
+}
+
+const PERSONAL_FIELD =
+  /e-?mail|phone|mobile|address|street|postcode|zip|card|iban|account.?number|ssn|social|birth|dob|passport|national/i;
+
+/** The personal and secret values an action's parameters carry: types found and field names. */
+export function sensitiveParams(params: Record<string, string>): { types: string[]; fields: string[] } {
+  const types = new Set<string>();
+  const fields: string[] = [];
+  for (const [n, v] of Object.entries(params)) {
+    const found = findSensitive(v).filter((m) => m.type !== 'ipv4');
+    for (const m of found) types.add(SECRET_TYPES.has(m.type) ? `secret:${m.type}` : m.type);
+    if (v.trim() && (found.length || PERSONAL_FIELD.test(n))) fields.push(n);
+  }
+  return { types: [...types].sort(), fields };
+}
+
+/** First and last appearance and sessions of each agent version in the traces. */
+async function agentVersions(
+  db: Queryable,
+  agents: string[],
+): Promise<Map<string, Array<{ version: string; firstMs: number; lastMs: number; sessions: number }>>> {
+  const out = new Map<
+    string,
+    Array<{ version: string; firstMs: number; lastMs: number; sessions: number }>
+  >();
+  if (!agents.length) return out;
+  const rows = await db.all(
+    `SELECT agent_id, agent_version, ${isoSql('min(time)')} AS f, ${isoSql('max(time)')} AS l, count(DISTINCT session_id) AS n
+     FROM agent_steps WHERE agent_id IN (${agents.map(sqlString).join(',')}) AND agent_version IS NOT NULL
+     GROUP BY ALL ORDER BY 3, 1, 2`,
+  );
+  for (const r of rows) {
+    const l = out.get(String(r.agent_id)) ?? [];
+    l.push({
+      version: String(r.agent_version),
+      firstMs: Date.parse(String(r.f)),
+      lastMs: Date.parse(String(r.l)),
+      sessions: Number(r.n),
+    });
+    out.set(String(r.agent_id), l);
+  }
+  return out;
+}
+
+/** Start of every session of the given agents (sorted epoch ms per agent). */
+async function sessionStarts(db: Queryable, agents: string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (!agents.length) return out;
+  const rows = await db.all(
+    `SELECT agent_id, epoch_ms(min(time)) AS s FROM agent_steps
+     WHERE agent_id IN (${agents.map(sqlString).join(',')}) AND session_id IS NOT NULL
+     GROUP BY agent_id, session_id`,
+  );
+  for (const r of rows) {
+    const l = out.get(String(r.agent_id)) ?? [];
+    l.push(Number(r.s));
+    out.set(String(r.agent_id), l);
+  }
+  for (const l of out.values()) l.sort((a, b) => a - b);
+  return out;
+}
+
+/** Lambda functions' execution roles and creation, from CloudTrail (CreateFunction, GetFunction, configuration updates). */
+async function functionRoles(
+  db: Queryable,
+): Promise<
+  Map<string, { role: string | null; created: { eventId: string; ms: number; by: string | null } | null }>
+> {
+  const rows = await loadEvents(
+    db,
+    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND (action LIKE 'CreateFunction%' OR action LIKE 'GetFunction%' OR action LIKE 'UpdateFunctionConfiguration%')`,
+    [],
+    { extra: false },
+  );
+  const out = new Map<
+    string,
+    { role: string | null; created: { eventId: string; ms: number; by: string | null } | null }
+  >();
+  for (const r of rows) {
+    const resp = r.resp ?? {};
+    const conf = obj(resp.configuration) ?? resp;
+    const name = fnName(String(conf.functionName ?? r.req?.functionName ?? ''));
+    if (!name) continue;
+    const e = out.get(name) ?? { role: null, created: null };
+    if (typeof conf.role === 'string' && conf.role) e.role = conf.role;
+    else if (typeof r.req?.role === 'string' && /^CreateFunction/.test(r.action)) e.role = r.req.role;
+    if (/^CreateFunction/.test(r.action) && !e.created)
+      e.created = { eventId: r.eventId, ms: Date.parse(r.time), by: identityOf(r.identityArn) };
+    out.set(name, e);
+  }
+  return out;
+}
+
+/** A function's name from its name, ARN or partial ARN (without a version or alias qualifier). */
+export function fnName(s: string): string {
+  const m = /(?:^|:)function:([^:]+)/.exec(s);
+  return m ? m[1] : (s.split(':').pop() ?? '');
+}
+
+interface InvokeTurn {
+  ms: number;
+  eventId: string;
+  principal: string | null;
+}
+
+/** The InvokeAgent CloudTrail calls of the given sessions, in time order per session. */
+async function invokeAgentTurns(db: Queryable, sessionIds: string[]): Promise<Map<string, InvokeTurn[]>> {
+  const out = new Map<string, InvokeTurn[]>();
+  if (!sessionIds.length) return out;
+  const rows = await db.all(
+    `SELECT json_extract_string(request_parameters, '$.sessionId') AS sid, epoch_ms(time) AS ms, event_id, identity_arn
+     FROM events WHERE action IN ('InvokeAgent', 'InvokeInlineAgent') AND event_id IS NOT NULL
+       AND json_extract_string(request_parameters, '$.sessionId') IN (${sessionIds.map(sqlString).join(',')})
+     ORDER BY time, uid`,
+  );
+  for (const r of rows) {
+    const l = out.get(String(r.sid)) ?? [];
+    l.push({ ms: Number(r.ms), eventId: String(r.event_id), principal: str(r.identity_arn) });
+    out.set(String(r.sid), l);
+  }
+  return out;
+}
+
+export const agentChangeBehaviourDetector: Detector = {
+  id: 'data-plane.agent-change-behaviour',
+  title: 'Agent behaviour that changed with an agent configuration change',
+  elements: ['agency'],
+  async run(ctx) {
+    const { actions } = await agentBaseline(ctx.db, ctx.shared);
+    if (!actions.length) return [];
+    const changeRows = await loadEvents(
+      ctx.db,
+      `service = 'bedrock.amazonaws.com' AND error_code IS NULL AND action IN (${AGENT_CHANGE_ACTIONS.map(sqlString).join(',')})`,
+      [],
+      { extra: false },
+    );
+    const bursts = changeBursts(changeRows);
+    const agents = [...new Set(actions.map((a) => a.agentId).filter((x): x is string => !!x))].sort();
+    const versions = await agentVersions(ctx.db, agents);
+    const byAgent = new Map<string, AgentChange[]>();
+    for (const b of bursts) {
+      const l = byAgent.get(b.agentId) ?? [];
+      l.push(b);
+      byAgent.set(b.agentId, l);
+    }
+    // an agent without CloudTrail changes: its traces' new versions stand in for the changes
+    for (const agentId of agents) {
+      if (byAgent.has(agentId)) continue;
+      const vs = (versions.get(agentId) ?? []).filter((v) => v.version !== 'DRAFT');
+      const l: AgentChange[] = vs.slice(1).map((v) => ({
+        agentId,
+        principal: null,
+        principalType: null,
+        accessKeyId: null,
+        sourceIp: null,
+        userAgent: null,
+        start: new Date(v.firstMs).toISOString(),
+        startMs: v.firstMs,
+        eventIds: [],
+        actions: [`version ${v.version} first seen`],
+        actionGroups: new Set(),
+        executors: new Set(),
+      }));
+      if (l.length) byAgent.set(agentId, l);
+    }
+    if (!byAgent.size) return [];
+    const starts = await sessionStarts(ctx.db, [...byAgent.keys()].sort());
+    const judged = new Map<AgentChange, ChangerJudgement>();
+    for (const l of byAgent.values()) for (const b of l) judged.set(b, judgeChanger(b, bursts));
+    const before = (b: AgentChange) => countAtOrBelow(starts.get(b.agentId) ?? [], b.startMs);
+
+    // first use of each action key per agent (actions are in time order: O(1) per step)
+    const firstUse = new Map<string, number>();
+    for (const a of actions) {
+      const k = `${a.agentId}\0${a.key}`;
+      if (!firstUse.has(k)) firstUse.set(k, Date.parse(a.time));
+    }
+    // which change a new action key came with: a change of its action group within 7 days, else the
+    // latest change by an unusual changer within a day, else the latest change
+    const uses = new Map<AgentChange, Map<string, NewUse>>();
+    const keyChange = new Map<string, AgentChange>();
+    const newUse = (kind: NewUse['kind'], what: string, group: string | null, firstMs: number): NewUse => ({
+      kind,
+      what,
+      group,
+      sessions: new Set(),
+      steps: [],
+      uses: 0,
+      firstMs,
+      sensitiveTypes: new Set(),
+      sensitiveSessions: new Set(),
+      fields: new Set(),
+      scanned: 0,
+    });
+    const groupOf = new Map<string, string | null>();
+    for (const a of actions) groupOf.set(`${a.agentId}\0${a.key}`, a.actionGroup);
+    for (const [k, ms] of firstUse) {
+      const [agentId, key] = k.split('\0');
+      const cands = (byAgent.get(agentId) ?? []).filter((b) => b.startMs <= ms);
+      if (!cands.length) continue;
+      const group = groupOf.get(k) ?? null;
+      const pick =
+        cands.filter((b) => group && b.actionGroups.has(group) && ms - b.startMs <= 7 * 24 * HOUR_MS).pop() ??
+        cands.filter((b) => !judged.get(b)?.usual && ms - b.startMs <= 24 * HOUR_MS).pop() ??
+        cands[cands.length - 1];
+      if (before(pick) < MIN_SESSIONS_BEFORE) continue;
+      keyChange.set(k, pick);
+      const m = uses.get(pick) ?? new Map<string, NewUse>();
+      m.set(`action\0${key}`, newUse('action', key, group, ms));
+      uses.set(pick, m);
+    }
+    // executors: an action group put on a function the agent's earlier changes did not name, and that
+    // was created in the evidence or replaced another one
+    const fns = await functionRoles(ctx.db);
+    const groupExecChange = new Map<string, AgentChange[]>();
+    for (const [agentId, l] of byAgent) {
+      const known = new Set<string>();
+      for (const b of l) {
+        for (const ex of b.executors) {
+          const name = fnName(ex);
+          const created = fns.get(name)?.created;
+          if (!known.has(name) && (known.size > 0 || created) && before(b) >= MIN_SESSIONS_BEFORE)
+            for (const g of b.actionGroups) {
+              const gk = `${agentId}\0${g}`;
+              const gl = groupExecChange.get(gk) ?? [];
+              gl.push(b);
+              groupExecChange.set(gk, gl);
+              const m = uses.get(b) ?? new Map<string, NewUse>();
+              m.set(`executor\0${g}`, newUse('executor', name, g, b.startMs));
+              uses.set(b, m);
+            }
+        }
+        for (const ex of b.executors) known.add(fnName(ex));
+      }
+    }
+    if (!uses.size) return [];
+    // the uses: one pass over the action steps, O(1) per step (a few changes per action group)
+    for (const a of actions) {
+      const ms = Date.parse(a.time);
+      const sid = a.sessionId ?? `trace:${a.traceId}`;
+      const add = (u: NewUse, scan: boolean) => {
+        u.uses++;
+        u.sessions.add(sid);
+        if (u.steps.length < CITE_MAX) u.steps.push(a);
+        if (scan && u.scanned < 2000) {
+          u.scanned++;
+          const s = sensitiveParams(a.params);
+          for (const f of s.fields) u.fields.add(f);
+          if (s.types.length) {
+            for (const t of s.types) u.sensitiveTypes.add(t);
+            u.sensitiveSessions.add(sid);
+          }
+        }
+      };
+      const kc = keyChange.get(`${a.agentId}\0${a.key}`);
+      if (kc) {
+        const u = uses.get(kc)?.get(`action\0${a.key}`);
+        if (u) add(u, true);
+      }
+      const gl = a.actionGroup ? groupExecChange.get(`${a.agentId}\0${a.actionGroup}`) : undefined;
+      if (gl) {
+        let b: AgentChange | null = null;
+        for (const x of gl) if (x.startMs <= ms) b = x;
+        const u = b ? uses.get(b)?.get(`executor\0${a.actionGroup}`) : undefined;
+        if (u && !kc) add(u, false);
+        else if (u) {
+          u.uses++;
+          u.sessions.add(sid);
+        }
+      }
+    }
+
+    const out: Finding[] = [];
+    for (const [b, m] of uses) {
+      const news = [...m.values()].filter((u) => u.uses > 0);
+      if (!news.length) continue;
+      const j = judged.get(b) ?? { usual: false, reasons: [] };
+      const sessionsAll = new Set(news.flatMap((u) => [...u.sessions]));
+      const sensitive = news.filter((u) => u.sensitiveTypes.size > 0);
+      let severity: Severity;
+      if (j.usual) severity = 'informational';
+      else if (!b.principal) severity = 'low';
+      else if (sessionsAll.size < 2) severity = 'low';
+      else severity = sensitive.length ? 'high' : 'medium';
+      const severe = severity === 'high' || severity === 'medium';
+      // sessions in time order of their first new use; the first ones always cited. With new actions,
+      // their sessions; an executor swap alone, the sessions that used the action group since
+      const cite = news.some((u) => u.kind === 'action') ? news.filter((u) => u.kind === 'action') : news;
+      const steps = uniqActions(cite.flatMap((u) => u.steps)).slice(0, CITE_MAX);
+      const sids: string[] = [];
+      const seenSid = new Set<string>();
+      for (const a of steps) {
+        const sid = a.sessionId ?? `trace:${a.traceId}`;
+        if (!seenSid.has(sid)) {
+          seenSid.add(sid);
+          sids.push(sid);
+        }
+      }
+      const realSids = sids.filter((s) => !s.startsWith('trace:'));
+      // the InvokeAgent call of each cited step's turn (the session's latest call before the step)
+      const inv = severe ? await invokeAgentTurns(ctx.db, realSids) : new Map<string, InvokeTurn[]>();
+      const invEvents: string[] = [];
+      const invPrincipals = new Set<string | null>();
+      for (const a of steps) {
+        const l = a.sessionId ? inv.get(a.sessionId) : undefined;
+        if (!l) continue;
+        const ms = Date.parse(a.time) + 1000;
+        let hit: InvokeTurn | null = null;
+        for (const x of l) if (x.ms <= ms) hit = x;
+        if (!hit) continue;
+        invEvents.push(hit.eventId);
+        invPrincipals.add(identityOf(hit.principal));
+      }
+      // the new executors' roles: their calls after the change (data they read)
+      const execs = news.filter((u) => u.kind === 'executor').map((u) => u.what);
+      const roleCalls: Array<{ eventId: string; api: string; bucket: string | null }> = [];
+      const roles: string[] = [];
+      if (severe)
+        for (const name of new Set(execs)) {
+          const role = identityOf(fns.get(name)?.role ?? null);
+          const rm = role ? /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/.exec(role) : null;
+          if (!role || !rm) continue;
+          roles.push(role);
+          const rows = await ctx.db.all(
+            `SELECT coalesce(event_id, uid) AS event_id, service || ':' || action AS api,
+                    json_extract_string(request_parameters, '$.bucketName') AS bucket
+             FROM events WHERE time >= CAST($1 AS TIMESTAMP)
+               AND (identity_arn = $2 OR principal_arn LIKE $3
+                    OR (action = 'AssumeRole' AND json_extract_string(request_parameters, '$.roleArn') = $4))
+               AND action NOT IN ('CreateLogStream', 'CreateLogGroup', 'PutLogEvents')
+             ORDER BY time, uid LIMIT ${ROLE_CALLS_MAX}`,
+            [
+              b.start.replace('T', ' ').replace('Z', ''),
+              role,
+              `arn:${rm[1]}:sts::${rm[2]}:assumed-role/${rm[3]}/%`,
+              fns.get(name)?.role ?? role,
+            ],
+          );
+          for (const r of rows)
+            roleCalls.push({ eventId: String(r.event_id), api: String(r.api), bucket: str(r.bucket) });
+        }
+      // the traces' versions around the change
+      const vs = versions.get(b.agentId) ?? [];
+      const newer = vs.filter((v) => v.firstMs >= b.startMs && v.firstMs <= b.startMs + 6 * HOUR_MS);
+      const older = vs.filter((v) => v.firstMs < b.startMs && v.lastMs >= b.startMs - 6 * HOUR_MS);
+      const versionMove =
+        newer.length && older.length
+          ? `the agent moved from version ${older.map((v) => v.version).join('/')} to ${newer.map((v) => v.version).join('/')} at ${new Date(newer[0].firstMs).toISOString()}`
+          : '';
+      const who = b.principal ? shortName(b.principal) : 'unknown';
+      const describe = (u: NewUse) =>
+        u.kind === 'action'
+          ? `new action ${u.what} in ${u.sessions.size} session(s) from ${new Date(u.firstMs).toISOString()}${u.sensitiveTypes.size ? `, its parameters carrying ${[...u.sensitiveTypes].join(', ')} (${u.sensitiveSessions.size} session(s); fields ${[...u.fields].join(', ')})` : ''}`
+          : `action group ${u.group} now runs on function ${u.what} (not named by the agent's earlier changes${fns.get(u.what)?.created ? ', created in the evidence' : ''}), used in ${u.sessions.size} session(s)`;
+      const buckets = [...new Set(roleCalls.map((r) => r.bucket).filter((x): x is string => !!x))];
+      const elements: Finding['elements'] =
+        severe && sensitive.length ? ['agency', 'private-data'] : ['agency'];
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.agent-change-behaviour',
+          title: `Agent ${b.agentId}: new behaviour since ${b.actions.join(', ')} by ${who}${j.usual ? ' (usual deployer)' : ''}`,
+          description: `${b.principal ? `${b.start} ${b.actions.join(', ')} on agent ${b.agentId} by ${b.principal}${b.sourceIp ? ` from ${b.sourceIp}` : ''}` : `Agent ${b.agentId}: ${b.actions.join(', ')} at ${b.start}`} (${j.reasons.join('; ')}). Since then: ${news
+            .map(describe)
+            .join(
+              '; ',
+            )}. The agent had ${before(b)} session(s) before the change without it.${versionMove ? ` In the traces ${versionMove}.` : ''}${roleCalls.length ? ` The function's role ${roles.map(shortName).join(', ')} made ${roleCalls.length} call(s) since (${[...new Set(roleCalls.map((r) => r.api))].slice(0, 8).join(', ')}${buckets.length ? `; buckets ${buckets.join(', ')}` : ''}).` : ''}`,
+          severity,
+          elements,
+          components: ['agents', 'plugins'],
+          times: [b.start, ...steps.map((a) => a.time)],
+          principals: severe ? [b.principal, ...invPrincipals, ...roles] : [b.principal],
+          accessKeyIds: severe && b.accessKeyId ? [b.accessKeyId] : [],
+          sourceIps: severe && b.sourceIp && /\d/.test(b.sourceIp) ? [b.sourceIp] : [],
+          resources: [b.agentId, ...(severe ? [...new Set(execs), ...roles, ...buckets] : [])],
+          attack: sensitive.length ? ['AML.T0053', 'AML.T0057'] : ['AML.T0053'],
+          evidence: {
+            eventIds: [...b.eventIds, ...(severe ? [...invEvents, ...roleCalls.map((r) => r.eventId)] : [])],
+            traceIds: [
+              ...(severe ? steps : steps.slice(0, 20)).map((a) => a.traceId),
+              ...(severe ? realSids : []),
+            ],
+          },
+          details: {
+            agentId: b.agentId,
+            change: {
+              start: b.start,
+              actions: b.actions,
+              principal: b.principal,
+              sourceIp: b.sourceIp,
+              userAgent: b.userAgent,
+              eventIds: b.eventIds,
+              usualChanger: j.usual,
+              reasons: j.reasons,
+              actionGroups: [...b.actionGroups],
+              executors: [...b.executors],
+            },
+            sessionsBefore: before(b),
+            newBehaviour: news.map((u) => ({
+              kind: u.kind,
+              what: u.what,
+              actionGroup: u.group,
+              firstSeen: new Date(u.firstMs).toISOString(),
+              sessions: u.sessions.size,
+              uses: u.uses,
+              sensitiveTypes: [...u.sensitiveTypes],
+              sensitiveSessions: u.sensitiveSessions.size,
+              fields: [...u.fields],
+            })) as Json,
+            versions: { before: older.map((v) => v.version), after: newer.map((v) => v.version) },
+            sessions: sessionsAll.size,
+            citedSessions: severe ? realSids.length : 0,
+            functionRoleCalls: roleCalls.length,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
 // ---- CloudTrail of the agents' Lambda roles ------------------------------------------------------------------
 
 const SENSITIVE_API: Array<[RegExp, number, string]> = [
@@ -1284,6 +1884,7 @@ function excerptOf(text: string, spans: Array<{ start: number; end: number; cate
 export const AGENCY_DETECTORS: Detector[] = [
   agentPermissionsDetector,
   agentActionsDetector,
+  agentChangeBehaviourDetector,
   agentRoleActivityDetector,
   agentDocumentInjectionDetector,
 ];
