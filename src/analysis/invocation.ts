@@ -670,6 +670,128 @@ export const volumeDetector: Detector = {
   },
 };
 
+// ---- end users consuming the models through an application ----------------------------------------------
+
+const PRIVATE_V4 =
+  /^(?:10\.|127\.|192\.168\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
+const isPublicAddress = (ip: string): boolean =>
+  isAddress(ip) && !PRIVATE_V4.test(ip) && !/^(?:fc|fd|fe80|::1$)/i.test(ip);
+
+/** Calls, tokens and estimated cost per model of logged calls, by request id. */
+async function costOfRequests(
+  db: Queryable,
+  requestIds: string[],
+): Promise<{ totalUsd: number; byModel: Record<string, Json> }> {
+  const by = new Map<string, { calls: number; inTok: number; outTok: number }>();
+  for (let i = 0; i < requestIds.length; i += 2000) {
+    const chunk = requestIds.slice(i, i + 2000);
+    for (const r of await db.all(
+      `SELECT model_id, count(*) AS n, sum(coalesce(input_tokens, 0)) AS i, sum(coalesce(output_tokens, 0)) AS o
+       FROM invocations WHERE request_id IN (${chunk.map(sqlString).join(',')}) GROUP BY 1 ORDER BY 1`,
+    )) {
+      const m = modelFamilyId(str(r.model_id)) || '?';
+      const s = by.get(m) ?? { calls: 0, inTok: 0, outTok: 0 };
+      s.calls += Number(r.n) || 0;
+      s.inTok += Number(r.i) || 0;
+      s.outTok += Number(r.o) || 0;
+      by.set(m, s);
+    }
+  }
+  let total = 0;
+  const byModel: Record<string, Json> = {};
+  for (const [m, s] of by) {
+    const c = costUsd(m, s.inTok, s.outTok);
+    total += c ?? 0;
+    byModel[m] = {
+      calls: s.calls,
+      inputTokens: s.inTok,
+      outputTokens: s.outTok,
+      costUsd: c === null ? null : round2(c),
+    };
+  }
+  return { totalUsd: round2(total), byModel };
+}
+
+/**
+ * Denial of wallet through an application: one end user (client address, conversation and customer
+ * ids joined by the text pass) using a large share of the application principal's tokens, far above
+ * its other end users, in conversations that are each far above theirs. See END_USER_LIMITS.
+ */
+export const endUserAbuseDetector: Detector = {
+  id: 'data-plane.end-user-consumption',
+  title: "An application's end user consuming far more of the models than its other users (denial of wallet)",
+  elements: ['invocation'],
+  async run(ctx) {
+    const pass = await textPass(ctx.db, ctx.shared);
+    const out: Finding[] = [];
+    for (const u of pass.endUserAbuse) {
+      // content: role-play / bulk-generation prompts among at most 300 of the cited calls
+      const step = Math.max(1, Math.ceil(u.requestIds.length / 300));
+      const rp = await roleplayShare(
+        ctx.db,
+        u.requestIds.filter((_, i) => i % step === 0),
+      );
+      const bulk = rp.ids.length >= 5 && rp.share >= 0.2;
+      const cappedShare = u.calls ? u.capped / u.calls : 0;
+      const severity: Severity = bulk || cappedShare >= 0.5 ? 'high' : 'medium';
+      const cost = await costOfRequests(ctx.db, u.requestIds);
+      const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+      const ips = u.ips.filter(isPublicAddress);
+      const who = ips.length
+        ? `client address${ips.length > 1 ? 'es' : ''} ${ips.join(', ')}`
+        : 'no public client address';
+      const why = [
+        `${u.tokens.toLocaleString('en-US')} tokens in ${u.calls} calls from ${u.first} to ${u.last}: ${pct(u.share)} of the ${u.principalTokens.toLocaleString('en-US')} tokens of ${u.principalUsers} end users`,
+        `${Math.round(u.tokens / Math.max(1, u.p99Tokens))}× the 99th percentile of the other end users (${u.p99Tokens.toLocaleString('en-US')} tokens; median ${u.medianTokens.toLocaleString('en-US')})`,
+        `${u.heavyUnits} of its ${u.units} conversations (or customers / addresses where there are no conversation ids) each ≥ ${END_USER_LIMITS.heavyUnitFactor}× the others' 99th percentile per conversation (${u.unitP99.toLocaleString('en-US')} tokens), holding ${pct(u.heavyShare)} of its tokens`,
+        `${u.capped} answers (${pct(cappedShare)}) cut at the output limit`,
+      ];
+      if (rp.n)
+        why.push(`${rp.ids.length} of ${rp.n} prompts examined are role-play or bulk-generation templates`);
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.end-user-consumption',
+          title: `${shortName(u.identity)}: one end user (${who}) used ${pct(u.share)} of the application's tokens, ${Math.round(u.tokens / Math.max(1, u.p99Tokens))}× its other users' 99th percentile`,
+          description:
+            `${why.join('; ')}. ${u.conversations} conversation id(s), ${u.customers} customer id(s). ` +
+            `Estimated cost of the cited calls: $${cost.totalUsd}. The application's principal made the calls on the end user's behalf (denial of wallet through the application).`,
+          severity,
+          elements: ['invocation'],
+          components: ['foundation-models'],
+          times: [u.first, u.last],
+          principals: [u.identity],
+          sourceIps: ips,
+          attack: ['AML.T0034', 'T1496'],
+          evidence: { requestIds: u.requestIds },
+          details: {
+            calls: u.calls,
+            tokens: u.tokens,
+            share: Math.round(u.share * 1000) / 1000,
+            principalEndUsers: u.principalUsers,
+            principalTokens: u.principalTokens,
+            principalCalls: u.principalCalls,
+            p99Tokens: u.p99Tokens,
+            medianTokens: u.medianTokens,
+            units: u.units,
+            heavyUnits: u.heavyUnits,
+            heavyShare: Math.round(u.heavyShare * 1000) / 1000,
+            unitP99Tokens: u.unitP99,
+            cappedAnswers: u.capped,
+            conversations: u.conversations,
+            customers: u.customers,
+            clientIps: u.ips,
+            roleplayPrompts: rp.ids.length,
+            roleplayExamined: rp.n,
+            omittedCalls: u.omittedCalls,
+            cost: { totalUsd: cost.totalUsd, byModel: cost.byModel },
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
 // ---- models never used before ----------------------------------------------------------------------
 
 export const newModelDetector: Detector = {
@@ -1042,6 +1164,8 @@ export interface TextPass {
   canned: Set<string>;
   /** sensitive values users sent in their prompts, per principal and type */
   promptSensitive: Map<string, Record<string, number>>;
+  /** end users (actor groups) whose consumption through an application principal stands out */
+  endUserAbuse: EndUserAbuse[];
   /** calls whose user prompt carried a secret (time, principal, masked values) */
   promptSecrets: Array<{
     requestId: string | null;
@@ -1106,6 +1230,311 @@ function memo<T>(m: Map<string, T>, key: string, f: () => T): T {
   return v;
 }
 
+// ---- end users' consumption through an application ---------------------------------------------------
+
+/** Stop reasons of an answer cut at the output limit (Converse / Anthropic, Llama / Mistral, Titan, Cohere). */
+const CAPPED_STOP = /^(?:max_tokens|length|max_length|max_tokens_reached)$/i;
+
+interface UnitAcc {
+  calls: number;
+  tokens: number;
+  capped: number;
+  /** epoch ms */
+  first: number;
+  last: number;
+}
+
+/** The principal of a text-pass identifier (`<principal>|ip:…`, `|conv:…`, `|cust:…`). */
+const principalOfKey = (key: string): string => key.slice(0, key.indexOf('|'));
+
+/**
+ * Use per unit of an application's end users — a conversation, else a customer, else a client
+ * address — filled by the text pass: calls, input + output tokens, answers cut at the output limit,
+ * first and last time. O(1) per call and one small record per unit (the union-find of the text pass
+ * already holds one entry per unit); units join into end users through the text pass's groups.
+ */
+export class UnitUsage {
+  readonly units = new Map<string, UnitAcc>();
+  add(unit: string, time: number, tokens: number, stop: string | null): void {
+    let u = this.units.get(unit);
+    if (!u) {
+      u = { calls: 0, tokens: 0, capped: 0, first: time, last: time };
+      this.units.set(unit, u);
+    }
+    u.calls++;
+    u.tokens += tokens;
+    if (stop && CAPPED_STOP.test(stop)) u.capped++;
+    if (time < u.first) u.first = time;
+    if (time > u.last) u.last = time;
+  }
+  clear(): void {
+    this.units.clear();
+  }
+}
+
+/** An end user (actor group) whose use of the models through an application principal stands out. */
+export interface EndUserAbuse {
+  identity: string;
+  calls: number;
+  tokens: number;
+  /** answers cut at the output limit */
+  capped: number;
+  first: string;
+  last: string;
+  /** the principal's end users, calls and tokens (calls with end-user identifiers) */
+  principalUsers: number;
+  principalCalls: number;
+  principalTokens: number;
+  /** this end user's share of the principal's tokens */
+  share: number;
+  /** the principal's ordinary end users: median and 99th percentile of tokens per end user */
+  medianTokens: number;
+  p99Tokens: number;
+  /** units (conversations, else customers, else addresses) of the end user, and those far above the principal's ordinary units */
+  units: number;
+  heavyUnits: number;
+  /** share of the end user's tokens in those heavy units */
+  heavyShare: number;
+  /** 99th percentile of tokens per unit among the principal's ordinary end users */
+  unitP99: number;
+  conversations: number;
+  customers: number;
+  /** client addresses of the end user (every one, private included) */
+  ips: string[];
+  /** the end user's calls in time order, from its first (bounded) */
+  requestIds: string[];
+  /** calls left out of requestIds (over the bound, or in light units of a shared address) */
+  omittedCalls: number;
+}
+
+/**
+ * Thresholds of the end-user consumption test, per application principal. An end user is the text
+ * pass's actor group (client address, conversation and customer ids joined); it is rated against the
+ * other end users of the same principal:
+ * - ≥ 20 other end users, so that a median and a 99th percentile mean something (a principal with a
+ *   handful of users, a developer or a batch job, is not rated at all);
+ * - tokens ≥ 20 × the 99th percentile of the ordinary end users (those at most 10 × the 90th
+ *   percentile, so that several abusers do not raise the reference they are measured against): the
+ *   heaviest ordinary customers of a chat application sit at 1.5-3 × its p99, never near 20 ×;
+ * - an absolute floor of 100k tokens and 20 calls: 20 × the p99 of a principal whose users send a few
+ *   short questions is small, and a few long documents are not a pattern;
+ * - a material share of the principal's tokens: ≥ 10 %, or ≥ 2 % when the principal's outliers
+ *   together make ≥ 10 % (several abusers splitting the work);
+ * - concentrated use (the shared-address test): ≥ 50 % of the end user's tokens in units (its
+ *   conversations, else customers, else addresses) each ≥ 5 × the 99th percentile of the ordinary
+ *   users' units. A carrier-NAT or office address joins many customers' conversations into one group
+ *   whose total can be large, but each conversation stays ordinary; one person's scripted, rotated
+ *   conversations are each far above.
+ */
+export const END_USER_LIMITS = {
+  minOtherUsers: 20,
+  p99Factor: 20,
+  fenceOverP90: 10,
+  minTokens: 100_000,
+  minCalls: 20,
+  share: 0.1,
+  shareWithOthers: 0.02,
+  heavyUnitFactor: 5,
+  heavyShare: 0.5,
+  maxRequestIds: 1000,
+} as const;
+
+/** Nearest-rank quantile of ascending values. */
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
+}
+
+interface GroupAcc {
+  identity: string;
+  root: string;
+  calls: number;
+  tokens: number;
+  capped: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * Rates the end users of each principal (see END_USER_LIMITS) from the text pass's units and groups,
+ * and collects the request ids of those that stand out from `links` (request id → unit, in time order).
+ */
+export function rateEndUsers(
+  usage: UnitUsage,
+  parent: Map<string, string>,
+  find: (x: string) => string,
+  links: Map<string, string>,
+): EndUserAbuse[] {
+  const L = END_USER_LIMITS;
+  const groups = new Map<string, GroupAcc>();
+  for (const [unit, u] of usage.units) {
+    const root = find(unit);
+    let g = groups.get(root);
+    if (!g) {
+      g = {
+        identity: principalOfKey(unit),
+        root,
+        calls: 0,
+        tokens: 0,
+        capped: 0,
+        first: u.first,
+        last: u.last,
+      };
+      groups.set(root, g);
+    }
+    g.calls += u.calls;
+    g.tokens += u.tokens;
+    g.capped += u.capped;
+    if (u.first < g.first) g.first = u.first;
+    if (u.last > g.last) g.last = u.last;
+  }
+  const byPrincipal = new Map<string, GroupAcc[]>();
+  for (const g of groups.values()) {
+    const l = byPrincipal.get(g.identity) ?? [];
+    l.push(g);
+    byPrincipal.set(g.identity, l);
+  }
+  // group-level outliers per principal
+  const candidates = new Map<
+    string,
+    {
+      g: GroupAcc;
+      stats: Omit<
+        EndUserAbuse,
+        | 'units'
+        | 'heavyUnits'
+        | 'heavyShare'
+        | 'unitP99'
+        | 'conversations'
+        | 'customers'
+        | 'ips'
+        | 'requestIds'
+        | 'omittedCalls'
+      >;
+    }
+  >();
+  for (const [identity, gs] of byPrincipal) {
+    if (gs.length < L.minOtherUsers + 1) continue;
+    let total = 0;
+    let totalCalls = 0;
+    for (const g of gs) {
+      total += g.tokens;
+      totalCalls += g.calls;
+    }
+    if (total <= 0) continue;
+    const sorted = gs.map((g) => g.tokens).sort((a, b) => a - b);
+    const fence = L.fenceOverP90 * quantile(sorted, 0.9);
+    const ordinary = sorted.filter((t) => t <= fence);
+    if (ordinary.length < L.minOtherUsers) continue;
+    const p99 = quantile(ordinary, 0.99);
+    const median = quantile(ordinary, 0.5);
+    const out = gs.filter(
+      (g) => g.tokens >= L.p99Factor * Math.max(1, p99) && g.tokens >= L.minTokens && g.calls >= L.minCalls,
+    );
+    const together = out.reduce((a, g) => a + g.tokens, 0) / total;
+    for (const g of out) {
+      const share = g.tokens / total;
+      if (share < L.share && !(share >= L.shareWithOthers && together >= L.share)) continue;
+      candidates.set(g.root, {
+        g,
+        stats: {
+          identity,
+          calls: g.calls,
+          tokens: g.tokens,
+          capped: g.capped,
+          first: new Date(g.first).toISOString().replace('.000Z', 'Z'),
+          last: new Date(g.last).toISOString().replace('.000Z', 'Z'),
+          principalUsers: gs.length,
+          principalCalls: totalCalls,
+          principalTokens: total,
+          share,
+          medianTokens: median,
+          p99Tokens: p99,
+        },
+      });
+    }
+  }
+  if (!candidates.size) return [];
+  // units of the ordinary end users of those principals: the reference for one conversation
+  const principals = new Set([...candidates.values()].map((c) => c.g.identity));
+  const unitTokens = new Map<string, number[]>();
+  for (const [unit, u] of usage.units) {
+    const identity = principalOfKey(unit);
+    if (!principals.has(identity) || candidates.has(find(unit))) continue;
+    const l = unitTokens.get(identity) ?? [];
+    l.push(u.tokens);
+    unitTokens.set(identity, l);
+  }
+  const unitP99 = new Map<string, number>();
+  for (const [identity, l] of unitTokens)
+    unitP99.set(
+      identity,
+      quantile(
+        l.sort((a, b) => a - b),
+        0.99,
+      ),
+    );
+  const acc = new Map<
+    string,
+    { units: number; heavyUnits: number; heavyTokens: number; heavyCalls: number; heavy: Set<string> }
+  >();
+  for (const [unit, u] of usage.units) {
+    const root = find(unit);
+    if (!candidates.has(root)) continue;
+    const a = acc.get(root) ?? { units: 0, heavyUnits: 0, heavyTokens: 0, heavyCalls: 0, heavy: new Set() };
+    a.units++;
+    if (u.tokens >= L.heavyUnitFactor * Math.max(1, unitP99.get(principalOfKey(unit)) ?? 0)) {
+      a.heavyUnits++;
+      a.heavyTokens += u.tokens;
+      a.heavyCalls += u.calls;
+      a.heavy.add(unit);
+    }
+    acc.set(root, a);
+  }
+  const kept = new Map<string, EndUserAbuse & { all: boolean; heavy: Set<string> }>();
+  for (const [root, c] of candidates) {
+    const a = acc.get(root);
+    if (!a || a.heavyTokens < L.heavyShare * c.g.tokens) continue;
+    kept.set(root, {
+      ...c.stats,
+      units: a.units,
+      heavyUnits: a.heavyUnits,
+      heavyShare: a.heavyTokens / c.g.tokens,
+      unitP99: unitP99.get(c.g.identity) ?? 0,
+      conversations: 0,
+      customers: 0,
+      ips: [],
+      requestIds: [],
+      omittedCalls: 0,
+      // most of the end user's calls are in its heavy units: it is one actor, and its light units
+      // (the first probing turns, short conversations) are its own; otherwise (an address shared
+      // with ordinary customers) only the heavy units are cited
+      all: a.heavyCalls >= 0.5 * c.g.calls,
+      heavy: a.heavy,
+    });
+  }
+  if (!kept.size) return [];
+  for (const node of parent.keys()) {
+    const k = kept.get(find(node));
+    if (!k) continue;
+    const i = node.indexOf('|');
+    const kind = node.slice(i + 1, node.indexOf(':', i));
+    if (kind === 'ip') k.ips.push(node.slice(node.indexOf(':', i) + 1));
+    else if (kind === 'conv') k.conversations++;
+    else if (kind === 'cust') k.customers++;
+  }
+  for (const [rid, unit] of links) {
+    const k = kept.get(find(unit));
+    if (!k) continue;
+    if ((k.all || k.heavy.has(unit)) && k.requestIds.length < L.maxRequestIds) k.requestIds.push(rid);
+    else k.omittedCalls++;
+  }
+  return [...kept.values()].map(({ all: _all, heavy: _heavy, ...rest }) => ({
+    ...rest,
+    ips: rest.ips.sort(),
+  }));
+}
+
 /**
  * One pass over every logged invocation: prompt attacks in the user's turn and in documents/tool
  * results, the response against its system prompt (leaks, exfiltration URLs, phishing links, secrets,
@@ -1158,6 +1587,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     // each request's first end-user identifier (interned: a few per actor, not one per call)
     const links = new Map<string, string>();
     const intern = interner();
+    const usage = new UnitUsage();
     let analysed = 0;
     // the reused system prompts, once (the only ones a leak is checked against)
     const systemOf = new Map<string, string>();
@@ -1181,7 +1611,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
        'tool_result_text': tool_result_text, 'response_text': response_text,
        'ga': CASE WHEN contains(CAST(guardrail_assessments AS VARCHAR), '"detected"')
                THEN CAST(guardrail_assessments AS VARCHAR) END,
-       'stop_reason': stop_reason})::VARCHAR AS j`,
+       'stop_reason': stop_reason, 'tok': coalesce(input_tokens, 0) + coalesce(output_tokens, 0)})::VARCHAR AS j`,
       'true',
       (rows) => {
         // the analysis of each text leaves garbage that V8 would let grow to ~0.7 GB at 10M events
@@ -1208,10 +1638,13 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
           ]
             .filter((x): x is string => !!x)
             .map((x) => intern(`${identity}|${x}`) as string);
-          if (rid && ids.length) {
-            links.set(rid, ids[0]);
+          if (ids.length) {
             for (let i = 1; i < ids.length; i++) union(ids[0], ids[i]);
             if (ids.length === 1 && !parent.has(ids[0])) parent.set(ids[0], ids[0]);
+            // the call's unit of use: its conversation, else its customer, else its address
+            const unit = conversation ? ids[clientIp ? 1 : 0] : ids[ids.length - 1];
+            if (rid) links.set(rid, unit);
+            usage.add(unit, Date.parse(String(r.t)), Number(r.tok) || 0, str(r.stop_reason));
           }
           const user = String(r.last_user_text ?? '') || String(r.prompt_text ?? '').slice(-TEXT_CAP);
           const tool = String(r.tool_result_text ?? '');
@@ -1320,8 +1753,10 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
       const g = find(id);
       if (wanted.has(g)) actorOf.set(rid, g);
     }
+    const endUserAbuse = rateEndUsers(usage, parent, find, links);
+    usage.clear();
     links.clear();
-    return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets };
+    return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets, endUserAbuse };
   })();
   shared.set(key, p);
   return p;
@@ -1914,6 +2349,7 @@ export const INVOCATION_DETECTORS: Detector[] = [
   documentInjectionDetector,
   llmjackingDetector,
   volumeDetector,
+  endUserAbuseDetector,
   newModelDetector,
   guardrailGapDetector,
   unloggedRuntimeDetector,
