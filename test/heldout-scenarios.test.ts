@@ -34,33 +34,32 @@ type Floors = {
 // detection improves: when a scenario scores better for good, move its floor up towards the new
 // value so that a regression is caught. Never lower one to make a failing run pass without
 // understanding why the score dropped.
-// Measured (key / prec / scope / elem / decoy; the lower of two runs while dist was being rebuilt):
-//   agent-action-tamper        0.55  / 1 / 0.808 / 0.857 / 0
-//   app-wallet-abuse           0.769 / 0 / 0.5   / 0.857 / 0
-//   ec2-role-credential-theft  1     / 1 / 1     / 0.857 / 0
-//   sso-console-replay         1     / 1 / 1     / 1     / 0
-//   sso-session-hijack         1     / 1 / 1     / 1     / 0
+// Measured (key / prec / scope / elem / decoy), after the detection work these scenarios prompted:
+//   agent-action-tamper        1     / 1     / 1 / 1 / 0
+//   app-wallet-abuse           1     / 0.998 / 1 / 1 / 0
+//   ec2-role-credential-theft  1     / 1     / 1 / 1 / 0
+//   sso-console-replay         1     / 1     / 1 / 1 / 0
+//   sso-session-hijack         1     / 1     / 1 / 1 / 0
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
-    keyRecall: 0.5,
+    keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.75,
-    elementAcc: 0.8,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
-  // no finding >= medium yet: malicious-precision is 0 by the scorer's definition
   'app-wallet-abuse': {
-    keyRecall: 0.71,
-    maliciousPrecision: 0,
-    scopeF1: 0.45,
-    elementAcc: 0.8,
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'ec2-role-credential-theft': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
-    elementAcc: 0.8,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'sso-console-replay': {

@@ -268,7 +268,8 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
     let invs = await joinInvocations(env, f, identity);
     // a prompt-attack finding is about the blocked prompts, not every call the application made
     if (promptAttack) recs = recs.filter((r) => invs.some((i) => i.requestId === r.requestId));
-    const { elements, components, attack } = elementsOf(f);
+    const { elements: mapped, components, attack } = elementsOf(f);
+    let elements = mapped;
     const gd = f.severity ?? 0;
     let severity: Severity = gd >= 7 ? 'medium' : 'low';
     const triage: string[] = [];
@@ -338,6 +339,19 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
           .join('; ')}`,
       );
       details.corroboratedBy = corroborating.map((c) => c.id);
+      // corroborated only through the application principal (the actor's end-user traffic, not
+      // its keys or addresses): the application's credentials were used as designed
+      const direct = corroborating.some(
+        (c) =>
+          c.keys.some((k) => keys.includes(k)) ||
+          c.ips.some((ip) => ips.includes(ip) && !env.base.isCommonIp(ip)),
+      );
+      if (byPrincipal && !direct && elements.includes('access')) {
+        elements = elements.filter((e) => e !== 'access');
+        triage.push(
+          "corroborated only through the application's principal, by its end users' traffic: not a sign that its credentials were misused",
+        );
+      }
     } else if (m && (m.strength === 'strong' || m.kind === 'declared-activity')) {
       severity = 'informational';
       triage.push(citeContext(m));

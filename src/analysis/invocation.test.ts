@@ -33,6 +33,7 @@ import {
   unloggedRuntimeDetector,
   volumeDetector,
 } from './invocation.js';
+import { computeScope } from './scope.js';
 
 const ACCT = '111122223333';
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-inv-'));
@@ -975,6 +976,37 @@ describe('end users consuming the models through the application', () => {
       expect(f.details?.conversations).toBe(8);
       expect(Number(f.details?.share)).toBeGreaterThan(0.8);
       expect(f.description).toMatch(/tokens in 83 calls/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("puts the abusing end user's address in the scope, with the application's role and no resources", async () => {
+    // without its probing turns: an end user that never sent an attack prompt
+    const a = abuser(at(t0, 60), '203.0.113.50', 8, 10);
+    const store = await caseOf('eu-pos-scope', [
+      ...customers(t0, 80, (i) => `198.51.100.${i + 1}`),
+      ...a.records.slice(3),
+    ]);
+    try {
+      const fs = await run(store, endUserAbuseDetector);
+      expect(fs).toHaveLength(1);
+      // a finding about the application's own address that names a model: not about the actor
+      const app = {
+        ...fs[0],
+        id: 'app-finding',
+        sourceIps: ['198.51.100.7'],
+        resources: ['some-model'],
+        details: {},
+      };
+      const sc = await computeScope(store, [fs[0], app as Finding]);
+      // the end user sent no attack prompt, yet its own conduct makes its address the actor's
+      expect(sc.scope.sourceIps).toEqual(['203.0.113.50']);
+      expect(sc.scope.principals).toEqual([ROLE_ARN]);
+      expect(sc.scope.resources).toEqual([]);
+      // without that conduct, an end-user address that only received answers is not the actor's
+      const plain = { ...fs[0], details: { ...fs[0].details, endUserConduct: false } };
+      expect((await computeScope(store, [plain as Finding])).scope.sourceIps).toEqual([]);
     } finally {
       await store.close();
     }

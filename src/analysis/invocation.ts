@@ -764,6 +764,8 @@ export const endUserAbuseDetector: Detector = {
           attack: ['AML.T0034', 'T1496'],
           evidence: { requestIds: u.requestIds },
           details: {
+            // the end user's own conduct: its addresses are the actor's (scope.ts)
+            endUserConduct: true,
             calls: u.calls,
             tokens: u.tokens,
             share: Math.round(u.share * 1000) / 1000,

@@ -290,23 +290,23 @@ export async function computeScope(
   // the first time each address appears in a seed finding
   const ipSeedTime = new Map<string, string>();
   const seedKeys = new Set<string>();
+  // end-user addresses a finding judged by that end user's own conduct (not only by what it received)
+  const vouched = new Set<string>();
   for (const f of seeds) {
     for (const ip of f.sourceIps ?? []) {
       if (!isIp(ip) || isPrivateIp(ip)) continue;
       const t = ipSeedTime.get(ip);
       if (!t || f.firstSeen < t) ipSeedTime.set(ip, f.firstSeen);
+      if (f.details?.endUserConduct === true) vouched.add(ip);
     }
     for (const k of f.accessKeyIds ?? []) seedKeys.add(k);
     for (const p of f.principals ?? []) if (p.startsWith('arn:')) principals.add(identityOf(p));
-    // the principal a finding is about is not a resource the actor touched (unless its own records say so)
-    const own = new Set((f.principals ?? []).map(identityOf));
-    for (const r of f.resources ?? []) if (!own.has(r) && !DOMAIN.test(r)) resources.add(s3Arn(r));
     for (const e of f.evidence.eventIds ?? []) seedEvents.add(e);
     for (const r of f.evidence.requestIds ?? []) seedRequests.add(r);
   }
   // an address the account's own workloads or many people use is not the actor's to pivot on
   for (const [ip, t] of ipSeedTime) {
-    if (!(await endUserAttacked(db, ip))) {
+    if (!vouched.has(ip) && !(await endUserAttacked(db, ip))) {
       notes.push(
         `end-user address ${ip} sent no attack prompt (it received answers): not treated as the actor's`,
       );
@@ -336,6 +336,19 @@ export async function computeScope(
       notes.push(
         `access key ${k} is used only from established addresses (an application or its user acting for the actor): not used to pivot`,
       );
+  }
+  // what a finding names counts as touched by the actor only when the finding is about the actor:
+  // one of its addresses or keys is the actor's, or it names neither (a finding whose address was
+  // found to be an application's or a crowd's says nothing of what the actor touched). The
+  // principal a finding is about is not a resource either (unless the actor's own records say so).
+  for (const f of seeds) {
+    const addrs = (f.sourceIps ?? []).filter((ip) => isIp(ip) && !isPrivateIp(ip));
+    const fkeys = f.accessKeyIds ?? [];
+    const aboutActor =
+      (!addrs.length && !fkeys.length) || addrs.some((ip) => ips.has(ip)) || fkeys.some((k) => keys.has(k));
+    if (!aboutActor) continue;
+    const own = new Set((f.principals ?? []).map(identityOf));
+    for (const r of f.resources ?? []) if (!own.has(r) && !DOMAIN.test(r)) resources.add(s3Arn(r));
   }
   for (const s of opts.seeds ?? []) {
     if (s.kind === 'ip') ips.add(s.value);
