@@ -22,6 +22,7 @@ import {
   loadActorIds,
   type ReportCharts,
 } from './charts.js';
+import { jsonObject } from './context.js';
 import { buildEntityGraph, type EntityGraph } from './graph.js';
 import { costUsd, hostsIn, priceOf } from './invocation.js';
 import { type PrincipalSummary, summarisePrincipals } from './principals.js';
@@ -38,18 +39,6 @@ const uniqSorted = (xs: Iterable<string | null | undefined>): string[] =>
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 /** An ISO time as a DuckDB TIMESTAMP literal body. */
 const sqlTime = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
-
-function parseObj(v: unknown): Record<string, unknown> | null {
-  let x = v;
-  if (typeof x === 'string') {
-    try {
-      x = JSON.parse(x);
-    } catch {
-      return null;
-    }
-  }
-  return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null;
-}
 
 /** Evidence refs capped at MAX_IDS per kind (sorted, de-duplicated) and the number of records behind them. */
 export function cite(refs: {
@@ -321,7 +310,7 @@ async function guardrailsBlast(db: Queryable, findings: Finding[]): Promise<Guar
     for (const id of ids) {
       const e = entry(id);
       e.findings.push(f);
-      const diff = parseObj(d.diff as Json);
+      const diff = jsonObject(d.diff as Json);
       for (const w of [
         ...(Array.isArray(d.weakened) ? d.weakened : []),
         ...(Array.isArray(diff?.lowered) ? (diff.lowered as unknown[]) : []),
@@ -490,7 +479,7 @@ async function kbBuckets(db: Queryable): Promise<Map<string, Set<string>>> {
 
 /** Text of the retrieved references of an agent observation that come from `uri`. */
 function retrievedTextOf(raw: unknown, uri: string): string {
-  const o = parseObj(raw);
+  const o = jsonObject(raw);
   const out: string[] = [];
   const walk = (x: unknown, depth: number): void => {
     if (!x || typeof x !== 'object' || depth > 8) return;
@@ -499,11 +488,11 @@ function retrievedTextOf(raw: unknown, uri: string): string {
       return;
     }
     const r = x as Record<string, unknown>;
-    const loc = parseObj(r.location);
-    const s3 = parseObj(loc?.s3Location);
-    const meta = parseObj(r.metadata);
+    const loc = jsonObject(r.location);
+    const s3 = jsonObject(loc?.s3Location);
+    const meta = jsonObject(r.metadata);
     if (s3?.uri === uri || meta?.['x-amz-bedrock-kb-source-uri'] === uri) {
-      const c = parseObj(r.content);
+      const c = jsonObject(r.content);
       if (typeof c?.text === 'string') out.push(c.text);
       return;
     }
@@ -747,7 +736,7 @@ function recipientsOf(d: Record<string, Json>): string[] {
   const out: string[] = [];
   const rs = Array.isArray(d.recipients) ? d.recipients : [];
   for (const r of rs) {
-    const o = parseObj(r as Json);
+    const o = jsonObject(r as Json);
     if (!o) continue;
     const parts = [
       o.clientIp ? `client ${o.clientIp}` : null,
@@ -772,7 +761,7 @@ async function privateDataBlast(
     if (!incidentFinding(f) || !f.elements.includes('private-data' as Element)) continue;
     const d = f.details ?? {};
     const byType: Record<string, number> = {};
-    const bt = parseObj(d.byType as Json);
+    const bt = jsonObject(d.byType as Json);
     if (bt) for (const [k, v] of Object.entries(bt)) if (typeof v === 'number') byType[k] = v;
     if (!Object.keys(byType).length && Array.isArray(d.types))
       for (const t of d.types) if (typeof t === 'string') byType[t] = (byType[t] ?? 0) + 1;
@@ -942,11 +931,11 @@ const IAM_PERSIST = [
 ];
 
 function principalsInPolicy(doc: unknown): string[] {
-  const o = parseObj(typeof doc === 'string' ? decodeURIComponentSafe(doc) : doc);
+  const o = jsonObject(typeof doc === 'string' ? decodeURIComponentSafe(doc) : doc);
   const out: string[] = [];
   const sts = Array.isArray(o?.Statement) ? o.Statement : o?.Statement ? [o.Statement] : [];
   for (const s of sts as unknown[]) {
-    const p = parseObj(s)?.Principal;
+    const p = jsonObject(s)?.Principal;
     const walk = (x: unknown): void => {
       if (typeof x === 'string') out.push(x);
       else if (Array.isArray(x)) x.forEach(walk);
@@ -999,8 +988,8 @@ async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersiste
     );
   const out: IamPersistenceItem[] = [];
   for (const r of rows) {
-    const rp = parseObj(r.rp) ?? {};
-    const re = parseObj(r.re) ?? {};
+    const rp = jsonObject(r.rp) ?? {};
+    const re = jsonObject(r.re) ?? {};
     const action = String(r.action);
     const t = String(r.t);
     const user = str(rp.userName);
@@ -1022,7 +1011,7 @@ async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersiste
     const entityKind = user ? 'user' : role ? 'role' : group ? 'group' : '';
     if (action === 'CreateAccessKey') {
       kind = 'access-key';
-      const ak = parseObj(re.accessKey);
+      const ak = jsonObject(re.accessKey);
       detail = str(ak?.accessKeyId);
       target = user ?? str(ak?.userName) ?? str(r.who)?.split('/').pop() ?? '?';
       const del = detail
@@ -1033,7 +1022,7 @@ async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersiste
             t,
           )
         : [];
-      const gone = del.find((d) => d.action === 'DeleteAccessKey' || parseObj(d.rp)?.status === 'Inactive');
+      const gone = del.find((d) => d.action === 'DeleteAccessKey' || jsonObject(d.rp)?.status === 'Inactive');
       const owner = find('user', target);
       if (gone) {
         stillExists = false;
@@ -1073,7 +1062,7 @@ async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersiste
       kind = 'inline-policy';
       detail = str(rp.policyName);
       if (snapshot) {
-        const ip = parseObj(entity?.ip) ?? {};
+        const ip = jsonObject(entity?.ip) ?? {};
         stillExists = !!entity && !!detail && detail in ip;
         basis = stillExists
           ? `inline policy ${detail} of ${entityKind} ${target} is in the IAM snapshot`
@@ -1092,7 +1081,7 @@ async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersiste
       }
     } else if (action === 'CreatePolicy' || action === 'CreatePolicyVersion') {
       kind = 'policy';
-      const arn = str(parseObj(re.policy)?.arn) ?? str(rp.policyArn);
+      const arn = str(jsonObject(re.policy)?.arn) ?? str(rp.policyArn);
       detail = arn;
       target = str(rp.policyName) ?? arn ?? '?';
       if (snapshot && arn) {

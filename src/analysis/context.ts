@@ -320,6 +320,19 @@ export function lower(s: Severity, levels = 1): Severity {
 }
 
 /** A JSON-safe copy (drops undefined, keeps structure) for finding details. */
+/** A JSON object column's value (DuckDB hands JSON back as text or parsed); null otherwise. */
+export function jsonObject(v: unknown): Record<string, unknown> | null {
+  let x = v;
+  if (typeof x === 'string') {
+    try {
+      x = JSON.parse(x);
+    } catch {
+      return null;
+    }
+  }
+  return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null;
+}
+
 export function toJson(v: unknown): Json {
   if (v === undefined) return null;
   return JSON.parse(JSON.stringify(v)) as Json;

@@ -12,7 +12,7 @@ import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { analyzePrompt } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
-import { type ContextEntry, loadContextEntries, matchContext } from './context.js';
+import { type ContextEntry, jsonObject, loadContextEntries, matchContext } from './context.js';
 import { dataBuckets } from './data-store.js';
 import { resourcesOfEvent } from './resources.js';
 
@@ -127,23 +127,12 @@ const OBJECT_WRITES = /^(PutObject|CopyObject|CompleteMultipartUpload|UploadPart
  * actor wrote to (its own staging).
  */
 async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>>): Promise<DataRead[]> {
-  const params = (r: Record<string, unknown>): Record<string, unknown> => {
-    const p = r.request_parameters;
-    if (p && typeof p === 'object') return p as Record<string, unknown>;
-    if (typeof p !== 'string') return {};
-    try {
-      const o = JSON.parse(p);
-      return o && typeof o === 'object' ? o : {};
-    } catch {
-      return {};
-    }
-  };
   const reads = new Map<string, { keys: Set<string>; eventIds: string[]; times: string[] }>();
   const written = new Set<string>();
   for (const r of rows) {
     if (r.error_code || r.service !== 's3.amazonaws.com') continue;
     const action = String(r.action);
-    const p = params(r);
+    const p = jsonObject(r.request_parameters) ?? {};
     const bucket = typeof p.bucketName === 'string' ? p.bucketName : null;
     if (!bucket) continue;
     if (OBJECT_WRITES.test(action)) written.add(bucket);
@@ -167,15 +156,7 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
 
 /** `sessionId` of a runtime call's request parameters (the JSON column, as text or parsed). */
 function sessionIdOf(params: unknown): string | null {
-  let o = params;
-  if (typeof o === 'string') {
-    try {
-      o = JSON.parse(o);
-    } catch {
-      return null;
-    }
-  }
-  const v = o && typeof o === 'object' ? (o as Record<string, unknown>).sessionId : null;
+  const v = jsonObject(params)?.sessionId;
   return typeof v === 'string' && v ? v : null;
 }
 
