@@ -155,7 +155,9 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
         sourceIps: [r.sourceIp],
         resources: [after?.s3Bucket, after?.logGroup],
         attack: hard ? ['T1562.008'] : [],
-        evidence: { eventIds: [r.eventId, prev?.eventId] },
+        // the change itself; the configuration before it (someone else's record, perhaps a planned
+        // change) is named in details.previousEventId, not cited as this change's evidence
+        evidence: { eventIds: [r.eventId] },
         actors: [actorOf(r)],
         triage: changes,
         details: {

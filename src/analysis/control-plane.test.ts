@@ -955,6 +955,11 @@ describe('ai-changes: invocation logging', () => {
     const d = (f?.details ?? {}) as { before?: { s3Bucket: string }; after?: { s3Bucket: string } };
     expect(d.before?.s3Bucket).toBe('prompt-logs');
     expect(d.after?.s3Bucket).toBe('exfil-drop-bucket');
+    // the earlier configuration (someone's planned change, perhaps) is named, not cited as evidence
+    const prev = f?.details?.previousEventId;
+    expect(typeof prev).toBe('string');
+    expect(f?.evidence.eventIds).toHaveLength(1);
+    expect(f?.evidence.eventIds).not.toContain(prev);
   });
 
   it('deleting a configuration nobody just created is medium', async () => {
@@ -1358,6 +1363,85 @@ describe('GuardDuty findings', () => {
     const b = fs.find((f) => f.evidence.findingIds?.includes('e'.repeat(32)));
     expect(b?.severity).toBe('informational');
     expect(String(b?.details?.triage)).toContain('archived');
+  });
+});
+
+describe('GuardDuty findings about the account scanner', () => {
+  const T = '2025-08-06T00:00:00Z';
+  const SCANNER_IP = '198.51.100.200';
+  const scanner: Who = {
+    type: 'AssumedRole',
+    role: 'posture-scanner-role',
+    session: 'scan',
+    key: 'ASIASCANNER000000001',
+  };
+  // a day of reads in five Regions, every hour, from the scanner's own address
+  const sweep: Record<string, unknown>[] = [];
+  for (let h = 0; h < 24; h++)
+    for (const region of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'])
+      for (const name of ['DescribeInstances', 'ListBuckets', 'DescribeSecurityGroups'])
+        sweep.push(
+          ct({
+            time: at(T, h * 60 + 5),
+            region,
+            source: 'ec2.amazonaws.com',
+            name,
+            who: scanner,
+            ip: SCANNER_IP,
+            ua: BOTO_APP,
+          }),
+        );
+  const finding = (idv: string, ip: string) => ({
+    schemaVersion: '2.0',
+    accountId: ACCT,
+    region: 'us-east-1',
+    partition: 'aws',
+    id: idv,
+    arn: `arn:aws:guardduty:us-east-1:${ACCT}:detector/d1/finding/${idv}`,
+    type: 'Discovery:IAMUser/AnomalousBehavior',
+    resource: {
+      resourceType: 'AccessKey',
+      accessKeyDetails: {
+        accessKeyId: 'ASIASCANNER000000001',
+        principalId: 'AROAEXAMPLESCANNER1:scan',
+        userType: 'AssumedRole',
+        userName: 'posture-scanner-role',
+      },
+    },
+    service: {
+      serviceName: 'guardduty',
+      detectorId: 'd1',
+      action: {
+        actionType: 'AWS_API_CALL',
+        awsApiCallAction: {
+          api: 'ListBuckets',
+          serviceName: 's3.amazonaws.com',
+          callerType: 'Remote IP',
+          remoteIpDetails: { ipAddressV4: ip },
+        },
+      },
+      eventFirstSeen: at(T, 600),
+      eventLastSeen: at(T, 601),
+      archived: false,
+      count: 1,
+    },
+    severity: 5,
+    createdAt: at(T, 610),
+    updatedAt: at(T, 610),
+    title: 'Discovery title',
+    description: 'test',
+  });
+
+  it('lowers a finding from where the scanner works, not one from an address the scanner never used', async () => {
+    const fs = await caseOf('gd-scanner', {
+      'ct.json': trail(sweep),
+      'guardduty/findings.json': [finding('a'.repeat(32), SCANNER_IP), finding('b'.repeat(32), VPS)],
+    });
+    const home = fs.find((f) => f.evidence.findingIds?.includes('a'.repeat(32)));
+    const away = fs.find((f) => f.evidence.findingIds?.includes('b'.repeat(32)));
+    expect(String(home?.details?.triage)).toContain("the account's scanner");
+    expect(String(away?.details?.triage)).not.toContain("the account's scanner");
+    expect(String(away?.details?.triage)).toContain('not corroborated');
   });
 });
 

@@ -356,7 +356,7 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
       severity = 'informational';
       triage.push(citeContext(m));
       details[m.kind === 'declared-activity' ? 'declared' : 'plannedChange'] = m.ticket;
-    } else if (identity && scan.has(identity)) {
+    } else if (identity && scan.has(identity) && scannerOrigin(env.base, identity, f.remoteIp)) {
       severity = 'low';
       triage.push(`${nameOf(identity)} is the account's scanner: it reads in every Region all day`);
     } else if (usual) {
@@ -410,6 +410,16 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
 }
 
 /** "known principal at a usual address with a usual client", or null. */
+/**
+ * Whether a finding about the account's scanner comes from where the scanner works: no address
+ * named, a common address, or one the scanner itself used at least 10 times. A scanner's role
+ * used from elsewhere is not the scanner.
+ */
+function scannerOrigin(base: AccountBaseline, identity: string, ip: string | null): boolean {
+  if (!ip) return true;
+  return base.isCommonIp(ip) || (base.profiles.get(identity)?.ips.get(ip) ?? 0) >= 10;
+}
+
 function knownOrigin(
   base: AccountBaseline,
   identity: string,
