@@ -42,9 +42,14 @@ function ct(time: string, region: string, eventName: string, extra: Record<strin
   };
 }
 
-async function coverageOf(records: unknown[]) {
+async function coverageOf(records: unknown[], invocationLines: unknown[] = []) {
   const dir = mkdtempSync(path.join(tmp, 'ev-'));
   writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+  if (invocationLines.length)
+    writeFileSync(
+      path.join(dir, 'invocations.jsonl'),
+      `${invocationLines.map((l) => JSON.stringify(l)).join('\n')}\n`,
+    );
   const store = await CaseStore.open(':memory:');
   try {
     await ingest(store, [dir]);
@@ -54,7 +59,45 @@ async function coverageOf(records: unknown[]) {
   }
 }
 
+/** A model-invocation log line of the call CloudTrail records as `rec`. */
+function logLine(rec: ReturnType<typeof ct>) {
+  return {
+    schemaType: 'ModelInvocationLog',
+    schemaVersion: '1.0',
+    timestamp: rec.eventTime,
+    accountId: '111122223333',
+    identity: { arn: rec.userIdentity.arn },
+    region: rec.awsRegion,
+    requestId: rec.requestID,
+    operation: 'InvokeModel',
+    modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+    input: { inputContentType: 'application/json', inputTokenCount: 12, inputBodyJson: { prompt: 'Hello' } },
+    output: {
+      outputContentType: 'application/json',
+      outputTokenCount: 3,
+      outputBodyJson: { completion: 'Hi' },
+    },
+  };
+}
+
 describe('coverage', () => {
+  it('names a Region whose invocation logs stop while CloudTrail goes on recording runtime calls', async () => {
+    const before = [];
+    const after = [];
+    for (let i = 0; i < 20; i++)
+      before.push(ct(`2025-01-01T09:${String(i).padStart(2, '0')}:00Z`, 'us-east-1', 'InvokeModel'));
+    for (let i = 0; i < 25; i++)
+      after.push(ct(`2025-01-01T11:${String(i).padStart(2, '0')}:00Z`, 'us-east-1', 'InvokeModel'));
+    const c = await coverageOf([...before, ...after], before.map(logLine));
+    const gap = c.gaps.find((g) => g.startsWith('model invocation logs in us-east-1 stop'));
+    expect(gap).toMatch(
+      /stop at 2025-01-01T09:19:00.000Z, but CloudTrail records 25 successful runtime calls there until 2025-01-01T11:24:00.000Z/,
+    );
+    // logged throughout: no such gap
+    const all = await coverageOf([...before, ...after], [...before, ...after].map(logLine));
+    expect(all.gaps.some((g) => g.startsWith('model invocation logs in us-east-1 stop'))).toBe(false);
+  });
+
   it('names the Regions where Bedrock was called without invocation logs, and a stopped trail', async () => {
     const recs = [];
     for (let i = 0; i < 30; i++)

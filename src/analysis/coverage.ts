@@ -5,6 +5,10 @@
  */
 import type { Element } from '../model/types.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
+import { RUNTIME_ACTIONS } from './baselines.js';
+
+/** Runtime calls CloudTrail must record after the last invocation-log line before its stop is a gap. */
+const LOG_STOP_MIN_CALLS = 20;
 
 export interface Coverage {
   window: { start?: string; end?: string };
@@ -148,6 +152,28 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
       gaps.push(
         `model invocation logging deleted in ${s.region} at ${s.t}: invocations after it have no prompt or response in the evidence`,
       );
+    }
+    // invocation logs that stop while CloudTrail goes on recording runtime calls in the Region
+    // (logging deleted, moved to another destination or narrowed, or logs not collected)
+    if (sources.invocations) {
+      const stops = await db.all(
+        `WITH inv AS (SELECT region, max(time) AS last FROM invocations WHERE region IS NOT NULL GROUP BY region),
+         ct AS (
+           SELECT e.region, inv.last, count(*) AS n, max(e.time) AS until
+           FROM events e JOIN inv ON inv.region = e.region
+           WHERE e.action IN (${RUNTIME_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND e.error_code IS NULL
+             AND e.time > inv.last + INTERVAL 30 MINUTE
+           GROUP BY e.region, inv.last)
+         SELECT region, ${isoSql('last')} AS last, n, ${isoSql('until')} AS until FROM ct
+         WHERE n >= ${LOG_STOP_MIN_CALLS} ORDER BY region`,
+      );
+      for (const s of stops) {
+        // a deletion in the Region already says why
+        if (logDeleted.some((d) => d.region === s.region && String(d.t) <= String(s.until))) continue;
+        gaps.push(
+          `model invocation logs in ${s.region} stop at ${s.last}, but CloudTrail records ${s.n} successful runtime calls there until ${s.until}: those invocations have no prompt or response in the evidence (logging moved, narrowed or not collected)`,
+        );
+      }
     }
   }
   if (!sources.guardduty && !sources.securityhub) gaps.push('no GuardDuty or Security Hub findings supplied');
