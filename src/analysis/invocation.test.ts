@@ -20,6 +20,7 @@ import {
   END_USER_LIMITS,
   endUserAbuseDetector,
   excerpt,
+  guardrailGapDetector,
   guardrailWeakenedDetector,
   hiddenInstructions,
   isRefusal,
@@ -1087,6 +1088,110 @@ describe('end users consuming the models through the application', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('a break in the guardrail of a principal that normally uses one', () => {
+  const T0 = '2025-03-10T00:00:00Z';
+  const G = { id: 'gr7x2k9q1abc', version: '3' };
+  /** the app's calls every 3 minutes for 12 hours, without the guardrail from hour 5 to hour 7 */
+  const traffic = (role: string, gap: (minute: number) => boolean): Record<string, unknown>[] => {
+    const out: Record<string, unknown>[] = [];
+    for (let m = 0; m < 12 * 60; m += 3)
+      out.push(
+        inv({
+          time: at(T0, m),
+          role,
+          user: `Where is my order EO-${1000 + m}-2291?`,
+          response: 'Your order shipped yesterday and should arrive Friday.',
+          ...(gap(m) ? {} : { guardrail: G }),
+        }),
+      );
+    return out;
+  };
+  const inGap = (m: number) => m >= 300 && m < 420;
+  const firstOfRun = (recs: Record<string, unknown>[]) =>
+    String(recs.find((r) => r.timestamp === at(T0, 300))?.requestId);
+  /** CloudTrail UpdateFunctionConfiguration of the app's function (its response names the execution role). */
+  const lambdaUpdate = (time: string, eventID: string): Record<string, unknown> => ({
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: 'AROAEXAMPLEDEPLOY001:GitHubActions',
+      arn: `arn:aws:sts::${ACCT}:assumed-role/ci-deploy/GitHubActions`,
+      accountId: ACCT,
+      accessKeyId: 'ASIAEXAMPLEDEPLOY001',
+      sessionContext: {
+        sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCT}:role/ci-deploy`, userName: 'ci-deploy' },
+      },
+    },
+    eventTime: time,
+    eventSource: 'lambda.amazonaws.com',
+    eventName: 'UpdateFunctionConfiguration20150331v2',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '4.175.46.50',
+    userAgent: 'aws-cli/2.17.0',
+    requestParameters: { functionName: 'support-chat-api', environment: { variables: { MODEL_ID: '****' } } },
+    responseElements: {
+      functionName: 'support-chat-api',
+      functionArn: `arn:aws:lambda:us-east-1:${ACCT}:function:support-chat-api`,
+      role: `arn:aws:iam::${ACCT}:role/${APP_ROLE}`,
+    },
+    requestID: uuid(),
+    eventID,
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: ACCT,
+    eventCategory: 'Management',
+  });
+
+  it('flags two hours of calls without the guardrail amid guarded traffic, citing the first call of the run', async () => {
+    const recs = traffic(APP_ROLE, inGap);
+    const fs = (await run(await caseOf('gg-run', recs), guardrailGapDetector)).filter(
+      (f) => f.severity !== 'informational',
+    );
+    expect(fs).toHaveLength(1);
+    expect(fs[0].severity).toBe('medium');
+    expect(fs[0].elements).toContain('invocation');
+    expect(fs[0].evidence.requestIds).toContain(firstOfRun(recs));
+    expect(fs[0].details?.calls).toBe(40);
+  });
+
+  it('is high when the function running as that role was reconfigured just before the run', async () => {
+    const recs = traffic(APP_ROLE, inGap);
+    const eid = 'e0e0e0e0-1111-4222-8333-444455556666';
+    const fs = (
+      await run(await caseOf('gg-change', recs, [lambdaUpdate(at(T0, 298), eid)]), guardrailGapDetector)
+    ).filter((f) => f.severity !== 'informational');
+    expect(fs).toHaveLength(1);
+    expect(fs[0].severity).toBe('high');
+    expect(fs[0].evidence.eventIds).toContain(eid);
+    expect(fs[0].evidence.requestIds).toContain(firstOfRun(recs));
+    expect(fs[0].elements).toEqual(expect.arrayContaining(['invocation', 'ai-changes']));
+    expect(fs[0].resources).toContain('support-chat-api');
+  });
+
+  it('reports nothing for a principal that never uses a guardrail', async () => {
+    const fs = await run(
+      await caseOf(
+        'gg-never',
+        traffic('playground-role', () => true),
+      ),
+      guardrailGapDetector,
+    );
+    expect(fs).toEqual([]);
+  });
+
+  it('does not flag a short break of a few calls', async () => {
+    const fs = await run(
+      await caseOf(
+        'gg-short',
+        traffic(APP_ROLE, (m) => m >= 300 && m < 315),
+      ),
+      guardrailGapDetector,
+    );
+    expect(severe(fs)).toEqual([]);
   });
 });
 

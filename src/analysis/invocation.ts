@@ -848,20 +848,252 @@ export const newModelDetector: Detector = {
 
 // ---- calls without the guardrail the principal normally uses ------------------------------------------
 
+/** A run of consecutive calls without a guardrail: at least this long and this many calls. */
+export const GUARDRAIL_GAP = {
+  minCalls: 20,
+  minMs: 30 * 60_000,
+  /** share of the principal's other calls (same models and operations) that carried a guardrail */
+  minOutsideShare: 0.9,
+  /** calls with a guardrail a (model, operation) needs before it counts as guarded traffic */
+  minGuarded: 10,
+  /** how long before the run a change to the function or the guardrail counts as its cause */
+  changeMs: 2 * HOUR_MS,
+  /** run calls cited besides the first and last */
+  sample: 20,
+};
+
+interface GuardrailChange {
+  eventId: string;
+  ms: number;
+  action: string;
+  by: string | null;
+  accessKeyId: string | null;
+  sourceIp: string | null;
+  /** the Lambda function changed (null for a guardrail change) */
+  fn: string | null;
+  /** the function's execution role, as the change or an earlier read of the function shows it */
+  role: string | null;
+  guardrail: string | null;
+}
+
+/** Lambda deployments (code, configuration, version, alias) and guardrail changes, with the functions' roles. */
+async function guardrailGapChanges(db: Queryable): Promise<GuardrailChange[]> {
+  const rows = await db.all(
+    `SELECT event_id, epoch_ms(time) AS ms, action, service, identity_arn, principal_arn, access_key_id, source_ip,
+            coalesce(json_extract_string(request_parameters, '$.functionName'),
+                     json_extract_string(response_elements, '$.functionName'),
+                     json_extract_string(response_elements, '$.configuration.functionName')) AS fn,
+            coalesce(json_extract_string(response_elements, '$.role'),
+                     json_extract_string(response_elements, '$.configuration.role'),
+                     json_extract_string(request_parameters, '$.role')) AS role,
+            coalesce(json_extract_string(request_parameters, '$.guardrailIdentifier'),
+                     json_extract_string(response_elements, '$.guardrailId')) AS g
+     FROM events
+     WHERE error_code IS NULL AND event_id IS NOT NULL AND (
+       (service = 'lambda.amazonaws.com' AND (action LIKE 'UpdateFunctionCode%' OR action LIKE 'UpdateFunctionConfiguration%'
+         OR action LIKE 'UpdateAlias%' OR action LIKE 'PublishVersion%' OR action LIKE 'CreateFunction%' OR action LIKE 'GetFunction%'))
+       OR (service = 'bedrock.amazonaws.com' AND action IN ('DeleteGuardrail', 'UpdateGuardrail', 'CreateGuardrailVersion')))
+     ORDER BY time, event_id`,
+  );
+  const roles = new Map<string, string>();
+  const fnOf = (s: string | null): string | null => {
+    if (!s) return null;
+    const m = /(?:^|:)function:([^:]+)/.exec(s);
+    return m ? m[1] : s.split(':')[0] || null;
+  };
+  const out: GuardrailChange[] = [];
+  for (const r of rows) {
+    const fn = r.service === 'lambda.amazonaws.com' ? fnOf(str(r.fn)) : null;
+    const role = identityOf(str(r.role));
+    if (fn && role) roles.set(fn, role);
+    const action = String(r.action);
+    if (/^(?:GetFunction|CreateFunction)/.test(action)) continue;
+    out.push({
+      eventId: String(r.event_id),
+      ms: Number(r.ms),
+      action: action.replace(/\d{8}(?:v\d+)?$/, ''),
+      by: identityOf(str(r.identity_arn) ?? str(r.principal_arn)),
+      accessKeyId: str(r.access_key_id),
+      sourceIp: str(r.source_ip),
+      fn,
+      role,
+      guardrail: fn ? null : str(r.g),
+    });
+  }
+  // a change event that does not name the role (alias, some versions) takes the function's known role
+  for (const c of out) if (c.fn && !c.role) c.role = roles.get(c.fn) ?? null;
+  return out;
+}
+
+interface GapRun {
+  calls: RuntimeCall[];
+  before: RuntimeCall | null;
+  after: RuntimeCall | null;
+  outsideShare: number;
+  keys: string[];
+}
+
+/**
+ * Runs of consecutive logged calls without a guardrail in a principal's guarded traffic (the
+ * models and operations it calls with a guardrail), long enough and with enough calls, where its
+ * other calls carry one. One pass over the principal's calls, already in time order.
+ */
+export function guardrailGapRuns(calls: RuntimeCall[], L = GUARDRAIL_GAP): GapRun[] {
+  const keyOf = (c: RuntimeCall) => `${modelFamilyId(c.modelId)}|${c.operation ?? ''}`;
+  const share = guardrailShare(calls.filter((c) => !c.errorCode));
+  const guarded = new Set([...share].filter(([, s]) => s.withG >= L.minGuarded).map(([k]) => k));
+  if (!guarded.size) return [];
+  let total = 0;
+  let withG = 0;
+  for (const k of guarded) {
+    total += share.get(k)!.total;
+    withG += share.get(k)!.withG;
+  }
+  const out: GapRun[] = [];
+  let prev: RuntimeCall | null = null;
+  let run: RuntimeCall[] = [];
+  let before: RuntimeCall | null = null;
+  const close = (after: RuntimeCall | null) => {
+    if (
+      run.length >= L.minCalls &&
+      Date.parse(run[run.length - 1].time) - Date.parse(run[0].time) >= L.minMs &&
+      (before || after) &&
+      withG / (total - run.length) >= L.minOutsideShare
+    )
+      out.push({
+        calls: run,
+        before,
+        after,
+        outsideShare: withG / (total - run.length),
+        keys: [...new Set(run.map(keyOf))].sort(),
+      });
+    run = [];
+  };
+  for (const c of calls) {
+    if (!c.logged || c.errorCode || !guarded.has(keyOf(c))) continue;
+    if (c.guardrail) {
+      if (run.length) close(c);
+      prev = c;
+    } else {
+      if (!run.length) before = prev;
+      run.push(c);
+    }
+  }
+  if (run.length) close(null);
+  return out;
+}
+
 export const guardrailGapDetector: Detector = {
   id: 'data-plane.guardrail-gap',
   title: 'Calls without a guardrail where the principal normally uses one for that model and operation',
-  elements: ['invocation'],
+  elements: ['invocation', 'ai-changes'],
   async run(ctx) {
     const { profiles } = await runtimeBaseline(ctx.db, ctx.shared);
     const out: Finding[] = [];
-    for (const p of profiles.values()) {
+    let changes: GuardrailChange[] | null = null;
+    let pass: TextPass | null = null;
+    const ids = [...profiles.keys()].sort();
+    for (const identity of ids) {
+      const p = profiles.get(identity)!;
+      const inRun = new Set<RuntimeCall>();
+      for (const r of guardrailGapRuns(p.calls)) {
+        for (const c of r.calls) inRun.add(c);
+        const first = r.calls[0];
+        const last = r.calls[r.calls.length - 1];
+        const t0 = Date.parse(first.time);
+        const t1 = Date.parse(last.time);
+        changes ??= await guardrailGapChanges(ctx.db);
+        pass ??= await textPass(ctx.db, ctx.shared);
+        // the change that removed the guardrail: the function running as this principal was
+        // redeployed or reconfigured, or a guardrail was changed or deleted, shortly before the run
+        const from = Math.max(t0 - GUARDRAIL_GAP.changeMs, r.before ? Date.parse(r.before.time) : -Infinity);
+        const cause = changes.filter(
+          (c) => c.ms >= from && c.ms <= t0 && (c.fn ? c.role === p.identity : true),
+        );
+        // prompt attacks the guardrail would have seen, answered during the run
+        const through = pass.flagged.filter((rec) => {
+          if (rec.identity !== p.identity || rec.guardrailId) return false;
+          const ms = Date.parse(rec.time);
+          if (ms < t0 || ms > t1) return false;
+          const j = judge(rec);
+          return j.attackLike && (j.outcome === 'complied' || j.outcome === 'answered');
+        });
+        const severity: Severity = cause.length || through.length ? 'high' : 'medium';
+        const step = Math.max(1, Math.ceil(r.calls.length / GUARDRAIL_GAP.sample));
+        const sample = through.length
+          ? through.slice(0, GUARDRAIL_GAP.sample).map((x) => x.requestId)
+          : r.calls.filter((_, i) => i % step === 0).map((c) => c.requestId);
+        const fns = [...new Set(cause.map((c) => c.fn).filter((x): x is string => !!x))].sort();
+        const hours = Math.round((t1 - t0) / 360_000) / 10;
+        const pct = Math.round(100 * r.outsideShare);
+        const changeText = cause.length
+          ? ` It began ${Math.round((t0 - Math.max(...cause.map((c) => c.ms))) / 60_000)} min after ${cause
+              .map(
+                (c) =>
+                  `${c.action}${c.fn ? ` of ${c.fn}` : c.guardrail ? ` of guardrail ${c.guardrail}` : ''} by ${c.by ? shortName(c.by) : 'unknown'}`,
+              )
+              .filter((x, i, a) => a.indexOf(x) === i)
+              .join(', ')}.`
+          : '';
+        const attackText = through.length
+          ? ` ${through.length} prompt attack(s) were answered during it.`
+          : '';
+        out.push(
+          makeFinding({
+            ruleId: 'data-plane.guardrail-gap',
+            title: `${shortName(p.identity)}: ${r.calls.length} consecutive call(s) without its guardrail for ${hours} h (${pct}% of its other calls carry one)`,
+            description: `From ${first.time} to ${last.time} every ${r.keys.map((k) => k.replace('|', ' ')).join(', ')} call of ${shortName(p.identity)} was made without a guardrail${r.before ? ` (the call before, ${r.before.time}, carried one` : ''}${r.after ? `${r.before ? ';' : ' ('} the guardrail is back from ${r.after.time}` : ''}${r.before || r.after ? ')' : ''}.${changeText}${attackText}`,
+            severity,
+            elements: cause.length ? ['invocation', 'ai-changes'] : ['invocation'],
+            components: ['guardrails', 'foundation-models'],
+            times: [first.time, last.time, ...cause.map((c) => new Date(c.ms).toISOString())],
+            principals: [p.identity, ...cause.map((c) => c.by)],
+            accessKeyIds: cause.map((c) => c.accessKeyId),
+            sourceIps: through
+              .map((x) => x.clientIp)
+              .filter((ip): ip is string => !!ip && isPublicAddress(ip)),
+            resources: fns,
+            // cited: where the gap starts, what got through (or, with nothing through, a spread of
+            // its calls) and the changes before it; its last call and the guarded calls around it
+            // are named in details (ordinary users' calls, not the incident's records)
+            evidence: {
+              requestIds: [first.requestId, ...sample],
+              eventIds: cause.map((c) => c.eventId),
+            },
+            details: {
+              start: first.time,
+              end: last.time,
+              calls: r.calls.length,
+              modelsAndOperations: r.keys,
+              outsideShare: Math.round(1000 * r.outsideShare) / 1000,
+              lastCall: last.requestId,
+              guardedBefore: r.before?.requestId ?? null,
+              guardedAfter: r.after?.requestId ?? null,
+              changes: cause.map((c) => ({
+                eventId: c.eventId,
+                time: new Date(c.ms).toISOString(),
+                action: c.action,
+                by: c.by,
+                function: c.fn,
+                guardrail: c.guardrail,
+              })),
+              attacksAnswered: through.length,
+            },
+          }),
+        );
+      }
+      // scattered calls without the guardrail (outside any run) where the principal uses it in ≥ 90%
       const share = guardrailShare(p.calls);
-      for (const [k, s] of share) {
+      for (const [k, s] of [...share].sort(([a], [b]) => a.localeCompare(b))) {
         if (s.total < 50 || s.withG / s.total < 0.9 || s.withG === s.total) continue;
         const [model, op] = k.split('|');
         const without = p.calls.filter(
-          (c) => c.logged && !c.guardrail && modelFamilyId(c.modelId) === model && (c.operation ?? '') === op,
+          (c) =>
+            c.logged &&
+            !c.guardrail &&
+            !inRun.has(c) &&
+            modelFamilyId(c.modelId) === model &&
+            (c.operation ?? '') === op,
         );
         if (!without.length) continue;
         out.push(
