@@ -23,6 +23,7 @@ import {
   BROWSER_UA,
   type Candidate,
   type CtRow,
+  clientFamily,
   clientOf,
   type Env,
   isPublicIp,
@@ -693,6 +694,267 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
   return out;
 }
 
+// ---- roles assumed by a new caller from a new network ---------------------------------------------------
+
+const ASSUME_ACTIONS = ['AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML'];
+/** a role's history is a baseline once it holds this many assumptions ... */
+const ROLE_MIN_ASSUMPTIONS = 10;
+/** ... over at least this many minutes */
+const ROLE_MIN_SPAN_MIN = 180;
+/** federated roles (SAML, web identity) need a longer history: their subjects are many people or pipelines */
+const FEDERATED_MIN_ASSUMPTIONS = 20;
+/** a caller that keeps assuming the role this often looks like a new integration, not an intrusion */
+const RECURRING_CALLER = 10;
+/** evidence bound per finding: the assumptions, then each session's first records, then the rest */
+const ROLE_EVIDENCE_MAX = 400;
+const ROLE_EVIDENCE_PER_KEY = 25;
+
+interface AssumeHistory {
+  n: number;
+  first: string;
+  callers: Set<string>;
+  nets: Set<string>;
+  clients: Set<string>;
+}
+
+/**
+ * Who assumed a role, as stable as the record allows: the calling role or user of the account, a
+ * user of another account (its AIDA id), a role session of another account (its account: the role id
+ * and session name change with every instance), the federated subject.
+ */
+function callerOf(r: CtRow, principalId: string | null): { key: string; label: string } {
+  const t = r.principalType ?? '';
+  if (t === 'AWSAccount') {
+    const acct = /^arn:[^:]+:iam::(\d{12}):/.exec(r.identityArn ?? '')?.[1] ?? r.account ?? '?';
+    const pid = principalId ?? '';
+    if (/^AIDA/.test(pid))
+      return { key: `acct:${acct}:user:${pid}`, label: `IAM user ${pid} of account ${acct}` };
+    if (/^AROA/.test(pid))
+      return { key: `acct:${acct}:role-session`, label: `a role session of account ${acct}` };
+    if (/^\d{12}$|^$/.test(pid)) return { key: `acct:${acct}:root`, label: `account ${acct}` };
+    return {
+      key: `acct:${acct}:${pid.slice(0, 4)}`,
+      label: `${pid.slice(0, 4)} principal of account ${acct}`,
+    };
+  }
+  if (t === 'SAMLUser' || t === 'WebIdentityUser') {
+    const sub = principalId ?? r.userName ?? '';
+    return { key: `${t}:${sub}`, label: `${t === 'SAMLUser' ? 'SAML' : 'web-identity'} subject ${sub}` };
+  }
+  const id = r.identityArn ?? principalId ?? '';
+  return { key: `${t}:${id}`, label: `${t || 'principal'} ${id}` };
+}
+
+/** Model and knowledge-base ids a Bedrock runtime request names. */
+function runtimeTargets(r: CtRow): string[] {
+  const q = r.req ?? {};
+  const out: unknown[] = [q.modelId, q.knowledgeBaseId, q.agentId];
+  const rag = q.retrieveAndGenerateConfiguration as Record<string, unknown> | undefined;
+  const kb = rag?.knowledgeBaseConfiguration as Record<string, unknown> | undefined;
+  if (kb) out.push(kb.knowledgeBaseId, kb.modelArn);
+  return out.filter((x): x is string => typeof x === 'string' && x.length > 0);
+}
+
+/**
+ * A role whose assumptions have an established history (callers, networks) assumed by a caller never
+ * seen for it from a network never seen for it: a vendor's or a partner's trust abused from the
+ * outside, a stolen user key assuming an internal role. The issued session is followed by its key:
+ * medium alone, high when the session ran discovery and then Bedrock data-plane calls or changes.
+ */
+export async function roleNewCaller(env: Env): Promise<Candidate[]> {
+  const assumes = await loadEvents(
+    env.db,
+    `action IN (${actionList(ASSUME_ACTIONS)}) AND error_code IS NULL AND principal_type IS DISTINCT FROM 'AWSService'`,
+    [],
+    { extra: false },
+  );
+  if (!assumes.length) return [];
+  const pids = new Map(
+    (
+      await env.db.all(
+        `SELECT uid, principal_id AS p FROM events
+         WHERE action IN (${actionList(ASSUME_ACTIONS)}) AND error_code IS NULL AND principal_type IS DISTINCT FROM 'AWSService'`,
+      )
+    ).map((x) => [String(x.uid), x.p === null || x.p === undefined ? null : String(x.p)]),
+  );
+  const history = new Map<string, AssumeHistory>();
+  interface Flag {
+    row: CtRow;
+    key: string | null;
+    reasons: string[];
+    caller: string;
+    federated: boolean;
+  }
+  const flagged = new Map<string, Flag[]>();
+  for (const r of assumes) {
+    const role = typeof r.req?.roleArn === 'string' ? r.req.roleArn : null;
+    const ip = r.sourceIp;
+    if (!role || !ip || r.invokedBy || !/^[0-9a-fA-F:.]+$/.test(ip)) continue;
+    const caller = callerOf(r, pids.get(r.uid) ?? null);
+    const net = netOf(ip);
+    const client = clientFamily(r.userAgent);
+    let h = history.get(role);
+    if (!h) {
+      h = { n: 0, first: r.time, callers: new Set(), nets: new Set(), clients: new Set() };
+      history.set(role, h);
+    }
+    const federated = r.action !== 'AssumeRole';
+    // a stable history: enough assumptions, over hours, from a few networks (a role assumed from
+    // everywhere, such as a CI role on hosted runners, has no network baseline)
+    const stable =
+      h.n >= (federated ? FEDERATED_MIN_ASSUMPTIONS : ROLE_MIN_ASSUMPTIONS) &&
+      minutesBetween(h.first, r.time) >= ROLE_MIN_SPAN_MIN &&
+      h.nets.size <= Math.max(3, h.n / 4);
+    const newCaller = !h.callers.has(caller.key);
+    const newNet = !h.nets.has(net) && !env.base.isCommonIp(ip);
+    const newClient = !!client && !h.clients.has(client);
+    if (stable && newCaller && newNet && (!federated || newClient)) {
+      const creds = r.resp?.credentials as Record<string, unknown> | undefined;
+      const key = typeof creds?.accessKeyId === 'string' ? creds.accessKeyId : null;
+      const reasons = [
+        `${caller.label} never assumed it before (${h.callers.size} known caller(s) over ${h.n} assumptions)`,
+        `network ${net} never seen for it (known: ${[...h.nets].slice(0, 5).join(', ')})`,
+      ];
+      if (newClient)
+        reasons.push(
+          `client ${client} never used to assume it (known: ${[...h.clients].slice(0, 5).join(', ')})`,
+        );
+      const g = `${role}\u0000${caller.key}`;
+      if (!flagged.has(g)) flagged.set(g, []);
+      flagged.get(g)!.push({ row: r, key, reasons, caller: caller.label, federated });
+      continue; // an unexplained caller does not join the baseline
+    }
+    h.n++;
+    h.callers.add(caller.key);
+    h.nets.add(net);
+    if (client) h.clients.add(client);
+  }
+  if (!flagged.size) return [];
+  const allKeys = [...flagged.values()].flatMap((fs) => fs.map((f) => f.key)).filter((k): k is string => !!k);
+  const sessionRows = allKeys.length
+    ? await loadEvents(env.db, `access_key_id IN (${actionList(allKeys)}) AND ${ACTOR_ROWS}`, [], {
+        resp: false,
+        extra: false,
+      })
+    : [];
+  const byKey = new Map<string, CtRow[]>();
+  for (const r of sessionRows) {
+    const k = r.accessKeyId ?? '';
+    if (!byKey.has(k)) byKey.set(k, []);
+    byKey.get(k)!.push(r);
+  }
+  const out: Candidate[] = [];
+  for (const fs of flagged.values()) {
+    const role = String(fs[0].row.req?.roleArn);
+    const keys = [...new Set(fs.map((f) => f.key).filter((k): k is string => !!k))];
+    const rows = keys.flatMap((k) => byKey.get(k) ?? []).sort((a, b) => a.time.localeCompare(b.time));
+    const discovery = rows.filter(
+      (r) =>
+        r.action === 'GetCallerIdentity' || (/^(List|Get|Describe)/.test(r.action) && !RUNTIME.has(r.action)),
+    );
+    const discoveryServices = new Set(
+      discovery.filter((r) => r.action !== 'GetCallerIdentity').map((r) => r.service),
+    );
+    const didDiscovery =
+      discovery.some((r) => r.action === 'GetCallerIdentity') || discoveryServices.size >= 2;
+    const runtime = rows.filter((r) => RUNTIME.has(r.action));
+    const changes = rows.filter(
+      (r) =>
+        r.readOnly === false && !RUNTIME.has(r.action) && r.service !== 'sts.amazonaws.com' && !r.errorCode,
+    );
+    const recurring = fs.length >= RECURRING_CALLER;
+    const high = !recurring && didDiscovery && (runtime.length > 0 || changes.length > 0);
+    const severity = high ? 'high' : recurring ? 'low' : 'medium';
+    // evidence: the assumptions, each session's first records, then the rest in time order
+    const picked = new Set<string>();
+    const ev: CtRow[] = [];
+    const take = (r: CtRow): void => {
+      if (ev.length < ROLE_EVIDENCE_MAX && !picked.has(r.uid)) {
+        picked.add(r.uid);
+        ev.push(r);
+      }
+    };
+    for (const f of fs) take(f.row);
+    for (const k of keys) for (const r of (byKey.get(k) ?? []).slice(0, ROLE_EVIDENCE_PER_KEY)) take(r);
+    for (const r of rows) take(r);
+    ev.sort((a, b) => a.time.localeCompare(b.time));
+    const ips = [...new Set([...fs.map((f) => f.row.sourceIp), ...rows.map((r) => r.sourceIp)])].filter(
+      (x): x is string => isPublicIp(x),
+    );
+    const callerArn = fs[0].row.principalArn;
+    const roleAcct = /^arn:[^:]+:iam::(\d{12}):/.exec(role)?.[1];
+    const callerAcct = /^arn:[^:]+:iam::(\d{12}):/.exec(fs[0].row.identityArn ?? '')?.[1];
+    const crossAccount = !!roleAcct && !!callerAcct && roleAcct !== callerAcct;
+    const components = new Set<string>();
+    if (runtime.some((r) => /^Retrieve/.test(r.action))) components.add('knowledge-bases');
+    if (runtime.some((r) => /^(InvokeModel|Converse)/.test(r.action))) components.add('foundation-models');
+    const actions = actionsOf(rows);
+    const triage = [
+      ...fs[0].reasons,
+      `${fs.length} assumption(s) from ${[...new Set(fs.map((f) => f.row.sourceIp))].join(', ')}` +
+        ` with ${[...new Set(fs.map((f) => clientOf(f.row.userAgent)))].join(', ')}`,
+    ];
+    if (rows.length)
+      triage.push(
+        `the session(s) then made ${rows.length} calls: ${discovery.length} discovery` +
+          ` (${discoveryServices.size} services${discovery.some((r) => r.action === 'GetCallerIdentity') ? ', identity check' : ''}),` +
+          ` ${runtime.length} Bedrock data-plane, ${changes.length} changes`,
+      );
+    else triage.push('no later records of the issued session in the evidence');
+    if (recurring)
+      triage.push('the caller keeps assuming the role: also what a newly added integration looks like');
+    const c: Candidate = {
+      ruleId: 'access.role-assumed-by-new-caller',
+      title: `${nameOf(role)} assumed by a new caller from a new network${high ? ', followed by discovery and Bedrock use' : ''}`,
+      description:
+        `${nameOf(role)} is normally assumed by known callers from known networks; ${fs[0].caller} assumed it ` +
+        `${fs.length} time(s) from ${[...new Set(fs.map((f) => f.row.sourceIp))].join(', ')}` +
+        `${crossAccount ? ' (cross-account trust)' : ''}. Session key(s) ${keys.join(', ') || 'unknown'}: ` +
+        `${rows.length} later records (${actions.slice(0, 12).join(', ')}${actions.length > 12 ? ', …' : ''}).`,
+      severity,
+      strength: high ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: runtime.length ? ['access', 'invocation'] : ['access'],
+      ...(components.size ? { components: [...components] as Candidate['components'] } : {}),
+      times: times(ev),
+      principals: [role, ...(callerArn?.startsWith('arn:') ? [callerArn] : [])],
+      accessKeyIds: keys,
+      sourceIps: ips,
+      resources: [...new Set([role, ...runtime.flatMap(runtimeTargets)])],
+      attack: ['T1078.004', ...(crossAccount ? ['T1199'] : []), ...(high ? ['T1526', 'T1530'] : [])],
+      evidence: { eventIds: ids(ev) },
+      actors: [
+        ...new Map(
+          [...fs.map((f) => f.row), ...rows].map(
+            (r) => [`${r.accessKeyId}\u0000${r.sourceIp}`, actorOf(r)] as const,
+          ),
+        ).values(),
+      ],
+      triage,
+      details: {
+        role,
+        caller: fs[0].caller,
+        crossAccount,
+        federated: fs[0].federated,
+        assumptions: fs.map((f) => ({
+          eventId: f.row.eventId,
+          time: f.row.time,
+          ip: f.row.sourceIp,
+          client: clientOf(f.row.userAgent),
+          sessionName: typeof f.row.req?.roleSessionName === 'string' ? f.row.req.roleSessionName : null,
+          key: f.key,
+        })),
+        sessionRecords: rows.length,
+        actions: actions.slice(0, 40),
+        regions: [...new Set(rows.map((r) => r.region ?? ''))].filter(Boolean),
+      },
+    };
+    applyContext(c, matchContext(env.entries, { ...subjectOf(fs[0].row), targets: [role, nameOf(role)] }));
+    out.push(c);
+  }
+  return out;
+}
+
 export const ACCESS_DETECTORS = [
   sessionReuse,
   keyNewOrigin,
@@ -702,4 +964,5 @@ export const ACCESS_DETECTORS = [
   bedrockErrorBursts,
   longTermKeysOnBedrock,
   bedrockApiKeys,
+  roleNewCaller,
 ];

@@ -31,6 +31,7 @@ import {
   keyNewOrigin,
   llmjackingRecon,
   longTermKeysOnBedrock,
+  roleNewCaller,
   sessionReuse,
 } from './access.js';
 import {
@@ -107,6 +108,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('access', await bedrockErrorBursts(env));
   add('access', await longTermKeysOnBedrock(env));
   add('access', await bedrockApiKeys(env));
+  add('access', await roleNewCaller(env));
   const plugins = await agentPluginFunctions(env);
   add('infrastructure', await iamPersistence(env));
   add('infrastructure', await loggingTampering(env));
