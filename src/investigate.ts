@@ -147,6 +147,8 @@ const ELEMENT_WORDS: Record<string, string> = {
  */
 /** Distinct objects read by the actor from which its data reads are high rather than medium. */
 const READS_HIGH = 10;
+/** Distinct personal values in the actor's own model calls from which that finding is high. */
+const PERSONAL_HIGH = 50;
 
 function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] {
   const out: Finding[] = [];
@@ -222,6 +224,29 @@ function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] 
         evidence: { eventIds: sc.dataReads.flatMap((d) => d.eventIds) },
         attack: ['T1530'],
         details: { buckets, objects },
+      }),
+    );
+  }
+  if (sc.personalData) {
+    const pd = sc.personalData;
+    const types = Object.entries(pd.byType)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', ');
+    out.push(
+      makeFinding({
+        ruleId: 'scope:actor-personal-data',
+        title: `The threat actor's own model calls carried ${pd.values} personal value(s) (${types})`,
+        description: `Prompts the actor wrote or answers it received in ${pd.requestIds.length} of its own model calls hold ${pd.values} distinct personal values (${types}): personal data in the actor's hands, pasted in from elsewhere or drawn out of the application.`,
+        severity: pd.values >= PERSONAL_HIGH ? 'high' : 'medium',
+        elements: ['private-data'],
+        components: ['foundation-models'],
+        times: pd.times,
+        principals: sc.scope.principals,
+        accessKeyIds: sc.scope.accessKeyIds,
+        sourceIps: sc.scope.sourceIps,
+        evidence: { requestIds: pd.requestIds },
+        details: { values: pd.values, byType: pd.byType },
       }),
     );
   }

@@ -128,4 +128,57 @@ describe('computeScope', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("counts the personal data in the model calls the actor made itself, not in anyone else's", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const call = (i: number, ip: string) => ({
+        ...invokeAgent(i, ip, 'x'),
+        eventName: 'InvokeModel',
+        requestParameters: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' },
+      });
+      const line = (i: number, prompt: string) => ({
+        schemaType: 'ModelInvocationLog',
+        schemaVersion: '1.0',
+        timestamp: `2025-07-15T10:1${i}:00Z`,
+        accountId: '111122223333',
+        identity: { arn: 'arn:aws:sts::111122223333:assumed-role/chat-app/web' },
+        region: 'us-east-1',
+        requestId: `req-${i}`,
+        operation: 'InvokeModel',
+        modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+        input: { inputContentType: 'application/json', inputBodyJson: { prompt } },
+        output: { outputContentType: 'application/json', outputBodyJson: { completion: 'Done.' } },
+      });
+      const rows = (from: number, to: number) =>
+        Array.from(
+          { length: to - from },
+          (_, k) => `customer${from + k}@example.org, +1 415 555 ${String(1000 + from + k)}`,
+        ).join('\n');
+      const actor = '203.0.113.9';
+      writeFileSync(
+        path.join(dir, 'trail.json'),
+        JSON.stringify({ Records: [call(1, actor), call(2, actor), call(3, '198.51.100.20')] }),
+      );
+      const lines = [
+        line(1, `Turn these into CSV:\n${rows(0, 4)}`),
+        line(2, `And these:\n${rows(4, 8)}`),
+        line(3, `Office task:\n${rows(100, 130)}`),
+      ];
+      writeFileSync(
+        path.join(dir, 'invocations.jsonl'),
+        `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`,
+      );
+      expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: actor }] });
+      // 8 e-mail addresses and 8 phone numbers in the actor's two calls; the other caller's 60 are not counted
+      expect(sc.personalData?.values).toBe(16);
+      expect(sc.personalData?.byType).toEqual({ email: 8, phone: 8 });
+      expect(sc.personalData?.requestIds).toEqual(['req-1', 'req-2']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

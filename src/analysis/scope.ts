@@ -10,7 +10,7 @@
 import { SEVERITY_RANK } from '../engine/detector.js';
 import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
-import { analyzePrompt } from '../text/index.js';
+import { analyzePrompt, findSensitive } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
 import { type ContextEntry, jsonObject, loadContextEntries, matchContext } from './context.js';
 import { dataBuckets } from './data-store.js';
@@ -78,6 +78,16 @@ export interface ScopeResult {
    * data nor what the actor wrote itself: the organisation's own data (private data), by bucket
    */
   dataReads: DataRead[];
+  /** personal data in the actor's own model calls (prompts it wrote, answers it received) */
+  personalData: PersonalDataUse | null;
+}
+
+export interface PersonalDataUse {
+  /** distinct personal values (e-mail addresses, phone, card, SSN, IBAN, passport numbers) */
+  values: number;
+  byType: Record<string, number>;
+  requestIds: string[];
+  times: string[];
 }
 
 export interface DataRead {
@@ -152,6 +162,52 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
     .filter(([b]) => !written.has(b) && !ai.kb.has(b) && !ai.training.has(b) && !ai.logs.has(b))
     .map(([bucket, e]) => ({ bucket, objects: e.keys.size, eventIds: e.eventIds, times: e.times }))
     .sort((a, b) => a.bucket.localeCompare(b.bucket));
+}
+
+/** Personal-data types counted in the actor's model calls (credentials are the secret detectors'). */
+const PERSONAL_TYPES = ['email', 'phone', 'credit_card', 'us_ssn', 'iban', 'passport'] as const;
+/** The actor's own calls read for personal data (the first ones in time). */
+const PERSONAL_CALLS_MAX = 2000;
+/** Distinct personal values in the actor's calls below which nothing is said. */
+export const PERSONAL_VALUES_MIN = 10;
+
+/**
+ * Personal data in the model calls the actor made itself (request ids of its CloudTrail records):
+ * what it pasted into prompts or got back in answers is in its hands. Calls an application made on
+ * an end user's behalf are not read here (their text is the end user's, and the text pass weighs it).
+ */
+async function actorPersonalData(db: Queryable, requestIds: string[]): Promise<PersonalDataUse | null> {
+  const ids = requestIds.filter(Boolean);
+  if (!ids.length) return null;
+  const rows = await db.all(
+    `SELECT request_id, ${isoSql('time')} AS t, prompt_text, response_text FROM invocations
+     WHERE request_id IN (${list(ids)}) ORDER BY time, request_id LIMIT ${PERSONAL_CALLS_MAX}`,
+  );
+  const seen = new Map<string, string>();
+  const cited: string[] = [];
+  const times: string[] = [];
+  for (const r of rows) {
+    let found = false;
+    for (const text of [r.prompt_text, r.response_text]) {
+      if (typeof text !== 'string' || !text) continue;
+      for (const m of findSensitive(text, { types: [...PERSONAL_TYPES] })) {
+        const v = text
+          .slice(m.start, m.end)
+          .toLowerCase()
+          .replace(/[\s().-]/g, '');
+        if (!seen.has(v)) seen.set(v, m.type);
+        found = true;
+      }
+    }
+    if (found) {
+      cited.push(String(r.request_id));
+      times.push(String(r.t));
+    }
+  }
+  if (seen.size < PERSONAL_VALUES_MIN) return null;
+  const byType: Record<string, number> = {};
+  for (const t of seen.values()) byType[t] = (byType[t] ?? 0) + 1;
+  return { values: seen.size, byType, requestIds: cited, times };
 }
 
 /** `sessionId` of a runtime call's request parameters (the JSON column, as text or parsed). */
@@ -355,6 +411,7 @@ export async function computeScope(
     sessions: [],
     confidence: 'low',
     dataReads: [],
+    personalData: null,
   };
   if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
 
@@ -548,6 +605,7 @@ export async function computeScope(
     }
     return t;
   };
+  const externalAccounts = new Set<string>();
   for (const r of actorEvents) {
     const cls = classifyApi(String(r.service), String(r.action), r.request_parameters);
     if (cls) {
@@ -565,7 +623,10 @@ export async function computeScope(
     const ip = String(r.source_ip ?? '');
     if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
     if (r.access_key_id) keys.add(String(r.access_key_id));
-    if (r.identity_arn && String(r.identity_arn).startsWith('arn:'))
+    // another account calling in (AssumeRole of a trusted role) names only that account: its root
+    // is not the principal that acted, which the record does not name
+    if (r.principal_type === 'AWSAccount' && r.identity_arn) externalAccounts.add(String(r.identity_arn));
+    else if (r.identity_arn && String(r.identity_arn).startsWith('arn:'))
       principals.add(identityOf(String(r.identity_arn)));
     const action = String(r.action);
     if (
@@ -616,6 +677,9 @@ export async function computeScope(
       `${traceIds.length} agent trace(s) of the sessions the actor's InvokeAgent calls opened attributed`,
     );
   const dataReads = await actorDataReads(db, actorEvents);
+  const personalData = await actorPersonalData(db, [
+    ...new Set([...seedRequests, ...actorEvents.map((r) => String(r.request_id ?? ''))]),
+  ]);
   if (dataReads.length)
     notes.push(
       `the actor read ${dataReads.reduce((a, d) => a + d.objects, 0)} object(s) of the organisation's data in ${dataReads.map((d) => d.bucket).join(', ')}`,
@@ -630,6 +694,10 @@ export async function computeScope(
         `access key ${k} was also used before the first suspicious record from ${[...legit].sort().join(', ')}: those records are treated as its legitimate user's`,
       );
   }
+  if (externalAccounts.size)
+    notes.push(
+      `calls from other accounts (${[...externalAccounts].sort().join(', ')}) name only the account: the principal that acted there is not in the evidence`,
+    );
   notes.push(
     `actor told apart by ${ips.size} address(es) and ${keyList.length} key(s); ${actorEvents.length} CloudTrail records and ${invRows.length} model invocations attributed`,
   );
@@ -653,6 +721,7 @@ export async function computeScope(
     declaredRecords,
     sessions,
     dataReads,
+    personalData,
     confidence:
       !actorEvents.length && !invRows.length
         ? 'low'
