@@ -15,6 +15,7 @@ import {
   burstsOf,
   type Candidate,
   type CtRow,
+  clientFamily,
   clientOf,
   type Env,
   IAC_UA,
@@ -428,10 +429,106 @@ const LAMBDA_CHANGES = [
   'AddLayerVersionPermission',
   'PublishLayerVersion',
   'CreateEventSourceMapping',
+  // release steps: what puts a new version in front of callers
+  'PublishVersion',
+  'UpdateAlias',
+  'CreateAlias',
 ];
 
 function lambdaBase(action: string): string {
   return action.replace(/\d{8}(v\d+)?$/, '');
+}
+
+/** Environment variable names that look like security controls (guardrails, filters, logging, keys, auth). */
+export const SECURITY_ENV =
+  /GUARD|MODERAT|FILTER|SAFETY|LOGGING|AUDIT|KMS|AUTH|REDACT|PII|CONTENT_POLICY|WAF|ALLOWLIST|DENYLIST|BLOCKLIST/i;
+const GUARDRAIL_ENV = /GUARDRAIL/i;
+const MODEL_ENV = /MODEL/i;
+
+/** A Lambda session obtained through a web identity (OIDC): who the token was for. */
+interface WebSession {
+  eventId: string;
+  time: string;
+  role: string;
+  subject: string;
+  provider: string;
+}
+
+/** Web-identity sessions by the access key they issued (AssumeRoleWithWebIdentity responses). */
+async function webSessions(env: Env): Promise<Map<string, WebSession>> {
+  const out = new Map<string, WebSession>();
+  for (const r of await loadEvents(
+    env.db,
+    `action = 'AssumeRoleWithWebIdentity' AND error_code IS NULL`,
+    [],
+    { extra: false },
+  )) {
+    const creds = (r.resp?.credentials ?? {}) as Record<string, unknown>;
+    const key = String(creds.accessKeyId ?? '');
+    if (!key) continue;
+    out.set(key, {
+      eventId: r.eventId,
+      time: r.time,
+      role: String(r.req?.roleArn ?? ''),
+      subject: String(r.resp?.subjectFromWebIdentityToken ?? r.userName ?? ''),
+      provider: String(r.resp?.provider ?? ''),
+    });
+  }
+  return out;
+}
+
+/** The branch or other ref an OIDC subject names (`repo:o/r:ref:refs/heads/x` → `branch x`). */
+function refOf(subject: string): string {
+  const m = /:ref:refs\/(heads|tags)\/(.+)$/.exec(subject);
+  if (m) return `${m[1] === 'heads' ? 'branch' : 'tag'} ${m[2]}`;
+  const e = /:(environment|pull_request)(?::(.+))?$/.exec(subject);
+  return e ? `${e[1]}${e[2] ? ` ${e[2]}` : ''}` : subject;
+}
+
+/** The client family of a change: infrastructure as code, or the first user-agent token without version. */
+function familyOf(ua: string | null): string {
+  if (IAC_UA.test(ua ?? '')) return 'infrastructure as code';
+  return clientFamily(ua) || 'unknown client';
+}
+
+/** Where a code update's package came from: an S3 bucket, an image repository or a direct upload. */
+function codeSourceOf(r: CtRow): string | null {
+  const base = lambdaBase(r.action);
+  if (base !== 'UpdateFunctionCode' && base !== 'CreateFunction') return null;
+  const p = r.req ?? {};
+  const code = (base === 'CreateFunction' ? p.code : p) as Record<string, unknown> | string | undefined;
+  if (code === undefined || code === null) return base === 'CreateFunction' ? null : 'a direct upload';
+  if (typeof code !== 'object') return null;
+  if (code.imageUri) return `image ${String(code.imageUri).split(/[:@]/)[0]}`;
+  if (code.s3Bucket) return `bucket ${String(code.s3Bucket)}`;
+  return 'a direct upload';
+}
+
+/** Environment variable names a record shows the function having (after the call), or null. */
+function envNamesOf(r: CtRow): string[] | null {
+  const vars = (e: unknown): string[] | null => {
+    if (!e || typeof e !== 'object' || Array.isArray(e)) return null;
+    const v = (e as Record<string, unknown>).variables ?? (e as Record<string, unknown>).Variables;
+    if (v === undefined || v === null) return [];
+    return typeof v === 'object' && !Array.isArray(v) ? Object.keys(v as object).sort() : null;
+  };
+  const base = lambdaBase(r.action);
+  const conf = r.resp?.configuration as Record<string, unknown> | undefined;
+  const fromResp = vars(conf?.environment) ?? (r.resp ? vars(r.resp.environment) : null);
+  if (fromResp) return fromResp;
+  if (base === 'UpdateFunctionConfiguration' || base === 'CreateFunction') return vars(r.req?.environment);
+  return null;
+}
+
+/** The names a configuration change set (its request), or null when it does not set the environment. */
+function envSetBy(r: CtRow): string[] | null {
+  const base = lambdaBase(r.action);
+  if (base !== 'UpdateFunctionConfiguration' && base !== 'CreateFunction') return null;
+  const e = r.req?.environment;
+  if (!e || typeof e !== 'object' || Array.isArray(e)) return null;
+  const v = (e as Record<string, unknown>).variables;
+  if (v === undefined || v === null) return [];
+  return typeof v === 'object' && !Array.isArray(v) ? Object.keys(v as object).sort() : null;
 }
 
 /** Lambda code, role, URL and permission changes, grouped per function and actor within an hour. */
@@ -461,18 +558,61 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
      AND json_extract_string(response_elements, '$.configuration.role') IS NOT NULL`,
   ))
     lastRole.set(fnName(r), String((r.resp?.configuration as Record<string, unknown>)?.role));
+  // each function's environment variable names over time (reads, creations, configuration changes)
+  const envHistory = new Map<string, Array<{ time: string; names: string[]; eventId: string }>>();
+  for (const r of await loadEvents(
+    env.db,
+    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND (
+       json_extract(response_elements, '$.environment') IS NOT NULL
+       OR json_extract(response_elements, '$.configuration.environment') IS NOT NULL
+       OR json_extract(request_parameters, '$.environment') IS NOT NULL)`,
+    [],
+    { extra: false },
+  )) {
+    const names = envNamesOf(r);
+    if (!names) continue;
+    const fn = fnName(r);
+    if (!envHistory.has(fn)) envHistory.set(fn, []);
+    envHistory.get(fn)!.push({ time: r.time, names, eventId: r.eventId });
+  }
+  const web = await webSessions(env);
+  // each role's web-identity subjects: session event ids per subject
+  const subjectsOf = new Map<string, Map<string, Set<string>>>();
+  for (const s of web.values()) {
+    if (!subjectsOf.has(s.role)) subjectsOf.set(s.role, new Map());
+    const m = subjectsOf.get(s.role)!;
+    if (!m.has(s.subject)) m.set(s.subject, new Set());
+    m.get(s.subject)!.add(s.eventId);
+  }
   const groups: CtRow[][] = [];
   for (const r of rows) {
     const fn = fnName(r);
     const g = groups.find(
       (x) =>
-        fnName(x[0]) === fn && x[0].identityArn === r.identityArn && minutesBetween(x[0].time, r.time) <= 60,
+        fnName(x[0]) === fn &&
+        x[0].identityArn === r.identityArn &&
+        x[0].accessKeyId === r.accessKeyId &&
+        minutesBetween(x[0].time, r.time) <= 60,
     );
     if (g) g.push(r);
     else groups.push([r]);
   }
+  const matches = groups.map((g) =>
+    matchContext(env.entries, {
+      ...subjectOf(g[0]),
+      targets: [fnName(g[0])],
+      pipeline: isPipeline(env.base.kindOf(g[0].identityArn), g[0]),
+    }),
+  );
+  // each principal's change groups (indexes into groups), for comparing a change with its own history
+  const byIdentity = new Map<string, number[]>();
+  for (const [i, g] of groups.entries()) {
+    const k = g[0].identityArn ?? '';
+    if (!byIdentity.has(k)) byIdentity.set(k, []);
+    byIdentity.get(k)!.push(i);
+  }
   const out: Candidate[] = [];
-  for (const g of groups) {
+  for (const [gi, g] of groups.entries()) {
     const r0 = g[0];
     const fn = fnName(r0);
     const kind = env.base.kindOf(r0.identityArn);
@@ -497,6 +637,69 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     const created = g.some((r) => lambdaBase(r.action) === 'CreateFunction');
     const exposed = publicUrl || publicPerm;
     const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+
+    // ---- the change against the same principal's other Lambda changes (its own history) ----
+    const temporary = /^ASIA/.test(r0.accessKeyId ?? '');
+    const history = (byIdentity.get(r0.identityArn ?? '') ?? []).filter(
+      (i) => i !== gi && !(temporary && groups[i][0].accessKeyId === r0.accessKeyId),
+    );
+    const histRows = history.flatMap((i) => groups[i]);
+    const deviations: string[] = [];
+    const session = r0.accessKeyId ? web.get(r0.accessKeyId) : undefined;
+    if (session) {
+      const others = [...(subjectsOf.get(session.role)?.entries() ?? [])]
+        .map(([subject, evs]) => ({ subject, n: [...evs].filter((e) => e !== session.eventId).length }))
+        .filter((x) => x.n > 0);
+      if (others.length && !others.some((x) => x.subject === session.subject))
+        deviations.push(
+          `web-identity session for ${refOf(session.subject)} (${session.subject}), a subject the role's other sessions never had (${others
+            .map((x) => refOf(x.subject))
+            .filter((x, i, a) => a.indexOf(x) === i)
+            .sort()
+            .join(', ')})`,
+        );
+    }
+    const families = [...new Set(g.map((r) => familyOf(r.userAgent)))].sort();
+    const histFamilies = new Set(histRows.map((r) => familyOf(r.userAgent)));
+    const newFamilies = families.filter((f) => !histFamilies.has(f));
+    if (histFamilies.size && newFamilies.length)
+      deviations.push(
+        `changed with ${newFamilies.join(', ')}, where its other Lambda changes used ${[...histFamilies].sort().join(', ')}`,
+      );
+    const sources = [...new Set(g.map(codeSourceOf).filter((x): x is string => !!x))].sort();
+    const histSources = new Set(histRows.map(codeSourceOf).filter((x): x is string => !!x));
+    const newSources = sources.filter((s) => !histSources.has(s));
+    if (histSources.size && newSources.length)
+      deviations.push(
+        `code from ${newSources.join(', ')}, where its other code updates came from ${[...histSources].sort().join(', ')}`,
+      );
+    // environment variables the change dropped, against the function's configuration known before it
+    const removed = new Set<string>();
+    let previousEnv: { time: string; names: string[]; eventId: string } | undefined;
+    for (const r of g) {
+      const set = envSetBy(r);
+      if (!set) continue;
+      const before = (envHistory.get(fn) ?? [])
+        .filter((h) => h.time < r.time && h.eventId !== r.eventId)
+        .pop();
+      if (!before) continue;
+      previousEnv = before;
+      for (const n of before.names) if (!set.includes(n)) removed.add(n);
+    }
+    const removedNames = [...removed].sort();
+    const controlRemoved = removedNames.filter((n) => SECURITY_ENV.test(n));
+    if (removedNames.length)
+      deviations.push(
+        `environment variable(s) removed: ${removedNames.join(', ')}` +
+          (controlRemoved.length ? ` (security controls: ${controlRemoved.join(', ')})` : ''),
+      );
+    // outside the change calendar, when the principal's other changes mostly follow it
+    const calendared = history.filter((i) => matches[i]).length;
+    if (!matches[gi] && history.length && calendared * 2 > history.length)
+      deviations.push(
+        `outside the change windows (${calendared} of its ${history.length} other changes were planned)`,
+      );
+
     let severity: Candidate['severity'] = 'informational';
     let strength: Candidate['strength'] = 'soft';
     const triage: string[] = [];
@@ -505,11 +708,13 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       strength = 'hard';
       triage.push('function callable from the internet without authentication');
     }
+    const departs = deviations.length >= 2;
     if (unusual) {
       severity = exposed ? 'high' : 'medium';
       strength = 'hard';
       triage.push(`function changed by a ${kind} principal`);
-    } else if (pipeline) triage.push('deployment pipeline');
+    } else if (pipeline)
+      triage.push(departs ? 'deployment pipeline role, but not as the pipeline runs' : 'deployment pipeline');
     else triage.push(`${kind} principal`);
     if (foreignRole.length) {
       triage.push(`runs with the role of another workload: ${foreignRole.map(nameOf).join(', ')}`);
@@ -520,7 +725,36 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     }
     if (roleChanged)
       triage.push(`execution role changed from ${nameOf(previousRole)} to ${roles.map(nameOf).join(', ')}`);
+    let departFloor: Candidate['severity'] = 'informational';
+    if (departs) {
+      departFloor = controlRemoved.length ? 'high' : 'medium';
+      severity = maxSeverity(severity, departFloor);
+      strength = 'hard';
+      triage.push(`departs from the principal's own history: ${deviations.join('; ')}`);
+    } else if (deviations.length) {
+      if (controlRemoved.length) severity = maxSeverity(severity, 'low');
+      triage.push(`one departure from the principal's history: ${deviations[0]}`);
+    }
+    // reads of the function in the same session around a departing change (the look before the change)
+    const reads =
+      departs && r0.accessKeyId
+        ? await loadEvents(
+            env.db,
+            `service = 'lambda.amazonaws.com' AND error_code IS NULL AND coalesce(read_only, false)
+             AND access_key_id = $1 AND action LIKE 'GetFunction%'
+             AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 15 MINUTE AND time <= CAST($3 AS TIMESTAMP) + INTERVAL 5 MINUTE`,
+            [r0.accessKeyId, ts(r0.time), ts(g[g.length - 1].time)],
+            { extra: false },
+          ).then((rs) => rs.filter((r) => fnName(r) === fn))
+        : [];
+    const all = [...reads, ...g].sort((x, y) => x.time.localeCompare(y.time) || x.uid.localeCompare(y.uid));
+    const guardrailRemoved = removedNames.some((n) => GUARDRAIL_ENV.test(n));
+    const modelRemoved = removedNames.some((n) => MODEL_ENV.test(n));
     const plugin = pluginFunctions.has(fn);
+    const components: NonNullable<Candidate['components']> = [];
+    if (plugin) components.push('plugins');
+    if (guardrailRemoved) components.push('guardrails');
+    if (modelRemoved) components.push('foundation-models');
     const c: Candidate = {
       ruleId: 'infrastructure.lambda-change',
       title: `Lambda ${fn}: ${[...new Set(g.map((r) => lambdaBase(r.action)))].join(', ')}`,
@@ -530,14 +764,19 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         (publicUrl ? '; function URL with auth type NONE' : '') +
         (publicPerm ? '; invoke permission for principal *' : '') +
         (roles.length ? `; execution role ${[...new Set(roles)].map(nameOf).join(', ')}` : '') +
+        (session ? `; session issued to ${session.subject}` : '') +
+        (removedNames.length ? `; environment no longer has ${removedNames.join(', ')}` : '') +
         '.',
       severity,
       strength,
       ifActor: 'high',
-      elements: ['infrastructure-changes'],
-      components: plugin ? ['plugins'] : [],
-      times: g.map((r) => r.time),
-      principals: [...new Set(g.flatMap(principalsOf))],
+      elements: [
+        'infrastructure-changes',
+        ...(guardrailRemoved || modelRemoved ? (['ai-changes'] as const) : []),
+      ],
+      components,
+      times: [session?.time, ...all.map((r) => r.time)],
+      principals: [...new Set(all.flatMap(principalsOf))],
       accessKeyIds: [r0.accessKeyId],
       sourceIps: [r0.sourceIp],
       resources: [fn, ...(foreignRole.length ? foreignRole : [])],
@@ -545,8 +784,9 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         ...(created ? ['T1648'] : ['T1525']),
         ...(exposed ? ['T1190'] : []),
         ...(foreignRole.length ? ['T1098'] : []),
+        ...(controlRemoved.length && departs ? ['T1562.001'] : []),
       ],
-      evidence: { eventIds: ids(g) },
+      evidence: { eventIds: [...(session ? [session.eventId] : []), ...ids(all)] },
       actors: [actorOf(r0)],
       triage,
       details: {
@@ -560,13 +800,18 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         codeSource: (g.find((r) => r.req?.code)?.req?.code as Record<string, unknown> | undefined)
           ? JSON.parse(JSON.stringify(g.find((r) => r.req?.code)?.req?.code))
           : null,
+        codeSources: sources,
+        clientFamilies: families,
+        webIdentity: session
+          ? { eventId: session.eventId, subject: session.subject, provider: session.provider }
+          : null,
+        removedEnvironmentVariables: removedNames,
+        previousEnvironmentFrom: previousEnv?.eventId ?? null,
+        deviations,
       },
     };
-    applyContext(
-      c,
-      matchContext(env.entries, { ...subjectOf(r0), targets: [fn], pipeline }),
-      exposed ? 'low' : 'informational',
-    );
+    applyContext(c, matches[gi], maxSeverity(exposed ? 'low' : 'informational', departFloor));
+    if (departs && c.strength === 'context') c.strength = 'hard';
     out.push(c);
   }
   return out;
