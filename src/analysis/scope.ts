@@ -640,6 +640,31 @@ export async function computeScope(
       for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
     }
   }
+  // an exfiltration host a severe finding confirmed: whoever named it in a prompt is the actor (the
+  // outsider who planted or tested the payload), through whichever application it came
+  const hosts = [
+    ...new Set(
+      seeds
+        .filter((f) => f.ruleId === 'data-plane.exfil-url' && typeof f.details?.host === 'string')
+        .map((f) => String(f.details?.host)),
+    ),
+  ].sort();
+  for (const host of hosts) {
+    const named = await db.all(
+      `SELECT DISTINCT client_ip, coalesce(identity_arn, principal_arn) AS who FROM invocations
+       WHERE contains(prompt_text, $1) OR contains(last_user_text, $1) ORDER BY ALL LIMIT 50`,
+      [host],
+    );
+    const found = named.filter(
+      (r) => r.client_ip && isIp(String(r.client_ip)) && !isPrivateIp(String(r.client_ip)),
+    );
+    for (const r of found) ips.add(String(r.client_ip));
+    for (const r of named) if (r.who) principals.add(identityOf(String(r.who)));
+    if (found.length)
+      notes.push(
+        `${found.length} end-user address(es) named the exfiltration host ${host} in their own prompts: ${found.map((r) => r.client_ip).join(', ')}`,
+      );
+  }
   // invocations: the actor's own calls (request ids of actor records) and calls an application made on the actor's input
   const invRows = await db.all(
     `SELECT request_id, ${isoSql('time')} AS t, identity_arn, client_ip, model_id FROM invocations
