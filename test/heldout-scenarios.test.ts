@@ -5,7 +5,7 @@
  * meet the floors below. Skipped when ../shared (the generator or the scorer) is absent.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SHARED = path.resolve(ROOT, '../shared');
+// the real path: the scorer runs only when started by its own path (a symlinked ../shared is not)
+const SHARED = ((p: string) => (existsSync(p) ? realpathSync(p) : p))(path.resolve(ROOT, '../shared'));
 const GEN = path.join(SHARED, 'tools/evidence-gen/gen.mjs');
 const SCORE = path.join(SHARED, 'tools/score.mjs');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
@@ -174,6 +175,8 @@ describe.skipIf(!present)('held-out scenarios (test/scenarios) scored with ../sh
     console.log(
       `held-out scenarios: generated in ${((t1 - t0) / 1000).toFixed(1)} s, scored in ${((Date.now() - t1) / 1000).toFixed(1)} s`,
     );
+    if (!existsSync(json))
+      throw new Error(`the scorer wrote no ${json}; its output was:\n${stdout.trimEnd() || '(nothing)'}`);
     const res = JSON.parse(readFileSync(json, 'utf8')) as { scenarios: Row[] };
     for (const r of res.scenarios) rows.set(r.name, r);
   }, 1_800_000);
