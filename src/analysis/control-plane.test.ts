@@ -3,10 +3,11 @@
  * calendar records: each detection positive and negative, the actor correlation, the context
  * matching, and (over ../shared when present) no finding at medium or above on the benign day.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
 import type { Finding } from '../model/types.js';
@@ -152,23 +153,8 @@ function at(t0: string, minutes: number): string {
   return new Date(Date.parse(t0) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
 }
 
-async function caseOf(name: string, files: Record<string, unknown>): Promise<Finding[]> {
-  const dir = path.join(tmp, name);
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(dir, rel);
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, JSON.stringify(content));
-  }
-  const store = await CaseStore.open(':memory:');
-  try {
-    await ingest(store, [dir]);
-    const res = await runDetectors(store, CONTROL_PLANE_DETECTORS);
-    expect(res.errors).toEqual([]);
-    return res.findings;
-  } finally {
-    await store.close();
-  }
-}
+const caseOf = (name: string, files: Record<string, unknown>): Promise<Finding[]> =>
+  controlPlaneFindings(path.join(tmp, name), files);
 
 const trail = (records: Record<string, unknown>[]): Record<string, unknown> => ({ Records: records });
 const by = (fs: Finding[], rule: string): Finding[] => fs.filter((f) => f.ruleId === rule);

@@ -3,15 +3,12 @@
  * Terraform runs stay informational; the same role used from a branch's web-identity session with
  * the AWS CLI, a direct code upload and an environment without the guardrail is high.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDetectors } from '../engine/detect.js';
-import { ingest } from '../engine/ingest.js';
+import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import type { Finding } from '../model/types.js';
-import { CaseStore } from '../store/case-store.js';
-import { CONTROL_PLANE_DETECTORS } from './control-plane.js';
 
 const ACCT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCT}:role/ci-deploy`;
@@ -186,18 +183,8 @@ const pipelineRun = (t0: string, n: number) =>
   });
 
 async function findingsOf(name: string, records: Record<string, unknown>[]): Promise<Finding[]> {
-  const dir = path.join(tmp, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'ct.json'), JSON.stringify({ Records: records }));
-  const store = await CaseStore.open(':memory:');
-  try {
-    await ingest(store, [dir]);
-    const res = await runDetectors(store, CONTROL_PLANE_DETECTORS);
-    expect(res.errors).toEqual([]);
-    return res.findings.filter((f) => f.ruleId === 'infrastructure.lambda-change');
-  } finally {
-    await store.close();
-  }
+  const fs = await controlPlaneFindings(path.join(tmp, name), { 'ct.json': { Records: records } });
+  return fs.filter((f) => f.ruleId === 'infrastructure.lambda-change');
 }
 
 describe('infrastructure: Lambda changes against the principal\u2019s own history', () => {

@@ -4,15 +4,12 @@
  * an IAM user of the vendor account from a hosting address whose session runs discovery and
  * knowledge-base retrieval.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDetectors } from '../engine/detect.js';
-import { ingest } from '../engine/ingest.js';
+import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import type { Finding } from '../model/types.js';
-import { CaseStore } from '../store/case-store.js';
-import { CONTROL_PLANE_DETECTORS } from './control-plane.js';
 
 const ACCT = '111122223333';
 const VENDOR = '444455556666';
@@ -140,20 +137,8 @@ function polling(): Record<string, unknown>[] {
   return out;
 }
 
-async function findingsOf(name: string, records: Record<string, unknown>[]): Promise<Finding[]> {
-  const dir = path.join(tmp, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'ct.json'), JSON.stringify({ Records: records }));
-  const store = await CaseStore.open(':memory:');
-  try {
-    await ingest(store, [dir]);
-    const res = await runDetectors(store, CONTROL_PLANE_DETECTORS);
-    expect(res.errors).toEqual([]);
-    return res.findings;
-  } finally {
-    await store.close();
-  }
-}
+const findingsOf = (name: string, records: Record<string, unknown>[]): Promise<Finding[]> =>
+  controlPlaneFindings(path.join(tmp, name), { 'ct.json': { Records: records } });
 
 const RULE = 'access.role-assumed-by-new-caller';
 const by = (fs: Finding[]): Finding[] => fs.filter((f) => f.ruleId === RULE);
