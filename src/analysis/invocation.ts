@@ -2181,7 +2181,13 @@ export const promptAttackDetector: Detector = {
           sourceIps: ips,
           resources: severe ? retrieve.kbs : [],
           attack,
-          evidence: { requestIds: recs.map((r) => r.requestId), eventIds: retrieve.eventIds, findingIds: gd },
+          evidence: {
+            requestIds: (!attributed && severe ? tiedTo(complied, members) : members).map(
+              (j) => j.rec.requestId,
+            ),
+            eventIds: retrieve.eventIds,
+            findingIds: gd,
+          },
           details: {
             actor: who,
             outcomes,
@@ -2207,6 +2213,31 @@ export const promptAttackDetector: Detector = {
     return out;
   },
 };
+
+/** Attack categories of any override or role-play phrase: on their own they tie no attempt to a campaign. */
+const GENERIC_CATEGORIES = new Set(['direct_injection', 'indirect_injection', 'jailbreak']);
+const HOSTS = /https?:\/\/([a-z0-9.-]+\.[a-z]{2,})/gi;
+
+/**
+ * Of a campaign by callers without end-user identifiers (anyone's calls, grouped by principal),
+ * the attempts cited at medium and above: those that got through, those naming a host one of them
+ * named, and those using a technique beyond a generic override or role-play phrase (prompt
+ * extraction, hidden characters, encoding, exfiltration...). An unrelated caller that merely
+ * quotes an attack phrase is not made part of the incident.
+ */
+function tiedTo(complied: Judged[], members: Judged[]): Judged[] {
+  const hostsOf = (j: Judged): string[] =>
+    [...`${j.rec.userText ?? ''}\n${j.rec.responseText ?? ''}`.matchAll(HOSTS)].map((m) =>
+      m[1].toLowerCase(),
+    );
+  const hosts = new Set(complied.flatMap(hostsOf));
+  return members.filter(
+    (j) =>
+      j.outcome === 'complied' ||
+      hostsOf(j).some((h) => hosts.has(h)) ||
+      (j.rec.attack?.categories ?? []).some((c) => !GENERIC_CATEGORIES.has(c)),
+  );
+}
 
 /** Minimal records (prompt, answer, guardrail outcome) of the given calls. */
 async function lightRecords(
