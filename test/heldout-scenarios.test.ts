@@ -43,10 +43,8 @@ type Floors = {
 //   prompt-log-theft             1 / 1 / 1 / 1 / 0
 //   sso-console-replay           1 / 1 / 1 / 1 / 0
 //   sso-session-hijack           1 / 1 / 1 / 1 / 0
-//   ticket-injection-summariser  1 / 0.909 / 1 / 1 / 1
+//   ticket-injection-summariser  1 / 1 / 1 / 1 / 0
 //   vendor-role-abuse            1 / 1 / 0.947 / 1 / 0
-// ticket-injection-summariser's decoy-fp of 1 is a known miss: an unrelated summariser batch that quotes an
-// attack phrase is cited by the prompt-attack finding of callers without end-user identifiers.
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
     keyRecall: 0.95,
@@ -99,10 +97,10 @@ const FLOORS: Record<string, Floors> = {
   },
   'ticket-injection-summariser': {
     keyRecall: 0.95,
-    maliciousPrecision: 0.85,
+    maliciousPrecision: 0.95,
     scopeF1: 0.95,
     elementAcc: 0.95,
-    decoyFpMax: 1,
+    decoyFpMax: 0,
   },
   'vendor-role-abuse': {
     keyRecall: 0.95,
