@@ -19,7 +19,15 @@ import type { Finding, Json, Severity } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { analyzePrompt, findSensitive, SECRET_TYPES } from '../text/index.js';
 import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
-import { BROWSER_UA, type CtRow, clientFamily, IAC_UA, loadEvents } from './context.js';
+import {
+  BROWSER_UA,
+  type CtRow,
+  clientFamily,
+  functionNameOf,
+  IAC_UA,
+  jsonObject,
+  loadEvents,
+} from './context.js';
 import { excerpt, hiddenInstructions } from './invocation.js';
 
 // ---- small helpers ---------------------------------------------------------------------------------
@@ -926,19 +934,16 @@ export interface AgentChange {
   executors: Set<string>;
 }
 
-const obj = (v: unknown): Record<string, unknown> | null =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-
 /** The agent a change call acted on (request, or the response's agent / action group / alias). */
 export function agentIdOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
   const resp = r.resp ?? {};
   for (const v of [
     r.req?.agentId,
     resp.agentId,
-    obj(resp.agentActionGroup)?.agentId,
-    obj(resp.agentAlias)?.agentId,
-    obj(resp.agent)?.agentId,
-    obj(resp.agentVersion)?.agentId,
+    jsonObject(resp.agentActionGroup)?.agentId,
+    jsonObject(resp.agentAlias)?.agentId,
+    jsonObject(resp.agent)?.agentId,
+    jsonObject(resp.agentVersion)?.agentId,
   ])
     if (typeof v === 'string' && v) return v;
   return null;
@@ -946,8 +951,8 @@ export function agentIdOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
 
 /** The Lambda function an action-group change names as its executor. */
 export function executorOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
-  for (const o of [r.req, obj(r.resp?.agentActionGroup)]) {
-    const l = obj(o?.actionGroupExecutor)?.lambda;
+  for (const o of [r.req, jsonObject(r.resp?.agentActionGroup)]) {
+    const l = jsonObject(o?.actionGroupExecutor)?.lambda;
     if (typeof l === 'string' && l) return l;
   }
   return null;
@@ -989,7 +994,7 @@ export function changeBursts(rows: CtRow[]): AgentChange[] {
     cur.lastMs = ms;
     cur.b.eventIds.push(r.eventId);
     if (!cur.b.actions.includes(r.action)) cur.b.actions.push(r.action);
-    const group = r.req?.actionGroupName ?? obj(r.resp?.agentActionGroup)?.actionGroupName;
+    const group = r.req?.actionGroupName ?? jsonObject(r.resp?.agentActionGroup)?.actionGroupName;
     if (typeof group === 'string' && group) cur.b.actionGroups.add(group);
     const ex = executorOfChange(r);
     if (ex) cur.b.executors.add(ex);
@@ -1034,8 +1039,8 @@ export function judgeChanger(b: AgentChange, all: AgentChange[]): ChangerJudgeme
   return { usual: iac || (prior.length > 0 && sameClient), reasons };
 }
 
-/** Index of the last element of a sorted array ≤ x, -1 when none. */
-function countAtOrBelow(sorted: number[], x: number): number {
+/** How many elements of an ascending array are below x. */
+function countBelow(sorted: number[], x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -1141,8 +1146,8 @@ async function functionRoles(
   >();
   for (const r of rows) {
     const resp = r.resp ?? {};
-    const conf = obj(resp.configuration) ?? resp;
-    const name = fnName(String(conf.functionName ?? r.req?.functionName ?? ''));
+    const conf = jsonObject(resp.configuration) ?? resp;
+    const name = functionNameOf(String(conf.functionName ?? r.req?.functionName ?? ''));
     if (!name) continue;
     const e = out.get(name) ?? { role: null, created: null };
     if (typeof conf.role === 'string' && conf.role) e.role = conf.role;
@@ -1152,12 +1157,6 @@ async function functionRoles(
     out.set(name, e);
   }
   return out;
-}
-
-/** A function's name from its name, ARN or partial ARN (without a version or alias qualifier). */
-export function fnName(s: string): string {
-  const m = /(?:^|:)function:([^:]+)/.exec(s);
-  return m ? m[1] : (s.split(':').pop() ?? '');
 }
 
 interface InvokeTurn {
@@ -1230,7 +1229,7 @@ export const agentChangeBehaviourDetector: Detector = {
     const starts = await sessionStarts(ctx.db, [...byAgent.keys()].sort());
     const judged = new Map<AgentChange, ChangerJudgement>();
     for (const l of byAgent.values()) for (const b of l) judged.set(b, judgeChanger(b, bursts));
-    const before = (b: AgentChange) => countAtOrBelow(starts.get(b.agentId) ?? [], b.startMs);
+    const before = (b: AgentChange) => countBelow(starts.get(b.agentId) ?? [], b.startMs);
 
     // first use of each action key per agent (actions are in time order: O(1) per step)
     const firstUse = new Map<string, number>();
@@ -1280,7 +1279,7 @@ export const agentChangeBehaviourDetector: Detector = {
       const known = new Set<string>();
       for (const b of l) {
         for (const ex of b.executors) {
-          const name = fnName(ex);
+          const name = functionNameOf(ex);
           const created = fns.get(name)?.created;
           if (!known.has(name) && (known.size > 0 || created) && before(b) >= MIN_SESSIONS_BEFORE)
             for (const g of b.actionGroups) {
@@ -1293,7 +1292,7 @@ export const agentChangeBehaviourDetector: Detector = {
               uses.set(b, m);
             }
         }
-        for (const ex of b.executors) known.add(fnName(ex));
+        for (const ex of b.executors) known.add(functionNameOf(ex));
       }
     }
     if (!uses.size) return [];

@@ -320,6 +320,15 @@ export function lower(s: Severity, levels = 1): Severity {
 }
 
 /** A JSON-safe copy (drops undefined, keeps structure) for finding details. */
+/**
+ * A Lambda function's name from its name, ARN or partial ARN, without a version or alias qualifier
+ * (`arn:aws:lambda:r:a:function:f:live`, `a:function:f`, `f:live` → `f`); '' when there is none.
+ */
+export function functionNameOf(s: string): string {
+  const m = /(?:^|:)function:([^:]+)/.exec(s);
+  return m ? m[1] : (s.split(':')[0] ?? '');
+}
+
 /** A JSON object column's value (DuckDB hands JSON back as text or parsed); null otherwise. */
 export function jsonObject(v: unknown): Record<string, unknown> | null {
   let x = v;

@@ -504,19 +504,22 @@ function codeSourceOf(r: CtRow): string | null {
   return 'a direct upload';
 }
 
+/** The variable names of a Lambda `environment` object ([] when it has none), or null when it is not one. */
+function varNames(e: unknown): string[] | null {
+  if (!e || typeof e !== 'object' || Array.isArray(e)) return null;
+  const v = (e as Record<string, unknown>).variables ?? (e as Record<string, unknown>).Variables;
+  if (v === undefined || v === null) return [];
+  return typeof v === 'object' && !Array.isArray(v) ? Object.keys(v as object).sort() : null;
+}
+
 /** Environment variable names a record shows the function having (after the call), or null. */
 function envNamesOf(r: CtRow): string[] | null {
-  const vars = (e: unknown): string[] | null => {
-    if (!e || typeof e !== 'object' || Array.isArray(e)) return null;
-    const v = (e as Record<string, unknown>).variables ?? (e as Record<string, unknown>).Variables;
-    if (v === undefined || v === null) return [];
-    return typeof v === 'object' && !Array.isArray(v) ? Object.keys(v as object).sort() : null;
-  };
   const base = lambdaBase(r.action);
   const conf = r.resp?.configuration as Record<string, unknown> | undefined;
-  const fromResp = vars(conf?.environment) ?? (r.resp ? vars(r.resp.environment) : null);
+  const fromResp = varNames(conf?.environment) ?? (r.resp ? varNames(r.resp.environment) : null);
   if (fromResp) return fromResp;
-  if (base === 'UpdateFunctionConfiguration' || base === 'CreateFunction') return vars(r.req?.environment);
+  if (base === 'UpdateFunctionConfiguration' || base === 'CreateFunction')
+    return varNames(r.req?.environment);
   return null;
 }
 
@@ -524,11 +527,7 @@ function envNamesOf(r: CtRow): string[] | null {
 function envSetBy(r: CtRow): string[] | null {
   const base = lambdaBase(r.action);
   if (base !== 'UpdateFunctionConfiguration' && base !== 'CreateFunction') return null;
-  const e = r.req?.environment;
-  if (!e || typeof e !== 'object' || Array.isArray(e)) return null;
-  const v = (e as Record<string, unknown>).variables;
-  if (v === undefined || v === null) return [];
-  return typeof v === 'object' && !Array.isArray(v) ? Object.keys(v as object).sort() : null;
+  return varNames(r.req?.environment);
 }
 
 /** Lambda code, role, URL and permission changes, grouped per function and actor within an hour. */

@@ -45,7 +45,7 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
-import { eachByTime, interner } from './context.js';
+import { eachByTime, functionNameOf, interner } from './context.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
@@ -896,14 +896,9 @@ async function guardrailGapChanges(db: Queryable): Promise<GuardrailChange[]> {
      ORDER BY time, event_id`,
   );
   const roles = new Map<string, string>();
-  const fnOf = (s: string | null): string | null => {
-    if (!s) return null;
-    const m = /(?:^|:)function:([^:]+)/.exec(s);
-    return m ? m[1] : s.split(':')[0] || null;
-  };
   const out: GuardrailChange[] = [];
   for (const r of rows) {
-    const fn = r.service === 'lambda.amazonaws.com' ? fnOf(str(r.fn)) : null;
+    const fn = r.service === 'lambda.amazonaws.com' ? functionNameOf(str(r.fn) ?? '') || null : null;
     const role = identityOf(str(r.role));
     if (fn && role) roles.set(fn, role);
     const action = String(r.action);
@@ -1473,10 +1468,16 @@ interface UnitAcc {
   calls: number;
   tokens: number;
   capped: number;
-  /** epoch ms */
-  first: number;
-  last: number;
+  /** ISO times (they order as text); null until the unit has a call with a time */
+  first: string | null;
+  last: string | null;
 }
+
+/** The earlier / later of two ISO times, either possibly missing. */
+const earlier = (a: string | null, b: string | null): string | null =>
+  a === null || (b !== null && b < a) ? b : a;
+const later = (a: string | null, b: string | null): string | null =>
+  a === null || (b !== null && b > a) ? b : a;
 
 /** The principal of a text-pass identifier (`<principal>|ip:…`, `|conv:…`, `|cust:…`). */
 const principalOfKey = (key: string): string => key.slice(0, key.indexOf('|'));
@@ -1489,7 +1490,7 @@ const principalOfKey = (key: string): string => key.slice(0, key.indexOf('|'));
  */
 export class UnitUsage {
   readonly units = new Map<string, UnitAcc>();
-  add(unit: string, time: number, tokens: number, stop: string | null): void {
+  add(unit: string, time: string | null, tokens: number, stop: string | null): void {
     let u = this.units.get(unit);
     if (!u) {
       u = { calls: 0, tokens: 0, capped: 0, first: time, last: time };
@@ -1498,8 +1499,8 @@ export class UnitUsage {
     u.calls++;
     u.tokens += tokens;
     if (stop && CAPPED_STOP.test(stop)) u.capped++;
-    if (time < u.first) u.first = time;
-    if (time > u.last) u.last = time;
+    u.first = earlier(u.first, time);
+    u.last = later(u.last, time);
   }
   clear(): void {
     this.units.clear();
@@ -1585,8 +1586,8 @@ interface GroupAcc {
   calls: number;
   tokens: number;
   capped: number;
-  first: number;
-  last: number;
+  first: string | null;
+  last: string | null;
 }
 
 /**
@@ -1619,8 +1620,8 @@ export function rateEndUsers(
     g.calls += u.calls;
     g.tokens += u.tokens;
     g.capped += u.capped;
-    if (u.first < g.first) g.first = u.first;
-    if (u.last > g.last) g.last = u.last;
+    g.first = earlier(g.first, u.first);
+    g.last = later(g.last, u.last);
   }
   const byPrincipal = new Map<string, GroupAcc[]>();
   for (const g of groups.values()) {
@@ -1676,8 +1677,8 @@ export function rateEndUsers(
           calls: g.calls,
           tokens: g.tokens,
           capped: g.capped,
-          first: new Date(g.first).toISOString().replace('.000Z', 'Z'),
-          last: new Date(g.last).toISOString().replace('.000Z', 'Z'),
+          first: (g.first ?? '').replace('.000Z', 'Z'),
+          last: (g.last ?? '').replace('.000Z', 'Z'),
           principalUsers: gs.length,
           principalCalls: totalCalls,
           principalTokens: total,
@@ -1878,7 +1879,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
             // the call's unit of use: its conversation, else its customer, else its address
             const unit = conversation ? ids[clientIp ? 1 : 0] : ids[ids.length - 1];
             if (rid) links.set(rid, unit);
-            usage.add(unit, Date.parse(String(r.t)), Number(r.tok) || 0, str(r.stop_reason));
+            usage.add(unit, str(r.t), Number(r.tok) || 0, str(r.stop_reason));
           }
           const user = String(r.last_user_text ?? '') || String(r.prompt_text ?? '').slice(-TEXT_CAP);
           const tool = String(r.tool_result_text ?? '');
