@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingest } from '../engine/ingest.js';
 import { CaseStore } from '../store/case-store.js';
-import { eachByTime } from './context.js';
+import { accountBaseline, eachByTime } from './context.js';
 
 describe('eachByTime', () => {
   it('gives the rows of one whole ordered query, slice by slice, ties and rows without a time included', async () => {
@@ -35,6 +39,48 @@ describe('eachByTime', () => {
       }
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('accountBaseline: principal kinds', () => {
+  it('takes a role CloudFormation works with for a pipeline (client patterns match in any case)', async () => {
+    const store = await CaseStore.open(':memory:');
+    const dir = mkdtempSync(path.join(tmpdir(), 'genai-ir-kinds-'));
+    try {
+      const rec = (i: number, role: string, ua: string): Record<string, unknown> => ({
+        eventVersion: '1.09',
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::111122223333:assumed-role/${role}/s`,
+          accountId: '111122223333',
+          accessKeyId: `ASIAKINDS00000000${i}`,
+          sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::111122223333:role/${role}` } },
+        },
+        eventTime: `2026-01-20T13:3${i}:00Z`,
+        eventSource: 'lambda.amazonaws.com',
+        eventName: 'GetFunction20150331v2',
+        awsRegion: 'eu-west-1',
+        sourceIPAddress: ua === 'cloudformation.amazonaws.com' ? ua : '34.250.1.2',
+        userAgent: ua,
+        eventID: `ev-kind-${i}`,
+        readOnly: true,
+        eventType: 'AwsApiCall',
+        recipientAccountId: '111122223333',
+      });
+      const records = [
+        rec(1, 'app-stack-exec', 'cloudformation.amazonaws.com'),
+        rec(2, 'app-stack-exec', 'cloudformation.amazonaws.com'),
+        rec(3, 'image-worker', 'Boto3/1.34.0 md/Botocore#1.34.0'),
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      await ingest(store, [dir]);
+      const base = await accountBaseline(store);
+      expect(base.kindOf('arn:aws:iam::111122223333:role/app-stack-exec')).toBe('pipeline');
+      expect(base.kindOf('arn:aws:iam::111122223333:role/image-worker')).toBe('workload');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -415,7 +415,8 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
             sum(CASE WHEN regexp_matches(ua, $2) THEN n ELSE 0 END) AS iac,
             bool_or(console) AS console
      FROM g GROUP BY 1 ORDER BY ALL`,
-    [BROWSER_UA.source, IAC_UA.source],
+    // RE2 takes the JavaScript patterns' case-insensitivity as an inline flag (`.source` drops it)
+    [`(?i)${BROWSER_UA.source}`, `(?i)${IAC_UA.source}`],
   );
   const web = await db.all(
     `SELECT DISTINCT json_extract_string(request_parameters, '$.roleArn') AS role, action FROM events
