@@ -69,6 +69,7 @@ import {
 } from './context.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
 import { dataBucketPolicies, dataBuckets, dataWrites, kbChanges, promptLogReads } from './data-store.js';
+import { linkStackOperations } from './delegation.js';
 import { corroboratorsFrom, externalFindings } from './external-findings.js';
 import {
   iamPersistence,
@@ -129,6 +130,11 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await promptLogReads(env, buckets));
   add('data-store', await dataBucketPolicies(env, buckets));
   add('sigma', await sigmaPack(env));
+  // changes CloudFormation made: the session that started the stack operation is their actor
+  await linkStackOperations(
+    env,
+    out.map((t) => t.c),
+  );
   return out;
 }
 
