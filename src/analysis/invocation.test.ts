@@ -12,6 +12,7 @@ import type { Detector } from '../engine/detector.js';
 import { ingest } from '../engine/ingest.js';
 import type { Finding } from '../model/types.js';
 import { CaseStore } from '../store/case-store.js';
+import type { RuntimeCall } from './baselines.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
 import {
   cannedKey,
@@ -25,6 +26,7 @@ import {
   hiddenInstructions,
   isRefusal,
   llmjackingDetector,
+  narrowToAbusiveSessions,
   newModelDetector,
   priceOf,
   promptAttackDetector,
@@ -1288,4 +1290,79 @@ describe('benign day (../shared)', () => {
     },
   );
   if (!existsSync(BENIGN)) console.log('skipped: ../shared/datasets is absent');
+});
+
+describe('model abuse on a role many sessions share', () => {
+  const rc = (
+    i: number,
+    key: string,
+    ip: string,
+    region: string,
+    extra: Partial<RuntimeCall> = {},
+  ): RuntimeCall => ({
+    requestId: `r-${i}`,
+    eventId: `e-${i}`,
+    time: `2026-02-03T19:${String(i % 60).padStart(2, '0')}:00.000Z`,
+    identity: `arn:aws:iam::${ACCT}:role/eval`,
+    accessKeyId: key,
+    region,
+    account: ACCT,
+    operation: 'InvokeModel',
+    modelId: 'anthropic.claude-3-opus-20240229-v1:0',
+    sourceIp: ip,
+    userAgent: 'Boto3/1.34.0',
+    errorCode: null,
+    logged: region === 'eu-west-1',
+    inputTokens: 100,
+    outputTokens: 100,
+    maxTokens: 1024,
+    guardrail: false,
+    clientIp: null,
+    ...extra,
+  });
+  const logged = new Set([`${ACCT}|eu-west-1`]);
+
+  it('keeps only the sessions that carry the abuse: unlogged Regions, role-play prompts, throttling', () => {
+    const window = [
+      rc(1, 'ASIAPROXY1', '5.188.231.74', 'us-east-1'),
+      rc(2, 'ASIAPROXY2', '5.188.231.90', 'eu-west-1'),
+      rc(3, 'ASIAPROXY3', '5.188.231.74', 'eu-west-1', { errorCode: 'ThrottlingException' }),
+      rc(4, 'ASIAENGINEER1', '89.101.214.36', 'eu-west-1'),
+      rc(5, 'ASIAENGINEER2', '95.44.136.79', 'eu-west-1'),
+    ];
+    const a = {
+      window,
+      newIps: ['5.188.231.74', '5.188.231.90', '89.101.214.36', '95.44.136.79'],
+      keys: ['ASIAENGINEER1', 'ASIAENGINEER2', 'ASIAPROXY1', 'ASIAPROXY2', 'ASIAPROXY3'],
+      details: {} as Record<string, unknown>,
+    };
+    narrowToAbusiveSessions(a, logged, ['r-2']);
+    expect(a.window.map((c) => c.accessKeyId)).toEqual(['ASIAPROXY1', 'ASIAPROXY2', 'ASIAPROXY3']);
+    expect(a.newIps).toEqual(['5.188.231.74', '5.188.231.90']);
+    expect(a.keys).toEqual(['ASIAPROXY1', 'ASIAPROXY2', 'ASIAPROXY3']);
+    expect(a.details.sessions).toEqual({ keys: 5, abusive: 3, callsKept: 3, callsLeft: 2 });
+  });
+
+  it('leaves the finding whole when every session, or none, carries the abuse, or the key is one', () => {
+    const all = [
+      rc(1, 'K1', '1.2.3.4', 'us-east-1'),
+      rc(2, 'K2', '1.2.3.5', 'us-east-1'),
+      rc(3, 'K3', '1.2.3.6', 'us-west-2'),
+    ];
+    const a = { window: [...all], newIps: ['1.2.3.4'], keys: ['K1', 'K2', 'K3'], details: {} };
+    narrowToAbusiveSessions(a, logged, []);
+    expect(a.window).toHaveLength(3);
+    const none = [
+      rc(1, 'K1', '1.2.3.4', 'eu-west-1'),
+      rc(2, 'K2', '1.2.3.5', 'eu-west-1'),
+      rc(3, 'K3', '1.2.3.6', 'eu-west-1'),
+    ];
+    const b = { window: [...none], newIps: [], keys: ['K1', 'K2', 'K3'], details: {} };
+    narrowToAbusiveSessions(b, logged, []);
+    expect(b.window).toHaveLength(3);
+    const one = [rc(1, 'K1', '1.2.3.4', 'us-east-1'), rc(2, 'K1', '1.2.3.4', 'eu-west-1')];
+    const c = { window: [...one], newIps: [], keys: ['K1'], details: {} };
+    narrowToAbusiveSessions(c, logged, []);
+    expect(c.window).toHaveLength(2);
+  });
 });

@@ -501,6 +501,42 @@ function assessPrincipal(
 }
 
 /**
+ * A principal many sessions share (a role several people and pipelines assume): the abuse is in
+ * some of its sessions, not all. When at least three access keys called in the window and only
+ * some of them carry what makes the use abusive (successful calls in a Region without invocation
+ * logging, role-play or bulk-generation prompts, throttling), the finding keeps those keys' calls
+ * and addresses only; the other sessions' calls stay their users'. Mutates the assessment.
+ */
+export function narrowToAbusiveSessions(
+  a: { window: RuntimeCall[]; newIps: string[]; keys: string[]; details: Record<string, unknown> },
+  logged: Set<string>,
+  roleplayIds: string[],
+): void {
+  const all = new Set(a.window.map((c) => c.accessKeyId).filter((k): k is string => !!k));
+  if (all.size < 3) return;
+  const rp = new Set(roleplayIds);
+  const marked = new Set<string>();
+  for (const c of a.window) {
+    if (!c.accessKeyId) continue;
+    const unloggedRegion = !c.logged && !c.errorCode && !logged.has(`${c.account ?? ''}|${c.region}`);
+    if (unloggedRegion || (c.requestId && rp.has(c.requestId)) || c.errorCode === 'ThrottlingException')
+      marked.add(c.accessKeyId);
+  }
+  if (!marked.size || marked.size >= all.size) return;
+  const before = a.window.length;
+  a.window = a.window.filter((c) => !c.accessKeyId || marked.has(c.accessKeyId));
+  const ips = new Set(a.window.map((c) => c.sourceIp));
+  a.newIps = a.newIps.filter((ip) => ips.has(ip));
+  a.keys = a.keys.filter((k) => marked.has(k));
+  a.details.sessions = {
+    keys: all.size,
+    abusive: marked.size,
+    callsKept: a.window.length,
+    callsLeft: before - a.window.length,
+  };
+}
+
+/**
  * Strong signals are material abuse (sustained volume far above the principal's own, traffic in
  * Regions without invocation logging, resale-style content); the others only corroborate: people
  * travel, change laptops and try new models every day.
@@ -543,6 +579,7 @@ export const llmjackingDetector: Detector = {
       const severity = abuseSeverity(a.signals);
       if (!severity) continue;
       if (severity === 'informational' && a.window.length < 3) continue;
+      if (severity === 'high' || severity === 'medium') narrowToAbusiveSessions(a, logged, rp.ids);
       const ids = idsOf(a.window);
       const first = a.window[0]?.time ?? p.first;
       const last = a.window[a.window.length - 1]?.time ?? p.last;
