@@ -242,3 +242,204 @@ describe('computeScope', () => {
     }
   });
 });
+
+/** A CloudTrail record of `who` (an IAM user or a role session) from `ip`. */
+function call(
+  n: number,
+  time: string,
+  ip: string,
+  who: { type: 'IAMUser' | 'AssumedRole' | 'AWSAccount'; arn?: string; key?: string; issuer?: string },
+  action = 'ListBuckets',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    userIdentity: {
+      type: who.type,
+      principalId: `AIDA${n}`,
+      ...(who.arn ? { arn: who.arn } : {}),
+      accountId: '111122223333',
+      ...(who.key ? { accessKeyId: who.key } : {}),
+      ...(who.issuer
+        ? { sessionContext: { sessionIssuer: { type: 'Role', arn: who.issuer, userName: 'r' } } }
+        : {}),
+    },
+    eventTime: time,
+    eventSource: action === 'AssumeRole' ? 'sts.amazonaws.com' : 's3.amazonaws.com',
+    eventName: action,
+    awsRegion: 'eu-west-1',
+    sourceIPAddress: ip,
+    userAgent: 'Boto3/1.34.0',
+    requestID: `rq-${n}`,
+    eventID: `ev-${n}`,
+    readOnly: true,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    ...extra,
+  };
+}
+
+const finding = (ip: string, at: string): Finding =>
+  ({
+    id: 'f1',
+    ruleId: 'access.test',
+    title: 'test',
+    description: 'test',
+    severity: 'high',
+    elements: ['access'],
+    components: [],
+    firstSeen: at,
+    lastSeen: at,
+    principals: [],
+    accessKeyIds: [],
+    sourceIps: [ip],
+    resources: [],
+    evidence: { eventIds: [] },
+  }) as unknown as Finding;
+
+describe('computeScope: when an address counts as established', () => {
+  const USER = 'arn:aws:iam::111122223333:user/svc-eval';
+  const ROLE = 'arn:aws:iam::111122223333:role/eval-cross-account';
+  const run = async (name: string, records: Array<Record<string, unknown>>, ip: string, at: string) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `genai-ir-scope-${name}-`));
+    const store = await CaseStore.open(':memory:');
+    try {
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      await ingest(store, [dir]);
+      return await computeScope(store, [finding(ip, at)]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('a short burst the night before does not establish an address; hours of use do', async () => {
+    const vps = '198.51.100.77';
+    const burst = [0, 5, 10].map((m, i) =>
+      call(10 + i, `2026-02-02T22:${String(10 + m).padStart(2, '0')}:00Z`, vps, {
+        type: 'IAMUser',
+        arn: USER,
+        key: 'AKIAEXAMPLEEVAL00001',
+      }),
+    );
+    const later = call(20, '2026-02-03T19:00:00Z', vps, {
+      type: 'IAMUser',
+      arn: USER,
+      key: 'AKIAEXAMPLEEVAL00001',
+    });
+    const burstScope = await run('burst', [...burst, later], vps, '2026-02-03T19:00:00Z');
+    expect(burstScope.scope.sourceIps).toContain(vps);
+    // the same address in use from 08:00 to 17:00 the day before: ordinary
+    const office = [8, 12, 17].map((h, i) =>
+      call(30 + i, `2026-02-02T${String(h).padStart(2, '0')}:00:00Z`, vps, {
+        type: 'IAMUser',
+        arn: USER,
+        key: 'AKIAEXAMPLEEVAL00001',
+      }),
+    );
+    const officeScope = await run('office', [...office, later], vps, '2026-02-03T19:00:00Z');
+    expect(officeScope.scope.sourceIps).not.toContain(vps);
+  });
+
+  it('roles one caller assumed from the address are not other identities sharing it', async () => {
+    const vps = '198.51.100.78';
+    const t = '2026-02-03T17:00:00Z';
+    const recs = [
+      call(40, t, vps, { type: 'IAMUser', arn: USER, key: 'AKIAEXAMPLEEVAL00002' }, 'GetUserPolicy'),
+      call(
+        41,
+        '2026-02-03T17:05:00Z',
+        vps,
+        { type: 'IAMUser', arn: USER, key: 'AKIAEXAMPLEEVAL00002' },
+        'AssumeRole',
+        {
+          requestParameters: { roleArn: ROLE, roleSessionName: 'botocore-session-1' },
+          responseElements: {
+            credentials: { accessKeyId: 'ASIAEXAMPLECHAIN0001', expiration: 'x', sessionToken: 'y' },
+          },
+        },
+      ),
+      // the role's own account sees the same call from the trusted account
+      call(42, '2026-02-03T17:05:00Z', vps, { type: 'AWSAccount' }, 'AssumeRole'),
+      call(43, '2026-02-03T17:06:00Z', vps, {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/eval-cross-account/botocore-session-1',
+        key: 'ASIAEXAMPLECHAIN0001',
+        issuer: ROLE,
+      }),
+      call(44, '2026-02-03T17:07:00Z', vps, {
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::111122223333:assumed-role/other-role/s',
+        key: 'ASIAEXAMPLECHAIN0002',
+        issuer: 'arn:aws:iam::111122223333:role/other-role',
+      }),
+    ];
+    const sc = await run('chain', recs, vps, t);
+    expect(sc.scope.sourceIps).toContain(vps);
+  });
+});
+
+describe("computeScope: the same person's other sessions", () => {
+  it('takes a session from a new address on a new device, not the person from a new address on their laptop', async () => {
+    const ROLE =
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0123456789abcdef';
+    const SESSION =
+      'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/pat@example.com';
+    const MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15';
+    const WIN = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
+    const CLI = 'aws-cli/2.24.25 md/awscrt#0.23.8 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.12.9';
+    const me = (key: string) => ({ type: 'AssumedRole' as const, arn: SESSION, key, issuer: ROLE });
+    const office = '203.0.113.10';
+    const phished = '198.51.100.61';
+    const vps = '198.51.100.62';
+    const home = '203.0.113.99';
+    const recs = [
+      // the person at the office all morning, console (Mac) and the console's own backend calls
+      ...[8, 10, 13].map((h, i) =>
+        call(
+          60 + i,
+          `2026-01-20T${String(h).padStart(2, '0')}:00:00Z`,
+          office,
+          me('ASIAOFFICE0000000001'),
+          'ListStacks',
+          { userAgent: MAC },
+        ),
+      ),
+      call(63, '2026-01-20T13:10:00Z', office, me('ASIAOFFICE0000000001'), 'GetTemplate', {
+        userAgent: 'console.amazonaws.com',
+      }),
+      // a sign-in from a new address on another device in the afternoon
+      call(64, '2026-01-20T14:06:00Z', phished, me('ASIAPHISHED000000001'), 'GetTemplate', {
+        userAgent: WIN,
+      }),
+      call(65, '2026-01-20T14:07:00Z', phished, me('ASIAPHISHED000000001'), 'GetGuardrail', {
+        userAgent: 'console.amazonaws.com',
+      }),
+      // the actor's CLI session in the evening (what the finding is about)
+      call(66, '2026-01-20T21:14:00Z', vps, me('ASIAACTORCLI00000001'), 'ExecuteChangeSet', {
+        userAgent: CLI,
+      }),
+      // the next morning the person works from home on their laptop
+      call(67, '2026-01-21T09:00:00Z', home, me('ASIAHOME000000000001'), 'ListStacks', { userAgent: MAC }),
+    ];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-person-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: recs }));
+      await ingest(store, [dir]);
+      const f = finding(vps, '2026-01-20T21:14:00Z');
+      f.accessKeyIds = ['ASIAACTORCLI00000001'];
+      f.evidence = { eventIds: ['ev-66'] };
+      const sc = await computeScope(store, [f]);
+      expect(sc.scope.accessKeyIds).toEqual(['ASIAACTORCLI00000001', 'ASIAPHISHED000000001']);
+      expect(sc.scope.sourceIps).toEqual([phished, vps]);
+      expect(sc.actor.eventIds).toEqual(expect.arrayContaining(['ev-64', 'ev-65', 'ev-66']));
+      expect(sc.actor.eventIds).not.toContain('ev-67');
+      expect(sc.notes.join(' ')).toContain('ASIAPHISHED000000001');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

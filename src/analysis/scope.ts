@@ -222,6 +222,8 @@ const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
 const HOURS_BEFORE = 6;
+/** minutes between an address's first and last use before the incident for it to be in ordinary use */
+const ESTABLISHED_SPAN_MIN = 180;
 
 /** The CloudTrail columns the scoping reads for each candidate record. */
 const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
@@ -257,9 +259,13 @@ function s3Arn(r: string): string {
 }
 
 /**
- * Whether an address was in ordinary use before the suspicious activity: seen more than six hours
- * before the first finding that names it, or used by three or more identities (a NAT, a VPN exit,
- * the application's own egress). Such an address tells the actor apart from nobody.
+ * Whether an address was in ordinary use before the suspicious activity: used for hours (at least
+ * ESTABLISHED_SPAN_MIN between its first and last use) more than six hours before the first
+ * finding that names it, or used by three or more identities (a NAT, a VPN exit, the application's
+ * own egress). Such an address tells the actor apart from nobody. A short burst long before (an
+ * intruder's reconnaissance the night before) does not establish it, and neither do the roles one
+ * caller assumed from the address (role chaining: the sessions issued to calls from the address)
+ * nor the account names that trusted callers appear as.
  */
 async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
   const before = new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000)
@@ -267,16 +273,25 @@ async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Prom
     .replace('T', ' ')
     .replace('Z', '');
   const r = await db.all(
-    `SELECT
-       (SELECT count(*) FROM events WHERE source_ip = $1 AND time < CAST($2 AS TIMESTAMP)) +
-       (SELECT count(*) FROM invocations WHERE client_ip = $1 AND time < CAST($2 AS TIMESTAMP)) AS early,
-       (SELECT count(DISTINCT identity_arn) FROM events WHERE source_ip = $1) AS identities,
+    `WITH early AS (
+       SELECT time FROM events WHERE source_ip = $1 AND time < CAST($2 AS TIMESTAMP)
+       UNION ALL SELECT time FROM invocations WHERE client_ip = $1 AND time < CAST($2 AS TIMESTAMP)),
+     chained AS (
+       SELECT response_elements->>'$.credentials.accessKeyId' AS k FROM events
+       WHERE source_ip = $1 AND action LIKE 'AssumeRole%' AND error_code IS NULL)
+     SELECT
+       (SELECT coalesce(date_diff('minute', min(time), max(time)), -1) FROM early) AS early_span,
+       (SELECT count(DISTINCT identity_arn) FROM events
+          WHERE source_ip = $1 AND coalesce(principal_type, '') NOT IN ('AWSAccount', 'AWSService')
+            AND coalesce(access_key_id, '') NOT IN (SELECT k FROM chained WHERE k IS NOT NULL)) AS identities,
        (SELECT count(DISTINCT coalesce(request_metadata->>'$.customerId', request_metadata->>'$.conversationId'))
           FROM invocations WHERE client_ip = $1) AS clients`,
     [ip, before],
   );
   const row = r[0] ?? {};
-  return Number(row.early) > 0 || Number(row.identities) >= 3 || Number(row.clients) >= 3;
+  return (
+    Number(row.early_span) >= ESTABLISHED_SPAN_MIN || Number(row.identities) >= 3 || Number(row.clients) >= 3
+  );
 }
 
 /**
@@ -295,6 +310,97 @@ async function endUserAttacked(db: Queryable, ip: string): Promise<boolean> {
   return rows.some(
     (r) => typeof r.t === 'string' && analyzePrompt(r.t, { kind: 'user' }).verdict === 'attack',
   );
+}
+
+/** User agents that name an AWS service acting for the caller (the console's backend), not the caller's device. */
+const SERVICE_CLIENT = /^$|^AWS Internal$|^[a-z0-9.-]+\.amazonaws\.com$/;
+
+/** Whether an identity is a person's sign-in role (Identity Center permission set or SAML federation). */
+async function personRoles(db: Queryable, roles: string[]): Promise<Set<string>> {
+  const out = new Set(roles.filter((r) => /:role\/aws-reserved\/sso\.amazonaws\.com\//.test(r)));
+  const rest = roles.filter((r) => !out.has(r));
+  if (rest.length) {
+    const rows = await db.all(
+      `SELECT DISTINCT request_parameters->>'$.roleArn' AS r FROM events
+       WHERE action = 'AssumeRoleWithSAML' AND (request_parameters->>'$.roleArn') IN (${list(rest)}) ORDER BY 1`,
+    );
+    for (const r of rows) out.add(String(r.r));
+  }
+  return out;
+}
+
+/**
+ * Other sessions of the persons whose role sessions the actor used (see computeScope): their keys
+ * and addresses, when every address is new and every client unknown for that person.
+ */
+async function samePersonSessions(
+  db: Queryable,
+  actorEvents: Array<Record<string, unknown>>,
+  actorKeys: Set<string>,
+  firstSeen: string,
+): Promise<{ keys: string[]; ips: string[]; notes: string[] }> {
+  const none = { keys: [], ips: [], notes: [] };
+  const sessionArns = new Map<string, string>();
+  for (const r of actorEvents) {
+    if (r.principal_type !== 'AssumedRole' || !r.principal_arn || !r.identity_arn) continue;
+    if (!actorKeys.has(String(r.access_key_id ?? ''))) continue;
+    sessionArns.set(String(r.principal_arn), String(r.identity_arn));
+  }
+  if (!sessionArns.size || !firstSeen) return none;
+  const people = await personRoles(db, [...new Set(sessionArns.values())].sort());
+  const arns = [...sessionArns.entries()].filter(([, role]) => people.has(role)).map(([arn]) => arn);
+  if (!arns.length) return none;
+  const rows = await db.all(
+    `SELECT principal_arn AS p, access_key_id AS k, source_ip AS ip, coalesce(user_agent, '') AS ua,
+            ${isoSql('min(time)')} AS first
+     FROM events WHERE principal_arn IN (${list(arns.sort())}) AND access_key_id IS NOT NULL AND source_ip IS NOT NULL
+     GROUP BY ALL ORDER BY ALL`,
+  );
+  const established = new Map<string, boolean>();
+  const isEstablished = async (ip: string): Promise<boolean> => {
+    if (!isIp(ip) || isPrivateIp(ip)) return true;
+    let e = established.get(ip);
+    if (e === undefined) {
+      e = await ipEstablished(db, ip, firstSeen);
+      established.set(ip, e);
+    }
+    return e;
+  };
+  const out = { keys: [] as string[], ips: [] as string[], notes: [] as string[] };
+  for (const arn of arns) {
+    const mine = rows.filter((r) => r.p === arn);
+    // the person's own clients: those used from their established addresses
+    const ownClients = new Set<string>();
+    for (const r of mine)
+      if (!SERVICE_CLIENT.test(String(r.ua)) && (await isEstablished(String(r.ip)))) ownClients.add(String(r.ua));
+    if (!ownClients.size) continue;
+    const byKey = new Map<string, typeof mine>();
+    for (const r of mine) {
+      const k = String(r.k);
+      if (actorKeys.has(k)) continue;
+      if (!byKey.has(k)) byKey.set(k, []);
+      byKey.get(k)!.push(r);
+    }
+    for (const [k, rs] of byKey) {
+      // a device's own client must be seen: the console's and other services' names say nothing of it
+      let foreign = rs.some((r) => !SERVICE_CLIENT.test(String(r.ua)));
+      for (const r of rs)
+        if (ownClients.has(String(r.ua)) || (await isEstablished(String(r.ip)))) {
+          foreign = false;
+          break;
+        }
+      if (!foreign) continue;
+      const addrs = [...new Set(rs.map((r) => String(r.ip)))].sort();
+      out.keys.push(k);
+      out.ips.push(...addrs);
+      out.notes.push(
+        `session key ${k} of ${arn} came from new address(es) ${addrs.join(', ')} with clients the person had not used: taken for the actor's, like the session it used`,
+      );
+    }
+  }
+  out.keys.sort();
+  out.ips = [...new Set(out.ips)].sort();
+  return out;
 }
 
 export async function computeScope(
@@ -526,6 +632,27 @@ export async function computeScope(
     notes.push(
       `the actor created access key(s) ${[...created].sort().join(', ')}: all ${more.length} of their records are the actor's`,
     );
+  }
+  // the same person's other sessions: a person signed in to a role (Identity Center, SAML) whose
+  // session the actor used may have had other sessions taken the same way. Another session of the
+  // same person counts as the actor's when every address it came from is new (not established, not
+  // shared) and none of its clients is one the person used from an established address: the same
+  // person from a new network on a new device. The person's own new home or hotel with their usual
+  // laptop stays theirs.
+  const personal = await samePersonSessions(db, actorEvents, keys, firstSeen ?? firstSeed);
+  if (personal.keys.length) {
+    const known = new Set(actorEvents.map((r) => String(r.uid)));
+    const more = await db.all(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE (access_key_id IN (${list(personal.keys)}) OR source_ip IN (${list(personal.ips)}))
+         AND coalesce(principal_type, '') NOT IN ('AWSService')
+       ORDER BY time, uid`,
+    );
+    const added = more.filter((r) => !known.has(String(r.uid)));
+    actorEvents.push(...added);
+    for (const k of personal.keys) keys.add(k);
+    for (const ip of personal.ips) ips.add(ip);
+    notes.push(...personal.notes);
   }
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
   // other records carrying the actor's source identity
