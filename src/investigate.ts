@@ -94,7 +94,17 @@ export async function analyseCase(
   stage('blast-radius');
   const views = await responderViews(store, sc, findings, coverage.window);
   warnings.push(...views.warnings);
-  const evidence = (ingestResult?.files ?? (await filesFromCase(store))).map((f) => ({
+  // every file the case holds (what was analysed, also from earlier runs into the same case), and
+  // this run's files whose content the case already held under another path or an earlier run
+  const held = await filesFromCase(store);
+  const heldKeys = new Set(held.map((f) => `${f.path}\u0000${f.sha256}`));
+  const listed = [
+    ...held,
+    ...(ingestResult?.files ?? []).filter((f) => !heldKeys.has(`${f.path}\u0000${f.sha256}`)),
+  ].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0,
+  );
+  const evidence = listed.map((f) => ({
     path: f.path,
     sha256: f.sha256,
     format: f.format,

@@ -108,6 +108,33 @@ describe('investigate on the bundled example', () => {
   if (!hasReportSchema()) console.log(`skipped: report.schema.json check (${REPORT_SCHEMA} not present)`);
 });
 
+describe('investigate into a case that already holds the evidence', () => {
+  it('reports on everything the case holds, as the first run did', async () => {
+    const store = await CaseStore.open(':memory:');
+    try {
+      const now = new Date('2026-01-01T00:00:00Z');
+      const first = await investigate(store, [EXAMPLE], { now });
+      // the same evidence again (a responder re-running with a context file, or after an update)
+      const again = await investigate(store, [EXAMPLE], { now });
+      expect(again.evidence).toEqual(first.evidence);
+      expect(again.evidence.some((e) => e.records > e.rejected)).toBe(true);
+      expect(again.findings.map((f) => f.id)).toEqual(first.findings.map((f) => f.id));
+      // a second copy of a file under another path: listed, with nothing read from it
+      const copy = path.join(tmp, 'copy-of-one-file');
+      const one = report.evidence.find((e) => e.format === 'cloudtrail')!.path;
+      cpSync(one, path.join(copy, path.basename(one)), { recursive: true });
+      const third = await investigate(store, [copy], { now });
+      const extra = third.evidence.filter((e) => e.path.startsWith(copy));
+      expect(extra).toHaveLength(1);
+      expect(extra[0].records).toBe(0);
+      expect(third.evidence.length).toBe(first.evidence.length + 1);
+      expect(third.warnings.join(' ')).toContain('already in the case');
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
+
 describe('declared activities', () => {
   const declare = (scope: string): string => {
     const dir = path.join(tmp, `declared-${scope.length}`);
