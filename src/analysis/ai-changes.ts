@@ -898,10 +898,16 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
   ).filter((r) => MODEL_PARAM.test(String(r.req?.name ?? JSON.stringify(r.req?.names ?? ''))));
   const out: Candidate[] = [];
   for (const r of rows) {
-    const name = String(r.req?.name ?? (r.req?.names as string[] | undefined)?.join(', ') ?? '');
+    const name = paramNameOf(r);
     const kind = env.base.kindOf(r.identityArn);
     const pipeline = isPipelineRow(env, r);
-    // applications whose model changed within a day after
+    // applications whose model changed within a day after; a model the application first called
+    // after the parameter changed again is that next change's doing
+    const nextChange =
+      rows
+        .filter((o) => o.time > r.time && paramNameOf(o) === name)
+        .map((o) => o.time)
+        .sort()[0] ?? null;
     const switched = await env.db.all(
       `WITH calls AS (
          SELECT identity_arn AS id, coalesce(json_extract_string(request_parameters, '$.modelId'), '') AS model, time,
@@ -914,8 +920,8 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
        FROM calls c JOIN apps a ON a.id = c.id
        WHERE c.time >= CAST($2 AS TIMESTAMP) AND c.time <= CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY
          AND NOT EXISTS (SELECT 1 FROM before b WHERE b.id = c.id AND b.model = c.model)
-       GROUP BY 1, 2 ORDER BY 1, 2`,
-      [r.identityArn ?? '', ts(r.time)],
+       GROUP BY 1, 2 HAVING min(c.time) < CAST($3 AS TIMESTAMP) ORDER BY 1, 2`,
+      [r.identityArn ?? '', ts(r.time), nextChange ? ts(nextChange) : '9999-12-31 00:00:00'],
     );
     // applications are workloads (people trying a model in the playground are not a switch)
     const newModels = switched.filter((s) => s.model && env.base.kindOf(String(s.id)) === 'workload');
@@ -973,6 +979,10 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
     out.push(c);
   }
   return out;
+}
+
+function paramNameOf(r: CtRow): string {
+  return String(r.req?.name ?? (r.req?.names as string[] | undefined)?.join(', ') ?? '');
 }
 
 /** Resource-based policies on Bedrock resources. */

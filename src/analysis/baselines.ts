@@ -155,6 +155,8 @@ export interface RuntimeCall {
   maxTokens: number | null;
   guardrail: boolean;
   clientIp: string | null;
+  /** the session that called (assumed-role ARN with its session name), when it differs from `identity` */
+  principal?: string | null;
 }
 
 /** First-seen record of one attribute value of a principal. */
@@ -331,6 +333,7 @@ export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
           maxTokens: maxTokensMemo(maxTokens, v('params')),
           guardrail: v('guardrail') === '1',
           clientIp: shared(v('client_ip')),
+          principal: shared(v('principal_arn')),
         });
       }
     },

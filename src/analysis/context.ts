@@ -554,6 +554,8 @@ export interface ContextSubject {
   targets?: Array<string | null | undefined>;
   /** the actor is a deployment pipeline */
   pipeline?: boolean;
+  /** names the record's request parameters carry (see requestNames), matched like targets */
+  requestNames?: string[];
 }
 
 export interface ContextMatch {
@@ -639,13 +641,47 @@ function inWindow(e: ContextEntry, time: string, slackMs = 5 * 60_000): boolean 
 /** Tokens of a free-text summary that look like identifiers (names with -, _, . or digits, addresses). */
 export function summaryNames(text: string): string[] {
   const toks = text.match(/[A-Za-z0-9][A-Za-z0-9._@:/+-]*[A-Za-z0-9]/g) ?? [];
-  return [
-    ...new Set(
-      toks
-        .map((t) => t.toLowerCase())
-        .filter((t) => /[-_.@:/]|\d/.test(t) && t.length >= 3 && !/^chg-|^sec-|^\d{1,2}$/.test(t)),
-    ),
-  ];
+  const out = new Set<string>();
+  for (const t of toks.map((x) => x.toLowerCase())) {
+    if (!(/[-_.@:/]|\d/.test(t) && t.length >= 3 && !/^chg-|^sec-|^\d{1,2}$/.test(t))) continue;
+    out.add(t);
+    // an S3 location names its bucket too (a job's request names the bucket or another prefix of it)
+    const b = /^s3:\/\/([^/]+)/.exec(t);
+    if (b && b[1].length >= 3) out.add(b[1]);
+  }
+  return [...out];
+}
+
+/** A name as summaries and records both spell it: lower case, without the leading or trailing `/` of a path. */
+function normName(x: string): string {
+  return x.toLowerCase().replace(/^\/+|\/+$/g, '');
+}
+
+/** Request values that can name a resource: identifiers, ARNs, paths, S3 locations (and their buckets). */
+const REQUEST_NAME = /^[A-Za-z0-9][A-Za-z0-9._@:/+=-]{2,255}$/;
+const REQUEST_NAMES_MAX = 40;
+
+/**
+ * The names a record's request parameters carry (a job's name, the model it creates, the role it
+ * passes, the S3 location it reads, a parameter's path), for matching the record to a change summary
+ * that names what it works on. Only short identifier-like strings, at most two levels deep.
+ */
+export function requestNames(req: Record<string, unknown> | null | undefined): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown, depth: number): void => {
+    if (out.size >= REQUEST_NAMES_MAX) return;
+    if (typeof v === 'string') {
+      if (!REQUEST_NAME.test(v) || !/[-_.:/]|\d/.test(v)) return;
+      out.add(v);
+      const b = /^s3:\/\/([^/]+)/.exec(v);
+      if (b) out.add(b[1]);
+    } else if (depth < 3 && v && typeof v === 'object') {
+      const vals = Array.isArray(v) ? v.slice(0, 20) : Object.values(v).slice(0, 40);
+      for (const x of vals) visit(x, depth + 1);
+    }
+  };
+  visit(req ?? null, 0);
+  return [...out];
 }
 
 const READ_ONLY_SCOPE = /read[- ]?only/i;
@@ -671,9 +707,11 @@ export function matchContext(entries: ContextEntry[], s: ContextSubject): Contex
       s.sourceIp,
     ]
       .filter((x): x is string => !!x)
-      .flatMap((x) => [x.toLowerCase(), nameOf(x).toLowerCase()])
+      .flatMap((x) => [normName(x), nameOf(x).toLowerCase()])
       .filter((x) => x.length >= 2),
   );
+  // what the request names counts as named, but not as the actor the entry is about (userNamed below)
+  const reqNames = new Set((s.requestNames ?? []).map(normName).filter((x) => x.length >= 3));
   let best: ContextMatch | null = null;
   for (const e of entries) {
     if (!inWindow(e, s.time)) continue;
@@ -692,7 +730,7 @@ export function matchContext(entries: ContextEntry[], s: ContextSubject): Contex
     }
     const text = e.text;
     const lowerText = text.toLowerCase();
-    const named = summaryNames(text).filter((t) => names.has(t));
+    const named = summaryNames(text).filter((t) => names.has(t) || reqNames.has(t));
     const ownerMatch =
       !!e.owner &&
       !!s.sessionName &&
@@ -745,6 +783,7 @@ export function subjectOf(r: CtRow): ContextSubject {
     sessionName: r.sessionName,
     userName: r.userName,
     sourceIdentity: r.sourceIdentity,
+    requestNames: requestNames(r.req),
   };
 }
 

@@ -12,7 +12,7 @@ import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
 import type { Finding } from '../model/types.js';
 import { CaseStore } from '../store/case-store.js';
-import { type ContextEntry, matchContext, summaryNames } from './context.js';
+import { type ContextEntry, matchContext, requestNames, summaryNames } from './context.js';
 import { CONTROL_PLANE_DETECTORS, correlate } from './control-plane.js';
 
 const ACCT = '111122223333';
@@ -1114,6 +1114,60 @@ describe('ai-changes: provisioned throughput and model ids', () => {
     });
     expect(by(g, 'ai-changes.model-parameter-changed')[0].severity).toBe('informational');
   });
+
+  it("a model the application first called after the parameter's next change belongs to that change", async () => {
+    const app: Who = {
+      type: 'AssumedRole',
+      role: 'advisor-api-role',
+      session: 'advisor',
+      key: 'ASIAADVISORAPP000001',
+    };
+    const svc: Who = { type: 'IAMUser', user: 'svc-ml', key: 'AKIASVCMLEXAMPLE0001' };
+    const calls = (model: string, from: number, count: number) =>
+      Array.from({ length: count }, (_, i) =>
+        ct({
+          time: at(T, from + i),
+          source: 'bedrock.amazonaws.com',
+          name: 'InvokeModel',
+          who: app,
+          ip: '192.0.2.50',
+          ua: BOTO_APP,
+          req: { modelId: model },
+        }),
+      );
+    const put = (minute: number, version: number) =>
+      ct({
+        time: at(T, minute),
+        source: 'ssm.amazonaws.com',
+        name: 'PutParameter',
+        who: svc,
+        ip: VPS,
+        ua: BOTO_VPS,
+        readOnly: false,
+        req: { name: '/prod/advisor/model-arn', type: 'String', overwrite: true, value: '****' },
+        resp: { version, tier: 'Standard' },
+      });
+    const v7 = `arn:aws:bedrock:us-west-2:${ACCT}:imported-model/aaaa1111bbbb`;
+    const swapped = `arn:aws:bedrock:us-west-2:${ACCT}:imported-model/cccc2222dddd`;
+    const fs = await caseOf('ssm-two-changes', {
+      'ct.json': trail([
+        ...office(T),
+        ...calls('meta.llama3-1-8b-instruct-v1:0', 0, 25),
+        put(30, 7),
+        ...calls(v7, 40, 10),
+        put(120, 8),
+        ...calls(swapped, 140, 10),
+      ]),
+    });
+    const [first, second] = by(fs, 'ai-changes.model-parameter-changed').sort((a, b) =>
+      a.firstSeen.localeCompare(b.firstSeen),
+    );
+    expect(first.resources).toContain(v7);
+    expect(first.resources).not.toContain(swapped);
+    expect(first.evidence.eventIds).toHaveLength(11);
+    expect(second.resources).toContain(swapped);
+    expect(second.evidence.eventIds).toHaveLength(11);
+  });
 });
 
 // ---- data stores -----------------------------------------------------------------------------------------
@@ -1350,6 +1404,41 @@ describe('GuardDuty findings', () => {
     expect(b?.severity).toBe('informational');
     expect(String(b?.details?.triage)).toContain('archived');
   });
+
+  it("lowers a threat-list finding on an address several of the organisation's people work from", async () => {
+    const EXIT = '198.51.100.99';
+    const people = [
+      sso('SecurityAudit', 'ASIAAUDITEXAMPLE0001'),
+      sso('DataScientist', 'ASIADSEXAMPLE0000001'),
+    ];
+    const use = (who: Who, minute: number, name: string) =>
+      ct({ time: at(T, minute), source: 'iam.amazonaws.com', name, who, ip: EXIT, ua: CLI_OFFICE });
+    const finding = (ip: string) => ({
+      ...gd(
+        'a'.repeat(32),
+        'Recon:IAMUser/MaliciousIPCaller',
+        'ASIAAUDITEXAMPLE0001',
+        ip,
+        'ListRoles',
+        false,
+        5,
+      ),
+    });
+    const shared = await caseOf('gd-vpn-exit', {
+      'ct.json': trail([...office(T), use(people[0], 5, 'ListRoles'), use(people[1], 300, 'ListUsers')]),
+      'guardduty/findings.json': [finding(EXIT)],
+    });
+    const a = shared.find((f) => f.evidence.findingIds?.includes('a'.repeat(32)));
+    expect(a?.severity).toBe('informational');
+    expect(String(a?.details?.triage)).toContain('threat list');
+    // one person alone at the address: not lowered by this rule
+    const alone = await caseOf('gd-vpn-alone', {
+      'ct.json': trail([...office(T), use(people[0], 5, 'ListRoles')]),
+      'guardduty/findings.json': [finding(EXIT)],
+    });
+    const b = alone.find((f) => f.evidence.findingIds?.includes('a'.repeat(32)));
+    expect(b?.severity).toBe('low');
+  });
 });
 
 describe('GuardDuty findings about the account scanner', () => {
@@ -1478,6 +1567,60 @@ describe('context matching', () => {
 
   it('summary names are identifier-like tokens', () => {
     expect(summaryNames(entries[0].text)).toEqual(['support-guardrail', 'platform-infra']);
+    expect(summaryNames('import from s3://ml-staging/v7/ then switch /prod/advisor/model-arn')).toEqual([
+      's3://ml-staging/v7',
+      'ml-staging',
+      'prod/advisor/model-arn',
+    ]);
+  });
+
+  it('matches a change by what the request names: a parameter path, an S3 location, a model name', () => {
+    const plan: ContextEntry[] = [
+      {
+        kind: 'planned-change',
+        type: 'change',
+        ticket: 'CHG-7001',
+        owner: 'ml-lead@example.com',
+        start: '2025-06-03T02:00:00.000Z',
+        end: '2025-06-03T06:00:00.000Z',
+        sourceIps: [],
+        principals: [],
+        sourceIdentity: null,
+        text: 'ML: import advisor-llama-v7 (Custom Model Import) from s3://ml-import-staging/advisor/v7/ via the ml-pipeline, then switch /prod/advisor/model-arn to the new model',
+      },
+    ];
+    const time = '2025-06-03T03:00:00Z';
+    const job = (uri: string, name: string) =>
+      matchContext(plan, {
+        time,
+        service: 'bedrock.amazonaws.com',
+        action: 'CreateModelImportJob',
+        requestNames: requestNames({
+          jobName: `${name}-import`,
+          importedModelName: name,
+          roleArn: 'arn:aws:iam::111122223333:role/import-role',
+          modelDataSource: { s3DataSource: { s3Uri: uri } },
+        }),
+      });
+    expect(job('s3://ml-import-staging/advisor/v7/', 'advisor-llama-v7')?.strength).toBe('strong');
+    // same kind of change in the window, but other weights and another model: only the window fits
+    expect(job('s3://someone-elses-bucket/weights/', 'advisor-llama-v9')?.strength).toBe('window');
+    // the parameter the change names, written with its leading slash
+    const put = matchContext(plan, {
+      time,
+      service: 'ssm.amazonaws.com',
+      action: 'PutParameter',
+      targets: ['/prod/advisor/model-arn'],
+    });
+    expect(put?.strength).toBe('strong');
+    expect(
+      matchContext(plan, {
+        time,
+        service: 'ssm.amazonaws.com',
+        action: 'PutParameter',
+        targets: ['/prod/other/flag'],
+      }),
+    ).toBeNull();
   });
 });
 

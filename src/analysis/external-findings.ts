@@ -312,6 +312,7 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
       targets: [f.userName, ...f.resources],
     });
     const usual = identity ? knownOrigin(env.base, identity, f.remoteIp, recs) : null;
+    const crowd = THREAT_LIST_ONLY.test(f.type) && f.remoteIp ? await peopleAt(env, f.remoteIp) : [];
     if (f.archived) {
       severity = 'informational';
       triage.push('archived in GuardDuty: reviewed and closed by the account team');
@@ -356,6 +357,14 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
       severity = 'informational';
       triage.push(citeContext(m));
       details[m.kind === 'declared-activity' ? 'declared' : 'plannedChange'] = m.ticket;
+    } else if (crowd.length >= 2) {
+      // a threat list names the address, nothing the account saw from it is abuse, and several of
+      // the organisation's own people work from it: a commercial VPN or proxy exit, not an intruder
+      severity = 'informational';
+      triage.push(
+        `the address is only on a threat list, and ${crowd.length} of the organisation's people signed in from it (a shared VPN or proxy exit)`,
+      );
+      details.sharedBy = crowd.length;
     } else if (identity && scan.has(identity) && scannerOrigin(env.base, identity, f.remoteIp)) {
       severity = 'low';
       triage.push(`${nameOf(identity)} is the account's scanner: it reads in every Region all day`);
@@ -407,6 +416,21 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
     });
   }
   return out;
+}
+
+/** Findings that rest only on the caller's address being on a threat list (not on what it did). */
+const THREAT_LIST_ONLY = /MaliciousIPCaller|TorIPCaller/i;
+
+/** The people (human sessions: single sign-on or console users) whose records come from an address. */
+async function peopleAt(env: Env, ip: string): Promise<string[]> {
+  const rows = await env.db.all(
+    `SELECT DISTINCT identity_arn AS id, coalesce(principal_arn, identity_arn) AS who FROM events
+     WHERE source_ip = $1 AND identity_arn IS NOT NULL ORDER BY ALL LIMIT 200`,
+    [ip],
+  );
+  return [
+    ...new Set(rows.filter((r) => env.base.kindOf(String(r.id)) === 'human').map((r) => String(r.who))),
+  ].sort();
 }
 
 /** "known principal at a usual address with a usual client", or null. */

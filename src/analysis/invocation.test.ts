@@ -813,6 +813,54 @@ describe('model abuse from a principal’s own history', () => {
     }
   });
 
+  it('counts the hours of a role several people sign in to per person: their sum is no spike', async () => {
+    const t0 = '2025-03-11T00:00:00Z';
+    const role = 'AWSReservedSSO_DataScience_0123456789abcdef';
+    const sessionArn = (who: string) => `arn:aws:sts::${ACCT}:assumed-role/${role}/${who}@example.com`;
+    const people = ['alice', 'bob', 'carol', 'dan'];
+    const build = (burstBy: (k: number) => string) => {
+      const out: Record<string, unknown>[] = [];
+      // a quiet history: a few calls an hour over the first hours
+      for (let k = 0; k < 8; k++)
+        out.push(
+          inv({
+            time: at(t0, 30 + k * 20),
+            userArn: sessionArn(people[k % 2]),
+            user: 'Summarise this note.',
+            response: 'Done.',
+          }),
+        );
+      // two busy hours on a model the role had not used: 44 calls an hour in all
+      for (let h = 0; h < 2; h++)
+        for (let k = 0; k < 44; k++)
+          out.push(
+            inv({
+              time: at(t0, 600 + h * 60 + k),
+              userArn: sessionArn(burstBy(k)),
+              user: 'Compare these two product descriptions.',
+              response: 'The first is shorter.',
+              model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+              tokens: [2000, 400],
+            }),
+          );
+      return out;
+    };
+    const signalsOf = async (name: string, burstBy: (k: number) => string) => {
+      const store = await caseOf(name, [...background(t0, 16), ...build(burstBy)]);
+      try {
+        const fs = await run(store, llmjackingDetector);
+        const f = fs.find((x) => x.principals?.includes(`arn:aws:iam::${ACCT}:role/${role}`));
+        return ((f?.details?.signals ?? []) as Array<{ id: string }>).map((x) => x.id);
+      } finally {
+        await store.close();
+      }
+    };
+    // four people, eleven calls an hour each: no volume departure
+    expect(await signalsOf('abuse-people', (k) => people[k % 4])).not.toContain('volume');
+    // one session making all of them is one
+    expect(await signalsOf('abuse-one-person', () => 'alice')).toContain('volume');
+  });
+
   it('reports a principal with no history that floods models in Regions without logging', async () => {
     const t0 = '2025-03-11T00:00:00Z';
     const { invs, ct } = llmjacking(t0);

@@ -395,6 +395,10 @@ function assessPrincipal(
     return m;
   };
   const winHourly = count(window);
+  // a role several people sign in to: their calls add up in the role's hours, but a spike is one
+  // credential's spike, so the window's hours are counted per person (session) for the peak
+  const people = sessionsOfPeople(p);
+  const peakHourly = people ? personHourly(window, count) : winHourly;
   const ref = dep.start && hasHistory ? history : p.calls;
   const refLast =
     dep.start && hasHistory
@@ -404,7 +408,7 @@ function assessPrincipal(
   const stats = robustStats(refSeries.length ? refSeries : [0]);
   let peak = 0;
   let peakHour = 0;
-  for (const [h, n] of winHourly)
+  for (const [h, n] of peakHourly)
     if (n > peak) {
       peak = n;
       peakHour = h;
@@ -414,10 +418,11 @@ function assessPrincipal(
   // the earlier peak only means something when the reference is an earlier history (not the same calls)
   const ownHistory = !!dep.start && hasHistory;
   const refPeak = ownHistory ? Math.max(1, ...refSeries) : Math.max(1, stats.median);
-  const hot = [...winHourly.values()].filter(
+  const hot = [...peakHourly.values()].filter(
     (n) => n >= 20 && n >= 3 * refPeak && robustZ(n, stats, Math.max(1, stats.median * 0.25)) >= 8,
   );
   details.hourly = {
+    ...(people ? { perPerson: people } : {}),
     baselineMedian: stats.median,
     baselineMad: stats.mad,
     baselinePeak: refPeak,
@@ -428,7 +433,7 @@ function assessPrincipal(
   };
   // material: a real share of the account's model use (calls or cost) in the principal's busiest hours
   const hotHours = new Set(
-    [...winHourly.entries()].filter(([, n]) => n >= 20 && n >= 3 * refPeak).map(([h]) => h),
+    [...peakHourly.entries()].filter(([, n]) => n >= 20 && n >= 3 * refPeak).map(([h]) => h),
   );
   const mine = window.filter((c) => hotHours.has(hourOf(c.time)));
   const during = allCalls.filter((c) => hotHours.has(hourOf(c.time)));
@@ -498,6 +503,45 @@ function assessPrincipal(
   details.historyCalls = history.length;
   details.regions = winRegions;
   return { profile: p, window, signals, newIps, newModels, keys, details };
+}
+
+/** A human session name: a person's sign-in (an e-mail address or a user name, not an instance or function id). */
+const PERSON_SESSION = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
+
+/**
+ * How many people sign in to a role, when several do: a role of the single sign-on service or one
+ * whose sessions carry e-mail addresses, called by two or more sessions. Null otherwise.
+ */
+function sessionsOfPeople(p: PrincipalProfile): number | null {
+  if (!/:role\//.test(p.identity)) return null;
+  const sso = /:role\/(?:aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?)?AWSReservedSSO_/.test(p.identity);
+  const sessions = new Set<string>();
+  let personal = 0;
+  for (const c of p.calls) {
+    const m = c.principal ? /:assumed-role\/[^/]+\/(.+)$/.exec(c.principal) : null;
+    if (!m || sessions.has(m[1])) continue;
+    sessions.add(m[1]);
+    if (PERSON_SESSION.test(m[1])) personal++;
+  }
+  if (sessions.size < 2 || !(sso || personal === sessions.size)) return null;
+  return sessions.size;
+}
+
+/** Per hour, the most calls any one session made. */
+function personHourly(
+  calls: RuntimeCall[],
+  count: (cs: RuntimeCall[]) => Map<number, number>,
+): Map<number, number> {
+  const by = new Map<string, RuntimeCall[]>();
+  for (const c of calls) {
+    const k = c.principal ?? c.identity;
+    const l = by.get(k);
+    if (l) l.push(c);
+    else by.set(k, [c]);
+  }
+  const out = new Map<number, number>();
+  for (const cs of by.values()) for (const [h, n] of count(cs)) if (n > (out.get(h) ?? 0)) out.set(h, n);
+  return out;
 }
 
 /**

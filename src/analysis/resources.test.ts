@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourcesOfEvent } from './resources.js';
+import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 describe('resourcesOfEvent', () => {
   it('names the model behind a cross-Region inference profile id, and leaves ARNs as they are', () => {
@@ -34,5 +34,50 @@ describe('resourcesOfEvent', () => {
         request_parameters: { agentAliasId: 'Q5GWV5E4LM' },
       }),
     ).toEqual(['Q5GWV5E4LM']);
+  });
+});
+
+describe('resources of job requests and versioned resources', () => {
+  it('names the input data bucket of a job request, and tells the role it passes', () => {
+    const rs = resourcesOfEvent({
+      service: 'bedrock.amazonaws.com',
+      request_parameters: {
+        jobName: 'import-v2',
+        importedModelName: 'advisor-v2',
+        roleArn: 'arn:aws:iam::111122223333:role/model-import-role',
+        modelDataSource: { s3DataSource: { s3Uri: 's3://outside-weights-cache/models/v2/' } },
+      },
+      response_elements: { jobArn: 'arn:aws:bedrock:us-west-2:111122223333:model-import-job/abc123' },
+    });
+    expect(rs).toEqual([
+      'arn:aws:bedrock:us-west-2:111122223333:model-import-job/abc123',
+      'outside-weights-cache',
+    ]);
+    expect(
+      passedRoleOf({
+        service: 'bedrock.amazonaws.com',
+        request_parameters: { roleArn: 'arn:aws:iam::111122223333:role/model-import-role' },
+      }),
+    ).toBe('arn:aws:iam::111122223333:role/model-import-role');
+    // a role named in another service's request (AssumeRole's target) is not a passed role
+    expect(
+      passedRoleOf({
+        service: 'sts.amazonaws.com',
+        request_parameters: { roleArn: 'arn:aws:iam::111122223333:role/x' },
+      }),
+    ).toBeNull();
+  });
+
+  it('names a managed prompt, not the version a call used', () => {
+    const arn = 'arn:aws:bedrock:ap-southeast-2:111122223333:prompt/ABCDE12345';
+    expect(baseResource(`${arn}:8`)).toBe(arn);
+    expect(baseResource(arn)).toBe(arn);
+    expect(
+      resourcesOfEvent({ service: 'bedrock.amazonaws.com', request_parameters: { modelId: `${arn}:8` } }),
+    ).toEqual([arn]);
+    // a model id's own version suffix stays
+    expect(baseResource('anthropic.claude-3-haiku-20240307-v1:0')).toBe(
+      'anthropic.claude-3-haiku-20240307-v1:0',
+    );
   });
 });

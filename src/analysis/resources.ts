@@ -72,6 +72,40 @@ const RESPONSE_PATHS: string[][] = [
   ['agent', 'agentId'],
 ];
 
+/** Request paths of job requests that name the S3 location of the job's input data (named by bucket). */
+const JOB_INPUT_PATHS: string[][] = [
+  ['modelDataSource', 's3DataSource', 's3Uri'],
+  ['trainingDataConfig', 's3Uri'],
+  ['inputDataConfig', 's3Uri'],
+];
+const PASSED_ROLE_SERVICES = new Set(['bedrock.amazonaws.com']);
+
+/**
+ * The service role a job request passes (the caller used iam:PassRole on it), for the services whose
+ * jobs take one. Not a resource by itself (a pipeline passes its usual role every run): scope names
+ * it when the caller also looked the role up first, i.e. chose it for what it may do.
+ */
+export function passedRoleOf(row: { service?: unknown; request_parameters?: unknown }): string | null {
+  if (!PASSED_ROLE_SERVICES.has(String(row.service))) return null;
+  const role = pick(parse(row.request_parameters), ['roleArn']);
+  return role && /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(role) ? role : null;
+}
+
+/** `s3://bucket/...` → `bucket`. */
+function s3Bucket(uri: string): string | null {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/|$)/.exec(uri);
+  return m ? m[1] : null;
+}
+
+/**
+ * A resource without its version qualifier where the qualifier names a version of the same resource
+ * (a managed prompt or flow version, `...:prompt/ID:8`): scope names the resource, not each version.
+ */
+export function baseResource(r: string): string {
+  const m = /^(arn:aws[a-z-]*:bedrock:[^:]*:\d{12}:(?:prompt|flow)\/[A-Za-z0-9]+):[A-Za-z0-9]+$/.exec(r);
+  return m ? m[1] : r;
+}
+
 function pick(o: unknown, path: string[]): string | null {
   let cur: unknown = o;
   for (const k of path) {
@@ -107,8 +141,23 @@ export function resourcesOfEvent(row: {
       if (agent && AGENT_PARTS.has(k)) continue;
       const v = pick(rp, [k]);
       // a cross-Region inference profile id (us.anthropic...) names the model behind it
-      if (v) out.add(MODEL_KEYS.has(k) ? v.replace(GEO_PREFIX, '') : v);
+      if (v) out.add(MODEL_KEYS.has(k) ? baseResource(v.replace(GEO_PREFIX, '')) : v);
     }
+    for (const p of JOB_INPUT_PATHS) {
+      const v = pick(rp, p);
+      const b = v ? s3Bucket(v) : null;
+      if (b) out.add(b);
+    }
+    const validators = (rp as Record<string, unknown>).validationDataConfig;
+    const vs =
+      validators && typeof validators === 'object'
+        ? (validators as Record<string, unknown>).validators
+        : null;
+    if (Array.isArray(vs))
+      for (const x of vs.slice(0, 10)) {
+        const b = s3Bucket(pick(x, ['s3Uri']) ?? '');
+        if (b) out.add(b);
+      }
     const nameKey = NAME_BY_SERVICE[String(row.service)];
     if (nameKey) {
       const v = pick(rp, [nameKey]);

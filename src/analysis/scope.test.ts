@@ -437,6 +437,69 @@ describe("computeScope: the same person's other sessions", () => {
       expect(sc.actor.eventIds).toEqual(expect.arrayContaining(['ev-64', 'ev-65', 'ev-66']));
       expect(sc.actor.eventIds).not.toContain('ev-67');
       expect(sc.notes.join(' ')).toContain('ASIAPHISHED000000001');
+
+describe('computeScope: resources of the actor job requests', () => {
+  const rec = (
+    i: number,
+    source: string,
+    name: string,
+    req: Record<string, unknown>,
+    resp: unknown = null,
+  ) => ({
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLE0000000001',
+      arn: 'arn:aws:iam::111122223333:user/svc-ml',
+      accountId: '111122223333',
+      accessKeyId: 'AKIAEXAMPLE000000001',
+      userName: 'svc-ml',
+    },
+    eventTime: `2025-07-15T10:1${i}:00Z`,
+    eventSource: source,
+    eventName: name,
+    awsRegion: 'us-west-2',
+    sourceIPAddress: '203.0.113.9',
+    userAgent: 'aws-cli/2.13.30',
+    requestParameters: req,
+    responseElements: resp,
+    requestID: `req-${i}`,
+    eventID: `evt-${i}`,
+    readOnly: /^Get/.test(name),
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: '111122223333',
+    eventCategory: 'Management',
+  });
+  const job = (i: number, role: string) =>
+    rec(
+      i,
+      'bedrock.amazonaws.com',
+      'CreateModelImportJob',
+      {
+        jobName: `import-${i}`,
+        importedModelName: `model-${i}`,
+        roleArn: `arn:aws:iam::111122223333:role/${role}`,
+        modelDataSource: { s3DataSource: { s3Uri: 's3://outside-weights-cache/m/' } },
+      },
+      { jobArn: `arn:aws:bedrock:us-west-2:111122223333:model-import-job/job${i}` },
+    );
+
+  it('names the input bucket of a job, and the role passed to it only when the actor looked that role up', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const records = [
+        rec(1, 'iam.amazonaws.com', 'GetRole', { roleName: 'broad-import-role' }),
+        job(2, 'broad-import-role'),
+        job(3, 'usual-import-role'),
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      await ingest(store, [dir]);
+      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: '203.0.113.9' }] });
+      expect(sc.scope.resources).toContain('outside-weights-cache');
+      expect(sc.scope.resources).toContain('arn:aws:iam::111122223333:role/broad-import-role');
+      expect(sc.scope.resources).not.toContain('arn:aws:iam::111122223333:role/usual-import-role');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { analyzePrompt, findSensitive } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
 import { type ContextEntry, jsonObject, loadContextEntries, matchContext } from './context.js';
 import { dataBuckets } from './data-store.js';
-import { resourcesOfEvent } from './resources.js';
+import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 export interface Seed {
   kind: 'key' | 'ip' | 'principal' | 'finding' | 'request';
@@ -224,6 +224,9 @@ const ENUMERATION =
 const HOURS_BEFORE = 6;
 /** minutes between an address's first and last use before the incident for it to be in ordinary use */
 const ESTABLISHED_SPAN_MIN = 180;
+
+/** IAM reads that look at one role: what it may do and who may assume it. */
+const ROLE_READS = new Set(['GetRole', 'GetRolePolicy', 'ListRolePolicies', 'ListAttachedRolePolicies']);
 
 /** The CloudTrail columns the scoping reads for each candidate record. */
 const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
@@ -491,7 +494,8 @@ export async function computeScope(
       (!addrs.length && !fkeys.length) || addrs.some((ip) => ips.has(ip)) || fkeys.some((k) => keys.has(k));
     if (!aboutActor) continue;
     const own = new Set((f.principals ?? []).map(identityOf));
-    for (const r of f.resources ?? []) if (!own.has(r) && !DOMAIN.test(r)) resources.add(s3Arn(r));
+    for (const r of f.resources ?? [])
+      if (!own.has(r) && !DOMAIN.test(r)) resources.add(baseResource(s3Arn(r)));
   }
   for (const s of opts.seeds ?? []) {
     if (s.kind === 'ip') ips.add(s.value);
@@ -766,6 +770,17 @@ export async function computeScope(
       // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
       for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
     }
+  }
+  // a service role the actor passed to a job after looking it up (its policies, what it may read)
+  const inspected = new Set(
+    actorEvents
+      .filter((r) => !r.error_code && ROLE_READS.has(String(r.action)))
+      .map((r) => jsonObject(r.request_parameters)?.roleName)
+      .filter((n): n is string => typeof n === 'string'),
+  );
+  for (const r of actorEvents) {
+    const role = r.error_code ? null : passedRoleOf(r);
+    if (role && inspected.has(role.slice(role.lastIndexOf('/') + 1))) resources.add(role);
   }
   // an exfiltration host a severe finding confirmed: whoever named it in a prompt is the actor (the
   // outsider who planted or tested the payload), through whichever application it came
