@@ -437,6 +437,12 @@ describe("computeScope: the same person's other sessions", () => {
       expect(sc.actor.eventIds).toEqual(expect.arrayContaining(['ev-64', 'ev-65', 'ev-66']));
       expect(sc.actor.eventIds).not.toContain('ev-67');
       expect(sc.notes.join(' ')).toContain('ASIAPHISHED000000001');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('computeScope: resources of the actor job requests', () => {
   const rec = (
