@@ -67,6 +67,7 @@ import {
   subjectOf,
   toJson,
 } from './context.js';
+import { dataExposure } from './data-exposure.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
 import { dataBucketPolicies, dataBuckets, dataWrites, kbChanges, promptLogReads } from './data-store.js';
 import { corroboratorsFrom, externalFindings } from './external-findings.js';
@@ -128,6 +129,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await kbChanges(env));
   add('data-store', await promptLogReads(env, buckets));
   add('data-store', await dataBucketPolicies(env, buckets));
+  add('data-store', await dataExposure(env, buckets));
   add('sigma', await sigmaPack(env));
   return out;
 }
