@@ -290,6 +290,24 @@ describe('data exposure: resource-policy grants', () => {
     expect(g[0].resources).toContain(KEY_ARN);
   });
 
+  it('a write-only grant to an outside account on an ordinary bucket (log delivery) is low', async () => {
+    const logs = 'example-alb-logs';
+    const fs = await findingsOf('grant-log-delivery', [
+      ...pipeline(T1, K1),
+      s3(
+        `${T1}T10:00:00Z`,
+        'PutBucketPolicy',
+        admin,
+        '198.51.100.9',
+        CLI,
+        policy(logs, [allow({ AWS: `arn:aws:iam::${OUTSIDE}:root` }, ['s3:PutObject'], logs)]),
+      ),
+    ]);
+    const g = rule(fs, 'data-store.resource-grant');
+    expect(g).toHaveLength(1);
+    expect(g[0].severity).toBe('low');
+  });
+
   it('deleting a bucket\u2019s public access block is a public grant; anonymous reads after it are high', async () => {
     const fs = await findingsOf('grant-public', [
       ...pipeline(T1, K1),
@@ -366,10 +384,21 @@ describe('data exposure: resource-policy grants', () => {
         { bucketName: 'example-public-assets', key: 'logo.png' },
         true,
       ),
+      s3(
+        `${T2}T09:00:00Z`,
+        'GetObject',
+        outsider('anonymous'),
+        ANON,
+        'curl/8.5.0',
+        { bucketName: 'example-public-assets', key: 'logo.png' },
+        true,
+      ),
     ]);
     const reads = rule(fs, 'data-store.outside-read');
     expect(reads).toHaveLength(1);
     expect(reads[0].severity).toBe('low');
+    // anonymous reads of a bucket already public before the evidence, holding no GenAI data: posture
+    expect(reads[0].principals).toEqual([`arn:aws:iam::${OUTSIDE}:root`]);
   });
 });
 

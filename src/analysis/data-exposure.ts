@@ -48,6 +48,9 @@ const ORG_CONDITION = /aws:(?:PrincipalOrgID|PrincipalOrgPaths|SourceOrgID|Resou
 const READS =
   /^(?:\*|s3:\*|s3:Get\*|s3:GetObject\w*|s3:List\w*|s3:SelectObjectContent|s3:RestoreObject|kms:\*|kms:Decrypt|kms:ReEncrypt\w*|kms:GenerateDataKey\w*|kms:CreateGrant)$/i;
 const MAX_POLICY = 200_000;
+/** records read per outside account and address, and account/address pairs reported */
+const PER_GROUP = 2000;
+const MAX_GROUPS = 200;
 
 const GRANT_ACTIONS = [
   'PutBucketPolicy',
@@ -278,7 +281,8 @@ export async function resourceGrants(
     const dataKind = isKms ? null : (data.get(resource) ?? null);
     let severity: Candidate['severity'] = 'low';
     if (g.public || readsOutside) severity = 'high';
-    else if (outside.length) severity = 'medium';
+    // write-only grants to an outside account: log delivery to a bucket, or a way to plant data in one
+    else if (outside.length && dataKind) severity = 'medium';
     const kind = env.base.kindOf(r.identityArn);
     const opens = [
       ...(g.public ? ['everyone (public)'] : []),
@@ -398,8 +402,11 @@ export async function outsideReads(
 ): Promise<Candidate[]> {
   const rows = await loadEvents(
     env.db,
-    `service = 's3.amazonaws.com' AND principal_type = 'AWSAccount' AND action IN (${actionList(READ_ACTIONS)})
-     AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com') AND coalesce(invoked_by, '') = ''`,
+    // at most PER_GROUP records of each account and address (a public bucket can be read millions of times)
+    `rowid IN (SELECT rowid FROM events WHERE service = 's3.amazonaws.com' AND principal_type = 'AWSAccount'
+       AND action IN (${actionList(READ_ACTIONS)})
+       AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com') AND coalesce(invoked_by, '') = ''
+       QUALIFY row_number() OVER (PARTITION BY account, source_ip ORDER BY time, uid) <= ${PER_GROUP})`,
     [],
     { resp: false, extra: false },
   );
@@ -413,7 +420,12 @@ export async function outsideReads(
     groups.get(k)!.push(r);
   }
   const out: Candidate[] = [];
-  for (const k of [...groups.keys()].sort()) {
+  const keys = [...groups.keys()].sort();
+  if (keys.length > MAX_GROUPS)
+    env.notes?.push(
+      `outside reads: ${keys.length} account/address pairs read buckets; only the first ${MAX_GROUPS} were reported`,
+    );
+  for (const k of keys.slice(0, MAX_GROUPS)) {
     const g = groups.get(k)!;
     const r0 = g[0];
     const acct = r0.account ?? '';
@@ -427,6 +439,8 @@ export async function outsideReads(
         (anonymous ? x.public : x.public || x.accounts.includes(acct)),
     );
     const dataKinds = bucketsRead.map((b) => data.get(b)).filter((x): x is string => !!x);
+    // a bucket public before the evidence starts, holding no GenAI data: posture, not this incident
+    if (anonymous && !granted.length && !dataKinds.length) continue;
     let severity: Candidate['severity'] = 'low';
     if (ok.length && granted.length) severity = 'high';
     else if (ok.length && dataKinds.length) severity = 'medium';
@@ -458,7 +472,7 @@ export async function outsideReads(
       sourceIps: [r0.sourceIp],
       resources: bucketsRead.flatMap((b) => [`arn:aws:s3:::${b}`, b]),
       attack: ['T1530', 'T1537'],
-      evidence: { eventIds: ids(g.slice(0, 2000)) },
+      evidence: { eventIds: ids(g) },
       actors: [{ key: null, ip: r0.sourceIp, identity: anonymous ? null : `arn:aws:iam::${acct}:root` }],
       triage: [
         granted.length
