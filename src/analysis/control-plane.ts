@@ -67,6 +67,7 @@ import {
   subjectOf,
   toJson,
 } from './context.js';
+import { dataExposure } from './data-exposure.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
 import { dataBucketPolicies, dataBuckets, dataWrites, kbChanges, promptLogReads } from './data-store.js';
 import { linkStackOperations } from './delegation.js';
@@ -129,6 +130,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await kbChanges(env));
   add('data-store', await promptLogReads(env, buckets));
   add('data-store', await dataBucketPolicies(env, buckets));
+  add('data-store', await dataExposure(env, buckets));
   add('sigma', await sigmaPack(env));
   // changes CloudFormation made: the session that started the stack operation is their actor
   await linkStackOperations(

@@ -1,0 +1,590 @@
+/**
+ * Data exposure through resource policies, and what followed it (element `data-store-changes`,
+ * `infrastructure-changes` for key policies, `private-data` for the reads):
+ *
+ * - `data-store.resource-grant`: an S3 bucket policy, bucket ACL or public-access-block change, or a
+ *   KMS key policy, that newly lets in everyone or an account outside the organisation. Which
+ *   accounts are the organisation's is learnt from the evidence: the accounts records are delivered
+ *   to, the accounts of the sessions and users acting in them, accounts a planned change names, and
+ *   accounts granted under an `aws:PrincipalOrgID`-style condition. Principals already granted by
+ *   the previous policy of the same resource in the evidence are not new.
+ * - `data-store.outside-read`: objects read by another account (`userIdentity.type` AWSAccount) that
+ *   is not the organisation's, or anonymously; high after a grant to it (or a public grant) seen in
+ *   the evidence.
+ * - `data-store.object-overwritten`: an object written by one origin (identity, address, client)
+ *   overwritten within a day by another origin of a machine principal: the poisoning of a file the
+ *   pipeline produces (training data, knowledge-base documents) looks like this.
+ *
+ * The grant findings carry the caller's key, address and the other records the same origin made
+ * against the same resources (the reconnaissance before), so the scope can follow the actor.
+ */
+import {
+  actionList,
+  actorOf,
+  applyContext,
+  type Candidate,
+  type ContextEntry,
+  type ContextMatch,
+  type CtRow,
+  clientOf,
+  type Env,
+  isPublicIp,
+  loadEvents,
+  matchContext,
+  nameOf,
+  principalsOf,
+  SEVERITY_ORDER,
+  subjectOf,
+} from './context.js';
+import type { DataBuckets } from './data-store.js';
+
+const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
+const ACCOUNT_IN = /(?:^|[^0-9])(\d{12})(?![0-9])/g;
+/** conditions that keep a wildcard principal inside the organisation or a network */
+const RESTRICTING =
+  /aws:(?:PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|SourceVpce|SourceVpc|SourceIp|SourceArn|SourceAccount|SourceOrgID|VpcSourceIp)|kms:CallerAccount|kms:ViaService/i;
+const ORG_CONDITION = /aws:(?:PrincipalOrgID|PrincipalOrgPaths|SourceOrgID|ResourceOrgID)/i;
+/** actions that let the grantee read or decrypt data */
+const READS =
+  /^(?:\*|s3:\*|s3:Get\*|s3:GetObject\w*|s3:List\w*|s3:SelectObjectContent|s3:RestoreObject|kms:\*|kms:Decrypt|kms:ReEncrypt\w*|kms:GenerateDataKey\w*|kms:CreateGrant)$/i;
+const MAX_POLICY = 200_000;
+/** records read per outside account and address, and account/address pairs reported */
+const PER_GROUP = 2000;
+const MAX_GROUPS = 200;
+
+const GRANT_ACTIONS = [
+  'PutBucketPolicy',
+  'PutBucketAcl',
+  'DeleteBucketPublicAccessBlock',
+  'PutBucketPublicAccessBlock',
+  'PutKeyPolicy',
+  'CreateKey',
+];
+const READ_ACTIONS = [
+  'GetObject',
+  'GetObjectVersion',
+  'SelectObjectContent',
+  'HeadObject',
+  'ListObjects',
+  'ListObjectsV2',
+  'ListObjectVersions',
+];
+const WRITE_ACTIONS = ['PutObject', 'CopyObject', 'CompleteMultipartUpload'];
+
+interface Statement {
+  effect: string;
+  principals: string[];
+  actions: string[];
+  condition: string;
+}
+
+/** The statements of a policy document given as an object or as JSON text (bounded; never evaluated). */
+export function statementsOf(doc: unknown): Statement[] {
+  let d = doc;
+  if (typeof d === 'string') {
+    if (d.length > MAX_POLICY) return [];
+    try {
+      d = JSON.parse(d);
+    } catch {
+      return [];
+    }
+  }
+  if (!d || typeof d !== 'object') return [];
+  const raw = (d as Record<string, unknown>).Statement;
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const arr = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map((x) => String(x)).slice(0, 500);
+  const out: Statement[] = [];
+  for (const s of list.slice(0, 500)) {
+    if (!s || typeof s !== 'object') continue;
+    const o = s as Record<string, unknown>;
+    const p = o.Principal;
+    const principals =
+      p === '*'
+        ? ['*']
+        : p && typeof p === 'object'
+          ? Object.entries(p as Record<string, unknown>)
+              .filter(([k]) => k === 'AWS' || k === 'CanonicalUser' || k === 'Federated')
+              .flatMap(([, v]) => arr(v))
+          : [];
+    out.push({
+      effect: String(o.Effect ?? ''),
+      principals,
+      actions: arr(o.Action),
+      condition: o.Condition ? JSON.stringify(o.Condition).slice(0, 5000) : '',
+    });
+  }
+  return out;
+}
+
+function accountOf(principal: string): string | null {
+  if (principal === '*') return null;
+  const m = /^(?:arn:aws[a-z-]*:(?:iam|sts)::)?(\d{12})(?::|$)/.exec(principal);
+  return m ? m[1] : null;
+}
+
+interface Grants {
+  /** everyone, without a restricting condition */
+  public: boolean;
+  /** account → the grant reads data */
+  accounts: Map<string, boolean>;
+  /** accounts granted under an organisation condition */
+  orgAccounts: Set<string>;
+}
+
+function grantsOf(stmts: Statement[]): Grants {
+  const g: Grants = { public: false, accounts: new Map(), orgAccounts: new Set() };
+  for (const s of stmts) {
+    if (s.effect !== 'Allow') continue;
+    const reads = s.actions.some((a) => READS.test(a));
+    for (const p of s.principals) {
+      if (p === '*' || p === 'arn:aws:iam::*:root') {
+        if (!RESTRICTING.test(s.condition)) g.public = true;
+        continue;
+      }
+      const a = accountOf(p);
+      if (!a) continue;
+      g.accounts.set(a, (g.accounts.get(a) ?? false) || reads);
+      if (ORG_CONDITION.test(s.condition)) g.orgAccounts.add(a);
+    }
+  }
+  return g;
+}
+
+function policyOf(r: CtRow): unknown {
+  if (r.action === 'PutBucketPolicy') return r.req?.bucketPolicy ?? r.req?.policy;
+  if (r.action === 'PutKeyPolicy' || r.action === 'CreateKey') return r.req?.policy;
+  return null;
+}
+
+/** What a grant record is about: the bucket name or the key ARN. */
+function resourceOf(r: CtRow): string {
+  if (r.service === 's3.amazonaws.com') return String(r.req?.bucketName ?? '');
+  const k = String(r.req?.keyId ?? (r.resp?.keyMetadata as Record<string, unknown> | undefined)?.arn ?? '');
+  return r.resources.find((x) => x.startsWith('arn:aws:kms:')) ?? k;
+}
+
+/** The organisation's accounts as the evidence shows them, each with how it was learnt. */
+export async function orgAccounts(env: Env, grantRows: CtRow[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const add = (a: string | null | undefined, how: string): void => {
+    if (a && /^\d{12}$/.test(a) && !out.has(a)) out.set(a, how);
+  };
+  const rows = await env.db.all(
+    `SELECT DISTINCT recipient_account AS a, 'records delivered to it' AS how FROM events WHERE recipient_account IS NOT NULL
+     UNION SELECT DISTINCT account AS a, 'its own sessions and users act in the evidence' AS how FROM events
+       WHERE account IS NOT NULL AND principal_type IN ('AssumedRole', 'IAMUser', 'Root', 'FederatedUser', 'IdentityCenterUser')
+     ORDER BY a, how`,
+  );
+  for (const r of rows) add(String(r.a), String(r.how));
+  for (const e of env.entries)
+    for (const m of e.text.slice(0, 20_000).matchAll(ACCOUNT_IN)) add(m[1], `named by ${e.ticket}`);
+  for (const r of grantRows)
+    for (const a of grantsOf(statementsOf(policyOf(r))).orgAccounts)
+      add(a, 'granted under an organisation condition');
+  return out;
+}
+
+/** Buckets that hold GenAI data: the knowledge-base, training and prompt-log buckets, and buckets a planned change about training or knowledge bases names. */
+function dataBucketNames(buckets: DataBuckets, entries: ContextEntry[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const b of buckets.kb.keys()) out.set(b, 'knowledge-base source');
+  for (const b of buckets.training.keys()) if (!out.has(b)) out.set(b, 'training data');
+  for (const b of buckets.logs.keys()) if (!out.has(b)) out.set(b, 'prompt logs');
+  for (const e of entries) {
+    if (!/fine[- ]?tun|training|dataset|knowledge[- ]base|embedding|ingestion/i.test(e.text)) continue;
+    for (const m of e.text.slice(0, 20_000).matchAll(/s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/g))
+      if (!out.has(m[1])) out.set(m[1], `named as data by ${e.ticket}`);
+  }
+  return out;
+}
+
+/** A planned change in whose window the grant falls and that names every account it newly grants. */
+function plannedFor(entries: ContextEntry[], time: string, accounts: string[]): ContextMatch | null {
+  if (!accounts.length) return null;
+  for (const e of entries) {
+    if (e.kind !== 'planned-change' || !e.start || !e.end) continue;
+    if (time < e.start || time > e.end) continue;
+    if (accounts.every((a) => e.text.includes(a)))
+      return {
+        ticket: e.ticket,
+        kind: e.kind,
+        text: e.text,
+        strength: 'strong',
+        reasons: [`inside the change window, names the granted account(s) ${accounts.join(', ')}`],
+      };
+  }
+  return null;
+}
+
+const sqlTime = (t: string): string => t.replace('T', ' ').replace('Z', '');
+
+export interface ExposureGrant {
+  resource: string;
+  time: string;
+  public: boolean;
+  accounts: string[];
+}
+
+/** Resource-policy grants to outsiders or everyone, with the origin's related records. */
+export async function resourceGrants(
+  env: Env,
+  buckets: DataBuckets,
+): Promise<{ cands: Candidate[]; grants: ExposureGrant[]; own: Map<string, string> }> {
+  const rows = await loadEvents(
+    env.db,
+    `service IN ('s3.amazonaws.com', 'kms.amazonaws.com') AND action IN (${actionList(GRANT_ACTIONS)}) AND error_code IS NULL`,
+  );
+  const own = await orgAccounts(env, rows);
+  const data = dataBucketNames(buckets, env.entries);
+  const prev = new Map<string, Grants>();
+  const cands: Candidate[] = [];
+  const grants: ExposureGrant[] = [];
+  for (const r of rows) {
+    const resource = resourceOf(r);
+    if (!resource) continue;
+    const isKms = r.service === 'kms.amazonaws.com';
+    let g: Grants = { public: false, accounts: new Map(), orgAccounts: new Set() };
+    let what = '';
+    if (r.action === 'PutBucketPolicy' || r.action === 'PutKeyPolicy' || r.action === 'CreateKey') {
+      g = grantsOf(statementsOf(policyOf(r)));
+      const before = prev.get(resource);
+      prev.set(resource, g);
+      // principals the previous policy already let in are not new
+      if (before) {
+        for (const a of [...g.accounts.keys()]) if (before.accounts.has(a)) g.accounts.delete(a);
+        if (before.public) g.public = false;
+      }
+      what = r.action === 'CreateKey' ? 'key created with a policy' : 'policy';
+    } else if (r.action === 'PutBucketAcl') {
+      const text = JSON.stringify(r.req ?? {}).slice(0, MAX_POLICY);
+      g.public = /AllUsers|AuthenticatedUsers/.test(text);
+      what = 'ACL';
+    } else if (r.action === 'DeleteBucketPublicAccessBlock') {
+      g.public = true;
+      what = 'public access block deleted';
+    } else if (r.action === 'PutBucketPublicAccessBlock') {
+      const cfg = (r.req?.PublicAccessBlockConfiguration ?? r.req?.publicAccessBlock ?? {}) as Record<
+        string,
+        unknown
+      >;
+      g.public = ['BlockPublicPolicy', 'RestrictPublicBuckets', 'BlockPublicAcls', 'IgnorePublicAcls'].some(
+        (k) => cfg && typeof cfg === 'object' && String(cfg[k]) === 'false',
+      );
+      what = 'public access block relaxed';
+    }
+    const accounts = [...g.accounts.keys()].filter((a) => a !== r.account && a !== resourceAccount(r)).sort();
+    const outside = accounts.filter((a) => !own.has(a));
+    const ownNew = accounts.filter((a) => own.has(a));
+    if (!g.public && !accounts.length) continue;
+    const readsOutside = outside.some((a) => g.accounts.get(a));
+    const dataKind = isKms ? null : (data.get(resource) ?? null);
+    let severity: Candidate['severity'] = 'low';
+    if (g.public || readsOutside) severity = 'high';
+    // write-only grants to an outside account: log delivery to a bucket, or a way to plant data in one
+    else if (outside.length && dataKind) severity = 'medium';
+    const kind = env.base.kindOf(r.identityArn);
+    const opens = [
+      ...(g.public ? ['everyone (public)'] : []),
+      ...outside.map((a) => `account ${a} (not seen as the organisation's)`),
+      ...ownNew.map((a) => `account ${a} (the organisation's: ${own.get(a)})`),
+    ];
+    const c: Candidate = {
+      ruleId: 'data-store.resource-grant',
+      title: `${isKms ? 'KMS key' : 'Bucket'} ${isKms ? nameOf(resource) || resource : resource} opened to ${
+        g.public
+          ? 'everyone'
+          : outside.length
+            ? `account ${outside.join(', ')}`
+            : `account ${ownNew.join(', ')}`
+      } (${r.action})`,
+      description:
+        `${nameOf(r.identityArn)} (${kind}) from ${r.sourceIp} with ${clientOf(r.userAgent)}: ${r.action} on ${resource}` +
+        ` (${what}) lets in ${opens.join('; ')}.` +
+        (dataKind ? ` The bucket holds ${dataKind}.` : ''),
+      severity,
+      strength: SEVERITY_ORDER.indexOf(severity) >= 2 ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: [isKms ? 'infrastructure-changes' : 'data-store-changes'],
+      components:
+        dataKind === 'knowledge-base source' ? ['knowledge-bases'] : dataKind ? ['training-data'] : [],
+      times: [r.time],
+      principals: principalsOf(r),
+      accessKeyIds: [r.accessKeyId],
+      sourceIps: [r.sourceIp],
+      resources: [isKms ? resource : `arn:aws:s3:::${resource}`, resource],
+      attack: ['T1098', 'T1537', 'T1530'],
+      evidence: { eventIds: [r.eventId] },
+      actors: [actorOf(r)],
+      triage: [
+        g.public
+          ? 'public access'
+          : outside.length
+            ? 'cross-account grant outside the organisation'
+            : 'grant to an account of the organisation',
+        `${kind} principal`,
+      ],
+      details: {
+        resource,
+        action: r.action,
+        public: g.public,
+        outsideAccounts: outside,
+        organisationAccounts: ownNew,
+        dataBucket: dataKind,
+      },
+    };
+    const m =
+      matchContext(env.entries, { ...subjectOf(r), targets: [resource, ...accounts] }) ??
+      plannedFor(env.entries, r.time, accounts);
+    // a planned grant to the organisation's own account is explained; one to an outsider is not,
+    // unless the change names that very account
+    if (m && (m.kind === 'declared-activity' || !outside.length || outside.every((a) => m.text.includes(a))))
+      applyContext(c, m);
+    else if (m) c.triage.push(`inside ${m.ticket}'s window, which does not name the outside account(s)`);
+    if (SEVERITY_ORDER.indexOf(c.severity) >= 2) await withOrigin(env, c, r, resource);
+    cands.push(c);
+    if (c.strength !== 'context')
+      grants.push({ resource, time: r.time, public: g.public, accounts: outside });
+  }
+  return { cands, grants, own };
+}
+
+function resourceAccount(r: CtRow): string | null {
+  const m = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(resourceOf(r));
+  return m ? m[1] : null;
+}
+
+/**
+ * The records the grant's origin (identity, public address, client) made before it against the
+ * same resource, and the identity checks and policy reads of the same credential just before: the
+ * reconnaissance, often with an earlier session key of the same stolen role.
+ */
+async function withOrigin(env: Env, c: Candidate, r: CtRow, resource: string): Promise<void> {
+  if (!isPublicIp(r.sourceIp) || env.base.isCommonIp(r.sourceIp) || !r.identityArn) return;
+  const bucket = r.service === 's3.amazonaws.com' ? resource : null;
+  const related = await loadEvents(
+    env.db,
+    `identity_arn = $1 AND source_ip = $2 AND split_part(trim(coalesce(user_agent, '')), ' ', 1) = $3
+     AND time < CAST($4 AS TIMESTAMP) AND time >= CAST($4 AS TIMESTAMP) - INTERVAL 7 DAY
+     AND (action = 'GetCallerIdentity'
+          OR (access_key_id = $5 AND time >= CAST($4 AS TIMESTAMP) - INTERVAL 60 MINUTE AND read_only)
+          OR json_extract_string(request_parameters, '$.bucketName') = $6
+          OR json_extract_string(request_parameters, '$.keyId') = $7
+          OR list_contains(resources, $7))
+     LIMIT 300`,
+    [
+      r.identityArn,
+      r.sourceIp ?? '',
+      clientOf(r.userAgent),
+      sqlTime(r.time),
+      r.accessKeyId ?? '',
+      bucket ?? '',
+      bucket ? '' : resource,
+    ],
+    { resp: false, extra: false },
+  );
+  if (!related.length) return;
+  c.evidence.eventIds = [...related.map((x) => x.eventId), ...(c.evidence.eventIds ?? [])];
+  c.times = [...related.map((x) => x.time), ...c.times];
+  c.accessKeyIds = [...new Set([...(c.accessKeyIds ?? []), ...related.map((x) => x.accessKeyId)])];
+  c.triage.push(
+    `${related.length} earlier record(s) of the same origin (${nameOf(r.identityArn)} from ${r.sourceIp} with ${clientOf(r.userAgent)}): ` +
+      [...new Set(related.map((x) => x.action))].slice(0, 12).join(', '),
+  );
+}
+
+/** Reads by accounts outside the organisation, and anonymous reads. */
+export async function outsideReads(
+  env: Env,
+  buckets: DataBuckets,
+  grants: ExposureGrant[],
+  own: Map<string, string>,
+): Promise<Candidate[]> {
+  const rows = await loadEvents(
+    env.db,
+    // at most PER_GROUP records of each account and address (a public bucket can be read millions of times)
+    `rowid IN (SELECT rowid FROM events WHERE service = 's3.amazonaws.com' AND principal_type = 'AWSAccount'
+       AND action IN (${actionList(READ_ACTIONS)})
+       AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com') AND coalesce(invoked_by, '') = ''
+       QUALIFY row_number() OVER (PARTITION BY account, source_ip ORDER BY time, uid) <= ${PER_GROUP})`,
+    [],
+    { resp: false, extra: false },
+  );
+  const data = dataBucketNames(buckets, env.entries);
+  const groups = new Map<string, CtRow[]>();
+  for (const r of rows) {
+    const acct = r.account ?? '';
+    if (own.has(acct)) continue;
+    const k = `${acct}\u0000${r.sourceIp}`;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  const out: Candidate[] = [];
+  const keys = [...groups.keys()].sort();
+  if (keys.length > MAX_GROUPS)
+    env.notes?.push(
+      `outside reads: ${keys.length} account/address pairs read buckets; only the first ${MAX_GROUPS} were reported`,
+    );
+  for (const k of keys.slice(0, MAX_GROUPS)) {
+    const g = groups.get(k)!;
+    const r0 = g[0];
+    const acct = r0.account ?? '';
+    const anonymous = !/^\d{12}$/.test(acct);
+    const ok = g.filter((r) => !r.errorCode && r.action !== 'HeadObject' && !/^List/.test(r.action));
+    const bucketsRead = [...new Set(g.map((r) => String(r.req?.bucketName ?? '')).filter(Boolean))].sort();
+    const granted = grants.filter(
+      (x) =>
+        x.time <= r0.time &&
+        bucketsRead.includes(x.resource) &&
+        (anonymous ? x.public : x.public || x.accounts.includes(acct)),
+    );
+    const dataKinds = bucketsRead.map((b) => data.get(b)).filter((x): x is string => !!x);
+    // a bucket public before the evidence starts, holding no GenAI data: posture, not this incident
+    if (anonymous && !granted.length && !dataKinds.length) continue;
+    let severity: Candidate['severity'] = 'low';
+    if (ok.length && granted.length) severity = 'high';
+    else if (ok.length && dataKinds.length) severity = 'medium';
+    const who = anonymous ? 'anonymous clients' : `account ${acct}`;
+    const bytes = ok.reduce((a, r) => a + Number(r.extra?.bytesTransferredOut ?? 0), 0);
+    const c: Candidate = {
+      ruleId: 'data-store.outside-read',
+      title: `${ok.length} object(s) of ${bucketsRead.join(', ')} read by ${who} from ${r0.sourceIp}`,
+      description:
+        `${who} (outside the organisation) from ${r0.sourceIp} with ${clientOf(r0.userAgent)}: ${g.length} request(s), ` +
+        `${ok.length} object(s) read` +
+        (granted.length
+          ? `, after ${granted.map((x) => `${x.resource} was opened at ${x.time}`).join('; ')}`
+          : '') +
+        (dataKinds.length ? `; the bucket holds ${[...new Set(dataKinds)].join(', ')}` : '') +
+        '.',
+      severity,
+      strength: SEVERITY_ORDER.indexOf(severity) >= 2 ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: ['private-data'],
+      components: dataKinds.includes('knowledge-base source')
+        ? ['knowledge-bases']
+        : dataKinds.length
+          ? ['training-data']
+          : [],
+      times: g.map((r) => r.time),
+      principals: anonymous ? [] : [`arn:aws:iam::${acct}:root`],
+      accessKeyIds: [],
+      sourceIps: [r0.sourceIp],
+      resources: bucketsRead.flatMap((b) => [`arn:aws:s3:::${b}`, b]),
+      attack: ['T1530', 'T1537'],
+      evidence: { eventIds: ids(g) },
+      actors: [{ key: null, ip: r0.sourceIp, identity: anonymous ? null : `arn:aws:iam::${acct}:root` }],
+      triage: [
+        granted.length
+          ? 'reads after a grant to this principal'
+          : 'no grant to this principal in the evidence',
+        anonymous ? 'anonymous (unsigned) requests' : 'account not seen as the organisation\u2019s',
+      ],
+      details: {
+        account: anonymous ? 'anonymous' : acct,
+        buckets: bucketsRead,
+        objects: [...new Set(ok.map((r) => String(r.req?.key ?? '')))].slice(0, 200),
+        bytesOut: bytes,
+        failed: g.filter((r) => r.errorCode).length,
+      },
+    };
+    applyContext(c, matchContext(env.entries, { ...subjectOf(r0), targets: [...bucketsRead, acct] }));
+    out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Objects overwritten within a day by another origin than the one that wrote them, by a machine
+ * principal: the file a pipeline produced replaced from elsewhere.
+ */
+export async function objectOverwrites(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
+  const pairs = await env.db.all(
+    `WITH w AS (
+       SELECT uid, coalesce(event_id, uid) AS eid, time, identity_arn AS who, source_ip AS ip,
+              split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client,
+              json_extract_string(request_parameters, '$.bucketName') AS b, json_extract_string(request_parameters, '$.key') AS k
+       FROM events WHERE service = 's3.amazonaws.com' AND action IN (${actionList(WRITE_ACTIONS)}) AND error_code IS NULL
+         AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com') AND principal_type IS DISTINCT FROM 'AWSService'),
+     l AS (
+       SELECT *, lag(eid) OVER p AS prev_eid, lag(time) OVER p AS prev_time, lag(who) OVER p AS prev_who,
+              lag(ip) OVER p AS prev_ip, lag(client) OVER p AS prev_client
+       FROM w WHERE b IS NOT NULL AND k IS NOT NULL
+       WINDOW p AS (PARTITION BY b, k ORDER BY time, uid))
+     SELECT uid, eid, prev_eid, b, k, who, ip, client, prev_who, prev_ip, prev_client,
+            ${"strftime(time, '%Y-%m-%dT%H:%M:%SZ')"} AS t, ${"strftime(prev_time, '%Y-%m-%dT%H:%M:%SZ')"} AS pt
+     FROM l
+     WHERE prev_eid IS NOT NULL AND time <= prev_time + INTERVAL 24 HOUR
+       AND ip IS DISTINCT FROM prev_ip AND client IS DISTINCT FROM prev_client
+       AND NOT EXISTS (SELECT 1 FROM w o WHERE o.b = l.b AND o.k = l.k AND o.time < l.prev_time
+                       AND o.who IS NOT DISTINCT FROM l.who AND o.ip IS NOT DISTINCT FROM l.ip)
+     ORDER BY t, uid LIMIT 500`,
+  );
+  if (!pairs.length) return [];
+  const data = dataBucketNames(buckets, env.entries);
+  const rows = new Map(
+    (
+      await loadEvents(env.db, `uid IN (${actionList(pairs.map((p) => String(p.uid)))})`, [], { resp: false })
+    ).map((r) => [r.uid, r]),
+  );
+  const out: Candidate[] = [];
+  for (const p of pairs) {
+    const r = rows.get(String(p.uid));
+    if (!r) continue;
+    const kind = env.base.kindOf(r.identityArn);
+    if (kind === 'human' || kind === 'pipeline') continue;
+    if (!isPublicIp(r.sourceIp) || env.base.isCommonIp(r.sourceIp)) continue;
+    const bucket = String(p.b);
+    const dataKind = data.get(bucket) ?? null;
+    const severity: Candidate['severity'] = dataKind ? 'medium' : 'low';
+    const mins = Math.round((Date.parse(String(p.t)) - Date.parse(String(p.pt))) / 60000);
+    const c: Candidate = {
+      ruleId: 'data-store.object-overwritten',
+      title: `${bucket}/${String(p.k).slice(0, 200)} overwritten from ${r.sourceIp} ${mins} minute(s) after ${nameOf(String(p.prev_who ?? ''))} wrote it`,
+      description:
+        `${nameOf(r.identityArn)} (${kind}) from ${r.sourceIp} with ${clientOf(r.userAgent)} replaced s3://${bucket}/${String(p.k).slice(0, 300)}, ` +
+        `written ${mins} minute(s) earlier by ${nameOf(String(p.prev_who ?? ''))} from ${p.prev_ip} with ${p.prev_client}` +
+        (dataKind ? `; the bucket holds ${dataKind}` : '') +
+        '.',
+      severity,
+      strength: dataKind ? 'hard' : 'soft',
+      ifActor: 'high',
+      elements: ['data-store-changes'],
+      components: dataKind === 'knowledge-base source' ? ['knowledge-bases'] : ['training-data'],
+      times: [r.time],
+      principals: principalsOf(r),
+      accessKeyIds: [r.accessKeyId],
+      sourceIps: [r.sourceIp],
+      resources: [`arn:aws:s3:::${bucket}`, bucket],
+      attack: ['AML.T0020', 'T1565.001'],
+      evidence: { eventIds: [r.eventId] },
+      actors: [actorOf(r)],
+      triage: [
+        'another origin (address and client) than the object\u2019s previous writer',
+        `${kind} principal`,
+        ...(dataKind ? [`bucket holds ${dataKind}`] : []),
+      ],
+      details: {
+        bucket,
+        object: String(p.k).slice(0, 1000),
+        previousWrite: String(p.prev_eid),
+        previousWriter: String(p.prev_who ?? ''),
+        previousAddress: String(p.prev_ip ?? ''),
+        minutesAfter: mins,
+      },
+    };
+    applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [bucket, String(p.k)] }));
+    out.push(c);
+  }
+  return out;
+}
+
+/** The three detections, in order: grants, outside reads, overwrites. */
+export async function dataExposure(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
+  const { cands, grants, own } = await resourceGrants(env, buckets);
+  return [
+    ...cands,
+    ...(await outsideReads(env, buckets, grants, own)),
+    ...(await objectOverwrites(env, buckets)),
+  ];
+}
