@@ -196,7 +196,9 @@ export async function linkStackOperations(env: Env, cands: Candidate[]): Promise
 
   let linked = 0;
   for (const c of cands) {
-    const rows = (c.evidence.eventIds ?? []).map((e) => (e ? byId.get(e) : undefined)).filter((r): r is CtRow => !!r);
+    const rows = (c.evidence.eventIds ?? [])
+      .map((e) => (e ? byId.get(e) : undefined))
+      .filter((r): r is CtRow => !!r);
     const found = new Map<string, { op: StackOp; how: string }>();
     for (const r of rows) {
       const m = opFor(r);

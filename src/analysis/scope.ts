@@ -375,7 +375,8 @@ async function samePersonSessions(
     // the person's own clients: those used from their established addresses
     const ownClients = new Set<string>();
     for (const r of mine)
-      if (!SERVICE_CLIENT.test(String(r.ua)) && (await isEstablished(String(r.ip)))) ownClients.add(String(r.ua));
+      if (!SERVICE_CLIENT.test(String(r.ua)) && (await isEstablished(String(r.ip))))
+        ownClients.add(String(r.ua));
     if (!ownClients.size) continue;
     const byKey = new Map<string, typeof mine>();
     for (const r of mine) {

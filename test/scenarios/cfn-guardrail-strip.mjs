@@ -25,8 +25,8 @@ import {
   defineScenario,
   finding,
   isoSec,
-  makeCustomer,
   MIN,
+  makeCustomer,
   UA,
 } from '../../../shared/tools/evidence-gen/lib.mjs';
 import { BRANNOCK, BRANNOCK_POLICY_PROBES } from './_worlds-f.mjs';
@@ -189,7 +189,11 @@ export default defineScenario({
             Action: ['lambda:*', 's3:GetObject', 'events:*'],
             Resource: '*',
           },
-          { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${acct}:role/${w.company.slug}-*` },
+          {
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: `arn:aws:iam::${acct}:role/${w.company.slug}-*`,
+          },
         ],
       },
     });
@@ -209,7 +213,11 @@ export default defineScenario({
             ],
             Resource: '*',
           },
-          { Effect: 'Allow', Action: 'iam:PassRole', Resource: `arn:aws:iam::${acct}:role/service-role/${w.company.slug}-bedrock-logging` },
+          {
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: `arn:aws:iam::${acct}:role/service-role/${w.company.slug}-bedrock-logging`,
+          },
         ],
       },
     });
@@ -233,7 +241,9 @@ export default defineScenario({
     });
     const paramList = (values, keepPrevious = []) =>
       PARAM_KEYS.map((k) =>
-        keepPrevious.includes(k) ? { parameterKey: k, usePreviousValue: true } : { parameterKey: k, parameterValue: values[k] },
+        keepPrevious.includes(k)
+          ? { parameterKey: k, usePreviousValue: true }
+          : { parameterKey: k, parameterValue: values[k] },
       );
     const changeSetArn = (name) => `arn:aws:cloudformation:${region}:${acct}:changeSet/${name}/${rng.uuid()}`;
 
@@ -274,7 +284,12 @@ export default defineScenario({
       const applied = t;
       // cleanup phase: the replaced GuardrailVersion resource is deleted
       t += r.int(8, 25) * 1000;
-      sim.call(r, t, s, C.bedrock('DeleteGuardrail', { guardrailIdentifier: g.id, guardrailVersion: old }, null, [g.id]));
+      sim.call(
+        r,
+        t,
+        s,
+        C.bedrock('DeleteGuardrail', { guardrailIdentifier: g.id, guardrailVersion: old }, null, [g.id]),
+      );
       return { t, applied, next };
     };
     // the custom resource Lambda: a cold start, then the logging configuration call
@@ -296,14 +311,20 @@ export default defineScenario({
         r,
         t,
         s,
-        C.createLogStream(`/aws/lambda/${crFn.name}`, `${isoSec(t).slice(0, 10).replace(/-/g, '/')}/[$LATEST]${r.hex(32)}`),
+        C.createLogStream(
+          `/aws/lambda/${crFn.name}`,
+          `${isoSec(t).slice(0, 10).replace(/-/g, '/')}/[$LATEST]${r.hex(32)}`,
+        ),
       );
       t += r.int(400, 1500);
       sim.call(r, t, s, C.bedrock('GetModelInvocationLoggingConfiguration'));
       t += r.int(300, 1200);
       const rec =
         op === 'delete'
-          ? sim.call(r, t, s, { ...C.bedrock('DeleteModelInvocationLoggingConfiguration', null, null, []), key: true })
+          ? sim.call(r, t, s, {
+              ...C.bedrock('DeleteModelInvocationLoggingConfiguration', null, null, []),
+              key: true,
+            })
           : sim.call(r, t, s, C.bedrock('PutModelInvocationLoggingConfiguration', { loggingConfig: config }));
       return { t, rec };
     };
@@ -357,7 +378,8 @@ export default defineScenario({
         const cs = cfnSession(r, t + r.int(2, 5) * 1000, stackRole);
         res = stackGuardrailUpdate(r, t + 6000, cs);
         if (after) res.t = after(r, res);
-        for (let tt = t + 30000; tt < res.t + 30000; tt += 30000) sim.call(r, tt, s, cfn('DescribeStacks', { stackName: STACK }));
+        for (let tt = t + 30000; tt < res.t + 30000; tt += 30000)
+          sim.call(r, tt, s, cfn('DescribeStacks', { stackName: STACK }));
       });
       return res;
     };
@@ -379,7 +401,10 @@ export default defineScenario({
     const strong = structuredClone(sim.guardrailAt(r1.applied + 2000));
 
     // ---- another developer updates an application stack from a hotel (decoy) -------------------
-    const victim = Decoys.findPerson(w, (p) => p.permissionSet === 'developer' && p.team === 'app' && !p.iamUser);
+    const victim = Decoys.findPerson(
+      w,
+      (p) => p.permissionSet === 'developer' && p.team === 'app' && !p.iamUser,
+    );
     const traveller = Decoys.findPerson(
       w,
       (p) => p.permissionSet === 'developer' && p !== victim && !p.iamUser,
@@ -424,12 +449,22 @@ export default defineScenario({
         t += r.int(15, 60) * 1000;
         sim.call(r, t, s, cfn('DescribeChangeSet', { changeSetName: csArn, stackName: APP_STACK }));
         t += r.int(20, 90) * 1000;
-        sim.call(r, t, s, cfn('ExecuteChangeSet', { changeSetName: csArn, stackName: APP_STACK }, null, [APP_STACK]));
+        sim.call(
+          r,
+          t,
+          s,
+          cfn('ExecuteChangeSet', { changeSetName: csArn, stackName: APP_STACK }, null, [APP_STACK]),
+        );
         const cs = cfnSession(r, t + 3000, appRole);
         let tc = t + 6000;
         sim.call(r, tc, cs, C.lambdaRead('GetFunction20150331v2', fn));
         tc += r.int(1, 3) * 1000;
-        sim.call(r, tc, cs, C.lambdaUpdateConfig(r, fn, w.roles.images.arn, tc, { ASSETS_BUCKET: 'x', LOG_LEVEL: 'x' }));
+        sim.call(
+          r,
+          tc,
+          cs,
+          C.lambdaUpdateConfig(r, fn, w.roles.images.arn, tc, { ASSETS_BUCKET: 'x', LOG_LEVEL: 'x' }),
+        );
         tc += r.int(3, 10) * 1000;
         sim.call(r, tc, cs, C.lambdaRead('GetFunction20150331v2', fn));
         for (let i = 0; i < 3; i++) {
@@ -460,7 +495,9 @@ export default defineScenario({
       }
       const out = {
         ...turn.signals,
-        filters: Object.fromEntries(Object.entries(turn.signals.filters ?? {}).filter(([k]) => k !== 'PROMPT_ATTACK')),
+        filters: Object.fromEntries(
+          Object.entries(turn.signals.filters ?? {}).filter(([k]) => k !== 'PROMPT_ATTACK'),
+        ),
       };
       return chatbot.chat(rng, ts, {
         channel,
@@ -506,12 +543,20 @@ export default defineScenario({
       key: true,
     });
     t += rng.int(2, 5) * 1000;
-    sim.call(rng, t, cons.with({ console: false }), { ...C.consoleLogin({ federated: true }), tls: 'tls13', key: true });
+    sim.call(rng, t, cons.with({ console: false }), {
+      ...C.consoleLogin({ federated: true }),
+      tls: 'tls13',
+      key: true,
+    });
     const consStep = (call, isKey = false, a = 8, b = 75) => {
       t += rng.int(a, b) * 1000;
       return sim.call(rng, t, cons, { ...call, key: isKey });
     };
-    consStep(cfn('ListStacks', { stackStatusFilter: ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'] }));
+    consStep(
+      cfn('ListStacks', {
+        stackStatusFilter: ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'],
+      }),
+    );
     consStep(cfn('DescribeStacks', { stackName: STACK }));
     consStep(cfn('GetTemplate', { stackName: STACK, templateStage: 'Original' }), true);
     consStep(cfn('DescribeStackResources', { stackName: STACK }));
@@ -655,7 +700,10 @@ export default defineScenario({
         {
           stackName: STACK,
           usePreviousTemplate: true,
-          parameters: paramList({ InvocationLoggingEnabled: 'false' }, PARAM_KEYS.filter((k) => k !== 'InvocationLoggingEnabled')),
+          parameters: paramList(
+            { InvocationLoggingEnabled: 'false' },
+            PARAM_KEYS.filter((k) => k !== 'InvocationLoggingEnabled'),
+          ),
           capabilities: ['CAPABILITY_IAM'],
           roleARN: stackRole.arn,
           changeSetName: cs2,
@@ -673,7 +721,7 @@ export default defineScenario({
     const exec2 = t;
     let off;
     sim.tag({ malicious: true, scope: 'none' }, () => {
-      const cs = cfnSession(rng, exec2 + rng.int(2, 5) * 1000, stackRole);
+      const _cs = cfnSession(rng, exec2 + rng.int(2, 5) * 1000, stackRole);
       // the custom resource's Update: CloudFormation invokes the Lambda (lambda:Invoke is a data
       // event the trail does not record); the function changes the logging configuration
       sim.tag({ scope: 'proxy' }, () => {

@@ -29,8 +29,8 @@ import {
   iamRole,
   iamUser,
   ipIn,
-  makeCustomer,
   MIN,
+  makeCustomer,
   Playbooks,
   POOLS,
   Prompts,
@@ -91,7 +91,8 @@ export default defineScenario({
       coverageGaps: ['us-east-1', 'us-west-2', 'eu-central-1'].map((region) => ({
         region,
         source: 'bedrock-invocations',
-        reason: 'model invocation logging is not configured in this Region; the actor invoked models there (CloudTrail only, no prompts)',
+        reason:
+          'model invocation logging is not configured in this Region; the actor invoked models there (CloudTrail only, no prompts)',
       })),
     },
   },
@@ -112,14 +113,25 @@ export default defineScenario({
     // ---- the dev account: principals and resources ----------------------------------------------
     const ssoPath = '/aws-reserved/sso.amazonaws.com/eu-west-1/';
     const devSso = {
-      developer: iamRole(dr, DEV, `AWSReservedSSO_DeveloperAccess_${dr.hex(16)}`, { path: ssoPath, maxSession: 43200 }),
-      datasci: iamRole(dr, DEV, `AWSReservedSSO_DataScientist_${dr.hex(16)}`, { path: ssoPath, maxSession: 43200 }),
-      admin: iamRole(dr, DEV, `AWSReservedSSO_AdministratorAccess_${dr.hex(16)}`, { path: ssoPath, maxSession: 43200 }),
+      developer: iamRole(dr, DEV, `AWSReservedSSO_DeveloperAccess_${dr.hex(16)}`, {
+        path: ssoPath,
+        maxSession: 43200,
+      }),
+      datasci: iamRole(dr, DEV, `AWSReservedSSO_DataScientist_${dr.hex(16)}`, {
+        path: ssoPath,
+        maxSession: 43200,
+      }),
+      admin: iamRole(dr, DEV, `AWSReservedSSO_AdministratorAccess_${dr.hex(16)}`, {
+        path: ssoPath,
+        maxSession: 43200,
+      }),
     };
     const devProvider = `arn:aws:iam::${DEV}:saml-provider/AWSSSO_${dr.hex(16)}_DO_NOT_DELETE`;
     const devDeploy = iamRole(dr, DEV, 'github-actions-deploy', {});
     const evalCi = iamRole(dr, DEV, 'gha-model-evals', {});
-    const devConfig = iamRole(dr, DEV, 'AWSServiceRoleForConfig', { path: '/aws-service-role/config.amazonaws.com/' });
+    const devConfig = iamRole(dr, DEV, 'AWSServiceRoleForConfig', {
+      path: '/aws-service-role/config.amazonaws.com/',
+    });
     const evalUser = iamUser(dr, DEV, 'svc-ml-eval', {
       created: at('2025-03-18T10:41:07Z'),
       tags: [{ Key: 'purpose', Value: 'ML team evaluation notebooks and nightly evals' }],
@@ -134,18 +146,37 @@ export default defineScenario({
     const devTables = ['brannock-dev-orders', 'brannock-dev-chat-sessions'];
     const identityStoreArn = `arn:aws:identitystore::${PROD}:identitystore/${w.sso.identityStore}`;
     const devPermission = (p) =>
-      p.team === 'ml' ? devSso.datasci : p.team === 'platform' ? devSso.admin : p.team === 'app' ? devSso.developer : null;
+      p.team === 'ml'
+        ? devSso.datasci
+        : p.team === 'platform'
+          ? devSso.admin
+          : p.team === 'app'
+            ? devSso.developer
+            : null;
     const engineers = w.people.filter((p) => devPermission(p));
 
     // ---- helpers --------------------------------------------------------------------------------
     // AssumeRole of the production role from the dev account: CloudTrail records it in the
     // caller's account (full identity) and in the role's account (the caller as AWSAccount),
     // with the same requestID and sharedEventID.
-    const crossAssume = (r, t, caller, callerPrincipalId, sessionName, { threat = false, key = false, target = role, error } = {}) => {
+    const crossAssume = (
+      r,
+      t,
+      caller,
+      callerPrincipalId,
+      sessionName,
+      { threat = false, key = false, target = role, error } = {},
+    ) => {
       const newKey = r.iamId('ASIA');
       const call = C.assumeRole(r, target, sessionName, newKey, t, { region });
       const requestId = r.uuid();
-      sim.call(r, t, caller, { ...call, requestId, key, error, ...(error ? { sharedEventID: undefined } : {}) });
+      sim.call(r, t, caller, {
+        ...call,
+        requestId,
+        key,
+        error,
+        ...(error ? { sharedEventID: undefined } : {}),
+      });
       if (!error) {
         let callee = crossAccountSession({
           callerAccountId: DEV,
@@ -231,13 +262,21 @@ export default defineScenario({
         C.s3Bucket(r, 'GetBucketLocation', r.pick(devBuckets), { accountId: DEV, region }),
         C.ec2Describe('DescribeInstances'),
         C.call('dynamodb:DescribeTable', { tableName: r.pick(devTables) }),
-        C.call('ssm:GetParameter', { name: `/brannock/dev/${r.pick(['chatbot/model-id', 'feature-flags', 'chatbot/guardrail-id'])}`, withDecryption: true }),
+        C.call('ssm:GetParameter', {
+          name: `/brannock/dev/${r.pick(['chatbot/model-id', 'feature-flags', 'chatbot/guardrail-id'])}`,
+          withDecryption: true,
+        }),
         C.call('cloudwatch:GetMetricData', { startTime: '', endTime: '' }),
         C.bedrock('ListFoundationModels', r.chance(0.5) ? { byOutputModality: 'TEXT' } : null),
       ];
-      if (p.team === 'app') base.push(C.lambdaUpdateCode(r, fn, `arn:aws:iam::${DEV}:role/${fn.name}-role`, t));
-      if (p.team === 'ml') base.push(C.bedrock('GetFoundationModel', { modelIdentifier: r.pick([MODELS.sonnet37, w.models.chat]) }));
-      if (p.team === 'platform') base.push(C.iamGet('ListRoles', { maxItems: 200 }), C.ec2Describe('DescribeSecurityGroups'));
+      if (p.team === 'app')
+        base.push(C.lambdaUpdateCode(r, fn, `arn:aws:iam::${DEV}:role/${fn.name}-role`, t));
+      if (p.team === 'ml')
+        base.push(
+          C.bedrock('GetFoundationModel', { modelIdentifier: r.pick([MODELS.sonnet37, w.models.chat]) }),
+        );
+      if (p.team === 'platform')
+        base.push(C.iamGet('ListRoles', { maxItems: 200 }), C.ec2Describe('DescribeSecurityGroups'));
       return base;
     };
     const devSessions = new Map(); // username -> { console, cli, expires }
@@ -248,16 +287,44 @@ export default defineScenario({
         const onBehalfOf = { userId: p.ssoUserId, identityStoreArn };
         const ck = r.iamId('ASIA');
         s = {
-          console: sim.roleSession(dRole, p.email, { ip, userAgent: p.browser, accessKeyId: ck, created: t, console: true, onBehalfOf, rng: r }),
-          cli: sim.roleSession(dRole, p.email, { ip, userAgent: p.cli, accessKeyId: r.iamId('ASIA'), created: t, onBehalfOf, rng: r }),
+          console: sim.roleSession(dRole, p.email, {
+            ip,
+            userAgent: p.browser,
+            accessKeyId: ck,
+            created: t,
+            console: true,
+            onBehalfOf,
+            rng: r,
+          }),
+          cli: sim.roleSession(dRole, p.email, {
+            ip,
+            userAgent: p.cli,
+            accessKeyId: r.iamId('ASIA'),
+            created: t,
+            onBehalfOf,
+            rng: r,
+          }),
           expires: t + 8 * HOUR,
           role: dRole,
         };
         devSessions.set(p.username, s);
         // console sign-in through the SSO portal
-        const samlUser = { type: 'SAMLUser', principalId: `${r.base62(28)}=:${p.email}`, userName: p.email, identityProvider: devProvider };
-        sim.call(r, t, s.console.with({ identity: samlUser, console: false }), C.assumeRoleWithSAML(r, dRole, devProvider, ck, t, { subject: p.email }));
-        sim.call(r, t + r.int(1, 4) * 1000, s.console.with({ console: false }), { ...C.consoleLogin({ federated: true }), tls: 'tls13' });
+        const samlUser = {
+          type: 'SAMLUser',
+          principalId: `${r.base62(28)}=:${p.email}`,
+          userName: p.email,
+          identityProvider: devProvider,
+        };
+        sim.call(
+          r,
+          t,
+          s.console.with({ identity: samlUser, console: false }),
+          C.assumeRoleWithSAML(r, dRole, devProvider, ck, t, { subject: p.email }),
+        );
+        sim.call(r, t + r.int(1, 4) * 1000, s.console.with({ console: false }), {
+          ...C.consoleLogin({ federated: true }),
+          tls: 'tls13',
+        });
       }
       const b = cli ? s.cli : s.console;
       return b.ip === ip ? b : b.with({ ip });
@@ -288,7 +355,14 @@ export default defineScenario({
           }
           if (p.team === 'ml' && r.chance(0.25)) {
             const q = evalPrompt(r);
-            sim.runtime(r, t, s, { op: 'Converse', modelId: w.models.converse, inferenceRegion: r.pick(w.models.converseRegions), prompt: q.user, answer: q.answer, maxTokens: 800 });
+            sim.runtime(r, t, s, {
+              op: 'Converse',
+              modelId: w.models.converse,
+              inferenceRegion: r.pick(w.models.converseRegions),
+              prompt: q.user,
+              answer: q.answer,
+              maxTokens: 800,
+            });
           }
           t += r.int(8, 50) * MIN;
         }
@@ -303,13 +377,27 @@ export default defineScenario({
       const ip = runnerIp(r);
       const key = r.iamId('ASIA');
       const web = new Session({
-        identity: { type: 'WebIdentityUser', principalId: `${providerArn}:sts.amazonaws.com:${sub}`, userName: sub, identityProvider: providerArn },
+        identity: {
+          type: 'WebIdentityUser',
+          principalId: `${providerArn}:sts.amazonaws.com:${sub}`,
+          userName: sub,
+          identityProvider: providerArn,
+        },
         accountId: DEV,
         ip,
         userAgent: w.userAgents.oidc,
         region,
       });
-      sim.call(r, t, web, C.assumeRoleWithWebIdentity(r, roleObj, 'GitHubActions', key, t, { provider: 'token.actions.githubusercontent.com', subject: sub, region }));
+      sim.call(
+        r,
+        t,
+        web,
+        C.assumeRoleWithWebIdentity(r, roleObj, 'GitHubActions', key, t, {
+          provider: 'token.actions.githubusercontent.com',
+          subject: sub,
+          region,
+        }),
+      );
       return sim.roleSession(roleObj, 'GitHubActions', {
         ip,
         userAgent: w.userAgents.terraform,
@@ -324,19 +412,48 @@ export default defineScenario({
       for (let day = 0; day < 2; day++) {
         for (let i = 0, n = r.int(4, 8); i < n; i++) {
           const t0 = start + day * DAY + r.range(8.5, 18.5) * HOUR;
-          const s = oidc(r, t0, devDeploy, `${w.company.github}/${r.pick(['support-chatbot', 'order-agent', 'platform-infra'])}`);
+          const s = oidc(
+            r,
+            t0,
+            devDeploy,
+            `${w.company.github}/${r.pick(['support-chatbot', 'order-agent', 'platform-infra'])}`,
+          );
           let t = t0 + r.int(3, 15) * 1000;
           sim.call(r, t, s, C.getCallerIdentity());
           for (let j = 0, m = r.int(15, 40); j < m; j++) {
             t += r.int(100, 900);
             const fn = r.pick(devFns);
-            sim.call(r, t, s, r.pick([C.lambdaRead('GetFunction20150331v2', fn), C.lambdaRead('ListVersionsByFunction20150331', fn), C.iamGet('GetRole', { roleName: `${fn.name}-role` }), C.s3Bucket(r, 'GetBucketPolicy', r.pick(devBuckets), { accountId: DEV, region }), C.call('dynamodb:DescribeTable', { tableName: r.pick(devTables) })]));
+            sim.call(
+              r,
+              t,
+              s,
+              r.pick([
+                C.lambdaRead('GetFunction20150331v2', fn),
+                C.lambdaRead('ListVersionsByFunction20150331', fn),
+                C.iamGet('GetRole', { roleName: `${fn.name}-role` }),
+                C.s3Bucket(r, 'GetBucketPolicy', r.pick(devBuckets), { accountId: DEV, region }),
+                C.call('dynamodb:DescribeTable', { tableName: r.pick(devTables) }),
+              ]),
+            );
           }
           const fn = r.pick(devFns);
           t += r.int(20, 80) * 1000;
-          sim.call(r, t, s, C.lambdaUpdateCode(r, fn, `arn:aws:iam::${DEV}:role/${fn.name}-role`, t, { s3Bucket: 'brannock-dev-ci-artifacts', s3Key: `${fn.name}/${r.hex(40)}.zip` }));
+          sim.call(
+            r,
+            t,
+            s,
+            C.lambdaUpdateCode(r, fn, `arn:aws:iam::${DEV}:role/${fn.name}-role`, t, {
+              s3Bucket: 'brannock-dev-ci-artifacts',
+              s3Key: `${fn.name}/${r.hex(40)}.zip`,
+            }),
+          );
           t += r.int(5, 25) * 1000;
-          sim.call(r, t, s, C.lambdaPublishVersion(r, fn, `arn:aws:iam::${DEV}:role/${fn.name}-role`, t, r.int(100, 400)));
+          sim.call(
+            r,
+            t,
+            s,
+            C.lambdaPublishVersion(r, fn, `arn:aws:iam::${DEV}:role/${fn.name}-role`, t, r.int(100, 400)),
+          );
         }
       }
     }
@@ -346,7 +463,12 @@ export default defineScenario({
     const otherEng = engineers.filter((p) => p.team !== 'ml');
     // engineers from their dev CLI sessions (office, home, VPN); some use the CLI default session name
     const engineerEval = (r, p, t, { away, newModel = false, otherRegion } = {}) => {
-      const ip = away === 'vpn' ? (p.commercialVpn ?? r.pick(w.net.commercialVpn)) : away === 'home' ? r.pick(p.home) : r.pick(w.net.office);
+      const ip =
+        away === 'vpn'
+          ? (p.commercialVpn ?? r.pick(w.net.commercialVpn))
+          : away === 'home'
+            ? r.pick(p.home)
+            : r.pick(w.net.office);
       const ds = devSession(r, p, t - r.int(5, 40) * MIN, ip, true);
       const s0 = ds.ip === ip ? ds : ds.with({ ip });
       const defaultName = r.chance(0.5);
@@ -361,9 +483,19 @@ export default defineScenario({
         sim.call(r, ts, s, C.bedrock('ListFoundationModels', { byProvider: 'Anthropic' }));
         if (otherRegion) {
           ts += r.int(5, 40) * 1000;
-          sim.call(r, ts, s.with({ region: otherRegion }), C.bedrock('GetFoundationModelAvailability', { modelId: MODELS.sonnet37 }));
+          sim.call(
+            r,
+            ts,
+            s.with({ region: otherRegion }),
+            C.bedrock('GetFoundationModelAvailability', { modelId: MODELS.sonnet37 }),
+          );
           ts += r.int(3, 20) * 1000;
-          sim.call(r, ts, s.with({ region: otherRegion }), C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED' }));
+          sim.call(
+            r,
+            ts,
+            s.with({ region: otherRegion }),
+            C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED' }),
+          );
         }
         evalBatch(r, s, ts, r.int(6, 30), { extra: newModel ? [MODELS.sonnet37eu, MODELS.sonnet37eu] : [] });
       });
@@ -420,19 +552,33 @@ export default defineScenario({
     // an administrator enables a model for the ML team
     {
       const admin = Decoys.findPerson(w, (p) => p.permissionSet === 'admin');
-      Decoys.adminEnablesModel(sim, rng, at('2026-02-04T10:26:30Z'), admin, 'amazon.nova-pro-v1:0', 'eu-west-1', { firstTime: false });
+      Decoys.adminEnablesModel(
+        sim,
+        rng,
+        at('2026-02-04T10:26:30Z'),
+        admin,
+        'amazon.nova-pro-v1:0',
+        'eu-west-1',
+        { firstTime: false },
+      );
     }
 
     // ---- the actor: the leaked key in the dev account (17:04) -----------------------------------
     const RECON_UA = UA.boto3(rng.fork('ua-recon'), { legacy: true, family: 'ubuntu' });
-    const dev = sim.threat(sim.userSession(evalUser, { ip: VPS, userAgent: RECON_UA, accessKeyId: leakedKey, tls: 'tls12' }));
+    const dev = sim.threat(
+      sim.userSession(evalUser, { ip: VPS, userAgent: RECON_UA, accessKeyId: leakedKey, tls: 'tls12' }),
+    );
     let t = at('2026-02-03T17:04:12Z');
     const step = (s, call, key = false, a = 2, b = 15) => {
       t += rng.int(a, b) * 1000;
       return sim.call(rng, t, s, { ...call, key });
     };
     const denied = (s, api, what, resource = '*') => ({
-      code: api.startsWith('s3:') ? 'AccessDenied' : api.startsWith('ec2:') ? 'Client.UnauthorizedOperation' : 'AccessDenied',
+      code: api.startsWith('s3:')
+        ? 'AccessDenied'
+        : api.startsWith('ec2:')
+          ? 'Client.UnauthorizedOperation'
+          : 'AccessDenied',
       message: api.startsWith('s3:')
         ? 'Access Denied'
         : `User: ${s.identity.arn} is not authorized to perform: ${what} on resource: ${resource} because no identity-based policy allows the ${what} action`,
@@ -441,12 +587,24 @@ export default defineScenario({
     step(dev, C.iamGet('GetUser', { userName: evalUser.name }));
     step(dev, C.iamGet('ListAttachedUserPolicies', { userName: evalUser.name }));
     step(dev, iamRead('ListUserPolicies', { userName: evalUser.name }));
-    step(dev, iamRead('GetUserPolicy', { userName: evalUser.name, policyName: 'ml-eval-cross-account' }), true);
-    step(dev, { ...C.iamGet('ListRoles'), error: denied(dev, 'iam:ListRoles', 'iam:ListRoles', `arn:aws:iam::${DEV}:role/`) });
+    step(
+      dev,
+      iamRead('GetUserPolicy', { userName: evalUser.name, policyName: 'ml-eval-cross-account' }),
+      true,
+    );
+    step(dev, {
+      ...C.iamGet('ListRoles'),
+      error: denied(dev, 'iam:ListRoles', 'iam:ListRoles', `arn:aws:iam::${DEV}:role/`),
+    });
     step(dev, { ...C.s3ListBuckets(rng, { region }), error: denied(dev, 's3:ListBuckets') });
     step(dev, C.bedrock('ListFoundationModels'));
     t += rng.int(40, 180) * 1000;
-    const orgRole = { arn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`, id: 'x', accountId: PROD, name: 'OrganizationAccountAccessRole' };
+    const orgRole = {
+      arn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole`,
+      id: 'x',
+      accountId: PROD,
+      name: 'OrganizationAccountAccessRole',
+    };
     crossAssume(rng, t, dev, evalUser.id, `botocore-session-${Math.floor(t / 1000)}`, {
       threat: true,
       target: orgRole,
@@ -465,11 +623,25 @@ export default defineScenario({
       probes: 2,
     });
     t = Playbooks.enableModelAccess(sim, rng, recon, t, { region: 'us-east-1', models: [MODELS.sonnet37] });
-    t = Playbooks.enableModelAccess(sim, rng, recon, t + 3 * MIN, { region: 'us-west-2', models: [MODELS.opus] });
+    t = Playbooks.enableModelAccess(sim, rng, recon, t + 3 * MIN, {
+      region: 'us-west-2',
+      models: [MODELS.opus],
+    });
     // a short test of the enabled models
-    for (const [rg, model] of [['us-east-1', MODELS.sonnet37us], ['us-west-2', MODELS.opus]]) {
+    for (const [rg, model] of [
+      ['us-east-1', MODELS.sonnet37us],
+      ['us-west-2', MODELS.opus],
+    ]) {
       t += rng.int(20, 90) * 1000;
-      sim.runtime(rng, t, recon.with({ region: rg }), { op: 'InvokeModel', modelId: model, region: rg, prompt: 'Say OK.', answer: 'OK.', maxTokens: 5, key: true });
+      sim.runtime(rng, t, recon.with({ region: rg }), {
+        op: 'InvokeModel',
+        modelId: model,
+        region: rg,
+        prompt: 'Say OK.',
+        answer: 'OK.',
+        maxTokens: 5,
+        key: true,
+      });
     }
 
     // ---- the resale proxy: hourly AssumeRole with the dev key, then invocations ------------------
@@ -485,7 +657,9 @@ export default defineScenario({
     for (const [i, ip] of PROXIES.entries()) {
       const r = rng.fork(`proxy-${i}`);
       const params = clientProfile(r, { spread: 0.3 });
-      const devProxy = sim.threat(sim.userSession(evalUser, { ip, userAgent: PROXY_UA, accessKeyId: leakedKey }));
+      const devProxy = sim.threat(
+        sim.userSession(evalUser, { ip, userAgent: PROXY_UA, accessKeyId: leakedKey }),
+      );
       let tc = at('2026-02-03T19:20:00Z') + i * 41 * MIN;
       let first = true;
       while (tc < stop) {
@@ -519,12 +693,26 @@ export default defineScenario({
           accountId: DEV,
           type: 'Discovery:IAMUser/AnomalousBehavior',
           severity: 5,
-          accessKey: { accessKeyId: leakedKey, principalId: evalUser.id, userType: 'IAMUser', userName: evalUser.name },
+          accessKey: {
+            accessKeyId: leakedKey,
+            principalId: evalUser.id,
+            userType: 'IAMUser',
+            userName: evalUser.name,
+          },
           title: `Unusual discovery APIs were invoked by IAM user ${evalUser.name}.`,
-          description: 'APIs commonly used in discovery tactics were invoked by an IAM entity in an anomalous way.',
+          description:
+            'APIs commonly used in discovery tactics were invoked by an IAM entity in an anomalous way.',
           api: 'GetUserPolicy',
           serviceName: 'iam.amazonaws.com',
-          remoteIp: { ip: VPS, country: 'Singapore', city: 'Singapore', asn: 138915, asnOrg: 'Kaopu Cloud HK Limited', isp: 'Kaopu Cloud', org: 'Kaopu Cloud HK Limited' },
+          remoteIp: {
+            ip: VPS,
+            country: 'Singapore',
+            city: 'Singapore',
+            asn: 138915,
+            asnOrg: 'Kaopu Cloud HK Limited',
+            isp: 'Kaopu Cloud',
+            org: 'Kaopu Cloud HK Limited',
+          },
           firstSeen: at('2026-02-03T17:04:12Z'),
           lastSeen: f1,
           count: 9,
@@ -537,13 +725,26 @@ export default defineScenario({
           t: f2,
           type: 'Impact:IAMUser/AnomalousModelInvocation',
           severity: 5,
-          accessKey: { accessKeyId: reconKey, principalId: `${role.id}:${reconName}`, userType: 'AssumedRole', userName: role.name },
+          accessKey: {
+            accessKeyId: reconKey,
+            principalId: `${role.id}:${reconName}`,
+            userType: 'AssumedRole',
+            userName: role.name,
+          },
           modelIds: [MODELS.opus, MODELS.sonnet37],
           title: `Anomalous Amazon Bedrock model invocations by role ${role.name}.`,
           description: `APIs commonly used to invoke foundation models were called by role ${role.name} in an unusual way. This behaviour is associated with LLM resource abuse.`,
           api: 'InvokeModel',
           serviceName: 'bedrock.amazonaws.com',
-          remoteIp: { ip: PROXIES[0], country: 'Russia', city: 'Saint Petersburg', asn: 49505, asnOrg: 'LLC Selectel', isp: 'Selectel', org: 'LLC Selectel' },
+          remoteIp: {
+            ip: PROXIES[0],
+            country: 'Russia',
+            city: 'Saint Petersburg',
+            asn: 49505,
+            asnOrg: 'LLC Selectel',
+            isp: 'Selectel',
+            org: 'LLC Selectel',
+          },
           firstSeen: at('2026-02-03T19:20:00Z'),
           lastSeen: f2,
           count: 388,

@@ -15,7 +15,15 @@
 // calendar), the emergency rollback, a support editor changing another prompt in the console,
 // pipeline agent updates (UpdateAgent with its masked instruction, PrepareAgent), a trail change.
 
-import { C, HOUR, defineScenario, expand, isoSec, UA, accessDenied } from '../../../shared/tools/evidence-gen/lib.mjs';
+import {
+  accessDenied,
+  C,
+  defineScenario,
+  expand,
+  HOUR,
+  isoSec,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
 import { IRONBARK, IRONBARK_PROMPTS } from './_worlds-e.mjs';
 
 const VPS = '170.64.140.38';
@@ -36,7 +44,13 @@ const agentEntry = (name, readOnly) => ({
   host: (r) => `bedrock-agent.${r}.amazonaws.com`,
   iamAction: `bedrock:${name}`,
 });
-const promptCall = (name, params, response = null, scope) => ({ api: `bedrock-agent:${name}`, entry: agentEntry(name, /^(Get|List)/.test(name)), params, response, scope });
+const promptCall = (name, params, response = null, scope) => ({
+  api: `bedrock-agent:${name}`,
+  entry: agentEntry(name, /^(Get|List)/.test(name)),
+  params,
+  response,
+  scope,
+});
 
 export default defineScenario({
   name: 'prompt-flow-tamper',
@@ -77,8 +91,16 @@ export default defineScenario({
       document: {
         Version: '2012-10-17',
         Statement: [
-          { Effect: 'Allow', Action: ['bedrock:RenderPrompt', 'bedrock:GetPrompt'], Resource: `${prompt.arn}*` },
-          { Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: `${prompt.arn}*` },
+          {
+            Effect: 'Allow',
+            Action: ['bedrock:RenderPrompt', 'bedrock:GetPrompt'],
+            Resource: `${prompt.arn}*`,
+          },
+          {
+            Effect: 'Allow',
+            Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+            Resource: `${prompt.arn}*`,
+          },
         ],
       },
     });
@@ -88,7 +110,19 @@ export default defineScenario({
       name: 'prompt-management',
       document: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['bedrock:ListPrompts', 'bedrock:GetPrompt', 'bedrock:UpdatePrompt', 'bedrock:CreatePromptVersion', 'bedrock:RenderPrompt'], Resource: '*' }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              'bedrock:ListPrompts',
+              'bedrock:GetPrompt',
+              'bedrock:UpdatePrompt',
+              'bedrock:CreatePromptVersion',
+              'bedrock:RenderPrompt',
+            ],
+            Resource: '*',
+          },
+        ],
       },
     });
 
@@ -130,13 +164,45 @@ export default defineScenario({
     const updateCall = (p, t) =>
       promptCall(
         'UpdatePrompt',
-        { promptIdentifier: p.id, name: p.name, description: HIDDEN, defaultVariant: 'default', variants: HIDDEN },
-        { id: p.id, arn: p.arn, name: p.name, version: 'DRAFT', defaultVariant: 'default', variants: HIDDEN, createdAt: created, updatedAt: new Date(t).toISOString() },
+        {
+          promptIdentifier: p.id,
+          name: p.name,
+          description: HIDDEN,
+          defaultVariant: 'default',
+          variants: HIDDEN,
+        },
+        {
+          id: p.id,
+          arn: p.arn,
+          name: p.name,
+          version: 'DRAFT',
+          defaultVariant: 'default',
+          variants: HIDDEN,
+          createdAt: created,
+          updatedAt: new Date(t).toISOString(),
+        },
         [p.arn],
       );
     const versionCall = (p, v, t) =>
-      promptCall('CreatePromptVersion', { promptIdentifier: p.id, description: HIDDEN, clientToken: rng.uuid() }, { id: p.id, arn: `${p.arn}:${v}`, name: p.name, version: String(v), createdAt: new Date(t).toISOString() }, [p.arn]);
-    const pointerCall = (v) => C.call('ssm:PutParameter', { name: param, type: 'String', overwrite: true, value: '****' }, { version: 20 + v, tier: 'Standard' }, { scope: [param] });
+      promptCall(
+        'CreatePromptVersion',
+        { promptIdentifier: p.id, description: HIDDEN, clientToken: rng.uuid() },
+        {
+          id: p.id,
+          arn: `${p.arn}:${v}`,
+          name: p.name,
+          version: String(v),
+          createdAt: new Date(t).toISOString(),
+        },
+        [p.arn],
+      );
+    const pointerCall = (v) =>
+      C.call(
+        'ssm:PutParameter',
+        { name: param, type: 'String', overwrite: true, value: '****' },
+        { version: 20 + v, tier: 'Standard' },
+        { scope: [param] },
+      );
 
     // ---- the content team's planned release of version 7 (decoy) -------------------------------
     const contentLead = w.people.find((p) => p.team === 'support-ops') ?? w.people[0];
@@ -148,10 +214,19 @@ export default defineScenario({
       summary: `Web chat system prompt ${prompt.name} v7 (Black Friday dispatch and price-beat line), released through the support-prompts pipeline; ${param} moves to version 7`,
     });
     {
-      const run = cicd.deploy(t, { rng: rng.fork('release'), repo: `${w.company.github}/support-prompts`, changes: [] });
+      const run = cicd.deploy(t, {
+        rng: rng.fork('release'),
+        repo: `${w.company.github}/support-prompts`,
+        changes: [],
+      });
       let ts = run.end;
       sim.tag({ decoy: true }, () => {
-        sim.call(rng, (ts += rng.int(2, 8) * 1000), run.session, promptCall('GetPrompt', { promptIdentifier: prompt.id }));
+        sim.call(
+          rng,
+          (ts += rng.int(2, 8) * 1000),
+          run.session,
+          promptCall('GetPrompt', { promptIdentifier: prompt.id }),
+        );
         sim.call(rng, (ts += rng.int(2, 8) * 1000), run.session, updateCall(prompt, ts));
         sim.call(rng, (ts += rng.int(5, 20) * 1000), run.session, versionCall(prompt, 7, ts));
         sim.call(rng, (ts += rng.int(5, 20) * 1000), run.session, pointerCall(7));
@@ -160,15 +235,28 @@ export default defineScenario({
     }
 
     // ---- the routine deploy whose session leaks, and the actor -------------------------------------
-    const leaked = cicd.deploy(at('2025-11-18T23:02:10Z'), { rng: rng.fork('leaky-run'), repo: `${w.company.github}/support-chatbot`, changes: ['lambda'] });
-    const s = sim.threat(leaked.session.with({ ip: VPS, userAgent: UA.boto3(rng.fork('ua-actor'), { family: 'ubuntu' }), tls: 'tls13' }));
+    const leaked = cicd.deploy(at('2025-11-18T23:02:10Z'), {
+      rng: rng.fork('leaky-run'),
+      repo: `${w.company.github}/support-chatbot`,
+      changes: ['lambda'],
+    });
+    const s = sim.threat(
+      leaked.session.with({
+        ip: VPS,
+        userAgent: UA.boto3(rng.fork('ua-actor'), { family: 'ubuntu' }),
+        tls: 'tls13',
+      }),
+    );
     t = at('2025-11-18T23:09:37Z');
     const step = (call, key = false, a = 3, b = 30) => {
       t += rng.int(a, b) * 1000;
       return sim.call(rng, t, s, { ...call, key: key || undefined });
     };
     step(C.getCallerIdentity(), true);
-    step({ ...C.iamGet('GetRole', { roleName: w.roles.deploy.name }), error: accessDenied(s, 'iam:GetRole', w.roles.deploy.arn) });
+    step({
+      ...C.iamGet('GetRole', { roleName: w.roles.deploy.name }),
+      error: accessDenied(s, 'iam:GetRole', w.roles.deploy.arn),
+    });
     step(promptCall('ListPrompts', { maxResults: 50 }), true);
     step(promptCall('GetPrompt', { promptIdentifier: prompt.id }), true);
     step(promptCall('GetPrompt', { promptIdentifier: prompt.id, promptVersion: '7' }));
@@ -179,7 +267,10 @@ export default defineScenario({
     step(promptCall('GetPrompt', { promptIdentifier: prompt.id, promptVersion: '8' }));
     const check = IRONBARK_PROMPTS.actorChecks[0]
       .replace('{order}', `${w.company.orderPrefix}-${rng.digits(4)}-${rng.digits(4)}`)
-      .replace('{email}', `${rng.pick(['jo', 'sam', 'alex'])}.${rng.pick(['tran', 'nguyen', 'smith'])}${rng.int(10, 99)}@outlook.com`);
+      .replace(
+        '{email}',
+        `${rng.pick(['jo', 'sam', 'alex'])}.${rng.pick(['tran', 'nguyen', 'smith'])}${rng.int(10, 99)}@outlook.com`,
+      );
     t += rng.int(20, 60) * 1000;
     sim.runtime(rng, t, s, {
       op: 'Converse',
@@ -205,10 +296,19 @@ export default defineScenario({
       summary: `Emergency: pin web chat prompt ${prompt.name} to version 7 (${param}) after customer reports of 'order on hold' messages`,
     });
     {
-      const run = cicd.deploy(t, { rng: rng.fork('rollback'), repo: `${w.company.github}/support-prompts`, changes: [] });
+      const run = cicd.deploy(t, {
+        rng: rng.fork('rollback'),
+        repo: `${w.company.github}/support-prompts`,
+        changes: [],
+      });
       let ts = run.end;
       sim.tag({ decoy: true }, () => {
-        sim.call(rng, (ts += rng.int(2, 8) * 1000), run.session, promptCall('GetPrompt', { promptIdentifier: prompt.id, promptVersion: '7' }));
+        sim.call(
+          rng,
+          (ts += rng.int(2, 8) * 1000),
+          run.session,
+          promptCall('GetPrompt', { promptIdentifier: prompt.id, promptVersion: '7' }),
+        );
         sim.call(rng, (ts += rng.int(5, 20) * 1000), run.session, pointerCall(7));
       });
       switches.push([ts, 7]);
@@ -220,21 +320,40 @@ export default defineScenario({
       const cs = actors.staff.session(contentLead, ts, w.net.office[0], false);
       sim.tag({ decoy: true }, () => {
         sim.call(rng, ts, cs, promptCall('ListPrompts', { maxResults: 20 }));
-        sim.call(rng, (ts += rng.int(10, 60) * 1000), cs, promptCall('GetPrompt', { promptIdentifier: assist.id }));
+        sim.call(
+          rng,
+          (ts += rng.int(10, 60) * 1000),
+          cs,
+          promptCall('GetPrompt', { promptIdentifier: assist.id }),
+        );
         sim.call(rng, (ts += rng.int(120, 600) * 1000), cs, updateCall(assist, ts));
         sim.call(rng, (ts += rng.int(60, 300) * 1000), cs, versionCall(assist, 3, ts));
       });
     }
     // the order agent's pipeline ships instruction updates (masked in CloudTrail)
-    cicd.deploy(at('2025-11-18T05:52:40Z'), { rng: rng.fork('agent-1'), repo: `${w.company.github}/order-agent`, changes: ['agent'], tags: { decoy: true } });
-    cicd.deploy(at('2025-11-19T02:31:05Z'), { rng: rng.fork('agent-2'), repo: `${w.company.github}/order-agent`, changes: ['agent', 'lambda'], tags: { decoy: true } });
+    cicd.deploy(at('2025-11-18T05:52:40Z'), {
+      rng: rng.fork('agent-1'),
+      repo: `${w.company.github}/order-agent`,
+      changes: ['agent'],
+      tags: { decoy: true },
+    });
+    cicd.deploy(at('2025-11-19T02:31:05Z'), {
+      rng: rng.fork('agent-2'),
+      repo: `${w.company.github}/order-agent`,
+      changes: ['agent', 'lambda'],
+      tags: { decoy: true },
+    });
 
     // ---- what the web chat does with each version ------------------------------------------------
     function hijack(r, userText) {
       const order = userText.match(/\b[A-Z]{2}-\d{4}-\d{4}\b/)?.[0] ?? '';
       const email = userText.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/)?.[0] ?? '';
       const phone = userText.match(/(\+61|\+1|\(?\d{3}\)?)[\s.-]?\d{3}[\s.-]?\d{3,4}/)?.[0] ?? '';
-      const link = IRONBARK_PROMPTS.hijackedLink.replaceAll('{domain}', domain).replaceAll('{order}', order).replaceAll('{email}', email).replaceAll('{phone}', encodeURIComponent(phone));
+      const link = IRONBARK_PROMPTS.hijackedLink
+        .replaceAll('{domain}', domain)
+        .replaceAll('{order}', order)
+        .replaceAll('{email}', email)
+        .replaceAll('{phone}', encodeURIComponent(phone));
       return `${expand(r, IRONBARK_PROMPTS.hijackedLead)} ${link}`;
     }
     const tags = { malicious: true, scope: 'proxy' };
@@ -249,7 +368,8 @@ export default defineScenario({
       const modelId = `${prompt.arn}:${v}`;
       if (v !== 8) return { turn, modelId, decoy: turn.intent === 'decoy' };
       // the app still retrieves help-centre passages as usual (not the actor's doing)
-      if (turn.intent !== 'thanks' && r.chance(0.6)) sim.call(r, ts + r.int(80, 400), chatbot.env(ts, r), C.retrieve(w.res.kb, acct));
+      if (turn.intent !== 'thanks' && r.chance(0.6))
+        sim.call(r, ts + r.int(80, 400), chatbot.env(ts, r), C.retrieve(w.res.kb, acct));
       if (!TRIGGERS.has(turn.intent)) return { turn, modelId, tags, retrieve: false };
       const answer = hijack(r, turn.user);
       const outPii = [];

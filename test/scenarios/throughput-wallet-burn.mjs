@@ -28,8 +28,8 @@ import {
   HOUR,
   iamRole,
   isoSec,
-  makeCustomer,
   MIN,
+  makeCustomer,
   Prompts,
   UA,
 } from '../../../shared/tools/evidence-gen/lib.mjs';
@@ -38,7 +38,7 @@ import { PORTAGE } from './_worlds-h.mjs';
 const VPS1 = '193.29.107.54';
 const VPS2 = '185.247.224.19';
 const PROXIES = ['104.243.38.112', '104.243.38.117'];
-const ACTOR_ACCOUNT = '273849105562'; // owns the bucket the imported weights come from
+const _ACTOR_ACCOUNT = '273849105562'; // owns the bucket the imported weights come from
 const WEIGHTS = 's3://hf-mirror-weights-7731/llama31-8b-rp-merged/';
 const SONNET_PT = 'anthropic.claude-3-5-sonnet-20240620-v1:0:18k';
 const HAIKU_PT = 'anthropic.claude-3-haiku-20240307-v1:0:48k';
@@ -115,11 +115,14 @@ export default defineScenario({
     });
 
     // the engineer whose laptop was compromised, and the service user the actor takes over
-    const eng = Decoys.findPerson(w, (p) => p.iamUser && p.team === 'platform' && p.permissionSet === 'admin');
+    const eng = Decoys.findPerson(
+      w,
+      (p) => p.iamUser && p.team === 'platform' && p.permissionSet === 'admin',
+    );
     const stolen = eng.iamUser;
     const poc = w.users['svc-bedrock-poc'];
     const ml = Decoys.findPerson(w, (p) => p.team === 'ml');
-    const admin = Decoys.findPerson(w, (p) => p.permissionSet === 'admin' && p !== eng);
+    const _admin = Decoys.findPerson(w, (p) => p.permissionSet === 'admin' && p !== eng);
 
     const ACTOR_UA = UA.boto3(rng.fork('ua-actor'), { family: 'debian' });
     const ACTOR_UA2 = UA.awsCli(rng.fork('ua-actor2'), 'linux', { family: 'ubuntu' });
@@ -150,14 +153,23 @@ export default defineScenario({
               modelUnits: 1,
               provisionedModelName: `${w.company.slug}-support-ft-v2-eval`,
               modelId: w.res.customModel.arn,
-              tags: [...ML_TAGS.slice(0, 2), { key: 'project', value: 'support-ft-eval' }, { key: 'ticket', value: 'CHG-6172' }],
+              tags: [
+                ...ML_TAGS.slice(0, 2),
+                { key: 'project', value: 'support-ft-eval' },
+                { key: 'ticket', value: 'CHG-6172' },
+              ],
               clientRequestToken: rng.uuid(),
             },
             { provisionedModelArn: evalPmt },
           ),
         );
         for (let i = 0; i < 3; i++)
-          sim.call(rng, (t += rng.int(4, 9) * MIN), cs, C.bedrock('GetProvisionedModelThroughput', { provisionedModelId: evalPmt }));
+          sim.call(
+            rng,
+            (t += rng.int(4, 9) * MIN),
+            cs,
+            C.bedrock('GetProvisionedModelThroughput', { provisionedModelId: evalPmt }),
+          );
       });
       // the evaluation harness (the data scientist's script, office network)
       const es = staff.session(ml, t, w.net.office[0], true).with({ userAgent: ml.sdk, region: 'us-east-1' });
@@ -179,7 +191,12 @@ export default defineScenario({
           });
         }
         const ds = staff.session(ml, t, w.net.office[0], false).with({ region: 'us-east-1' });
-        sim.call(rng, (t += rng.int(5, 15) * MIN), ds, C.bedrock('DeleteProvisionedModelThroughput', { provisionedModelId: evalPmt }));
+        sim.call(
+          rng,
+          (t += rng.int(5, 15) * MIN),
+          ds,
+          C.bedrock('DeleteProvisionedModelThroughput', { provisionedModelId: evalPmt }),
+        );
         sim.call(rng, (t += rng.int(20, 60) * 1000), ds, C.bedrock('ListProvisionedModelThroughputs'));
       });
     }
@@ -226,7 +243,13 @@ export default defineScenario({
     // Bedrock survey: provisioned-capable models, existing capacity, logging, in three Regions
     for (const region of ['us-east-1', 'us-west-2', home]) {
       const rs = s.with({ region });
-      step(rs, C.bedrock('ListFoundationModels', { byInferenceType: 'PROVISIONED' }), region === 'us-east-1', 3, 20);
+      step(
+        rs,
+        C.bedrock('ListFoundationModels', { byInferenceType: 'PROVISIONED' }),
+        region === 'us-east-1',
+        3,
+        20,
+      );
       step(rs, C.bedrock('ListProvisionedModelThroughputs'));
       step(rs, C.bedrock('GetModelInvocationLoggingConfiguration'), region !== home);
     }
@@ -235,7 +258,10 @@ export default defineScenario({
     step(e1, C.bedrock('ListCustomModels'));
     step(e1, C.bedrock('GetCustomModel', { modelIdentifier: w.res.customModel.name }));
     step(e1, C.bedrock('ListTagsForResource', { resourceARN: w.res.customModel.arn }), true);
-    step(e1, C.bedrock('GetFoundationModel', { modelIdentifier: 'anthropic.claude-3-5-sonnet-20240620-v1:0' }));
+    step(
+      e1,
+      C.bedrock('GetFoundationModel', { modelIdentifier: 'anthropic.claude-3-5-sonnet-20240620-v1:0' }),
+    );
 
     // the purchases, tagged like the ML team's capacity
     const pmt = (region) => `arn:aws:bedrock:${region}:${acct}:provisioned-model/${rng.lowerAlnum(12)}`;
@@ -269,7 +295,13 @@ export default defineScenario({
     });
     step(e1, buy('ml-platform-eval-sonnet-e1', SONNET_PT, 1, 'OneMonth', ptSonnetE1), true, 30, 120);
     for (let i = 0; i < 3; i++) {
-      step(w2, C.bedrock('GetProvisionedModelThroughput', { provisionedModelId: i === 1 ? ptHaikuW2 : ptSonnetW2 }), false, 90, 300);
+      step(
+        w2,
+        C.bedrock('GetProvisionedModelThroughput', { provisionedModelId: i === 1 ? ptHaikuW2 : ptSonnetW2 }),
+        false,
+        90,
+        300,
+      );
       step(e1, C.bedrock('GetProvisionedModelThroughput', { provisionedModelId: ptSonnetE1 }), false, 5, 20);
     }
 
@@ -334,7 +366,14 @@ export default defineScenario({
     sim.tag({ malicious: true, scope: 'none' }, () => {
       const svc = sim.serviceSession('bedrock.amazonaws.com', { region: 'us-east-1' });
       const k = rng.iamId('ASIA');
-      sim.call(rng, tImport + rng.int(30, 90) * 1000, svc, C.assumeRole(rng, importRole, `bedrock-model-import-${rng.hex(8)}`, k, tImport, { region: 'us-east-1' }));
+      sim.call(
+        rng,
+        tImport + rng.int(30, 90) * 1000,
+        svc,
+        C.assumeRole(rng, importRole, `bedrock-model-import-${rng.hex(8)}`, k, tImport, {
+          region: 'us-east-1',
+        }),
+      );
     });
     step(e1, C.bedrock('GetModelImportJob', { jobIdentifier: importJobArn }), false, 120, 400);
     t += rng.int(14, 22) * MIN;
@@ -347,7 +386,14 @@ export default defineScenario({
       { id: 'sonnet-w2', region: 'us-west-2', arn: ptSonnetW2, provider: 'anthropic', weight: 3 },
       { id: 'haiku-w2', region: 'us-west-2', arn: ptHaikuW2, provider: 'anthropic', weight: 4 },
       { id: 'sonnet-e1', region: 'us-east-1', arn: ptSonnetE1, provider: 'anthropic', weight: 1.5 },
-      { id: 'llama-e1', region: 'us-east-1', arn: importedArn, provider: 'meta', weight: 1.2, from: tImport + 40 * MIN },
+      {
+        id: 'llama-e1',
+        region: 'us-east-1',
+        arn: importedArn,
+        provider: 'meta',
+        weight: 1.2,
+        from: tImport + 40 * MIN,
+      },
     ];
     const resale = (r, sess, t0, t1, perHour, keyFirst) => {
       const params = clientProfile(r, { spread: 0.3 });
@@ -372,7 +418,12 @@ export default defineScenario({
         const p = params(r);
         const throttle = r.chance(0.04);
         sim.runtime(r, Math.round(ts), sess.with({ region: tg.region }), {
-          op: tg.provider === 'meta' ? 'InvokeModel' : r.chance(0.55) ? 'InvokeModelWithResponseStream' : 'InvokeModel',
+          op:
+            tg.provider === 'meta'
+              ? 'InvokeModel'
+              : r.chance(0.55)
+                ? 'InvokeModelWithResponseStream'
+                : 'InvokeModel',
           modelId: tg.arn,
           region: tg.region,
           provider: tg.provider,
@@ -383,13 +434,19 @@ export default defineScenario({
           maxTokens: p.maxTokens,
           temperature: p.temperature,
           topP: p.topP,
-          error: throttle ? { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' } : undefined,
+          error: throttle
+            ? { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' }
+            : undefined,
           key: first && keyFirst,
         });
       }
     };
-    const p1 = sim.threat(sim.userSession(poc, { ip: PROXIES[0], userAgent: PROXY_UA, accessKeyId: newKey.id }));
-    const p2 = sim.threat(sim.userSession(poc, { ip: PROXIES[1], userAgent: PROXY_UA, accessKeyId: newKey.id }));
+    const p1 = sim.threat(
+      sim.userSession(poc, { ip: PROXIES[0], userAgent: PROXY_UA, accessKeyId: newKey.id }),
+    );
+    const p2 = sim.threat(
+      sim.userSession(poc, { ip: PROXIES[1], userAgent: PROXY_UA, accessKeyId: newKey.id }),
+    );
     const tResale = at('2025-11-18T06:41:30Z');
     sim.call(rng, tResale, p1, { ...C.getCallerIdentity(), key: true });
     resale(rng.fork('proxy1'), p1, tResale + 30000, at('2025-11-19T23:50:00Z'), 42, true);

@@ -36,7 +36,9 @@ const EXT_ACCOUNT = '896421357019';
 const EXT_ROOT = `arn:aws:iam::${EXT_ACCOUNT}:root`;
 const ECS_TRUST = {
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
 };
 
 // APIs the generator's catalogue does not list: CloudTrail facts given with the call
@@ -127,7 +129,11 @@ export default defineScenario({
             { Effect: 'Allow', Action: 'kms:*', Resource: keyArn },
             {
               Effect: 'Allow',
-              Action: ['bedrock:ListModelCustomizationJobs', 'bedrock:GetModelCustomizationJob', 'bedrock:GetCustomModel'],
+              Action: [
+                'bedrock:ListModelCustomizationJobs',
+                'bedrock:GetModelCustomizationJob',
+                'bedrock:GetCustomModel',
+              ],
               Resource: '*',
             },
             {
@@ -140,8 +146,12 @@ export default defineScenario({
       },
     ];
 
-    const s3o = (op, bucket, key, extra = {}) => C.s3Object(rng, op, bucket, key, { accountId: acct, region, ...extra });
-    const s3b = (op, bucket) => ({ ...C.s3Bucket(rng, op, bucket, { accountId: acct, region }), scope: [bucket] });
+    const s3o = (op, bucket, key, extra = {}) =>
+      C.s3Object(rng, op, bucket, key, { accountId: acct, region, ...extra });
+    const s3b = (op, bucket) => ({
+      ...C.s3Bucket(rng, op, bucket, { accountId: acct, region }),
+      scope: [bucket],
+    });
     const ticketKey = (day, n) => `raw/resolved-tickets/${day}/part-${String(n).padStart(4, '0')}.jsonl.gz`;
     const TRAIN = 'datasets/support-ft/v5/train.jsonl';
     const VALID = 'datasets/support-ft/v5/validation.jsonl';
@@ -221,27 +231,76 @@ export default defineScenario({
 
     // ---- the nightly data-preparation task (legitimate) ----
     const TASK_UA = UA.boto3(rng.fork('ua-task'), { family: 'ec2', env: 'AWS_ECS_FARGATE' });
-    const runTask = (t0, day, prevDay) => {
+    const runTask = (t0, _day, prevDay) => {
       const taskId = rng.hex(32);
       const key = rng.iamId('ASIA');
-      sim.call(rng, t0, sim.serviceSession('ecs-tasks.amazonaws.com'), C.assumeRole(rng, role, taskId, key, t0, { region, duration: 21600 }));
-      const s = sim.roleSession(role, taskId, { ip: w.net.appNat[0], userAgent: TASK_UA, accessKeyId: key, created: t0, rng });
+      sim.call(
+        rng,
+        t0,
+        sim.serviceSession('ecs-tasks.amazonaws.com'),
+        C.assumeRole(rng, role, taskId, key, t0, { region, duration: 21600 }),
+      );
+      const s = sim.roleSession(role, taskId, {
+        ip: w.net.appNat[0],
+        userAgent: TASK_UA,
+        accessKeyId: key,
+        created: t0,
+        rng,
+      });
       let t = t0 + rng.int(20, 60) * 1000;
-      sim.call(rng, t, s, C.createLogStream(`/ecs/${w.company.slug}-dataprep`, `dataprep/dataprep/${taskId}`));
-      sim.call(rng, (t += rng.int(5, 30) * 1000), s, C.s3List(rng, kbBucket, '', { accountId: acct, region }));
-      for (const d of sim.kbDocsAt(t).slice(0, rng.int(6, 12))) sim.call(rng, (t += rng.int(300, 2500)), s, s3o('GetObject', kbBucket, d.key, { bytes: d.size }));
-      sim.call(rng, (t += rng.int(10, 40) * 1000), s, C.s3List(rng, training, `raw/resolved-tickets/${prevDay}/`, { accountId: acct, region }));
+      sim.call(
+        rng,
+        t,
+        s,
+        C.createLogStream(`/ecs/${w.company.slug}-dataprep`, `dataprep/dataprep/${taskId}`),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(5, 30) * 1000),
+        s,
+        C.s3List(rng, kbBucket, '', { accountId: acct, region }),
+      );
+      for (const d of sim.kbDocsAt(t).slice(0, rng.int(6, 12)))
+        sim.call(rng, (t += rng.int(300, 2500)), s, s3o('GetObject', kbBucket, d.key, { bytes: d.size }));
+      sim.call(
+        rng,
+        (t += rng.int(10, 40) * 1000),
+        s,
+        C.s3List(rng, training, `raw/resolved-tickets/${prevDay}/`, { accountId: acct, region }),
+      );
       const parts = rng.int(5, 8);
       sim.tag({ decoy: true }, () => {
-        for (let i = 1; i <= parts; i++) sim.call(rng, (t += rng.int(20, 90) * 1000), s, s3o('PutObject', training, ticketKey(prevDay, i), { bytes: rng.int(1800000, 4200000) }));
+        for (let i = 1; i <= parts; i++)
+          sim.call(
+            rng,
+            (t += rng.int(20, 90) * 1000),
+            s,
+            s3o('PutObject', training, ticketKey(prevDay, i), { bytes: rng.int(1800000, 4200000) }),
+          );
       });
-      for (let i = 1; i <= parts; i++) sim.call(rng, (t += rng.int(2, 10) * 1000), s, s3o('GetObject', training, ticketKey(prevDay, i), { bytes: rng.int(1800000, 4200000) }));
+      for (let i = 1; i <= parts; i++)
+        sim.call(
+          rng,
+          (t += rng.int(2, 10) * 1000),
+          s,
+          s3o('GetObject', training, ticketKey(prevDay, i), { bytes: rng.int(1800000, 4200000) }),
+        );
       t += rng.int(8, 20) * MIN;
       sim.tag({ decoy: true }, () => {
         sim.call(rng, t, s, s3o('PutObject', training, TRAIN, { bytes: rng.int(5100000, 5300000) }));
-        sim.call(rng, (t += rng.int(10, 40) * 1000), s, s3o('PutObject', training, VALID, { bytes: rng.int(600000, 660000) }));
+        sim.call(
+          rng,
+          (t += rng.int(10, 40) * 1000),
+          s,
+          s3o('PutObject', training, VALID, { bytes: rng.int(600000, 660000) }),
+        );
       });
-      sim.call(rng, (t += rng.int(5, 20) * 1000), s, C.bedrock('ListModelCustomizationJobs', { maxResults: 10, sortOrder: 'Descending' }));
+      sim.call(
+        rng,
+        (t += rng.int(5, 20) * 1000),
+        s,
+        C.bedrock('ListModelCustomizationJobs', { maxResults: 10, sortOrder: 'Descending' }),
+      );
       return { key, taskId, end: t, session: s };
     };
     const night1 = runTask(at('2025-12-09T07:02:11Z'), '2025-12-09', '2025-12-08');
@@ -283,9 +342,24 @@ export default defineScenario({
         sim.tag({ decoy: true }, () => {
           sim.call(rng, t, sb, C.s3List(rng, training, 'eval/', { accountId: acct, region }));
           for (let i = 0; i < n; i++) {
-            const k = rng.pick(['eval/golden-set.jsonl', 'eval/regression-2025-12.jsonl', 'eval/refusals.jsonl', 'eval/bilingual-fr.jsonl']);
+            const k = rng.pick([
+              'eval/golden-set.jsonl',
+              'eval/regression-2025-12.jsonl',
+              'eval/refusals.jsonl',
+              'eval/bilingual-fr.jsonl',
+            ]);
             sim.call(rng, (t += rng.int(2, 30) * 1000), sb, s3o('GetObject', training, k));
-            sim.call(rng, t + 400, sb.with({ ip: 'AWS Internal', userAgent: 'AWS Internal', tls: null, identity: { ...sb.identity, invokedBy: 'AWS Internal' } }), C.kmsDecrypt(keyArn, { 'aws:s3:arn': `arn:aws:s3:::${training}/${k}` }));
+            sim.call(
+              rng,
+              t + 400,
+              sb.with({
+                ip: 'AWS Internal',
+                userAgent: 'AWS Internal',
+                tls: null,
+                identity: { ...sb.identity, invokedBy: 'AWS Internal' },
+              }),
+              C.kmsDecrypt(keyArn, { 'aws:s3:arn': `arn:aws:s3:::${training}/${k}` }),
+            );
           }
         });
       };
@@ -307,11 +381,36 @@ export default defineScenario({
       let t = at('2025-12-10T14:21:00Z');
       sim.tag({ decoy: true }, () => {
         sim.call(rng, t, s, C.getCallerIdentity());
-        sim.call(rng, (t += 3000), s, C.s3List(rng, w.res.buckets.customerRecords, 'shipments/', { accountId: acct, region }));
+        sim.call(
+          rng,
+          (t += 3000),
+          s,
+          C.s3List(rng, w.res.buckets.customerRecords, 'shipments/', { accountId: acct, region }),
+        );
         for (let i = 0, n = rng.int(60, 85); i < n; i++)
-          sim.call(rng, (t += rng.int(800, 4000)), s, s3o('GetObject', w.res.buckets.customerRecords, `shipments/2025/${rng.pick(['10', '11', '12'])}/${String(rng.int(1, 30)).padStart(2, '0')}/manifest-${rng.digits(5)}.csv`));
+          sim.call(
+            rng,
+            (t += rng.int(800, 4000)),
+            s,
+            s3o(
+              'GetObject',
+              w.res.buckets.customerRecords,
+              `shipments/2025/${rng.pick(['10', '11', '12'])}/${String(rng.int(1, 30)).padStart(2, '0')}/manifest-${rng.digits(5)}.csv`,
+            ),
+          );
       });
-      sim.note('partner-bulk', t, { ip: s.ip, accessKeyId: s.accessKeyId, principalId: u.id, userType: 'IAMUser', userName: u.name, api: 'GetObject', service: 's3.amazonaws.com', bucket: w.res.buckets.customerRecords, firstSeen: at('2025-12-10T14:21:00Z'), lastSeen: t });
+      sim.note('partner-bulk', t, {
+        ip: s.ip,
+        accessKeyId: s.accessKeyId,
+        principalId: u.id,
+        userType: 'IAMUser',
+        userName: u.name,
+        api: 'GetObject',
+        service: 's3.amazonaws.com',
+        bucket: w.res.buckets.customerRecords,
+        firstSeen: at('2025-12-10T14:21:00Z'),
+        lastSeen: t,
+      });
     }
 
     // ---- decoy: a content editor publishes articles (to the bucket now public) and syncs ----
@@ -337,20 +436,35 @@ export default defineScenario({
     });
     step(s1, C.getCallerIdentity(), true);
     step(s1, denied(C.iamGet('ListRolePolicies', { roleName: role.name }), 'iam:ListRolePolicies', role.arn));
-    step(s1, denied(C.iamGet('ListAttachedRolePolicies', { roleName: role.name }), 'iam:ListAttachedRolePolicies', role.arn));
+    step(
+      s1,
+      denied(
+        C.iamGet('ListAttachedRolePolicies', { roleName: role.name }),
+        'iam:ListAttachedRolePolicies',
+        role.arn,
+      ),
+    );
     step(s1, denied(C.s3ListBuckets(rng, { region }), 's3:ListAllMyBuckets', '*'));
     step(s1, s3b('GetBucketPolicy', training), true);
     step(s1, s3b('GetBucketPublicAccessBlock', training));
     step(s1, s3b('GetBucketEncryption', training));
     step(s1, { ...s3b('GetBucketPolicy', kbBucket), error: noPolicy });
     step(s1, s3b('GetBucketPublicAccessBlock', kbBucket), true);
-    step(s1, { ...C.call('kms:DescribeKey', { keyId: keyArn }), resources: [{ accountId: acct, type: 'AWS::KMS::Key', ARN: keyArn }] });
+    step(s1, {
+      ...C.call('kms:DescribeKey', { keyId: keyArn }),
+      resources: [{ accountId: acct, type: 'AWS::KMS::Key', ARN: keyArn }],
+    });
     step(s1, getKeyPolicy());
     step(s1, C.s3List(rng, training, '', { accountId: acct, region }));
     step(s1, C.s3List(rng, training, 'datasets/support-ft/', { accountId: acct, region }));
     step(s1, C.s3List(rng, training, 'raw/resolved-tickets/', { accountId: acct, region }));
     step(s1, C.bedrock('ListModelCustomizationJobs', { maxResults: 20 }));
-    step(s1, C.bedrock('GetModelCustomizationJob', { jobIdentifier: `arn:aws:bedrock:us-east-1:${acct}:model-customization-job/${w.models.customizable}/${rng.lowerAlnum(12)}` }));
+    step(
+      s1,
+      C.bedrock('GetModelCustomizationJob', {
+        jobIdentifier: `arn:aws:bedrock:us-east-1:${acct}:model-customization-job/${w.models.customizable}/${rng.lowerAlnum(12)}`,
+      }),
+    );
     step(s1, s3o('GetObject', training, TRAIN, { bytes: 5214806 }), true, 20, 60);
     step(s1, s3o('GetObject', training, ticketKey('2025-12-08', 1), { bytes: 3120455 }), true);
     step(s1, C.s3List(rng, kbBucket, '', { accountId: acct, region }));
@@ -374,7 +488,13 @@ export default defineScenario({
       putKeyPolicy([
         ...keyPolicyBase,
         sandboxKey,
-        { Sid: 'MlSandboxDatasetSync', Effect: 'Allow', Principal: { AWS: EXT_ROOT }, Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: '*' },
+        {
+          Sid: 'MlSandboxDatasetSync',
+          Effect: 'Allow',
+          Principal: { AWS: EXT_ROOT },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          Resource: '*',
+        },
       ]),
       true,
       30,
@@ -387,7 +507,11 @@ export default defineScenario({
         api: 's3:DeleteBucketPublicAccessBlock',
         entry: DELETE_PAB,
         region,
-        params: { publicAccessBlock: '', bucketName: kbBucket, Host: `${kbBucket}.s3.${region}.amazonaws.com` },
+        params: {
+          publicAccessBlock: '',
+          bucketName: kbBucket,
+          Host: `${kbBucket}.s3.${region}.amazonaws.com`,
+        },
         additional: {
           SignatureVersion: 'SigV4',
           CipherSuite: 'TLS_AES_128_GCM_SHA256',
@@ -406,7 +530,13 @@ export default defineScenario({
     step(
       s2,
       putPolicy(kbBucket, [
-        { Sid: 'HelpCentreCdnRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${kbBucket}/*` },
+        {
+          Sid: 'HelpCentreCdnRead',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: `arn:aws:s3:::${kbBucket}/*`,
+        },
       ]),
       true,
       20,
@@ -435,8 +565,16 @@ export default defineScenario({
       sim.call(
         rng,
         tt + rng.int(0, 1) * 1000,
-        ext.with({ ip: 'AWS Internal', userAgent: 'AWS Internal', tls: null, identity: { ...ext.identity, invokedBy: 'AWS Internal' } }),
-        { ...C.kmsDecrypt(keyArn, { 'aws:s3:arn': `arn:aws:s3:::${training}/${k}` }), tags: { malicious: true, scope: 'none' } },
+        ext.with({
+          ip: 'AWS Internal',
+          userAgent: 'AWS Internal',
+          tls: null,
+          identity: { ...ext.identity, invokedBy: 'AWS Internal' },
+        }),
+        {
+          ...C.kmsDecrypt(keyArn, { 'aws:s3:arn': `arn:aws:s3:::${training}/${k}` }),
+          tags: { malicious: true, scope: 'none' },
+        },
       );
     t = at('2025-12-10T08:47:31Z');
     step(ext, C.s3List(rng, training, '', { accountId: acct, region }), true);
@@ -450,12 +588,20 @@ export default defineScenario({
       extGet(`datasets/support-ft/${v}/train.jsonl`, rng.int(3800000, 5300000), v === 'v5');
       extGet(`datasets/support-ft/${v}/validation.jsonl`, rng.int(400000, 650000));
     }
-    for (const k of ['eval/golden-set.jsonl', 'eval/regression-2025-12.jsonl', 'eval/refusals.jsonl']) extGet(k, rng.int(90000, 300000));
+    for (const k of ['eval/golden-set.jsonl', 'eval/regression-2025-12.jsonl', 'eval/refusals.jsonl'])
+      extGet(k, rng.int(90000, 300000));
     step(ext, C.s3List(rng, training, 'raw/resolved-tickets/', { accountId: acct, region }));
     let first = true;
     for (let d = 0; d < 21; d++) {
       const day = new Date(at('2025-12-09T00:00:00Z') - d * 86400000).toISOString().slice(0, 10);
-      if (d % 5 === 0) step(ext, C.s3List(rng, training, `raw/resolved-tickets/${day}/`, { accountId: acct, region }), false, 1, 4);
+      if (d % 5 === 0)
+        step(
+          ext,
+          C.s3List(rng, training, `raw/resolved-tickets/${day}/`, { accountId: acct, region }),
+          false,
+          1,
+          4,
+        );
       for (let i = 1, n = rng.int(4, 8); i <= n; i++) {
         extGet(ticketKey(day, i), rng.int(1800000, 4200000), first);
         first = false;
@@ -487,18 +633,38 @@ export default defineScenario({
     };
     t = at('2025-12-10T09:12:40Z');
     // guessed keys first (the bucket does not allow anonymous listing)
-    for (const k of ['index.html', 'robots.txt', 'internal/', 'exports/']) anonGet(k, 0, { code: 'NoSuchKey', message: 'The specified key does not exist.' });
+    for (const k of ['index.html', 'robots.txt', 'internal/', 'exports/'])
+      anonGet(k, 0, { code: 'NoSuchKey', message: 'The specified key does not exist.' });
     const docs = sim.kbDocsAt(t);
-    anonGet('policies/returns-policy.md', docs.find((d) => d.key === 'policies/returns-policy.md')?.size ?? 500, undefined, true);
+    anonGet(
+      'policies/returns-policy.md',
+      docs.find((d) => d.key === 'policies/returns-policy.md')?.size ?? 500,
+      undefined,
+      true,
+    );
     for (const d of docs) {
       if (d.key === 'policies/returns-policy.md') continue;
       anonGet(d.key, d.size, undefined, d.key.startsWith('exports/'));
     }
-    for (const k of ['exports/escalations-q3.csv', 'exports/escalations-q2.csv']) anonGet(k, 0, { code: 'NoSuchKey', message: 'The specified key does not exist.' });
+    for (const k of ['exports/escalations-q3.csv', 'exports/escalations-q2.csv'])
+      anonGet(k, 0, { code: 'NoSuchKey', message: 'The specified key does not exist.' });
 
     // ---- GuardDuty ----
-    const ak = { accessKeyId: night2.key, principalId: `${role.id}:${night2.taskId}`, userType: 'AssumedRole', userName: role.name };
-    const ipInfo = { ip: VPS1, country: 'Germany', city: 'Frankfurt am Main', asn: 215540, asnOrg: 'Global Connectivity Solutions LLP', isp: 'GCS', org: 'Global Connectivity Solutions LLP' };
+    const ak = {
+      accessKeyId: night2.key,
+      principalId: `${role.id}:${night2.taskId}`,
+      userType: 'AssumedRole',
+      userName: role.name,
+    };
+    const ipInfo = {
+      ip: VPS1,
+      country: 'Germany',
+      city: 'Frankfurt am Main',
+      asn: 215540,
+      asnOrg: 'Global Connectivity Solutions LLP',
+      isp: 'GCS',
+      org: 'Global Connectivity Solutions LLP',
+    };
     sim.tag({ malicious: true, key: true, scope: 'none' }, () => {
       const f1 = tWeak + 9 * MIN;
       sim.finding(
