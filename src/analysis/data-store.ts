@@ -423,7 +423,8 @@ export async function dataBucketPolicies(env: Env, buckets: DataBuckets): Promis
   const rows = await loadEvents(
     env.db,
     `service = 's3.amazonaws.com' AND action IN ('PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketAcl',
-       'DeletePublicAccessBlock', 'PutPublicAccessBlock', 'PutBucketVersioning', 'PutBucketReplication')
+       'DeleteBucketPublicAccessBlock', 'PutBucketPublicAccessBlock', 'DeletePublicAccessBlock', 'PutPublicAccessBlock',
+       'PutBucketVersioning', 'PutBucketReplication')
      AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList(names)}) AND error_code IS NULL`,
   );
   return rows.map((r) => {
@@ -431,8 +432,10 @@ export async function dataBucketPolicies(env: Env, buckets: DataBuckets): Promis
     const text = JSON.stringify(r.req ?? {});
     const open =
       /"Principal"\s*:\s*"\*"|"AWS"\s*:\s*"\*"|AllUsers|AuthenticatedUsers/.test(text) ||
-      r.action === 'DeletePublicAccessBlock' ||
-      (r.action === 'PutPublicAccessBlock' && /false/.test(text));
+      // CloudTrail names the bucket's public access block calls PutBucketPublicAccessBlock /
+      // DeleteBucketPublicAccessBlock (the API's own names are accepted too)
+      /^Delete(Bucket)?PublicAccessBlock$/.test(r.action) ||
+      (/^Put(Bucket)?PublicAccessBlock$/.test(r.action) && /false/.test(text));
     const bucket = String(r.req?.bucketName);
     const c: Candidate = {
       ruleId: 'data-store.bucket-policy-changed',
