@@ -25,8 +25,10 @@ import {
   clientFamily,
   functionNameOf,
   IAC_UA,
+  inDomains,
   jsonObject,
   loadEvents,
+  orgMailDomains,
 } from './context.js';
 import { excerpt, hiddenInstructions } from './invocation.js';
 
@@ -130,6 +132,83 @@ export function credentialsIn(text: string): { keys: string[]; secrets: number }
 export function maskKey(k: string): string {
   return k.length > 8 ? `${k.slice(0, 4)}…${k.slice(-4)}` : '…';
 }
+
+// ---- what an action sends, and to whom ----------------------------------------------------------------
+
+const EMAIL_ONLY =
+  /^[^@\s,;<>"']{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+/** Longest parameter value read as a list of recipients. */
+const RECIPIENT_VALUE_MAX = 2000;
+/** Longest parameter value read for personal data. */
+const PERSONAL_VALUE_MAX = 20_000;
+
+/**
+ * Who an action sends to: the parameters whose value is nothing but e-mail addresses (`to`, `cc`,
+ * a list of them), and those addresses, lower-case.
+ */
+export function recipientsOf(params: Record<string, string>): { names: string[]; addresses: string[] } {
+  const names: string[] = [];
+  const addresses = new Set<string>();
+  for (const [n, v] of Object.entries(params)) {
+    if (!v || v.length > RECIPIENT_VALUE_MAX || !v.includes('@')) continue;
+    const parts = v
+      .split(/[\s,;]+/)
+      .map((x) => x.replace(/^<|>$/g, ''))
+      .filter(Boolean);
+    if (!parts.length || !parts.every((x) => EMAIL_ONLY.test(x))) continue;
+    names.push(n);
+    for (const x of parts) addresses.add(x.toLowerCase());
+  }
+  return { names, addresses: [...addresses].sort() };
+}
+
+export function domainOfAddress(a: string): string {
+  return a.slice(a.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** An e-mail address for a report: the domain kept, the mailbox masked. */
+export function maskAddress(a: string): string {
+  const at = a.lastIndexOf('@');
+  return at > 0 ? `${a.slice(0, Math.min(2, at))}…@${a.slice(at + 1)}` : maskValue(a);
+}
+
+/**
+ * Personal data (distinct e-mail addresses and phone numbers) an action's parameters carry besides
+ * its recipients and what the user typed in the conversation: other people's contact details.
+ */
+export function carriedPersonalData(
+  params: Record<string, string>,
+  recipientParams: string[],
+  typed: string,
+): { emails: number; phones: number } {
+  const skip = new Set(recipientParams);
+  const typedLower = typed.toLowerCase();
+  const typedPhones = new Set(
+    findSensitive(typed.slice(0, PERSONAL_VALUE_MAX), { types: ['phone'] }).map((m) =>
+      typed.slice(m.start, m.end).replace(/\D+/g, '').slice(-10),
+    ),
+  );
+  const emails = new Set<string>();
+  const phones = new Set<string>();
+  for (const [n, v] of Object.entries(params)) {
+    if (skip.has(n) || !v) continue;
+    const text = v.slice(0, PERSONAL_VALUE_MAX);
+    for (const m of findSensitive(text, { types: ['email', 'phone'] })) {
+      const raw = text.slice(m.start, m.end);
+      if (m.type === 'email') {
+        const e = raw.toLowerCase();
+        if (!typedLower.includes(e)) emails.add(e);
+      } else {
+        const d = raw.replace(/\D+/g, '').slice(-10);
+        if (d.length >= 7 && !typedPhones.has(d)) phones.add(d);
+      }
+    }
+  }
+  return { emails: emails.size, phones: phones.size };
+}
+
+/** Distinct people's contact details in one action above which it carries other people's data. */
+export const OTHERS_PERSONAL_MIN = 3;
 
 // ---- IAM posture ------------------------------------------------------------------------------------
 
@@ -529,51 +608,170 @@ interface SessionSignal {
   strong: boolean;
   text: string;
   actions: AgentAction[];
+  /** when what the signal rests on happened besides its actions (user turns, documents read); absent: the whole session */
+  times?: string[];
 }
 
-async function invokeAgentEvents(
-  db: Queryable,
-  sessionIds: string[],
-): Promise<Map<string, { eventIds: string[]; ips: string[]; principals: string[] }>> {
-  const out = new Map<string, { eventIds: string[]; ips: string[]; principals: string[] }>();
+/** Signals that the agent was steered by what it read, not by the user it served. */
+const INJECTION_SIGNALS = new Set(['injected-content', 'injected-recipient']);
+/** Signals of the user's own conduct: the whole conversation is theirs. */
+const USER_CONDUCT_SIGNALS = new Set(['authority-claim', 'prompt-attack']);
+
+/**
+ * The InvokeAgent calls of a flagged conversation to cite. When content the agent read steered it
+ * and nothing the user wrote did, the user is a victim and their earlier turns are theirs: only the
+ * turns from the first thing the signals rest on (a document read, an action) to the last action.
+ * Otherwise (the user steered it, or a signal is about the whole session) every turn.
+ */
+function turnsOf(
+  inv: InvokeRecords | undefined,
+  involved: AgentAction[],
+  signals: SessionSignal[],
+): InvokeRecords | undefined {
+  if (
+    !inv ||
+    !inv.times.length ||
+    !signals.some((s) => INJECTION_SIGNALS.has(s.id)) ||
+    signals.some((s) => USER_CONDUCT_SIGNALS.has(s.id) || (!s.actions.length && !s.times))
+  )
+    return inv;
+  const at = [...involved.map((a) => a.time), ...signals.flatMap((s) => s.times ?? [])]
+    .map((x) => Date.parse(x))
+    .filter(Number.isFinite);
+  if (!at.length) return inv;
+  const first = Math.min(...at);
+  const last = Math.max(...at);
+  const from = inv.times.filter((t) => t <= first + 1000).pop() ?? Number.NEGATIVE_INFINITY;
+  const keep = inv.times.map((t) => t >= from && t <= last + 1000);
+  return {
+    eventIds: inv.eventIds.filter((_, i) => keep[i]),
+    ips: inv.ips.filter((_, i) => keep[i]),
+    principals: inv.principals.filter((_, i) => keep[i]),
+    times: inv.times.filter((_, i) => keep[i]),
+  };
+}
+
+interface InvokeRecords {
+  eventIds: string[];
+  ips: string[];
+  principals: string[];
+  /** times of the InvokeAgent calls, ascending */
+  times: number[];
+}
+
+async function invokeAgentEvents(db: Queryable, sessionIds: string[]): Promise<Map<string, InvokeRecords>> {
+  const out = new Map<string, InvokeRecords>();
   if (!sessionIds.length) return out;
   const rows = await db.all(
-    `SELECT json_extract_string(request_parameters, '$.sessionId') AS sid, event_id, source_ip, identity_arn
+    `SELECT json_extract_string(request_parameters, '$.sessionId') AS sid, event_id, source_ip, identity_arn,
+            ${isoSql('time')} AS t
      FROM events WHERE action IN ('InvokeAgent', 'InvokeInlineAgent')
-       AND json_extract_string(request_parameters, '$.sessionId') IN (${sessionIds.map(sqlString).join(',')})`,
+       AND json_extract_string(request_parameters, '$.sessionId') IN (${sessionIds.map(sqlString).join(',')})
+     ORDER BY time, event_id`,
   );
   for (const r of rows) {
     const sid = String(r.sid);
-    const o = out.get(sid) ?? { eventIds: [], ips: [], principals: [] };
-    if (r.event_id) o.eventIds.push(String(r.event_id));
-    if (r.source_ip) o.ips.push(String(r.source_ip));
-    if (r.identity_arn) o.principals.push(String(r.identity_arn));
+    const t = Date.parse(String(r.t));
+    if (!r.event_id || !Number.isFinite(t)) continue;
+    const o = out.get(sid) ?? { eventIds: [], ips: [], principals: [], times: [] };
+    o.eventIds.push(String(r.event_id));
+    o.ips.push(String(r.source_ip ?? ''));
+    o.principals.push(String(r.identity_arn ?? ''));
+    o.times.push(t);
     out.set(sid, o);
   }
   return out;
 }
 
-/** CloudTrail calls of the agent's Lambda roles within seconds of the given action steps. */
-async function lambdaEventsNear(
+/** How long before an action step a call of its Lambda may fall: the turn's InvokeAgent, at most this. */
+const EFFECT_BEFORE_MAX_MS = 120_000;
+/** ... and after it. */
+const EFFECT_AFTER_MS = 10_000;
+
+/**
+ * What the agent's action-group Lambdas did in AWS while serving these action steps: calls of their
+ * roles from the turn's InvokeAgent call (or a few seconds before the step) to seconds after the step,
+ * left to another conversation when one of its action steps is closer in time (`others`: every action
+ * step's time in ms, ascending).
+ */
+async function sessionEffects(
   db: Queryable,
   roles: string[],
-  times: string[],
-): Promise<Array<{ eventId: string; identity: string; api: string; sessionName: string | null }>> {
-  if (!roles.length || !times.length) return [];
+  steps: string[],
+  invokes: number[],
+  others: number[],
+): Promise<
+  Array<{ eventId: string; identity: string; api: string; sessionName: string | null; bucket: string | null }>
+> {
+  if (!roles.length || !steps.length) return [];
+  const mine = steps
+    .map((x) => Date.parse(x))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (!mine.length) return [];
+  const windows = mine.map((t) => {
+    const turn = invokes.filter((i) => i <= t + 1000).pop();
+    const from = turn !== undefined && t - turn <= EFFECT_BEFORE_MAX_MS ? turn - 3000 : t - 3000;
+    return { from, to: t + EFFECT_AFTER_MS };
+  });
+  const ts = (ms: number) => sqlString(new Date(ms).toISOString().replace('T', ' ').replace('Z', ''));
   const rows = await db.all(
-    `WITH t AS (SELECT CAST(unnest([${times.map((x) => sqlString(x.replace('T', ' ').replace('Z', ''))).join(',')}]) AS TIMESTAMP) AS time)
-     SELECT e.event_id, e.identity_arn, e.service || ':' || e.action AS api, e.session_name
-     FROM events e JOIN t ON e.time BETWEEN t.time - INTERVAL 3 SECOND AND t.time + INTERVAL 8 SECOND
+    `SELECT e.event_id, e.identity_arn, e.service || ':' || e.action AS api, e.session_name, ${isoSql('e.time')} AS t,
+            json_extract_string(e.request_parameters, '$.bucketName') AS bucket
+     FROM events e
      WHERE e.identity_arn IN (${roles.map(sqlString).join(',')}) AND e.event_id IS NOT NULL
        AND e.action NOT IN ('CreateLogStream', 'CreateLogGroup', 'PutLogEvents')
-     GROUP BY ALL ORDER BY min(e.time), e.event_id`,
+       AND (${windows.map((w) => `e.time BETWEEN CAST(${ts(w.from)} AS TIMESTAMP) AND CAST(${ts(w.to)} AS TIMESTAMP)`).join(' OR ')})
+     ORDER BY e.time, e.event_id`,
   );
-  return rows.map((r) => ({
-    eventId: String(r.event_id),
-    identity: String(r.identity_arn),
-    api: String(r.api),
-    sessionName: str(r.session_name),
-  }));
+  const own = new Set(mine);
+  const out: Array<{
+    eventId: string;
+    identity: string;
+    api: string;
+    sessionName: string | null;
+    bucket: string | null;
+  }> = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const id = String(r.event_id);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const t = Date.parse(String(r.t));
+    const d = Math.min(...mine.map((m) => Math.abs(m - t)));
+    if (nearestOther(others, own, t) < d) continue;
+    out.push({
+      eventId: id,
+      identity: String(r.identity_arn),
+      api: String(r.api),
+      sessionName: str(r.session_name),
+      bucket: str(r.bucket),
+    });
+  }
+  return out;
+}
+
+/** Distance from t to the closest time in a sorted list that is not one of `own`. */
+function nearestOther(sorted: number[], own: Set<number>, t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = lo - 1; i >= 0; i--)
+    if (!own.has(sorted[i])) {
+      best = Math.min(best, t - sorted[i]);
+      break;
+    }
+  for (let i = lo; i < sorted.length; i++)
+    if (!own.has(sorted[i])) {
+      best = Math.min(best, sorted[i] - t);
+      break;
+    }
+  return best;
 }
 
 export const agentActionsDetector: Detector = {
@@ -636,6 +834,24 @@ export const agentActionsDetector: Detector = {
       l.push(a);
       bySession.set(sid, l);
     }
+    // recipients: the conversations each agent sent to each address in (a customer's own address
+    // recurs only in that customer's conversations)
+    const orgDomains = await orgMailDomains(ctx.db, ctx.shared);
+    const recipientSessions = new Map<string, Set<string>>();
+    const recipients = new Map<string, { names: string[]; addresses: string[] }>();
+    for (const a of actions) {
+      const rc = recipientsOf(a.params);
+      recipients.set(a.uid, rc);
+      for (const x of rc.addresses) {
+        const k = `${a.agentId}\0${x}`;
+        const ss = recipientSessions.get(k) ?? new Set<string>();
+        ss.add(a.sessionId ?? a.uid);
+        recipientSessions.set(k, ss);
+      }
+    }
+    const stepTimes = [...new Set(actions.map((a) => Date.parse(a.time)).filter(Number.isFinite))].sort(
+      (a, b) => a - b,
+    );
     const lambda = await agentLambdaRoles(ctx.db, ctx.shared);
     const out: Finding[] = [];
     const flagged: Array<{ sid: string; acts: AgentAction[]; signals: SessionSignal[]; severity: Severity }> =
@@ -645,9 +861,65 @@ export const agentActionsDetector: Detector = {
       const prof = profiles.get(agentId);
       const signals: SessionSignal[] = [];
       const userTexts = turns.get(sid) ?? [];
+      const typed = userTexts.map((u) => u.text).join('\n');
+      /** actions that send to an address outside the organisation's domains */
+      const outbound = new Set<string>();
+      // instructions planted in what the agent read (documents, tool results), read once per conversation
+      let injectedAll: Array<{ time: string; text: string }> | null = null;
+      const injectedUntil = async (t: string): Promise<Array<{ time: string; text: string }>> => {
+        if (injectedAll === null) injectedAll = await injectedTexts(ctx.db, sid, acts[acts.length - 1].time);
+        return injectedAll.filter((x) => x.time <= t);
+      };
       for (const a of acts) {
         const cls = classifyAction(a);
         const sensitive = cls.some((c) => SENSITIVE_CLASSES.has(c));
+        const rc = recipients.get(a.uid) ?? { names: [], addresses: [] };
+        const outside = orgDomains.size
+          ? rc.addresses.filter((x) => !inDomains(domainOfAddress(x), orgDomains))
+          : [];
+        if (outside.length) outbound.add(a.uid);
+        // the same outside address in several conversations: not the customer's own address
+        const fixed = outside.filter(
+          (x) =>
+            !typed.toLowerCase().includes(x) && (recipientSessions.get(`${a.agentId}\0${x}`)?.size ?? 0) >= 2,
+        );
+        if (fixed.length)
+          signals.push({
+            id: 'outside-recipient',
+            strong: false,
+            text: `${a.key} sent to ${fixed.map(maskAddress).join(', ')}, outside the organisation's domains (${[...orgDomains].sort().join(', ')}), in ${Math.max(...fixed.map((x) => recipientSessions.get(`${a.agentId}\0${x}`)?.size ?? 0))} conversations`,
+            actions: [a],
+          });
+        // other people's contact details in what the action carries (the user typed none of them);
+        // sent only to the organisation's own mailboxes they stay inside it
+        const pd = carriedPersonalData(a.params, rc.names, typed);
+        const inside = rc.addresses.length > 0 && orgDomains.size > 0 && !outside.length;
+        if (pd.emails >= OTHERS_PERSONAL_MIN || pd.phones >= OTHERS_PERSONAL_MIN)
+          signals.push({
+            id: 'others-personal-data',
+            strong: !inside,
+            text: `${a.key} carried ${pd.emails} e-mail address(es) and ${pd.phones} phone number(s) the user had not given${inside ? ", to the organisation's own addresses" : ''}`,
+            actions: [a],
+          });
+        // an address the agent was told to send to by instructions planted in what it read
+        const targets = orgDomains.size ? outside : rc.addresses;
+        if (targets.length) {
+          const read = (await injectedUntil(a.time)).map((x) => ({
+            time: x.time,
+            text: x.text.toLowerCase(),
+          }));
+          const naming = (x: string) =>
+            read.filter((r) => r.text.includes(x) || r.text.includes(`@${domainOfAddress(x)}`));
+          const named = targets.filter((x) => naming(x).length > 0);
+          if (named.length)
+            signals.push({
+              id: 'injected-recipient',
+              strong: true,
+              text: `${a.key} sent to ${named.map(maskAddress).join(', ')}, the address injected instructions the agent read had named`,
+              actions: [a],
+              times: named.flatMap((x) => naming(x).map((r) => r.time)),
+            });
+        }
         const sessionsWith = prof?.actionSessions.get(a.key) ?? 0;
         const rare =
           prof && prof.sessions >= 20 && sessionsWith <= Math.max(1, Math.floor(0.02 * prof.sessions));
@@ -743,7 +1015,9 @@ export const agentActionsDetector: Detector = {
             actions: e.acts,
           });
       }
-      const sensitiveActs = acts.filter((a) => classifyAction(a).some((c) => SENSITIVE_CLASSES.has(c)));
+      const sensitiveActs = acts.filter(
+        (a) => outbound.has(a.uid) || classifyAction(a).some((c) => SENSITIVE_CLASSES.has(c)),
+      );
       if (!signals.length) continue;
       // credentials handed to the user: in a tool result or the agent's answer of this conversation
       const creds = await credentialSteps(ctx.db, sid);
@@ -762,28 +1036,34 @@ export const agentActionsDetector: Detector = {
       const before = userTexts.filter(
         (u) => u.time <= firstSensitive || sensitiveActs.some((a) => a.time >= u.time),
       );
-      if (before.some((u) => authorityClaim(u.text)))
+      const claims = before.filter((u) => authorityClaim(u.text));
+      if (claims.length)
         signals.push({
           id: 'authority-claim',
           strong: false,
           text: 'the user claimed authority or prior approval',
           actions: [],
+          times: claims.map((u) => u.time),
         });
-      if (before.some((u) => analyzePrompt(u.text, { kind: 'user' }).verdict === 'attack'))
+      const attacks = before.filter((u) => analyzePrompt(u.text, { kind: 'user' }).verdict === 'attack');
+      if (attacks.length)
         signals.push({
           id: 'prompt-attack',
           strong: false,
           text: 'a prompt attack preceded the actions',
           actions: [],
+          times: attacks.map((u) => u.time),
         });
       // instructions planted in what the agent read earlier in the conversation (documents, tool results)
       const until = [acts[0].time, firstSensitive].sort()[1];
-      if (await injectedBefore(ctx.db, sid, until))
+      const planted = await injectedUntil(until);
+      if (planted.length)
         signals.push({
           id: 'injected-content',
           strong: false,
           text: 'a document or tool result the agent read before acting carried injected instructions',
           actions: [],
+          times: planted.map((x) => x.time),
         });
       const strong = new Set(signals.filter((s) => s.strong).map((s) => s.id)).size;
       const weak = new Set(signals.filter((s) => !s.strong).map((s) => s.id)).size;
@@ -798,17 +1078,19 @@ export const agentActionsDetector: Detector = {
       ctx.db,
       flagged.filter((f) => f.severity === 'high' || f.severity === 'medium').map((f) => f.sid),
     );
-    const lambdaIds = [...lambda.keys()];
+    const lambdaIds = [...lambda.keys()].sort();
     for (const f of flagged) {
       const acted = uniqActions(f.signals.flatMap((s) => s.actions));
       const involved = acted.length ? acted : f.acts;
       const severe = f.severity === 'high' || f.severity === 'medium';
-      const inv = sessions.get(f.sid);
+      const inv = turnsOf(sessions.get(f.sid), involved, f.signals);
       const near = severe
-        ? await lambdaEventsNear(
+        ? await sessionEffects(
             ctx.db,
             lambdaIds,
             involved.map((a) => a.time),
+            inv?.times ?? [],
+            stepTimes,
           )
         : [];
       const agentId = f.acts[0].agentId;
@@ -832,20 +1114,27 @@ export const agentActionsDetector: Detector = {
               '; ',
             )}.${near.length ? ` The action-group role made ${near.length} AWS call(s) at those moments (${[...new Set(near.map((n) => n.api))].join(', ')}).` : ''}`,
           severity: f.severity,
-          elements:
-            severe &&
-            f.signals.some((s) => ['authority-claim', 'prompt-attack', 'injected-content'].includes(s.id))
-              ? ['agency', 'invocation']
-              : ['agency'],
+          elements: [
+            'agency',
+            ...(severe &&
+            f.signals.some((s) =>
+              ['authority-claim', 'prompt-attack', 'injected-content', 'injected-recipient'].includes(s.id),
+            )
+              ? (['invocation'] as const)
+              : []),
+            ...(severe && f.signals.some((s) => s.id === 'others-personal-data')
+              ? (['private-data'] as const)
+              : []),
+          ],
           components: ['agents', 'plugins'],
           times: involved.map((a) => a.time),
           principals: severe
             ? [
-                ...(inv?.principals ?? []).map((p) => identityOf(p)),
+                ...(inv?.principals ?? []).filter(Boolean).map((p) => identityOf(p)),
                 ...near.map((n) => identityOf(n.identity)),
               ]
             : [],
-          resources: severe ? [agentId, ...near.map((n) => n.sessionName)] : [agentId],
+          resources: severe ? [agentId, ...near.flatMap((n) => [n.sessionName, n.bucket])] : [agentId],
           attack: f.signals.some((s) => s.id === 'prompt-attack')
             ? ['AML.T0051', 'AML.T0053']
             : ['AML.T0053'],
@@ -1721,6 +2010,191 @@ async function credentialSteps(
 
 // ---- indirect prompt injection in what the agents read ----------------------------------------------------
 
+/** A retrieved reference of a knowledge-base lookup: its text and where it came from. */
+interface Reference {
+  uri: string;
+  text: string;
+}
+
+/** The retrieved references of an observation step's raw trace (each with its own text and location). */
+export function referencesOf(raw: unknown): Reference[] {
+  const out: Reference[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 8 || !v || typeof v !== 'object' || out.length >= 100) return;
+    if (Array.isArray(v)) {
+      for (const x of v.slice(0, 100)) walk(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.retrievedReferences)) {
+      for (const r of o.retrievedReferences.slice(0, 100)) {
+        const ro = jsonObject(r);
+        const text = jsonObject(ro?.content)?.text;
+        const loc = jsonObject(ro?.location);
+        const uri =
+          jsonObject(loc?.s3Location)?.uri ??
+          jsonObject(loc?.webLocation)?.url ??
+          jsonObject(loc?.confluenceLocation)?.url ??
+          jsonObject(loc?.salesforceLocation)?.url ??
+          jsonObject(loc?.sharePointLocation)?.url ??
+          jsonObject(loc?.customDocumentLocation)?.id ??
+          jsonObject(loc?.kendraDocumentLocation)?.uri ??
+          jsonObject(ro?.metadata)?.['x-amz-bedrock-kb-source-uri'];
+        if (typeof text === 'string' && typeof uri === 'string' && text && uri) out.push({ uri, text });
+      }
+      return;
+    }
+    for (const k of Object.keys(o).sort()) walk(o[k], depth + 1);
+  };
+  walk(jsonObject(raw), 0);
+  return out;
+}
+
+/** Where a planted document came from: who wrote it, who submitted its text, what indexed it. */
+export interface Planting {
+  writes: Array<{
+    eventId: string;
+    time: string;
+    identity: string | null;
+    ip: string | null;
+    fn: string | null;
+  }>;
+  /** object reads (the ingestion's, anyone's), event ids */
+  reads: Array<{ eventId: string; time: string }>;
+  dataSources: string[];
+  /** model calls of the writing application that carried the planted text before it was written */
+  submissions: Array<{ requestId: string; time: string; clientIp: string | null; identity: string | null }>;
+}
+
+/** Records cited per planted document (writes, reads, submissions). */
+const PLANTING_MAX = 50;
+/** Object writes and reads read for the planted documents. */
+const PLANTING_ROWS_MAX = 5000;
+/** How long before writing a document the application may have received the text it carries. */
+const SUBMISSION_BEFORE_MS = 24 * 3_600_000;
+
+/** A distinctive piece of the injected instruction: its first words, without the markup hiding it. */
+export function injectionNeedle(text: string, spans: Array<{ start: number; end: number }>): string | null {
+  const ranked = [...spans].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  for (const sp of ranked) {
+    const inner = text
+      .slice(sp.start, sp.end)
+      .replace(/^\s*(?:<!--|<[^>]{0,300}>)\s*/, '')
+      .replace(/\s*(?:-->|<\/[a-z]+>)\s*$/i, '');
+    const needle = inner.slice(0, 80).trim();
+    if (needle.length >= 24 && !/[<>]/.test(needle)) return needle;
+  }
+  return null;
+}
+
+/**
+ * The CloudTrail and model-invocation records behind a planted document in S3: the write of each
+ * object that put the version the agent read (the last one before its first retrieval: earlier writes
+ * are older versions, later ones fixes), who made it, from where and as which Lambda function, the
+ * object's reads until the next write (the knowledge base's ingestion), the data sources that indexed
+ * it, and the writer's own model calls that carried the injected text shortly before it was written
+ * (an application that publishes what its users submit: the submitter's address).
+ */
+export async function plantingOf(
+  db: Queryable,
+  uris: string[],
+  needle: string | null,
+  firstUse: string,
+): Promise<Planting> {
+  const out: Planting = { writes: [], reads: [], dataSources: [], submissions: [] };
+  const objs = uris
+    .map((u) => /^s3:\/\/([^/]+)\/(.+)$/.exec(u))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ bucket: m[1], key: m[2] }));
+  if (!objs.length) return out;
+  const rows = await db.all(
+    `SELECT event_id, ${isoSql('time')} AS t, action, identity_arn, source_ip, session_name, user_agent,
+            json_extract_string(request_parameters, '$.bucketName') AS bucket,
+            json_extract_string(request_parameters, '$.key') AS okey
+     FROM events
+     WHERE service = 's3.amazonaws.com' AND error_code IS NULL AND event_id IS NOT NULL
+       AND action IN ('PutObject', 'CopyObject', 'CompleteMultipartUpload', 'PostObject', 'GetObject')
+       AND (${objs
+         .map(
+           (o) =>
+             `(json_extract_string(request_parameters, '$.bucketName') = ${sqlString(o.bucket)} AND json_extract_string(request_parameters, '$.key') = ${sqlString(o.key)})`,
+         )
+         .join(' OR ')})
+     ORDER BY time, event_id LIMIT ${PLANTING_ROWS_MAX}`,
+  );
+  const lambdaRoles = new Set(
+    (
+      await db.all(
+        `SELECT arn FROM iam_entities WHERE kind = 'role' AND CAST(trust_policy AS VARCHAR) LIKE '%lambda.amazonaws.com%' ORDER BY arn`,
+      )
+    ).map((r) => identityOf(String(r.arn))),
+  );
+  // per object: the last write before the first retrieval, and the reads from it to the next write
+  const byObject = new Map<string, Array<Record<string, unknown>>>();
+  for (const r of rows) {
+    const k = `${r.bucket}\0${r.okey}`;
+    const l = byObject.get(k) ?? [];
+    l.push(r);
+    byObject.set(k, l);
+  }
+  const chosen: Array<Record<string, unknown>> = [];
+  for (const k of [...byObject.keys()].sort()) {
+    const l = byObject.get(k) ?? [];
+    const isWrite = (r: Record<string, unknown>) => r.action !== 'GetObject';
+    const planted = l.filter((r) => isWrite(r) && String(r.t) <= firstUse).pop();
+    if (!planted) continue;
+    const next = l.find((r) => isWrite(r) && String(r.t) > String(planted.t));
+    chosen.push(planted);
+    for (const r of l)
+      if (!isWrite(r) && String(r.t) >= String(planted.t) && (!next || String(r.t) < String(next.t)))
+        chosen.push(r);
+  }
+  for (const r of chosen) {
+    if (r.action === 'GetObject') {
+      if (out.reads.length < PLANTING_MAX) out.reads.push({ eventId: String(r.event_id), time: String(r.t) });
+      continue;
+    }
+    if (out.writes.length >= PLANTING_MAX) continue;
+    const identity = identityOf(str(r.identity_arn));
+    const ip = str(r.source_ip);
+    // a function's role session is named after the function
+    const fn =
+      r.session_name && (/exec-env\/AWS_Lambda/.test(String(r.user_agent ?? '')) || lambdaRoles.has(identity))
+        ? functionNameOf(String(r.session_name)) || null
+        : null;
+    out.writes.push({ eventId: String(r.event_id), time: String(r.t), identity, ip, fn });
+  }
+  const ds = await db.all(
+    `SELECT DISTINCT data_source_id FROM kb_events WHERE data_source_id IS NOT NULL
+       AND document_uri IN (${uris.map(sqlString).join(',')}) ORDER BY 1`,
+  );
+  out.dataSources = ds.map((r) => String(r.data_source_id));
+  const writers = [...new Set(out.writes.map((w) => w.identity).filter((x): x is string => !!x))].sort();
+  if (needle && writers.length) {
+    const times = out.writes.map((w) => Date.parse(w.time)).filter(Number.isFinite);
+    const from = new Date(Math.min(...times) - SUBMISSION_BEFORE_MS).toISOString();
+    const to = new Date(Math.max(...times) + 5000).toISOString();
+    const inv = await db.all(
+      `SELECT request_id, ${isoSql('time')} AS t, client_ip, identity_arn FROM invocations
+       WHERE time BETWEEN CAST($1 AS TIMESTAMP) AND CAST($2 AS TIMESTAMP) AND contains(prompt_text, $3)
+       ORDER BY time, request_id LIMIT ${4 * PLANTING_MAX}`,
+      [from.replace('T', ' ').replace('Z', ''), to.replace('T', ' ').replace('Z', ''), needle],
+    );
+    for (const r of inv) {
+      const identity = identityOf(str(r.identity_arn));
+      if (!identity || !writers.includes(identity) || !r.request_id) continue;
+      if (out.submissions.length >= PLANTING_MAX) break;
+      out.submissions.push({
+        requestId: String(r.request_id),
+        time: String(r.t),
+        clientIp: str(r.client_ip),
+        identity,
+      });
+    }
+  }
+  return out;
+}
+
 export const agentDocumentInjectionDetector: Detector = {
   id: 'data-plane.agent-document-injection',
   title:
@@ -1733,8 +2207,63 @@ export const agentDocumentInjectionDetector: Detector = {
        FROM agent_steps o
        LEFT JOIN agent_steps i ON i.trace_id = o.trace_id AND i.step_kind = 'invocationInput' AND i.session_id = o.session_id
        WHERE o.step_kind = 'observation' AND length(o.text) > 40
-         AND (json_extract(o.parameters, '$.locations') IS NOT NULL OR i.api_name IS NOT NULL)`,
+         AND (json_extract(o.parameters, '$.locations') IS NOT NULL OR i.api_name IS NOT NULL)
+       ORDER BY o.time, o.uid`,
     );
+    type Analysis = {
+      hidden: string[];
+      score: number;
+      verdict: string;
+      categories: string[];
+      spans: Array<{ start: number; end: number; category: string }>;
+    };
+    const memo = new Map<string, Analysis>();
+    const analyse = (text: string, kind: 'document' | 'tool_result'): Analysis => {
+      const mk = `${kind}\0${text}`;
+      let a = memo.get(mk);
+      if (!a) {
+        const p = analyzePrompt(text, { kind });
+        a = {
+          hidden: hiddenInstructionsIn(text),
+          score: p.score,
+          verdict: p.verdict,
+          categories: p.categories,
+          spans: p.spans,
+        };
+        memo.set(mk, a);
+      }
+      return a;
+    };
+    const flagged: Array<{
+      r: Record<string, unknown>;
+      kind: 'document' | 'tool_result';
+      locations: string[];
+      a: Analysis;
+    }> = [];
+    for (const r of rows) {
+      const text = String(r.text ?? '');
+      const params = parseJson(r.params) as { locations?: string[] } | null;
+      const locations = Array.isArray(params?.locations) ? params.locations.map(String) : [];
+      const kind: 'document' | 'tool_result' = locations.length || !r.api_name ? 'document' : 'tool_result';
+      const a = analyse(text, kind);
+      if (!(a.verdict === 'attack' || a.hidden.length)) continue;
+      flagged.push({ r, kind, locations, a });
+    }
+    // which of the retrieved references carries the instructions (a lookup returns several)
+    const culprits = new Map<string, Reference[]>();
+    const multi = flagged.filter((f) => f.locations.length > 1).map((f) => String(f.r.uid));
+    for (let i = 0; i < multi.length; i += 500) {
+      const chunk = multi.slice(i, i + 500);
+      for (const x of await ctx.db.all(
+        `SELECT uid, CAST(raw AS VARCHAR) AS raw FROM agent_steps WHERE uid IN (${chunk.map(sqlString).join(',')}) ORDER BY uid`,
+      )) {
+        const refs = referencesOf(x.raw).filter((ref) => {
+          const a = analyse(ref.text, 'document');
+          return a.verdict === 'attack' || a.hidden.length > 0;
+        });
+        if (refs.length) culprits.set(String(x.uid), refs);
+      }
+    }
     const byDoc = new Map<
       string,
       {
@@ -1751,38 +2280,16 @@ export const agentDocumentInjectionDetector: Detector = {
         score: number;
         categories: string[];
         spans: Array<{ start: number; end: number; category: string }>;
+        /** every location retrieved with it */
+        retrieved: Set<string>;
       }
     >();
-    const memo = new Map<
-      string,
-      {
-        hidden: string[];
-        score: number;
-        verdict: string;
-        categories: string[];
-        spans: Array<{ start: number; end: number; category: string }>;
-      }
-    >();
-    for (const r of rows) {
-      const text = String(r.text ?? '');
-      const params = parseJson(r.params) as { locations?: string[] } | null;
-      const locations = Array.isArray(params?.locations) ? params.locations.map(String) : [];
-      const kind: 'document' | 'tool_result' = locations.length || !r.api_name ? 'document' : 'tool_result';
-      const mk = `${kind}\0${text}`;
-      let a = memo.get(mk);
-      if (!a) {
-        const p = analyzePrompt(text, { kind });
-        a = {
-          hidden: hiddenInstructionsIn(text),
-          score: p.score,
-          verdict: p.verdict,
-          categories: p.categories,
-          spans: p.spans,
-        };
-        memo.set(mk, a);
-      }
-      if (!(a.verdict === 'attack' || a.hidden.length)) continue;
-      const key = locations.length ? locations.sort().join('|') : `text:${text.slice(0, 300)}`;
+    for (const { r, kind, locations, a: whole } of flagged) {
+      const refs = culprits.get(String(r.uid));
+      const uris = refs ? [...new Set(refs.map((x) => x.uri))].sort() : [...locations].sort();
+      const text = refs ? refs[0].text : String(r.text ?? '');
+      const a = refs ? analyse(text, 'document') : whole;
+      const key = uris.length ? uris.join('|') : `text:${text.slice(0, 300)}`;
       const e = byDoc.get(key) ?? {
         steps: [],
         kb: str(r.source),
@@ -1792,7 +2299,9 @@ export const agentDocumentInjectionDetector: Detector = {
         score: a.score,
         categories: a.categories,
         spans: a.spans,
+        retrieved: new Set<string>(),
       };
+      for (const l of locations) e.retrieved.add(l);
       e.steps.push({
         traceId: str(r.trace_id),
         sessionId: str(r.session_id),
@@ -1822,32 +2331,75 @@ export const agentDocumentInjectionDetector: Detector = {
       const severity: Severity =
         e.hidden.length || followed.length > e.steps.length ? 'high' : e.score >= 0.8 ? 'medium' : 'low';
       const buckets = uris.map((u) => /^s3:\/\/([^/]+)\//.exec(u)?.[1]).filter((x): x is string => !!x);
+      // who planted it: the object's writers, and the end users whose submissions carried its text
+      const allSpans = [...hiddenSpans(e.text), ...e.spans.filter((s) => !s.category.startsWith('masked:'))];
+      const planting =
+        e.kind === 'document'
+          ? await plantingOf(
+              ctx.db,
+              uris,
+              injectionNeedle(e.text, allSpans),
+              e.steps.map((x) => x.time).sort()[0],
+            )
+          : null;
+      const submitters = [
+        ...new Set((planting?.submissions ?? []).map((x) => x.clientIp).filter((x): x is string => !!x)),
+      ].sort();
+      const writerIps = [
+        ...new Set(
+          (planting?.writes ?? [])
+            .map((w) => w.ip)
+            .filter((x): x is string => !!x && /^[\d.:a-f]+$/i.test(x)),
+        ),
+      ].sort();
       out.push(
         makeFinding({
           ruleId: 'data-plane.agent-document-injection',
           title: `${e.kind === 'document' ? 'Knowledge-base document' : 'Tool result'} with injected instructions read by an agent ${e.steps.length} time(s)${uris.length ? `: ${uris[0]}` : ''}`,
-          description: `${e.hidden.length ? `${e.hidden.join('; ')}. ` : ''}The agent retrieved it in ${new Set(e.steps.map((s) => s.sessionId)).size} conversation(s)${followed.length ? ` and repeated its address${hosts.length ? ` (${[...new Set(hosts)].join(', ')})` : ''} to the users` : ''}. Someone wrote instructions for the assistant into content it trusts.`,
+          description: `${e.hidden.length ? `${e.hidden.join('; ')}. ` : ''}The agent retrieved it in ${new Set(e.steps.map((s) => s.sessionId)).size} conversation(s)${followed.length ? ` and repeated its address${hosts.length ? ` (${[...new Set(hosts)].join(', ')})` : ''} to the users` : ''}. Someone wrote instructions for the assistant into content it trusts.${planting?.writes.length ? ` Written by ${[...new Set(planting.writes.map((w) => w.identity))].join(', ')}${planting.submissions.length ? `, from text submitted to it by ${submitters.join(', ') || 'an end user'}` : writerIps.length ? ` from ${writerIps.join(', ')}` : ''}.` : ''}`,
           severity,
           elements: e.kind === 'document' ? ['invocation', 'data-store-changes'] : ['invocation'],
           components:
             e.kind === 'document' ? ['knowledge-bases', 'agents', 'training-data'] : ['agents', 'plugins'],
-          times: e.steps.map((s) => s.time),
+          times: [
+            ...e.steps.map((s) => s.time),
+            ...(planting?.writes ?? []).map((w) => w.time),
+            ...(planting?.submissions ?? []).map((x) => x.time),
+          ],
+          principals: [
+            ...(planting?.writes ?? []).map((w) => w.identity),
+            ...(planting?.submissions ?? []).map((x) => x.identity),
+          ],
+          sourceIps: submitters.length ? submitters : writerIps,
           resources: [
             e.kb,
             ...uris.map((u) => (u.startsWith('s3://') ? `arn:aws:s3:::${u.slice(5)}` : u)),
             ...buckets,
             ...new Set(e.steps.map((s) => s.agentId)),
+            ...(planting?.dataSources ?? []),
+            ...(planting?.writes ?? []).map((w) => w.fn),
           ],
           attack: ['AML.T0051.001', 'AML.T0070'],
-          evidence: { traceIds: [...e.steps.map((s) => s.traceId), ...followed] },
+          evidence: {
+            traceIds: [...e.steps.map((s) => s.traceId), ...followed],
+            eventIds: [
+              ...(planting?.writes ?? []).map((w) => w.eventId),
+              ...(planting?.reads ?? []).map((x) => x.eventId),
+            ],
+            requestIds: (planting?.submissions ?? []).map((x) => x.requestId),
+          },
           details: {
             documents: uris,
+            retrievedWith: [...e.retrieved].filter((u) => !uris.includes(u)).sort(),
             knowledgeBase: e.kb,
             hidden: e.hidden,
             categories: e.categories,
             hosts: [...new Set(hosts)],
             conversations: new Set(e.steps.map((s) => s.sessionId)).size,
             followedInAnswers: followed.length,
+            writers: [...new Set((planting?.writes ?? []).map((w) => w.identity))].sort() as Json,
+            submitters,
+            ...(submitters.length ? { endUserConduct: true } : {}),
             excerpts: [
               excerptOf(e.text, [
                 ...e.spans,
@@ -1888,18 +2440,24 @@ export const AGENCY_DETECTORS: Detector[] = [
   agentDocumentInjectionDetector,
 ];
 
-/** Did an observation (document, tool result) of the session before `until` carry injected instructions? */
-async function injectedBefore(db: Queryable, sessionId: string, until: string): Promise<boolean> {
-  if (sessionId.startsWith('trace:')) return false;
+/** The observations (documents, tool results) of the session up to `until` that carry injected instructions. */
+async function injectedTexts(
+  db: Queryable,
+  sessionId: string,
+  until: string,
+): Promise<Array<{ time: string; text: string }>> {
+  if (sessionId.startsWith('trace:')) return [];
   const rows = await db.all(
-    `SELECT text FROM agent_steps WHERE session_id = $1 AND step_kind = 'observation' AND length(text) > 40
-       AND time <= CAST($2 AS TIMESTAMP)`,
+    `SELECT ${isoSql('time')} AS t, text FROM agent_steps
+     WHERE session_id = $1 AND step_kind = 'observation' AND length(text) > 40
+       AND time <= CAST($2 AS TIMESTAMP) ORDER BY time, uid`,
     [sessionId, until.replace('T', ' ').replace('Z', '')],
   );
+  const out: Array<{ time: string; text: string }> = [];
   for (const r of rows) {
     const text = String(r.text ?? '');
     if (hiddenInstructions(text).length || analyzePrompt(text, { kind: 'tool_result' }).verdict === 'attack')
-      return true;
+      out.push({ time: String(r.t), text });
   }
-  return false;
+  return out;
 }

@@ -357,6 +357,56 @@ export function memo<T>(shared: Map<string, unknown>, key: string, f: () => Prom
   return p;
 }
 
+// ---- the organisation's own mail domains ------------------------------------------------------------
+
+/** Mailbox providers: their domain says nothing about whose organisation an address belongs to. */
+export const FREEMAIL =
+  /^(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|mac|proton|protonmail|pm|gmx|web|mail|yandex|zoho|comcast|verizon|att|sbcglobal|qq|163|126|naver)\./;
+
+/** Distinct e-mail-shaped principal names read to learn the organisation's domains. */
+const ORG_NAMES_MAX = 5000;
+
+/**
+ * The organisation's own e-mail domains, learnt from the evidence: the domains of e-mail-shaped
+ * principal names in CloudTrail (SSO role session names, IAM and Identity Center user names,
+ * source identities) that two or more different people use, mailbox providers left out. Empty when
+ * the evidence names nobody that way.
+ */
+export function orgMailDomains(db: Queryable, shared: Map<string, unknown>): Promise<Set<string>> {
+  return memo(shared, 'org-mail-domains', async () => {
+    const rows = await db.all(
+      `SELECT DISTINCT lower(n) AS n FROM (
+         SELECT session_name AS n FROM events UNION ALL SELECT user_name FROM events
+         UNION ALL SELECT source_identity FROM events)
+       WHERE n IS NOT NULL AND length(n) <= 200 AND regexp_matches(n, '^[^@ ]+@[a-z0-9.-]+[.][a-z]{2,24}$', 'i')
+       ORDER BY 1 LIMIT ${ORG_NAMES_MAX}`,
+    );
+    return orgDomainsOf(rows.map((r) => String(r.n)));
+  });
+}
+
+/** Domains that two or more distinct e-mail-shaped names share (mailbox providers left out). */
+export function orgDomainsOf(names: Iterable<string>): Set<string> {
+  const byDomain = new Map<string, Set<string>>();
+  for (const n of names) {
+    const at = n.lastIndexOf('@');
+    if (at <= 0) continue;
+    const d = n.slice(at + 1).toLowerCase();
+    if (!d.includes('.') || FREEMAIL.test(d)) continue;
+    const s = byDomain.get(d) ?? new Set<string>();
+    s.add(n.toLowerCase());
+    byDomain.set(d, s);
+  }
+  return new Set([...byDomain].filter(([, s]) => s.size >= 2).map(([d]) => d));
+}
+
+/** Whether a domain is one of the given domains or a sub-domain of one. */
+export function inDomains(domain: string, domains: Set<string>): boolean {
+  const d = domain.toLowerCase();
+  for (const x of domains) if (d === x || d.endsWith(`.${x}`)) return true;
+  return false;
+}
+
 // ---- principals ---------------------------------------------------------------------------------------
 
 /**

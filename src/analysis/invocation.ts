@@ -45,7 +45,7 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
-import { eachByTime, functionNameOf, interner } from './context.js';
+import { eachByTime, FREEMAIL, functionNameOf, interner } from './context.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
@@ -2446,10 +2446,6 @@ export function responseUrls(
   }
   return out;
 }
-
-/** Mailbox providers: their domain in many answers says nothing about the application's own site. */
-const FREEMAIL =
-  /^(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|mac|proton|protonmail|pm|gmx|web|mail|yandex|zoho|comcast|verizon|att|sbcglobal|qq|163|126|naver)\./;
 
 const sameSite = (host: string, known: Set<string>): boolean =>
   [...known].some((k) => host === k || host.endsWith(`.${k}`) || k.endsWith(`.${host}`));

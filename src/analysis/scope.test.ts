@@ -241,6 +241,56 @@ describe('computeScope', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('scopes a finding that cites only agent trace steps: the application that opened the sessions, what it names', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const lines = readFileSync(TRACES, 'utf8').trim().split('\n');
+      writeFileSync(path.join(dir, 'traces.jsonl'), `${lines.join('\n')}\n`);
+      // the application opened the session; another session of another caller is not cited
+      const other = {
+        ...invokeAgent(2, '198.51.100.20', 'sess-other'),
+        userIdentity: {
+          type: 'AssumedRole',
+          principalId: 'AROAEXAMPLE2:batch',
+          arn: 'arn:aws:sts::111122223333:assumed-role/batch-app/batch',
+          accountId: '111122223333',
+          accessKeyId: 'ASIAEXAMPLE00000009',
+        },
+      };
+      writeFileSync(
+        path.join(dir, 'trail.json'),
+        JSON.stringify({ Records: [invokeAgent(1, '54.0.0.1', 'sess-7f3a91'), other] }),
+      );
+      expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+      const trace = String(
+        (
+          await store.all(
+            "SELECT trace_id FROM agent_steps WHERE session_id = 'sess-7f3a91' AND trace_id IS NOT NULL ORDER BY 1 LIMIT 1",
+          )
+        )[0].trace_id,
+      );
+      const planted = {
+        id: 'f-doc',
+        ruleId: 'data-plane.agent-document-injection',
+        title: 'Knowledge-base document with injected instructions read by an agent',
+        severity: 'high',
+        elements: ['invocation'],
+        firstSeen: '2025-07-15T10:15:03.000Z',
+        lastSeen: '2025-07-15T10:15:03.000Z',
+        resources: ['KB00000001', 'AGT1234567', 's3://kb-docs/tips/a.md'],
+        evidence: { traceIds: [trace] },
+      } as unknown as Finding;
+      const sc = await computeScope(store, [planted]);
+      expect(sc.scope.principals).toEqual(['arn:aws:iam::111122223333:role/chat-app']);
+      expect(sc.scope.resources).toEqual(['AGT1234567', 'KB00000001', 'arn:aws:s3:::kb-docs/tips/a.md']);
+      expect(sc.scope.sourceIps).toEqual([]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** A CloudTrail record of `who` (an IAM user or a role session) from `ip`. */

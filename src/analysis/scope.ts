@@ -228,6 +228,9 @@ const ESTABLISHED_SPAN_MIN = 180;
 /** IAM reads that look at one role: what it may do and who may assume it. */
 const ROLE_READS = new Set(['GetRole', 'GetRolePolicy', 'ListRolePolicies', 'ListAttachedRolePolicies']);
 
+/** Trace and session ids of the seed findings looked up for the application that opened them. */
+const SEED_TRACES_MAX = 5000;
+
 /** The CloudTrail columns the scoping reads for each candidate record. */
 const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
   identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
@@ -512,6 +515,25 @@ export async function computeScope(
       }
     }
   }
+  // agent sessions the findings cite: the application that opened them (its InvokeAgent calls) ran
+  // them on the actor's input, even when a finding names only trace steps
+  const seedTraces = new Set<string>();
+  for (const f of seeds) for (const t of f.evidence.traceIds ?? []) if (t) seedTraces.add(t);
+  if (seedTraces.size) {
+    const ids = [...seedTraces].sort().slice(0, SEED_TRACES_MAX);
+    const rows = await db.all(
+      `WITH s AS (
+         SELECT DISTINCT session_id FROM agent_steps
+         WHERE session_id IS NOT NULL AND (trace_id IN (${list(ids)}) OR session_id IN (${list(ids)})))
+       SELECT DISTINCT identity_arn FROM events
+       WHERE action IN ('InvokeAgent', 'InvokeInlineAgent') AND error_code IS NULL AND identity_arn IS NOT NULL
+         AND json_extract_string(request_parameters, '$.sessionId') IN (SELECT session_id FROM s)
+       ORDER BY 1`,
+    );
+    const invokers = rows.map((r) => identityOf(String(r.identity_arn))).filter((p) => p.startsWith('arn:'));
+    for (const p of invokers) principals.add(p);
+    if (invokers.length) notes.push(`agent sessions the findings cite were opened by ${invokers.join(', ')}`);
+  }
   const empty: ScopeResult = {
     scope: { principals: [], accessKeyIds: [], sourceIps: [], resources: [], window: {} },
     actor: { eventIds: [], requestIds: [], traceIds: [] },
@@ -524,7 +546,16 @@ export async function computeScope(
     dataReads: [],
     personalData: null,
   };
-  if (!ips.size && !keys.size && !principals.size && !seedEvents.size && !seedRequests.size) return empty;
+  if (
+    !ips.size &&
+    !keys.size &&
+    !principals.size &&
+    !seedEvents.size &&
+    !seedRequests.size &&
+    !resources.size &&
+    !seedTraces.size
+  )
+    return empty;
 
   // first suspicious moment: keys' earlier addresses are the legitimate user's
   const firstSeen = seeds.map((f) => f.firstSeen).sort()[0] ?? null;
