@@ -1391,6 +1391,18 @@ describe('model abuse on a role many sessions share', () => {
     expect(a.details.sessions).toEqual({ keys: 5, abusive: 3, callsKept: 3, callsLeft: 2 });
   });
 
+  it("an IAM user's own key at its usual address beside a key the intruder created: only the intruder's", () => {
+    const window = [
+      rc(1, 'AKIACREATED', '104.243.38.117', 'us-west-2'),
+      rc(2, 'AKIACREATED', '104.243.38.117', 'eu-west-1'),
+      rc(3, 'AKIAOWN', '142.116.208.35', 'eu-west-1'),
+    ];
+    const a = { window, newIps: ['104.243.38.117'], keys: ['AKIACREATED', 'AKIAOWN'], details: {} };
+    narrowToAbusiveSessions(a, logged, []);
+    expect(a.window.map((c) => c.requestId)).toEqual(['r-1', 'r-2']);
+    expect(a.keys).toEqual(['AKIACREATED']);
+  });
+
   it('leaves the finding whole when every session, or none, carries the abuse, or the key is one', () => {
     const all = [
       rc(1, 'K1', '1.2.3.4', 'us-east-1'),
@@ -1408,6 +1420,11 @@ describe('model abuse on a role many sessions share', () => {
     const b = { window: [...none], newIps: [], keys: ['K1', 'K2', 'K3'], details: {} };
     narrowToAbusiveSessions(b, logged, []);
     expect(b.window).toHaveLength(3);
+    // two keys, the other one from a new address too: not told apart
+    const two = [rc(1, 'K1', '1.2.3.4', 'us-east-1'), rc(2, 'K2', '1.2.3.9', 'eu-west-1')];
+    const d = { window: [...two], newIps: ['1.2.3.4', '1.2.3.9'], keys: ['K1', 'K2'], details: {} };
+    narrowToAbusiveSessions(d, logged, []);
+    expect(d.window).toHaveLength(2);
     const one = [rc(1, 'K1', '1.2.3.4', 'us-east-1'), rc(2, 'K1', '1.2.3.4', 'eu-west-1')];
     const c = { window: [...one], newIps: [], keys: ['K1'], details: {} };
     narrowToAbusiveSessions(c, logged, []);

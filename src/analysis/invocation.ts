@@ -545,9 +545,10 @@ function personHourly(
 }
 
 /**
- * A principal many sessions share (a role several people and pipelines assume): the abuse is in
- * some of its sessions, not all. When at least three access keys called in the window and only
- * some of them carry what makes the use abusive (successful calls in a Region without invocation
+ * A principal many sessions share (a role several people and pipelines assume), or an IAM user
+ * whose own key goes on working beside one an intruder holds: the abuse is in some of its keys, not
+ * all. When at least three access keys called in the window (or two, the other one only from
+ * addresses the principal used before) and only some of them carry what makes the use abusive (successful calls in a Region without invocation
  * logging, role-play or bulk-generation prompts, throttling), the finding keeps those keys' calls
  * and addresses only; the other sessions' calls stay their users'. Mutates the assessment.
  */
@@ -557,7 +558,7 @@ export function narrowToAbusiveSessions(
   roleplayIds: string[],
 ): void {
   const all = new Set(a.window.map((c) => c.accessKeyId).filter((k): k is string => !!k));
-  if (all.size < 3) return;
+  if (all.size < 2) return;
   const rp = new Set(roleplayIds);
   const marked = new Set<string>();
   for (const c of a.window) {
@@ -567,6 +568,16 @@ export function narrowToAbusiveSessions(
       marked.add(c.accessKeyId);
   }
   if (!marked.size || marked.size >= all.size) return;
+  // with two keys, the other key must be at home: every call of it from an address the principal
+  // used before (an IAM user's own key at the office beside the key an intruder created)
+  const fresh = new Set(a.newIps);
+  if (
+    all.size < 3 &&
+    a.window.some(
+      (c) => c.accessKeyId && !marked.has(c.accessKeyId) && (!c.sourceIp || fresh.has(c.sourceIp)),
+    )
+  )
+    return;
   const before = a.window.length;
   a.window = a.window.filter((c) => !c.accessKeyId || marked.has(c.accessKeyId));
   const ips = new Set(a.window.map((c) => c.sourceIp));
