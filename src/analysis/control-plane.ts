@@ -68,7 +68,15 @@ import {
   toJson,
 } from './context.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
-import { dataBucketPolicies, dataBuckets, dataWrites, kbChanges, promptLogReads } from './data-store.js';
+import {
+  crossAccountWrites,
+  dataBucketPolicies,
+  dataBuckets,
+  dataWrites,
+  kbChanges,
+  kbHarvest,
+  promptLogReads,
+} from './data-store.js';
 import { corroboratorsFrom, externalFindings } from './external-findings.js';
 import {
   iamPersistence,
@@ -128,6 +136,8 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await kbChanges(env));
   add('data-store', await promptLogReads(env, buckets));
   add('data-store', await dataBucketPolicies(env, buckets));
+  add('data-store', await crossAccountWrites(env, buckets));
+  add('data-store', await kbHarvest(env, buckets));
   add('sigma', await sigmaPack(env));
   return out;
 }
