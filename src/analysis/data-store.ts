@@ -646,40 +646,41 @@ const HARVEST_MIN_RESULTS = 20;
 /** Distinct source documents read around a run that make a bulk read of the sources. */
 const SOURCE_READS_MIN = 5;
 
-interface RetrievalRow {
-  uid: string;
-  eventId: string;
-  time: string;
-  identityArn: string | null;
-  principalArn: string | null;
+/** Retrieval calls of one identity and session in one minute, per knowledge base and result count. */
+interface MinuteCount {
+  identityArn: string;
   sessionName: string | null;
-  accessKeyId: string | null;
-  sourceIp: string | null;
-  userAgent: string | null;
-  action: string;
+  /** the minute, epoch milliseconds */
+  minute: number;
   kb: string | null;
   n: number | null;
+  calls: number;
 }
 
-/** Most calls in any 60 minutes of a run. */
-function peakHour(rows: RetrievalRow[]): number {
+/** Most calls in any 60 minutes of a run (minutes in order). */
+function peakHour(run: MinuteCount[]): number {
   let best = 0;
+  let sum = 0;
   let j = 0;
-  for (let i = 0; i < rows.length; i++) {
-    while (Date.parse(rows[i].time) - Date.parse(rows[j].time) > 3_600_000) j++;
-    best = Math.max(best, i - j + 1);
+  for (let i = 0; i < run.length; i++) {
+    sum += run[i].calls;
+    while (run[i].minute - run[j].minute >= 3_600_000) {
+      sum -= run[j].calls;
+      j++;
+    }
+    best = Math.max(best, sum);
   }
   return best;
 }
 
-function runsOf(rows: RetrievalRow[]): RetrievalRow[][] {
-  const out: RetrievalRow[][] = [];
-  let cur: RetrievalRow[] = [];
+function runsOf(rows: MinuteCount[]): MinuteCount[][] {
+  const out: MinuteCount[][] = [];
+  let cur: MinuteCount[] = [];
   for (const r of rows) {
     if (
       cur.length &&
-      (minutesBetween(cur[cur.length - 1].time, r.time) > RUN_GAP_MIN ||
-        minutesBetween(cur[0].time, r.time) > RUN_MAX_MIN)
+      (r.minute - cur[cur.length - 1].minute > RUN_GAP_MIN * 60_000 ||
+        r.minute - cur[0].minute > RUN_MAX_MIN * 60_000)
     ) {
       out.push(cur);
       cur = [];
@@ -690,6 +691,8 @@ function runsOf(rows: RetrievalRow[]): RetrievalRow[][] {
   return out;
 }
 
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
 /**
  * Knowledge-base retrieval that departs from the caller's own history, per person (the session
  * name of an SSO or federated role is the person; other principals are their own history): runs
@@ -698,45 +701,40 @@ function runsOf(rows: RetrievalRow[]): RetrievalRow[][] {
  * and bulk reads of the knowledge bases' source documents around them. Two of these make a low
  * finding that the same actor's abuse elsewhere (data written to another account) raises; three
  * make it medium by itself. A run that departs is kept out of the history the next runs are
- * compared with. A planned change naming the work lowers it.
+ * compared with. A planned change naming the work lowers it. Calls are counted per minute in SQL
+ * (an application's millions of retrievals are not held in memory); the records of a departing
+ * run are read afterwards.
  */
 export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
-  const raw = await env.db.all(
-    `SELECT uid, coalesce(event_id, uid) AS event_id, ${isoSql('time')} AS t, identity_arn, principal_arn, session_name,
-            access_key_id, source_ip, user_agent, action,
-            coalesce(json_extract_string(request_parameters, '$.knowledgeBaseId'),
-                     json_extract_string(request_parameters, '$.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.knowledgeBaseId')) AS kb,
-            TRY_CAST(coalesce(
-              json_extract_string(request_parameters, '$.retrievalConfiguration.vectorSearchConfiguration.numberOfResults'),
-              json_extract_string(request_parameters, '$.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.retrievalConfiguration.vectorSearchConfiguration.numberOfResults'))
-              AS INTEGER) AS n
-     FROM events
-     WHERE service = 'bedrock.amazonaws.com' AND action IN ('Retrieve', 'RetrieveAndGenerate') AND error_code IS NULL
-       AND identity_arn IS NOT NULL AND principal_type IS DISTINCT FROM 'AWSService'
-     ORDER BY time, uid`,
+  const counts = await env.db.all(
+    `SELECT identity_arn AS id, session_name AS sn, epoch_ms(date_trunc('minute', time)) AS m, kb, n, count(*) AS c
+     FROM (SELECT identity_arn, session_name, time,
+             coalesce(json_extract_string(request_parameters, '$.knowledgeBaseId'),
+                      json_extract_string(request_parameters, '$.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.knowledgeBaseId')) AS kb,
+             TRY_CAST(coalesce(
+               json_extract_string(request_parameters, '$.retrievalConfiguration.vectorSearchConfiguration.numberOfResults'),
+               json_extract_string(request_parameters, '$.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.retrievalConfiguration.vectorSearchConfiguration.numberOfResults'))
+               AS INTEGER) AS n
+           FROM events
+           WHERE service = 'bedrock.amazonaws.com' AND action IN ('Retrieve', 'RetrieveAndGenerate') AND error_code IS NULL
+             AND identity_arn IS NOT NULL AND principal_type IS DISTINCT FROM 'AWSService')
+     GROUP BY ALL ORDER BY id, m, sn NULLS FIRST, kb NULLS FIRST, n NULLS FIRST`,
   );
-  const s = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-  const byUnit = new Map<string, RetrievalRow[]>();
-  for (const x of raw) {
-    const r: RetrievalRow = {
-      uid: String(x.uid),
-      eventId: String(x.event_id),
-      time: String(x.t),
-      identityArn: s(x.identity_arn),
-      principalArn: s(x.principal_arn),
-      sessionName: s(x.session_name),
-      accessKeyId: s(x.access_key_id),
-      sourceIp: s(x.source_ip),
-      userAgent: s(x.user_agent),
-      action: String(x.action),
-      kb: s(x.kb),
+  const byUnit = new Map<string, MinuteCount[]>();
+  for (const x of counts) {
+    const r: MinuteCount = {
+      identityArn: String(x.id),
+      sessionName: x.sn === null || x.sn === undefined ? null : String(x.sn),
+      minute: Number(x.m),
+      kb: x.kb === null || x.kb === undefined ? null : String(x.kb),
       n: x.n === null || x.n === undefined ? null : Number(x.n),
+      calls: Number(x.c),
     };
     const u = personOf(env, r);
     if (!byUnit.has(u)) byUnit.set(u, []);
     byUnit.get(u)!.push(r);
   }
-  raw.length = 0;
+  counts.length = 0;
   const kbBuckets = [...buckets.kb.keys()].sort();
   const out: Candidate[] = [];
   for (const [, rows] of [...byUnit].sort(([a], [b]) => a.localeCompare(b))) {
@@ -751,22 +749,28 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
     for (const run of runsOf(rows)) {
       const signals: string[] = [];
       const kbCalls = new Map<string, number>();
-      for (const r of run) if (r.kb) kbCalls.set(r.kb, (kbCalls.get(r.kb) ?? 0) + 1);
+      let calls = 0;
+      for (const r of run) {
+        calls += r.calls;
+        if (r.kb) kbCalls.set(r.kb, (kbCalls.get(r.kb) ?? 0) + r.calls);
+      }
       const newKbs = priorCalls
         ? [...kbCalls].filter(([k, n]) => !seenKbs.has(k) && n >= 3).map(([k]) => k)
         : [];
       if (newKbs.length) signals.push(`knowledge base(s) it never queried: ${newKbs.sort().join(', ')}`);
       const usualN = Math.max(priorMaxN, DEFAULT_RESULTS);
       const bigN = Math.max(HARVEST_MIN_RESULTS, 4 * usualN);
-      const large = run.filter((r) => (r.n ?? 0) >= bigN);
+      const large = run.reduce((a, r) => a + ((r.n ?? 0) >= bigN ? r.calls : 0), 0);
       const maxN = run.reduce((m, r) => Math.max(m, r.n ?? 0), 0);
-      if (large.length >= 3)
-        signals.push(`${large.length} call(s) asking for up to ${maxN} results (usually ${usualN} at most)`);
+      if (large >= 3)
+        signals.push(`${large} call(s) asking for up to ${maxN} results (usually ${usualN} at most)`);
       const peak = peakHour(run);
       if (peak >= Math.max(HARVEST_MIN_CALLS, 3 * priorPeak))
         signals.push(
           `${peak} calls in an hour (${priorPeak ? `at most ${priorPeak} before` : 'no earlier use'})`,
         );
+      const start = iso(run[0].minute);
+      const end = iso(run[run.length - 1].minute + 59_999);
       let reads: CtRow[] = [];
       if (signals.length && kbBuckets.length) {
         reads = await loadEvents(
@@ -775,7 +779,7 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
            AND identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2)
            AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList(kbBuckets)})
            AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 3 HOUR AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 3 HOUR`,
-          [r0.identityArn ?? '', person ?? '', ts(run[0].time), ts(run[run.length - 1].time)],
+          [r0.identityArn, person ?? '', ts(start), ts(end)],
           { resp: false, extra: false },
         );
         const docs = new Set(reads.map((r) => `${r.req?.bucketName}/${r.req?.key}`));
@@ -788,14 +792,23 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
       if (signals.length < 2) {
         // an ordinary run: it is the history the next ones are compared with
         for (const [k, n] of kbCalls) seenKbs.set(k, (seenKbs.get(k) ?? 0) + n);
-        priorCalls += run.length;
+        priorCalls += calls;
         priorMaxN = Math.max(priorMaxN, maxN);
         priorPeak = Math.max(priorPeak, peak);
         continue;
       }
+      const recs = await loadEvents(
+        env.db,
+        `service = 'bedrock.amazonaws.com' AND action IN ('Retrieve', 'RetrieveAndGenerate') AND error_code IS NULL
+         AND identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2) AND principal_type IS DISTINCT FROM 'AWSService'
+         AND time >= CAST($3 AS TIMESTAMP) AND time <= CAST($4 AS TIMESTAMP)`,
+        [r0.identityArn, person ?? '', ts(start), ts(end)],
+        { req: false, resp: false, extra: false },
+      );
+      if (!recs.length) continue;
       const kbIds = [...kbCalls.keys()].sort();
-      const first = run[0];
-      const last = run[run.length - 1];
+      const first = recs[0];
+      const last = recs[recs.length - 1];
       // what the person looked at first: the knowledge bases, their data sources, the source buckets
       const looked = await loadEvents(
         env.db,
@@ -808,12 +821,12 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
         { resp: false, extra: false },
       );
       const readBuckets = [...new Set(reads.map((r) => String(r.req?.bucketName)))].sort();
-      const all = [...looked, ...run, ...reads];
+      const all = [...looked, ...recs, ...reads];
       const c: Candidate = {
         ruleId: 'data-store.kb-harvest',
-        title: `Knowledge-base retrieval by ${who} departs from its history: ${run.length} call(s) to ${kbIds.length} knowledge base(s)`,
+        title: `Knowledge-base retrieval by ${who} departs from its history: ${recs.length} call(s) to ${kbIds.length} knowledge base(s)`,
         description:
-          `${who} (${kind}) from ${[...new Set(run.map((r) => r.sourceIp))].join(', ')}: ${run.length} Retrieve / RetrieveAndGenerate call(s) ` +
+          `${who} (${kind}) from ${[...new Set(recs.map((r) => r.sourceIp))].join(', ')}: ${recs.length} Retrieve / RetrieveAndGenerate call(s) ` +
           `between ${first.time} and ${last.time} to ${kbIds.map((k) => `${k} (${kbCalls.get(k)})`).join(', ')}; ${signals.join('; ')}. ` +
           `Before: ${priorCalls} call(s) to ${[...seenKbs.keys()].sort().join(', ') || 'no knowledge base'}.`,
         severity: signals.length >= 3 ? 'medium' : 'low',
@@ -827,13 +840,13 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
         sourceIps: [...new Set(all.map((r) => r.sourceIp).filter((x): x is string => !!x))],
         resources: [...kbIds, ...readBuckets],
         attack: ['T1213', 'AML.T0036'],
-        evidence: { eventIds: [...ids(looked), ...run.map((r) => r.eventId), ...ids(reads)] },
-        actors: uniqueActors(run),
+        evidence: { eventIds: [...ids(looked), ...ids(recs), ...ids(reads)] },
+        actors: uniqueActors(recs),
         triage: [...signals, `${kind} principal${person ? `, person ${person}` : ''}`],
         details: {
           knowledgeBases: kbIds,
           newKnowledgeBases: newKbs,
-          calls: run.length,
+          calls: recs.length,
           peakHour: peak,
           priorPeakHour: priorPeak,
           maxResults: maxN,
@@ -846,18 +859,7 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
       };
       applyContext(
         c,
-        matchContext(env.entries, {
-          time: first.time,
-          service: 'bedrock.amazonaws.com',
-          action: first.action,
-          readOnly: true,
-          sourceIp: first.sourceIp,
-          userAgent: first.userAgent,
-          identityArn: first.identityArn,
-          principalArn: first.principalArn,
-          sessionName: first.sessionName,
-          targets: [...kbIds, ...readBuckets],
-        }),
+        matchContext(env.entries, { ...subjectOf(first), targets: [...kbIds, ...readBuckets] }),
       );
       out.push(c);
     }
