@@ -650,7 +650,7 @@ const TOPICS: Array<{ test: (service: string, action: string) => boolean; words:
       /fine[- ]?tun|provision|throughput|custom model|customi[sz]ation|training|import(ed)? model|evaluation/i,
   },
   {
-    test: (_s, a) => /KnowledgeBase|DataSource|IngestionJob/.test(a),
+    test: (_s, a) => /KnowledgeBase|DataSource|IngestionJob|^Retrieve/.test(a),
     words: /knowledge[- ]base|\bkb\b|ingestion|data source|sync|content|articles?|documents?/i,
   },
   {

@@ -69,7 +69,15 @@ import {
 } from './context.js';
 import { dataExposure } from './data-exposure.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
-import { dataBucketPolicies, dataBuckets, dataWrites, kbChanges, promptLogReads } from './data-store.js';
+import {
+  crossAccountWrites,
+  dataBucketPolicies,
+  dataBuckets,
+  dataWrites,
+  kbChanges,
+  kbHarvest,
+  promptLogReads,
+} from './data-store.js';
 import { linkStackOperations } from './delegation.js';
 import { corroboratorsFrom, externalFindings } from './external-findings.js';
 import {
@@ -131,6 +139,8 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await promptLogReads(env, buckets));
   add('data-store', await dataBucketPolicies(env, buckets));
   add('data-store', await dataExposure(env, buckets));
+  add('data-store', await crossAccountWrites(env, buckets));
+  add('data-store', await kbHarvest(env, buckets));
   add('sigma', await sigmaPack(env));
   // changes CloudFormation made: the session that started the stack operation is their actor
   await linkStackOperations(

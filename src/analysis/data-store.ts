@@ -460,3 +460,412 @@ export async function dataBucketPolicies(env: Env, buckets: DataBuckets): Promis
     return c;
   });
 }
+
+// ---- data leaving for another account ------------------------------------------------------------------
+
+/** S3 calls that put an object's content into a bucket. */
+const OBJECT_PUTS = [
+  'PutObject',
+  'CopyObject',
+  'UploadPart',
+  'UploadPartCopy',
+  'CreateMultipartUpload',
+  'CompleteMultipartUpload',
+];
+
+/** Object reads that hand the caller an object's content. */
+const OBJECT_GETS = ['GetObject', 'SelectObjectContent', 'GetObjectVersion'];
+
+/** Records read per query (ids in a list). */
+const UID_CHUNK = 2000;
+/** Cross-account writes read at most. */
+const MAX_FOREIGN_WRITES = 10_000;
+
+async function eventsByUid(env: Env, uids: string[]): Promise<CtRow[]> {
+  const out: CtRow[] = [];
+  for (let i = 0; i < uids.length; i += UID_CHUNK)
+    out.push(...(await loadEvents(env.db, `uid IN (${actionList(uids.slice(i, i + UID_CHUNK))})`)));
+  return out.sort((a, b) => a.time.localeCompare(b.time) || a.uid.localeCompare(b.uid));
+}
+
+/** A person: the session name of a federated or SSO role identifies them; otherwise the principal. */
+function personOf(env: Env, r: Pick<CtRow, 'identityArn' | 'sessionName'>): string {
+  const human = env.base.kindOf(r.identityArn) === 'human';
+  return human && r.sessionName ? `${r.identityArn}\u0000${r.sessionName}` : String(r.identityArn);
+}
+
+/**
+ * Object writes to buckets another account owns: the bucket's `accountId` in the record's
+ * `resources` (CloudTrail names the owner of each resource) is not the caller's account. Denied
+ * attempts count (an actor fixing the destination's policy tries first). The objects the same
+ * credentials read from the account's own buckets in the hours before are cited: what left.
+ * AWS services delivering logs are not callers here.
+ */
+export async function crossAccountWrites(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
+  const owned = await env.db.all(
+    `WITH w AS (
+       SELECT uid, account, json_extract_string(request_parameters, '$.bucketName') AS bucket,
+              unnest(coalesce(TRY_CAST(json_extract(raw, '$.resources') AS JSON[]), []::JSON[])) AS r
+       FROM events
+       WHERE service = 's3.amazonaws.com' AND action IN (${actionList(OBJECT_PUTS)})
+         AND principal_type IS DISTINCT FROM 'AWSService' AND account IS NOT NULL
+         AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com'))
+     SELECT uid, min(json_extract_string(r, '$.accountId')) AS owner FROM w
+     WHERE json_extract_string(r, '$.accountId') IS NOT NULL AND json_extract_string(r, '$.accountId') <> account
+       AND (json_extract_string(r, '$.type') = 'AWS::S3::Bucket' OR json_extract_string(r, '$.ARN') = 'arn:aws:s3:::' || bucket)
+     GROUP BY uid ORDER BY uid LIMIT ${MAX_FOREIGN_WRITES}`,
+  );
+  if (!owned.length) return [];
+  const ownerOf = new Map(owned.map((r) => [String(r.uid), String(r.owner)]));
+  const rows = await eventsByUid(env, [...ownerOf.keys()]);
+  const groups = burstsOf(
+    rows,
+    (a, b) =>
+      String(a.req?.bucketName) === String(b.req?.bucketName) &&
+      a.identityArn === b.identityArn &&
+      a.sessionName === b.sessionName,
+    120,
+  );
+  const out: Candidate[] = [];
+  for (const g of groups) {
+    const r0 = g[0];
+    const last = g[g.length - 1];
+    const bucket = String(r0.req?.bucketName ?? '');
+    const owner = ownerOf.get(r0.uid) ?? '';
+    const kind = env.base.kindOf(r0.identityArn);
+    const done = g.filter((r) => !r.errorCode);
+    const denied = g.filter((r) => r.errorCode);
+    const keys = [...new Set(g.map((r) => r.accessKeyId).filter((k): k is string => !!k))];
+    // a workload's regular delivery to another account's bucket (a data lake, a partner drop): the
+    // same principal wrote there all along, not in one sitting
+    const span = await env.db.all(
+      `SELECT date_diff('minute', min(time), max(time)) AS m, count(DISTINCT date_trunc('hour', time)) AS h FROM events
+       WHERE service = 's3.amazonaws.com' AND action IN (${actionList(OBJECT_PUTS)}) AND error_code IS NULL
+         AND identity_arn = $1 AND json_extract_string(request_parameters, '$.bucketName') = $2`,
+      [r0.identityArn ?? '', bucket],
+    );
+    const regular = kind !== 'human' && Number(span[0]?.m ?? 0) >= 12 * 60 && Number(span[0]?.h ?? 0) >= 6;
+    // what the same credentials (or the same person) read from the account's buckets first
+    const reads = await loadEvents(
+      env.db,
+      `service = 's3.amazonaws.com' AND action IN (${actionList(OBJECT_GETS)}) AND error_code IS NULL
+       AND (access_key_id IN (${actionList([...keys, ''])}) OR (identity_arn = $1 AND coalesce(session_name, '') = $2))
+       AND json_extract_string(request_parameters, '$.bucketName') <> $3
+       AND time >= CAST($4 AS TIMESTAMP) - INTERVAL 6 HOUR AND time <= CAST($5 AS TIMESTAMP)
+       AND principal_type IS DISTINCT FROM 'AWSService'`,
+      [r0.identityArn ?? '', r0.sessionName ?? '', bucket, ts(r0.time), ts(last.time)],
+      { resp: false, extra: false },
+    );
+    const readBuckets = [
+      ...new Set(reads.map((r) => String(r.req?.bucketName ?? '')).filter(Boolean)),
+    ].sort();
+    const fromKb = readBuckets.filter((b) => buckets.kb.has(b));
+    const fromTraining = readBuckets.filter((b) => buckets.training.has(b));
+    const objects = [...new Set(done.map((r) => String(r.req?.key ?? '')).filter(Boolean))];
+    const c: Candidate = {
+      ruleId: 'data-store.cross-account-write',
+      title: `${done.length ? `${objects.length || done.length} object(s) written` : `${denied.length} denied write(s)`} to bucket ${bucket} of another account (${owner}) by ${nameOf(r0.identityArn)}${r0.sessionName && kind === 'human' ? ` (${r0.sessionName})` : ''}`,
+      description:
+        `${nameOf(r0.identityArn)} (${kind}) from ${[...new Set(g.map((r) => r.sourceIp))].join(', ')} with ${[...new Set(g.map((r) => clientOf(r.userAgent)))].join(', ')}: ` +
+        `${done.length} successful and ${denied.length} denied object write(s) to ${bucket}, owned by account ${owner}, not the caller's ${r0.account}` +
+        (reads.length
+          ? `; the same credentials read ${new Set(reads.map((r) => `${r.req?.bucketName}/${r.req?.key}`)).size} object(s) from ${readBuckets.join(', ')} in the hours before`
+          : '') +
+        '.',
+      severity: regular ? 'low' : done.length ? 'high' : 'medium',
+      strength: regular ? 'soft' : 'hard',
+      ifActor: 'high',
+      elements: ['private-data', 'data-store-changes'],
+      components: [
+        ...(fromKb.length ? (['knowledge-bases'] as const) : []),
+        ...(fromTraining.length ? (['training-data'] as const) : []),
+      ],
+      times: [...reads.map((r) => r.time), ...g.map((r) => r.time)],
+      principals: [...new Set(g.flatMap(principalsOf))],
+      accessKeyIds: keys,
+      sourceIps: [...new Set(g.map((r) => r.sourceIp).filter((x): x is string => !!x))],
+      resources: [bucket, ...readBuckets],
+      attack: ['T1537', ...(reads.length ? ['T1530'] : [])],
+      evidence: { eventIds: [...ids(reads), ...ids(g)] },
+      actors: uniqueActors(g),
+      triage: [
+        `bucket owned by account ${owner}: the data left the account`,
+        ...(denied.length && done.length
+          ? [
+              `${denied.length} attempt(s) denied before ${done.length} went through (the destination was fixed)`,
+            ]
+          : []),
+        ...(reads.length ? [`read first from ${readBuckets.join(', ')}`] : []),
+        ...(regular ? ['the principal writes there all along: a regular delivery'] : []),
+        `${kind} principal`,
+      ],
+      details: {
+        bucket,
+        ownerAccount: owner,
+        callerAccount: r0.account,
+        objects: objects.slice(0, 200),
+        succeeded: done.length,
+        denied: denied.length,
+        readFrom: readBuckets,
+        actorKind: kind,
+        // the records are the person's own calls with their own session: the credentials are the actor's
+        ownCredentials: kind === 'human',
+      },
+    };
+    applyContext(c, matchContext(env.entries, { ...subjectOf(r0), targets: [bucket, owner, ...objects] }));
+    out.push(c);
+  }
+  return out;
+}
+
+function ts(iso: string): string {
+  return iso.replace('T', ' ').replace('Z', '');
+}
+
+/** One actor per credential, address and client. */
+function uniqueActors(
+  rows: Array<Pick<CtRow, 'accessKeyId' | 'sourceIp' | 'identityArn' | 'userAgent'>>,
+): ReturnType<typeof actorOf>[] {
+  const seen = new Map<string, ReturnType<typeof actorOf>>();
+  for (const r of rows) {
+    const a = actorOf(r);
+    const k = `${a.key}\u0000${a.ip}\u0000${a.client}`;
+    if (!seen.has(k)) seen.set(k, a);
+  }
+  return [...seen.values()];
+}
+
+// ---- knowledge-base harvesting ---------------------------------------------------------------------
+
+/** What Bedrock returns per Retrieve when the caller does not say (numberOfResults). */
+const DEFAULT_RESULTS = 5;
+/** A run of retrievals ends after this quiet gap, and is cut after this long (a workload never pauses). */
+const RUN_GAP_MIN = 30;
+const RUN_MAX_MIN = 180;
+/** Calls in an hour below which a run is never "far more" than anyone's norm. */
+const HARVEST_MIN_CALLS = 20;
+/** Results per call below which a run never asks for "far more" than usual. */
+const HARVEST_MIN_RESULTS = 20;
+/** Distinct source documents read around a run that make a bulk read of the sources. */
+const SOURCE_READS_MIN = 5;
+
+/** Retrieval calls of one identity and session in one minute, per knowledge base and result count. */
+interface MinuteCount {
+  identityArn: string;
+  sessionName: string | null;
+  /** the minute, epoch milliseconds */
+  minute: number;
+  kb: string | null;
+  n: number | null;
+  calls: number;
+}
+
+/** Most calls in any 60 minutes of a run (minutes in order). */
+function peakHour(run: MinuteCount[]): number {
+  let best = 0;
+  let sum = 0;
+  let j = 0;
+  for (let i = 0; i < run.length; i++) {
+    sum += run[i].calls;
+    while (run[i].minute - run[j].minute >= 3_600_000) {
+      sum -= run[j].calls;
+      j++;
+    }
+    best = Math.max(best, sum);
+  }
+  return best;
+}
+
+function runsOf(rows: MinuteCount[]): MinuteCount[][] {
+  const out: MinuteCount[][] = [];
+  let cur: MinuteCount[] = [];
+  for (const r of rows) {
+    if (
+      cur.length &&
+      (r.minute - cur[cur.length - 1].minute > RUN_GAP_MIN * 60_000 ||
+        r.minute - cur[0].minute > RUN_MAX_MIN * 60_000)
+    ) {
+      out.push(cur);
+      cur = [];
+    }
+    cur.push(r);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/**
+ * Knowledge-base retrieval that departs from the caller's own history, per person (the session
+ * name of an SSO or federated role is the person; other principals are their own history): runs
+ * of Retrieve / RetrieveAndGenerate that query knowledge bases the person never queried, ask for
+ * far more results per call than they ever did, or far more calls in an hour than they ever made,
+ * and bulk reads of the knowledge bases' source documents around them. Two of these make a low
+ * finding that the same actor's abuse elsewhere (data written to another account) raises; three
+ * make it medium by itself. A run that departs is kept out of the history the next runs are
+ * compared with. A planned change naming the work lowers it. Calls are counted per minute in SQL
+ * (an application's millions of retrievals are not held in memory); the records of a departing
+ * run are read afterwards.
+ */
+export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
+  const counts = await env.db.all(
+    `SELECT identity_arn AS id, session_name AS sn, epoch_ms(date_trunc('minute', time)) AS m, kb, n, count(*) AS c
+     FROM (SELECT identity_arn, session_name, time,
+             coalesce(json_extract_string(request_parameters, '$.knowledgeBaseId'),
+                      json_extract_string(request_parameters, '$.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.knowledgeBaseId')) AS kb,
+             TRY_CAST(coalesce(
+               json_extract_string(request_parameters, '$.retrievalConfiguration.vectorSearchConfiguration.numberOfResults'),
+               json_extract_string(request_parameters, '$.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.retrievalConfiguration.vectorSearchConfiguration.numberOfResults'))
+               AS INTEGER) AS n
+           FROM events
+           WHERE service = 'bedrock.amazonaws.com' AND action IN ('Retrieve', 'RetrieveAndGenerate') AND error_code IS NULL
+             AND identity_arn IS NOT NULL AND principal_type IS DISTINCT FROM 'AWSService')
+     GROUP BY ALL ORDER BY id, m, sn NULLS FIRST, kb NULLS FIRST, n NULLS FIRST`,
+  );
+  const byUnit = new Map<string, MinuteCount[]>();
+  for (const x of counts) {
+    const r: MinuteCount = {
+      identityArn: String(x.id),
+      sessionName: x.sn === null || x.sn === undefined ? null : String(x.sn),
+      minute: Number(x.m),
+      kb: x.kb === null || x.kb === undefined ? null : String(x.kb),
+      n: x.n === null || x.n === undefined ? null : Number(x.n),
+      calls: Number(x.c),
+    };
+    const u = personOf(env, r);
+    if (!byUnit.has(u)) byUnit.set(u, []);
+    byUnit.get(u)!.push(r);
+  }
+  counts.length = 0;
+  const kbBuckets = [...buckets.kb.keys()].sort();
+  const out: Candidate[] = [];
+  for (const [, rows] of [...byUnit].sort(([a], [b]) => a.localeCompare(b))) {
+    const r0 = rows[0];
+    const kind = env.base.kindOf(r0.identityArn);
+    const person = kind === 'human' ? r0.sessionName : null;
+    const who = `${nameOf(r0.identityArn)}${person ? ` (${person})` : ''}`;
+    const seenKbs = new Map<string, number>();
+    let priorCalls = 0;
+    let priorMaxN = 0;
+    let priorPeak = 0;
+    for (const run of runsOf(rows)) {
+      const signals: string[] = [];
+      const kbCalls = new Map<string, number>();
+      let calls = 0;
+      for (const r of run) {
+        calls += r.calls;
+        if (r.kb) kbCalls.set(r.kb, (kbCalls.get(r.kb) ?? 0) + r.calls);
+      }
+      const newKbs = priorCalls
+        ? [...kbCalls].filter(([k, n]) => !seenKbs.has(k) && n >= 3).map(([k]) => k)
+        : [];
+      if (newKbs.length) signals.push(`knowledge base(s) it never queried: ${newKbs.sort().join(', ')}`);
+      const usualN = Math.max(priorMaxN, DEFAULT_RESULTS);
+      const bigN = Math.max(HARVEST_MIN_RESULTS, 4 * usualN);
+      const large = run.reduce((a, r) => a + ((r.n ?? 0) >= bigN ? r.calls : 0), 0);
+      const maxN = run.reduce((m, r) => Math.max(m, r.n ?? 0), 0);
+      if (large >= 3)
+        signals.push(`${large} call(s) asking for up to ${maxN} results (usually ${usualN} at most)`);
+      const peak = peakHour(run);
+      if (peak >= Math.max(HARVEST_MIN_CALLS, 3 * priorPeak))
+        signals.push(
+          `${peak} calls in an hour (${priorPeak ? `at most ${priorPeak} before` : 'no earlier use'})`,
+        );
+      const start = iso(run[0].minute);
+      const end = iso(run[run.length - 1].minute + 59_999);
+      let reads: CtRow[] = [];
+      if (signals.length && kbBuckets.length) {
+        reads = await loadEvents(
+          env.db,
+          `service = 's3.amazonaws.com' AND action IN (${actionList(OBJECT_GETS)}) AND error_code IS NULL
+           AND identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2)
+           AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList(kbBuckets)})
+           AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 3 HOUR AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 3 HOUR`,
+          [r0.identityArn, person ?? '', ts(start), ts(end)],
+          { resp: false, extra: false },
+        );
+        const docs = new Set(reads.map((r) => `${r.req?.bucketName}/${r.req?.key}`));
+        if (docs.size >= SOURCE_READS_MIN)
+          signals.push(
+            `${docs.size} source document(s) read from ${[...new Set(reads.map((r) => String(r.req?.bucketName)))].sort().join(', ')}`,
+          );
+        else reads = [];
+      }
+      if (signals.length < 2) {
+        // an ordinary run: it is the history the next ones are compared with
+        for (const [k, n] of kbCalls) seenKbs.set(k, (seenKbs.get(k) ?? 0) + n);
+        priorCalls += calls;
+        priorMaxN = Math.max(priorMaxN, maxN);
+        priorPeak = Math.max(priorPeak, peak);
+        continue;
+      }
+      const recs = await loadEvents(
+        env.db,
+        `service = 'bedrock.amazonaws.com' AND action IN ('Retrieve', 'RetrieveAndGenerate') AND error_code IS NULL
+         AND identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2) AND principal_type IS DISTINCT FROM 'AWSService'
+         AND time >= CAST($3 AS TIMESTAMP) AND time <= CAST($4 AS TIMESTAMP)`,
+        [r0.identityArn, person ?? '', ts(start), ts(end)],
+        { req: false, resp: false, extra: false },
+      );
+      if (!recs.length) continue;
+      const kbIds = [...kbCalls.keys()].sort();
+      const first = recs[0];
+      const last = recs[recs.length - 1];
+      // what the person looked at first: the knowledge bases, their data sources, the source buckets
+      const looked = await loadEvents(
+        env.db,
+        `identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2) AND error_code IS NULL
+         AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 60 MINUTE AND time < CAST($3 AS TIMESTAMP)
+         AND (action IN ('ListKnowledgeBases', 'GetKnowledgeBase', 'ListDataSources', 'GetDataSource')
+              OR (service = 's3.amazonaws.com' AND action IN ('ListObjects', 'ListObjectsV2')
+                  AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList([...kbBuckets, ''])})))`,
+        [first.identityArn ?? '', person ?? '', ts(first.time)],
+        { resp: false, extra: false },
+      );
+      const readBuckets = [...new Set(reads.map((r) => String(r.req?.bucketName)))].sort();
+      const all = [...looked, ...recs, ...reads];
+      const c: Candidate = {
+        ruleId: 'data-store.kb-harvest',
+        title: `Knowledge-base retrieval by ${who} departs from its history: ${recs.length} call(s) to ${kbIds.length} knowledge base(s)`,
+        description:
+          `${who} (${kind}) from ${[...new Set(recs.map((r) => r.sourceIp))].join(', ')}: ${recs.length} Retrieve / RetrieveAndGenerate call(s) ` +
+          `between ${first.time} and ${last.time} to ${kbIds.map((k) => `${k} (${kbCalls.get(k)})`).join(', ')}; ${signals.join('; ')}. ` +
+          `Before: ${priorCalls} call(s) to ${[...seenKbs.keys()].sort().join(', ') || 'no knowledge base'}.`,
+        severity: signals.length >= 3 ? 'medium' : 'low',
+        strength: signals.length >= 3 ? 'hard' : 'soft',
+        ifActor: 'high',
+        elements: ['data-store-changes', 'invocation', 'private-data'],
+        components: ['knowledge-bases'],
+        times: all.map((r) => r.time),
+        principals: [...new Set(all.flatMap((r) => principalsOf(r)))],
+        accessKeyIds: [...new Set(all.map((r) => r.accessKeyId).filter((k): k is string => !!k))],
+        sourceIps: [...new Set(all.map((r) => r.sourceIp).filter((x): x is string => !!x))],
+        resources: [...kbIds, ...readBuckets],
+        attack: ['T1213', 'AML.T0036'],
+        evidence: { eventIds: [...ids(looked), ...ids(recs), ...ids(reads)] },
+        actors: uniqueActors(recs),
+        triage: [...signals, `${kind} principal${person ? `, person ${person}` : ''}`],
+        details: {
+          knowledgeBases: kbIds,
+          newKnowledgeBases: newKbs,
+          calls: recs.length,
+          peakHour: peak,
+          priorPeakHour: priorPeak,
+          maxResults: maxN,
+          priorMaxResults: priorMaxN,
+          priorCalls,
+          sourceBuckets: readBuckets,
+          actorKind: kind,
+          ownCredentials: kind === 'human',
+        },
+      };
+      applyContext(
+        c,
+        matchContext(env.entries, { ...subjectOf(first), targets: [...kbIds, ...readBuckets] }),
+      );
+      out.push(c);
+    }
+  }
+  return out;
+}

@@ -466,10 +466,35 @@ export async function computeScope(
       );
     else ips.add(ip);
   }
+  // a person's own session: a finding that stands on a person's own calls with their own SSO or
+  // federated session (data written to another account, knowledge bases harvested) makes that
+  // session key the actor's in every use, from whatever address. An insider works from their usual
+  // address with their usual clients: the address tells nobody apart, the session does. Only a
+  // temporary key that one identity and session name ever used: a shared or long-term key has
+  // other users.
+  const ownSessionKeys = new Set<string>();
+  for (const f of seeds) {
+    if (f.details?.ownCredentials !== true) continue;
+    for (const k of f.accessKeyIds ?? []) {
+      if (!k.startsWith('ASIA') || ownSessionKeys.has(k)) continue;
+      const who = await db.all(
+        `SELECT count(DISTINCT coalesce(identity_arn, '') || '|' || coalesce(session_name, '')) AS n FROM events
+         WHERE access_key_id = $1 AND coalesce(principal_type, '') <> 'AWSService'`,
+        [k],
+      );
+      if (Number(who[0]?.n) === 1) ownSessionKeys.add(k);
+    }
+  }
+  if (ownSessionKeys.size)
+    notes.push(
+      `session key(s) ${[...ownSessionKeys].sort().join(', ')} are a person's own session, which the findings stand on: every record of them is the actor's, from whatever address`,
+    );
   // a key is the actor's to pivot on only when the actor used it directly: from an actor address or
   // another address nobody used before; an application's keys (it acted on the actor's input) are not
   const firstSeed = seeds.map((f) => f.firstSeen).sort()[0] ?? '';
+  for (const k of ownSessionKeys) keys.add(k);
   for (const k of seedKeys) {
+    if (ownSessionKeys.has(k)) continue;
     const rows = await db.all(
       `SELECT DISTINCT source_ip FROM events WHERE access_key_id = $1 AND source_ip IS NOT NULL`,
       [k],
@@ -560,10 +585,11 @@ export async function computeScope(
   // first suspicious moment: keys' earlier addresses are the legitimate user's
   const firstSeen = seeds.map((f) => f.firstSeen).sort()[0] ?? null;
   const legitByKey = new Map<string, Set<string>>();
-  if (keys.size && firstSeen) {
+  const pivotKeys = [...keys].filter((k) => !ownSessionKeys.has(k));
+  if (pivotKeys.length && firstSeen) {
     const rows = await db.all(
       `SELECT access_key_id AS k, source_ip AS ip FROM events
-       WHERE access_key_id IN (${list(keys)}) AND time < CAST($1 AS TIMESTAMP) AND source_ip IS NOT NULL
+       WHERE access_key_id IN (${list(pivotKeys)}) AND time < CAST($1 AS TIMESTAMP) AND source_ip IS NOT NULL
          AND NOT (source_ip IN (${list(ips)}))
        GROUP BY 1, 2 ORDER BY ALL`,
       [firstSeen.replace('T', ' ').replace('Z', '')],
@@ -607,7 +633,9 @@ export async function computeScope(
     const legit = key ? legitByKey.get(key) : undefined;
     // a record with the actor's key from another address is the actor's only when it also uses an actor client
     const keyMatch =
-      key !== null && keys.has(key) && !(legit?.has(ip) ?? false) && actorUAs.has(String(r.user_agent ?? ''));
+      key !== null &&
+      keys.has(key) &&
+      (ownSessionKeys.has(key) || (!(legit?.has(ip) ?? false) && actorUAs.has(String(r.user_agent ?? ''))));
     if (!fromActorIp && key !== null && keys.has(key) && !keyMatch) keyOnlyDropped++;
     if (!(fromActorIp || keyMatch)) continue;
     const m = declared.length
