@@ -1401,6 +1401,22 @@ describe('model abuse on a role many sessions share', () => {
     narrowToAbusiveSessions(a, logged, []);
     expect(a.window.map((c) => c.requestId)).toEqual(['r-1', 'r-2']);
     expect(a.keys).toEqual(['AKIACREATED']);
+    // the user's own key at the office, an address new to this principal that its colleagues share
+    const office = [
+      rc(1, 'AKIACREATED', '104.243.38.117', 'us-west-2'),
+      rc(3, 'AKIAOWN', '142.116.208.35', 'eu-west-1'),
+    ];
+    const b = {
+      window: office,
+      newIps: ['104.243.38.117', '142.116.208.35'],
+      keys: ['AKIACREATED', 'AKIAOWN'],
+      details: {},
+    };
+    narrowToAbusiveSessions(b, logged, [], new Set());
+    expect(b.window).toHaveLength(2);
+    narrowToAbusiveSessions(b, logged, [], new Set(['142.116.208.35']));
+    expect(b.window.map((c) => c.accessKeyId)).toEqual(['AKIACREATED']);
+    expect(b.newIps).toEqual(['104.243.38.117']);
   });
 
   it('leaves the finding whole when every session, or none, carries the abuse, or the key is one', () => {

@@ -544,6 +544,16 @@ function personHourly(
   return out;
 }
 
+/** Of the given addresses, those three or more identities used in CloudTrail (an office, a VPN exit). */
+async function sharedAddresses(db: Queryable, ips: string[]): Promise<Set<string>> {
+  if (!ips.length) return new Set();
+  const rows = await db.all(
+    `SELECT source_ip AS ip FROM events WHERE source_ip IN (${ips.map(sqlString).join(', ')})
+     GROUP BY 1 HAVING count(DISTINCT identity_arn) >= 3 ORDER BY 1`,
+  );
+  return new Set(rows.map((r) => String(r.ip)));
+}
+
 /**
  * A principal many sessions share (a role several people and pipelines assume), or an IAM user
  * whose own key goes on working beside one an intruder holds: the abuse is in some of its keys, not
@@ -556,6 +566,8 @@ export function narrowToAbusiveSessions(
   a: { window: RuntimeCall[]; newIps: string[]; keys: string[]; details: Record<string, unknown> },
   logged: Set<string>,
   roleplayIds: string[],
+  /** addresses several identities of the account use (an office, a VPN exit) */
+  shared: Set<string> = new Set(),
 ): void {
   const all = new Set(a.window.map((c) => c.accessKeyId).filter((k): k is string => !!k));
   if (all.size < 2) return;
@@ -569,8 +581,9 @@ export function narrowToAbusiveSessions(
   }
   if (!marked.size || marked.size >= all.size) return;
   // with two keys, the other key must be at home: every call of it from an address the principal
-  // used before (an IAM user's own key at the office beside the key an intruder created)
-  const fresh = new Set(a.newIps);
+  // used before or one the account's people share (an IAM user's own key at the office beside the
+  // key an intruder created)
+  const fresh = new Set(a.newIps.filter((ip) => !shared.has(ip)));
   if (
     all.size < 3 &&
     a.window.some(
@@ -634,7 +647,8 @@ export const llmjackingDetector: Detector = {
       const severity = abuseSeverity(a.signals);
       if (!severity) continue;
       if (severity === 'informational' && a.window.length < 3) continue;
-      if (severity === 'high' || severity === 'medium') narrowToAbusiveSessions(a, logged, rp.ids);
+      if (severity === 'high' || severity === 'medium')
+        narrowToAbusiveSessions(a, logged, rp.ids, await sharedAddresses(ctx.db, a.newIps));
       const ids = idsOf(a.window);
       const first = a.window[0]?.time ?? p.first;
       const last = a.window[a.window.length - 1]?.time ?? p.last;
