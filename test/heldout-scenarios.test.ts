@@ -45,8 +45,25 @@ type Floors = {
 //   sso-session-hijack           1 / 1 / 1 / 1 / 0
 //   ticket-injection-summariser  1 / 1 / 1 / 1 / 0
 //   vendor-role-abuse            1 / 1 / 0.947 / 1 / 0
+// The next eight were written in round 6 by people who had not read genai-ir's code; measured after
+// the detection work their first scores prompted (first scores in test/scenarios/README.md):
+//   agent-kb-injection           1 / 1 / 1 / 1 / 0
+//   cfn-guardrail-strip          1 / 1 / 1 / 0.857 / 0
+//   dev-to-prod-pivot            1 / 1 / 0.964 / 1 / 0
+//   insider-kb-harvest           1 / 1 / 0.985 / 1 / 0
+//   prompt-flow-tamper           1 / 0.997 / 1 / 1 / 0
+//   sagemaker-endpoint-swap      1 / 1 / 0.977 / 1 / 0
+//   throughput-wallet-burn       1 / 1 / 0.972 / 1 / 0
+//   training-data-exposure       1 / 1 / 1 / 1 / 0
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'agent-kb-injection': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
@@ -57,6 +74,20 @@ const FLOORS: Record<string, Floors> = {
     keyRecall: 0.95,
     maliciousPrecision: 0.94,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'cfn-guardrail-strip': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'dev-to-prod-pivot': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.91,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -74,10 +105,31 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'insider-kb-harvest': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.93,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'prompt-flow-tamper': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.94,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'prompt-log-theft': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'sagemaker-endpoint-swap': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.92,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -95,7 +147,21 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'throughput-wallet-burn': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.92,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'ticket-injection-summariser': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'training-data-exposure': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
