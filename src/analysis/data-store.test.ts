@@ -4,17 +4,14 @@
  * corroborate, and the scope that follows the person's session keys from their usual address.
  * Decoys: a same-account copy, a ticketed migration, staff asking a knowledge base a few questions.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDetectors } from '../engine/detect.js';
-import { ingest } from '../engine/ingest.js';
+import { controlPlaneCase } from '../../test/helpers/control-plane-case.js';
 import type { Finding } from '../model/types.js';
-import { CaseStore } from '../store/case-store.js';
 import { matchContext } from './context.js';
-import { CONTROL_PLANE_DETECTORS } from './control-plane.js';
-import { computeScope, type ScopeResult } from './scope.js';
+import type { ScopeResult } from './scope.js';
 
 const ACCT = '111122223333';
 const FOREIGN = '444455556666';
@@ -239,21 +236,7 @@ async function analyse(
   files: Record<string, unknown>,
   scope = false,
 ): Promise<{ findings: Finding[]; scope: ScopeResult | null }> {
-  const dir = path.join(tmp, name);
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(dir, rel);
-    mkdirSync(path.dirname(p), { recursive: true });
-    writeFileSync(p, JSON.stringify(content));
-  }
-  const store = await CaseStore.open(':memory:');
-  try {
-    await ingest(store, [dir]);
-    const res = await runDetectors(store, CONTROL_PLANE_DETECTORS);
-    expect(res.errors).toEqual([]);
-    return { findings: res.findings, scope: scope ? await computeScope(store, res.findings) : null };
-  } finally {
-    await store.close();
-  }
+  return controlPlaneCase(path.join(tmp, name), files, { scope });
 }
 
 const by = (fs: Finding[], rule: string): Finding[] => fs.filter((f) => f.ruleId === rule);
