@@ -26,6 +26,7 @@ import {
   clientFamily,
   clientOf,
   type Env,
+  everydayOrigin,
   isPublicIp,
   loadEvents,
   matchContext,
@@ -642,14 +643,18 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
   for (const r of created) {
     const kind = env.base.kindOf(r.identityArn);
     const user = String(r.req?.userName ?? r.userName ?? '');
+    // a user making a key for itself from where it always works is provisioning, not persistence
+    const self = !!user && user === r.userName;
+    const everyday = self && (await everydayOrigin(env.db, r));
+    const routine = kind === 'human' || kind === 'pipeline' || everyday;
     out.push({
       ruleId: 'access.bedrock-api-key-created',
       title: `Bedrock API key ${r.action === 'CreateServiceSpecificCredential' ? 'created' : 'changed'} for ${user}`,
       description:
         `${nameOf(r.identityArn)} (${kind}) called ${r.action} for ${user} from ${r.sourceIp}. ` +
         'A Bedrock API key is a long-lived bearer credential for model invocation.',
-      severity: kind === 'human' || kind === 'pipeline' ? 'low' : 'medium',
-      strength: kind === 'human' || kind === 'pipeline' ? 'soft' : 'hard',
+      severity: routine ? 'low' : 'medium',
+      strength: routine ? 'soft' : 'hard',
       ifActor: 'high',
       elements: ['access', 'infrastructure-changes'],
       components: ['foundation-models'],
@@ -661,7 +666,10 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
       attack: ['T1098.001'],
       evidence: { eventIds: [r.eventId] },
       actors: [actorOf(r)],
-      triage: [`created by a ${kind} principal`],
+      triage: [
+        `created by a ${kind} principal`,
+        ...(everyday ? ["for itself, from the key's everyday address and client"] : []),
+      ],
     });
   }
   const bearer = await env.db.all(

@@ -264,6 +264,25 @@ export const BROWSER_UA =
   /^\[?Mozilla\/|console\.(?:[a-z0-9-]+\.)?amazonaws\.com|S3Console|AWSConsole|signin\.aws/i;
 export const IAC_UA = /Terraform|HashiCorp|CloudFormation|aws-cdk|\bcdk\/|Pulumi|Crossplane|ansible/i;
 
+/**
+ * Whether a record comes from its key's everyday origin: the same access key used from the same
+ * address with the same client at least EVERYDAY_MIN_RECORDS times over at least an hour before it
+ * (a person at their desk, a job on its host). An intruder holding the key works from elsewhere.
+ */
+export async function everydayOrigin(
+  db: Queryable,
+  r: Pick<CtRow, 'accessKeyId' | 'sourceIp' | 'userAgent' | 'time'>,
+): Promise<boolean> {
+  if (!r.accessKeyId || !r.sourceIp || !isPublicIp(r.sourceIp)) return false;
+  const rows = await db.all(
+    `SELECT count(*) AS n, coalesce(date_diff('minute', min(time), max(time)), 0) AS span FROM events
+     WHERE access_key_id = $1 AND source_ip = $2 AND coalesce(user_agent, '') = $3 AND time < CAST($4 AS TIMESTAMP)`,
+    [r.accessKeyId, r.sourceIp, r.userAgent ?? '', r.time.replace('T', ' ').replace('Z', '')],
+  );
+  return Number(rows[0]?.n) >= EVERYDAY_MIN_RECORDS && Number(rows[0]?.span) >= 60;
+}
+const EVERYDAY_MIN_RECORDS = 5;
+
 /** The IAM identity behind an ARN: the role ARN for an assumed-role session. */
 export function roleOf(arn: string | null | undefined): string | null {
   if (!arn) return null;
@@ -378,7 +397,7 @@ export function orgMailDomains(db: Queryable, shared: Map<string, unknown>): Pro
       `SELECT DISTINCT lower(n) AS n FROM (
          SELECT session_name AS n FROM events UNION ALL SELECT user_name FROM events
          UNION ALL SELECT source_identity FROM events)
-       WHERE n IS NOT NULL AND length(n) <= 200 AND regexp_matches(n, '^[^@ ]+@[a-z0-9.-]+[.][a-z]{2,24}$', 'i')
+       WHERE n IS NOT NULL AND contains(n, '@') AND length(n) <= 200 AND regexp_matches(n, '^[^@ ]+@[a-z0-9.-]+[.][a-z]{2,24}$', 'i')
        ORDER BY 1 LIMIT ${ORG_NAMES_MAX}`,
     );
     return orgDomainsOf(rows.map((r) => String(r.n)));

@@ -18,6 +18,7 @@ import {
   clientFamily,
   clientOf,
   type Env,
+  everydayOrigin,
   IAC_UA,
   loadEvents,
   matchContext,
@@ -59,6 +60,12 @@ const IAM_WRITES = [
   'UpdateOpenIDConnectProviderThumbprint',
 ];
 const ROTATION = new Set(['CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey']);
+const SERVICE_CREDENTIALS = new Set([
+  'CreateServiceSpecificCredential',
+  'ResetServiceSpecificCredential',
+  'UpdateServiceSpecificCredential',
+  'DeleteServiceSpecificCredential',
+]);
 const ADMIN_POLICY = /AdministratorAccess|IAMFullAccess|PowerUserAccess|"Action"\s*:\s*"\*"|"\*:\*"/;
 
 function targetOf(r: CtRow): string | null {
@@ -86,6 +93,12 @@ export async function iamPersistence(env: Env): Promise<Candidate[]> {
     const r0 = b[0];
     const kind = env.base.kindOf(r0.identityArn);
     const selfOnly = b.every((r) => ROTATION.has(r.action) && (!targetOf(r) || targetOf(r) === r.userName));
+    // a user making a service-specific credential (a Bedrock API key) for itself from the key's
+    // everyday address and client: self-service provisioning
+    const selfService =
+      !selfOnly &&
+      b.every((r) => SERVICE_CREDENTIALS.has(r.action) && (!targetOf(r) || targetOf(r) === r.userName)) &&
+      (await everydayOrigin(env.db, r0));
     const adminGrant = b.some(
       (r) => /Policy/.test(r.action) && ADMIN_POLICY.test(JSON.stringify(r.req ?? {})),
     );
@@ -114,6 +127,11 @@ export async function iamPersistence(env: Env): Promise<Candidate[]> {
     if (selfOnly) {
       triage.push('the user rotating its own access key');
       strength = 'context';
+    } else if (selfService) {
+      severity = 'low';
+      triage.push(
+        "a service-specific credential the user made for itself from the key's everyday address and client",
+      );
     } else if (unusual) {
       severity = adminGrant ? 'high' : 'medium';
       strength = 'hard';
