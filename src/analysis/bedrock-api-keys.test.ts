@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { deviceClient } from './context.js';
 
 const ACCT = '111122223333';
 const USER = 'dev-prototype';
@@ -42,7 +43,8 @@ const rec = (
   eventName: name,
   awsRegion: 'ap-northeast-1',
   sourceIPAddress: ip,
-  userAgent: ua,
+  // the AWS CLI names each command in its user agent
+  userAgent: ua.startsWith('aws-cli/') ? `${ua} md/command#${source.split('.')[0]}.${name}` : ua,
   requestParameters: req,
   responseElements: null,
   eventID: `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`,
@@ -95,5 +97,14 @@ describe('access: Bedrock API keys created', () => {
     });
     expect(fs2.find((f) => f.ruleId === 'access.bedrock-api-key-created')?.severity).not.toBe('low');
     expect(fs2.find((f) => f.ruleId === 'infrastructure.iam-persistence')?.severity).toBe('medium');
+  });
+});
+
+describe('deviceClient', () => {
+  it('drops what the AWS CLI adds per call, keeps the rest', () => {
+    expect(deviceClient(`${CLI} md/command#iam.create-service-specific-credential`)).toBe(CLI);
+    expect(deviceClient(`${CLI} md/prompt#off md/command#sts.get-caller-identity`)).toBe(CLI);
+    expect(deviceClient(BOTO)).toBe(BOTO);
+    expect(deviceClient(null)).toBe('');
   });
 });

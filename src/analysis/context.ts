@@ -264,6 +264,14 @@ export const BROWSER_UA =
   /^\[?Mozilla\/|console\.(?:[a-z0-9-]+\.)?amazonaws\.com|S3Console|AWSConsole|signin\.aws/i;
 export const IAC_UA = /Terraform|HashiCorp|CloudFormation|aws-cdk|\bcdk\/|Pulumi|Crossplane|ansible/i;
 
+/** What a client adds to its user agent per call (the AWS CLI names the command and the prompt mode). */
+const PER_CALL_UA = / md\/(?:command|prompt)#[^ ]*/g;
+
+/** A user agent without what changes from call to call: the client on the device. */
+export function deviceClient(ua: string | null | undefined): string {
+  return (ua ?? '').replace(PER_CALL_UA, '');
+}
+
 /**
  * Whether a record comes from its key's everyday origin: the same access key used from the same
  * address with the same client at least EVERYDAY_MIN_RECORDS times over at least an hour before it
@@ -276,8 +284,9 @@ export async function everydayOrigin(
   if (!r.accessKeyId || !r.sourceIp || !isPublicIp(r.sourceIp)) return false;
   const rows = await db.all(
     `SELECT count(*) AS n, coalesce(date_diff('minute', min(time), max(time)), 0) AS span FROM events
-     WHERE access_key_id = $1 AND source_ip = $2 AND coalesce(user_agent, '') = $3 AND time < CAST($4 AS TIMESTAMP)`,
-    [r.accessKeyId, r.sourceIp, r.userAgent ?? '', r.time.replace('T', ' ').replace('Z', '')],
+     WHERE access_key_id = $1 AND source_ip = $2 AND time < CAST($4 AS TIMESTAMP)
+       AND regexp_replace(coalesce(user_agent, ''), ${sqlString(PER_CALL_UA.source)}, '', 'g') = $3`,
+    [r.accessKeyId, r.sourceIp, deviceClient(r.userAgent), r.time.replace('T', ' ').replace('Z', '')],
   );
   return Number(rows[0]?.n) >= EVERYDAY_MIN_RECORDS && Number(rows[0]?.span) >= 60;
 }

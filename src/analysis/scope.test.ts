@@ -439,6 +439,7 @@ describe("computeScope: the same person's other sessions", () => {
     const MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15';
     const WIN = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36';
     const CLI = 'aws-cli/2.24.25 md/awscrt#0.23.8 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.12.9';
+    const OWN_CLI = 'aws-cli/2.21.0 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6';
     const me = (key: string) => ({ type: 'AssumedRole' as const, arn: SESSION, key, issuer: ROLE });
     const office = '203.0.113.10';
     const phished = '198.51.100.61';
@@ -472,6 +473,13 @@ describe("computeScope: the same person's other sessions", () => {
       }),
       // the next morning the person works from home on their laptop
       call(67, '2026-01-21T09:00:00Z', home, me('ASIAHOME000000000001'), 'ListStacks', { userAgent: MAC }),
+      // and with the CLI they use at the office (which names each command in its user agent)
+      call(68, '2026-01-20T11:00:00Z', office, me('ASIAOFFICECLI0000001'), 'ListStacks', {
+        userAgent: `${OWN_CLI} md/command#cloudformation.list-stacks`,
+      }),
+      call(69, '2026-01-21T09:30:00Z', home, me('ASIAHOMECLI000000001'), 'DescribeStacks', {
+        userAgent: `${OWN_CLI} md/command#cloudformation.describe-stacks`,
+      }),
     ];
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-person-'));
     const store = await CaseStore.open(':memory:');
@@ -486,6 +494,7 @@ describe("computeScope: the same person's other sessions", () => {
       expect(sc.scope.sourceIps).toEqual([phished, vps]);
       expect(sc.actor.eventIds).toEqual(expect.arrayContaining(['ev-64', 'ev-65', 'ev-66']));
       expect(sc.actor.eventIds).not.toContain('ev-67');
+      expect(sc.actor.eventIds).not.toContain('ev-69');
       expect(sc.notes.join(' ')).toContain('ASIAPHISHED000000001');
     } finally {
       await store.close();

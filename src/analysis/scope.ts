@@ -12,7 +12,7 @@ import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { analyzePrompt, findSensitive } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
-import { type ContextEntry, jsonObject, loadContextEntries, matchContext } from './context.js';
+import { type ContextEntry, deviceClient, jsonObject, loadContextEntries, matchContext } from './context.js';
 import { dataBuckets } from './data-store.js';
 import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
@@ -379,7 +379,7 @@ async function samePersonSessions(
     const ownClients = new Set<string>();
     for (const r of mine)
       if (!SERVICE_CLIENT.test(String(r.ua)) && (await isEstablished(String(r.ip))))
-        ownClients.add(String(r.ua));
+        ownClients.add(deviceClient(String(r.ua)));
     if (!ownClients.size) continue;
     const byKey = new Map<string, typeof mine>();
     for (const r of mine) {
@@ -392,7 +392,7 @@ async function samePersonSessions(
       // a device's own client must be seen: the console's and other services' names say nothing of it
       let foreign = rs.some((r) => !SERVICE_CLIENT.test(String(r.ua)));
       for (const r of rs)
-        if (ownClients.has(String(r.ua)) || (await isEstablished(String(r.ip)))) {
+        if (ownClients.has(deviceClient(String(r.ua))) || (await isEstablished(String(r.ip)))) {
           foreign = false;
           break;
         }
