@@ -640,6 +640,8 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
      AND json_extract_string(request_parameters, '$.serviceName') LIKE 'bedrock%'`,
   );
   const out: Candidate[] = [];
+  /** keys made outside routine, per user they were made for: who made them */
+  const unusual = new Map<string, CtRow[]>();
   for (const r of created) {
     const kind = env.base.kindOf(r.identityArn);
     const user = String(r.req?.userName ?? r.userName ?? '');
@@ -647,6 +649,7 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
     const self = !!user && user === r.userName;
     const everyday = self && (await everydayOrigin(env.db, r));
     const routine = kind === 'human' || kind === 'pipeline' || everyday;
+    if (!routine && user && !r.errorCode) unusual.set(user, [...(unusual.get(user) ?? []), r]);
     out.push({
       ruleId: 'access.bedrock-api-key-created',
       title: `Bedrock API key ${r.action === 'CreateServiceSpecificCredential' ? 'created' : 'changed'} for ${user}`,
@@ -681,6 +684,8 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
   );
   for (const b of bearer) {
     const eventIds = ((b.ids as unknown[]) ?? []).map(String);
+    // a key made outside routine for this user before these calls: whoever made it holds it
+    const makers = (unusual.get(nameOf(String(b.id))) ?? []).filter((r) => r.time <= String(b.first));
     out.push({
       ruleId: 'access.bedrock-api-key-used',
       title: `Bedrock called with an API key (bearer token) by ${nameOf(String(b.id))}`,
@@ -695,8 +700,17 @@ export async function bedrockApiKeys(env: Env): Promise<Candidate[]> {
       sourceIps: [String(b.ip)],
       attack: ['T1078.004'],
       evidence: { eventIds: eventIds.slice(0, 5000) },
-      actors: [{ key: null, ip: String(b.ip), identity: String(b.id) }],
-      triage: ['bearer-token use is legitimate when the key was issued on purpose'],
+      actors: [
+        { key: null, ip: String(b.ip), identity: String(b.id) },
+        ...makers.map((r) => ({ key: r.accessKeyId, ip: null, identity: r.identityArn })),
+      ],
+      triage: [
+        'bearer-token use is legitimate when the key was issued on purpose',
+        ...makers.map(
+          (r) =>
+            `a Bedrock API key for this user was made at ${r.time} by ${nameOf(r.identityArn)} from ${r.sourceIp}, outside routine`,
+        ),
+      ],
     });
   }
   return out;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { controlPlaneCase, controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import { deviceClient } from './context.js';
 
 const ACCT = '111122223333';
@@ -97,6 +97,49 @@ describe('access: Bedrock API keys created', () => {
     });
     expect(fs2.find((f) => f.ruleId === 'access.bedrock-api-key-created')?.severity).not.toBe('low');
     expect(fs2.find((f) => f.ruleId === 'infrastructure.iam-persistence')?.severity).toBe('medium');
+  });
+});
+
+describe('access: calls signed with a Bedrock API key', () => {
+  it("are the actor's when the key was made outside routine, and the made credential is in scope", async () => {
+    const made = {
+      ...create('2025-11-04T16:40:00Z', VPN, BOTO),
+      responseElements: {
+        serviceSpecificCredential: {
+          serviceSpecificCredentialId: 'ACCAEXAMPLEBEDROCK01',
+          serviceName: 'bedrock.amazonaws.com',
+          userName: USER,
+          status: 'Active',
+        },
+      },
+    };
+    const bearer = [0, 1, 2].map((i) => ({
+      ...rec(`2025-11-04T18:0${i}:00Z`, '45.134.212.61', BOTO, 'Converse', 'bedrock.amazonaws.com', {
+        modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      }),
+      userIdentity: {
+        type: 'IAMUser',
+        principalId: 'AIDAEXAMPLEDEV',
+        arn: `arn:aws:iam::${ACCT}:user/${USER}`,
+        accountId: ACCT,
+        userName: USER,
+      },
+      additionalEventData: { callWithBearerToken: true },
+      eventCategory: 'Data',
+      managementEvent: false,
+    }));
+    const { findings, scope } = await controlPlaneCase(
+      path.join(tmp, 'bearer'),
+      { 'ct.json': { Records: [...day('2025-11-03'), ...day('2025-11-04'), made, ...bearer] } },
+      { scope: true },
+    );
+    const used = findings.find(
+      (f) => f.ruleId === 'access.bedrock-api-key-used' && f.sourceIps?.includes('45.134.212.61'),
+    );
+    expect(used?.severity).not.toBe('low');
+    expect(JSON.stringify(used?.details?.triage)).toContain('outside routine');
+    expect(scope?.scope.accessKeyIds).toContain('ACCAEXAMPLEBEDROCK01');
+    expect(scope?.scope.sourceIps).toContain('45.134.212.61');
   });
 });
 

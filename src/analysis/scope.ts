@@ -670,17 +670,26 @@ export async function computeScope(
   const created = new Set(
     actorEvents
       .filter((r) => r.action === 'CreateAccessKey' && !r.error_code)
-      .map((r) => {
-        try {
-          const re =
-            typeof r.response_elements === 'string' ? JSON.parse(r.response_elements) : r.response_elements;
-          return String(re?.accessKey?.accessKeyId ?? '');
-        } catch {
-          return '';
-        }
-      })
+      .map((r) => String(jsonObject(jsonObject(r.response_elements)?.accessKey)?.accessKeyId ?? ''))
       .filter(Boolean),
   );
+  // service-specific credentials the actor made (a Bedrock API key): calls signed with them name
+  // no key, but the credential is the actor's and what to revoke
+  const madeCredentials = actorEvents
+    .filter((r) => r.action === 'CreateServiceSpecificCredential' && !r.error_code)
+    .map((r) =>
+      String(
+        jsonObject(jsonObject(r.response_elements)?.serviceSpecificCredential)?.serviceSpecificCredentialId ??
+          '',
+      ),
+    )
+    .filter(Boolean)
+    .sort();
+  for (const k of madeCredentials) keys.add(k);
+  if (madeCredentials.length)
+    notes.push(
+      `the actor made service-specific credential(s) ${madeCredentials.join(', ')} (Bedrock API keys)`,
+    );
   if (created.size) {
     const known = new Set(actorEvents.map((r) => String(r.uid)));
     const more = await db.all(
@@ -912,8 +921,12 @@ export async function computeScope(
       `the actor read ${dataReads.reduce((a, d) => a + d.objects, 0)} object(s) of the organisation's data in ${dataReads.map((d) => d.bucket).join(', ')}`,
     );
   const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
+  const made = new Set(madeCredentials);
   const keyList = [...keys].filter(
-    (k) => actorEvents.some((r) => r.access_key_id === k) || seeds.some((f) => f.accessKeyIds?.includes(k)),
+    (k) =>
+      made.has(k) ||
+      actorEvents.some((r) => r.access_key_id === k) ||
+      seeds.some((f) => f.accessKeyIds?.includes(k)),
   );
   for (const [k, legit] of legitByKey) {
     if (legit.size)
