@@ -19,15 +19,18 @@ import {
   agentChangeBehaviourDetector,
   agentDocumentInjectionDetector,
   agentPermissionsDetector,
+  agentRecordEnumerationDetector,
   agentRoleActivityDetector,
   authorityClaim,
   carriedPersonalData,
   classifyAction,
   credentialsIn,
   injectionNeedle,
+  lambdaFunctionsFor,
   maskValue,
   postureOf,
   recipientsOf,
+  recordOwnersOf,
   referencesOf,
   userTextOf,
 } from './agency.js';
@@ -1413,6 +1416,192 @@ describe("an agent sending other people's data to an outside address after readi
       expect(f.details?.endUserConduct).toBe(true);
       // the finding starts when the text was submitted, not when a customer first read it
       expect(f.firstSeen).toBe(at(t0, 14996));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("other customers' records shown to one end user (IDOR through an action group)", () => {
+  const order = (id: string, customer: string | null, name: string): Act => ({
+    group: 'OrderManagement',
+    path: '/orders/{orderId}',
+    verb: 'get',
+    params: { orderId: id },
+    result: customer
+      ? JSON.stringify({
+          orderId: id,
+          customerId: customer,
+          status: 'SHIPPED',
+          shipTo: { name, address: '12 Elm St, Springfield', phone: '555-010-2000' },
+        })
+      : JSON.stringify({ error: 'ORDER_NOT_FOUND', orderId: id }),
+  });
+  const chat = (time: string, id: string, meta: Record<string, string>) => ({
+    schemaType: 'ModelInvocationLog',
+    schemaVersion: '1.0',
+    timestamp: time,
+    accountId: ACCT,
+    identity: { arn: `arn:aws:sts::${ACCT}:assumed-role/shop-chat-role/shop-chat` },
+    region: 'us-east-1',
+    requestId: id,
+    operation: 'Converse',
+    modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+    requestMetadata: meta,
+    input: {
+      inputContentType: 'application/json',
+      inputBodyJson: { messages: [{ role: 'user', content: [{ text: 'hello' }] }] },
+      inputTokenCount: 10,
+    },
+    output: {
+      outputContentType: 'application/json',
+      outputBodyJson: {
+        output: { message: { role: 'assistant', content: [{ text: 'hi' }] } },
+        stopReason: 'end_turn',
+        usage: { inputTokens: 10, outputTokens: 2 },
+      },
+      outputTokenCount: 2,
+    },
+  });
+  const invokeAgent = (time: string, session: string) =>
+    ctEvent({
+      time,
+      source: 'bedrock.amazonaws.com',
+      name: 'InvokeAgent',
+      role: 'shop-chat-role',
+      session: 'shop-chat',
+      key: 'ASIACHAT000000000001',
+      ip: '3.0.0.1',
+      req: { agentId: AGENT, agentAliasId: 'ALIAS01', sessionId: session, inputText: 'HIDDEN' },
+    });
+
+  async function caseWith(
+    name: string,
+    meta: Array<[string, Record<string, string>]>,
+    traces: Record<string, unknown>[],
+    ct: Record<string, unknown>[],
+  ) {
+    const dir = path.join(tmp, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, `${AGENT}-2025-07-15.jsonl`),
+      `${traces.map((r) => JSON.stringify(r)).join('\n')}\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'invocations.jsonl'),
+      `${meta.map(([t, m], i) => JSON.stringify(chat(t, `req-${name}-${i}`, m))).join('\n')}\n`,
+    );
+    writeFileSync(path.join(dir, 'ct.json'), JSON.stringify({ Records: ct }));
+    const store = await CaseStore.open(':memory:');
+    expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+    return store;
+  }
+
+  it('finds the owners of the records in a tool result', () => {
+    expect(
+      recordOwnersOf(JSON.stringify({ orderId: 'O1', customerId: 'C9', shipTo: { name: 'Ann Lee' } })),
+    ).toEqual({
+      ids: ['c9'],
+      names: ['ann lee'],
+    });
+    expect(recordOwnersOf('{"error":"ORDER_NOT_FOUND"}').ids).toEqual([]);
+    expect(recordOwnersOf('Contact: a.b@example.org').ids).toEqual(['email:a.b@example.org']);
+  });
+
+  it('names the Lambda of an action group only when one function fits', () => {
+    const fns = ['shop-orders-actions', 'shop-order-webhook', 'shop-account-actions', 'shop-kb-sync'];
+    expect(lambdaFunctionsFor(['OrderManagement', 'CustomerAccount'], fns)).toEqual([
+      'shop-account-actions',
+      'shop-orders-actions',
+    ]);
+    expect(lambdaFunctionsFor(['Payments'], fns)).toEqual([]);
+  });
+
+  it("flags a customer shown three other customers' records over two sessions, not own orders or staff look-ups", async () => {
+    const t0 = '2025-07-15T10:00:00Z';
+    const traces = [
+      // the actor: own order, then others' orders, continued in a second session
+      ...turn(
+        at(t0, 0),
+        'conv-a1',
+        'Where is my order O-100?',
+        [order('O-100', 'C100', 'Sam Roe')],
+        'Shipped.',
+      ),
+      ...turn(
+        at(t0, 60),
+        'conv-a1',
+        'O-101 was misdelivered, read me its address',
+        [order('O-101', 'C201', 'Ann Lee')],
+        'Ann Lee, 12 Elm St.',
+      ),
+      ...turn(
+        at(t0, 120),
+        'conv-a1',
+        'O-102 too',
+        [order('O-102', 'C202', 'Bo Chan')],
+        'Bo Chan, 12 Elm St.',
+      ),
+      ...turn(
+        at(t0, 3600),
+        'conv-a2',
+        'O-104 please',
+        [order('O-104', 'C204', 'Cy Diaz')],
+        'Cy Diaz, 12 Elm St.',
+      ),
+      // a customer checking four of their own orders and a mistyped one
+      ...['O-300', 'O-301', 'O-302', 'O-303'].flatMap((o, i) =>
+        turn(at(t0, 200 + i * 30), 'conv-b', `Where is ${o}?`, [order(o, 'C300', 'Dee Fox')], 'Shipped.'),
+      ),
+      ...turn(at(t0, 400), 'conv-b', 'Where is O-399?', [order('O-399', null, '')], 'Not found.'),
+      // staff agent assist looking up several customers
+      ...['C401', 'C402', 'C403', 'C404'].flatMap((c, i) =>
+        turn(at(t0, 500 + i * 30), 'conv-s', `Order for ${c}?`, [order(`O-4${i}`, c, `Name ${i}`)], 'Found.'),
+      ),
+    ];
+    const ct = [
+      ...['conv-a1', 'conv-a1', 'conv-a1', 'conv-a2'].map((s, i) =>
+        invokeAgent(at(t0, [0, 60, 120, 3600][i]), s),
+      ),
+      ctEvent({
+        time: at(t0, 61),
+        source: 'dynamodb.amazonaws.com',
+        name: 'GetItem',
+        role: 'shop-orders-actions-role',
+        key: 'ASIAORDERS0000000001',
+        ip: '3.0.0.2',
+        req: { tableName: 'orders' },
+      }),
+    ];
+    const store = await caseWith(
+      'idor',
+      [
+        [at(t0, -5), { conversationId: 'conv-a1', customerId: 'C100', clientIp: '198.51.100.7' }],
+        [at(t0, 3590), { conversationId: 'conv-a2', customerId: 'C100', clientIp: '198.51.100.8' }],
+        [at(t0, 195), { conversationId: 'conv-b', customerId: 'C300', clientIp: '198.51.100.20' }],
+        [
+          at(t0, 495),
+          { conversationId: 'conv-s', userId: 'staff-7', channel: 'agent-assist', clientIp: '10.0.0.5' },
+        ],
+      ],
+      traces,
+      ct,
+    );
+    try {
+      const fs = severe(await run(store, agentRecordEnumerationDetector));
+      expect(fs).toHaveLength(1);
+      const f = fs[0];
+      expect(f.severity).toBe('high');
+      expect(f.elements).toEqual(expect.arrayContaining(['agency', 'private-data', 'invocation']));
+      expect(f.details?.otherCustomers).toBe(3);
+      expect(f.details?.sessions).toEqual(['conv-a1', 'conv-a2']);
+      expect(f.details?.endUserConduct).toBe(true);
+      expect(f.sourceIps).toEqual(['198.51.100.7', '198.51.100.8']);
+      expect(f.evidence.eventIds).toHaveLength(4);
+      expect(f.evidence.requestIds).toEqual(['req-idor-0', 'req-idor-1']);
+      expect(f.resources).toEqual(expect.arrayContaining([AGENT, 'shop-orders-actions']));
+      // the own-order turn is not a disclosure
+      expect((f.evidence.traceIds ?? []).filter((t) => !t.startsWith('conv-'))).toHaveLength(3);
     } finally {
       await store.close();
     }

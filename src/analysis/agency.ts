@@ -2432,12 +2432,287 @@ function excerptOf(text: string, spans: Array<{ start: number; end: number; cate
   return excerpt(null, 'document', text, spans);
 }
 
+// ---- records of other customers disclosed to one end user (IDOR through an action group) ---------
+
+/** JSON keys naming the customer a record belongs to. */
+const OWNER_KEY = /^(?:customer|client|user|member|account|buyer|shopper)[_-]?(?:id|number|no)$/i;
+/** requestMetadata keys naming the signed-in end user, and the conversation (= agent session) id. */
+const END_USER_KEYS = [
+  'customerId',
+  'customer_id',
+  'userId',
+  'user_id',
+  'endUserId',
+  'memberId',
+  'accountId',
+];
+const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];
+/** requestMetadata values marking a staff tool (agent assist, back office), not a customer's own chat. */
+const STAFF_MARK =
+  /\b(?:agent[-_ ]?assist|staff|employee|internal|back[-_ ]?office|support[-_ ]?agent|operator|admin)\b/i;
+/** Distinct other customers disclosed to one end user before it is an enumeration. */
+export const OTHER_CUSTOMERS_MIN = 3;
+const OBSERVATION_TEXT_MAX = 100_000;
+
+/** The customers a tool result describes: owner ids from JSON keys, or else e-mail addresses / phones. */
+export function recordOwnersOf(text: string): { ids: string[]; names: string[] } {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  const t = text.length > OBSERVATION_TEXT_MAX ? text.slice(0, OBSERVATION_TEXT_MAX) : text;
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 8 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v.slice(0, 500)) walk(x, depth + 1);
+      return;
+    }
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (OWNER_KEY.test(k) && (typeof x === 'string' || typeof x === 'number') && String(x).trim())
+        ids.add(String(x).trim().toLowerCase());
+      else if (
+        /^(?:name|full[_-]?name|customer[_-]?name|recipient)$/i.test(k) &&
+        typeof x === 'string' &&
+        x.trim()
+      )
+        names.add(x.trim().toLowerCase());
+      else walk(x, depth + 1);
+    }
+  };
+  walk(parseJson(t), 0);
+  if (!ids.size)
+    for (const m of findSensitive(t, { types: ['email'] }))
+      ids.add(`email:${t.slice(m.start, m.end).toLowerCase()}`);
+  return { ids: [...ids].sort(), names: [...names].sort() };
+}
+
+function metaValue(meta: Record<string, unknown> | null, keys: string[]): string | null {
+  if (!meta) return null;
+  for (const k of keys) {
+    const v = meta[k];
+    if ((typeof v === 'string' || typeof v === 'number') && String(v).trim()) return String(v).trim();
+  }
+  return null;
+}
+
+/** Lambda function names seen in CloudTrail: session names of Lambda-trusted roles (all roles without IAM data). */
+async function lambdaFunctionNames(db: Queryable, shared: Map<string, unknown>): Promise<string[]> {
+  const key = 'data-plane:lambda-function-names';
+  const cached = shared.get(key) as Promise<string[]> | undefined;
+  if (cached) return cached;
+  const p = (async () => {
+    const trusted = (
+      await db.all(
+        `SELECT arn FROM iam_entities WHERE kind = 'role' AND CAST(trust_policy AS VARCHAR) LIKE '%lambda.amazonaws.com%' ORDER BY arn`,
+      )
+    ).map((r) => identityOf(String(r.arn)));
+    const haveIam =
+      Number((await db.all(`SELECT count(*) AS n FROM iam_entities WHERE kind = 'role'`))[0]?.n) > 0;
+    const rows = await db.all(
+      `SELECT DISTINCT identity_arn, session_name FROM events
+       WHERE principal_type = 'AssumedRole' AND session_name IS NOT NULL AND identity_arn IS NOT NULL
+       ORDER BY 1, 2 LIMIT 20000`,
+    );
+    const t = new Set(trusted);
+    return [
+      ...new Set(
+        rows
+          .filter((r) => !haveIam || t.has(identityOf(String(r.identity_arn))))
+          .map((r) => String(r.session_name)),
+      ),
+    ].sort();
+  })();
+  shared.set(key, p);
+  return p;
+}
+
+const nameTokens = (s: string): string[] =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .map((w) => w.replace(/(?:ies)$/, 'y').replace(/s$/, ''))
+    .filter((w) => w.length >= 4);
+
+/**
+ * The Lambda functions that likely serve these action groups, by name: a function sharing a word
+ * with the group's name and named as an action handler (action, tool, agent), the single best per group.
+ */
+export function lambdaFunctionsFor(groups: string[], functions: string[]): string[] {
+  const out = new Set<string>();
+  for (const g of groups) {
+    const gw = new Set(nameTokens(g));
+    let best: string[] = [];
+    let top = 0;
+    for (const f of functions) {
+      const fw = nameTokens(f);
+      const shared = fw.filter((w) => gw.has(w)).length;
+      if (!shared) continue;
+      const score = shared + (fw.some((w) => /^(?:action|tool|agent)/.test(w)) ? 1 : 0);
+      if (score > top) {
+        top = score;
+        best = [f];
+      } else if (score === top) best.push(f);
+    }
+    if (top >= 2 && best.length === 1) out.add(best[0]);
+  }
+  return [...out].sort();
+}
+
+export const agentRecordEnumerationDetector: Detector = {
+  id: 'data-plane.agent-record-enumeration',
+  title: "An end user shown other customers' records by the agent's actions",
+  elements: ['agency', 'private-data', 'invocation'],
+  async run(ctx) {
+    // the end user behind each conversation: the application's requestMetadata (conversation id = agent session id)
+    const invRows = await ctx.db.all(
+      `SELECT request_id, ${isoSql('time')} AS t, client_ip, CAST(request_metadata AS VARCHAR) AS meta
+       FROM invocations WHERE request_metadata IS NOT NULL ORDER BY time, request_id`,
+    );
+    const conv = new Map<
+      string,
+      { user: string | null; staff: boolean; ips: Set<string>; requests: Array<{ id: string; t: string }> }
+    >();
+    for (const r of invRows) {
+      const meta = jsonObject(parseJson(r.meta)) as Record<string, unknown> | null;
+      const cid = metaValue(meta, CONVERSATION_KEYS);
+      if (!cid) continue;
+      const c = conv.get(cid) ?? { user: null, staff: false, ips: new Set<string>(), requests: [] };
+      c.user ??= metaValue(meta, END_USER_KEYS);
+      if (
+        meta &&
+        Object.values(meta).some((v) => typeof v === 'string' && v.length < 200 && STAFF_MARK.test(v))
+      )
+        c.staff = true;
+      if (r.client_ip) c.ips.add(String(r.client_ip));
+      if (r.request_id) c.requests.push({ id: String(r.request_id), t: String(r.t) });
+      conv.set(cid, c);
+    }
+    if (!conv.size) return [];
+    const sids = [...conv.keys()].filter((s) => conv.get(s)?.user && !conv.get(s)?.staff);
+    if (!sids.length) return [];
+    const steps = await ctx.db.all(
+      `SELECT o.session_id, o.agent_id, o.trace_id, ${isoSql('o.time')} AS t, o.text,
+              (SELECT max(i.action_group) FROM agent_steps i WHERE i.trace_id = o.trace_id AND i.step_kind = 'invocationInput') AS grp
+       FROM agent_steps o
+       WHERE o.step_kind = 'observation' AND o.session_id IN (${sids.map(sqlString).join(',')}) AND length(o.text) > 10
+       ORDER BY o.time, o.uid`,
+    );
+    interface Disclosure {
+      sid: string;
+      group: string | null;
+      agentId: string | null;
+      traceId: string | null;
+      time: string;
+      others: string[];
+    }
+    // per end user: what each tool result in their conversations showed them
+    const byUser = new Map<
+      string,
+      {
+        own: Set<string>;
+        ownNames: Set<string>;
+        recs: Array<{ d: Disclosure; names: string[] }>;
+      }
+    >();
+    for (const r of steps) {
+      const sid = String(r.session_id);
+      const c = conv.get(sid);
+      if (!c?.user) continue;
+      const { ids, names } = recordOwnersOf(String(r.text ?? ''));
+      if (!ids.length) continue;
+      const u = byUser.get(c.user) ?? {
+        own: new Set([c.user.toLowerCase()]),
+        ownNames: new Set<string>(),
+        recs: [],
+      };
+      const d: Disclosure = {
+        sid,
+        group: str(r.grp),
+        agentId: str(r.agent_id),
+        traceId: str(r.trace_id),
+        time: String(r.t),
+        others: ids,
+      };
+      // a record of the user's own customer id: its names are the user's own (a parcel for oneself)
+      if (ids.some((x) => u.own.has(x))) for (const n of names) u.ownNames.add(n);
+      u.recs.push({ d, names });
+      byUser.set(c.user, u);
+    }
+    const out: Finding[] = [];
+    const lambda = await agentLambdaRoles(ctx.db, ctx.shared);
+    const lambdaIds = [...lambda.keys()].sort();
+    for (const [user, u] of [...byUser].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      const disclosures: Disclosure[] = [];
+      const others = new Set<string>();
+      for (const { d, names } of u.recs) {
+        if (names.length && names.every((n) => u.ownNames.has(n))) continue;
+        const o = d.others.filter((x) => !u.own.has(x));
+        if (!o.length) continue;
+        for (const x of o) others.add(x);
+        disclosures.push({ ...d, others: o });
+      }
+      if (others.size < OTHER_CUSTOMERS_MIN) continue;
+      const sessions = [...new Set(disclosures.map((d) => d.sid))].sort();
+      const inv = await invokeAgentEvents(ctx.db, sessions);
+      const firstPer = sessions.map((s) => disclosures.find((d) => d.sid === s) as Disclosure);
+      const allSteps = disclosures.map((d) => d.time);
+      const invokeTimes = sessions.flatMap((s) => inv.get(s)?.times ?? []).sort((a, b) => a - b);
+      const near = await sessionEffects(ctx.db, lambdaIds, allSteps, invokeTimes, []);
+      // the action groups' Lambdas: the functions named after the groups that returned the records
+      const groups = [...new Set(disclosures.map((d) => d.group).filter((x): x is string => !!x))].sort();
+      const fns = lambdaFunctionsFor(groups, await lambdaFunctionNames(ctx.db, ctx.shared));
+      const ips = [...new Set(sessions.flatMap((s) => [...(conv.get(s)?.ips ?? [])]))].sort();
+      const requests = sessions.flatMap((s) => conv.get(s)?.requests ?? []);
+      const agents = [...new Set(disclosures.map((d) => d.agentId).filter((x): x is string => !!x))].sort();
+      out.push(
+        makeFinding({
+          ruleId: 'data-plane.agent-record-enumeration',
+          title: `End user ${maskValue(user)} was shown ${others.size} other customers' records by agent ${agents.join(', ') || '?'} in ${sessions.length} session(s)`,
+          description: `The agent's action-group results in conversations of signed-in end user ${maskValue(user)} returned records of ${others.size} other customers (${disclosures.length} tool result(s)); the action does not appear to check that the record belongs to the caller (insecure direct object reference). Client addresses: ${ips.join(', ') || 'unknown'}. First disclosure per session: ${firstPer.map((d) => `${d.time} ${d.sid.slice(0, 8)}`).join('; ')}.`,
+          severity: 'high',
+          elements: ['agency', 'private-data', 'invocation'],
+          components: ['agents', 'plugins'],
+          times: [...allSteps, ...requests.map((r) => r.t)],
+          principals: [
+            ...sessions
+              .flatMap((s) => inv.get(s)?.principals ?? [])
+              .filter(Boolean)
+              .map((p) => identityOf(p)),
+          ],
+          sourceIps: ips,
+          resources: [...agents, ...fns, ...near.map((n) => n.sessionName)],
+          attack: ['AML.T0053', 'AML.T0057'],
+          evidence: {
+            traceIds: [...disclosures.map((d) => d.traceId), ...sessions],
+            eventIds: [...sessions.flatMap((s) => inv.get(s)?.eventIds ?? []), ...near.map((n) => n.eventId)],
+            requestIds: requests.map((r) => r.id),
+          },
+          details: {
+            endUser: user,
+            endUserConduct: true,
+            sessions,
+            otherCustomers: others.size,
+            clientIps: ips,
+            firstDisclosures: firstPer.map((d) => ({
+              sessionId: d.sid,
+              time: d.time,
+              traceId: d.traceId,
+            })) as Json,
+            lambdaCalls: near.map((n) => ({ eventId: n.eventId, api: n.api, role: n.identity })) as Json,
+          },
+        }),
+      );
+    }
+    return out;
+  },
+};
+
 export const AGENCY_DETECTORS: Detector[] = [
   agentPermissionsDetector,
   agentActionsDetector,
   agentChangeBehaviourDetector,
   agentRoleActivityDetector,
   agentDocumentInjectionDetector,
+  agentRecordEnumerationDetector,
 ];
 
 /** The observations (documents, tool results) of the session up to `until` that carry injected instructions. */
