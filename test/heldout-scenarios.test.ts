@@ -55,6 +55,13 @@ type Floors = {
 //   sagemaker-endpoint-swap      1 / 1 / 0.977 / 1 / 0
 //   throughput-wallet-burn       1 / 1 / 0.972 / 1 / 0
 //   training-data-exposure       1 / 1 / 1 / 1 / 0
+// Four more written in round 6 without reading genai-ir's code and scored once on a frozen build
+// before any change (their first scores are the unbiased measure, in test/scenarios/README.md);
+// measured after the changes they then prompted:
+//   agent-tool-exfil             1 / 1 / 1 / 1 / 0
+//   bedrock-api-key-abuse        1 / 1 / 0.964 / 0.857 / 0
+//   guardrail-version-rollback   1 / 1 / 0.917 / 1 / 0
+//   logging-redirect-cloudwatch  1 / 1 / 0.917 / 1 / 0
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
     keyRecall: 0.95,
@@ -70,11 +77,25 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'agent-tool-exfil': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'app-wallet-abuse': {
     keyRecall: 0.95,
     maliciousPrecision: 0.94,
     scopeF1: 0.95,
     elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'bedrock-api-key-abuse': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.91,
+    elementAcc: 0.8,
     decoyFpMax: 0,
   },
   'cfn-guardrail-strip': {
@@ -105,10 +126,24 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'guardrail-version-rollback': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.86,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'insider-kb-harvest': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.93,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'logging-redirect-cloudwatch': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.86,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
