@@ -81,6 +81,48 @@ function logLine(rec: ReturnType<typeof ct>) {
 }
 
 describe('coverage', () => {
+  it('names logging narrowed to leave out text, and its log group cut short or deleted', async () => {
+    const group = '/acme/bedrock/invocations';
+    const cfg = (text: boolean) => ({
+      loggingConfig: {
+        cloudWatchConfig: { logGroupName: group, roleArn: 'arn:aws:iam::111122223333:role/bedrock-logs' },
+        textDataDeliveryEnabled: text,
+        imageDataDeliveryEnabled: false,
+        embeddingDataDeliveryEnabled: false,
+      },
+    });
+    const logs = (time: string, action: string, req: Record<string, unknown>) => ({
+      ...ct(time, 'eu-south-1', action, { requestParameters: req }),
+      eventSource: 'logs.amazonaws.com',
+      managementEvent: true,
+      eventCategory: 'Management',
+    });
+    const recs = [
+      ct('2025-10-07T10:00:00Z', 'eu-south-1', 'PutModelInvocationLoggingConfiguration', {
+        requestParameters: cfg(true),
+      }),
+      ct('2025-10-07T14:15:00Z', 'eu-south-1', 'PutModelInvocationLoggingConfiguration', {
+        requestParameters: cfg(false),
+      }),
+      logs('2025-10-07T14:17:00Z', 'PutRetentionPolicy', { logGroupName: group, retentionInDays: 1 }),
+      // a long retention on the same group, and a short one on another group: not gaps
+      logs('2025-10-07T15:00:00Z', 'PutRetentionPolicy', { logGroupName: group, retentionInDays: 400 }),
+      logs('2025-10-07T15:05:00Z', 'PutRetentionPolicy', {
+        logGroupName: '/aws/lambda/other',
+        retentionInDays: 1,
+      }),
+      logs('2025-10-08T09:00:00Z', 'DeleteLogGroup', { logGroupName: group }),
+    ];
+    const c = await coverageOf(recs);
+    expect(c.gaps.filter((g) => g.includes('leave out text'))).toEqual([
+      'model invocation logging in eu-south-1 set at 2025-10-07T14:15:00.000Z to leave out text (textDataDeliveryEnabled false): invocations after it have no prompt or response in the evidence',
+    ]);
+    expect(c.gaps.filter((g) => g.startsWith('CloudWatch log group'))).toEqual([
+      `CloudWatch log group ${group} of model invocation logging set to 1-day retention in eu-south-1 at 2025-10-07T14:17:00.000Z: older invocation logs it alone held are lost`,
+      `CloudWatch log group ${group} of model invocation logging deleted in eu-south-1 at 2025-10-08T09:00:00.000Z: invocation logs it alone held are lost`,
+    ]);
+  });
+
   it('names a Region whose invocation logs stop while CloudTrail goes on recording runtime calls', async () => {
     const before = [];
     const after = [];

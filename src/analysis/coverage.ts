@@ -153,6 +153,42 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
         `model invocation logging deleted in ${s.region} at ${s.t}: invocations after it have no prompt or response in the evidence`,
       );
     }
+    // logging kept but narrowed: a configuration that no longer delivers the prompts' and answers' text
+    const narrowed = await db.all(
+      `SELECT ${isoSql('time')} AS t, region FROM events
+       WHERE service = 'bedrock.amazonaws.com' AND action = 'PutModelInvocationLoggingConfiguration' AND error_code IS NULL
+         AND lower(CAST(request_parameters->'$.loggingConfig.textDataDeliveryEnabled' AS VARCHAR)) = 'false'
+       ORDER BY time, uid`,
+    );
+    for (const s of narrowed) {
+      gaps.push(
+        `model invocation logging in ${s.region} set at ${s.t} to leave out text (textDataDeliveryEnabled false): invocations after it have no prompt or response in the evidence`,
+      );
+    }
+    // the CloudWatch log groups invocation logging writes to, cut short or deleted: what they alone held is gone
+    const cut = await db.all(
+      `WITH groups AS (
+         SELECT DISTINCT request_parameters->>'$.loggingConfig.cloudWatchConfig.logGroupName' AS g FROM events
+         WHERE service = 'bedrock.amazonaws.com' AND action = 'PutModelInvocationLoggingConfiguration'
+           AND (request_parameters->>'$.loggingConfig.cloudWatchConfig.logGroupName') IS NOT NULL
+         UNION SELECT DISTINCT response_elements->>'$.loggingConfig.cloudWatchConfig.logGroupName' FROM events
+         WHERE service = 'bedrock.amazonaws.com' AND action = 'GetModelInvocationLoggingConfiguration'
+           AND (response_elements->>'$.loggingConfig.cloudWatchConfig.logGroupName') IS NOT NULL)
+       SELECT ${isoSql('time')} AS t, region, action, request_parameters->>'$.logGroupName' AS g,
+              request_parameters->>'$.retentionInDays' AS days
+       FROM events
+       WHERE service = 'logs.amazonaws.com' AND action IN ('PutRetentionPolicy', 'DeleteLogGroup') AND error_code IS NULL
+         AND (request_parameters->>'$.logGroupName') IN (SELECT g FROM groups)
+       ORDER BY time, uid`,
+    );
+    for (const c of cut) {
+      if (c.action === 'PutRetentionPolicy' && !(Number(c.days) > 0 && Number(c.days) <= 30)) continue;
+      gaps.push(
+        c.action === 'DeleteLogGroup'
+          ? `CloudWatch log group ${c.g} of model invocation logging deleted in ${c.region} at ${c.t}: invocation logs it alone held are lost`
+          : `CloudWatch log group ${c.g} of model invocation logging set to ${c.days}-day retention in ${c.region} at ${c.t}: older invocation logs it alone held are lost`,
+      );
+    }
     // invocation logs that stop while CloudTrail goes on recording runtime calls in the Region
     // (logging deleted, moved to another destination or narrowed, or logs not collected)
     if (sources.invocations) {
