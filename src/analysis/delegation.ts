@@ -147,6 +147,9 @@ export async function linkStackOperations(env: Env, cands: Candidate[]): Promise
   const ids = new Set<string>();
   for (const c of cands) for (const e of c.evidence.eventIds ?? []) if (e) ids.add(e);
   if (!ids.size) return 0;
+  // no stack operation in the evidence: nothing to link (and the cited records need not be read)
+  const ops = await stackOperations(env);
+  if (!ops.length) return 0;
   const all = [...ids];
   const cited: CtRow[] = [];
   for (let i = 0; i < all.length; i += 2000)
@@ -168,8 +171,6 @@ export async function linkStackOperations(env: Env, cands: Candidate[]): Promise
     (r.accessKeyId ? issuedTo.get(r.accessKeyId) === 'cloudformation' : false);
   const viaLambda = (r: CtRow): boolean => (r.accessKeyId ? issuedTo.get(r.accessKeyId) === 'lambda' : false);
   if (!cited.some((r) => viaCfn(r) || viaLambda(r))) return 0;
-  const ops = await stackOperations(env);
-  if (!ops.length) return 0;
   const lambdaRoles = [
     ...new Set(
       cited
