@@ -2563,9 +2563,14 @@ export const agentRecordEnumerationDetector: Detector = {
   elements: ['agency', 'private-data', 'invocation'],
   async run(ctx) {
     // the end user behind each conversation: the application's requestMetadata (conversation id = agent session id)
+    // only the conversations that are agent sessions with tool results: an application's other
+    // calls (millions at scale) are not read into memory
+    const convId = `trim(CAST(coalesce(${CONVERSATION_KEYS.map((k) => `request_metadata->>${sqlString(`$.${k}`)}`).join(', ')}) AS VARCHAR))`;
     const invRows = await ctx.db.all(
-      `SELECT request_id, ${isoSql('time')} AS t, client_ip, CAST(request_metadata AS VARCHAR) AS meta
-       FROM invocations WHERE request_metadata IS NOT NULL ORDER BY time, request_id`,
+      `WITH s AS (SELECT DISTINCT session_id FROM agent_steps WHERE step_kind = 'observation' AND session_id IS NOT NULL)
+       SELECT request_id, ${isoSql('time')} AS t, client_ip, CAST(request_metadata AS VARCHAR) AS meta
+       FROM invocations WHERE request_metadata IS NOT NULL AND ${convId} IN (SELECT session_id FROM s)
+       ORDER BY time, request_id`,
     );
     const conv = new Map<
       string,
