@@ -67,7 +67,7 @@ import {
   subjectOf,
   toJson,
 } from './context.js';
-import { dataExposure } from './data-exposure.js';
+import { dataExposure, withoutJudgedPolicyChanges } from './data-exposure.js';
 import { DATA_PLANE_DETECTORS } from './data-plane.js';
 import {
   crossAccountWrites,
@@ -137,8 +137,10 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await dataWrites(env, buckets));
   add('data-store', await kbChanges(env));
   add('data-store', await promptLogReads(env, buckets));
-  add('data-store', await dataBucketPolicies(env, buckets));
-  add('data-store', await dataExposure(env, buckets));
+  // a policy change the exposure rules judge (a grant to outsiders or the public) is reported once
+  const exposure = await dataExposure(env, buckets);
+  add('data-store', withoutJudgedPolicyChanges(await dataBucketPolicies(env, buckets), exposure));
+  add('data-store', exposure);
   add('data-store', await crossAccountWrites(env, buckets));
   add('data-store', await kbHarvest(env, buckets));
   add('sigma', await sigmaPack(env));

@@ -334,6 +334,8 @@ describe('data exposure: resource-policy grants', () => {
     const g = rule(fs, 'data-store.resource-grant');
     expect(g[0].severity).toBe('high');
     expect(g[0].details?.public).toBe(true);
+    // judged once: the knowledge-base bucket's policy-change finding is not repeated beside it
+    expect(rule(fs, 'data-store.bucket-policy-changed')).toEqual([]);
     const reads = rule(fs, 'data-store.outside-read');
     expect(reads).toHaveLength(1);
     expect(reads[0].severity).toBe('high');

@@ -580,6 +580,33 @@ export async function objectOverwrites(env: Env, buckets: DataBuckets): Promise<
 }
 
 /** The three detections, in order: grants, outside reads, overwrites. */
+/**
+ * The bucket-policy changes (`data-store.bucket-policy-changed`) whose record a resource-grant
+ * finding already judges at the same severity or higher are left out: one finding per grant.
+ */
+export function withoutJudgedPolicyChanges(policyChanges: Candidate[], exposure: Candidate[]): Candidate[] {
+  const judged = new Map<string, Candidate['severity']>();
+  for (const c of exposure) {
+    if (c.ruleId !== 'data-store.resource-grant') continue;
+    for (const id of c.evidence.eventIds ?? []) {
+      if (!id) continue;
+      const was = judged.get(id);
+      if (!was || SEVERITY_ORDER.indexOf(c.severity) > SEVERITY_ORDER.indexOf(was))
+        judged.set(id, c.severity);
+    }
+  }
+  return policyChanges.filter((c) => {
+    const ids = (c.evidence.eventIds ?? []).filter((x): x is string => !!x);
+    return !(
+      ids.length > 0 &&
+      ids.every((id) => {
+        const sev = judged.get(id);
+        return sev !== undefined && SEVERITY_ORDER.indexOf(sev) >= SEVERITY_ORDER.indexOf(c.severity);
+      })
+    );
+  });
+}
+
 export async function dataExposure(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
   const { cands, grants, own } = await resourceGrants(env, buckets);
   return [

@@ -46,7 +46,7 @@ const rec = (
 });
 
 describe('data-store: changes to a knowledge-base source bucket', () => {
-  it("reads DeleteBucketPublicAccessBlock (CloudTrail's name) as opening the bucket", async () => {
+  it("reads CloudTrail's names of the public access block calls, and judges a deletion once", async () => {
     const ds = rec(
       0,
       'bedrock.amazonaws.com',
@@ -65,10 +65,25 @@ describe('data-store: changes to a knowledge-base source bucket', () => {
       publicAccessBlock: '',
       Host: `${BUCKET}.s3.ca-central-1.amazonaws.com`,
     });
-    const fs = await controlPlaneFindings(path.join(tmp, 'pab'), { 'ct.json': { Records: [ds, del] } });
+    // the block put back, all four settings on: a change to the bucket, not an opening
+    const put = rec(2, 's3.amazonaws.com', 'PutBucketPublicAccessBlock', {
+      bucketName: BUCKET,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      },
+      Host: `${BUCKET}.s3.ca-central-1.amazonaws.com`,
+    });
+    const fs = await controlPlaneFindings(path.join(tmp, 'pab'), { 'ct.json': { Records: [ds, del, put] } });
+    // the deletion is judged once, as a public grant, at high
+    const aboutDel = fs.filter(
+      (x) => (x.evidence.eventIds ?? []).includes(del.eventID) && x.ruleId.startsWith('data-store.'),
+    );
+    expect(aboutDel.map((x) => [x.ruleId, x.severity])).toEqual([['data-store.resource-grant', 'high']]);
     const f = fs.find((x) => x.ruleId === 'data-store.bucket-policy-changed');
-    expect(f).toBeDefined();
-    expect(f?.evidence.eventIds).toEqual([del.eventID]);
-    expect(f?.description).toContain('opening it beyond the account');
+    expect(f?.evidence.eventIds).toEqual([put.eventID]);
+    expect(f?.description).not.toContain('opening it beyond the account');
   });
 });
