@@ -15,7 +15,7 @@
  * the addresses several principals of the account share (office, VPN, NAT).
  */
 import type { Json } from '../model/types.js';
-import { isoSql } from '../store/case-store.js';
+import { isoSql, sqlTime } from '../store/case-store.js';
 import {
   actionList,
   actorOf,
@@ -300,7 +300,7 @@ export async function createdKeyFirstUse(env: Env): Promise<Candidate[]> {
       `SELECT DISTINCT source_ip AS ip, split_part(trim(coalesce(user_agent, '')), ' ', 1) AS client FROM events
        WHERE user_name = $1 AND access_key_id IS DISTINCT FROM $2 AND ${ACTOR_ROWS} AND time < CAST($3 AS TIMESTAMP)
        ORDER BY ip, client`,
-      [user, newKey, uses[0].time.replace('T', ' ').replace('Z', '')],
+      [user, newKey, sqlTime(uses[0].time)],
     );
     const priorIps = new Set(userRows.map((r) => String(r.ip)));
     const priorClients = new Set(userRows.map((r) => String(r.client)));
@@ -370,7 +370,7 @@ export async function consoleWithoutMfa(env: Env): Promise<Candidate[]> {
       env.db,
       `source_ip = $1 AND identity_arn = $2 AND time >= CAST($3 AS TIMESTAMP)
        AND time <= CAST($3 AS TIMESTAMP) + INTERVAL 2 HOUR AND uid <> $4`,
-      [r.sourceIp ?? '', r.identityArn ?? '', r.time.replace('T', ' ').replace('Z', ''), r.uid],
+      [r.sourceIp ?? '', r.identityArn ?? '', sqlTime(r.time), r.uid],
     );
     const c: Candidate = {
       ruleId: 'access.console-login-without-mfa',

@@ -16,7 +16,7 @@
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding, Json, Severity } from '../model/types.js';
-import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive, SECRET_TYPES } from '../text/index.js';
 import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
 import {
@@ -714,7 +714,7 @@ async function sessionEffects(
     const from = turn !== undefined && t - turn <= EFFECT_BEFORE_MAX_MS ? turn - 3000 : t - 3000;
     return { from, to: t + EFFECT_AFTER_MS };
   });
-  const ts = (ms: number) => sqlString(new Date(ms).toISOString().replace('T', ' ').replace('Z', ''));
+  const ts = (ms: number) => sqlString(sqlTime(new Date(ms).toISOString()));
   const rows = await db.all(
     `SELECT e.event_id, e.identity_arn, e.service || ':' || e.action AS api, e.session_name, ${isoSql('e.time')} AS t,
             json_extract_string(e.request_parameters, '$.bucketName') AS bucket
@@ -1681,7 +1681,7 @@ export const agentChangeBehaviourDetector: Detector = {
                AND action NOT IN ('CreateLogStream', 'CreateLogGroup', 'PutLogEvents')
              ORDER BY time, uid LIMIT ${ROLE_CALLS_MAX}`,
             [
-              b.start.replace('T', ' ').replace('Z', ''),
+              sqlTime(b.start),
               role,
               `arn:${rm[1]}:sts::${rm[2]}:assumed-role/${rm[3]}/%`,
               fns.get(name)?.role ?? role,
@@ -1896,7 +1896,7 @@ export const agentRoleActivityDetector: Detector = {
           `SELECT DISTINCT source_ip, user_agent FROM events
            WHERE identity_arn = $1 AND coalesce(access_key_id, '') <> $2 AND time < CAST($3 AS TIMESTAMP)
            ORDER BY source_ip, user_agent`,
-          [String(all[0].identity_arn ?? ''), key, String(all[0].t).replace('T', ' ').replace('Z', '')],
+          [String(all[0].identity_arn ?? ''), key, sqlTime(String(all[0].t))],
         );
         const priorIps = new Set(prior.map((p) => str(p.source_ip)));
         const net16 = (ip: string | null) => (ip ? ip.split('.').slice(0, 2).join('.') : '');
@@ -1977,7 +1977,7 @@ export async function relatedGuardDuty(
        AND coalesce(archived, false) = false
        AND coalesce(first_seen, created_at) <= CAST($4 AS TIMESTAMP) + INTERVAL 2 HOUR
        AND coalesce(last_seen, updated_at, created_at) >= CAST($3 AS TIMESTAMP) - INTERVAL 2 HOUR`,
-    [name, key ?? '\0', from.replace('T', ' ').replace('Z', ''), to.replace('T', ' ').replace('Z', '')],
+    [name, key ?? '\0', sqlTime(from), sqlTime(to)],
   );
   return rows.map((r) => String(r.finding_id));
 }
@@ -2178,7 +2178,7 @@ export async function plantingOf(
       `SELECT request_id, ${isoSql('time')} AS t, client_ip, identity_arn FROM invocations
        WHERE time BETWEEN CAST($1 AS TIMESTAMP) AND CAST($2 AS TIMESTAMP) AND contains(prompt_text, $3)
        ORDER BY time, request_id LIMIT ${4 * PLANTING_MAX}`,
-      [from.replace('T', ' ').replace('Z', ''), to.replace('T', ' ').replace('Z', ''), needle],
+      [sqlTime(from), sqlTime(to), needle],
     );
     for (const r of inv) {
       const identity = identityOf(str(r.identity_arn));
@@ -2731,7 +2731,7 @@ async function injectedTexts(
     `SELECT ${isoSql('time')} AS t, text FROM agent_steps
      WHERE session_id = $1 AND step_kind = 'observation' AND length(text) > 40
        AND time <= CAST($2 AS TIMESTAMP) ORDER BY time, uid`,
-    [sessionId, until.replace('T', ' ').replace('Z', '')],
+    [sessionId, sqlTime(until)],
   );
   const out: Array<{ time: string; text: string }> = [];
   for (const r of rows) {

@@ -12,7 +12,7 @@
  * - Parameter Store values that hold model ids, and the application's switch to another model.
  */
 import type { Json } from '../model/types.js';
-import { isoSql } from '../store/case-store.js';
+import { isoSql, sqlTime } from '../store/case-store.js';
 import {
   actionList,
   actorOf,
@@ -35,10 +35,6 @@ import {
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 const isPipelineRow = (env: Env, r: CtRow): boolean =>
   env.base.kindOf(r.identityArn) === 'pipeline' || IAC_UA.test(r.userAgent ?? '');
-
-function ts(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '');
-}
 
 function arnAccount(arn: string | null | undefined): string | null {
   const m = /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec(arn ?? '');
@@ -921,7 +917,7 @@ export async function modelParameters(env: Env): Promise<Candidate[]> {
        WHERE c.time >= CAST($2 AS TIMESTAMP) AND c.time <= CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY
          AND NOT EXISTS (SELECT 1 FROM before b WHERE b.id = c.id AND b.model = c.model)
        GROUP BY 1, 2 HAVING min(c.time) < CAST($3 AS TIMESTAMP) ORDER BY 1, 2`,
-      [r.identityArn ?? '', ts(r.time), nextChange ? ts(nextChange) : '9999-12-31 00:00:00'],
+      [r.identityArn ?? '', sqlTime(r.time), nextChange ? sqlTime(nextChange) : '9999-12-31 00:00:00'],
     );
     // applications are workloads (people trying a model in the playground are not a switch)
     const newModels = switched.filter((s) => s.model && env.base.kindOf(String(s.id)) === 'workload');

@@ -11,7 +11,7 @@
  * when the finding already masked them.
  */
 import type { Element, EvidenceRefs, Finding, Json } from '../model/types.js';
-import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { identityOf, modelFamilyId, RUNTIME_ACTIONS } from './baselines.js';
 import {
   ACTOR_TABLE,
@@ -38,7 +38,6 @@ const uniqSorted = (xs: Iterable<string | null | undefined>): string[] =>
 /** USD to a hundredth of a cent: small incidents still show their cost. */
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 /** An ISO time as a DuckDB TIMESTAMP literal body. */
-const sqlTime = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
 
 /** Evidence refs capped at MAX_IDS per kind (sorted, de-duplicated) and the number of records behind them. */
 export function cite(refs: {

@@ -13,7 +13,7 @@
 import type { FindingInput } from '../engine/detector.js';
 import { relieveHeap } from '../engine/heap.js';
 import type { Json, Severity } from '../model/types.js';
-import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 
 // ---- CloudTrail rows ------------------------------------------------------------------------------
 
@@ -286,7 +286,7 @@ export async function everydayOrigin(
     `SELECT count(*) AS n, coalesce(date_diff('minute', min(time), max(time)), 0) AS span FROM events
      WHERE access_key_id = $1 AND source_ip = $2 AND time < CAST($4 AS TIMESTAMP)
        AND regexp_replace(coalesce(user_agent, ''), ${sqlString(PER_CALL_UA.source)}, '', 'g') = $3`,
-    [r.accessKeyId, r.sourceIp, deviceClient(r.userAgent), r.time.replace('T', ' ').replace('Z', '')],
+    [r.accessKeyId, r.sourceIp, deviceClient(r.userAgent), sqlTime(r.time)],
   );
   return Number(rows[0]?.n) >= EVERYDAY_MIN_RECORDS && Number(rows[0]?.span) >= 60;
 }

@@ -18,6 +18,7 @@
  * The grant findings carry the caller's key, address and the other records the same origin made
  * against the same resources (the reconnaissance before), so the scope can follow the actor.
  */
+import { sqlTime } from '../store/case-store.js';
 import {
   actionList,
   actorOf,
@@ -216,8 +217,6 @@ function plannedFor(entries: ContextEntry[], time: string, accounts: string[]): 
   }
   return null;
 }
-
-const sqlTime = (t: string): string => t.replace('T', ' ').replace('Z', '');
 
 export interface ExposureGrant {
   resource: string;

@@ -7,7 +7,7 @@
  * roles reading them right after an ingestion or a customisation job, the training and validation
  * URIs of customisation jobs, and the invocation-logging destination.
  */
-import { isoSql } from '../store/case-store.js';
+import { isoSql, sqlTime } from '../store/case-store.js';
 import { bucketOf } from './ai-changes.js';
 import {
   actionList,
@@ -178,7 +178,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
     const earlier = await env.db.all(
       `SELECT count(*) AS n FROM events WHERE service = 's3.amazonaws.com' AND action IN (${actionList(S3_WRITES)})
        AND json_extract_string(request_parameters, '$.bucketName') = $1 AND identity_arn = $2 AND time < CAST($3 AS TIMESTAMP)`,
-      [bucket, r0.identityArn ?? '', r0.time.replace('T', ' ').replace('Z', '')],
+      [bucket, r0.identityArn ?? '', sqlTime(r0.time)],
     );
     const firstWrite = Number(earlier[0]?.n ?? 0) === 0;
     const indexed = kb
@@ -186,7 +186,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
           `SELECT DISTINCT document_uri AS u, ingestion_job_id AS j, knowledge_base_id AS kb, ${isoSql('min(time)')} AS t
            FROM kb_events WHERE document_uri IN (${actionList(keys.map((k) => `s3://${bucket}/${k}`))})
              AND time >= CAST($1 AS TIMESTAMP) GROUP BY ALL ORDER BY u, t, j`,
-          [r0.time.replace('T', ' ').replace('Z', '')],
+          [sqlTime(r0.time)],
         )
       : [];
     const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
@@ -204,13 +204,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
                              'GetDataSource', 'ListIngestionJobs', 'ListModelCustomizationJobs', 'ListCustomModels')
                   OR (service = 's3.amazonaws.com' AND action IN ('ListObjects', 'ListObjectsV2', 'GetObject', 'HeadObject')
                       AND json_extract_string(request_parameters, '$.bucketName') = $4))`,
-            [
-              r0.accessKeyId ?? '',
-              r0.sourceIp ?? '',
-              r0.time.replace('T', ' ').replace('Z', ''),
-              bucket,
-              clientOf(r0.userAgent),
-            ],
+            [r0.accessKeyId ?? '', r0.sourceIp ?? '', sqlTime(r0.time), bucket, clientOf(r0.userAgent)],
           )
         : [];
     // new documents pushed into the index by the same credential right away: the poisoning pattern,
@@ -222,7 +216,7 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
             `action = 'StartIngestionJob' AND error_code IS NULL AND coalesce(access_key_id, '') = $1
              AND time >= CAST($2 AS TIMESTAMP) AND time <= CAST($2 AS TIMESTAMP) + INTERVAL 2 HOUR
              AND json_extract_string(request_parameters, '$.knowledgeBaseId') IN (${actionList([...kb.kbIds, ''])})`,
-            [r0.accessKeyId ?? '', r0.time.replace('T', ' ').replace('Z', '')],
+            [r0.accessKeyId ?? '', sqlTime(r0.time)],
           )
         : [];
     const what = kb ? `knowledge-base source bucket ${bucket}` : `training-data bucket ${bucket}`;
@@ -553,7 +547,7 @@ export async function crossAccountWrites(env: Env, buckets: DataBuckets): Promis
        AND json_extract_string(request_parameters, '$.bucketName') <> $3
        AND time >= CAST($4 AS TIMESTAMP) - INTERVAL 6 HOUR AND time <= CAST($5 AS TIMESTAMP)
        AND principal_type IS DISTINCT FROM 'AWSService'`,
-      [r0.identityArn ?? '', r0.sessionName ?? '', bucket, ts(r0.time), ts(last.time)],
+      [r0.identityArn ?? '', r0.sessionName ?? '', bucket, sqlTime(r0.time), sqlTime(last.time)],
       { resp: false, extra: false },
     );
     const readBuckets = [
@@ -616,10 +610,6 @@ export async function crossAccountWrites(env: Env, buckets: DataBuckets): Promis
     out.push(c);
   }
   return out;
-}
-
-function ts(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '');
 }
 
 /** One actor per credential, address and client. */
@@ -782,7 +772,7 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
            AND identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2)
            AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList(kbBuckets)})
            AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 3 HOUR AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 3 HOUR`,
-          [r0.identityArn, person ?? '', ts(start), ts(end)],
+          [r0.identityArn, person ?? '', sqlTime(start), sqlTime(end)],
           { resp: false, extra: false },
         );
         const docs = new Set(reads.map((r) => `${r.req?.bucketName}/${r.req?.key}`));
@@ -805,7 +795,7 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
         `service = 'bedrock.amazonaws.com' AND action IN ('Retrieve', 'RetrieveAndGenerate') AND error_code IS NULL
          AND identity_arn = $1 AND ($2 = '' OR coalesce(session_name, '') = $2) AND principal_type IS DISTINCT FROM 'AWSService'
          AND time >= CAST($3 AS TIMESTAMP) AND time <= CAST($4 AS TIMESTAMP)`,
-        [r0.identityArn, person ?? '', ts(start), ts(end)],
+        [r0.identityArn, person ?? '', sqlTime(start), sqlTime(end)],
         { req: false, resp: false, extra: false },
       );
       if (!recs.length) continue;
@@ -820,7 +810,7 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
          AND (action IN ('ListKnowledgeBases', 'GetKnowledgeBase', 'ListDataSources', 'GetDataSource')
               OR (service = 's3.amazonaws.com' AND action IN ('ListObjects', 'ListObjectsV2')
                   AND json_extract_string(request_parameters, '$.bucketName') IN (${actionList([...kbBuckets, ''])})))`,
-        [first.identityArn ?? '', person ?? '', ts(first.time)],
+        [first.identityArn ?? '', person ?? '', sqlTime(first.time)],
         { resp: false, extra: false },
       );
       const readBuckets = [...new Set(reads.map((r) => String(r.req?.bucketName)))].sort();

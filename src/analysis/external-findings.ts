@@ -11,7 +11,7 @@
  * - otherwise low, or medium for a finding GuardDuty rates high, "not corroborated".
  */
 import type { Component, Element, Finding, Severity } from '../model/types.js';
-import { isoSql } from '../store/case-store.js';
+import { isoSql, sqlTime } from '../store/case-store.js';
 import {
   type AccountBaseline,
   type Candidate,
@@ -92,15 +92,11 @@ async function loadExt(env: Env): Promise<ExtRow[]> {
   });
 }
 
-function ts(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '');
-}
-
 /** The CloudTrail records a finding refers to. */
 async function joinRecords(env: Env, f: ExtRow): Promise<CtRow[]> {
   if (!f.first) return [];
   const win = `time >= CAST($1 AS TIMESTAMP) - INTERVAL 60 MINUTE AND time <= CAST($2 AS TIMESTAMP) + INTERVAL 60 MINUTE`;
-  const p = [ts(f.first), ts(f.last ?? f.first)];
+  const p = [sqlTime(f.first), sqlTime(f.last ?? f.first)];
   const tries: Array<[string, Array<string | null>]> = [];
   if (f.accessKeyId && f.api) {
     if (f.remoteIp)
@@ -159,7 +155,12 @@ async function joinInvocations(
        AND guardrail_action = 'INTERVENED'
        AND regexp_matches(CAST(guardrail_assessments AS VARCHAR), '"type":"PROMPT_ATTACK"[^}]*"detected":true')
      ORDER BY time, uid LIMIT 500`,
-    [identity ?? '', f.userName ? `%/${f.userName}/%` : '\u0000', ts(f.first), ts(f.last ?? f.first)],
+    [
+      identity ?? '',
+      f.userName ? `%/${f.userName}/%` : '\u0000',
+      sqlTime(f.first),
+      sqlTime(f.last ?? f.first),
+    ],
   );
   return rows
     .filter((r) => r.request_id)

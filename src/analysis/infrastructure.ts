@@ -8,6 +8,7 @@
  * ports to the internet or publishing a function without authentication is abuse until shown
  * otherwise.
  */
+import { sqlTime } from '../store/case-store.js';
 import {
   actionList,
   actorOf,
@@ -110,7 +111,7 @@ export async function iamPersistence(env: Env): Promise<Candidate[]> {
       `service = 'iam.amazonaws.com' AND coalesce(access_key_id, '') = $1 AND coalesce(source_ip, '') = $2
        AND action NOT IN (${actionList(IAM_WRITES)})
        AND time >= CAST($3 AS TIMESTAMP) - INTERVAL 15 MINUTE AND time <= CAST($4 AS TIMESTAMP) + INTERVAL 5 MINUTE`,
-      [r0.accessKeyId ?? '', r0.sourceIp ?? '', ts(firstT), ts(lastT)],
+      [r0.accessKeyId ?? '', r0.sourceIp ?? '', sqlTime(firstT), sqlTime(lastT)],
     );
     const all = [...reads, ...b].sort((x, y) => x.time.localeCompare(y.time));
     const targets = [...new Set(b.map(targetOf).filter((x): x is string => !!x))];
@@ -186,10 +187,6 @@ export async function iamPersistence(env: Env): Promise<Candidate[]> {
     out.push(c);
   }
   return out;
-}
-
-function ts(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '');
 }
 
 const TAMPER: Record<string, { what: string; attack: string }> = {
@@ -760,7 +757,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
             `service = 'lambda.amazonaws.com' AND error_code IS NULL AND coalesce(read_only, false)
              AND access_key_id = $1 AND action LIKE 'GetFunction%'
              AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 15 MINUTE AND time <= CAST($3 AS TIMESTAMP) + INTERVAL 5 MINUTE`,
-            [r0.accessKeyId, ts(r0.time), ts(g[g.length - 1].time)],
+            [r0.accessKeyId, sqlTime(r0.time), sqlTime(g[g.length - 1].time)],
             { extra: false },
           ).then((rs) => rs.filter((r) => fnName(r) === fn))
         : [];

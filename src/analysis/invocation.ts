@@ -15,7 +15,7 @@ import { type Detector, makeFinding } from '../engine/detector.js';
 import { relieveHeap } from '../engine/heap.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
-import { isoSql, sqlString } from '../store/case-store.js';
+import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
 import {
   analyzePrompt,
   analyzeResponse,
@@ -294,7 +294,7 @@ async function principalRecon(
        AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 1 HOUR AND time <= CAST($3 AS TIMESTAMP) + INTERVAL 1 HOUR
        AND event_id IS NOT NULL
        AND NOT (service = 'bedrock.amazonaws.com' AND action IN ('InvokeModel','InvokeModelWithResponseStream','Converse','ConverseStream'))`,
-    [identity, from.replace('T', ' ').replace('Z', ''), to.replace('T', ' ').replace('Z', '')],
+    [identity, sqlTime(from), sqlTime(to)],
   );
   return rows.map((r) => String(r.event_id));
 }
@@ -2407,7 +2407,7 @@ async function retrievalsAt(
        WHERE action IN ('Retrieve', 'RetrieveAndGenerate') AND identity_arn = $1
          AND time BETWEEN CAST($2 AS TIMESTAMP) - INTERVAL 5 SECOND AND CAST($2 AS TIMESTAMP) + INTERVAL 1 SECOND
        ORDER BY time > CAST($2 AS TIMESTAMP), abs(epoch(time) - epoch(CAST($2 AS TIMESTAMP))) LIMIT 1`,
-      [r.identity, r.time.replace('T', ' ').replace('Z', '')],
+      [r.identity, sqlTime(r.time)],
     );
     for (const x of rows) {
       if (x.event_id) eventIds.add(String(x.event_id));
@@ -2429,10 +2429,7 @@ async function promptGuardDuty(db: Queryable, principals: string[], times: strin
        AND coalesce(archived, false) = false
        AND coalesce(first_seen, created_at) <= CAST($2 AS TIMESTAMP) + INTERVAL 6 HOUR
        AND coalesce(last_seen, updated_at, created_at) >= CAST($1 AS TIMESTAMP) - INTERVAL 1 HOUR`,
-    [
-      sorted[0].replace('T', ' ').replace('Z', ''),
-      sorted[sorted.length - 1].replace('T', ' ').replace('Z', ''),
-    ],
+    [sqlTime(sorted[0]), sqlTime(sorted[sorted.length - 1])],
   );
   return rows.map((r) => String(r.finding_id));
 }

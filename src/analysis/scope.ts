@@ -9,7 +9,7 @@
 
 import { SEVERITY_RANK } from '../engine/detector.js';
 import type { Component, Element, Finding, Scope } from '../model/types.js';
-import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
+import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
 import { type ContextEntry, deviceClient, jsonObject, loadContextEntries, matchContext } from './context.js';
@@ -274,10 +274,7 @@ function s3Arn(r: string): string {
  * nor the account names that trusted callers appear as.
  */
 async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
-  const before = new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000)
-    .toISOString()
-    .replace('T', ' ')
-    .replace('Z', '');
+  const before = sqlTime(new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000).toISOString());
   const r = await db.all(
     `WITH early AS (
        SELECT time FROM events WHERE source_ip = $1 AND time < CAST($2 AS TIMESTAMP)
@@ -592,7 +589,7 @@ export async function computeScope(
        WHERE access_key_id IN (${list(pivotKeys)}) AND time < CAST($1 AS TIMESTAMP) AND source_ip IS NOT NULL
          AND NOT (source_ip IN (${list(ips)}))
        GROUP BY 1, 2 ORDER BY ALL`,
-      [firstSeen.replace('T', ' ').replace('Z', '')],
+      [sqlTime(firstSeen)],
     );
     for (const r of rows) {
       const k = String(r.k);

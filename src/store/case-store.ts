@@ -212,6 +212,11 @@ export function sqlString(s: string): string {
 }
 
 /** SQL expression formatting a TIMESTAMP column as ISO 8601 UTC with milliseconds. */
+/** An ISO time (`2025-01-01T00:00:00.000Z`) as DuckDB's TIMESTAMP text, for `CAST($n AS TIMESTAMP)`. */
+export function sqlTime(iso: string): string {
+  return iso.replace('T', ' ').replace('Z', '');
+}
+
 export function isoSql(col: string): string {
   return `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 }
