@@ -11,7 +11,7 @@
 
 import { relieveHeap } from '../engine/heap.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
-import { flat, interner } from './context.js';
+import { flat, interner, jsonObject } from './context.js';
 
 // ---- robust statistics ------------------------------------------------------------------------
 
@@ -203,16 +203,8 @@ function str(v: unknown): string | null {
 
 /** maxTokens requested by a call, from the invocation's inference parameters. */
 export function maxTokensOf(params: unknown): number | null {
-  let p = params;
-  if (typeof p === 'string') {
-    try {
-      p = JSON.parse(p);
-    } catch {
-      return null;
-    }
-  }
-  if (!p || typeof p !== 'object') return null;
-  const o = p as Record<string, unknown>;
+  const o = jsonObject(params);
+  if (!o) return null;
   for (const k of [
     'maxTokens',
     'max_tokens',
