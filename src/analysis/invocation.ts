@@ -1908,6 +1908,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
     const promptMemo = new Map<string, PromptAnalysis>();
     const docMemo = new Map<string, PromptAnalysis>();
     const respMemo = new Map<string, ResponseAnalysis>();
+    const sensitiveMemo = new Map<string, SensitiveMatch[]>();
     const flagged: InvRecord[] = [];
     const promptSensitive = new Map<string, Record<string, number>>();
     const promptSecrets: TextPass['promptSecrets'] = [];
@@ -1950,7 +1951,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
        'meta': request_metadata, 'sh': md5(system_text),
        'prompt_text': prompt_text, 'last_user_text': last_user_text,
        'tool_result_text': tool_result_text, 'response_text': response_text,
-       'ga': CASE WHEN contains(CAST(guardrail_assessments AS VARCHAR), '"detected"')
+       'ga': CASE WHEN regexp_matches(CAST(guardrail_assessments AS VARCHAR), ${sqlString(DETECTED.source)})
                THEN CAST(guardrail_assessments AS VARCHAR) END,
        'stop_reason': stop_reason, 'tok': coalesce(input_tokens, 0) + coalesce(output_tokens, 0)})::VARCHAR AS j`,
       'true',
@@ -2007,9 +2008,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
           const guardDetected = detectedWithoutAction(r.ga);
           const blocked =
             str(r.guardrail_action) === 'INTERVENED' || str(r.stop_reason) === 'guardrail_intervened';
-          const refusal = isRefusal(response, canned);
           if (user) {
-            const inPrompt = findSensitive(user);
+            const inPrompt = memo(sensitiveMemo, user, () => findSensitive(user));
             if (inPrompt.length) {
               const counts = promptSensitive.get(identity) ?? {};
               for (const m of inPrompt) counts[m.type] = (counts[m.type] ?? 0) + 1;
@@ -2054,6 +2054,7 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
             (resp?.categories.includes('external_link') ?? false) ||
             /https?:\/\/|www\./i.test(response);
           if (!signal) continue;
+          const refusal = isRefusal(response, canned);
           flagged.push({
             requestId: rid,
             uid: String(r.uid),
