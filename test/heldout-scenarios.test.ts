@@ -210,6 +210,36 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  // round 7, written without reading genai-ir's code; first scores on a frozen build (the
+  // unbiased measure; test/scenarios/README.md), floors until the detection work they prompt lands
+  'batch-inference-exfil': {
+    keyRecall: 0.86,
+    maliciousPrecision: 0,
+    scopeF1: 0,
+    elementAcc: 0.52,
+    decoyFpMax: 0,
+  },
+  'model-import-backdoor': {
+    keyRecall: 0.63,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.28,
+    elementAcc: 0.52,
+    decoyFpMax: 0,
+  },
+  'notebook-presigned-takeover': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.93,
+    scopeF1: 0.85,
+    elementAcc: 0.95,
+    decoyFpMax: 6,
+  },
+  'permission-set-escalation': {
+    keyRecall: 0.2,
+    maliciousPrecision: 0.7,
+    scopeF1: 0,
+    elementAcc: 0.52,
+    decoyFpMax: 1,
+  },
 };
 
 type Metrics = {
