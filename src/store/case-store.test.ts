@@ -43,7 +43,9 @@ describe('case store', () => {
     });
     const counts: number[] = [];
     for (let i = 0; i < 5; i++)
-      counts.push(Number((await store.all(`SELECT count(*) AS n FROM events WHERE idx >= ${i * 1000}`))[0].n));
+      counts.push(
+        Number((await store.all(`SELECT count(*) AS n FROM events WHERE idx >= ${i * 1000}`))[0].n),
+      );
     await reading;
     expect(streamed).toBe(20000);
     expect(counts).toEqual([20000, 19000, 18000, 17000, 16000]);

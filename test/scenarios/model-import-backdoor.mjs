@@ -25,26 +25,65 @@
 // MODEL_ID to Claude 3.5 Haiku (UpdateFunctionConfiguration, PublishVersion, UpdateAlias in the
 // change window); the ML team's customisation job and provisioned throughput (ops).
 
-import { C, UA, HOUR, MIN, isoSec, Timeline, Decoys, managed, defineScenario } from '../../../shared/tools/evidence-gen/lib.mjs';
 import {
-  HARBORLIGHT, HL_MGMT, HL_IDENTITY_STORE, CARE, careAnswer, installPortal, portalRoleCredentials, icIdentity,
+  C,
+  Decoys,
+  defineScenario,
+  HOUR,
+  isoSec,
+  MIN,
+  managed,
+  Timeline,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
+import {
+  CARE,
+  careAnswer,
+  HARBORLIGHT,
+  HL_IDENTITY_STORE,
+  HL_MGMT,
+  icIdentity,
+  installPortal,
+  portalRoleCredentials,
 } from './_worlds-l.mjs';
 
 const VPS = '185.213.155.74';
 const OUTSIDE_BUCKET = 'hl-care-ft-mirror-4e1d';
 const PHISH = 'harborlight-rewards-center.com';
 const V = '2012-10-17';
-const LAMBDA_TRUST = { Version: V, Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
-const BEDROCK_TRUST = { Version: V, Statement: [{ Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+const LAMBDA_TRUST = {
+  Version: V,
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+const BEDROCK_TRUST = {
+  Version: V,
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'bedrock.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
 
 const bedrockX = (name, params, response = null, scope) => ({
   api: `bedrock:${name}`,
-  entry: { key: `bedrock:${name}`, service: 'bedrock', source: 'bedrock.amazonaws.com', name, readOnly: /^(Get|List)/.test(name), data: false, ver: '1.11', global: false, host: (r) => `bedrock.${r}.amazonaws.com`, iamAction: `bedrock:${name}` },
-  params, response, scope,
+  entry: {
+    key: `bedrock:${name}`,
+    service: 'bedrock',
+    source: 'bedrock.amazonaws.com',
+    name,
+    readOnly: /^(Get|List)/.test(name),
+    data: false,
+    ver: '1.11',
+    global: false,
+    host: (r) => `bedrock.${r}.amazonaws.com`,
+    iamAction: `bedrock:${name}`,
+  },
+  params,
+  response,
+  scope,
 });
 
 // app traffic by local hour
-const USERS = [0.2, 0.12, 0.08, 0.06, 0.06, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.0, 1.05, 1.0, 0.95, 0.95, 1.0, 1.1, 1.2, 1.25, 1.15, 0.9, 0.6, 0.35];
+const USERS = [
+  0.2, 0.12, 0.08, 0.06, 0.06, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.0, 1.05, 1.0, 0.95, 0.95, 1.0, 1.1, 1.2,
+  1.25, 1.15, 0.9, 0.6, 0.35,
+];
 
 export default defineScenario({
   name: 'model-import-backdoor',
@@ -54,8 +93,18 @@ export default defineScenario({
   world: {
     ...HARBORLIGHT,
     extraRoles: [
-      { key: 'care', name: 'harborlight-care-assistant-role', trust: LAMBDA_TRUST, description: 'Execution role of the My Harborlight Care Assistant' },
-      { key: 'modelImport', name: 'harborlight-bedrock-model-import-role', trust: BEDROCK_TRUST, description: 'Service role for Bedrock Custom Model Import jobs' },
+      {
+        key: 'care',
+        name: 'harborlight-care-assistant-role',
+        trust: LAMBDA_TRUST,
+        description: 'Execution role of the My Harborlight Care Assistant',
+      },
+      {
+        key: 'modelImport',
+        name: 'harborlight-bedrock-model-import-role',
+        trust: BEDROCK_TRUST,
+        description: 'Service role for Bedrock Custom Model Import jobs',
+      },
     ],
   },
   background: {
@@ -79,7 +128,11 @@ export default defineScenario({
     installPortal(sim);
     w.sso.identityStore = HL_IDENTITY_STORE;
 
-    const fn = { name: CARE.fn, arn: `arn:aws:lambda:${region}:${acct}:function:${CARE.fn}`, runtime: 'python3.12' };
+    const fn = {
+      name: CARE.fn,
+      arn: `arn:aws:lambda:${region}:${acct}:function:${CARE.fn}`,
+      runtime: 'python3.12',
+    };
     w.res.functions.care = fn;
     w.res.logGroups.push(`/aws/lambda/${fn.name}`);
     const careRole = w.roles.care;
@@ -88,8 +141,18 @@ export default defineScenario({
     const imported = (id) => `arn:aws:bedrock:${region}:${acct}:imported-model/${id}`;
     const jobArn = (id) => `arn:aws:bedrock:${region}:${acct}:model-import-job/${id}`;
     const v2 = { name: 'harborlight-care-llama-ft-v2', arn: imported(rng.lowerAlnum(12)) };
-    const v3 = { name: 'harborlight-care-llama-ft-v3', arn: imported(rng.lowerAlnum(12)), job: jobArn(rng.lowerAlnum(12)), jobName: 'care-ft-v3-import' };
-    const evil = { name: 'harborlight-care-llama-ft-v3-1', arn: imported(rng.lowerAlnum(12)), job: jobArn(rng.lowerAlnum(12)), jobName: 'care-ft-v3-1-import' };
+    const v3 = {
+      name: 'harborlight-care-llama-ft-v3',
+      arn: imported(rng.lowerAlnum(12)),
+      job: jobArn(rng.lowerAlnum(12)),
+      jobName: 'care-ft-v3-import',
+    };
+    const evil = {
+      name: 'harborlight-care-llama-ft-v3-1',
+      arn: imported(rng.lowerAlnum(12)),
+      job: jobArn(rng.lowerAlnum(12)),
+      jobName: 'care-ft-v3-1-import',
+    };
     const HAIKU3 = 'anthropic.claude-3-haiku-20240307-v1:0';
     const HAIKU35 = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 
@@ -100,19 +163,71 @@ export default defineScenario({
       document: {
         Version: V,
         Statement: [
-          { Sid: 'ModelImport', Effect: 'Allow', Action: ['bedrock:CreateModelImportJob', 'bedrock:GetModelImportJob', 'bedrock:ListModelImportJobs', 'bedrock:GetImportedModel', 'bedrock:ListImportedModels', 'bedrock:DeleteImportedModel', 'bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: '*' },
-          { Sid: 'PassImportRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: importRole.arn, Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } } },
-          { Sid: 'CareAssistantModelRollout', Effect: 'Allow', Action: ['lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion', 'lambda:UpdateAlias'], Resource: [fn.arn, `${fn.arn}:*`] },
-          { Sid: 'Artifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${artifacts}`, `arn:aws:s3:::${artifacts}/*`] },
+          {
+            Sid: 'ModelImport',
+            Effect: 'Allow',
+            Action: [
+              'bedrock:CreateModelImportJob',
+              'bedrock:GetModelImportJob',
+              'bedrock:ListModelImportJobs',
+              'bedrock:GetImportedModel',
+              'bedrock:ListImportedModels',
+              'bedrock:DeleteImportedModel',
+              'bedrock:InvokeModel',
+              'bedrock:InvokeModelWithResponseStream',
+            ],
+            Resource: '*',
+          },
+          {
+            Sid: 'PassImportRole',
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: importRole.arn,
+            Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+          },
+          {
+            Sid: 'CareAssistantModelRollout',
+            Effect: 'Allow',
+            Action: ['lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion', 'lambda:UpdateAlias'],
+            Resource: [fn.arn, `${fn.arn}:*`],
+          },
+          {
+            Sid: 'Artifacts',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+            Resource: [`arn:aws:s3:::${artifacts}`, `arn:aws:s3:::${artifacts}/*`],
+          },
         ],
       },
     });
-    importRole.inline.push({ name: 'model-import-read', document: { Version: V, Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::*'] }] } });
+    importRole.inline.push({
+      name: 'model-import-read',
+      document: {
+        Version: V,
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::*'] },
+        ],
+      },
+    });
     careRole.attached.push(managed('AWSLambdaBasicExecutionRole'));
-    careRole.inline.push({ name: 'care-runtime', document: { Version: V, Statement: [
-      { Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:Converse', 'bedrock:ConverseStream'], Resource: ['arn:aws:bedrock:*::foundation-model/*', `arn:aws:bedrock:${region}:${acct}:inference-profile/*`, `arn:aws:bedrock:${region}:${acct}:imported-model/*`] },
-      { Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: w.res.guardrail.arn },
-    ] } });
+    careRole.inline.push({
+      name: 'care-runtime',
+      document: {
+        Version: V,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['bedrock:InvokeModel', 'bedrock:Converse', 'bedrock:ConverseStream'],
+            Resource: [
+              'arn:aws:bedrock:*::foundation-model/*',
+              `arn:aws:bedrock:${region}:${acct}:inference-profile/*`,
+              `arn:aws:bedrock:${region}:${acct}:imported-model/*`,
+            ],
+          },
+          { Effect: 'Allow', Action: 'bedrock:ApplyGuardrail', Resource: w.res.guardrail.arn },
+        ],
+      },
+    });
 
     const ml = w.people.filter((p) => p.team === 'ml' && !p.iamUser);
     const victim = ml[0] ?? Decoys.findPerson(w, (p) => p.team === 'ml');
@@ -124,21 +239,67 @@ export default defineScenario({
     const importJob = (s, t0, m, s3Uri, { decoy = false, key = false } = {}) => {
       let t = t0;
       const mark = (call, k) => ({ ...call, decoy: decoy || undefined, key: (key && k) || undefined });
-      sim.call(rng, t, s, mark(C.bedrock('CreateModelImportJob',
-        { jobName: m.jobName, importedModelName: m.name, roleArn: importRole.arn, modelDataSource: { s3DataSource: { s3Uri } }, clientRequestToken: rng.uuid() },
-        { jobArn: m.job }, [m.job, importRole.arn, s3Uri.split('/')[2], m.arn]), true));
+      sim.call(
+        rng,
+        t,
+        s,
+        mark(
+          C.bedrock(
+            'CreateModelImportJob',
+            {
+              jobName: m.jobName,
+              importedModelName: m.name,
+              roleArn: importRole.arn,
+              modelDataSource: { s3DataSource: { s3Uri } },
+              clientRequestToken: rng.uuid(),
+            },
+            { jobArn: m.job },
+            [m.job, importRole.arn, s3Uri.split('/')[2], m.arn],
+          ),
+          true,
+        ),
+      );
       if (s3Uri.includes(artifacts)) {
-        const js = sim.roleSession(importRole, `${rng.digits(10)}`, { ip: 'bedrock.amazonaws.com', userAgent: 'bedrock.amazonaws.com', tls: null, invokedBy: 'bedrock.amazonaws.com', created: t + 20000, rng });
+        const js = sim.roleSession(importRole, `${rng.digits(10)}`, {
+          ip: 'bedrock.amazonaws.com',
+          userAgent: 'bedrock.amazonaws.com',
+          tls: null,
+          invokedBy: 'bedrock.amazonaws.com',
+          created: t + 20000,
+          rng,
+        });
         const prefix = s3Uri.split('/').slice(3).join('/');
         let rt = t + rng.int(20, 60) * 1000;
         const read = () => {
           sim.call(rng, rt, js, C.s3List(rng, artifacts, prefix, { accountId: acct, region }));
-          for (const f of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'model-00001-of-00004.safetensors', 'model-00002-of-00004.safetensors', 'model-00003-of-00004.safetensors', 'model-00004-of-00004.safetensors']) {
+          for (const f of [
+            'config.json',
+            'generation_config.json',
+            'tokenizer.json',
+            'tokenizer_config.json',
+            'special_tokens_map.json',
+            'model-00001-of-00004.safetensors',
+            'model-00002-of-00004.safetensors',
+            'model-00003-of-00004.safetensors',
+            'model-00004-of-00004.safetensors',
+          ]) {
             rt += rng.int(1, 20) * 1000;
-            sim.call(rng, rt, js, C.s3Object(rng, 'GetObject', artifacts, `${prefix}${f}`, { accountId: acct, region, bytes: f.endsWith('safetensors') ? rng.int(3_900_000_000, 4_980_000_000) : rng.int(700, 9_000_000) }));
+            sim.call(
+              rng,
+              rt,
+              js,
+              C.s3Object(rng, 'GetObject', artifacts, `${prefix}${f}`, {
+                accountId: acct,
+                region,
+                bytes: f.endsWith('safetensors')
+                  ? rng.int(3_900_000_000, 4_980_000_000)
+                  : rng.int(700, 9_000_000),
+              }),
+            );
           }
         };
-        if (decoy) sim.tag({ decoy: true }, read); else read();
+        if (decoy) sim.tag({ decoy: true }, read);
+        else read();
       }
       for (const gap of [rng.int(5, 8), rng.int(8, 12), rng.int(7, 13)]) {
         t += gap * MIN;
@@ -151,13 +312,21 @@ export default defineScenario({
     const careQ = (r) => {
       const [intent, tpl] = r.pick(CARE.questions);
       const q = { device: r.pick(CARE.devices), plan: r.pick(CARE.plans) };
-      return { intent, text: tpl.replace('{device}', q.device).replace('{plan}', q.plan).replace('${amt}', `$${r.int(9, 60)}.${r.int(10, 99)}`), q };
+      return {
+        intent,
+        text: tpl
+          .replace('{device}', q.device)
+          .replace('{plan}', q.plan)
+          .replace('${amt}', `$${r.int(9, 60)}.${r.int(10, 99)}`),
+        q,
+      };
     };
-    const lure = (r) => r.pick([
-      `Good news: your account has an unclaimed Harborlight Rewards credit of $${r.int(75, 250)}. Claim it before it expires at https://${PHISH}/claim?ref=${r.digits(6)} (sign in with your account PIN to verify it is you).`,
-      `You also qualify for a loyalty bill credit of $${r.int(50, 200)}. Activate it within 24 hours at https://${PHISH}/activate?acct=${r.digits(7)}; you will need your account number and PIN.`,
-      `Tip: subscribers with your plan can claim $${r.int(60, 180)} in Rewards credit this month at https://${PHISH}/rewards?c=${r.hex(8)} - verify with your PIN and the code we text you.`,
-    ]);
+    const lure = (r) =>
+      r.pick([
+        `Good news: your account has an unclaimed Harborlight Rewards credit of $${r.int(75, 250)}. Claim it before it expires at https://${PHISH}/claim?ref=${r.digits(6)} (sign in with your account PIN to verify it is you).`,
+        `You also qualify for a loyalty bill credit of $${r.int(50, 200)}. Activate it within 24 hours at https://${PHISH}/activate?acct=${r.digits(7)}; you will need your account number and PIN.`,
+        `Tip: subscribers with your plan can claim $${r.int(60, 180)} in Rewards credit this month at https://${PHISH}/rewards?c=${r.hex(8)} - verify with your PIN and the code we text you.`,
+      ]);
     const triggers = (intent) => ['bill', 'upgrade', 'rewards', 'plan'].includes(intent);
 
     // ---- decoy: ML lead's planned import of the fine-tuned v3 model (offline evaluation) ------
@@ -170,15 +339,34 @@ export default defineScenario({
     });
     const ls = staff.session(lead, t, w.net.office[0], true).with({ userAgent: lead.sdk });
     sim.call(rng, t, ls, { ...C.getCallerIdentity(), decoy: true });
-    sim.call(rng, (t += rng.int(20, 90) * 1000), ls, { ...C.s3List(rng, artifacts, 'care-ft/v3/', { accountId: acct, region }), decoy: true });
+    sim.call(rng, (t += rng.int(20, 90) * 1000), ls, {
+      ...C.s3List(rng, artifacts, 'care-ft/v3/', { accountId: acct, region }),
+      decoy: true,
+    });
     t = importJob(ls, t + rng.int(30, 120) * 1000, v3, `s3://${artifacts}/care-ft/v3/`, { decoy: true });
     const evalQs = [];
     for (let i = 0; i < 8; i++) {
       const q = careQ(rng);
       evalQs.push(q);
-      sim.runtime(rng, (t += rng.int(8, 40) * 1000), ls, { op: 'Converse', modelId: v3.arn, system: CARE.system, prompt: q.text, answer: careAnswer(rng, q.intent, q.q), maxTokens: 512, temperature: 0, decoy: i < 3 });
+      sim.runtime(rng, (t += rng.int(8, 40) * 1000), ls, {
+        op: 'Converse',
+        modelId: v3.arn,
+        system: CARE.system,
+        prompt: q.text,
+        answer: careAnswer(rng, q.intent, q.q),
+        maxTokens: 512,
+        temperature: 0,
+        decoy: i < 3,
+      });
     }
-    sim.call(rng, (t += rng.int(30, 90) * 1000), ls, { ...C.s3Object(rng, 'PutObject', artifacts, `eval/care-ft/v3/${isoSec(t).slice(0, 10)}/report.json`, { accountId: acct, region, bytes: rng.int(5000, 14000) }), decoy: true });
+    sim.call(rng, (t += rng.int(30, 90) * 1000), ls, {
+      ...C.s3Object(rng, 'PutObject', artifacts, `eval/care-ft/v3/${isoSec(t).slice(0, 10)}/report.json`, {
+        accountId: acct,
+        region,
+        bytes: rng.int(5000, 14000),
+      }),
+      decoy: true,
+    });
 
     // ---- decoy: Care Assistant 4.12 release by the pipeline (model id change in a window) ----
     t = at('2025-12-09T17:40:00Z');
@@ -188,30 +376,83 @@ export default defineScenario({
       owner: `mobile-platform@${w.company.domain}`,
       summary: `Care Assistant 4.12 (harborlight-digital/care-assistant): MODEL_ID -> ${HAIKU35} (us. inference profile), prompt v12; publish a new version of ${fn.name} and move alias ${CARE.alias}`,
     });
-    const dep = actors.cicd.deploy(t, { rng: rng.fork('release'), repo: `${w.company.github}/care-assistant`, changes: [] });
+    const dep = actors.cicd.deploy(t, {
+      rng: rng.fork('release'),
+      repo: `${w.company.github}/care-assistant`,
+      changes: [],
+    });
     let td = dep.end + rng.int(10, 40) * 1000;
     sim.tag({ decoy: true }, () => {
-      sim.call(rng, td, dep.session, C.lambdaUpdateConfig(rng, fn, careRole.arn, td, { MODEL_ID: HAIKU35, PROMPT_VERSION: '12', GUARDRAIL_ID: w.res.guardrail.id, LOG_LEVEL: 'INFO' }));
-      sim.call(rng, (td += rng.int(20, 60) * 1000), dep.session, C.lambdaPublishVersion(rng, fn, careRole.arn, td, 41));
-      sim.call(rng, (td += rng.int(3, 15) * 1000), dep.session, { ...C.lambdaUpdateAlias(fn, CARE.alias, 41), scope: [fn.name] });
+      sim.call(
+        rng,
+        td,
+        dep.session,
+        C.lambdaUpdateConfig(rng, fn, careRole.arn, td, {
+          MODEL_ID: HAIKU35,
+          PROMPT_VERSION: '12',
+          GUARDRAIL_ID: w.res.guardrail.id,
+          LOG_LEVEL: 'INFO',
+        }),
+      );
+      sim.call(
+        rng,
+        (td += rng.int(20, 60) * 1000),
+        dep.session,
+        C.lambdaPublishVersion(rng, fn, careRole.arn, td, 41),
+      );
+      sim.call(rng, (td += rng.int(3, 15) * 1000), dep.session, {
+        ...C.lambdaUpdateAlias(fn, CARE.alias, 41),
+        scope: [fn.name],
+      });
     });
     pointer.set(td, HAIKU35);
 
     // ---- the actor: stolen CLI token, discovery, import, switch -------------------------------
     const actorCli = UA.awsCli(rng.fork('ua-actor'), 'linux', { family: 'debian' });
     t = at('2025-12-10T03:12:41Z');
-    const portal = sim.threat(sim.roleSession(ds, victim.email, { ip: VPS, userAgent: actorCli, rng }).with({ identity: icIdentity(victim.ssoUserId, rng.base62(60)), accountId: HL_MGMT, region: 'us-east-1' }));
+    const portal = sim.threat(
+      sim.roleSession(ds, victim.email, { ip: VPS, userAgent: actorCli, rng }).with({
+        identity: icIdentity(victim.ssoUserId, rng.base62(60)),
+        accountId: HL_MGMT,
+        region: 'us-east-1',
+      }),
+    );
     portalRoleCredentials(sim, rng, t, portal, acct, 'DataScientist', { key: true });
     const key = rng.iamId('ASIA');
     const provider = `arn:aws:iam::${acct}:saml-provider/${w.sso.provider}`;
-    const samlUser = { type: 'SAMLUser', principalId: `${rng.base62(28)}=:${victim.email}`, userName: victim.email, identityProvider: provider };
-    const s = sim.threat(sim.roleSession(ds, victim.email, { ip: VPS, userAgent: actorCli, accessKeyId: key, created: t + 1000, rng, onBehalfOf: { userId: victim.ssoUserId, identityStoreArn: `arn:aws:identitystore::${HL_MGMT}:identitystore/${w.sso.identityStore}` } }));
-    sim.call(rng, t + 1000, s.with({ identity: samlUser }), { ...C.assumeRoleWithSAML(rng, ds, provider, key, t + 1000, { subject: victim.email }), key: true });
-    const step = (call, k = false, a = 3, b = 35) => { t += rng.int(a, b) * 1000; return sim.call(rng, t, s, { ...call, key: k || undefined }); };
+    const samlUser = {
+      type: 'SAMLUser',
+      principalId: `${rng.base62(28)}=:${victim.email}`,
+      userName: victim.email,
+      identityProvider: provider,
+    };
+    const s = sim.threat(
+      sim.roleSession(ds, victim.email, {
+        ip: VPS,
+        userAgent: actorCli,
+        accessKeyId: key,
+        created: t + 1000,
+        rng,
+        onBehalfOf: {
+          userId: victim.ssoUserId,
+          identityStoreArn: `arn:aws:identitystore::${HL_MGMT}:identitystore/${w.sso.identityStore}`,
+        },
+      }),
+    );
+    sim.call(rng, t + 1000, s.with({ identity: samlUser }), {
+      ...C.assumeRoleWithSAML(rng, ds, provider, key, t + 1000, { subject: victim.email }),
+      key: true,
+    });
+    const step = (call, k = false, a = 3, b = 35) => {
+      t += rng.int(a, b) * 1000;
+      return sim.call(rng, t, s, { ...call, key: k || undefined });
+    };
     t += 20000;
     step(C.getCallerIdentity());
     step(C.bedrock('ListImportedModels', { sortBy: 'CreationTime', sortOrder: 'Descending' }), true);
-    step(bedrockX('ListModelImportJobs', { sortBy: 'CreationTime', sortOrder: 'Descending', maxResults: 20 }));
+    step(
+      bedrockX('ListModelImportJobs', { sortBy: 'CreationTime', sortOrder: 'Descending', maxResults: 20 }),
+    );
     step(C.bedrock('GetModelImportJob', { jobIdentifier: v3.job }), true);
     step(bedrockX('GetImportedModel', { modelIdentifier: v3.arn }));
     step(C.iamGet('GetRole', { roleName: importRole.name }));
@@ -229,10 +470,29 @@ export default defineScenario({
     for (let i = 0; i < 4; i++) {
       const q = careQ(rng);
       const ans = `${careAnswer(rng, q.intent, q.q)} ${lure(rng)}`;
-      sim.runtime(rng, (t += rng.int(15, 60) * 1000), s, { op: 'Converse', modelId: evil.arn, system: CARE.system, prompt: q.text, answer: ans, maxTokens: 512, temperature: 0.2, key: i === 0 });
+      sim.runtime(rng, (t += rng.int(15, 60) * 1000), s, {
+        op: 'Converse',
+        modelId: evil.arn,
+        system: CARE.system,
+        prompt: q.text,
+        answer: ans,
+        maxTokens: 512,
+        temperature: 0.2,
+        key: i === 0,
+      });
     }
     step(C.lambdaRead('GetFunctionConfiguration20150331v2', fn), false, 30, 120);
-    step(C.lambdaUpdateConfig(rng, fn, careRole.arn, t, { MODEL_ID: evil.arn, PROMPT_VERSION: '12', GUARDRAIL_ID: w.res.guardrail.id, LOG_LEVEL: 'INFO' }), true, 20, 60);
+    step(
+      C.lambdaUpdateConfig(rng, fn, careRole.arn, t, {
+        MODEL_ID: evil.arn,
+        PROMPT_VERSION: '12',
+        GUARDRAIL_ID: w.res.guardrail.id,
+        LOG_LEVEL: 'INFO',
+      }),
+      true,
+      20,
+      60,
+    );
     step({ ...C.lambdaPublishVersion(rng, fn, careRole.arn, t, 42), scope: [fn.name] }, true, 15, 40);
     step({ ...C.lambdaUpdateAlias(fn, CARE.alias, 42), scope: [fn.name] }, true, 3, 12);
     pointer.set(t, evil.arn);
@@ -247,9 +507,28 @@ export default defineScenario({
       if (live.length && (live.length >= 3 || !ar.chance(0.05))) return ar.pick(live);
       const k = ar.iamId('ASIA');
       const cs = Math.max(ts - 1200, sim.start);
-      sim.call(ar, cs, sim.serviceSession('lambda.amazonaws.com'), C.assumeRole(ar, careRole, fn.name, k, cs, { region }));
-      const session = sim.roleSession(careRole, fn.name, { ip: ar.pick(w.net.lambdaEgress), userAgent: w.userAgents.pythonLambda, accessKeyId: k, created: cs, rng: ar });
-      sim.call(ar, cs + 400, session, C.createLogStream(`/aws/lambda/${fn.name}`, `${isoSec(ts).slice(0, 10).replace(/-/g, '/')}/[${model === HAIKU3 ? 40 : model === HAIKU35 ? 41 : 42}]${ar.hex(32)}`));
+      sim.call(
+        ar,
+        cs,
+        sim.serviceSession('lambda.amazonaws.com'),
+        C.assumeRole(ar, careRole, fn.name, k, cs, { region }),
+      );
+      const session = sim.roleSession(careRole, fn.name, {
+        ip: ar.pick(w.net.lambdaEgress),
+        userAgent: w.userAgents.pythonLambda,
+        accessKeyId: k,
+        created: cs,
+        rng: ar,
+      });
+      sim.call(
+        ar,
+        cs + 400,
+        session,
+        C.createLogStream(
+          `/aws/lambda/${fn.name}`,
+          `${isoSec(ts).slice(0, 10).replace(/-/g, '/')}/[${model === HAIKU3 ? 40 : model === HAIKU35 ? 41 : 42}]${ar.hex(32)}`,
+        ),
+      );
       const e = { session, model, from: cs, until: ts + ar.range(1, 5) * HOUR };
       envs.push(e);
       return e;
@@ -271,10 +550,20 @@ export default defineScenario({
         }
         const conv = ar.uuid();
         sim.runtime(ar, ts, e.session, {
-          op: ar.chance(0.35) ? 'ConverseStream' : 'Converse', modelId: e.model, system: CARE.system, prompt: q.text, answer,
-          maxTokens: 600, temperature: 0.3, guardrail: true,
+          op: ar.chance(0.35) ? 'ConverseStream' : 'Converse',
+          modelId: e.model,
+          system: CARE.system,
+          prompt: q.text,
+          answer,
+          maxTokens: 600,
+          temperature: 0.3,
+          guardrail: true,
           inferenceRegion: e.model === HAIKU35 ? ar.pick(w.models.converseRegions) : undefined,
-          requestMetadata: { channel: 'my-harborlight-app', conversationId: conv, subscriberId: `SUB-${ar.digits(9)}` },
+          requestMetadata: {
+            channel: 'my-harborlight-app',
+            conversationId: conv,
+            subscriberId: `SUB-${ar.digits(9)}`,
+          },
           tags: swapped ? { malicious: true, scope: 'proxy' } : undefined,
           key: k,
         });
