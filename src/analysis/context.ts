@@ -292,6 +292,63 @@ export async function everydayOrigin(
 }
 const EVERYDAY_MIN_RECORDS = 5;
 
+/** Minutes an origin must be in use, before any other network used the same identity, to be its usual one. */
+export const USUAL_ORIGIN_MIN = 180;
+
+/** Where an identity or key is used from: a network (/24, /48) and the clients seen from it. */
+export interface UsualOrigin {
+  net: string;
+  clients: string[];
+  /** the first use from another network: where the second user begins */
+  otherFrom: string;
+}
+
+/**
+ * The usual origin of an identity (`identity_arn`) or access key used from more than one network:
+ * the network it was used from first, when that use went on for at least USUAL_ORIGIN_MIN minutes
+ * before anything used it from another network, with the clients seen there in that time. A vendor's
+ * or a shared account's own office at its usual hours, told apart from an intruder who came later
+ * from elsewhere with the same credentials. Null when the identity was only ever used from one
+ * network (nothing to tell apart) or when the first network's use was too short to be ordinary.
+ */
+export async function usualOrigin(
+  db: Queryable,
+  by: 'identity_arn' | 'access_key_id',
+  value: string,
+): Promise<UsualOrigin | null> {
+  const rows = await db.all(
+    `SELECT source_ip AS ip, ${isoSql('min(time)')} AS first FROM events
+     WHERE ${by} = $1 AND source_ip IS NOT NULL AND coalesce(principal_type, '') <> 'AWSService'
+     GROUP BY 1 ORDER BY 2, 1 LIMIT 5000`,
+    [value],
+  );
+  const ips = rows.filter((r) => isPublicIp(String(r.ip)));
+  if (!ips.length) return null;
+  const net = netOf(String(ips[0].ip));
+  const other = ips.find((r) => netOf(String(r.ip)) !== net);
+  if (!other) return null;
+  const otherFrom = String(other.first);
+  const home = ips.filter((r) => netOf(String(r.ip)) === net).map((r) => String(r.ip));
+  const use = await db.all(
+    `SELECT coalesce(user_agent, '') AS ua, ${isoSql('min(time)')} AS a, ${isoSql('max(time)')} AS b FROM events
+     WHERE ${by} = $1 AND source_ip IN (${home.map(sqlString).join(', ')})
+       AND time < CAST($2 AS TIMESTAMP) AND coalesce(principal_type, '') <> 'AWSService'
+     GROUP BY 1 ORDER BY 1`,
+    [value, sqlTime(otherFrom)],
+  );
+  if (!use.length) return null;
+  const first = Math.min(...use.map((r) => Date.parse(String(r.a))));
+  const last = Math.max(...use.map((r) => Date.parse(String(r.b))));
+  if ((last - first) / 60_000 < USUAL_ORIGIN_MIN) return null;
+  const clients = [...new Set(use.map((r) => clientOf(String(r.ua))))].sort();
+  return { net, clients, otherFrom };
+}
+
+/** Whether a use (address and user agent) comes from an identity's usual origin. */
+export function fromUsualOrigin(o: UsualOrigin | null, ip: string | null, ua: string | null): boolean {
+  return !!o && !!ip && isPublicIp(ip) && netOf(ip) === o.net && o.clients.includes(clientOf(ua));
+}
+
 /** The IAM identity behind an ARN: the role ARN for an assumed-role session. */
 export function roleOf(arn: string | null | undefined): string | null {
   if (!arn) return null;

@@ -185,3 +185,31 @@ describe('coverage', () => {
     }
   });
 });
+
+describe('coverage of notebook sessions', () => {
+  it('names what a presigned notebook or Studio URL leaves out of CloudTrail', async () => {
+    const sm = (name: string, req: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      ct('2025-07-01T10:00:00Z', 'eu-west-1', name, {
+        eventSource: 'sagemaker.amazonaws.com',
+        requestParameters: req,
+        managementEvent: true,
+        eventCategory: 'Management',
+        ...extra,
+      });
+    const cov = await coverageOf([
+      sm('CreatePresignedNotebookInstanceUrl', { notebookInstanceName: 'nb-a' }),
+      sm('CreatePresignedNotebookInstanceUrl', { notebookInstanceName: 'nb-b' }),
+      sm('CreatePresignedDomainUrl', { domainId: 'd-abc123', userProfileName: 'ana' }),
+      sm(
+        'CreatePresignedNotebookInstanceUrl',
+        { notebookInstanceName: 'nb-c' },
+        { errorCode: 'AccessDenied' },
+      ),
+    ]);
+    const gaps = cov.gaps.filter((g) => /Jupyter/.test(g));
+    expect(gaps).toHaveLength(2);
+    expect(gaps[0]).toMatch(/^1 presigned Studio domain URL\(s\) created for 1 domain/);
+    expect(gaps[1]).toMatch(/^2 presigned notebook-instance URL\(s\) created for 2 notebook instance/);
+    expect(gaps[1]).toMatch(/not in CloudTrail/);
+  });
+});

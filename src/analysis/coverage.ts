@@ -232,6 +232,22 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
     if (Number(kbs[0]?.n) > 0 && !sources.kb_events) {
       gaps.push('no knowledge-base application logs: ingestion of documents cannot be traced');
     }
+    // a presigned notebook or Studio URL opens Jupyter in a browser: what is done there (files viewed
+    // or downloaded, terminal commands, outbound connections) is not an AWS API call
+    const presigned = await db.all(
+      `SELECT action, count(*) AS n,
+              count(DISTINCT coalesce(request_parameters->>'$.notebookInstanceName',
+                                      request_parameters->>'$.domainId')) AS targets
+       FROM events WHERE service = 'sagemaker.amazonaws.com' AND error_code IS NULL
+         AND action IN ('CreatePresignedNotebookInstanceUrl', 'CreatePresignedDomainUrl')
+       GROUP BY 1 ORDER BY 1`,
+    );
+    for (const p of presigned) {
+      const notebook = p.action === 'CreatePresignedNotebookInstanceUrl';
+      gaps.push(
+        `${p.n} presigned ${notebook ? 'notebook-instance' : 'Studio domain'} URL(s) created for ${p.targets} ${notebook ? 'notebook instance(s)' : 'domain(s)'}: what was done inside Jupyter through them (files viewed or downloaded in the browser, terminal commands, outbound connections from the instance) is not in CloudTrail; only the execution role's AWS API calls are. Collect the ${notebook ? 'notebook instances' : "domain's apps"}' CloudWatch logs and VPC flow logs`,
+      );
+    }
   }
   const holes: Coverage['holes'] = [];
   return { window, gaps, sources, accounts, regions, missingFor: [...new Set(missingFor)], holes };

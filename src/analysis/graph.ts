@@ -148,7 +148,7 @@ export async function buildEntityGraph(
   const rows = await db.all(
     `SELECT coalesce(event_id, uid) AS eid, ${isoSql('time')} AS t, service, action, error_code, read_only,
             coalesce(identity_arn, principal_arn) AS who, access_key_id, source_ip, session_name,
-            request_parameters, response_elements, resources
+            request_parameters, response_elements, resources, region, account, recipient_account
      FROM events WHERE coalesce(event_id, uid) IN (SELECT id FROM ${ACTOR_TABLE} WHERE kind = 'event')
      ORDER BY time, eid`,
   );

@@ -20,6 +20,7 @@ import {
   clientOf,
   type Env,
   everydayOrigin,
+  fromUsualOrigin,
   IAC_UA,
   loadEvents,
   matchContext,
@@ -30,7 +31,10 @@ import {
   principalsOf,
   roleOf,
   subjectOf,
+  type UsualOrigin,
+  usualOrigin,
 } from './context.js';
+import { sagemakerResources } from './resources.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 
@@ -846,6 +850,7 @@ export async function sagemakerLifecycle(env: Env): Promise<Candidate[]> {
        'UpdateNotebookInstance', 'CreatePresignedNotebookInstanceUrl', 'CreatePresignedDomainUrl')`,
   );
   const out: Candidate[] = [];
+  const usualByIdentity = new Map<string, UsualOrigin | null>();
   for (const r of rows) {
     const kind = env.base.kindOf(r.identityArn);
     const presigned = /Presigned/.test(r.action);
@@ -857,7 +862,38 @@ export async function sagemakerLifecycle(env: Env): Promise<Candidate[]> {
         r.req?.domainId ??
         '',
     );
-    const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+    let unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+    let routine = false;
+    const triage = [unusual ? `by a ${kind} principal` : `${kind} principal`];
+    // an identity used by its owner and by someone else: the owner's own URLs (its usual network and
+    // client, for a notebook it opened there before the other user appeared) are its routine
+    if (presigned && unusual && r.identityArn) {
+      let usual = usualByIdentity.get(r.identityArn);
+      if (usual === undefined) {
+        usual = await usualOrigin(env.db, 'identity_arn', r.identityArn);
+        usualByIdentity.set(r.identityArn, usual);
+      }
+      const sameTarget = (x: CtRow): boolean =>
+        x.identityArn === r.identityArn &&
+        x.action === r.action &&
+        String(x.req?.notebookInstanceName ?? x.req?.domainId ?? '') === name;
+      if (
+        usual &&
+        fromUsualOrigin(usual, r.sourceIp, r.userAgent) &&
+        rows.some(
+          (x) => sameTarget(x) && x.time < usual.otherFrom && fromUsualOrigin(usual, x.sourceIp, x.userAgent),
+        )
+      ) {
+        unusual = false;
+        routine = true;
+        triage.push(
+          `the identity's usual origin (${usual.net}, ${usual.clients.join(', ') || 'no user agent'}) for a notebook it opened from there before another network used the identity on ${usual.otherFrom}`,
+        );
+      } else if (usual)
+        triage.push(
+          `outside the identity's usual origin (${usual.net}, ${usual.clients.join(', ') || 'no user agent'})`,
+        );
+    }
     const c: Candidate = {
       ruleId: presigned ? 'access.sagemaker-presigned-url' : 'infrastructure.sagemaker-lifecycle-config',
       title: presigned
@@ -865,18 +901,22 @@ export async function sagemakerLifecycle(env: Env): Promise<Candidate[]> {
         : `SageMaker lifecycle configuration ${name} changed`,
       description: `${nameOf(r.identityArn)} (${kind}) called ${r.action} from ${r.sourceIp}.`,
       severity: unusual ? 'medium' : 'informational',
-      strength: unusual ? 'hard' : 'soft',
+      strength: unusual ? 'hard' : routine ? 'context' : 'soft',
       ifActor: 'high',
       elements: [presigned ? 'access' : 'infrastructure-changes'],
       times: [r.time],
       principals: principalsOf(r),
       accessKeyIds: [r.accessKeyId],
       sourceIps: [r.sourceIp],
-      resources: [name, roleOf(r.identityArn)],
+      resources: [
+        presigned ? (sagemakerResources(r.req, r.region, r.account)[0] ?? name) : name,
+        roleOf(r.identityArn),
+      ],
       attack: presigned ? ['T1078.004'] : ['T1546', 'T1059'],
       evidence: { eventIds: [r.eventId] },
-      actors: [actorOf(r)],
-      triage: [unusual ? `by a ${kind} principal` : `${kind} principal`],
+      actors: unusual ? [actorOf(r)] : [],
+      ...(unusual ? {} : { legit: [actorOf(r)] }),
+      triage,
     };
     applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [name] }));
     out.push(c);

@@ -81,3 +81,43 @@ describe('resources of job requests and versioned resources', () => {
     );
   });
 });
+
+describe('SageMaker resources named in requests', () => {
+  it('builds the ARNs of notebook instances, endpoints, jobs, models and user profiles from their names', () => {
+    const row = (request_parameters: unknown) => ({
+      service: 'sagemaker.amazonaws.com',
+      request_parameters,
+      region: 'eu-north-1',
+      recipient_account: '111122223333',
+    });
+    expect(resourcesOfEvent(row({ notebookInstanceName: 'DS-Churn' }))).toEqual([
+      'arn:aws:sagemaker:eu-north-1:111122223333:notebook-instance/ds-churn',
+    ]);
+    expect(resourcesOfEvent(row({ endpointName: 'fraud-ep', endpointConfigName: 'fraud-ep-cfg-2' }))).toEqual(
+      [
+        'arn:aws:sagemaker:eu-north-1:111122223333:endpoint-config/fraud-ep-cfg-2',
+        'arn:aws:sagemaker:eu-north-1:111122223333:endpoint/fraud-ep',
+      ],
+    );
+    expect(resourcesOfEvent(row({ trainingJobName: 'train-1', modelName: 'm-1' }))).toEqual([
+      'arn:aws:sagemaker:eu-north-1:111122223333:model/m-1',
+      'arn:aws:sagemaker:eu-north-1:111122223333:training-job/train-1',
+    ]);
+    expect(resourcesOfEvent(row({ domainId: 'd-abc123', userProfileName: 'ana' }))).toEqual([
+      'arn:aws:sagemaker:eu-north-1:111122223333:user-profile/d-abc123/ana',
+    ]);
+    expect(resourcesOfEvent(row({ domainId: 'd-abc123' }))).toEqual([
+      'arn:aws:sagemaker:eu-north-1:111122223333:domain/d-abc123',
+    ]);
+    // without Region and account the name is all there is; another service's modelName is not SageMaker's
+    expect(
+      resourcesOfEvent({
+        service: 'sagemaker.amazonaws.com',
+        request_parameters: { notebookInstanceName: 'nb' },
+      }),
+    ).toEqual(['nb']);
+    expect(resourcesOfEvent({ ...row({ modelName: 'x' }), service: 'bedrock.amazonaws.com' })).toEqual([]);
+    // a name that is not a SageMaker name is not made into an ARN
+    expect(resourcesOfEvent(row({ notebookInstanceName: 'a/b:c' }))).toEqual([]);
+  });
+});

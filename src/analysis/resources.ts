@@ -1,7 +1,8 @@
 /**
  * The resources a CloudTrail record names: ids and ARNs from request parameters and response
  * elements (guardrails, models, knowledge bases, data sources, agents, buckets, functions, IAM users
- * and roles, trails, provisioned models, parameters, security groups). Kept as data: one table of
+ * and roles, trails, provisioned models, parameters, security groups, SageMaker notebook instances,
+ * endpoints, models, jobs, domains and user profiles). Kept as data: one table of
  * JSON keys per kind, so a new service is a line here, not new code.
  */
 
@@ -37,9 +38,45 @@ export const RESOURCE_KEYS: string[] = [
   'groupId',
   'secretId',
   'instanceId',
-  'notebookInstanceName',
-  'lifecycleConfigName',
 ];
+
+/**
+ * SageMaker request keys that name a resource by name, with the ARN resource type the name goes under
+ * (`arn:aws:sagemaker:<region>:<account>:notebook-instance/<name>`, names lower-cased as SageMaker
+ * writes them in ARNs). A user profile is `user-profile/<domain id>/<profile name>`.
+ */
+const SAGEMAKER_KEYS: Array<[string, string]> = [
+  ['notebookInstanceName', 'notebook-instance'],
+  ['notebookInstanceLifecycleConfigName', 'notebook-instance-lifecycle-config'],
+  ['lifecycleConfigName', 'notebook-instance-lifecycle-config'],
+  ['endpointName', 'endpoint'],
+  ['endpointConfigName', 'endpoint-config'],
+  ['modelName', 'model'],
+  ['trainingJobName', 'training-job'],
+  ['processingJobName', 'processing-job'],
+  ['transformJobName', 'transform-job'],
+  ['hyperParameterTuningJobName', 'hyper-parameter-tuning-job'],
+];
+/** SageMaker names: letters, digits and hyphens (ids such as `d-abc123` too). */
+const SAGEMAKER_NAME = /^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$/;
+
+/** The SageMaker resources a request names, as ARNs where the record gives region and account. */
+export function sagemakerResources(rp: unknown, region: string | null, account: string | null): string[] {
+  const out: string[] = [];
+  const arn = (type: string, name: string): string =>
+    region && account ? `arn:aws:sagemaker:${region}:${account}:${type}/${name.toLowerCase()}` : name;
+  for (const [k, type] of SAGEMAKER_KEYS) {
+    const v = pick(rp, [k]);
+    if (v && SAGEMAKER_NAME.test(v)) out.push(arn(type, v));
+  }
+  const domain = pick(rp, ['domainId']);
+  const profile = pick(rp, ['userProfileName']);
+  if (domain && SAGEMAKER_NAME.test(domain)) {
+    if (profile && SAGEMAKER_NAME.test(profile)) out.push(arn('user-profile', `${domain}/${profile}`));
+    else out.push(arn('domain', domain));
+  }
+  return out;
+}
 
 /** Keys naming a part of the agent named by `agentId` in the same parameters. */
 const AGENT_PARTS = new Set(['agentAliasId', 'actionGroupId']);
@@ -130,6 +167,10 @@ export function resourcesOfEvent(row: {
   request_parameters?: unknown;
   response_elements?: unknown;
   resources?: unknown;
+  /** the record's Region and the account it was delivered to (for ARNs built from names) */
+  region?: unknown;
+  recipient_account?: unknown;
+  account?: unknown;
 }): string[] {
   const out = new Set<string>();
   const rp = parse(row.request_parameters);
@@ -158,6 +199,14 @@ export function resourcesOfEvent(row: {
         const b = s3Bucket(pick(x, ['s3Uri']) ?? '');
         if (b) out.add(b);
       }
+    if (row.service === 'sagemaker.amazonaws.com') {
+      const region =
+        typeof row.region === 'string' && /^[a-z0-9-]{4,30}$/.test(row.region) ? row.region : null;
+      const acct = [row.recipient_account, row.account].find(
+        (a): a is string => typeof a === 'string' && /^\d{12}$/.test(a),
+      );
+      for (const x of sagemakerResources(rp, region, acct ?? null)) out.add(x);
+    }
     const nameKey = NAME_BY_SERVICE[String(row.service)];
     if (nameKey) {
       const v = pick(rp, [nameKey]);

@@ -12,7 +12,16 @@ import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
-import { type ContextEntry, deviceClient, jsonObject, loadContextEntries, matchContext } from './context.js';
+import {
+  type ContextEntry,
+  deviceClient,
+  fromUsualOrigin,
+  jsonObject,
+  loadContextEntries,
+  matchContext,
+  type UsualOrigin,
+  usualOrigin,
+} from './context.js';
 import { dataBuckets } from './data-store.js';
 import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
@@ -121,6 +130,41 @@ export function isPrivateIp(s: string): boolean {
 export function identityOf(arn: string): string {
   const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
   return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
+}
+
+/** A role ARN with a path (`role/service-role/Name`): account, partition and name. */
+const PATHED_ROLE = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/.+\/([^/]+)$/;
+/** Pathed roles read for the resolver (the evidence's issuers and IAM snapshot). */
+const PATHED_ROLES_MAX = 20_000;
+
+/**
+ * Role ARNs as one role: an assumed-role session ARN names its role without the role's path, so the
+ * role rebuilt from it (`role/Name`) and the session issuer the same records carry
+ * (`userIdentity.sessionContext.sessionIssuer.arn`, `role/service-role/Name`) would read as two
+ * roles. The resolver maps a session ARN or a path-less role ARN to the issuer's full ARN where the
+ * evidence (CloudTrail issuers, the IAM snapshot) has exactly one role of that name in that account;
+ * anything else is left as `identityOf` gives it.
+ */
+export async function roleResolver(db: Queryable): Promise<(arn: string) => string> {
+  const rows = await db.all(
+    `SELECT DISTINCT a FROM (
+       SELECT identity_arn AS a FROM events WHERE principal_type = 'AssumedRole' AND identity_arn LIKE 'arn:%:role/%/%'
+       UNION ALL SELECT arn AS a FROM iam_entities WHERE arn LIKE 'arn:%:role/%/%')
+     WHERE a IS NOT NULL ORDER BY 1 LIMIT ${PATHED_ROLES_MAX}`,
+  );
+  const full = new Map<string, string | null>();
+  for (const r of rows) {
+    const m = PATHED_ROLE.exec(String(r.a));
+    if (!m) continue;
+    const short = `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
+    const seen = full.get(short);
+    // two roles of one name on different paths: the short form cannot tell them apart
+    full.set(short, seen === undefined || seen === String(r.a) ? String(r.a) : null);
+  }
+  return (arn: string): string => {
+    const id = identityOf(arn);
+    return full.get(id) ?? id;
+  };
 }
 
 /** Runtime calls that open or continue an agent session (`requestParameters.sessionId`). */
@@ -234,7 +278,7 @@ const SEED_TRACES_MAX = 5000;
 /** The CloudTrail columns the scoping reads for each candidate record. */
 const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
   identity_arn, principal_arn, principal_type, service, action, read_only, error_code, request_parameters,
-  response_elements, resources`;
+  response_elements, resources, region, account, recipient_account`;
 
 /** The declared activity a finding falls in: its window, and all its addresses or principals declared. */
 function declaredFinding(entries: ContextEntry[], f: Finding): string | null {
@@ -597,6 +641,14 @@ export async function computeScope(
       legitByKey.get(k)!.add(String(r.ip));
     }
   }
+  // a long-term key used by its owner and by the actor: the owner's usual origin (the network it
+  // used for hours before anyone used the key from elsewhere, with the clients seen there) stays the
+  // owner's on every day, also from a neighbouring address of the same network
+  const usualByKey = new Map<string, UsualOrigin>();
+  for (const k of pivotKeys.filter((x) => x.startsWith('AKIA')).sort()) {
+    const u = await usualOrigin(db, 'access_key_id', k);
+    if (u) usualByKey.set(k, u);
+  }
   // keys whose every use is the actor's: sessions the actor obtained (AssumeRole / GetSessionToken from actor addresses)
   if (ips.size) {
     const sess = await db.all(
@@ -628,11 +680,14 @@ export async function computeScope(
     const key = r.access_key_id ? String(r.access_key_id) : null;
     const fromActorIp = ips.has(ip);
     const legit = key ? legitByKey.get(key) : undefined;
+    const owners =
+      (legit?.has(ip) ?? false) ||
+      (key !== null && fromUsualOrigin(usualByKey.get(key) ?? null, ip, r.user_agent as string | null));
     // a record with the actor's key from another address is the actor's only when it also uses an actor client
     const keyMatch =
       key !== null &&
       keys.has(key) &&
-      (ownSessionKeys.has(key) || (!(legit?.has(ip) ?? false) && actorUAs.has(String(r.user_agent ?? ''))));
+      (ownSessionKeys.has(key) || (!owners && actorUAs.has(String(r.user_agent ?? ''))));
     if (!fromActorIp && key !== null && keys.has(key) && !keyMatch) keyOnlyDropped++;
     if (!(fromActorIp || keyMatch)) continue;
     const m = declared.length
@@ -925,6 +980,10 @@ export async function computeScope(
       actorEvents.some((r) => r.access_key_id === k) ||
       seeds.some((f) => f.accessKeyIds?.includes(k)),
   );
+  for (const [k, u] of usualByKey)
+    notes.push(
+      `access key ${k} was used from ${u.net} (${u.clients.join(', ') || 'no user agent'}) for hours before another network used it on ${u.otherFrom}: its records from there are treated as its owner's`,
+    );
   for (const [k, legit] of legitByKey) {
     if (legit.size)
       notes.push(
@@ -938,11 +997,15 @@ export async function computeScope(
   notes.push(
     `actor told apart by ${ips.size} address(es) and ${keyList.length} key(s); ${actorEvents.length} CloudTrail records and ${invRows.length} model invocations attributed`,
   );
+  // one role, one name: the issuer's full ARN for a role rebuilt from its sessions
+  const resolveRole = await roleResolver(db);
   const scope: Scope = {
-    principals: [...principals].sort(),
+    principals: [...new Set([...principals].map(resolveRole))].sort(),
     accessKeyIds: keyList.sort(),
     sourceIps: [...ips].sort(),
-    resources: [...resources].sort(),
+    resources: [
+      ...new Set([...resources].map((x) => (/^arn:[^:]+:iam::\d{12}:role\//.test(x) ? resolveRole(x) : x))),
+    ].sort(),
     window: times.length ? { start: times[0], end: times[times.length - 1] } : {},
   };
   return {
@@ -962,7 +1025,7 @@ export async function computeScope(
     confidence:
       !actorEvents.length && !invRows.length
         ? 'low'
-        : keyOnlyDropped > 0 || [...legitByKey.values()].some((v) => v.size > 0)
+        : keyOnlyDropped > 0 || usualByKey.size > 0 || [...legitByKey.values()].some((v) => v.size > 0)
           ? 'medium'
           : 'high',
   };
