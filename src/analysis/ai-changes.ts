@@ -686,10 +686,9 @@ export async function provisionedThroughput(env: Env): Promise<Candidate[]> {
   return out;
 }
 
+// the jobs themselves (customisation, import, copy, batch inference, evaluation) are judged in
+// model-jobs.ts, by their data locations, role and origin
 const CUSTOM_JOBS = [
-  'CreateModelCustomizationJob',
-  'CreateModelImportJob',
-  'CreateModelCopyJob',
   'CreateCustomModel',
   'DeleteCustomModel',
   'DeleteImportedModel',

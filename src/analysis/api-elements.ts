@@ -42,9 +42,17 @@ const TABLE: Entry[] = [
   },
   { service: 'bedrock', action: /Guardrail/, element: 'ai-changes', component: 'guardrails' },
   {
+    // batch inference and evaluation jobs run models over prompts: model use, not a configuration change
+    service: 'bedrock',
+    action: /(ModelInvocationJob|EvaluationJob)/,
+    element: 'invocation',
+    component: 'foundation-models',
+    change: false,
+  },
+  {
     service: 'bedrock',
     action:
-      /(ModelCustomizationJob|CustomModel|ProvisionedModelThroughput|ModelImportJob|ImportedModel|ModelCopyJob|ModelInvocationJob|MarketplaceModelEndpoint)/,
+      /(ModelCustomizationJob|CustomModel|ProvisionedModelThroughput|ModelImportJob|ImportedModel|ModelCopyJob|MarketplaceModelEndpoint)/,
     element: 'ai-changes',
     component: 'custom-models',
   },

@@ -87,6 +87,7 @@ import {
   sagemakerLifecycle,
   securityGroupsOpened,
 } from './infrastructure.js';
+import { modelJobs } from './model-jobs.js';
 
 type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
 
@@ -130,6 +131,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('ai-changes', await modelAccess(env));
   add('ai-changes', await provisionedThroughput(env));
   add('ai-changes', await customModelJobs(env));
+  add('ai-changes', await modelJobs(env));
   add('ai-changes', await agentChanges(env));
   add('ai-changes', await modelParameters(env));
   add('ai-changes', await bedrockResourcePolicies(env));

@@ -213,3 +213,23 @@ describe('coverage of notebook sessions', () => {
     expect(gaps[1]).toMatch(/not in CloudTrail/);
   });
 });
+
+describe('batch inference jobs', () => {
+  it('names the gap: batch prompts and answers are not in the invocation logs', async () => {
+    const job = ct('2025-06-03T10:00:00Z', 'eu-north-1', 'CreateModelInvocationJob', {
+      eventCategory: 'Management',
+      managementEvent: true,
+      requestParameters: {
+        jobName: 'j1',
+        roleArn: 'arn:aws:iam::111122223333:role/batch',
+        modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+        inputDataConfig: { s3InputDataConfig: { s3Uri: 's3://x/in.jsonl', s3BucketOwner: '999988887777' } },
+        outputDataConfig: { s3OutputDataConfig: { s3Uri: 's3://x/out/' } },
+      },
+    });
+    const cov = await coverageOf([job]);
+    const gap = cov.gaps.find((g) => /batch inference/.test(g));
+    expect(gap).toMatch(/1 Bedrock batch inference .* in eu-north-1: .*not in the model invocation logs/);
+    expect(gap).toMatch(/buckets of other accounts/);
+  });
+});

@@ -226,6 +226,24 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
         `no agent traces: ${agents[0].n} InvokeAgent calls in CloudTrail, but what the agents did is not in the evidence`,
       );
     }
+    // batch inference and evaluation jobs run models over prompts in S3: invocation logging never
+    // records them, and S3 data events of buckets of other accounts are not in this evidence
+    const batch = await db.all(
+      `SELECT region, count(*) AS n,
+              count(*) FILTER (WHERE (request_parameters->>'$.inputDataConfig.s3InputDataConfig.s3BucketOwner') IS NOT NULL
+                OR (request_parameters->>'$.outputDataConfig.s3OutputDataConfig.s3BucketOwner') IS NOT NULL) AS foreign_owner
+       FROM events WHERE service = 'bedrock.amazonaws.com' AND action IN ('CreateModelInvocationJob', 'CreateEvaluationJob')
+         AND error_code IS NULL
+       GROUP BY region ORDER BY region`,
+    );
+    for (const b of batch) {
+      gaps.push(
+        `${b.n} Bedrock batch inference or evaluation job(s) in ${b.region}: their prompts and answers are not in the model invocation logs; they exist only in the jobs' S3 input and output locations` +
+          (Number(b.foreign_owner) > 0
+            ? ' (some in buckets of other accounts, whose S3 data events are not in this evidence)'
+            : ''),
+      );
+    }
     const kbs = await db.all(
       `SELECT count(*) AS n FROM events WHERE service = 'bedrock.amazonaws.com' AND action IN ('StartIngestionJob', 'CreateKnowledgeBase', 'Retrieve', 'RetrieveAndGenerate')`,
     );

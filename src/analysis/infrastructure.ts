@@ -8,7 +8,7 @@
  * ports to the internet or publishing a function without authentication is abuse until shown
  * otherwise.
  */
-import { sqlTime } from '../store/case-store.js';
+import { isoSql, sqlTime } from '../store/case-store.js';
 import {
   actionList,
   actorOf,
@@ -34,6 +34,7 @@ import {
   type UsualOrigin,
   usualOrigin,
 } from './context.js';
+import { newOriginOf } from './model-jobs.js';
 import { sagemakerResources } from './resources.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
@@ -550,6 +551,61 @@ function envSetBy(r: CtRow): string[] | null {
 }
 
 /** Lambda code, role, URL and permission changes, grouped per function and actor within an hour. */
+/** changes that can put another model in front of a function's users */
+const MODEL_SWITCHING = new Set([
+  'UpdateFunctionConfiguration',
+  'UpdateFunctionCode',
+  'PublishVersion',
+  'UpdateAlias',
+  'CreateAlias',
+]);
+const CUSTOM_MODEL = /imported-model|custom-model|provisioned-model|custom-model-deployment/;
+const RUNTIME_CALLS = ['InvokeModel', 'InvokeModelWithResponseStream', 'Converse', 'ConverseStream'];
+/** calls a role must have made before a change for a model it then calls to count as a switch */
+const APP_MIN_CALLS = 20;
+/** models the app calls that it never called before, and how many times, after a change */
+export interface AppSwitch {
+  model: string;
+  calls: number;
+  first: string;
+  eventIds: string[];
+}
+
+/**
+ * The models a function's execution role first called after a change to the function (within a
+ * day, before the function's next change), when the role has an established history of calls:
+ * the change put another model in front of the application's users.
+ */
+export async function appModelSwitch(
+  env: Env,
+  role: string,
+  after: string,
+  until: string | null,
+): Promise<AppSwitch[]> {
+  const name = role.replace(/^.*\//, '');
+  if (!name) return [];
+  const rows = await env.db.all(
+    `WITH calls AS (
+       SELECT coalesce(json_extract_string(request_parameters, '$.modelId'), '') AS model, time, coalesce(event_id, uid) AS eid
+       FROM events WHERE action IN (${actionList(RUNTIME_CALLS)}) AND error_code IS NULL AND principal_type = 'AssumedRole'
+         AND regexp_extract(coalesce(identity_arn, ''), '[^/]+$') = $1),
+     before AS (SELECT DISTINCT model FROM calls WHERE time < CAST($2 AS TIMESTAMP))
+     SELECT c.model, count(*) AS n, list(c.eid ORDER BY c.time, c.eid)[1:10] AS eids, ${isoSql('min(c.time)')} AS first
+     FROM calls c
+     WHERE c.time >= CAST($2 AS TIMESTAMP) AND c.time <= CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY
+       AND c.model <> '' AND c.model NOT IN (SELECT model FROM before)
+       AND (SELECT count(*) FROM calls WHERE time < CAST($2 AS TIMESTAMP)) >= ${APP_MIN_CALLS}
+     GROUP BY 1 HAVING min(c.time) < CAST($3 AS TIMESTAMP) ORDER BY 1`,
+    [name, sqlTime(after), until ? sqlTime(until) : '9999-12-31 00:00:00'],
+  );
+  return rows.map((r) => ({
+    model: String(r.model),
+    calls: Number(r.n),
+    first: String(r.first),
+    eventIds: ((r.eids as unknown[]) ?? []).map(String),
+  }));
+}
+
 export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Promise<Candidate[]> {
   const rows = (
     await loadEvents(
@@ -718,6 +774,21 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         `outside the change windows (${calendared} of its ${history.length} other changes were planned)`,
       );
 
+    // the application behind the function: the models its role first called right after the change
+    const fnRole = lastRole.get(fn) ?? null;
+    const last = g[g.length - 1];
+    const nextChange =
+      groups
+        .filter((x, i) => i !== gi && fnName(x[0]) === fn && x[0].time > last.time)
+        .map((x) => x[0].time)
+        .sort()[0] ?? null;
+    const switched =
+      fnRole && g.some((r) => MODEL_SWITCHING.has(lambdaBase(r.action)))
+        ? await appModelSwitch(env, fnRole, last.time, nextChange)
+        : [];
+    const switchedCustom = switched.some((x) => CUSTOM_MODEL.test(x.model));
+    const fresh = switched.length && !pipeline ? await newOriginOf(env, r0) : false;
+
     let severity: Candidate['severity'] = 'informational';
     let strength: Candidate['strength'] = 'soft';
     const triage: string[] = [];
@@ -753,9 +824,20 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       if (controlRemoved.length) severity = maxSeverity(severity, 'low');
       triage.push(`one departure from the principal's history: ${deviations[0]}`);
     }
+    if (switched.length) {
+      triage.push(
+        `afterwards ${nameOf(fnRole)} called ${switched.map((x) => `${x.model} (${x.calls} times from ${x.first})`).join(', ')}, a model it had not used before`,
+      );
+      if (fresh)
+        triage.push(`changed from ${r0.sourceIp}, an address the principal first used shortly before`);
+      if (!pipeline || departs) {
+        severity = maxSeverity(severity, switchedCustom || fresh || deviations.length ? 'high' : 'medium');
+        strength = 'hard';
+      }
+    }
     // reads of the function in the same session around a departing change (the look before the change)
     const reads =
-      departs && r0.accessKeyId
+      (departs || (switched.length && !pipeline)) && r0.accessKeyId
         ? await loadEvents(
             env.db,
             `service = 'lambda.amazonaws.com' AND error_code IS NULL AND coalesce(read_only, false)
@@ -772,7 +854,8 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     const components: NonNullable<Candidate['components']> = [];
     if (plugin) components.push('plugins');
     if (guardrailRemoved) components.push('guardrails');
-    if (modelRemoved) components.push('foundation-models');
+    if (modelRemoved || switched.length)
+      components.push(switchedCustom ? 'custom-models' : 'foundation-models');
     const c: Candidate = {
       ruleId: 'infrastructure.lambda-change',
       title: `Lambda ${fn}: ${[...new Set(g.map((r) => lambdaBase(r.action)))].join(', ')}`,
@@ -790,21 +873,27 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       ifActor: 'high',
       elements: [
         'infrastructure-changes',
-        ...(guardrailRemoved || modelRemoved ? (['ai-changes'] as const) : []),
+        ...(guardrailRemoved || modelRemoved || switched.length ? (['ai-changes'] as const) : []),
       ],
       components,
       times: [session?.time, ...all.map((r) => r.time)],
-      principals: [...new Set(all.flatMap(principalsOf))],
+      principals: [...new Set(all.flatMap(principalsOf)), ...(switched.length && fnRole ? [fnRole] : [])],
       accessKeyIds: [r0.accessKeyId],
       sourceIps: [r0.sourceIp],
-      resources: [fn, ...(foreignRole.length ? foreignRole : [])],
+      resources: [fn, ...(foreignRole.length ? foreignRole : []), ...switched.map((x) => x.model)],
       attack: [
         ...(created ? ['T1648'] : ['T1525']),
         ...(exposed ? ['T1190'] : []),
         ...(foreignRole.length ? ['T1098'] : []),
         ...(controlRemoved.length && departs ? ['T1562.001'] : []),
       ],
-      evidence: { eventIds: [...(session ? [session.eventId] : []), ...ids(all)] },
+      evidence: {
+        eventIds: [
+          ...(session ? [session.eventId] : []),
+          ...ids(all),
+          ...switched.flatMap((x) => x.eventIds),
+        ],
+      },
       actors: [actorOf(r0)],
       triage,
       details: {
@@ -824,6 +913,12 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
           ? { eventId: session.eventId, subject: session.subject, provider: session.provider }
           : null,
         removedEnvironmentVariables: removedNames,
+        applicationModels: switched.map((x) => ({
+          role: fnRole,
+          model: x.model,
+          calls: x.calls,
+          first: x.first,
+        })),
         previousEnvironmentFrom: previousEnv?.eventId ?? null,
         deviations,
       },
