@@ -761,6 +761,16 @@ const TOPICS: Array<{ test: (service: string, action: string) => boolean; words:
     words: /guardduty|detector|config recorder|aws config|security hub|finding/i,
   },
   { test: (s) => s === 'sagemaker.amazonaws.com', words: /sagemaker|notebook|lifecycle|studio/i },
+  {
+    test: (s) =>
+      s === 'sso.amazonaws.com' || s === 'identitystore.amazonaws.com' || s === 'sso-directory.amazonaws.com',
+    words:
+      /identity center|permission[- ]sets?|account assignment|\bsso\b|single sign-on|access portal|identity store|onboard|offboard|\bgroup membership/i,
+  },
+  {
+    test: (s, a) => s === 'signin.amazonaws.com' && /UserAuthentication|Credential/.test(a),
+    words: /sign[- ]?in|log[- ]?in|onboard|\bmfa\b|authenticator|new (?:hire|starter|user)/i,
+  },
 ];
 
 const PIPELINE_WORDS =

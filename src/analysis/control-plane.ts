@@ -80,6 +80,7 @@ import {
 } from './data-store.js';
 import { linkStackOperations } from './delegation.js';
 import { corroboratorsFrom, externalFindings } from './external-findings.js';
+import { identityCenter, linkIdentityCenterProvisioning } from './identity-center.js';
 import {
   iamPersistence,
   lambdaChanges,
@@ -120,8 +121,11 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('access', await longTermKeysOnBedrock(env));
   add('access', await bedrockApiKeys(env));
   add('access', await roleNewCaller(env));
+  const ic = await identityCenter(env);
+  add('access', ic.access);
   const plugins = await agentPluginFunctions(env);
   add('infrastructure', await iamPersistence(env));
+  add('infrastructure', ic.changes);
   add('infrastructure', await loggingTampering(env));
   add('infrastructure', await securityGroupsOpened(env));
   add('infrastructure', await lambdaChanges(env, plugins));
@@ -148,6 +152,11 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('sigma', await sigmaPack(env));
   // changes CloudFormation made: the session that started the stack operation is their actor
   await linkStackOperations(
+    env,
+    out.map((t) => t.c),
+  );
+  // changes Identity Center's service-linked role made: the session that provisioned them is their actor
+  await linkIdentityCenterProvisioning(
     env,
     out.map((t) => t.c),
   );

@@ -169,6 +169,23 @@ describe('coverage', () => {
     ).toBe(true);
   });
 
+  it('does not take the quiet hours of an intermittently used account for holes', async () => {
+    // people signing in now and then (and not at night): many quiet periods are the account's rhythm
+    const recs = [];
+    for (const h of ['08', '09', '11', '13', '15', '17', '20'])
+      for (let i = 0; i < 3; i++)
+        recs.push(ct(`2025-01-01T${h}:0${i}:00Z`, 'us-east-1', 'ListFoundationModels'));
+    for (const h of ['07', '09'])
+      for (let i = 0; i < 3; i++)
+        recs.push(ct(`2025-01-02T${h}:0${i}:00Z`, 'us-east-1', 'ListFoundationModels'));
+    // then silence for a day and a half, far longer than its usual quiet period
+    for (let i = 0; i < 3; i++) recs.push(ct(`2025-01-03T22:0${i}:00Z`, 'us-east-1', 'ListFoundationModels'));
+    const c = await coverageOf(recs);
+    const holes = c.gaps.filter((g) => /CloudTrail hole/.test(g));
+    expect(holes).toHaveLength(1);
+    expect(holes[0]).toMatch(/from 2025-01-02T09:02:00.000Z to 2025-01-03T22:00:00.000Z/);
+  });
+
   it('says which elements cannot be judged when CloudTrail is missing', async () => {
     const dir = mkdtempSync(path.join(tmp, 'none-'));
     writeFileSync(path.join(dir, 'empty.json'), '');

@@ -115,17 +115,22 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
         'no Bedrock data events in CloudTrail (InvokeAgent, Retrieve, ApplyGuardrail): agent and knowledge-base use is seen only through their own logs',
       );
     }
-    // holes in CloudTrail time, per account: gaps much longer than the usual spacing
+    // holes in CloudTrail time, per account: gaps much longer than the usual spacing. An account used
+    // intermittently (people signing in to an identity or management account: four or more quiet
+    // periods of half an hour) is quiet between uses and overnight by its own rhythm: there a hole is
+    // a gap of half a day or more that is also three times its usual quiet period.
     const holes = await db.all(
       `WITH t AS (
          SELECT coalesce(recipient_account, account) AS acct, time,
                 lead(time) OVER (PARTITION BY coalesce(recipient_account, account) ORDER BY time) AS nxt
          FROM events),
        g AS (SELECT acct, time, nxt, date_diff('second', time, nxt) AS s FROM t WHERE nxt IS NOT NULL),
-       m AS (SELECT acct, median(s) AS med FROM g GROUP BY acct)
+       m AS (SELECT acct, median(s) AS med FROM g GROUP BY acct),
+       q AS (SELECT acct, count(*) AS n, median(s) AS med FROM g WHERE s >= 1800 GROUP BY acct)
        SELECT g.acct, ${isoSql('g.time')} AS s, ${isoSql('g.nxt')} AS e, g.s AS secs
-       FROM g JOIN m USING (acct)
+       FROM g JOIN m USING (acct) LEFT JOIN q USING (acct)
        WHERE g.s >= greatest(1800, 50 * m.med)
+         AND (coalesce(q.n, 0) < 4 OR g.s >= greatest(12 * 3600, 3 * q.med))
        ORDER BY g.acct, g.time`,
     );
     for (const h of holes) {

@@ -268,6 +268,8 @@ describe('data-store: a person harvesting knowledge bases and writing to another
     expect(second.details?.newKnowledgeBases).toEqual(['KBPEOPLE01']);
     expect(second.details?.priorMaxResults).toBe(5);
     expect(second.severity).toBe('high');
+    // retrieval reads a knowledge base and changes no data store: what it exposes is private data
+    expect(second.elements).toEqual(['invocation', 'private-data']);
     // two signs only (new knowledge base, large result sets): raised by the same person's upload
     expect(first.details?.raisedFrom).toBe('low');
     expect(first.severity).toBe('high');

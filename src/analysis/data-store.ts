@@ -825,7 +825,8 @@ export async function kbHarvest(env: Env, buckets: DataBuckets): Promise<Candida
         severity: signals.length >= 3 ? 'medium' : 'low',
         strength: signals.length >= 3 ? 'hard' : 'soft',
         ifActor: 'high',
-        elements: ['data-store-changes', 'invocation', 'private-data'],
+        // reading a knowledge base changes no data store: what it exposes is private data
+        elements: ['invocation', 'private-data'],
         components: ['knowledge-bases'],
         times: all.map((r) => r.time),
         principals: [...new Set(all.flatMap((r) => principalsOf(r)))],
