@@ -62,6 +62,11 @@ type Floors = {
 //   bedrock-api-key-abuse        1 / 1 / 0.964 / 0.857 / 0
 //   guardrail-version-rollback   1 / 1 / 0.917 / 1 / 0
 //   logging-redirect-cloudwatch  1 / 1 / 0.917 / 1 / 0
+// Four written in round 7 the same way (frozen build first); measured after the changes they prompted:
+//   batch-inference-exfil        1 / 1 / 0.969 / 1 / 0
+//   model-import-backdoor        1 / 1 / 1 / 1 / 0
+//   notebook-presigned-takeover  1 / 1 / 0.956 / 1 / 0
+//   permission-set-escalation    1 / 1 / 0.993 / 1 / 0
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
     keyRecall: 0.95,
@@ -210,35 +215,35 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
-  // round 7, written without reading genai-ir's code; first scores on a frozen build (the
-  // unbiased measure; test/scenarios/README.md), floors until the detection work they prompt lands
+  // round 7, written without reading genai-ir's code and scored once on a frozen build (first
+  // scores in test/scenarios/README.md); floors at what the detection work they prompted measured
   'batch-inference-exfil': {
-    keyRecall: 0.86,
-    maliciousPrecision: 0,
-    scopeF1: 0,
-    elementAcc: 0.52,
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.91,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'model-import-backdoor': {
-    keyRecall: 0.63,
+    keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.28,
-    elementAcc: 0.52,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'notebook-presigned-takeover': {
     keyRecall: 0.95,
-    maliciousPrecision: 0.93,
-    scopeF1: 0.85,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.9,
     elementAcc: 0.95,
-    decoyFpMax: 6,
+    decoyFpMax: 0,
   },
   'permission-set-escalation': {
-    keyRecall: 0.2,
-    maliciousPrecision: 0.7,
-    scopeF1: 0,
-    elementAcc: 0.52,
-    decoyFpMax: 1,
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.94,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
   },
 };
 
