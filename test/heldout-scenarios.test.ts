@@ -245,6 +245,21 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  // round 7, second frozen build: first scores, floors until the detection work they prompt lands
+  'agent-code-interpreter-abuse': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.81,
+    scopeF1: 0.86,
+    elementAcc: 0.95,
+    decoyFpMax: 4,
+  },
+  'rag-tenant-isolation': {
+    keyRecall: 0.51,
+    maliciousPrecision: 0,
+    scopeF1: 0,
+    elementAcc: 0.52,
+    decoyFpMax: 0,
+  },
 };
 
 type Metrics = {
