@@ -253,11 +253,25 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 4,
   },
+  'model-distillation': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0,
+    scopeF1: 0.45,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
   'rag-tenant-isolation': {
     keyRecall: 0.51,
     maliciousPrecision: 0,
     scopeF1: 0,
     elementAcc: 0.52,
+    decoyFpMax: 0,
+  },
+  'scp-unblock-llmjacking': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.82,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
 };
