@@ -914,6 +914,90 @@ describe('new agent behaviour after an agent configuration change', () => {
     }
   });
 
+  it('counts code interpretation an unusual change switched on as new behaviour, not a rare path of a group the agent had', async () => {
+    const dev = { user: 'dev-legacy', key: 'AKIADEVLEGACY0000001', ip: '146.70.1.20', ua: 'Boto3/1.33.5' };
+    const sec = 20000;
+    const ct = [
+      ...earlier,
+      ctEvent({
+        time: at(t0, sec),
+        source: 'bedrock.amazonaws.com',
+        name: 'CreateAgentActionGroup',
+        ...dev,
+        req: {
+          agentId: AGENT,
+          agentVersion: 'DRAFT',
+          actionGroupName: 'CodeInterpreterAction',
+          parentActionGroupSignature: 'AMAZON.CodeInterpreter',
+          actionGroupState: 'ENABLED',
+        },
+      }),
+      ctEvent({
+        time: at(t0, sec + 30),
+        source: 'bedrock.amazonaws.com',
+        name: 'PrepareAgent',
+        ...dev,
+        req: { agentId: AGENT },
+      }),
+    ];
+    // two customers use a path of the CustomerAccount group (used before the change) for the first time
+    const address: Act = {
+      group: 'CustomerAccount',
+      path: '/customers/{customerId}/address',
+      verb: 'get',
+      params: { customerId: 'C1' },
+      result: '{"city":"Leeds"}',
+    };
+    const traces = [
+      ...history(t0),
+      ...turn(at(t0, sec + 600), 'addr-1', 'my address?', [address], 'Leeds.'),
+      ...turn(at(t0, sec + 1200), 'addr-2', 'my address?', [address], 'Leeds.'),
+    ];
+    // one session has the agent run code
+    const base = { sessionId: 'code-1', agentId: AGENT, agentAliasId: 'ALIAS01', agentVersion: '5' };
+    traces.push(
+      {
+        ...base,
+        eventTime: at(t0, sec + 1800),
+        trace: {
+          orchestrationTrace: {
+            invocationInput: {
+              traceId: 'code-1-t0',
+              invocationType: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationInput: { code: 'print(2 ** 10)' },
+            },
+          },
+        },
+      },
+      {
+        ...base,
+        eventTime: at(t0, sec + 1801),
+        trace: {
+          orchestrationTrace: {
+            observation: {
+              traceId: 'code-1-t0',
+              type: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationOutput: { executionOutput: '1024' },
+            },
+          },
+        },
+      },
+    );
+    const store = await caseOf('agent-change-code', traces, ct);
+    try {
+      const fs = await run(store, agentChangeBehaviourDetector);
+      expect(fs).toHaveLength(1);
+      const f = fs[0];
+      expect(f.severity).toBe('medium');
+      const news = f.details?.newBehaviour as Array<{ kind: string; what: string; sessions: number }>;
+      expect(news.map((u) => [u.kind, u.what, u.sessions])).toEqual([['code', 'AMAZON.CodeInterpreter', 1]]);
+      expect(f.evidence.traceIds).toEqual(expect.arrayContaining(['code-1-t0', 'code-1']));
+      expect(f.description).toMatch(/enabled by this change/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports nothing when no agent change is in the evidence', async () => {
     const a = sessionsAfter(20000);
     const store = await caseOf('agent-change-none', [...history(t0), ...a.traces], a.ct);
