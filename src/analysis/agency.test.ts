@@ -1581,6 +1581,82 @@ describe("other customers' records shown to one end user (IDOR through an action
     return store;
   }
 
+  it('follows the steps: records from a knowledge-base lookup processed by code are not an action IDOR', async () => {
+    const t0 = '2025-07-15T10:00:00Z';
+    const rows = ['a', 'b', 'c', 'd']
+      .map((x, i) => `T-${i},Person ${x},person.${x}@example.org,555-010-20${i}0`)
+      .join('\n');
+    const base = { sessionId: 'conv-kb', agentId: AGENT, agentAliasId: 'ALIAS01', agentVersion: '4' };
+    const part = (sec: number, trace: Record<string, unknown>) => ({
+      ...base,
+      eventTime: at(t0, sec),
+      trace,
+    });
+    const traces = [
+      part(1, {
+        orchestrationTrace: {
+          invocationInput: {
+            traceId: 'kb-t-0',
+            invocationType: 'KNOWLEDGE_BASE',
+            knowledgeBaseLookupInput: { text: 'export', knowledgeBaseId: 'KBEXPORT01' },
+          },
+        },
+      }),
+      part(2, {
+        orchestrationTrace: {
+          observation: {
+            traceId: 'kb-t-0',
+            type: 'KNOWLEDGE_BASE',
+            knowledgeBaseLookupOutput: {
+              retrievedReferences: [
+                { content: { text: rows }, location: { s3Location: { uri: 's3://kb/exports/list.csv' } } },
+              ],
+            },
+          },
+        },
+      }),
+      part(3, {
+        orchestrationTrace: {
+          invocationInput: {
+            traceId: 'kb-t-1',
+            invocationType: 'ACTION_GROUP_CODE_INTERPRETER',
+            codeInterpreterInvocationInput: {
+              code: "import pandas as pd\ndf = pd.read_csv('list.csv')\nprint(df)",
+            },
+          },
+        },
+      }),
+      part(4, {
+        orchestrationTrace: {
+          observation: {
+            traceId: 'kb-t-1',
+            type: 'ACTION_GROUP_CODE_INTERPRETER',
+            codeInterpreterInvocationOutput: { executionOutput: rows },
+          },
+        },
+      }),
+    ];
+    const store = await caseWith(
+      'kb-code',
+      [[at(t0, -5), { conversationId: 'conv-kb', customerId: 'C900', clientIp: '198.51.100.9' }]],
+      traces,
+      [invokeAgent(at(t0, 0), 'conv-kb')],
+    );
+    try {
+      const fs = severe(await run(store, agentRecordEnumerationDetector));
+      expect(fs).toHaveLength(1);
+      const f = fs[0];
+      expect(f.description).not.toMatch(/insecure direct object reference/);
+      expect(f.description).toMatch(/knowledge-base lookup\(s\) of KBEXPORT01/);
+      expect(f.description).toMatch(/code interpretation processed them/);
+      expect(f.resources).toEqual(expect.arrayContaining([AGENT, 'KBEXPORT01']));
+      expect(f.components).toContain('knowledge-bases');
+      expect(f.details?.sources).toEqual({ action: 0, knowledgeBase: 1, code: 1, answer: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('finds the owners of the records in a tool result', () => {
     expect(
       recordOwnersOf(JSON.stringify({ orderId: 'O1', customerId: 'C9', shipTo: { name: 'Ann Lee' } })),

@@ -2691,13 +2691,19 @@ export const agentRecordEnumerationDetector: Detector = {
     if (!sids.length) return [];
     const steps = await ctx.db.all(
       `SELECT o.session_id, o.agent_id, o.trace_id, ${isoSql('o.time')} AS t, o.text,
-              (SELECT max(i.action_group) FROM agent_steps i WHERE i.trace_id = o.trace_id AND i.step_kind = 'invocationInput') AS grp
+              (SELECT max(i.action_group) FROM agent_steps i WHERE i.trace_id = o.trace_id AND i.step_kind = 'invocationInput') AS grp,
+              CASE WHEN o.action_group = ${sqlString(CODE_INTERPRETER)} THEN 'code'
+                   WHEN CAST(o.parameters AS VARCHAR) LIKE '%"locations"%' THEN 'knowledge-base'
+                   WHEN CAST(o.raw AS VARCHAR) LIKE '%"finalResponse"%' THEN 'answer'
+                   ELSE 'action' END AS src
        FROM agent_steps o
        WHERE o.step_kind = 'observation' AND o.session_id IN (${sids.map(sqlString).join(',')}) AND length(o.text) > 10
        ORDER BY o.time, o.uid`,
     );
     interface Disclosure {
       sid: string;
+      /** where the records came from: an action group's result, a knowledge-base lookup, code interpretation's output, the answer */
+      source: 'action' | 'knowledge-base' | 'code' | 'answer';
       group: string | null;
       agentId: string | null;
       traceId: string | null;
@@ -2726,6 +2732,7 @@ export const agentRecordEnumerationDetector: Detector = {
       };
       const d: Disclosure = {
         sid,
+        source: String(r.src) as Disclosure['source'],
         group: str(r.grp),
         agentId: str(r.agent_id),
         traceId: str(r.trace_id),
@@ -2758,8 +2765,39 @@ export const agentRecordEnumerationDetector: Detector = {
       const invokeTimes = sessions.flatMap((s) => inv.get(s)?.times ?? []).sort((a, b) => a - b);
       const near = await sessionEffects(ctx.db, lambdaIds, allSteps, invokeTimes, []);
       // the action groups' Lambdas: the functions named after the groups that returned the records
-      const groups = [...new Set(disclosures.map((d) => d.group).filter((x): x is string => !!x))].sort();
-      const fns = lambdaFunctionsFor(groups, await lambdaFunctionNames(ctx.db, ctx.shared));
+      const fromActions = disclosures.filter((d) => d.source === 'action');
+      const groups = [
+        ...new Set(fromActions.map((d) => d.group).filter((x): x is string => !!x && x !== CODE_INTERPRETER)),
+      ].sort();
+      const fns = groups.length
+        ? lambdaFunctionsFor(groups, await lambdaFunctionNames(ctx.db, ctx.shared))
+        : [];
+      // the knowledge bases whose lookups returned them (the lookup's input names the knowledge base)
+      const kbs = [
+        ...new Set(
+          disclosures
+            .filter((d) => d.source === 'knowledge-base')
+            .map((d) => d.group)
+            .filter((x): x is string => !!x),
+        ),
+      ].sort();
+      const bySource = (k: Disclosure['source']) => disclosures.filter((d) => d.source === k).length;
+      const steps: string[] = [];
+      if (fromActions.length) steps.push(`${fromActions.length} action-group result(s)`);
+      if (kbs.length || bySource('knowledge-base'))
+        steps.push(
+          `${bySource('knowledge-base')} knowledge-base lookup(s)${kbs.length ? ` of ${kbs.join(', ')}` : ''}`,
+        );
+      if (bySource('code')) steps.push(`${bySource('code')} code-interpretation output(s)`);
+      if (bySource('answer')) steps.push(`${bySource('answer')} answer(s)`);
+      // the mechanism follows the steps that carried the records
+      const mechanism = fromActions.length
+        ? 'the action does not appear to check that the record belongs to the caller (insecure direct object reference)'
+        : kbs.length || bySource('knowledge-base')
+          ? `the records sit in documents the agent's knowledge base serves to any conversation${bySource('code') ? ', and code interpretation processed them' : ''}: not an action's ownership check, the knowledge base holds other customers' data`
+          : bySource('code')
+            ? 'code interpretation produced them'
+            : "the agent's answers carried them";
       const ips = [...new Set(sessions.flatMap((s) => [...(conv.get(s)?.ips ?? [])]))].sort();
       const requests = sessions.flatMap((s) => conv.get(s)?.requests ?? []);
       const agents = [...new Set(disclosures.map((d) => d.agentId).filter((x): x is string => !!x))].sort();
@@ -2767,10 +2805,14 @@ export const agentRecordEnumerationDetector: Detector = {
         makeFinding({
           ruleId: 'data-plane.agent-record-enumeration',
           title: `End user ${maskValue(user)} was shown ${others.size} other customers' records by agent ${agents.join(', ') || '?'} in ${sessions.length} session(s)`,
-          description: `The agent's action-group results in conversations of signed-in end user ${maskValue(user)} returned records of ${others.size} other customers (${disclosures.length} tool result(s)); the action does not appear to check that the record belongs to the caller (insecure direct object reference). Client addresses: ${ips.join(', ') || 'unknown'}. First disclosure per session: ${firstPer.map((d) => `${d.time} ${d.sid.slice(0, 8)}`).join('; ')}.`,
+          description: `In conversations of signed-in end user ${maskValue(user)} the agent's steps returned records of ${others.size} other customers (${steps.join(', ')}); ${mechanism}. Client addresses: ${ips.join(', ') || 'unknown'}. First disclosure per session: ${firstPer.map((d) => `${d.time} ${d.sid.slice(0, 8)}`).join('; ')}.`,
           severity: 'high',
           elements: ['agency', 'private-data', 'invocation'],
-          components: ['agents', 'plugins'],
+          components: [
+            'agents',
+            ...(fromActions.length ? (['plugins'] as const) : []),
+            ...(kbs.length ? (['knowledge-bases'] as const) : []),
+          ],
           times: [...allSteps, ...requests.map((r) => r.t)],
           principals: [
             ...sessions
@@ -2779,11 +2821,19 @@ export const agentRecordEnumerationDetector: Detector = {
               .map((p) => identityOf(p)),
           ],
           sourceIps: ips,
-          resources: [...agents, ...fns, ...near.map((n) => n.sessionName)],
+          resources: [
+            ...agents,
+            ...kbs,
+            ...fns,
+            ...(fromActions.length ? near.map((n) => n.sessionName) : []),
+          ],
           attack: ['AML.T0053', 'AML.T0057'],
           evidence: {
             traceIds: [...disclosures.map((d) => d.traceId), ...sessions],
-            eventIds: [...sessions.flatMap((s) => inv.get(s)?.eventIds ?? []), ...near.map((n) => n.eventId)],
+            eventIds: [
+              ...sessions.flatMap((s) => inv.get(s)?.eventIds ?? []),
+              ...(fromActions.length ? near.map((n) => n.eventId) : []),
+            ],
             requestIds: requests.map((r) => r.id),
           },
           details: {
@@ -2791,6 +2841,13 @@ export const agentRecordEnumerationDetector: Detector = {
             endUserConduct: true,
             sessions,
             otherCustomers: others.size,
+            sources: {
+              action: fromActions.length,
+              knowledgeBase: bySource('knowledge-base'),
+              code: bySource('code'),
+              answer: bySource('answer'),
+            },
+            knowledgeBases: kbs,
             clientIps: ips,
             firstDisclosures: firstPer.map((d) => ({
               sessionId: d.sid,
