@@ -70,7 +70,7 @@ const SYSTEM_FILES =
 const CREDENTIALS =
   /169\.254\.169\.254|169\.254\.170\.2|fd00:ec2::254|AWS_CONTAINER_CREDENTIALS|AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)\b|\.aws\/(?:credentials|config)\b|\bget_credentials\s*\(|\bboto3\.(?:Session|client|resource)\s*\(|\bsecretsmanager\b|\bget_parameters?\s*\(|\bos\.environ\s*\[\s*['"][^'"]*(?:KEY|TOKEN|SECRET|PASSW)[^'"]*['"]\s*\]/i;
 const NETWORK =
-  /\burllib\.request\b|\burlopen\s*\(|\brequests\.(?:get|post|put|patch|head|request|Session)\b|\bhttp\.client\b|\bhttpx\.|\baiohttp\b|\burllib3\b|\bsocket\.(?:socket|create_connection)\s*\(|\.connect\s*\(\s*\(|\bftplib\b|\bsmtplib\b|\bparamiko\b|\b(?:curl|wget)\s+\S|\bnslookup\b|\bdig\s+\S|\bdns\.resolver\b|\bsocket\.gethostbyname\s*\(/;
+  /\burllib\.request\b|\burlopen\s*\(|\brequests\.(?:get|post|put|patch|head|request|Session)\b|\bhttp\.client\b|\bhttpx\.|\baiohttp\b|\burllib3\b|\bsocket\.(?:socket|create_connection)\s*\(|\.connect\s*\(\s*\(|\bftplib\b|\bsmtplib\b|\bparamiko\b|\b(?:curl|wget)\s+\S|\bnslookup\b|\bdns\.resolver\b|\bsocket\.gethostbyname\s*\(/;
 const NETWORK_FAILED =
   /name resolution|Name or service not known|nodename nor servname|Network is unreachable|Connection refused|Connection timed out|Max retries exceeded|URLError|ConnectionError|gaierror|NewConnectionError|No route to host/i;
 const PROCESS =
@@ -162,6 +162,8 @@ interface SessionCode {
   first: string;
   last: string;
   steps: number;
+  /** code runs (the inputs) */
+  runs: number;
   traceIds: Set<string>;
   signals: Set<CodeSignal>;
   recon: Set<string>;
@@ -300,6 +302,7 @@ export const agentCodeExecutionDetector: Detector = {
           first: String(r.t),
           last: String(r.t),
           steps: 0,
+          runs: 0,
           traceIds: new Set(),
           signals: new Set(),
           recon: new Set(),
@@ -317,6 +320,7 @@ export const agentCodeExecutionDetector: Detector = {
       if (r.trace_id) s.traceIds.add(String(r.trace_id));
       const text = String(r.text ?? '');
       const isCode = r.step_kind === 'invocationInput';
+      if (isCode) s.runs++;
       const sig = isCode ? codeSignals(text) : codeSignals('', text);
       for (const x of sig.signals) s.signals.add(x);
       for (const x of sig.recon) s.recon.add(x);
@@ -366,7 +370,7 @@ export const agentCodeExecutionDetector: Detector = {
           ruleId: 'data-plane.agent-code-execution',
           title: `Agent ${s.agentId ?? '?'} ran code in session ${s.sessionId.slice(0, 8)}: ${what.join(', ')}`,
           description:
-            `In session ${s.sessionId} (${s.first} to ${s.last}) the agent's code interpretation ran ${s.steps} step(s) showing ${what.join(', ')}` +
+            `In session ${s.sessionId} (${s.first} to ${s.last}) the agent's code interpretation ran code ${s.runs} time(s), showing ${what.join(', ')}` +
             (s.recon.size ? ` (recon: ${[...s.recon].sort().join(', ')})` : '') +
             (s.hosts.size ? `; network destinations ${[...s.hosts].sort().join(', ')}` : '') +
             (s.signals.has('network-egress')
