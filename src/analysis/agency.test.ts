@@ -914,6 +914,90 @@ describe('new agent behaviour after an agent configuration change', () => {
     }
   });
 
+  it('counts code interpretation an unusual change switched on as new behaviour, not a rare path of a group the agent had', async () => {
+    const dev = { user: 'dev-legacy', key: 'AKIADEVLEGACY0000001', ip: '146.70.1.20', ua: 'Boto3/1.33.5' };
+    const sec = 20000;
+    const ct = [
+      ...earlier,
+      ctEvent({
+        time: at(t0, sec),
+        source: 'bedrock.amazonaws.com',
+        name: 'CreateAgentActionGroup',
+        ...dev,
+        req: {
+          agentId: AGENT,
+          agentVersion: 'DRAFT',
+          actionGroupName: 'CodeInterpreterAction',
+          parentActionGroupSignature: 'AMAZON.CodeInterpreter',
+          actionGroupState: 'ENABLED',
+        },
+      }),
+      ctEvent({
+        time: at(t0, sec + 30),
+        source: 'bedrock.amazonaws.com',
+        name: 'PrepareAgent',
+        ...dev,
+        req: { agentId: AGENT },
+      }),
+    ];
+    // two customers use a path of the CustomerAccount group (used before the change) for the first time
+    const address: Act = {
+      group: 'CustomerAccount',
+      path: '/customers/{customerId}/address',
+      verb: 'get',
+      params: { customerId: 'C1' },
+      result: '{"city":"Leeds"}',
+    };
+    const traces = [
+      ...history(t0),
+      ...turn(at(t0, sec + 600), 'addr-1', 'my address?', [address], 'Leeds.'),
+      ...turn(at(t0, sec + 1200), 'addr-2', 'my address?', [address], 'Leeds.'),
+    ];
+    // one session has the agent run code
+    const base = { sessionId: 'code-1', agentId: AGENT, agentAliasId: 'ALIAS01', agentVersion: '5' };
+    traces.push(
+      {
+        ...base,
+        eventTime: at(t0, sec + 1800),
+        trace: {
+          orchestrationTrace: {
+            invocationInput: {
+              traceId: 'code-1-t0',
+              invocationType: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationInput: { code: 'print(2 ** 10)' },
+            },
+          },
+        },
+      },
+      {
+        ...base,
+        eventTime: at(t0, sec + 1801),
+        trace: {
+          orchestrationTrace: {
+            observation: {
+              traceId: 'code-1-t0',
+              type: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationOutput: { executionOutput: '1024' },
+            },
+          },
+        },
+      },
+    );
+    const store = await caseOf('agent-change-code', traces, ct);
+    try {
+      const fs = await run(store, agentChangeBehaviourDetector);
+      expect(fs).toHaveLength(1);
+      const f = fs[0];
+      expect(f.severity).toBe('medium');
+      const news = f.details?.newBehaviour as Array<{ kind: string; what: string; sessions: number }>;
+      expect(news.map((u) => [u.kind, u.what, u.sessions])).toEqual([['code', 'AMAZON.CodeInterpreter', 1]]);
+      expect(f.evidence.traceIds).toEqual(expect.arrayContaining(['code-1-t0', 'code-1']));
+      expect(f.description).toMatch(/enabled by this change/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports nothing when no agent change is in the evidence', async () => {
     const a = sessionsAfter(20000);
     const store = await caseOf('agent-change-none', [...history(t0), ...a.traces], a.ct);
@@ -1496,6 +1580,82 @@ describe("other customers' records shown to one end user (IDOR through an action
     expect((await ingest(store, [dir])).totals.rejected).toBe(0);
     return store;
   }
+
+  it('follows the steps: records from a knowledge-base lookup processed by code are not an action IDOR', async () => {
+    const t0 = '2025-07-15T10:00:00Z';
+    const rows = ['a', 'b', 'c', 'd']
+      .map((x, i) => `T-${i},Person ${x},person.${x}@example.org,555-010-20${i}0`)
+      .join('\n');
+    const base = { sessionId: 'conv-kb', agentId: AGENT, agentAliasId: 'ALIAS01', agentVersion: '4' };
+    const part = (sec: number, trace: Record<string, unknown>) => ({
+      ...base,
+      eventTime: at(t0, sec),
+      trace,
+    });
+    const traces = [
+      part(1, {
+        orchestrationTrace: {
+          invocationInput: {
+            traceId: 'kb-t-0',
+            invocationType: 'KNOWLEDGE_BASE',
+            knowledgeBaseLookupInput: { text: 'export', knowledgeBaseId: 'KBEXPORT01' },
+          },
+        },
+      }),
+      part(2, {
+        orchestrationTrace: {
+          observation: {
+            traceId: 'kb-t-0',
+            type: 'KNOWLEDGE_BASE',
+            knowledgeBaseLookupOutput: {
+              retrievedReferences: [
+                { content: { text: rows }, location: { s3Location: { uri: 's3://kb/exports/list.csv' } } },
+              ],
+            },
+          },
+        },
+      }),
+      part(3, {
+        orchestrationTrace: {
+          invocationInput: {
+            traceId: 'kb-t-1',
+            invocationType: 'ACTION_GROUP_CODE_INTERPRETER',
+            codeInterpreterInvocationInput: {
+              code: "import pandas as pd\ndf = pd.read_csv('list.csv')\nprint(df)",
+            },
+          },
+        },
+      }),
+      part(4, {
+        orchestrationTrace: {
+          observation: {
+            traceId: 'kb-t-1',
+            type: 'ACTION_GROUP_CODE_INTERPRETER',
+            codeInterpreterInvocationOutput: { executionOutput: rows },
+          },
+        },
+      }),
+    ];
+    const store = await caseWith(
+      'kb-code',
+      [[at(t0, -5), { conversationId: 'conv-kb', customerId: 'C900', clientIp: '198.51.100.9' }]],
+      traces,
+      [invokeAgent(at(t0, 0), 'conv-kb')],
+    );
+    try {
+      const fs = severe(await run(store, agentRecordEnumerationDetector));
+      expect(fs).toHaveLength(1);
+      const f = fs[0];
+      expect(f.description).not.toMatch(/insecure direct object reference/);
+      expect(f.description).toMatch(/knowledge-base lookup\(s\) of KBEXPORT01/);
+      expect(f.description).toMatch(/code interpretation processed them/);
+      expect(f.resources).toEqual(expect.arrayContaining([AGENT, 'KBEXPORT01']));
+      expect(f.components).toContain('knowledge-bases');
+      expect(f.details?.sources).toEqual({ action: 0, knowledgeBase: 1, code: 1, answer: 0 });
+    } finally {
+      await store.close();
+    }
+  });
 
   it('finds the owners of the records in a tool result', () => {
     expect(

@@ -16,6 +16,7 @@
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding, Json, Severity } from '../model/types.js';
+import { CODE_INTERPRETER } from '../sources/agent-trace.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive, SECRET_TYPES } from '../text/index.js';
 import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
@@ -1221,7 +1222,24 @@ export interface AgentChange {
   actionGroups: Set<string>;
   /** Lambda functions named as action-group executors */
   executors: Set<string>;
+  /** built-in capabilities the change's action groups enable (AMAZON.CodeInterpreter, AMAZON.UserInput) */
+  capabilities: Set<string>;
 }
+
+/** The built-in capability an action-group change enables (`parentActionGroupSignature`), if any. */
+export function capabilityOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
+  for (const v of [
+    r.req?.parentActionGroupSignature,
+    r.req?.parentActionSignature,
+    jsonObject(r.resp?.agentActionGroup)?.parentActionSignature,
+    jsonObject(r.resp?.agentActionGroup)?.parentActionGroupSignature,
+  ])
+    if (typeof v === 'string' && /^AMAZON\./.test(v)) return v;
+  return null;
+}
+
+/** The code-interpretation capability of an agent (parentActionGroupSignature). */
+export const CODE_INTERPRETER_SIGNATURE = 'AMAZON.CodeInterpreter';
 
 /** The agent a change call acted on (request, or the response's agent / action group / alias). */
 export function agentIdOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null {
@@ -1274,6 +1292,7 @@ export function changeBursts(rows: CtRow[]): AgentChange[] {
           actions: [],
           actionGroups: new Set(),
           executors: new Set(),
+          capabilities: new Set(),
         },
         lastMs: ms,
       };
@@ -1287,6 +1306,8 @@ export function changeBursts(rows: CtRow[]): AgentChange[] {
     if (typeof group === 'string' && group) cur.b.actionGroups.add(group);
     const ex = executorOfChange(r);
     if (ex) cur.b.executors.add(ex);
+    const cap = r.action === 'DeleteAgentActionGroup' ? null : capabilityOfChange(r);
+    if (cap) cur.b.capabilities.add(cap);
   }
   return out.sort((a, b) => a.startMs - b.startMs);
 }
@@ -1341,8 +1362,8 @@ function countBelow(sorted: number[], x: number): number {
 }
 
 interface NewUse {
-  /** what is new: an action key, or an executor of an action group */
-  kind: 'action' | 'executor';
+  /** what is new: an action key, an executor of an action group, or code interpretation */
+  kind: 'action' | 'executor' | 'code';
   what: string;
   group: string | null;
   sessions: Set<string>;
@@ -1478,7 +1499,27 @@ export const agentChangeBehaviourDetector: Detector = {
   elements: ['agency'],
   async run(ctx) {
     const { actions } = await agentBaseline(ctx.db, ctx.shared);
-    if (!actions.length) return [];
+    // code interpretation runs are behaviour too: the code steps (no API path) in time order
+    const codeSteps: AgentAction[] = (
+      await ctx.db.all(
+        `SELECT uid, ${isoSql('time')} AS t, session_id, agent_id, trace_id FROM agent_steps
+         WHERE action_group = ${sqlString(CODE_INTERPRETER)} AND api_name IS NULL AND step_kind = 'invocationInput'
+           AND agent_id IS NOT NULL
+         ORDER BY time, uid`,
+      )
+    ).map((r) => ({
+      uid: String(r.uid),
+      time: String(r.t),
+      sessionId: str(r.session_id),
+      agentId: str(r.agent_id),
+      traceId: str(r.trace_id),
+      actionGroup: CODE_INTERPRETER,
+      apiName: null,
+      verb: null,
+      params: {},
+      key: CODE_INTERPRETER_SIGNATURE,
+    }));
+    if (!actions.length && !codeSteps.length) return [];
     const changeRows = await loadEvents(
       ctx.db,
       `service = 'bedrock.amazonaws.com' AND error_code IS NULL AND action IN (${AGENT_CHANGE_ACTIONS.map(sqlString).join(',')})`,
@@ -1486,7 +1527,9 @@ export const agentChangeBehaviourDetector: Detector = {
       { extra: false },
     );
     const bursts = changeBursts(changeRows);
-    const agents = [...new Set(actions.map((a) => a.agentId).filter((x): x is string => !!x))].sort();
+    const agents = [
+      ...new Set([...actions, ...codeSteps].map((a) => a.agentId).filter((x): x is string => !!x)),
+    ].sort();
     const versions = await agentVersions(ctx.db, agents);
     const byAgent = new Map<string, AgentChange[]>();
     for (const b of bursts) {
@@ -1511,6 +1554,7 @@ export const agentChangeBehaviourDetector: Detector = {
         actions: [`version ${v.version} first seen`],
         actionGroups: new Set(),
         executors: new Set(),
+        capabilities: new Set(),
       }));
       if (l.length) byAgent.set(agentId, l);
     }
@@ -1545,6 +1589,12 @@ export const agentChangeBehaviourDetector: Detector = {
     });
     const groupOf = new Map<string, string | null>();
     for (const a of actions) groupOf.set(`${a.agentId}\0${a.key}`, a.actionGroup);
+    // first use of each action group per agent
+    const groupFirst = new Map<string, number>();
+    for (const a of actions) {
+      const gk = `${a.agentId}\0${a.actionGroup}`;
+      if (a.actionGroup && !groupFirst.has(gk)) groupFirst.set(gk, Date.parse(a.time));
+    }
     for (const [k, ms] of firstUse) {
       const [agentId, key] = k.split('\0');
       const cands = (byAgent.get(agentId) ?? []).filter((b) => b.startMs <= ms);
@@ -1555,9 +1605,40 @@ export const agentChangeBehaviourDetector: Detector = {
         cands.filter((b) => !judged.get(b)?.usual && ms - b.startMs <= 24 * HOUR_MS).pop() ??
         cands[cands.length - 1];
       if (before(pick) < MIN_SESSIONS_BEFORE) continue;
+      // a path of an action group the agent already used before the change, a group no change since
+      // touched: the path was defined before (the group's schema did not change); rare, not new
+      const gFirst = group ? groupFirst.get(`${agentId}\0${group}`) : undefined;
+      if (
+        group &&
+        gFirst !== undefined &&
+        gFirst < pick.startMs &&
+        !cands.some((b) => b.startMs > gFirst && b.actionGroups.has(group))
+      )
+        continue;
       keyChange.set(k, pick);
       const m = uses.get(pick) ?? new Map<string, NewUse>();
       m.set(`action\0${key}`, newUse('action', key, group, ms));
+      uses.set(pick, m);
+    }
+    // code interpretation first run after a change: the change that enabled it (within 7 days), else as
+    // for actions; not new when an earlier change had already enabled it
+    const codeChange = new Map<string, AgentChange>();
+    const codeFirst = new Map<string, number>();
+    for (const a of codeSteps)
+      if (a.agentId && !codeFirst.has(a.agentId)) codeFirst.set(a.agentId, Date.parse(a.time));
+    for (const [agentId, ms] of codeFirst) {
+      const cands = (byAgent.get(agentId) ?? []).filter((b) => b.startMs <= ms);
+      if (!cands.length) continue;
+      const enables = (b: AgentChange) => b.capabilities.has(CODE_INTERPRETER_SIGNATURE);
+      const pick =
+        cands.filter((b) => enables(b) && ms - b.startMs <= 7 * 24 * HOUR_MS).pop() ??
+        cands.filter((b) => !judged.get(b)?.usual && ms - b.startMs <= 24 * HOUR_MS).pop() ??
+        cands[cands.length - 1];
+      if (before(pick) < MIN_SESSIONS_BEFORE) continue;
+      if (cands.some((b) => b.startMs < pick.startMs && enables(b))) continue;
+      codeChange.set(agentId, pick);
+      const m = uses.get(pick) ?? new Map<string, NewUse>();
+      m.set('code', newUse('code', CODE_INTERPRETER_SIGNATURE, CODE_INTERPRETER, ms));
       uses.set(pick, m);
     }
     // executors: an action group put on a function the agent's earlier changes did not name, and that
@@ -1585,6 +1666,14 @@ export const agentChangeBehaviourDetector: Detector = {
       }
     }
     if (!uses.size) return [];
+    for (const a of codeSteps) {
+      const b = a.agentId ? codeChange.get(a.agentId) : undefined;
+      const u = b && Date.parse(a.time) >= b.startMs ? uses.get(b)?.get('code') : undefined;
+      if (!u) continue;
+      u.uses++;
+      u.sessions.add(a.sessionId ?? `trace:${a.traceId}`);
+      if (u.steps.length < CITE_MAX) u.steps.push(a);
+    }
     // the uses: one pass over the action steps, O(1) per step (a few changes per action group)
     for (const a of actions) {
       const ms = Date.parse(a.time);
@@ -1628,15 +1717,18 @@ export const agentChangeBehaviourDetector: Detector = {
       const j = judged.get(b) ?? { usual: false, reasons: [] };
       const sessionsAll = new Set(news.flatMap((u) => [...u.sessions]));
       const sensitive = news.filter((u) => u.sensitiveTypes.size > 0);
+      // code interpretation that this change switched on, and that then ran: one session is enough
+      const enabledCode =
+        b.capabilities.has(CODE_INTERPRETER_SIGNATURE) && news.some((u) => u.kind === 'code');
       let severity: Severity;
       if (j.usual) severity = 'informational';
       else if (!b.principal) severity = 'low';
-      else if (sessionsAll.size < 2) severity = 'low';
+      else if (sessionsAll.size < 2 && !enabledCode) severity = 'low';
       else severity = sensitive.length ? 'high' : 'medium';
       const severe = severity === 'high' || severity === 'medium';
       // sessions in time order of their first new use; the first ones always cited. With new actions,
       // their sessions; an executor swap alone, the sessions that used the action group since
-      const cite = news.some((u) => u.kind === 'action') ? news.filter((u) => u.kind === 'action') : news;
+      const cite = news.some((u) => u.kind !== 'executor') ? news.filter((u) => u.kind !== 'executor') : news;
       const steps = uniqActions(cite.flatMap((u) => u.steps)).slice(0, CITE_MAX);
       const sids: string[] = [];
       const seenSid = new Set<string>();
@@ -1700,9 +1792,11 @@ export const agentChangeBehaviourDetector: Detector = {
           : '';
       const who = b.principal ? shortName(b.principal) : 'unknown';
       const describe = (u: NewUse) =>
-        u.kind === 'action'
-          ? `new action ${u.what} in ${u.sessions.size} session(s) from ${new Date(u.firstMs).toISOString()}${u.sensitiveTypes.size ? `, its parameters carrying ${[...u.sensitiveTypes].join(', ')} (${u.sensitiveSessions.size} session(s); fields ${[...u.fields].join(', ')})` : ''}`
-          : `action group ${u.group} now runs on function ${u.what} (not named by the agent's earlier changes${fns.get(u.what)?.created ? ', created in the evidence' : ''}), used in ${u.sessions.size} session(s)`;
+        u.kind === 'code'
+          ? `code interpretation (${CODE_INTERPRETER_SIGNATURE}${b.capabilities.has(CODE_INTERPRETER_SIGNATURE) ? ', enabled by this change' : ''}) run in ${u.sessions.size} session(s), ${u.uses} code step(s), from ${new Date(u.firstMs).toISOString()}`
+          : u.kind === 'action'
+            ? `new action ${u.what} in ${u.sessions.size} session(s) from ${new Date(u.firstMs).toISOString()}${u.sensitiveTypes.size ? `, its parameters carrying ${[...u.sensitiveTypes].join(', ')} (${u.sensitiveSessions.size} session(s); fields ${[...u.fields].join(', ')})` : ''}`
+            : `action group ${u.group} now runs on function ${u.what} (not named by the agent's earlier changes${fns.get(u.what)?.created ? ', created in the evidence' : ''}), used in ${u.sessions.size} session(s)`;
       const buckets = [...new Set(roleCalls.map((r) => r.bucket).filter((x): x is string => !!x))];
       const elements: Finding['elements'] =
         severe && sensitive.length ? ['agency', 'private-data'] : ['agency'];
@@ -1744,6 +1838,7 @@ export const agentChangeBehaviourDetector: Detector = {
               reasons: j.reasons,
               actionGroups: [...b.actionGroups],
               executors: [...b.executors],
+              capabilities: [...b.capabilities].sort(),
             },
             sessionsBefore: before(b),
             newBehaviour: news.map((u) => ({
@@ -2596,13 +2691,19 @@ export const agentRecordEnumerationDetector: Detector = {
     if (!sids.length) return [];
     const steps = await ctx.db.all(
       `SELECT o.session_id, o.agent_id, o.trace_id, ${isoSql('o.time')} AS t, o.text,
-              (SELECT max(i.action_group) FROM agent_steps i WHERE i.trace_id = o.trace_id AND i.step_kind = 'invocationInput') AS grp
+              (SELECT max(i.action_group) FROM agent_steps i WHERE i.trace_id = o.trace_id AND i.step_kind = 'invocationInput') AS grp,
+              CASE WHEN o.action_group = ${sqlString(CODE_INTERPRETER)} THEN 'code'
+                   WHEN CAST(o.parameters AS VARCHAR) LIKE '%"locations"%' THEN 'knowledge-base'
+                   WHEN CAST(o.raw AS VARCHAR) LIKE '%"finalResponse"%' THEN 'answer'
+                   ELSE 'action' END AS src
        FROM agent_steps o
        WHERE o.step_kind = 'observation' AND o.session_id IN (${sids.map(sqlString).join(',')}) AND length(o.text) > 10
        ORDER BY o.time, o.uid`,
     );
     interface Disclosure {
       sid: string;
+      /** where the records came from: an action group's result, a knowledge-base lookup, code interpretation's output, the answer */
+      source: 'action' | 'knowledge-base' | 'code' | 'answer';
       group: string | null;
       agentId: string | null;
       traceId: string | null;
@@ -2631,6 +2732,7 @@ export const agentRecordEnumerationDetector: Detector = {
       };
       const d: Disclosure = {
         sid,
+        source: String(r.src) as Disclosure['source'],
         group: str(r.grp),
         agentId: str(r.agent_id),
         traceId: str(r.trace_id),
@@ -2663,8 +2765,39 @@ export const agentRecordEnumerationDetector: Detector = {
       const invokeTimes = sessions.flatMap((s) => inv.get(s)?.times ?? []).sort((a, b) => a - b);
       const near = await sessionEffects(ctx.db, lambdaIds, allSteps, invokeTimes, []);
       // the action groups' Lambdas: the functions named after the groups that returned the records
-      const groups = [...new Set(disclosures.map((d) => d.group).filter((x): x is string => !!x))].sort();
-      const fns = lambdaFunctionsFor(groups, await lambdaFunctionNames(ctx.db, ctx.shared));
+      const fromActions = disclosures.filter((d) => d.source === 'action');
+      const groups = [
+        ...new Set(fromActions.map((d) => d.group).filter((x): x is string => !!x && x !== CODE_INTERPRETER)),
+      ].sort();
+      const fns = groups.length
+        ? lambdaFunctionsFor(groups, await lambdaFunctionNames(ctx.db, ctx.shared))
+        : [];
+      // the knowledge bases whose lookups returned them (the lookup's input names the knowledge base)
+      const kbs = [
+        ...new Set(
+          disclosures
+            .filter((d) => d.source === 'knowledge-base')
+            .map((d) => d.group)
+            .filter((x): x is string => !!x),
+        ),
+      ].sort();
+      const bySource = (k: Disclosure['source']) => disclosures.filter((d) => d.source === k).length;
+      const steps: string[] = [];
+      if (fromActions.length) steps.push(`${fromActions.length} action-group result(s)`);
+      if (kbs.length || bySource('knowledge-base'))
+        steps.push(
+          `${bySource('knowledge-base')} knowledge-base lookup(s)${kbs.length ? ` of ${kbs.join(', ')}` : ''}`,
+        );
+      if (bySource('code')) steps.push(`${bySource('code')} code-interpretation output(s)`);
+      if (bySource('answer')) steps.push(`${bySource('answer')} answer(s)`);
+      // the mechanism follows the steps that carried the records
+      const mechanism = fromActions.length
+        ? 'the action does not appear to check that the record belongs to the caller (insecure direct object reference)'
+        : kbs.length || bySource('knowledge-base')
+          ? `the records sit in documents the agent's knowledge base serves to any conversation${bySource('code') ? ', and code interpretation processed them' : ''}: not an action's ownership check, the knowledge base holds other customers' data`
+          : bySource('code')
+            ? 'code interpretation produced them'
+            : "the agent's answers carried them";
       const ips = [...new Set(sessions.flatMap((s) => [...(conv.get(s)?.ips ?? [])]))].sort();
       const requests = sessions.flatMap((s) => conv.get(s)?.requests ?? []);
       const agents = [...new Set(disclosures.map((d) => d.agentId).filter((x): x is string => !!x))].sort();
@@ -2672,10 +2805,14 @@ export const agentRecordEnumerationDetector: Detector = {
         makeFinding({
           ruleId: 'data-plane.agent-record-enumeration',
           title: `End user ${maskValue(user)} was shown ${others.size} other customers' records by agent ${agents.join(', ') || '?'} in ${sessions.length} session(s)`,
-          description: `The agent's action-group results in conversations of signed-in end user ${maskValue(user)} returned records of ${others.size} other customers (${disclosures.length} tool result(s)); the action does not appear to check that the record belongs to the caller (insecure direct object reference). Client addresses: ${ips.join(', ') || 'unknown'}. First disclosure per session: ${firstPer.map((d) => `${d.time} ${d.sid.slice(0, 8)}`).join('; ')}.`,
+          description: `In conversations of signed-in end user ${maskValue(user)} the agent's steps returned records of ${others.size} other customers (${steps.join(', ')}); ${mechanism}. Client addresses: ${ips.join(', ') || 'unknown'}. First disclosure per session: ${firstPer.map((d) => `${d.time} ${d.sid.slice(0, 8)}`).join('; ')}.`,
           severity: 'high',
           elements: ['agency', 'private-data', 'invocation'],
-          components: ['agents', 'plugins'],
+          components: [
+            'agents',
+            ...(fromActions.length ? (['plugins'] as const) : []),
+            ...(kbs.length ? (['knowledge-bases'] as const) : []),
+          ],
           times: [...allSteps, ...requests.map((r) => r.t)],
           principals: [
             ...sessions
@@ -2684,11 +2821,19 @@ export const agentRecordEnumerationDetector: Detector = {
               .map((p) => identityOf(p)),
           ],
           sourceIps: ips,
-          resources: [...agents, ...fns, ...near.map((n) => n.sessionName)],
+          resources: [
+            ...agents,
+            ...kbs,
+            ...fns,
+            ...(fromActions.length ? near.map((n) => n.sessionName) : []),
+          ],
           attack: ['AML.T0053', 'AML.T0057'],
           evidence: {
             traceIds: [...disclosures.map((d) => d.traceId), ...sessions],
-            eventIds: [...sessions.flatMap((s) => inv.get(s)?.eventIds ?? []), ...near.map((n) => n.eventId)],
+            eventIds: [
+              ...sessions.flatMap((s) => inv.get(s)?.eventIds ?? []),
+              ...(fromActions.length ? near.map((n) => n.eventId) : []),
+            ],
             requestIds: requests.map((r) => r.id),
           },
           details: {
@@ -2696,6 +2841,13 @@ export const agentRecordEnumerationDetector: Detector = {
             endUserConduct: true,
             sessions,
             otherCustomers: others.size,
+            sources: {
+              action: fromActions.length,
+              knowledgeBase: bySource('knowledge-base'),
+              code: bySource('code'),
+              answer: bySource('answer'),
+            },
+            knowledgeBases: kbs,
             clientIps: ips,
             firstDisclosures: firstPer.map((d) => ({
               sessionId: d.sid,

@@ -794,6 +794,31 @@ const AGENT_CHANGES = [
   'DeleteFlow',
 ];
 
+/**
+ * The built-in capability an action-group create or update switches on (`parentActionGroupSignature`):
+ * AMAZON.CodeInterpreter lets the agent write and run code, AMAZON.UserInput lets it ask the user.
+ */
+export function agentCapabilityOf(r: CtRow): string | null {
+  if (r.action !== 'CreateAgentActionGroup' && r.action !== 'UpdateAgentActionGroup') return null;
+  const resp = (r.resp?.agentActionGroup ?? null) as Record<string, unknown> | null;
+  for (const v of [
+    r.req?.parentActionGroupSignature,
+    r.req?.parentActionSignature,
+    resp?.parentActionSignature,
+    resp?.parentActionGroupSignature,
+  ])
+    if (typeof v === 'string' && /^AMAZON\.\w+$/.test(v)) {
+      const state = r.req?.actionGroupState ?? resp?.actionGroupState;
+      return state === 'DISABLED' ? null : v;
+    }
+  return null;
+}
+
+const CAPABILITY_TEXT: Record<string, string> = {
+  'AMAZON.CodeInterpreter': 'code interpretation (the agent writes and runs code)',
+  'AMAZON.UserInput': 'user input (the agent asks the user for missing details)',
+};
+
 function agentKey(r: CtRow): string {
   const p = r.req ?? {};
   return String(p.agentId ?? p.promptIdentifier ?? p.flowIdentifier ?? r.resp?.agentId ?? r.resp?.id ?? '');
@@ -825,16 +850,31 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
       .map((r) => (r.req?.actionGroupExecutor as Record<string, unknown> | undefined)?.lambda)
       .filter(Boolean)
       .map(String);
+    // a built-in capability switched on: what the agent can do changes, not only how it is configured
+    const capabilities = [...new Set(g.map(agentCapabilityOf).filter((x): x is string => !!x))].sort();
+    const code = capabilities.includes('AMAZON.CodeInterpreter');
+    // judged with its actor: a workload or unknown principal switching on code execution is high; a
+    // person outside the release pipeline low; the pipeline informational
+    const severity: Candidate['severity'] = unusual
+      ? code
+        ? 'high'
+        : 'medium'
+      : capabilities.length && !pipeline && kind !== 'service'
+        ? 'low'
+        : 'informational';
     const c: Candidate = {
       ruleId: 'ai-changes.agent-change',
-      title: `${[...new Set(g.map((r) => r.action))].join(', ')} ${key} by ${nameOf(r0.identityArn)}`,
+      title: `${capabilities.length ? `${capabilities.join(', ')} enabled on agent ${key}: ` : ''}${[...new Set(g.map((r) => r.action))].join(', ')} ${key} by ${nameOf(r0.identityArn)}`,
       description:
         `${nameOf(r0.identityArn)} (${kind}) from ${r0.sourceIp}: ${g.map((r) => r.action).join(', ')}` +
+        (capabilities.length
+          ? `; switched on ${capabilities.map((x) => CAPABILITY_TEXT[x] ?? x).join(' and ')}${pipeline ? '' : ', outside the deployment pipeline'}`
+          : '') +
         (instructionChanged ? '; the agent instruction changed' : '') +
         (executors.length ? `; action group executor ${executors.join(', ')}` : '') +
         '.',
-      severity: unusual ? 'medium' : 'informational',
-      strength: unusual ? 'hard' : 'soft',
+      severity,
+      strength: unusual || severity !== 'informational' ? 'hard' : 'soft',
       ifActor: 'high',
       elements: ['ai-changes'],
       components: ['agents', ...(executors.length ? (['plugins'] as const) : [])],
@@ -843,11 +883,12 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
       accessKeyIds: [r0.accessKeyId],
       sourceIps: [r0.sourceIp],
       resources: [key, ...executors],
-      attack: unusual ? ['AML.T0051', 'T1525'] : [],
+      attack: unusual ? ['AML.T0051', 'T1525', ...(code ? ['AML.T0053'] : [])] : [],
       evidence: { eventIds: ids(g) },
       actors: [actorOf(r0)],
       triage: [pipeline ? 'deployment pipeline release' : `${kind} principal`],
       details: {
+        capabilitiesEnabled: capabilities,
         instructionBefore: visible(prev?.req?.instruction) ? String(prev?.req?.instruction) : null,
         instructionAfter: visible(upd?.req?.instruction) ? String(upd?.req?.instruction) : null,
         foundationModel: (g.find((r) => r.req?.foundationModel)?.req?.foundationModel as string) ?? null,

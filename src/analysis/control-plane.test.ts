@@ -1022,6 +1022,74 @@ describe('ai-changes: guardrails', () => {
   });
 });
 
+describe('ai-changes: an agent capability switched on', () => {
+  const T = '2025-06-03T12:00:00Z';
+  const runner: Who = {
+    type: 'AssumedRole',
+    role: 'jobs-runner-role',
+    session: 'i-0abc123',
+    key: 'ASIAJOBSRUNNER000002',
+  };
+  const deploy: Who = {
+    type: 'AssumedRole',
+    role: 'ci-deploy',
+    session: 'GitHubActions',
+    key: 'ASIACIDEPLOY00000009',
+  };
+  const enable = (who: Who, ua: string, signature: string) =>
+    ct({
+      time: at(T, 5),
+      source: 'bedrock.amazonaws.com',
+      name: 'CreateAgentActionGroup',
+      who,
+      ip: VPS,
+      ua,
+      readOnly: false,
+      req: {
+        agentId: 'AGENTCAP01',
+        agentVersion: 'DRAFT',
+        actionGroupName: 'CodeInterpreterAction',
+        parentActionGroupSignature: signature,
+        actionGroupState: 'ENABLED',
+      },
+      resp: {
+        agentActionGroup: {
+          agentId: 'AGENTCAP01',
+          actionGroupId: 'AGID000001',
+          parentActionSignature: signature,
+        },
+      },
+    });
+  const home = [0, 2].map((m) =>
+    ct({
+      time: at(T, m),
+      source: 's3.amazonaws.com',
+      name: 'ListBuckets',
+      who: runner,
+      ip: INSTANCE,
+      ua: BOTO_APP,
+    }),
+  );
+
+  it('code interpretation switched on by a workload role: high, named in the title', async () => {
+    const fs = await caseOf('cap-workload', {
+      'ct.json': trail([...office(T), ...home, enable(runner, BOTO_VPS, 'AMAZON.CodeInterpreter')]),
+    });
+    const f = by(fs, 'ai-changes.agent-change');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('high');
+    expect(f[0].title).toMatch(/^AMAZON\.CodeInterpreter enabled on agent AGENTCAP01/);
+    expect(f[0].details?.capabilitiesEnabled).toEqual(['AMAZON.CodeInterpreter']);
+  });
+
+  it('the release pipeline re-applying it: informational', async () => {
+    const fs = await caseOf('cap-pipeline', {
+      'ct.json': trail([...office(T), enable(deploy, TERRAFORM, 'AMAZON.CodeInterpreter')]),
+    });
+    expect(by(fs, 'ai-changes.agent-change')[0].severity).toBe('informational');
+  });
+});
+
 describe('ai-changes: provisioned throughput and model ids', () => {
   const T = '2025-09-10T21:00:00Z';
   const pt = (units: number, commitment: string | undefined) =>

@@ -4,6 +4,7 @@
  */
 import type { Detector } from '../engine/detector.js';
 import { AGENCY_DETECTORS } from './agency.js';
+import { agentCodeExecutionDetector } from './code-interpretation.js';
 import { INVOCATION_DETECTORS } from './invocation.js';
 import { PRIVATE_DATA_DETECTORS } from './private-data.js';
 
@@ -12,4 +13,5 @@ export const DATA_PLANE_DETECTORS: Detector[] = [
   ...INVOCATION_DETECTORS,
   ...PRIVATE_DATA_DETECTORS,
   ...AGENCY_DETECTORS,
+  agentCodeExecutionDetector,
 ];

@@ -153,6 +153,75 @@ describe('agent trace parts', () => {
     });
   });
 
+  it('code interpretation: the code, its output or error and files, marked as code-interpreter steps', () => {
+    const base = { sessionId: 's1', agentId: 'AG1', eventTime: '2025-01-01T00:00:00Z' };
+    const [input, output, failed] = steps([
+      {
+        ...base,
+        trace: {
+          orchestrationTrace: {
+            invocationInput: {
+              traceId: 'ci-0',
+              invocationType: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationInput: { code: 'print(1 + 1)', files: ['data.csv'] },
+            },
+          },
+        },
+      },
+      {
+        ...base,
+        trace: {
+          orchestrationTrace: {
+            observation: {
+              traceId: 'ci-0',
+              type: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationOutput: {
+                executionOutput: '2',
+                executionTimeout: false,
+                files: ['chart.png'],
+              },
+            },
+          },
+        },
+      },
+      {
+        ...base,
+        trace: {
+          orchestrationTrace: {
+            observation: {
+              traceId: 'ci-1',
+              type: 'ACTION_GROUP_CODE_INTERPRETER',
+              codeInterpreterInvocationOutput: { executionError: 'URLError: name resolution' },
+            },
+          },
+        },
+      },
+    ]);
+    expect(input).toMatchObject({
+      stepKind: 'invocationInput',
+      actionGroup: 'CodeInterpreter',
+      apiName: null,
+      text: 'print(1 + 1)',
+      parameters: { codeInterpreter: true, files: ['data.csv'] },
+    });
+    expect(output).toMatchObject({
+      stepKind: 'observation',
+      actionGroup: 'CodeInterpreter',
+      text: '2',
+      parameters: {
+        codeInterpreter: true,
+        executionError: false,
+        executionTimeout: false,
+        files: ['chart.png'],
+      },
+    });
+    expect(failed).toMatchObject({
+      actionGroup: 'CodeInterpreter',
+      text: 'URLError: name resolution',
+      parameters: { executionError: true },
+    });
+  });
+
   it('rejects a part without eventTime', () => {
     const { eventTime: _t, ...p } = parts[0];
     expect(() => normalizeAgentTrace(p, ctx)).toThrow(/without eventTime/);

@@ -42,6 +42,9 @@ function isStreamEvent(v: unknown): v is Obj {
   return false;
 }
 
+/** The action group name agent steps of the built-in code interpretation (AMAZON.CodeInterpreter) carry. */
+export const CODE_INTERPRETER = 'CodeInterpreter';
+
 const CONTEXT_KEYS = ['sessionId', 'agentId', 'agentAliasId', 'agentVersion', 'eventTime'] as const;
 
 /** Turns a stream event into a record: the TracePart, or the event with its context fields. */
@@ -111,9 +114,24 @@ function invocationInput(ii: Obj, s: StepFields): void {
     s.apiName = str(collab.agentCollaboratorAliasArn);
     s.text = str(get(collab, 'input', 'text')) ?? '';
   } else if (code) {
-    s.actionGroup = 'CodeInterpreter';
+    s.actionGroup = CODE_INTERPRETER;
     s.text = str(code.code) ?? '';
+    s.parameters = { codeInterpreter: true, files: fileNames(code.files) };
+  } else if (str(ii.invocationType) === 'ACTION_GROUP_CODE_INTERPRETER') {
+    s.actionGroup = CODE_INTERPRETER;
+    s.parameters = { codeInterpreter: true, files: [] };
   }
+}
+
+/** Names of the files a code-interpretation step takes or makes (bounded; names only). */
+function fileNames(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  const out: string[] = [];
+  for (const f of v.slice(0, 50)) {
+    const n = typeof f === 'string' ? f : (str(get(f, 'name')) ?? null);
+    if (n) out.push(n.slice(0, 300));
+  }
+  return out;
 }
 
 function observation(ob: Obj, s: StepFields): void {
@@ -146,7 +164,16 @@ function observation(ob: Obj, s: StepFields): void {
     texts.push(str(get(collab, 'output', 'text')) ?? '');
   }
   const code = ob.codeInterpreterInvocationOutput;
-  if (isObj(code)) texts.push(str(code.executionOutput) ?? '', str(code.executionError) ?? '');
+  if (isObj(code)) {
+    texts.push(str(code.executionOutput) ?? '', str(code.executionError) ?? '');
+    s.actionGroup = CODE_INTERPRETER;
+    s.parameters = {
+      codeInterpreter: true,
+      executionError: !!str(code.executionError),
+      executionTimeout: code.executionTimeout === true,
+      files: fileNames(code.files),
+    };
+  }
   const fin = ob.finalResponse;
   if (isObj(fin)) texts.push(str(fin.text) ?? '');
   const rep = ob.repromptResponse;
