@@ -245,13 +245,14 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
-  // round 7, second frozen build: first scores, floors until the detection work they prompt lands
+  // round 7, second frozen build: floors at the first scores until the detection work they prompt
+  // lands (agent-code-interpreter-abuse: after it, 1 / 1 / 1 / 1 / 0)
   'agent-code-interpreter-abuse': {
     keyRecall: 0.95,
-    maliciousPrecision: 0.81,
-    scopeF1: 0.86,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
     elementAcc: 0.95,
-    decoyFpMax: 4,
+    decoyFpMax: 0,
   },
   'model-distillation': {
     keyRecall: 0.95,
