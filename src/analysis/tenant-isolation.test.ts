@@ -87,10 +87,15 @@ function ordinary(t0: string): Record<string, unknown>[] {
   return out;
 }
 
-async function findings(name: string, invs: Record<string, unknown>[]): Promise<Finding[]> {
+async function findings(
+  name: string,
+  invs: Record<string, unknown>[],
+  inventory?: Record<string, unknown>,
+): Promise<Finding[]> {
   const dir = path.join(tmp, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'inv.jsonl'), `${invs.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  if (inventory) writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(inventory));
   const store = await CaseStore.open(':memory:');
   try {
     await ingest(store, [dir]);
@@ -128,6 +133,32 @@ describe('cross-tenant retrieval', () => {
       ),
     );
     expect(await findings('own-only', [...ordinary(T0), ...support])).toEqual([]);
+  });
+
+  it('a support tool the inventory declares as searching every tenant is not checked', async () => {
+    // the support tool names the ticket's tenant, yet reads other tenants' documents
+    const support = [0, 1, 2, 3, 4, 5].map((i) =>
+      inv(at(T1, i * 60), 'support-search-role', { tenantId: TENANTS[i % 4], userId: 'agent@example.com' }, [
+        doc(TENANTS[i % 4], 'contracts/supply.pdf'),
+        doc(TENANTS[(i + 1) % 4], 'finance/margins.xlsx'),
+      ]),
+    );
+    const without = await findings('support-undeclared', [...ordinary(T0), ...support]);
+    expect(without.some((f) => f.principals?.some((p) => p.endsWith('role/support-search-role')))).toBe(true);
+    const inventory = {
+      applications: [
+        { name: 'Copilot', lambda: 'copilot-api', notes: 'Every search carries the tenant filter.' },
+        {
+          name: 'Support search',
+          lambda: 'support-search',
+          notes: "Support staff only. Searches all tenants' documents without a tenant filter, by design.",
+        },
+      ],
+    };
+    const declared = await findings('support-declared', [...ordinary(T0), ...support], inventory);
+    expect(declared.some((f) => f.principals?.some((p) => p.endsWith('role/support-search-role')))).toBe(
+      false,
+    );
   });
 
   it("one user's run of calls receiving other tenants' documents is high; a single foreign passage is medium", async () => {

@@ -23,6 +23,7 @@ import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding } from '../model/types.js';
 import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
 import { identityOf, shortName } from './baselines.js';
+import { type DeclaredApplication, loadApplications } from './context.js';
 
 export const CROSS_TENANT = {
   /** calls whose passages sit under the caller's own partition, for a partitioning to count */
@@ -101,10 +102,41 @@ function commonPrefix(vs: string[]): string {
   return p;
 }
 
+/** An inventory's words for an application that reads every tenant's data by design (a support or admin tool). */
+const ALL_TENANTS =
+  /\b(?:all|every|across|cross)[- ](?:the )?(?:tenants?|customers?|clients?|merchants?|organi[sz]ations?|accounts?)\b|\bwithout (?:a |the |any )?(?:tenant|customer|client|merchant)[- _]?(?:id )?filter/i;
+
+/**
+ * Whether the inventory declares the application behind a principal as cross-tenant by design: an
+ * entry naming the role (ARN or name) or a function whose sessions the principal holds.
+ */
+export function declaredCrossTenant(
+  apps: DeclaredApplication[],
+  identity: string,
+  sessions: Set<string>,
+): string | null {
+  const role = identity.replace(/^.*\//, '');
+  for (const a of apps) {
+    if (!ALL_TENANTS.test(a.text)) continue;
+    const named = a.names.some((n) => {
+      const x = n.trim();
+      return (
+        x === identity ||
+        x.replace(/^.*\//, '') === role ||
+        sessions.has(x) ||
+        sessions.has(x.replace(/^.*:function:/, ''))
+      );
+    });
+    if (named) return a.name;
+  }
+  return null;
+}
+
 interface Call {
   requestId: string;
   time: string;
   identity: string;
+  session: string;
   meta: Map<string, string>;
   clientIp: string | null;
   locations: string[];
@@ -153,6 +185,7 @@ export async function crossTenantCalls(db: Queryable): Promise<CrossTenantUser[]
   const cap = CROSS_TENANT.textCap;
   const rows = await db.all(
     `SELECT request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS who, client_ip,
+            regexp_extract(coalesce(principal_arn, ''), 'assumed-role/[^/]+/([^/]+)$', 1) AS session,
             CAST(request_metadata AS VARCHAR) AS meta,
             left(coalesce(system_text, ''), ${cap}) || chr(10) || left(coalesce(prompt_text, ''), ${cap}) || chr(10) ||
             left(coalesce(tool_result_text, ''), ${cap}) AS txt
@@ -177,10 +210,24 @@ export async function crossTenantCalls(db: Queryable): Promise<CrossTenantUser[]
       requestId: String(r.request_id),
       time: String(r.t),
       identity: identityOf(String(r.who ?? '')) || '?',
+      session: String(r.session ?? ''),
       meta: m,
       clientIp: r.client_ip ? String(r.client_ip) : null,
       locations,
     });
+  }
+  // applications the inventory declares as reading every tenant by design are not checked
+  const apps = await loadApplications(db);
+  if (apps.length) {
+    const sessions = new Map<string, Set<string>>();
+    for (const c of calls) {
+      if (!sessions.has(c.identity)) sessions.set(c.identity, new Set());
+      if (c.session) sessions.get(c.identity)!.add(c.session);
+    }
+    const exempt = new Set(
+      [...sessions.entries()].filter(([who, s]) => declaredCrossTenant(apps, who, s)).map(([who]) => who),
+    );
+    if (exempt.size) calls.splice(0, calls.length, ...calls.filter((c) => !exempt.has(c.identity)));
   }
   // learn the partitions: (principal, metadata key, prefix) whose next folder is the caller's value
   const parts = new Map<string, Partition>();
