@@ -656,7 +656,7 @@ export async function loadContextEntries(db: Queryable): Promise<ContextEntry[]>
   const rows = await db.all(
     `SELECT kind, type, ticket, owner, ${isoSql('start')} AS s, ${isoSql('"end"')} AS e, source_ips, principals,
             source_identity, text
-     FROM context_entries ORDER BY start NULLS LAST, ticket`,
+     FROM context_entries WHERE kind <> 'application' ORDER BY start NULLS LAST, ticket`,
   );
   return rows.map((r) => ({
     kind: r.kind === 'declared-activity' ? 'declared-activity' : 'planned-change',
@@ -668,6 +668,25 @@ export async function loadContextEntries(db: Queryable): Promise<ContextEntry[]>
     sourceIps: Array.isArray(r.source_ips) ? (r.source_ips as unknown[]).map(String) : [],
     principals: Array.isArray(r.principals) ? (r.principals as unknown[]).map(String) : [],
     sourceIdentity: str(r.source_identity),
+    text: String(r.text ?? ''),
+  }));
+}
+
+/** An application the responder's inventory declares: its name, what it runs as or uses, its notes. */
+export interface DeclaredApplication {
+  name: string;
+  /** roles, functions, knowledge bases and agents the entry names */
+  names: string[];
+  text: string;
+}
+
+export async function loadApplications(db: Queryable): Promise<DeclaredApplication[]> {
+  const rows = await db.all(
+    `SELECT ticket, principals, text FROM context_entries WHERE kind = 'application' ORDER BY ticket, uid`,
+  );
+  return rows.map((r) => ({
+    name: String(r.ticket ?? ''),
+    names: Array.isArray(r.principals) ? (r.principals as unknown[]).map(String) : [],
     text: String(r.text ?? ''),
   }));
 }

@@ -7,11 +7,13 @@ import { AGENCY_DETECTORS } from './agency.js';
 import { agentCodeExecutionDetector } from './code-interpretation.js';
 import { INVOCATION_DETECTORS } from './invocation.js';
 import { PRIVATE_DATA_DETECTORS } from './private-data.js';
+import { crossTenantDetector } from './tenant-isolation.js';
 
 /** Detectors of this plane, in order. */
 export const DATA_PLANE_DETECTORS: Detector[] = [
   ...INVOCATION_DETECTORS,
   ...PRIVATE_DATA_DETECTORS,
+  crossTenantDetector,
   ...AGENCY_DETECTORS,
   agentCodeExecutionDetector,
 ];

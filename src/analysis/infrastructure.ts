@@ -36,6 +36,7 @@ import {
 } from './context.js';
 import { newOriginOf } from './model-jobs.js';
 import { sagemakerResources } from './resources.js';
+import { type CrossTenantUser, crossTenantCalls } from './tenant-isolation.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 
@@ -606,6 +607,130 @@ export async function appModelSwitch(
   }));
 }
 
+/** knowledge-base searches whose request shape is compared before and after a change */
+const RETRIEVE_CALLS = ['Retrieve', 'RetrieveAndGenerate', 'RetrieveAndGenerateStream'];
+/**
+ * Limits of the request-shape test: a field in at least `presentShare` of at least `minBefore`
+ * searches before the change, missing from at least `minMissing` searches after it (within a day,
+ * before the function's next change); at most `maxCalls` searches read on each side.
+ */
+export const SHAPE_LIMITS = {
+  minBefore: 20,
+  presentShare: 0.98,
+  minMissing: 3,
+  maxCalls: 2000,
+  maxCited: 200,
+};
+/** request fields whose loss removes a control on what a search may return */
+const CONTROL_FIELD = /filter|guardrail|tenant|acl|permission|access|scope|partition/i;
+
+/** The key paths of a request (objects only, bounded depth and count; values never read). */
+export function requestPaths(v: unknown, prefix = '', out: Set<string> = new Set(), depth = 0): Set<string> {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || depth > 6 || out.size > 200) return out;
+  for (const k of Object.keys(v as object).sort()) {
+    const p = prefix ? `${prefix}.${k.slice(0, 64)}` : k.slice(0, 64);
+    out.add(p);
+    requestPaths((v as Record<string, unknown>)[k], p, out, depth + 1);
+  }
+  return out;
+}
+
+/** a request field the function's searches always carried and some searches after the change lack */
+export interface ShapeChange {
+  field: string;
+  before: number;
+  present: number;
+  after: number;
+  missing: number;
+  first: string;
+  eventIds: string[];
+  knowledgeBases: string[];
+}
+
+/**
+ * How the knowledge-base searches of a function's execution role changed shape after a change to the
+ * function: the request fields (key paths) present in nearly every search before and missing from
+ * several searches after (a retrieval filter dropped, a tenant condition removed).
+ */
+export async function appRetrieveShape(
+  env: Env,
+  role: string,
+  after: string,
+  until: string | null,
+): Promise<ShapeChange[]> {
+  const L = SHAPE_LIMITS;
+  const name = role.replace(/^.*\//, '');
+  if (!name) return [];
+  const rows = await env.db.all(
+    `WITH s AS (
+       SELECT time, coalesce(event_id, uid) AS eid, CAST(request_parameters AS VARCHAR) AS req,
+              time >= CAST($2 AS TIMESTAMP) AS late
+       FROM events WHERE action IN (${actionList(RETRIEVE_CALLS)}) AND error_code IS NULL
+         AND principal_type = 'AssumedRole' AND regexp_extract(coalesce(identity_arn, ''), '[^/]+$') = $1
+         AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 7 DAY
+         AND time < least(CAST($3 AS TIMESTAMP), CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY)),
+     b AS (SELECT * FROM s WHERE NOT late ORDER BY time DESC, eid LIMIT ${L.maxCalls}),
+     a AS (SELECT * FROM s WHERE late ORDER BY time, eid LIMIT ${L.maxCalls})
+     SELECT ${isoSql('time')} AS t, eid, req, late FROM (SELECT * FROM b UNION ALL SELECT * FROM a) ORDER BY time, eid`,
+    [name, sqlTime(after), until ? sqlTime(until) : '9999-12-31 00:00:00'],
+  );
+  const before = new Map<string, number>();
+  let nBefore = 0;
+  const late: Array<{ t: string; eid: string; paths: Set<string>; kb: string | null }> = [];
+  for (const r of rows) {
+    let req: unknown = null;
+    try {
+      req = JSON.parse(String(r.req ?? 'null'));
+    } catch {
+      req = null;
+    }
+    const paths = requestPaths(req);
+    if (r.late) {
+      const kb = (req as Record<string, unknown> | null)?.knowledgeBaseId;
+      late.push({ t: String(r.t), eid: String(r.eid), paths, kb: typeof kb === 'string' ? kb : null });
+    } else {
+      nBefore++;
+      for (const p of paths) before.set(p, (before.get(p) ?? 0) + 1);
+    }
+  }
+  if (nBefore < L.minBefore || !late.length) return [];
+  const out: ShapeChange[] = [];
+  const steady = [...before.entries()]
+    .filter(([, n]) => n >= L.presentShare * nBefore)
+    .map(([p]) => p)
+    .sort();
+  for (const field of steady) {
+    // a field under another missing field is the same loss
+    if (out.some((x) => field.startsWith(`${x.field}.`))) continue;
+    const lacking = late.filter((x) => !x.paths.has(field));
+    if (lacking.length < L.minMissing) continue;
+    out.push({
+      field,
+      before: nBefore,
+      present: before.get(field) ?? 0,
+      after: late.length,
+      missing: lacking.length,
+      first: lacking[0].t,
+      eventIds: lacking.slice(0, L.maxCited).map((x) => x.eid),
+      knowledgeBases: [...new Set(lacking.map((x) => x.kb).filter((x): x is string => !!x))].sort(),
+    });
+  }
+  return out;
+}
+
+/** Execution roles by function name, from the sessions Lambda opens for a function (named after it). */
+async function sessionRoles(env: Env, fns: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!fns.length) return out;
+  const rows = await env.db.all(
+    `SELECT session_name AS fn, identity_arn AS role, count(*) AS n FROM events
+     WHERE principal_type = 'AssumedRole' AND session_name IN (${actionList(fns)}) AND identity_arn IS NOT NULL
+     GROUP BY 1, 2 ORDER BY 1, n DESC, 2`,
+  );
+  for (const r of rows) if (!out.has(String(r.fn))) out.set(String(r.fn), String(r.role));
+  return out;
+}
+
 export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Promise<Candidate[]> {
   const rows = (
     await loadEvents(
@@ -650,6 +775,9 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     envHistory.get(fn)!.push({ time: r.time, names, eventId: r.eventId });
   }
   const web = await webSessions(env);
+  // execution roles of the changed functions that no read showed: the role whose sessions carry the function's name
+  const byName = await sessionRoles(env, [...new Set(rows.map(fnName))].filter(Boolean).sort());
+  let tenantCalls: Promise<CrossTenantUser[]> | null = null;
   // each role's web-identity subjects: session event ids per subject
   const subjectsOf = new Map<string, Map<string, Set<string>>>();
   for (const s of web.values()) {
@@ -775,7 +903,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       );
 
     // the application behind the function: the models its role first called right after the change
-    const fnRole = lastRole.get(fn) ?? null;
+    const fnRole = lastRole.get(fn) ?? byName.get(fn) ?? null;
     const last = g[g.length - 1];
     const nextChange =
       groups
@@ -787,6 +915,24 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         ? await appModelSwitch(env, fnRole, last.time, nextChange)
         : [];
     const switchedCustom = switched.some((x) => CUSTOM_MODEL.test(x.model));
+    // the application's knowledge-base searches changing shape right after the change (a field they
+    // always carried now missing), and its answers carrying other tenants' documents from then on
+    const reshaped =
+      fnRole && g.some((r) => MODEL_SWITCHING.has(lambdaBase(r.action)))
+        ? await appRetrieveShape(env, fnRole, last.time, nextChange)
+        : [];
+    const horizon = new Date(Date.parse(last.time) + 86_400_000).toISOString();
+    const crossTenant = reshaped.length
+      ? (await (tenantCalls ??= crossTenantCalls(env.db)))
+          .filter((u) => u.identity === fnRole)
+          .flatMap((u) => u.calls)
+          .filter(
+            (c) =>
+              c.time >= last.time && c.time < (nextChange && nextChange < horizon ? nextChange : horizon),
+          )
+          .sort((a, b) => a.time.localeCompare(b.time) || a.requestId.localeCompare(b.requestId))
+      : [];
+    const controlDropped = reshaped.filter((x) => CONTROL_FIELD.test(x.field.replace(/^.*\./, '')));
     const fresh = switched.length && !pipeline ? await newOriginOf(env, r0) : false;
 
     let severity: Candidate['severity'] = 'informational';
@@ -835,9 +981,32 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         strength = 'hard';
       }
     }
+    if (reshaped.length) {
+      triage.push(
+        `afterwards ${nameOf(fnRole)}'s knowledge-base searches changed shape: ${reshaped
+          .map(
+            (x) =>
+              `${x.field} (in ${x.present} of ${x.before} searches before) missing from ${x.missing} of ${x.after} searches from ${x.first}`,
+          )
+          .join('; ')}`,
+      );
+      if (crossTenant.length)
+        triage.push(
+          `from then on ${crossTenant.length} answer(s) carried documents from another tenant's partition (${[
+            ...new Set(crossTenant.flatMap((c) => c.foreignTenants)),
+          ]
+            .sort()
+            .join(', ')})`,
+        );
+      if (!pipeline || departs) {
+        severity = maxSeverity(severity, controlDropped.length || crossTenant.length ? 'high' : 'medium');
+        strength = 'hard';
+      }
+    }
+    const behaviour = reshaped.length > 0 && (!pipeline || departs);
     // reads of the function in the same session around a departing change (the look before the change)
     const reads =
-      (departs || (switched.length && !pipeline)) && r0.accessKeyId
+      (departs || (switched.length && !pipeline) || behaviour) && r0.accessKeyId
         ? await loadEvents(
             env.db,
             `service = 'lambda.amazonaws.com' AND error_code IS NULL AND coalesce(read_only, false)
@@ -847,7 +1016,23 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
             { extra: false },
           ).then((rs) => rs.filter((r) => fnName(r) === fn))
         : [];
-    const all = [...reads, ...g].sort((x, y) => x.time.localeCompare(y.time) || x.uid.localeCompare(y.uid));
+    // the same session reading the function's own logs and checking who it is, around a change that
+    // changed the application's behaviour (the look before and after)
+    const looks =
+      behaviour && r0.accessKeyId
+        ? await loadEvents(
+            env.db,
+            `error_code IS NULL AND coalesce(read_only, false) AND access_key_id = $1
+             AND (action = 'GetCallerIdentity' OR (service = 'logs.amazonaws.com'
+               AND json_extract_string(request_parameters, '$.logGroupName') = $4))
+             AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 15 MINUTE AND time <= CAST($3 AS TIMESTAMP) + INTERVAL 5 MINUTE`,
+            [r0.accessKeyId, sqlTime(r0.time), sqlTime(g[g.length - 1].time), `/aws/lambda/${fn}`],
+            { extra: false },
+          )
+        : [];
+    const all = [...looks, ...reads, ...g].sort(
+      (x, y) => x.time.localeCompare(y.time) || x.uid.localeCompare(y.uid),
+    );
     const guardrailRemoved = removedNames.some((n) => GUARDRAIL_ENV.test(n));
     const modelRemoved = removedNames.some((n) => MODEL_ENV.test(n));
     const plugin = pluginFunctions.has(fn);
@@ -856,6 +1041,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     if (guardrailRemoved) components.push('guardrails');
     if (modelRemoved || switched.length)
       components.push(switchedCustom ? 'custom-models' : 'foundation-models');
+    if (reshaped.length) components.push('knowledge-bases');
     const c: Candidate = {
       ruleId: 'infrastructure.lambda-change',
       title: `Lambda ${fn}: ${[...new Set(g.map((r) => lambdaBase(r.action)))].join(', ')}`,
@@ -877,10 +1063,18 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       ],
       components,
       times: [session?.time, ...all.map((r) => r.time)],
-      principals: [...new Set(all.flatMap(principalsOf)), ...(switched.length && fnRole ? [fnRole] : [])],
+      principals: [
+        ...new Set(all.flatMap(principalsOf)),
+        ...((switched.length || behaviour) && fnRole ? [fnRole] : []),
+      ],
       accessKeyIds: [r0.accessKeyId],
       sourceIps: [r0.sourceIp],
-      resources: [fn, ...(foreignRole.length ? foreignRole : []), ...switched.map((x) => x.model)],
+      resources: [
+        fn,
+        ...(foreignRole.length ? foreignRole : []),
+        ...switched.map((x) => x.model),
+        ...(behaviour ? reshaped.flatMap((x) => x.knowledgeBases) : []),
+      ],
       attack: [
         ...(created ? ['T1648'] : ['T1525']),
         ...(exposed ? ['T1190'] : []),
@@ -892,7 +1086,11 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
           ...(session ? [session.eventId] : []),
           ...ids(all),
           ...switched.flatMap((x) => x.eventIds),
+          ...(behaviour ? reshaped.flatMap((x) => x.eventIds) : []),
         ],
+        ...(behaviour && crossTenant.length
+          ? { requestIds: crossTenant.slice(0, SHAPE_LIMITS.maxCited).map((c) => c.requestId) }
+          : {}),
       },
       actors: [actorOf(r0)],
       triage,
@@ -920,6 +1118,17 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
           first: x.first,
         })),
         previousEnvironmentFrom: previousEnv?.eventId ?? null,
+        executionRole: fnRole,
+        retrieveShape: reshaped.map((x) => ({
+          field: x.field,
+          searchesBefore: x.before,
+          present: x.present,
+          searchesAfter: x.after,
+          missing: x.missing,
+          first: x.first,
+          knowledgeBases: x.knowledgeBases,
+        })),
+        crossTenantAnswers: crossTenant.length,
         deviations,
       },
     };

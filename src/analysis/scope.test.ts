@@ -242,6 +242,58 @@ describe('computeScope', () => {
     }
   });
 
+  it("attributes an office address's calls only for the end user the finding names there", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const line = (i: number, userId: string | null) => ({
+        schemaType: 'ModelInvocationLog',
+        schemaVersion: '1.0',
+        timestamp: `2025-07-15T10:1${i}:00Z`,
+        accountId: '111122223333',
+        identity: { arn: 'arn:aws:sts::111122223333:assumed-role/copilot-role/copilot' },
+        region: 'us-east-1',
+        requestId: `req-${i}`,
+        operation: 'InvokeModel',
+        modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+        requestMetadata: { clientIp: '203.0.113.80', tenantId: 't-1', ...(userId ? { userId } : {}) },
+        input: { inputContentType: 'application/json', inputBodyJson: { prompt: 'What are our margins?' } },
+        output: { outputContentType: 'application/json', outputBodyJson: { completion: 'About 40%.' } },
+      });
+      // the actor's call, a colleague's call from the same office, a call naming nobody
+      const lines = [line(1, 'u-actor'), line(2, 'u-colleague'), line(3, 'u-actor'), line(4, null)];
+      writeFileSync(
+        path.join(dir, 'invocations.jsonl'),
+        `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`,
+      );
+      expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+      const f = {
+        id: 'f-cross',
+        ruleId: 'data-plane.cross-tenant-retrieval',
+        title: 'end user u-actor received other tenants documents',
+        description: '',
+        severity: 'high',
+        elements: ['private-data'],
+        components: [],
+        firstSeen: '2025-07-15T10:11:00.000Z',
+        lastSeen: '2025-07-15T10:11:00.000Z',
+        principals: ['arn:aws:iam::111122223333:role/copilot-role'],
+        accessKeyIds: [],
+        sourceIps: ['203.0.113.80'],
+        resources: [],
+        attack: [],
+        evidence: { requestIds: ['req-1'] },
+        details: { endUserConduct: true },
+      } as unknown as Finding;
+      const sc = await computeScope(store, [f]);
+      expect(sc.scope.sourceIps).toEqual(['203.0.113.80']);
+      expect(sc.actor.requestIds).toEqual(['req-1', 'req-3', 'req-4']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('scopes a finding that cites only agent trace steps: the application that opened the sessions, what it names', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
     const store = await CaseStore.open(':memory:');

@@ -317,6 +317,9 @@ function s3Arn(r: string): string {
  * caller assumed from the address (role chaining: the sessions issued to calls from the address)
  * nor the account names that trusted callers appear as.
  */
+/** The end user an invocation's request metadata names (user ids only: customers and conversations are not people). */
+const END_USER_SQL = `coalesce(request_metadata->>'$.userId', request_metadata->>'$.user_id', request_metadata->>'$.endUserId', request_metadata->>'$.end_user_id')`;
+
 async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
   const before = sqlTime(new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000).toISOString());
   const r = await db.all(
@@ -929,12 +932,32 @@ export async function computeScope(
       );
   }
   // invocations: the actor's own calls (request ids of actor records) and calls an application made on the actor's input
-  const invRows = await db.all(
-    `SELECT request_id, ${isoSql('time')} AS t, identity_arn, client_ip, model_id FROM invocations
-     WHERE request_id IN (${list([...seedRequests, ...actorEvents.map((r) => String(r.request_id ?? ''))])})
+  const ownRequests = [...seedRequests, ...actorEvents.map((r) => String(r.request_id ?? ''))];
+  const allInvRows = await db.all(
+    `SELECT request_id, ${isoSql('time')} AS t, identity_arn, client_ip, model_id, ${END_USER_SQL} AS end_user FROM invocations
+     WHERE request_id IN (${list(ownRequests)})
         OR client_ip IN (${list(ips)})
      ORDER BY time, request_id`,
   );
+  // an address several named end users share (an office, a NAT): its calls are the actor's only for the
+  // end users the findings' own calls name there; calls naming no end user stay the address's
+  const own = new Set(ownRequests);
+  const namedAt = new Map<string, Set<string>>();
+  for (const r of allInvRows)
+    if (own.has(String(r.request_id)) && r.client_ip && r.end_user) {
+      const ip = String(r.client_ip);
+      if (!namedAt.has(ip)) namedAt.set(ip, new Set());
+      namedAt.get(ip)!.add(String(r.end_user));
+    }
+  const invRows = allInvRows.filter((r) => {
+    if (own.has(String(r.request_id)) || !r.client_ip || !r.end_user) return true;
+    const named = namedAt.get(String(r.client_ip));
+    return !named || named.has(String(r.end_user));
+  });
+  if (invRows.length < allInvRows.length)
+    notes.push(
+      `${allInvRows.length - invRows.length} model invocation(s) from the actor's addresses name other end users than the findings' calls there: not attributed`,
+    );
   const checkedClients = new Set<string>();
   for (const r of invRows) {
     if (r.identity_arn) principals.add(identityOf(String(r.identity_arn)));

@@ -53,6 +53,7 @@ export type SourceFormat =
   | 'config'
   | 'declared-activities'
   | 'change-calendar'
+  | 'application-inventory'
   | 'unknown';
 
 /** A CloudTrail record, normalised. Table `events`. */
@@ -268,10 +269,10 @@ export interface ConfigItem extends Provenance {
   raw: Json;
 }
 
-/** An entry of a declared-activities or change-calendar context file. Table `context_entries`. */
+/** An entry of a declared-activities, change-calendar or application-inventory context file. Table `context_entries`. */
 export interface ContextEntry extends Provenance {
   uid: string;
-  kind: 'declared-activity' | 'planned-change';
+  kind: 'declared-activity' | 'planned-change' | 'application';
   type: string | null;
   ticket: string | null;
   owner: string | null;

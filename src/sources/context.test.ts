@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changeCalendar, declaredActivities } from './context.js';
+import { applicationInventory, changeCalendar, declaredActivities } from './context.js';
 import { chooseReader } from './index.js';
 
 const FIX = path.join(import.meta.dirname, '../../test/fixtures/sources/context');
@@ -58,5 +58,30 @@ describe('context readers', () => {
     expect(() => changeCalendar.normalize({ ticket: 'X', window: { start: 'soon' } }, ctx)).toThrow(
       /unreadable window start/,
     );
+  });
+
+  it('reads an application inventory (kind application, the names each entry runs as or uses)', () => {
+    const doc = {
+      owner: 'platform@example.com',
+      applications: [
+        {
+          name: 'Support search',
+          lambda: 'support-search',
+          knowledgeBase: 'KB1',
+          notes: 'Searches all tenants.',
+        },
+        { name: 'Analytics agent', agent: 'AGENT1 (alias a)', role: 'arn:aws:iam::111122223333:role/x' },
+      ],
+    };
+    expect(chooseReader(doc, null)).toBe(applicationInventory);
+    const rows = applicationInventory.unwrap(doc).map((r) => applicationInventory.normalize(r, ctx));
+    expect(rows[0]).toMatchObject({
+      kind: 'application',
+      ticket: 'Support search',
+      principals: ['support-search', 'KB1'],
+      text: 'Searches all tenants.',
+      start: null,
+    });
+    expect(rows[1]).toMatchObject({ principals: ['arn:aws:iam::111122223333:role/x', 'AGENT1 (alias a)'] });
   });
 });

@@ -4,6 +4,9 @@
  *   principals, sourceIdentity, scope}]}` → `ContextEntry` kind `declared-activity`;
  * - a change calendar `{"changes":[{ticket, window:{start,end}, owner, summary}]}` → kind
  *   `planned-change`.
+ * - an application inventory `{"applications":[{name, lambda, role, knowledgeBase, agent, notes}]}` →
+ *   kind `application` (no window: what each application is and runs as, e.g. a support tool that
+ *   reads every tenant's documents by design).
  * Recognised by content (the list key and the shape of its entries), never by file name.
  * Identity: uid `<kind>:<ticket>:<hash of the entry>`: the same entry in two files is stored once.
  */
@@ -72,6 +75,66 @@ export const declaredActivities: SourceReader = {
   recognize: (v) => entryList(v, 'activities') !== null,
   unwrap: (v) => entryList(v, 'activities') ?? [],
   normalize: (rec) => normalizeEntry(rec, 'declared-activity'),
+};
+
+const APP_KEYS = [
+  'lambda',
+  'function',
+  'functions',
+  'role',
+  'roles',
+  'knowledgeBase',
+  'agent',
+  'notes',
+  'description',
+];
+
+function looksLikeApp(v: unknown): boolean {
+  return isObj(v) && typeof v.name === 'string' && APP_KEYS.some((k) => k in v);
+}
+
+function appList(v: unknown): unknown[] | null {
+  if (!isObj(v) || !Array.isArray(v.applications)) return null;
+  const list = v.applications as unknown[];
+  if (list.length === 0) return Object.keys(v).length <= 3 ? list : null;
+  return looksLikeApp(list[0]) ? list : null;
+}
+
+function normalizeApp(rec: unknown): Row {
+  if (!isObj(rec) || typeof rec.name !== 'string') throw new RecordError('application entry without a name');
+  const names = [
+    ...strList(rec.role),
+    ...strList(rec.roles),
+    ...strList(rec.lambda),
+    ...strList(rec.function),
+    ...strList(rec.functions),
+    ...strList(rec.knowledgeBase),
+    ...strList(rec.agent),
+  ]
+    .map((x) => x.trim().slice(0, 512))
+    .filter(Boolean);
+  const row: Omit<ContextEntry, 'raw' | 'fileId' | 'idx'> = {
+    uid: `application:${rec.name}:${sha256(JSON.stringify(rec)).slice(0, 16)}`,
+    kind: 'application',
+    type: 'application',
+    ticket: rec.name.slice(0, 200),
+    owner: str(rec.owner),
+    start: null,
+    end: null,
+    sourceIps: [],
+    principals: [...new Set(names)],
+    sourceIdentity: null,
+    text: (str(rec.notes) ?? str(rec.description) ?? '').slice(0, 4000),
+  };
+  return row as unknown as Row;
+}
+
+export const applicationInventory: SourceReader = {
+  format: 'application-inventory',
+  table: 'context_entries',
+  recognize: (v) => appList(v) !== null,
+  unwrap: (v) => appList(v) ?? [],
+  normalize: (rec) => normalizeApp(rec),
 };
 
 export const changeCalendar: SourceReader = {

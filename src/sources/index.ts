@@ -8,7 +8,7 @@ import { agentTrace } from './agent-trace.js';
 import { bedrockInvocation } from './bedrock-invocation.js';
 import { cloudtrail } from './cloudtrail.js';
 import { config } from './config.js';
-import { changeCalendar, declaredActivities } from './context.js';
+import { applicationInventory, changeCalendar, declaredActivities } from './context.js';
 import { guardduty } from './guardduty.js';
 import { iam } from './iam.js';
 import { kbLog } from './kb-log.js';
@@ -26,6 +26,7 @@ export const READERS: SourceReader[] = [
   config,
   declaredActivities,
   changeCalendar,
+  applicationInventory,
 ];
 
 /** The reader for a value, trying the last one that matched first (files are mostly uniform). */
