@@ -246,7 +246,8 @@ const FLOORS: Record<string, Floors> = {
     decoyFpMax: 0,
   },
   // round 7, second frozen build: floors at the first scores until the detection work they prompt
-  // lands (agent-code-interpreter-abuse: after it, 1 / 1 / 1 / 1 / 0)
+  // lands (after it: agent-code-interpreter-abuse 1 / 1 / 1 / 1 / 0; rag-tenant-isolation
+  // 1 / 0.961 / 1 / 0.857 / 0)
   'agent-code-interpreter-abuse': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
@@ -262,10 +263,10 @@ const FLOORS: Record<string, Floors> = {
     decoyFpMax: 0,
   },
   'rag-tenant-isolation': {
-    keyRecall: 0.51,
-    maliciousPrecision: 0,
-    scopeF1: 0,
-    elementAcc: 0.52,
+    keyRecall: 0.95,
+    maliciousPrecision: 0.91,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
     decoyFpMax: 0,
   },
   'scp-unblock-llmjacking': {
