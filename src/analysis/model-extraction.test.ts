@@ -34,6 +34,8 @@ interface Rec {
   maxTokens: number;
   out: number;
   requestId?: string;
+  /** the role session name (a function's instances can differ) */
+  session?: string;
 }
 
 function rec(x: Rec): Record<string, unknown> {
@@ -42,7 +44,7 @@ function rec(x: Rec): Record<string, unknown> {
     schemaVersion: '1.0',
     timestamp: x.time,
     accountId: ACCT,
-    identity: { arn: `arn:aws:sts::${ACCT}:assumed-role/${ROLE}/advice-api` },
+    identity: { arn: `arn:aws:sts::${ACCT}:assumed-role/${ROLE}/${x.session ?? 'advice-api'}` },
     region: 'eu-west-1',
     requestId: x.requestId ?? uuid(),
     operation: 'Converse',
@@ -152,6 +154,8 @@ function harvester(key: string, tenant: string, ip: string, startMin: number, ca
         maxTokens: 4096,
         out: 560 + (n % 20),
         requestId,
+        // the application's sessions rotate: one caller across them
+        session: `advice-api-${Math.floor(i / 50)}`,
       }),
     );
   }

@@ -147,21 +147,35 @@ export function judgeCaller(
 
 const PREFIX_SQL = `regexp_replace(lower(left(trim(coalesce(nullif(last_user_text, ''), prompt_text, '')), 32)), '[0-9]+', '#', 'g')`;
 
+/** SQL: the role of an assumed-role session ARN (sessions of one application role are one principal). */
+const ROLE_SQL = `regexp_replace(coalesce(identity_arn, principal_arn), '^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.*$', 'arn:\\1:iam::\\2:role/\\3')`;
+
 async function loadCallers(db: Queryable): Promise<Caller[]> {
   const unitSql = `coalesce(${metaSql(KEY_KEYS)}, ${metaSql(TENANT_KEYS)}, ${metaSql(USER_KEYS)}, client_ip)`;
-  const base = `SELECT coalesce(identity_arn, principal_arn) AS ident, ${unitSql} AS unit, ${metaSql(TENANT_KEYS)} AS tenant,
-      request_id, time, client_ip, coalesce(output_tokens, 0) AS out_tok,
+  const base = `SELECT ${ROLE_SQL} AS ident, ${unitSql} AS unit, ${metaSql(TENANT_KEYS)} AS tenant,
+      time, CAST(hour(time) AS INTEGER) AS h, client_ip, coalesce(output_tokens, 0) AS out_tok,
       TRY_CAST(inference_params->>'$.temperature' AS DOUBLE) AS temp,
       TRY_CAST(inference_params->>'$.maxTokens' AS BIGINT) AS mt,
       ${PREFIX_SQL} AS pfx, md5(coalesce(nullif(last_user_text, ''), prompt_text, '')) AS ph
     FROM invocations WHERE request_metadata IS NOT NULL AND coalesce(identity_arn, principal_arn) IS NOT NULL`;
+  // one scan: per caller, per hour of the day, per inference settings, per prompt opening (the 5
+  // commonest), per client address (the 50 commonest)
+  const rows = await db.all(
+    `WITH b AS (${base}),
+     g AS (SELECT ident, unit, h, temp, mt, pfx, client_ip, GROUPING(h, temp, mt, pfx, client_ip) AS gid,
+             min(tenant) AS tenant, count(*) AS n, ${isoSql('min(time)')} AS f, ${isoSql('max(time)')} AS l,
+             avg(out_tok) AS o, count(DISTINCT ph) AS dp
+           FROM b WHERE unit IS NOT NULL AND ident IS NOT NULL
+           GROUP BY GROUPING SETS ((ident, unit), (ident, unit, h), (ident, unit, temp, mt), (ident, unit, pfx), (ident, unit, client_ip)))
+     SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ident, unit, gid ORDER BY n DESC, pfx NULLS LAST, client_ip NULLS LAST, h NULLS LAST, temp NULLS LAST, mt NULLS LAST) AS rk FROM g)
+     WHERE rk <= 50 ORDER BY ident, unit, gid, rk`,
+  );
   const callers = new Map<string, Caller>();
   const k = (i: unknown, u: unknown) => `${String(i)}\0${String(u)}`;
-  for (const r of await db.all(
-    `WITH b AS (${base}) SELECT ident, unit, min(tenant) AS tenant, count(*) AS n, ${isoSql('min(time)')} AS f, ${isoSql('max(time)')} AS l,
-       avg(out_tok) AS o, count(DISTINCT date_trunc('hour', time)) AS ha, count(DISTINCT ph) AS dp
-     FROM b WHERE unit IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
-  )) {
+  // GROUPING bits, first argument highest: h 16, temp 8, mt 4, pfx 2, client_ip 1
+  const ALL = 31;
+  for (const r of rows) {
+    if (Number(r.gid) !== ALL) continue;
     const identity = identityOf(String(r.ident));
     if (!identity) continue;
     callers.set(k(r.ident, r.unit), {
@@ -172,7 +186,7 @@ async function loadCallers(db: Queryable): Promise<Caller[]> {
       first: String(r.f),
       last: String(r.l),
       avgOut: Number(r.o) || 0,
-      hoursActive: Number(r.ha),
+      hoursActive: 0,
       hoursOfDay: new Array(24).fill(0),
       settings: { temperature: null, maxTokens: null, n: 0 },
       prefixes: new Map(),
@@ -180,44 +194,33 @@ async function loadCallers(db: Queryable): Promise<Caller[]> {
       ips: new Map(),
     });
   }
-  // only roles with enough callers are judged: the rest need not be read further
+  // only roles with enough callers are judged
   const perRole = new Map<string, number>();
   for (const c of callers.values()) perRole.set(c.identity, (perRole.get(c.identity) ?? 0) + 1);
   for (const [key, c] of callers)
     if ((perRole.get(c.identity) ?? 0) < EXTRACTION_LIMITS.minCallers) callers.delete(key);
-  if (!callers.size) return [];
-  for (const r of await db.all(
-    `WITH b AS (${base}) SELECT ident, unit, CAST(hour(time) AS INTEGER) AS h, count(*) AS n FROM b WHERE unit IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-  )) {
+  for (const r of rows) {
+    const gid = Number(r.gid);
+    if (gid === ALL) continue;
     const c = callers.get(k(r.ident, r.unit));
-    if (c) c.hoursOfDay[Number(r.h)] = Number(r.n);
+    if (!c) continue;
+    const n = Number(r.n);
+    if (gid === ALL - 16) {
+      if (r.h !== null && r.h !== undefined) c.hoursOfDay[Number(r.h)] = n;
+    } else if (gid === ALL - 8 - 4) {
+      if (c.settings.n < n)
+        c.settings = {
+          temperature: r.temp === null || r.temp === undefined ? null : Number(r.temp),
+          maxTokens: r.mt === null || r.mt === undefined ? null : Number(r.mt),
+          n,
+        };
+    } else if (gid === ALL - 2) {
+      if (c.prefixes.size < 5) c.prefixes.set(String(r.pfx), n);
+    } else if (gid === ALL - 1) {
+      if (r.client_ip !== null && r.client_ip !== undefined) c.ips.set(String(r.client_ip), n);
+    }
   }
-  for (const r of await db.all(
-    `WITH b AS (${base}) SELECT ident, unit, temp, mt, count(*) AS n FROM b WHERE unit IS NOT NULL
-     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, n DESC, temp NULLS LAST, mt NULLS LAST`,
-  )) {
-    const c = callers.get(k(r.ident, r.unit));
-    if (!c || c.settings.n >= Number(r.n)) continue;
-    c.settings = {
-      temperature: r.temp === null ? null : Number(r.temp),
-      maxTokens: r.mt === null ? null : Number(r.mt),
-      n: Number(r.n),
-    };
-  }
-  for (const r of await db.all(
-    `WITH b AS (${base}), p AS (SELECT ident, unit, pfx, count(*) AS n FROM b WHERE unit IS NOT NULL GROUP BY 1, 2, 3)
-     SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ident, unit ORDER BY n DESC, pfx) AS rk FROM p) WHERE rk <= 5 ORDER BY ident, unit, rk`,
-  )) {
-    const c = callers.get(k(r.ident, r.unit));
-    if (c) c.prefixes.set(String(r.pfx), Number(r.n));
-  }
-  for (const r of await db.all(
-    `WITH b AS (${base}) SELECT ident, unit, client_ip, count(*) AS n FROM b WHERE unit IS NOT NULL AND client_ip IS NOT NULL
-     GROUP BY 1, 2, 3 ORDER BY 1, 2, n DESC, 3`,
-  )) {
-    const c = callers.get(k(r.ident, r.unit));
-    if (c && c.ips.size < 50) c.ips.set(String(r.client_ip), Number(r.n));
-  }
+  for (const c of callers.values()) c.hoursActive = c.hoursOfDay.filter((x) => x > 0).length;
   return [...callers.values()];
 }
 
