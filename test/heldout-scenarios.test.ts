@@ -257,9 +257,9 @@ const FLOORS: Record<string, Floors> = {
   },
   'model-distillation': {
     keyRecall: 0.95,
-    maliciousPrecision: 0,
-    scopeF1: 0.45,
-    elementAcc: 0.8,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'rag-tenant-isolation': {
@@ -272,7 +272,7 @@ const FLOORS: Record<string, Floors> = {
   'scp-unblock-llmjacking': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.82,
+    scopeF1: 0.95,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },

@@ -166,7 +166,17 @@ const TABLE: Entry[] = [
     change: true,
   },
   { service: 'organizations', action: W, element: 'infrastructure-changes' },
+  {
+    // capacity: a quota increase for a model service is what large-scale model use (and its cost) needs
+    service: 'servicequotas',
+    action: /^(RequestServiceQuotaIncrease|PutServiceQuotaIncreaseRequestIntoTemplate)$/,
+    element: 'infrastructure-changes',
+    change: true,
+  },
 ];
+
+/** Service codes of model services: their quota increases are AI changes (capacity for model use). */
+const MODEL_SERVICE_CODE = /^(bedrock|sagemaker|bedrock-agentcore)$/i;
 
 /** Model ids and model ARNs in a value say that a parameter selects a model: an AI change. */
 const MODEL_VALUE =
@@ -179,6 +189,15 @@ export function classifyApi(service: string, action: string, requestParameters?:
   for (const e of TABLE) {
     if (e.service !== svc || !e.action.test(action)) continue;
     const change = e.change ?? W.test(action);
+    if (svc === 'servicequotas') {
+      const rp =
+        typeof requestParameters === 'string'
+          ? safeParse(requestParameters)
+          : (requestParameters as Record<string, unknown> | null | undefined);
+      const code = rp && typeof rp === 'object' ? (rp as Record<string, unknown>).serviceCode : null;
+      if (typeof code === 'string' && MODEL_SERVICE_CODE.test(code))
+        return { element: 'ai-changes', component: 'foundation-models', change };
+    }
     if (svc === 'ssm' && change) {
       const text =
         typeof requestParameters === 'string' ? requestParameters : JSON.stringify(requestParameters ?? '');
@@ -189,4 +208,14 @@ export function classifyApi(service: string, action: string, requestParameters?:
     return { element: e.element, component: e.component, change };
   }
   return null;
+}
+
+function safeParse(s: string): Record<string, unknown> | null {
+  if (s.length > 100_000) return null;
+  try {
+    const v = JSON.parse(s);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

@@ -8,6 +8,7 @@
  * (a stolen session, IAM persistence, logging stopped, a guardrail weakened). Each detector returns
  * its element's share of that result; external findings are triaged last, against everything found.
  */
+
 import { fileURLToPath } from 'node:url';
 import type { DetectContext, Detector } from '../engine/detector.js';
 import { makeFinding } from '../engine/detector.js';
@@ -89,6 +90,7 @@ import {
   securityGroupsOpened,
 } from './infrastructure.js';
 import { modelJobs } from './model-jobs.js';
+import { guardrailBypassDetector } from './org-guardrail.js';
 
 type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
 
@@ -571,6 +573,7 @@ function otherDetectorIds(): string[] {
 export const CONTROL_PLANE_DETECTORS: Detector[] = [
   ACCESS_DETECTOR,
   INFRASTRUCTURE_DETECTOR,
+  guardrailBypassDetector,
   AI_CHANGES_DETECTOR,
   DATA_STORE_DETECTOR,
   SIGMA_PACK,

@@ -46,6 +46,7 @@ import {
   uaFamily,
 } from './baselines.js';
 import { eachByTime, FREEMAIL, functionNameOf, interner } from './context.js';
+import { modelExtractionDetector } from './model-extraction.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
@@ -2716,6 +2717,7 @@ export const INVOCATION_DETECTORS: Detector[] = [
   llmjackingDetector,
   volumeDetector,
   endUserAbuseDetector,
+  modelExtractionDetector,
   newModelDetector,
   guardrailGapDetector,
   unloggedRuntimeDetector,

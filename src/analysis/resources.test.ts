@@ -2,6 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 describe('resourcesOfEvent', () => {
+  it('names an edited Organizations policy and a quota whose increase was requested by their ARNs', () => {
+    const scp = 'arn:aws:organizations::111122223333:policy/o-abc123/service_control_policy/p-abc123';
+    expect(
+      resourcesOfEvent({
+        service: 'organizations.amazonaws.com',
+        request_parameters: JSON.stringify({ policyId: 'p-abc123', content: '{}' }),
+        response_elements: JSON.stringify({ policy: { policySummary: { id: 'p-abc123', arn: scp } } }),
+      }),
+    ).toContain(scp);
+    const quota = 'arn:aws:servicequotas:us-east-1:111122223333:bedrock/L-ABC123';
+    expect(
+      resourcesOfEvent({
+        service: 'servicequotas.amazonaws.com',
+        request_parameters: JSON.stringify({ serviceCode: 'bedrock', quotaCode: 'L-ABC123' }),
+        response_elements: JSON.stringify({ requestedQuota: { quotaCode: 'L-ABC123', quotaArn: quota } }),
+      }),
+    ).toContain(quota);
+  });
+
   it('names the model behind a cross-Region inference profile id, and leaves ARNs as they are', () => {
     const call = (modelId: string) =>
       resourcesOfEvent({ service: 'bedrock.amazonaws.com', request_parameters: JSON.stringify({ modelId }) });

@@ -107,6 +107,10 @@ const RESPONSE_PATHS: string[][] = [
   ['knowledgeBase', 'knowledgeBaseId'],
   ['dataSource', 'dataSourceId'],
   ['agent', 'agentId'],
+  // an Organizations policy (SCP, tag or AI-opt-out policy) created or edited
+  ['policy', 'policySummary', 'arn'],
+  // a service quota whose increase was requested (capacity)
+  ['requestedQuota', 'quotaArn'],
 ];
 
 /** Request paths of job requests that name the S3 location of the job's input data (named by bucket). */

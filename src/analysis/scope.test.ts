@@ -444,6 +444,31 @@ describe('computeScope: when an address counts as established', () => {
     expect(officeScope.scope.sourceIps).not.toContain(vps);
   });
 
+  it("a role in another account the actor assumed is in scope; a role of the caller's own account is not", async () => {
+    const vps = '198.51.100.79';
+    const OUTSIDE = 'arn:aws:iam::999988887777:user/breakglass';
+    const CROSS = 'arn:aws:iam::111122223333:role/member-access-role';
+    const SAME = 'arn:aws:iam::999988887777:role/local-role';
+    const assume = (n: number, role: string) =>
+      call(
+        n,
+        `2026-02-03T17:0${n - 50}:00Z`,
+        vps,
+        { type: 'IAMUser', arn: OUTSIDE, key: 'AKIAEXAMPLEOUTS00001' },
+        'AssumeRole',
+        {
+          readOnly: false,
+          requestParameters: { roleArn: role, roleSessionName: 'ops' },
+          responseElements: {
+            credentials: { accessKeyId: `ASIAEXAMPLEOUTS0000${n - 50}`, expiration: 'x', sessionToken: 'y' },
+          },
+        },
+      );
+    const s = await run('cross', [assume(51, CROSS), assume(52, SAME)], vps, '2026-02-03T17:00:00Z');
+    expect(s.scope.resources).toContain(CROSS);
+    expect(s.scope.resources).not.toContain(SAME);
+  });
+
   it('roles one caller assumed from the address are not other identities sharing it', async () => {
     const vps = '198.51.100.78';
     const t = '2026-02-03T17:00:00Z';

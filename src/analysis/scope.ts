@@ -902,6 +902,17 @@ export async function computeScope(
       .map((r) => jsonObject(r.request_parameters)?.roleName)
       .filter((n): n is string => typeof n === 'string'),
   );
+  // a role in another account the actor assumed (an organisation's access role, a trusted vendor
+  // role): the trust it crossed is part of what was compromised
+  for (const r of actorEvents) {
+    if (r.error_code || String(r.action) !== 'AssumeRole') continue;
+    const roleArn = jsonObject(r.request_parameters)?.roleArn;
+    const callerAcct = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(String(r.identity_arn ?? ''))?.[1];
+    const roleAcct =
+      typeof roleArn === 'string' ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(roleArn)?.[1] : undefined;
+    if (typeof roleArn === 'string' && roleAcct && callerAcct && roleAcct !== callerAcct)
+      resources.add(roleArn);
+  }
   for (const r of actorEvents) {
     const role = r.error_code ? null : passedRoleOf(r);
     if (role && inspected.has(role.slice(role.lastIndexOf('/') + 1))) resources.add(role);
