@@ -5,7 +5,6 @@ import { responderViews } from './analysis/blast-radius.js';
 import { CONTROL_PLANE_DETECTORS } from './analysis/control-plane.js';
 import { computeCoverage } from './analysis/coverage.js';
 import { DATA_PLANE_DETECTORS } from './analysis/data-plane.js';
-import { textPass } from './analysis/invocation.js';
 import { computeScope, type Seed } from './analysis/scope.js';
 import { buildTimeline } from './analysis/timeline.js';
 import { componentVerdicts, elementVerdicts } from './analysis/verdict.js';
@@ -42,16 +41,7 @@ export async function analyseCase(
   stage('coverage');
   const coverage = await computeCoverage(store);
   stage('detect');
-  const detectors = opts.detectors ?? DEFAULT_DETECTORS;
-  const shared = new Map<string, unknown>();
-  if (detectors.some((d) => DATA_PLANE_DETECTORS.includes(d))) {
-    // the text pass (mostly JavaScript) runs on a side connection while the control-plane
-    // detectors (mostly DuckDB) run first; the data-plane detectors then find it done or under way.
-    // A failure surfaces (and is retried) where a detector reads it.
-    textPass(await store.side(), shared).catch(() => undefined);
-  }
-  const det = await runDetectors(store, detectors, {
-    shared,
+  const det = await runDetectors(store, opts.detectors ?? DEFAULT_DETECTORS, {
     onDetector: (id) => opts.onStage?.(`detect:${id}`),
     // only data-plane detectors read the data plane's shared results (runtime calls, text pass)
     release: ['data-plane'],

@@ -30,29 +30,6 @@ const FILL = `INSERT INTO events (uid, action, raw, request_parameters, file_id,
   FROM range(20000)`;
 
 describe('case store', () => {
-  it('side connections read the same case while the main connection runs, in UTC, and close with it', async () => {
-    const store = await CaseStore.open(path.join(tmp, 'side.duckdb'));
-    await store.run(FILL);
-    const side = await store.side();
-    expect(await side.all("SELECT current_setting('TimeZone') AS tz")).toEqual([{ tz: 'UTC' }]);
-    // a streamed read on the side while the main connection runs other statements: both finish
-    // with their own results (one connection alone would end the stream at the next statement)
-    let streamed = 0;
-    const reading = side.each('SELECT uid FROM events ORDER BY idx', (rows) => {
-      streamed += rows.length;
-    });
-    const counts: number[] = [];
-    for (let i = 0; i < 5; i++)
-      counts.push(
-        Number((await store.all(`SELECT count(*) AS n FROM events WHERE idx >= ${i * 1000}`))[0].n),
-      );
-    await reading;
-    expect(streamed).toBe(20000);
-    expect(counts).toEqual([20000, 19000, 18000, 17000, 16000]);
-    await store.close();
-    await expect(side.all('SELECT 1')).rejects.toThrow();
-  });
-
   it('creates a new case file with ZSTD for JSON and long text columns, the default elsewhere', async () => {
     expect(TABLES.events.filter(zstdColumn).map((c) => c.name)).toContain('raw');
     expect(TABLES.invocations.filter(zstdColumn).map((c) => c.name)).toContain('prompt_text');

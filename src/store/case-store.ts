@@ -72,9 +72,32 @@ export interface StageAppender {
   close(): void;
 }
 
-/** Queries on one DuckDB connection (the case's main one, or a side connection). */
-class ConnectionQueries implements Queryable {
-  constructor(readonly conn: DuckDBConnection) {}
+export class CaseStore implements Queryable {
+  private stageConn: DuckDBConnection | null = null;
+  private stageAttached = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  /** Opens (or creates) a case file; `:memory:` for a case that lives only in this process. */
+  static async open(path: string, opts: { threads?: number; memoryLimit?: string } = {}): Promise<CaseStore> {
+    const config: Record<string, string> = {};
+    if (opts.threads) config.threads = String(opts.threads);
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    // a new case file is written at a storage version with ZSTD for strings (DuckDB >= 1.3 reads
+    // it); an existing file keeps the version it was created with
+    const fresh = !path.startsWith(':memory:') && !(await fileExists(path));
+    if (fresh) config.storage_compatibility_version = STORAGE_VERSION;
+    const instance = await DuckDBInstance.create(path, config);
+    const conn = await instance.connect();
+    const store = new CaseStore(instance, conn, path);
+    await store.run("SET TimeZone = 'UTC'");
+    for (const stmt of ddl({ zstd: fresh })) await store.run(stmt);
+    return store;
+  }
 
   async all(sql: string, params?: SqlValue[]): Promise<ResultRow[]> {
     if (SLOW_MS !== null) return slow(sql, () => this.allNow(sql, params));
@@ -114,63 +137,6 @@ class ConnectionQueries implements Queryable {
       return;
     }
     await this.conn.run(sql);
-  }
-}
-
-export class CaseStore implements Queryable {
-  private stageConn: DuckDBConnection | null = null;
-  private stageAttached = false;
-  private readonly main: ConnectionQueries;
-  private readonly sides: DuckDBConnection[] = [];
-
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly conn: DuckDBConnection,
-    readonly path: string,
-  ) {
-    this.main = new ConnectionQueries(conn);
-  }
-
-  /** Opens (or creates) a case file; `:memory:` for a case that lives only in this process. */
-  static async open(path: string, opts: { threads?: number; memoryLimit?: string } = {}): Promise<CaseStore> {
-    const config: Record<string, string> = {};
-    if (opts.threads) config.threads = String(opts.threads);
-    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
-    // a new case file is written at a storage version with ZSTD for strings (DuckDB >= 1.3 reads
-    // it); an existing file keeps the version it was created with
-    const fresh = !path.startsWith(':memory:') && !(await fileExists(path));
-    if (fresh) config.storage_compatibility_version = STORAGE_VERSION;
-    const instance = await DuckDBInstance.create(path, config);
-    const conn = await instance.connect();
-    const store = new CaseStore(instance, conn, path);
-    await store.run("SET TimeZone = 'UTC'");
-    for (const stmt of ddl({ zstd: fresh })) await store.run(stmt);
-    return store;
-  }
-
-  all(sql: string, params?: SqlValue[]): Promise<ResultRow[]> {
-    return this.main.all(sql, params);
-  }
-
-  each(sql: string, onRows: (rows: ResultRow[]) => void): Promise<void> {
-    return this.main.each(sql, onRows);
-  }
-
-  run(sql: string, params?: SqlValue[]): Promise<void> {
-    return this.main.run(sql, params);
-  }
-
-  /**
-   * Queries on a connection of their own, for reading work that runs beside the main
-   * connection's (DuckDB runs both at once; a connection runs one statement at a time). Closed
-   * with the store.
-   */
-  async side(): Promise<Queryable> {
-    const conn = await this.instance.connect();
-    this.sides.push(conn);
-    const q = new ConnectionQueries(conn);
-    await q.run("SET TimeZone = 'UTC'");
-    return q;
   }
 
   /** Column names and rows of a query, for the `query` command. */
@@ -217,7 +183,6 @@ export class CaseStore implements Queryable {
 
   async close(): Promise<void> {
     this.stageConn?.closeSync();
-    for (const c of this.sides.splice(0)) c.closeSync();
     try {
       await this.run('CHECKPOINT');
     } catch {
