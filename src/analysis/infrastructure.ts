@@ -22,6 +22,7 @@ import {
   everydayOrigin,
   fromUsualOrigin,
   IAC_UA,
+  jsonObject,
   loadEvents,
   matchContext,
   maxSeverity,
@@ -678,15 +679,10 @@ export async function appRetrieveShape(
   let nBefore = 0;
   const late: Array<{ t: string; eid: string; paths: Set<string>; kb: string | null }> = [];
   for (const r of rows) {
-    let req: unknown = null;
-    try {
-      req = JSON.parse(String(r.req ?? 'null'));
-    } catch {
-      req = null;
-    }
+    const req = jsonObject(r.req);
     const paths = requestPaths(req);
     if (r.late) {
-      const kb = (req as Record<string, unknown> | null)?.knowledgeBaseId;
+      const kb = req?.knowledgeBaseId;
       late.push({ t: String(r.t), eid: String(r.eid), paths, kb: typeof kb === 'string' ? kb : null });
     } else {
       nBefore++;

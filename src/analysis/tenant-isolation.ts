@@ -23,7 +23,7 @@ import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding } from '../model/types.js';
 import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
 import { identityOf, shortName } from './baselines.js';
-import { type DeclaredApplication, loadApplications } from './context.js';
+import { type DeclaredApplication, jsonObject, loadApplications } from './context.js';
 
 export const CROSS_TENANT = {
   /** calls whose passages sit under the caller's own partition, for a partitioning to count */
@@ -196,13 +196,7 @@ export async function crossTenantCalls(db: Queryable): Promise<CrossTenantUser[]
   );
   const calls: Call[] = [];
   for (const r of rows) {
-    let meta: unknown = null;
-    try {
-      meta = JSON.parse(String(r.meta ?? 'null'));
-    } catch {
-      meta = null;
-    }
-    const m = metaValues(meta);
+    const m = metaValues(jsonObject(r.meta));
     if (!m.size) continue;
     const locations = sourceLocations(String(r.txt ?? ''));
     if (!locations.length) continue;
