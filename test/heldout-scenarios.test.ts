@@ -53,7 +53,8 @@ type Floors = {
 //   insider-kb-harvest           1 / 1 / 0.985 / 1 / 0
 //   prompt-flow-tamper           1 / 0.997 / 1 / 1 / 0
 //   sagemaker-endpoint-swap      1 / 1 / 0.977 / 1 / 0
-//   throughput-wallet-burn       1 / 1 / 0.972 / 1 / 0
+//   throughput-wallet-burn       1 / 1 / 0.956 / 1 / 0 (0.972 before round 7's job rule left the
+//                                imported model's name and role out of the scope)
 //   training-data-exposure       1 / 1 / 1 / 1 / 0
 // Four more written in round 6 without reading genai-ir's code and scored once on a frozen build
 // before any change (their first scores are the unbiased measure, in test/scenarios/README.md);
@@ -247,7 +248,7 @@ const FLOORS: Record<string, Floors> = {
   },
   // round 7, second frozen build: floors at the first scores until the detection work they prompt
   // lands (after it: agent-code-interpreter-abuse 1 / 1 / 1 / 1 / 0; rag-tenant-isolation
-  // 1 / 0.961 / 1 / 0.857 / 0)
+  // 1 / 0.961 / 1 / 0.857 / 0; model-distillation and scp-unblock-llmjacking 1 / 1 / 1 / 1 / 0)
   'agent-code-interpreter-abuse': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
