@@ -197,20 +197,12 @@ async function kbLookups(
     const e = out.get(sid) ?? { traceIds: new Set(), kbs: new Set(), locations: new Set() };
     if (r.trace_id) e.traceIds.add(String(r.trace_id));
     if (r.step_kind === 'invocationInput' && r.action_group) e.kbs.add(String(r.action_group));
-    const p = jsonObject(typeof r.params === 'string' ? safeJson(r.params) : null);
+    const p = jsonObject(r.params);
     const locs = p?.locations;
     if (Array.isArray(locs)) for (const l of locs.slice(0, 20)) if (typeof l === 'string') e.locations.add(l);
     out.set(sid, e);
   }
   return out;
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return null;
-  }
 }
 
 const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];

@@ -23,6 +23,7 @@ import type { Finding, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString } from '../store/case-store.js';
 import { identityOf, shortName } from './baselines.js';
+import { isPublicIp } from './context.js';
 
 export const EXTRACTION_LIMITS = {
   /** callers of the role with calls, so that "the others" mean something */
@@ -238,9 +239,6 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)];
 }
 
-const PRIVATE_V4 =
-  /^(?:10\.|127\.|192\.168\.|169\.254\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
-
 export const modelExtractionDetector: Detector = {
   id: 'data-plane.model-extraction',
   title:
@@ -316,7 +314,7 @@ export const modelExtractionDetector: Detector = {
         const js = members.map((m) => judged.find((j) => j.c === m)!);
         const units = members.map((m) => m.unit);
         const ips = [...new Set(members.flatMap((m) => [...m.ips.keys()]))].sort();
-        const publicIps = ips.filter((ip) => !PRIVATE_V4.test(ip) && ip.includes('.'));
+        const publicIps = ips.filter((ip) => isPublicIp(ip) && ip.includes('.'));
         const calls = members.reduce((a, m) => a + m.calls, 0);
         const first = members.map((m) => m.first).sort()[0];
         const last = members

@@ -18,7 +18,7 @@
 import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding, Severity } from '../model/types.js';
 import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
-import { loadContextEntries, matchContext } from './context.js';
+import { jsonObject, loadContextEntries, matchContext } from './context.js';
 import { identityOf } from './scope.js';
 
 export const GUARDRAIL_BYPASS = {
@@ -33,15 +33,9 @@ const SCP_DENIAL = /service control polic/i;
 
 type Json = Record<string, unknown>;
 
+/** A policy document (object, or its JSON text up to the size cap). */
 function parse(v: unknown): Json | null {
-  if (v && typeof v === 'object') return v as Json;
-  if (typeof v !== 'string' || !v || v.length > GUARDRAIL_BYPASS.maxPolicyChars) return null;
-  try {
-    const o = JSON.parse(v);
-    return o && typeof o === 'object' ? (o as Json) : null;
-  } catch {
-    return null;
-  }
+  return typeof v === 'string' && v.length > GUARDRAIL_BYPASS.maxPolicyChars ? null : jsonObject(v);
 }
 
 const list = (v: unknown): string[] =>

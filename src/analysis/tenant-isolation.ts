@@ -23,7 +23,7 @@ import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding } from '../model/types.js';
 import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
 import { identityOf, shortName } from './baselines.js';
-import { type DeclaredApplication, jsonObject, loadApplications } from './context.js';
+import { type DeclaredApplication, isPublicIp, jsonObject, loadApplications } from './context.js';
 
 export const CROSS_TENANT = {
   /** calls whose passages sit under the caller's own partition, for a partitioning to count */
@@ -347,10 +347,6 @@ async function retrievalsBefore(
   return { eventIds: [...eventIds].sort(), kbs: [...kbs].sort() };
 }
 
-const isPublicIp = (ip: string): boolean =>
-  /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) &&
-  !/^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip);
-
 export const crossTenantDetector: Detector = {
   id: 'data-plane.cross-tenant-retrieval',
   title: "An application's answers carrying documents from another tenant's partition",
@@ -382,7 +378,7 @@ export const crossTenantDetector: Detector = {
           components: ['knowledge-bases', 'foundation-models'],
           times: [...times, u.calls[u.calls.length - 1].time],
           principals: [u.identity],
-          sourceIps: deliberate ? ips.filter(isPublicIp) : [],
+          sourceIps: deliberate ? ips.filter((ip) => isPublicIp(ip) && !ip.includes(':')) : [],
           resources: retrievals.kbs,
           attack: ['AML.T0057'],
           evidence: { requestIds: calls.map((c) => c.requestId), eventIds: retrievals.eventIds },
