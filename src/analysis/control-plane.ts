@@ -191,7 +191,13 @@ export async function sigmaPack(
   opts: { maxHits?: number } = {},
 ): Promise<Candidate[]> {
   const { rules, errors } = await loadSigmaRules(dir);
-  if (!rules.length) return [];
+  if (!rules.length) {
+    // a missing or unreadable pack is said, not skipped in silence
+    env.notes?.push(
+      `sigma pack: no rule read from ${dir}${errors.length ? ` (${errors.map((e) => `${e.file}: ${e.error}`).join('; ')})` : ''}`,
+    );
+    return [];
+  }
   const results: SigmaRunResult[] = await runSigmaRules(env.db, rules, { maxHits: opts.maxHits });
   const out: Candidate[] = [];
   const problems = [...errors.map((e) => `${e.file}: ${e.error}`)];

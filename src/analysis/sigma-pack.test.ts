@@ -102,6 +102,19 @@ describe('sigma-pack detector', () => {
 });
 
 describe('sigma-pack problems', () => {
+  it('says so when the rule pack is missing', async () => {
+    const store = await CaseStore.open(':memory:');
+    try {
+      const env = { db: store, base: await accountBaseline(store), entries: [], notes: [] as string[] };
+      const missing = path.join(os.tmpdir(), 'genai-ir-no-such-pack');
+      expect(await sigmaPack(env, missing)).toEqual([]);
+      expect(env.notes).toHaveLength(1);
+      expect(env.notes[0]).toMatch(/^sigma pack: no rule read from .*genai-ir-no-such-pack/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('tells the responder about a rule that cannot run and about hits it did not read', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-pack-'));
     const store = await CaseStore.open(':memory:');
