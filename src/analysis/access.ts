@@ -485,7 +485,7 @@ export async function llmjackingRecon(env: Env): Promise<Candidate[]> {
       const c: Candidate = {
         ruleId: 'access.llmjacking-recon',
         title: hard
-          ? `LLMjacking reconnaissance by ${who}: model discovery, probes and model-access requests`
+          ? `LLMjacking reconnaissance by ${who}: model discovery, probes${stage.access.length ? ' and model-access requests' : ''}`
           : `Bedrock and identity discovery across Regions by ${who}`,
         description:
           `From ${r0.sourceIp} (${clientOf(r0.userAgent)}): ${stage.identity.length} identity checks, ` +
@@ -495,7 +495,9 @@ export async function llmjackingRecon(env: Env): Promise<Candidate[]> {
         severity: hard ? 'high' : 'low',
         strength: hard ? 'hard' : 'soft',
         ifActor: 'high',
-        elements: hard ? ['access', 'ai-changes'] : ['access'],
+        // asking for access to a model changes what the account can run (an AI change); looking and
+        // probing change nothing
+        elements: hard && stage.access.length > 0 ? ['access', 'ai-changes'] : ['access'],
         components: ['foundation-models'],
         times: times(all),
         principals: [...new Set(all.flatMap(principalsOf))],

@@ -357,6 +357,7 @@ describe('access: LLMjacking reconnaissance', () => {
     expect(r[0].severity).toBe('high');
     expect(r[0].sourceIps).toEqual([VPS]);
     expect(r[0].details?.regions).toHaveLength(3);
+    expect(r[0].elements).toEqual(['access', 'ai-changes']);
     const origin = by(fs, 'access.key-new-address-and-client');
     expect(origin).toHaveLength(1);
     expect(origin[0].severity).toBe('high');
@@ -365,6 +366,16 @@ describe('access: LLMjacking reconnaissance', () => {
     const del = by(fs, 'ai-changes.invocation-logging-deleted');
     expect(del[0].severity).toBe('high');
     expect(del[0].evidence.eventIds).toEqual([wipe.eventID]);
+  });
+
+  it('the same sequence with no model-access request changes nothing AI-side: access only', async () => {
+    const fs = await caseOf('llmjack-noaccess', { 'ct.json': trail([...office(T), ...usual, ...recon]) });
+    const r = by(fs, 'access.llmjacking-recon');
+    expect(r).toHaveLength(1);
+    expect(r[0].severity).toBe('high');
+    expect(r[0].elements).toEqual(['access']);
+    expect(r[0].title).not.toMatch(/model-access/);
+    expect(r[0].details?.stages).toMatchObject({ modelAccessRequests: 0 });
   });
 
   it('an administrator enabling a model from the console is informational', async () => {
