@@ -260,4 +260,91 @@ describe('changes made by CloudFormation are traced to who started the stack ope
     expect(logs?.sourceIps ?? []).not.toContain(HOSTING);
     expect(logs?.details?.stackOperations).toBeUndefined();
   });
+  it("GuardDuty's persistence finding on the stack operation concerns what the operation changed", async () => {
+    const t0 = '2026-01-22T21:14:00Z';
+    const executed = developer(at(t0, 2), 'ExecuteChangeSet', { changeSetName: 'tuning', stackName: STACK });
+    const weaken = asRole(
+      at(t0, 3),
+      STACK_ROLE,
+      'AWSCloudFormation',
+      'ASIASTACKROLEKEY0002',
+      true,
+      'bedrock.amazonaws.com',
+      'UpdateGuardrail',
+      {
+        guardrailIdentifier: 'gr0example1',
+        name: 'support-guardrail',
+        contentPolicyConfig: {
+          filtersConfig: [{ type: 'PROMPT_ATTACK', inputStrength: 'NONE', outputStrength: 'NONE' }],
+        },
+      },
+    );
+    const finding = (api: string, idv: string) => ({
+      schemaVersion: '2.0',
+      accountId: ACCT,
+      region: REGION,
+      partition: 'aws',
+      id: idv,
+      arn: `arn:aws:guardduty:${REGION}:${ACCT}:detector/d1/finding/${idv}`,
+      type: 'Persistence:IAMUser/AnomalousBehavior',
+      resource: {
+        resourceType: 'AccessKey',
+        accessKeyDetails: {
+          accessKeyId: 'ASIADEVSESSIONKEY001',
+          principalId: 'AROADEVELOPEREXAMPLE:dana@example.com',
+          userType: 'AssumedRole',
+          userName: 'AWSReservedSSO_Developer_0123456789abcdef',
+        },
+      },
+      service: {
+        serviceName: 'guardduty',
+        detectorId: 'd1',
+        action: {
+          actionType: 'AWS_API_CALL',
+          awsApiCallAction: {
+            api,
+            serviceName: 'cloudformation.amazonaws.com',
+            callerType: 'Remote IP',
+            remoteIpDetails: { ipAddressV4: HOSTING },
+          },
+        },
+        eventFirstSeen: at(t0, 2),
+        eventLastSeen: at(t0, 2),
+        archived: false,
+        count: 1,
+      },
+      severity: 5,
+      createdAt: at(t0, 20),
+      updatedAt: at(t0, 20),
+      title: 'Unusual changes with persistence tactics',
+      description: 'test',
+    });
+    const records = [
+      executed,
+      serviceAssume(
+        at(t0, 2.1),
+        'cloudformation.amazonaws.com',
+        STACK_ROLE,
+        'ASIASTACKROLEKEY0002',
+        'AWSCloudFormation',
+      ),
+      weaken,
+    ];
+    const fs = await controlPlaneFindings(path.join(tmp, 'gd-stack'), {
+      'ct.json': { Records: records },
+      'guardduty/findings.json': [finding('ExecuteChangeSet', 'a'.repeat(32))],
+    });
+    const gd = fs.find((f) => f.ruleId === 'guardduty:Persistence:IAMUser/AnomalousBehavior');
+    expect(gd?.evidence.eventIds).toEqual([String(executed.eventID)]);
+    // the guardrail the stack role weakened: an AI change, not an infrastructure one
+    expect(gd?.elements).toEqual(['ai-changes']);
+    expect(JSON.stringify(gd?.details?.triage)).toContain('stack operation it names made these changes');
+    // the same finding with no traced change keeps its tactic's element
+    const alone = await controlPlaneFindings(path.join(tmp, 'gd-stack-alone'), {
+      'ct.json': { Records: [executed] },
+      'guardduty/findings.json': [finding('ExecuteChangeSet', 'b'.repeat(32))],
+    });
+    const gd2 = alone.find((f) => f.ruleId === 'guardduty:Persistence:IAMUser/AnomalousBehavior');
+    expect(gd2?.elements).toEqual(['infrastructure-changes']);
+  });
 });

@@ -29,7 +29,8 @@ import { actionList, actorOf, isPublicIp, loadEvents, principalsOf } from './con
 const minutesAfter = (a: string, b: string): number => (Date.parse(b) - Date.parse(a)) / 60_000;
 
 const CFN = 'cloudformation.amazonaws.com';
-const EXECUTING = [
+/** the CloudFormation calls that run a stack's changes */
+export const STACK_OPERATIONS = [
   'ExecuteChangeSet',
   'UpdateStack',
   'CreateStack',
@@ -62,7 +63,7 @@ export function stackNameOf(s: string | null): string | null {
 async function stackOperations(env: Env): Promise<StackOp[]> {
   const rows = await loadEvents(
     env.db,
-    `service = '${CFN}' AND action IN (${actionList([...EXECUTING, 'CreateChangeSet'])}) AND error_code IS NULL`,
+    `service = '${CFN}' AND action IN (${actionList([...STACK_OPERATIONS, 'CreateChangeSet'])}) AND error_code IS NULL`,
     [],
     { extra: false },
   );

@@ -29,6 +29,7 @@ import {
   roleOf,
   SEVERITY_ORDER,
 } from './context.js';
+import { STACK_OPERATIONS } from './delegation.js';
 
 export interface ExtRow {
   uid: string;
@@ -225,6 +226,8 @@ function identityOfFinding(f: ExtRow, recs: CtRow[], base: AccountBaseline): str
 }
 
 export interface Corroborator {
+  /** at medium or above, and not planned, declared or another's: corroborates the actor's abuse */
+  corroborates: boolean;
   id: string;
   title: string;
   severity: Severity;
@@ -233,18 +236,32 @@ export interface Corroborator {
   keys: string[];
   ips: string[];
   principals: string[];
+  elements: Element[];
+  /** event ids of the stack operations (ExecuteChangeSet, UpdateStack, ...) whose changes it reports */
+  stackOps: string[];
 }
 
+/** The stack operations a finding's changes were traced back to (details.stackOperations). */
+function stackOpsOf(f: Finding): string[] {
+  const ops = f.details?.stackOperations;
+  if (!Array.isArray(ops)) return [];
+  return ops
+    .map((o) => (o && typeof o === 'object' ? (o as Record<string, unknown>).eventId : null))
+    .filter((x): x is string => typeof x === 'string' && !!x);
+}
+
+/**
+ * Findings of genai-ir's own detectors, for the external findings: those at medium or above that
+ * are not planned, declared or someone else's corroborate; any of them tells what a stack
+ * operation changed.
+ */
 export function corroboratorsFrom(findings: Finding[]): Corroborator[] {
   return findings
-    .filter(
-      (f) =>
-        SEVERITY_ORDER.indexOf(f.severity) >= 2 &&
-        !(f.details && (f.details.declared || f.details.notActor || f.details.plannedChange)) &&
-        !f.ruleId.startsWith('guardduty:') &&
-        !f.ruleId.startsWith('securityhub:'),
-    )
+    .filter((f) => !f.ruleId.startsWith('guardduty:') && !f.ruleId.startsWith('securityhub:'))
     .map((f) => ({
+      corroborates:
+        SEVERITY_ORDER.indexOf(f.severity) >= 2 &&
+        !(f.details && (f.details.declared || f.details.notActor || f.details.plannedChange)),
       id: f.id,
       title: f.title,
       severity: f.severity,
@@ -253,11 +270,14 @@ export function corroboratorsFrom(findings: Finding[]): Corroborator[] {
       keys: f.accessKeyIds ?? [],
       ips: f.sourceIps ?? [],
       principals: (f.principals ?? []).map((p) => roleOf(p) ?? p),
+      elements: f.elements,
+      stackOps: stackOpsOf(f),
     }));
 }
 
-/** One finding per external finding, triaged. `others` are all findings at hand (this plane's and others'). */
-export async function externalFindings(env: Env, others: Corroborator[]): Promise<Candidate[]> {
+/** One finding per external finding, triaged against `findings`: every finding at hand (this plane's and others'). */
+export async function externalFindings(env: Env, findings: Corroborator[]): Promise<Candidate[]> {
+  const others = findings.filter((c) => c.corroborates);
   const ext = await loadExt(env);
   if (!ext.length) return [];
   const scan = await scanners(env);
@@ -271,6 +291,11 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
     if (promptAttack) recs = recs.filter((r) => invs.some((i) => i.requestId === r.requestId));
     const { elements: mapped, components, attack } = elementsOf(f);
     let elements = mapped;
+    // a finding on a stack operation (its tactic says persistence or evasion) is about what the
+    // operation changed: the elements of the changes traced back to it, when there are some
+    const opIds = new Set(recs.filter((r) => STACK_OPERATIONS.includes(r.action)).map((r) => r.eventId));
+    const deployed = opIds.size ? findings.filter((c) => c.stackOps.some((id) => opIds.has(id))) : [];
+    const deployedElements = [...new Set(deployed.flatMap((c) => c.elements))].filter((e) => e !== 'access');
     const gd = f.severity ?? 0;
     let severity: Severity = gd >= 7 ? 'medium' : 'low';
     const triage: string[] = [];
@@ -379,6 +404,18 @@ export async function externalFindings(env: Env, others: Corroborator[]): Promis
           ? 'rated high by GuardDuty; not corroborated by other evidence'
           : 'not corroborated by other evidence',
       );
+    }
+    if (deployedElements.length && mapped.includes('infrastructure-changes')) {
+      elements = [
+        ...new Set([...elements.filter((e) => e !== 'infrastructure-changes'), ...deployedElements]),
+      ].sort();
+      triage.push(
+        `the stack operation it names made these changes: ${deployed
+          .slice(0, 4)
+          .map((c) => c.title)
+          .join('; ')}`,
+      );
+      details.stackChanges = deployed.map((c) => c.id);
     }
     const principals = [
       ...new Set([identity, ...recs.flatMap(principalsOf)].filter((x): x is string => !!x)),
