@@ -122,7 +122,18 @@ export const PATINHA = {
     scanner: ['18.231.5.17', '18.231.5.18'],
     vendor: ['54.94.66.120', '54.94.66.121', '15.229.4.30', '15.229.4.31'],
     partner: ['200.155.17.40', '200.155.17.41'],
-    residential: ['189.6', '177.35', '191.183', '200.158', '187.11', '179.98', '201.75', '186.222', '152.250', '168.227'],
+    residential: [
+      '189.6',
+      '177.35',
+      '191.183',
+      '200.158',
+      '187.11',
+      '179.98',
+      '201.75',
+      '186.222',
+      '152.250',
+      '168.227',
+    ],
   },
   corpus: {
     probes: ['no-version', 'empty-content'],
@@ -204,7 +215,17 @@ export const cognito = (name, params = null, response = null, extra = {}) => ({
 /** A Bedrock Prompt management call (bedrock-agent endpoint). */
 export const promptCall = (name, params = null, response = null, scope) => ({
   api: `bedrock-agent:${name}`,
-  entry: { ...entry('bedrock-agent', 'bedrock.amazonaws.com', name, /^(Get|List)/.test(name), (r) => `bedrock-agent.${r}.amazonaws.com`, 'bedrock'), ver: '1.11' },
+  entry: {
+    ...entry(
+      'bedrock-agent',
+      'bedrock.amazonaws.com',
+      name,
+      /^(Get|List)/.test(name),
+      (r) => `bedrock-agent.${r}.amazonaws.com`,
+      'bedrock',
+    ),
+    ver: '1.11',
+  },
   params,
   response,
   scope,
@@ -231,7 +252,12 @@ export function guestPolicy(acct, region) {
       Action: ['bedrock:ApplyGuardrail'],
       Resource: [`arn:aws:bedrock:${region}:${acct}:guardrail/*`],
     },
-    { Sid: 'AppAnalytics', Effect: 'Allow', Action: ['mobiletargeting:PutEvents', 'mobiletargeting:UpdateEndpoint'], Resource: '*' },
+    {
+      Sid: 'AppAnalytics',
+      Effect: 'Allow',
+      Action: ['mobiletargeting:PutEvents', 'mobiletargeting:UpdateEndpoint'],
+      Resource: '*',
+    },
   );
 }
 
@@ -270,11 +296,19 @@ export function extendPatinha(sim) {
   });
   auth.inline.push({
     name: 'app-customer',
-    document: doc({ Effect: 'Allow', Action: ['mobiletargeting:PutEvents', 'mobiletargeting:UpdateEndpoint'], Resource: '*' }),
+    document: doc({
+      Effect: 'Allow',
+      Action: ['mobiletargeting:PutEvents', 'mobiletargeting:UpdateEndpoint'],
+      Resource: '*',
+    }),
   });
   w.roles.guestUnauth = unauth;
   w.roles.guestAuth = auth;
-  w.res.guestPool = { id: poolId, name: 'patinha_app_guests', arn: `arn:aws:cognito-identity:${region}:${acct}:identitypool/${poolId}` };
+  w.res.guestPool = {
+    id: poolId,
+    name: 'patinha_app_guests',
+    arn: `arn:aws:cognito-identity:${region}:${acct}:identitypool/${poolId}`,
+  };
 
   // Terraform in platform-infra manages IAM users, keys and role policies
   w.roles.deploy.inline.push({
@@ -294,7 +328,12 @@ export function extendPatinha(sim) {
         'iam:CreateRole',
         'iam:AttachRolePolicy',
       ],
-      Resource: [`arn:aws:iam::${acct}:user/svc-*`, `arn:aws:iam::${acct}:user/integration-*`, `arn:aws:iam::${acct}:role/patinha-*`, `arn:aws:iam::${acct}:role/Cognito_*`],
+      Resource: [
+        `arn:aws:iam::${acct}:user/svc-*`,
+        `arn:aws:iam::${acct}:user/integration-*`,
+        `arn:aws:iam::${acct}:role/patinha-*`,
+        `arn:aws:iam::${acct}:role/Cognito_*`,
+      ],
     }),
   });
 
@@ -306,14 +345,22 @@ export function extendPatinha(sim) {
   w.res.prompts = [
     prompt('patinha-bento-guest-system', 'System prompt of Pergunte ao Bento (guest pet-care assistant)'),
     prompt('patinha-support-chat-system', 'System prompt of the website support chat'),
-    prompt('patinha-vet-triage-rules', 'Triage rules: when the assistant must send the customer to a vet (partner clinic codes)'),
+    prompt(
+      'patinha-vet-triage-rules',
+      'Triage rules: when the assistant must send the customer to a vet (partner clinic codes)',
+    ),
     prompt('patinha-reply-drafts', 'Agent-assist reply drafts for the support team'),
   ];
   w.sso.content.inline.push({
     name: 'prompt-management',
     document: doc({
       Effect: 'Allow',
-      Action: ['bedrock:ListPrompts', 'bedrock:GetPrompt', 'bedrock:UpdatePrompt', 'bedrock:CreatePromptVersion'],
+      Action: [
+        'bedrock:ListPrompts',
+        'bedrock:GetPrompt',
+        'bedrock:UpdatePrompt',
+        'bedrock:CreatePromptVersion',
+      ],
       Resource: '*',
     }),
   });
@@ -322,7 +369,14 @@ export function extendPatinha(sim) {
 
 // ---- mobile-app user agents ----------------------------------------------------------------
 
-const ANDROID_KERNELS = ['4.19.191-perf', '5.4.233-qgki', '5.10.198-android12-9', '5.15.123-android13-8', '6.1.57-android14-11', '4.14.190-perf'];
+const ANDROID_KERNELS = [
+  '4.19.191-perf',
+  '5.4.233-qgki',
+  '5.10.198-android12-9',
+  '5.15.123-android13-8',
+  '6.1.57-android14-11',
+  '4.14.190-perf',
+];
 const IOS = ['17.5.1', '17.6.1', '18.0.1', '18.1', '18.2.1', '16.7.10'];
 
 /** The Patinha app's SDK on one phone. */
@@ -350,23 +404,41 @@ export function guestCredentials(sim, rng, t, opts) {
   const region = w.homeRegion;
   const pool = w.res.guestPool;
   const role = w.roles.guestUnauth;
-  const anon = new Session({ identity: { type: 'Unknown', principalId: 'Anonymous' }, accountId: acct, ip: opts.ip, userAgent: opts.userAgent, region });
+  const anon = new Session({
+    identity: { type: 'Unknown', principalId: 'Anonymous' },
+    accountId: acct,
+    ip: opts.ip,
+    userAgent: opts.userAgent,
+    region,
+  });
   if (opts.threat) sim.threat(anon);
   const key = opts.key ?? false;
   let identityId = opts.identityId;
   let ts = t;
   if (!identityId) {
     identityId = `${region}:${rng.uuid()}`;
-    sim.call(rng, ts, anon, { ...cognito('GetId', { identityPoolId: pool.id }, { identityId }), tags: opts.tags, key });
+    sim.call(rng, ts, anon, {
+      ...cognito('GetId', { identityPoolId: pool.id }, { identityId }),
+      tags: opts.tags,
+      key,
+    });
     ts += rng.int(150, 900);
   }
   const newKey = rng.iamId('ASIA');
   const exp = ts + HOUR;
   sim.call(rng, ts, anon, {
-    ...cognito('GetCredentialsForIdentity', { identityId }, {
-      credentials: { accessKeyId: newKey, sessionToken: 'HIDDEN_DUE_TO_SECURITY_REASONS', expiration: legacyDate(exp) },
-      identityId,
-    }),
+    ...cognito(
+      'GetCredentialsForIdentity',
+      { identityId },
+      {
+        credentials: {
+          accessKeyId: newKey,
+          sessionToken: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+          expiration: legacyDate(exp),
+        },
+        identityId,
+      },
+    ),
     tags: opts.tags,
     key,
   });
@@ -390,7 +462,10 @@ export function guestCredentials(sim, rng, t, opts) {
     audience: pool.id,
     region,
   });
-  sim.call(rng, ts + rng.int(20, 200), svc, { ...sts, tags: opts.tags ? { ...opts.tags, key: false, scope: 'none' } : undefined });
+  sim.call(rng, ts + rng.int(20, 200), svc, {
+    ...sts,
+    tags: opts.tags ? { ...opts.tags, key: false, scope: 'none' } : undefined,
+  });
   const session = sim.roleSession(role, 'CognitoIdentityCredentials', {
     ip: opts.ip,
     userAgent: opts.userAgent,
@@ -418,22 +493,79 @@ export const BENTO_SYSTEM = [
   'Quando citar produtos, use apenas os do catálogo Patinha. Não responda sobre outros assuntos.',
 ].join('\n');
 
-const PETS = ['Thor', 'Mel', 'Luna', 'Pipoca', 'Bob', 'Nina', 'Paçoca', 'Amora', 'Fred', 'Mia', 'Zeca', 'Belinha', 'Tico', 'Frida'];
+const PETS = [
+  'Thor',
+  'Mel',
+  'Luna',
+  'Pipoca',
+  'Bob',
+  'Nina',
+  'Paçoca',
+  'Amora',
+  'Fred',
+  'Mia',
+  'Zeca',
+  'Belinha',
+  'Tico',
+  'Frida',
+];
 const GUEST_QA = [
-  ['Quanto de ração devo dar por dia para um cachorro adulto de {kg} kg?', 'Para um cão adulto de {kg} kg, a média fica entre {g} e {g2} g por dia, divididos em duas refeições. Confira a tabela da embalagem da sua ração e ajuste conforme o peso e a atividade. A {product} traz a tabela no verso.'],
-  ['Meu gato {pet} não quer usar a caixa de areia nova, o que faço?', 'Mudanças de areia costumam incomodar gatos. Misture um pouco da areia antiga na nova por alguns dias, mantenha a caixa limpa e num lugar tranquilo. Se ele parar de urinar ou mostrar dor, procure um veterinário.'],
-  ['Com quantos meses posso levar o filhote para passear na rua?', 'Em geral, depois de completar o esquema de vacinas, por volta dos 4 meses. Antes disso, brinque em casa e apresente a coleira aos poucos. O veterinário do seu filhote confirma a data certa.'],
-  ['Qual a melhor forma de dar banho no {pet}? Ele tem pele sensível.', 'Use água morna, um shampoo suave como o {product}, enxágue bem e seque completamente. Banhos a cada 2 a 4 semanas costumam bastar para pele sensível.'],
-  ['Como acostumar o {pet} com a caixa de transporte antes da viagem?', 'Deixe a caixa aberta em casa com uma manta e petiscos dentro, alguns dias antes. Faça passeios curtos de carro. A {product} tem ventilação dos dois lados, o que ajuda.'],
-  ['Meu cachorro come muito rápido e às vezes engasga. Tem solução?', 'Um comedouro lento ajuda bastante, como o {product}. Divida a porção em mais refeições e evite exercício logo depois de comer.'],
-  ['Calopsita pode comer fruta? Quais?', 'Pode, com moderação: maçã sem sementes, mamão, banana e pera. Evite abacate, chocolate e alimentos salgados. A base da dieta deve ser ração extrusada própria.'],
-  ['De quanto em quanto tempo devo trocar a água do aquário de 60 litros?', 'Troque cerca de 20% a 25% da água por semana, com água tratada e na mesma temperatura. Limpe o filtro com água do próprio aquário.'],
-  ['O {pet} está se coçando muito, pode ser pulga?', 'Pode ser. Verifique a pele perto do rabo e da barriga. Um antipulgas adequado ao peso, como o {product}, resolve a maioria dos casos, mas se houver feridas ou queda de pelo procure o veterinário.'],
-  ['Qual arranhador é bom para apartamento pequeno?', 'Um modelo vertical ocupa pouco espaço e atende bem: o {product} tem 1,2 m e base firme. Coloque perto de onde o gato já costuma arranhar.'],
-  ['Meu cachorro vomitou três vezes hoje e está quieto, o que eu dou?', 'Vômitos repetidos com apatia precisam de avaliação: procure um veterinário hoje. Não ofereça remédios por conta própria; deixe água disponível em pouca quantidade até a consulta.'],
-  ['Posso usar tapete higiênico para treinar um filhote?', 'Pode. Coloque o {product} sempre no mesmo lugar, leve o filhote até ele depois de comer e de acordar, e recompense quando acertar.'],
-  ['Quantas vezes por dia devo alimentar um gato castrado?', 'Duas a três refeições por dia, com ração para castrados como a {product}, ajudam a controlar o peso. Mantenha água fresca sempre disponível; uma fonte incentiva o gato a beber mais.'],
-  ['Que tamanho de cama comprar para um vira-lata de porte médio?', 'Meça o cão deitado e some uns 20 cm. A {product} serve para cães médios e tem capa lavável.'],
+  [
+    'Quanto de ração devo dar por dia para um cachorro adulto de {kg} kg?',
+    'Para um cão adulto de {kg} kg, a média fica entre {g} e {g2} g por dia, divididos em duas refeições. Confira a tabela da embalagem da sua ração e ajuste conforme o peso e a atividade. A {product} traz a tabela no verso.',
+  ],
+  [
+    'Meu gato {pet} não quer usar a caixa de areia nova, o que faço?',
+    'Mudanças de areia costumam incomodar gatos. Misture um pouco da areia antiga na nova por alguns dias, mantenha a caixa limpa e num lugar tranquilo. Se ele parar de urinar ou mostrar dor, procure um veterinário.',
+  ],
+  [
+    'Com quantos meses posso levar o filhote para passear na rua?',
+    'Em geral, depois de completar o esquema de vacinas, por volta dos 4 meses. Antes disso, brinque em casa e apresente a coleira aos poucos. O veterinário do seu filhote confirma a data certa.',
+  ],
+  [
+    'Qual a melhor forma de dar banho no {pet}? Ele tem pele sensível.',
+    'Use água morna, um shampoo suave como o {product}, enxágue bem e seque completamente. Banhos a cada 2 a 4 semanas costumam bastar para pele sensível.',
+  ],
+  [
+    'Como acostumar o {pet} com a caixa de transporte antes da viagem?',
+    'Deixe a caixa aberta em casa com uma manta e petiscos dentro, alguns dias antes. Faça passeios curtos de carro. A {product} tem ventilação dos dois lados, o que ajuda.',
+  ],
+  [
+    'Meu cachorro come muito rápido e às vezes engasga. Tem solução?',
+    'Um comedouro lento ajuda bastante, como o {product}. Divida a porção em mais refeições e evite exercício logo depois de comer.',
+  ],
+  [
+    'Calopsita pode comer fruta? Quais?',
+    'Pode, com moderação: maçã sem sementes, mamão, banana e pera. Evite abacate, chocolate e alimentos salgados. A base da dieta deve ser ração extrusada própria.',
+  ],
+  [
+    'De quanto em quanto tempo devo trocar a água do aquário de 60 litros?',
+    'Troque cerca de 20% a 25% da água por semana, com água tratada e na mesma temperatura. Limpe o filtro com água do próprio aquário.',
+  ],
+  [
+    'O {pet} está se coçando muito, pode ser pulga?',
+    'Pode ser. Verifique a pele perto do rabo e da barriga. Um antipulgas adequado ao peso, como o {product}, resolve a maioria dos casos, mas se houver feridas ou queda de pelo procure o veterinário.',
+  ],
+  [
+    'Qual arranhador é bom para apartamento pequeno?',
+    'Um modelo vertical ocupa pouco espaço e atende bem: o {product} tem 1,2 m e base firme. Coloque perto de onde o gato já costuma arranhar.',
+  ],
+  [
+    'Meu cachorro vomitou três vezes hoje e está quieto, o que eu dou?',
+    'Vômitos repetidos com apatia precisam de avaliação: procure um veterinário hoje. Não ofereça remédios por conta própria; deixe água disponível em pouca quantidade até a consulta.',
+  ],
+  [
+    'Posso usar tapete higiênico para treinar um filhote?',
+    'Pode. Coloque o {product} sempre no mesmo lugar, leve o filhote até ele depois de comer e de acordar, e recompense quando acertar.',
+  ],
+  [
+    'Quantas vezes por dia devo alimentar um gato castrado?',
+    'Duas a três refeições por dia, com ração para castrados como a {product}, ajudam a controlar o peso. Mantenha água fresca sempre disponível; uma fonte incentiva o gato a beber mais.',
+  ],
+  [
+    'Que tamanho de cama comprar para um vira-lata de porte médio?',
+    'Meça o cão deitado e some uns 20 cm. A {product} serve para cães médios e tem capa lavável.',
+  ],
 ];
 
 /** One guest question and answer about pets. */
@@ -447,7 +579,13 @@ export function guestTurn(rng, world) {
 }
 
 /** A guest's Converse call from the app (guardrail on, request metadata naming the build). */
-export function guestConverse(sim, rng, t, session, { model = GUEST_MODEL, platform, appVersion, tags, decoy, key, history = [], turn } = {}) {
+export function guestConverse(
+  sim,
+  rng,
+  t,
+  session,
+  { model = GUEST_MODEL, platform, appVersion, tags, decoy, key, history = [], turn } = {},
+) {
   const w = sim.world;
   const tt = turn ?? guestTurn(rng, w);
   return sim.runtime(rng, t, session, {
@@ -475,10 +613,28 @@ export function guestConverse(sim, rng, t, session, { model = GUEST_MODEL, platf
 export function guestBackground(sim, rng, t0, t1, { perHour = 30, decoyShare = 0 } = {}) {
   const w = extendPatinha(sim);
   const phones = [];
-  const carrier = ['177.79', '179.240', '189.40', '191.246', '201.17', '187.94', '170.80', '138.94', '200.181', '177.26', '186.216', '179.105'];
+  const carrier = [
+    '177.79',
+    '179.240',
+    '189.40',
+    '191.246',
+    '201.17',
+    '187.94',
+    '170.80',
+    '138.94',
+    '200.181',
+    '177.26',
+    '186.216',
+    '179.105',
+  ];
   for (let t = t0; t < t1; t += 10 * MIN) {
     const hour = (((t / HOUR + w.tz) % 24) + 24) % 24;
-    const rate = hour >= 8 && hour < 23 ? perHour * (hour >= 19 && hour < 22 ? 1.4 : 1) : hour >= 6 ? perHour * 0.3 : perHour * 0.06;
+    const rate =
+      hour >= 8 && hour < 23
+        ? perHour * (hour >= 19 && hour < 22 ? 1.4 : 1)
+        : hour >= 6
+          ? perHour * 0.3
+          : perHour * 0.06;
     const n = rng.poisson(rate / 6);
     for (let i = 0; i < n; i++) {
       const ts = t + rng.int(0, 10 * MIN - 1);
@@ -488,7 +644,11 @@ export function guestBackground(sim, rng, t0, t1, { perHour = 30, decoyShare = 0
         phone = {
           ua: appUserAgent(rng),
           platform,
-          appVersion: rng.weighted([[APP_VERSIONS[2], 6], [APP_VERSIONS[1], 3], [APP_VERSIONS[0], 1]]),
+          appVersion: rng.weighted([
+            [APP_VERSIONS[2], 6],
+            [APP_VERSIONS[1], 3],
+            [APP_VERSIONS[0], 1],
+          ]),
           ip: ipIn(rng, rng.pick(carrier)),
           identityId: null,
           creds: null,
@@ -497,17 +657,32 @@ export function guestBackground(sim, rng, t0, t1, { perHour = 30, decoyShare = 0
       } else if (rng.chance(0.5)) phone.ip = ipIn(rng, rng.pick(carrier));
       let creds = phone.creds && phone.creds.expires > ts ? phone.creds : null;
       if (!creds) {
-        creds = guestCredentials(sim, rng, ts, { ip: phone.ip, userAgent: phone.ua, identityId: phone.identityId });
+        creds = guestCredentials(sim, rng, ts, {
+          ip: phone.ip,
+          userAgent: phone.ua,
+          identityId: phone.identityId,
+        });
         phone.identityId = creds.identityId;
         phone.creds = creds;
       }
       const s = creds.session.ip === phone.ip ? creds.session : creds.session.with({ ip: phone.ip });
       let tq = ts + rng.int(2, 9) * 1000;
       const history = [];
-      const turns = rng.weighted([[1, 5], [2, 3], [3, 1.5], [5, 0.5]]);
+      const turns = rng.weighted([
+        [1, 5],
+        [2, 3],
+        [3, 1.5],
+        [5, 0.5],
+      ]);
       for (let k = 0; k < turns; k++) {
         const turn = guestTurn(rng, w);
-        guestConverse(sim, rng, tq, s, { platform: phone.platform, appVersion: phone.appVersion, history: history.slice(-4), turn, decoy: decoyShare && rng.chance(decoyShare) });
+        guestConverse(sim, rng, tq, s, {
+          platform: phone.platform,
+          appVersion: phone.appVersion,
+          history: history.slice(-4),
+          turn,
+          decoy: decoyShare && rng.chance(decoyShare),
+        });
         history.push({ role: 'user', text: turn.user }, { role: 'assistant', text: turn.answer });
         tq += rng.int(20, 140) * 1000;
       }
@@ -527,12 +702,27 @@ export function promptEditing(sim, rng, t, person, { edit = false, tags } = {}) 
   if (edit) {
     ts += rng.int(60, 400) * 1000;
     sim.call(rng, ts, s, {
-      ...promptCall('UpdatePrompt', { promptIdentifier: p.id, name: p.name, variants: 'HIDDEN_DUE_TO_SECURITY_REASONS', defaultVariant: 'v1' }, { id: p.id, arn: p.arn, name: p.name, version: 'DRAFT', updatedAt: new Date(ts).toISOString() }, [p.id]),
+      ...promptCall(
+        'UpdatePrompt',
+        {
+          promptIdentifier: p.id,
+          name: p.name,
+          variants: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+          defaultVariant: 'v1',
+        },
+        { id: p.id, arn: p.arn, name: p.name, version: 'DRAFT', updatedAt: new Date(ts).toISOString() },
+        [p.id],
+      ),
       tags,
     });
     ts += rng.int(10, 60) * 1000;
     sim.call(rng, ts, s, {
-      ...promptCall('CreatePromptVersion', { promptIdentifier: p.id, description: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, { id: p.id, arn: `${p.arn}:${rng.int(3, 12)}`, name: p.name }, [p.id]),
+      ...promptCall(
+        'CreatePromptVersion',
+        { promptIdentifier: p.id, description: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+        { id: p.id, arn: `${p.arn}:${rng.int(3, 12)}`, name: p.name },
+        [p.id],
+      ),
       tags,
     });
   }

@@ -20,8 +20,17 @@
 // scanner's daily listing of the policies and a security engineer's monthly policy review from
 // home the next morning; the compromised engineer's own daytime use of the same IAM user.
 
-import { C, defineScenario, finding, isoSec, localClock, MIN, HOUR, UA } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { KAMPONG, AOSS_INDEX, aossCall, aossData } from './_worlds-q.mjs';
+import {
+  C,
+  defineScenario,
+  finding,
+  HOUR,
+  isoSec,
+  localClock,
+  MIN,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
+import { AOSS_INDEX, aossCall, aossData, KAMPONG } from './_worlds-q.mjs';
 
 const RECON = '128.199.75.212';
 const DUMP = '178.128.222.19';
@@ -32,17 +41,32 @@ const DATA_POLICY = 'kampongpaws-kb-data-access';
 const NET_POLICY = 'kampongpaws-kb-network';
 
 // relative Retrieve traffic by local hour (SGT)
-const DIURNAL = [0.25, 0.15, 0.1, 0.08, 0.08, 0.12, 0.25, 0.5, 0.8, 1, 1.05, 1.1, 1.1, 1.05, 1, 1, 1, 1.05, 1.1, 1.15, 1.1, 0.95, 0.7, 0.45];
+const DIURNAL = [
+  0.25, 0.15, 0.1, 0.08, 0.08, 0.12, 0.25, 0.5, 0.8, 1, 1.05, 1.1, 1.1, 1.05, 1, 1, 1, 1.05, 1.1, 1.15, 1.1,
+  0.95, 0.7, 0.45,
+];
 
 const INTERNAL_DOCS = [
-  ['internal/pharmacy/controlled-medicines-dispensing-sop.md', 'Pharmacy SOP: dispensing controlled and prescription-only medicines',
-    '# Dispensing controlled and prescription-only medicines (internal)\n\nOnly the duty pharmacist may release POM-V items. Check the prescription against the vet clinic register; call the clinic on the direct line in the register for any prescription older than 6 months. Override code for the dispensing screen is held by the duty pharmacist; escalation to the superintendent pharmacist by the pharmacist escalation code.'],
-  ['internal/suppliers/2025-q4-supplier-pricing.md', 'Supplier cost prices Q4 2025 (internal)',
-    '# Supplier cost prices, Q4 2025 (internal, do not share)\n\nPrescription diets: landed cost 58-61% of shelf price. Parasite treatments: 44%. Tanglin kibble: 52% after the volume rebate. Autoship margin floor 18%; do not discount below it without category-manager approval.'],
-  ['internal/support/refund-overrides.md', 'Refund overrides for support leads (internal)',
-    '# Refund overrides (support leads only)\n\nLeads may approve goodwill refunds up to S$150 without a return. Above that, the pharmacist or the support manager approves. Repeat refund requesters are flagged in the CRM; check the flag before approving.'],
-  ['internal/partners/vet-clinic-referral-terms.md', 'Vet clinic referral programme terms (internal)',
-    '# Vet clinic referral programme (internal)\n\nPartner clinics earn 8% of the first-year prescription-diet spend of referred customers, paid quarterly. Clinic contacts and payout accounts are in the partner sheet; do not quote rates to customers.'],
+  [
+    'internal/pharmacy/controlled-medicines-dispensing-sop.md',
+    'Pharmacy SOP: dispensing controlled and prescription-only medicines',
+    '# Dispensing controlled and prescription-only medicines (internal)\n\nOnly the duty pharmacist may release POM-V items. Check the prescription against the vet clinic register; call the clinic on the direct line in the register for any prescription older than 6 months. Override code for the dispensing screen is held by the duty pharmacist; escalation to the superintendent pharmacist by the pharmacist escalation code.',
+  ],
+  [
+    'internal/suppliers/2025-q4-supplier-pricing.md',
+    'Supplier cost prices Q4 2025 (internal)',
+    '# Supplier cost prices, Q4 2025 (internal, do not share)\n\nPrescription diets: landed cost 58-61% of shelf price. Parasite treatments: 44%. Tanglin kibble: 52% after the volume rebate. Autoship margin floor 18%; do not discount below it without category-manager approval.',
+  ],
+  [
+    'internal/support/refund-overrides.md',
+    'Refund overrides for support leads (internal)',
+    '# Refund overrides (support leads only)\n\nLeads may approve goodwill refunds up to S$150 without a return. Above that, the pharmacist or the support manager approves. Repeat refund requesters are flagged in the CRM; check the flag before approving.',
+  ],
+  [
+    'internal/partners/vet-clinic-referral-terms.md',
+    'Vet clinic referral programme terms (internal)',
+    '# Vet clinic referral programme (internal)\n\nPartner clinics earn 8% of the first-year prescription-diet spend of referred customers, paid quarterly. Clinic contacts and payout accounts are in the partner sheet; do not quote rates to customers.',
+  ],
 ];
 
 export default defineScenario({
@@ -56,7 +80,12 @@ export default defineScenario({
       {
         key: 'kbMaint',
         name: 'kampongpaws-kb-maintenance-role',
-        trust: { Version: V, Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        trust: {
+          Version: V,
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
         description: 'ECS task role of the KB index maintenance job (platform team)',
       },
     ],
@@ -88,56 +117,132 @@ export default defineScenario({
     const maintVpce = `vpce-${rng.hex(17)}`;
     const admins = w.people.filter((p) => p.permissionSet === 'admin');
     const platformLead = admins[0];
-    const victim = w.people.find((p) => p.iamUser && p.team === 'platform') ?? w.people.find((p) => p.iamUser);
+    const victim =
+      w.people.find((p) => p.iamUser && p.team === 'platform') ?? w.people.find((p) => p.iamUser);
     const user = victim.iamUser;
     const secEng = w.people.find((p) => p.permissionSet === 'security');
     const maint = w.roles.kbMaint;
-    maint.inline.push({ name: 'aoss-data-plane', document: { Version: V, Statement: [{ Effect: 'Allow', Action: ['aoss:APIAccessAll'], Resource: collArn }] } });
+    maint.inline.push({
+      name: 'aoss-data-plane',
+      document: {
+        Version: V,
+        Statement: [{ Effect: 'Allow', Action: ['aoss:APIAccessAll'], Resource: collArn }],
+      },
+    });
 
     // internal articles indexed with the help centre (agent assist reads them)
-    for (const [key, title, text] of INTERNAL_DOCS) sim.addKbDoc({ key, title, text }, sim.start - 30 * 86400000);
+    for (const [key, title, text] of INTERNAL_DOCS)
+      sim.addKbDoc({ key, title, text }, sim.start - 30 * 86400000);
 
     // ---- policies --------------------------------------------------------------------------
     let version = 3;
     const pv = (t) => Buffer.from(`${t}_${version++}`).toString('base64');
     const idxRule = (perms) => ({ ResourceType: 'index', Resource: [`index/${COLL}/*`], Permission: perms });
-    const collRule = { ResourceType: 'collection', Resource: [`collection/${COLL}`], Permission: ['aoss:DescribeCollectionItems', 'aoss:CreateCollectionItems', 'aoss:UpdateCollectionItems'] };
-    const fullIdx = ['aoss:ReadDocument', 'aoss:WriteDocument', 'aoss:CreateIndex', 'aoss:DescribeIndex', 'aoss:UpdateIndex', 'aoss:DeleteIndex'];
-    const baseData = [{ Description: 'Bedrock KB and platform admins', Rules: [idxRule(fullIdx), collRule], Principal: [w.roles.kbService.arn, w.sso.admin.arn] }];
+    const collRule = {
+      ResourceType: 'collection',
+      Resource: [`collection/${COLL}`],
+      Permission: [
+        'aoss:DescribeCollectionItems',
+        'aoss:CreateCollectionItems',
+        'aoss:UpdateCollectionItems',
+      ],
+    };
+    const fullIdx = [
+      'aoss:ReadDocument',
+      'aoss:WriteDocument',
+      'aoss:CreateIndex',
+      'aoss:DescribeIndex',
+      'aoss:UpdateIndex',
+      'aoss:DeleteIndex',
+    ];
+    const baseData = [
+      {
+        Description: 'Bedrock KB and platform admins',
+        Rules: [idxRule(fullIdx), collRule],
+        Principal: [w.roles.kbService.arn, w.sso.admin.arn],
+      },
+    ];
     const withMaint = [
       ...baseData,
-      { Description: 'KB index maintenance task (CHG-8120)', Rules: [idxRule(['aoss:ReadDocument', 'aoss:WriteDocument', 'aoss:DescribeIndex'])], Principal: [maint.arn] },
+      {
+        Description: 'KB index maintenance task (CHG-8120)',
+        Rules: [idxRule(['aoss:ReadDocument', 'aoss:WriteDocument', 'aoss:DescribeIndex'])],
+        Principal: [maint.arn],
+      },
     ];
     const withActor = [
       ...withMaint,
-      { Description: 'index read for ops tooling', Rules: [idxRule(['aoss:ReadDocument', 'aoss:DescribeIndex'])], Principal: [user.arn] },
+      {
+        Description: 'index read for ops tooling',
+        Rules: [idxRule(['aoss:ReadDocument', 'aoss:DescribeIndex'])],
+        Principal: [user.arn],
+      },
     ];
-    const net = (vpces, pub) => [{
-      Description: 'KB vectors: VPC endpoints and Bedrock only',
-      Rules: [{ ResourceType: 'collection', Resource: [`collection/${COLL}`] }, { ResourceType: 'dashboard', Resource: [`collection/${COLL}`] }],
-      AllowFromPublic: pub,
-      ...(pub ? {} : { SourceVPCEs: vpces, SourceServices: ['bedrock.amazonaws.com'] }),
-    }];
+    const net = (vpces, pub) => [
+      {
+        Description: 'KB vectors: VPC endpoints and Bedrock only',
+        Rules: [
+          { ResourceType: 'collection', Resource: [`collection/${COLL}`] },
+          { ResourceType: 'dashboard', Resource: [`collection/${COLL}`] },
+        ],
+        AllowFromPublic: pub,
+        ...(pub ? {} : { SourceVPCEs: vpces, SourceServices: ['bedrock.amazonaws.com'] }),
+      },
+    ];
     const netBase = net([aossVpce], false);
     const netMaint = net([aossVpce, maintVpce], false);
     const netPublic = net([aossVpce, maintVpce], true);
     const createdMs = at('2025-03-12T05:40:11Z');
     const detail = (kind, type, name, desc, policy, t, ver) => ({
-      [kind]: { type, name, policyVersion: ver, description: desc, policy, createdDate: createdMs, lastModifiedDate: t },
+      [kind]: {
+        type,
+        name,
+        policyVersion: ver,
+        description: desc,
+        policy,
+        createdDate: createdMs,
+        lastModifiedDate: t,
+      },
     });
-    const getAccess = () => aossCall('GetAccessPolicy', { name: DATA_POLICY, type: 'data' }, null, [DATA_POLICY]);
-    const getNet = () => aossCall('GetSecurityPolicy', { name: NET_POLICY, type: 'network' }, null, [NET_POLICY]);
+    const getAccess = () =>
+      aossCall('GetAccessPolicy', { name: DATA_POLICY, type: 'data' }, null, [DATA_POLICY]);
+    const getNet = () =>
+      aossCall('GetSecurityPolicy', { name: NET_POLICY, type: 'network' }, null, [NET_POLICY]);
     let lastData = pv(at('2025-09-02T03:10:00Z'));
     let lastNet = pv(at('2025-03-12T05:40:11Z'));
     const updAccess = (doc, t, desc = 'Support KB vectors: data access') => {
-      const ver = lastData; lastData = pv(t);
-      return aossCall('UpdateAccessPolicy', { name: DATA_POLICY, type: 'data', policyVersion: ver, description: desc, policy: JSON.stringify(doc), clientToken: rng.uuid() },
-        detail('accessPolicyDetail', 'data', DATA_POLICY, desc, doc, t, lastData), [DATA_POLICY]);
+      const ver = lastData;
+      lastData = pv(t);
+      return aossCall(
+        'UpdateAccessPolicy',
+        {
+          name: DATA_POLICY,
+          type: 'data',
+          policyVersion: ver,
+          description: desc,
+          policy: JSON.stringify(doc),
+          clientToken: rng.uuid(),
+        },
+        detail('accessPolicyDetail', 'data', DATA_POLICY, desc, doc, t, lastData),
+        [DATA_POLICY],
+      );
     };
     const updNet = (doc, t, desc = 'Support KB vectors: network') => {
-      const ver = lastNet; lastNet = pv(t);
-      return aossCall('UpdateSecurityPolicy', { name: NET_POLICY, type: 'network', policyVersion: ver, description: desc, policy: JSON.stringify(doc), clientToken: rng.uuid() },
-        detail('securityPolicyDetail', 'network', NET_POLICY, desc, doc, t, lastNet), [NET_POLICY]);
+      const ver = lastNet;
+      lastNet = pv(t);
+      return aossCall(
+        'UpdateSecurityPolicy',
+        {
+          name: NET_POLICY,
+          type: 'network',
+          policyVersion: ver,
+          description: desc,
+          policy: JSON.stringify(doc),
+          clientToken: rng.uuid(),
+        },
+        detail('securityPolicyDetail', 'network', NET_POLICY, desc, doc, t, lastNet),
+        [NET_POLICY],
+      );
     };
     const search = (path, opts) => aossData('Search', collArn, path, opts);
 
@@ -152,19 +257,49 @@ export default defineScenario({
         if (!kbSess || t0 >= kbSess.until) {
           const k = bg.iamId('ASIA');
           const name = `BedrockKnowledgeBaseRetrieve-${bg.upperAlnum(10)}`;
-          sim.call(bg, t0 + 1000, sim.serviceSession('bedrock.amazonaws.com'), C.assumeRole(bg, w.roles.kbService, name, k, t0 + 1000));
-          kbSess = { until: t0 + HOUR, s: sim.roleSession(w.roles.kbService, name, { ip: 'bedrock.amazonaws.com', userAgent: 'bedrock.amazonaws.com', accessKeyId: k, created: t0 + 1000, tls: null, invokedBy: 'bedrock.amazonaws.com', rng: bg }) };
+          sim.call(
+            bg,
+            t0 + 1000,
+            sim.serviceSession('bedrock.amazonaws.com'),
+            C.assumeRole(bg, w.roles.kbService, name, k, t0 + 1000),
+          );
+          kbSess = {
+            until: t0 + HOUR,
+            s: sim.roleSession(w.roles.kbService, name, {
+              ip: 'bedrock.amazonaws.com',
+              userAgent: 'bedrock.amazonaws.com',
+              accessKeyId: k,
+              created: t0 + 1000,
+              tls: null,
+              invokedBy: 'bedrock.amazonaws.com',
+              rng: bg,
+            }),
+          };
         }
         const n = bg.poisson(32 * DIURNAL[hour] * ((t1 - t0) / HOUR));
-        for (let i = 0; i < n; i++) sim.call(bg, t0 + bg.int(2000, t1 - t0 - 1), kbSess.s, search(`/${AOSS_INDEX}/_search`));
+        for (let i = 0; i < n; i++)
+          sim.call(bg, t0 + bg.int(2000, t1 - t0 - 1), kbSess.s, search(`/${AOSS_INDEX}/_search`));
         const day = Math.floor((t0 + w.tz * HOUR) / (24 * HOUR));
         if (hour === 6 && !doneDays.has(`scan${day}`)) {
           doneDays.add(`scan${day}`);
           const k = bg.iamId('ASIA');
-          const ss = sim.roleSession(w.roles.scanner, `posture-scan-${day}`, { ip: bg.pick(w.net.scanner), userAgent: w.userAgents.scanner, accessKeyId: k, created: t0, rng: bg });
+          const ss = sim.roleSession(w.roles.scanner, `posture-scan-${day}`, {
+            ip: bg.pick(w.net.scanner),
+            userAgent: w.userAgents.scanner,
+            accessKeyId: k,
+            created: t0,
+            rng: bg,
+          });
           let ts = t0 + bg.int(60, 1200) * 1000;
-          for (const c of [aossCall('ListCollections', {}), aossCall('BatchGetCollection', { ids: [collId] }, null), aossCall('ListSecurityPolicies', { type: 'network' }), aossCall('ListSecurityPolicies', { type: 'encryption' }), aossCall('ListAccessPolicies', { type: 'data' }), aossCall('GetPoliciesStats', {})]) {
-            sim.call(bg, ts += bg.int(300, 3000), ss, c);
+          for (const c of [
+            aossCall('ListCollections', {}),
+            aossCall('BatchGetCollection', { ids: [collId] }, null),
+            aossCall('ListSecurityPolicies', { type: 'network' }),
+            aossCall('ListSecurityPolicies', { type: 'encryption' }),
+            aossCall('ListAccessPolicies', { type: 'data' }),
+            aossCall('GetPoliciesStats', {}),
+          ]) {
+            sim.call(bg, (ts += bg.int(300, 3000)), ss, c);
           }
         }
         if ((hour === 10 || hour === 15) && !doneDays.has(`look${day}-${hour}`)) {
@@ -189,35 +324,61 @@ export default defineScenario({
     const ls = staff.session(platformLead, t, w.net.office[0], false);
     sim.tag(DECOY, () => {
       sim.call(rng, t, ls, aossCall('ListCollections', {}));
-      sim.call(rng, t += rng.int(5, 30) * 1000, ls, aossCall('ListAccessPolicies', { type: 'data' }));
-      sim.call(rng, t += rng.int(5, 30) * 1000, ls, getAccess());
-      sim.call(rng, t += rng.int(60, 240) * 1000, ls, updAccess(withMaint, t));
-      sim.call(rng, t += rng.int(5, 30) * 1000, ls, getAccess());
-      sim.call(rng, t += rng.int(30, 120) * 1000, ls, aossCall('ListSecurityPolicies', { type: 'network' }));
-      sim.call(rng, t += rng.int(5, 30) * 1000, ls, getNet());
-      sim.call(rng, t += rng.int(60, 240) * 1000, ls, updNet(netMaint, t));
-      sim.call(rng, t += rng.int(5, 30) * 1000, ls, getNet());
+      sim.call(rng, (t += rng.int(5, 30) * 1000), ls, aossCall('ListAccessPolicies', { type: 'data' }));
+      sim.call(rng, (t += rng.int(5, 30) * 1000), ls, getAccess());
+      sim.call(rng, (t += rng.int(60, 240) * 1000), ls, updAccess(withMaint, t));
+      sim.call(rng, (t += rng.int(5, 30) * 1000), ls, getAccess());
+      sim.call(
+        rng,
+        (t += rng.int(30, 120) * 1000),
+        ls,
+        aossCall('ListSecurityPolicies', { type: 'network' }),
+      );
+      sim.call(rng, (t += rng.int(5, 30) * 1000), ls, getNet());
+      sim.call(rng, (t += rng.int(60, 240) * 1000), ls, updNet(netMaint, t));
+      sim.call(rng, (t += rng.int(5, 30) * 1000), ls, getNet());
     });
 
     // ---- decoy: index maintenance task (full scroll through the VPC endpoint) ---------------
     t = at('2025-11-04T06:05:42Z');
     const mk = rng.iamId('ASIA');
     const taskId = rng.hex(32);
-    sim.call(rng, t, sim.serviceSession('ecs-tasks.amazonaws.com'), C.assumeRole(rng, maint, taskId, mk, t, { region: home }));
-    const ms = sim.roleSession(maint, taskId, { ip: MAINT_IP, userAgent: `opensearch-py/2.7.1 (Python 3.12.${rng.int(3, 7)})`, accessKeyId: mk, created: t, vpce: maintVpce, rng });
+    sim.call(
+      rng,
+      t,
+      sim.serviceSession('ecs-tasks.amazonaws.com'),
+      C.assumeRole(rng, maint, taskId, mk, t, { region: home }),
+    );
+    const ms = sim.roleSession(maint, taskId, {
+      ip: MAINT_IP,
+      userAgent: `opensearch-py/2.7.1 (Python 3.12.${rng.int(3, 7)})`,
+      accessKeyId: mk,
+      created: t,
+      vpce: maintVpce,
+      rng,
+    });
     sim.tag(DECOY, () => {
-      sim.call(rng, t += 4000, ms, search(`/${AOSS_INDEX}/_search`));
-      sim.call(rng, t += 1500, ms, search(`/${AOSS_INDEX}/_search`));
-      for (let i = 0; i < 134; i++) sim.call(rng, t += rng.int(4000, 14000), ms, search('/_search/scroll'));
-      for (let i = 0; i < 4; i++) sim.call(rng, t += rng.int(5000, 20000), ms, aossData('Bulk', collArn, `/${AOSS_INDEX}/_bulk`, { readOnly: false, status: 200 }));
-      sim.call(rng, t += 3000, ms, search(`/${AOSS_INDEX}/_search`));
+      sim.call(rng, (t += 4000), ms, search(`/${AOSS_INDEX}/_search`));
+      sim.call(rng, (t += 1500), ms, search(`/${AOSS_INDEX}/_search`));
+      for (let i = 0; i < 134; i++) sim.call(rng, (t += rng.int(4000, 14000)), ms, search('/_search/scroll'));
+      for (let i = 0; i < 4; i++)
+        sim.call(
+          rng,
+          (t += rng.int(5000, 20000)),
+          ms,
+          aossData('Bulk', collArn, `/${AOSS_INDEX}/_bulk`, { readOnly: false, status: 200 }),
+        );
+      sim.call(rng, (t += 3000), ms, search(`/${AOSS_INDEX}/_search`));
     });
 
     // ---- the actor: the engineer's IAM user key, late at night, from DigitalOcean -----------
     const ua = UA.boto3(rng.fork('ua-actor'), { os: 'linux', family: 'ubuntu' });
     const s = sim.threat(sim.userSession(user, { ip: RECON, userAgent: ua, at: at('2025-11-04T15:38:00Z') }));
     t = at('2025-11-04T15:38:24Z');
-    const step = (sess, call, k = false, a = 2, b = 20) => { t += rng.int(a, b) * 1000; return sim.call(rng, t, sess, { ...call, key: k }); };
+    const step = (sess, call, k = false, a = 2, b = 20) => {
+      t += rng.int(a, b) * 1000;
+      return sim.call(rng, t, sess, { ...call, key: k });
+    };
     step(s, C.getCallerIdentity(), true);
     step(s, C.iamGet('ListGroupsForUser', { userName: user.name }));
     step(s, C.iamGet('ListAttachedUserPolicies', { userName: user.name }));
@@ -239,7 +400,8 @@ export default defineScenario({
     step(dp, search(`/${AOSS_INDEX}/_search`, { scope: [collArn] }), true, 1, 3);
     step(dp, search(`/${AOSS_INDEX}/_search`, { scope: [collArn] }), false, 20, 60);
     step(dp, search(`/${AOSS_INDEX}/_search`, { scope: [collArn] }), true, 30, 90);
-    for (let i = 0; i < 141; i++) step(dp, search('/_search/scroll', { scope: [collArn] }), i < 3 || i === 140, 5, 16);
+    for (let i = 0; i < 141; i++)
+      step(dp, search('/_search/scroll', { scope: [collArn] }), i < 3 || i === 140, 5, 16);
 
     // clean-up: both policies back as they were
     step(s, updAccess(withMaint, t + 60000), true, 60, 180);
@@ -248,15 +410,39 @@ export default defineScenario({
 
     sim.tag({ malicious: true, scope: 'none' }, () => {
       const ft = at('2025-11-04T16:05:00Z');
-      sim.finding(ft, finding(rng, w, {
-        t: ft, type: 'Discovery:IAMUser/AnomalousBehavior', severity: 2, resourceType: 'AccessKey',
-        accessKey: { accessKeyId: s.accessKeyId, principalId: user.id, userType: 'IAMUser', userName: user.name },
-        title: `Unusual discovery APIs were invoked by IAM user ${user.name}.`,
-        description: `APIs commonly used to discover resources (ListCollections, GetAccessPolicy, GetSecurityPolicy) were invoked by IAM user ${user.name} from an unusual location.`,
-        api: 'GetAccessPolicy', serviceName: 'aoss.amazonaws.com',
-        remoteIp: { ip: RECON, country: 'Singapore', city: 'Singapore', asn: 14061, asnOrg: 'DIGITALOCEAN-ASN', isp: 'DigitalOcean, LLC', org: 'DigitalOcean, LLC', lat: 1.3215, lon: 103.6957 },
-        firstSeen: at('2025-11-04T15:38:24Z'), lastSeen: at('2025-11-04T15:44:00Z'), count: 6,
-      }));
+      sim.finding(
+        ft,
+        finding(rng, w, {
+          t: ft,
+          type: 'Discovery:IAMUser/AnomalousBehavior',
+          severity: 2,
+          resourceType: 'AccessKey',
+          accessKey: {
+            accessKeyId: s.accessKeyId,
+            principalId: user.id,
+            userType: 'IAMUser',
+            userName: user.name,
+          },
+          title: `Unusual discovery APIs were invoked by IAM user ${user.name}.`,
+          description: `APIs commonly used to discover resources (ListCollections, GetAccessPolicy, GetSecurityPolicy) were invoked by IAM user ${user.name} from an unusual location.`,
+          api: 'GetAccessPolicy',
+          serviceName: 'aoss.amazonaws.com',
+          remoteIp: {
+            ip: RECON,
+            country: 'Singapore',
+            city: 'Singapore',
+            asn: 14061,
+            asnOrg: 'DIGITALOCEAN-ASN',
+            isp: 'DigitalOcean, LLC',
+            org: 'DigitalOcean, LLC',
+            lat: 1.3215,
+            lon: 103.6957,
+          },
+          firstSeen: at('2025-11-04T15:38:24Z'),
+          lastSeen: at('2025-11-04T15:44:00Z'),
+          count: 6,
+        }),
+      );
     });
 
     // ---- decoy: the security engineer's monthly policy review, from home the next morning ---
@@ -264,8 +450,15 @@ export default defineScenario({
     const se = staff.session(secEng, t, secEng.home[0], true);
     sim.tag(DECOY, () => {
       sim.call(rng, t, se, C.getCallerIdentity());
-      for (const c of [aossCall('ListAccessPolicies', { type: 'data' }), getAccess(), aossCall('ListSecurityPolicies', { type: 'network' }), getNet(), aossCall('ListSecurityPolicies', { type: 'encryption' }), aossCall('GetPoliciesStats', {})]) {
-        sim.call(rng, t += rng.int(3, 25) * 1000, se, c);
+      for (const c of [
+        aossCall('ListAccessPolicies', { type: 'data' }),
+        getAccess(),
+        aossCall('ListSecurityPolicies', { type: 'network' }),
+        getNet(),
+        aossCall('ListSecurityPolicies', { type: 'encryption' }),
+        aossCall('GetPoliciesStats', {}),
+      ]) {
+        sim.call(rng, (t += rng.int(3, 25) * 1000), se, c);
       }
     });
   },

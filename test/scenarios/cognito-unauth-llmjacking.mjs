@@ -19,7 +19,16 @@
 // a planned and reviewed Terraform change to another role's inline policy (ticket summariser gets
 // a second model), the remediation itself (PutRolePolicy on the same role), and the usual ops.
 
-import { C, defineScenario, HOUR, MIN, Playbooks, UA, ipIn, isoSec } from '../../../shared/tools/evidence-gen/lib.mjs';
+import {
+  C,
+  defineScenario,
+  HOUR,
+  ipIn,
+  isoSec,
+  MIN,
+  Playbooks,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
 import {
   APP_VERSIONS,
   extendPatinha,
@@ -32,7 +41,17 @@ import {
 } from './_worlds-o.mjs';
 
 const FIRST = '45.134.212.77';
-const WORKERS = ['45.134.212.80', '146.70.188.21', '185.213.155.130', '194.36.25.41', '89.187.179.14', '149.88.104.57', '138.199.41.203', '5.161.102.88', '23.94.73.140'];
+const WORKERS = [
+  '45.134.212.80',
+  '146.70.188.21',
+  '185.213.155.130',
+  '194.36.25.41',
+  '89.187.179.14',
+  '149.88.104.57',
+  '138.199.41.203',
+  '5.161.102.88',
+  '23.94.73.140',
+];
 const SONNET = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 const SONNET37 = 'us.anthropic.claude-3-7-sonnet-20250219-v1:0';
 
@@ -49,7 +68,7 @@ export default defineScenario({
     ops: { random: 1 },
   },
   alert:
-    'AWS Cost Anomaly Detection flagged Amazon Bedrock spend on the morning of 11 March (about 40 times the usual daily cost, sa-east-1 and us-east-1). The only application that calls Bedrock from outside the VPC is the Patinha app\'s guest assistant, Pergunte ao Bento. At 10:48 local (13:48 UTC) the platform team restored the guest role\'s policy from Terraform.',
+    "AWS Cost Anomaly Detection flagged Amazon Bedrock spend on the morning of 11 March (about 40 times the usual daily cost, sa-east-1 and us-east-1). The only application that calls Bedrock from outside the VPC is the Patinha app's guest assistant, Pergunte ao Bento. At 10:48 local (13:48 UTC) the platform team restored the guest role's policy from Terraform.",
   truth: {
     description:
       "At 15:42 local (18:42 UTC) on 10 March a mobile developer, prototyping a photo-based breed identifier, replaced the inline policy pergunte-ao-bento-guest of Cognito_PatinhaAppGuestsUnauth_Role (the unauthenticated role of the identity pool patinha_app_guests, which gives every app guest AWS credentials) from the AWS CLI at the office: instead of bedrock:InvokeModel on Claude 3 Haiku only, it allowed bedrock:InvokeModel* on every resource. The change was not reviewed and is not in the change calendar. From 20:26 local an outsider who had the pool id (it ships in the app) called GetId and GetCredentialsForIdentity from a hosting address (45.134.212.77) with a Python client, ran GetCallerIdentity, was denied ListFoundationModels, got a validation error for a model not offered in the Region, and then successfully invoked Claude 3.5 Sonnet in sa-east-1 and the Claude 3.7 Sonnet inference profile in us-east-1 (a Region without invocation logging, so only CloudTrail shows those calls). From about 21:30 local nine hosting addresses, each with its own guest identity and new guest credentials every hour, sent a steady stream of large role-play and bulk-writing requests to those two models under the guest role's CognitoIdentityCredentials sessions: no guardrail, no request metadata, no app user agent, models the app never uses. The platform team restored the designed policy at 10:48 local on 11 March; the actor's calls then failed with AccessDeniedException and stopped. The app's real guests asking Bento about their pets (Haiku, guardrail, app metadata, carrier networks), the developer's own prototype calls to Claude 3.5 Sonnet from the office emulator, the reviewed Terraform change to the ticket summariser role and the remediation are legitimate.",
@@ -80,14 +99,23 @@ export default defineScenario({
           {
             Effect: 'Allow',
             Action: ['bedrock:InvokeModel'],
-            Resource: [`arn:aws:bedrock:*::foundation-model/${w.models.summarizer}`, `arn:aws:bedrock:*::foundation-model/${SONNET}`],
+            Resource: [
+              `arn:aws:bedrock:*::foundation-model/${w.models.summarizer}`,
+              `arn:aws:bedrock:*::foundation-model/${SONNET}`,
+            ],
           },
         ],
       };
       let ts = run.end + r.int(3, 10) * 1000;
-      sim.call(r, ts, run.session, { ...C.iamGet('GetRolePolicy', { roleName: sRole.name, policyName: 'invoke-summary-model' }), decoy: true });
+      sim.call(r, ts, run.session, {
+        ...C.iamGet('GetRolePolicy', { roleName: sRole.name, policyName: 'invoke-summary-model' }),
+        decoy: true,
+      });
       ts += r.int(2, 6) * 1000;
-      sim.call(r, ts, run.session, { ...C.iamPutRolePolicy(sRole, 'invoke-summary-model', docNew), decoy: true });
+      sim.call(r, ts, run.session, {
+        ...C.iamPutRolePolicy(sRole, 'invoke-summary-model', docNew),
+        decoy: true,
+      });
       sim.planChange({
         ticket: 'CHG-4412',
         window: { start: isoSec(t0 - 25 * MIN), end: isoSec(t0 + 60 * MIN) },
@@ -97,13 +125,20 @@ export default defineScenario({
     }
 
     // ---- the developer's unreviewed change, and his prototype ----------------------------------------
-    const dev = w.people.find((p) => p.permissionSet === 'admin' && !p.iamUser) ?? w.people.find((p) => p.permissionSet === 'admin');
+    const dev =
+      w.people.find((p) => p.permissionSet === 'admin' && !p.iamUser) ??
+      w.people.find((p) => p.permissionSet === 'admin');
     dev.travelDay = null;
     const office = w.net.office[0];
     const tChange = at('2026-03-10T18:42:10Z');
     const ds = staff.session(dev, tChange - 4 * MIN, office, true);
     sim.call(rng, tChange - 95 * 1000, ds, C.iamGet('GetRole', { roleName: role.name }));
-    sim.call(rng, tChange - 70 * 1000, ds, C.iamGet('GetRolePolicy', { roleName: role.name, policyName: 'pergunte-ao-bento-guest' }));
+    sim.call(
+      rng,
+      tChange - 70 * 1000,
+      ds,
+      C.iamGet('GetRolePolicy', { roleName: role.name, policyName: 'pergunte-ao-bento-guest' }),
+    );
     const wide = {
       Version: '2012-10-17',
       Statement: [
@@ -111,7 +146,11 @@ export default defineScenario({
         ...guestPolicy(acct, region).Statement.slice(1),
       ],
     };
-    sim.call(rng, tChange, ds, { ...C.iamPutRolePolicy(role, 'pergunte-ao-bento-guest', wide), tags: { malicious: true, scope: 'none' }, key: true });
+    sim.call(rng, tChange, ds, {
+      ...C.iamPutRolePolicy(role, 'pergunte-ao-bento-guest', wide),
+      tags: { malicious: true, scope: 'none' },
+      key: true,
+    });
     sim.truth.addScope('principals', role.arn);
     sim.truth.removeScope('resources', 'anthropic.claude-3-opus-20240229-v1:0');
 
@@ -123,7 +162,13 @@ export default defineScenario({
       let creds = guestCredentials(sim, r, ts, { ip: office, userAgent: ua, tags: { decoy: true } });
       for (let i = 0; i < 9; i++) {
         ts += r.int(60, 420) * 1000;
-        if (ts > creds.expires) creds = guestCredentials(sim, r, ts, { ip: office, userAgent: ua, identityId: creds.identityId, tags: { decoy: true } });
+        if (ts > creds.expires)
+          creds = guestCredentials(sim, r, ts, {
+            ip: office,
+            userAgent: ua,
+            identityId: creds.identityId,
+            tags: { decoy: true },
+          });
         guestConverse(sim, r, ts, creds.session, {
           model: i === 0 ? GUEST_MODEL : SONNET,
           platform: 'android-proto',
@@ -149,18 +194,33 @@ export default defineScenario({
     const threatTags = { malicious: true, scope: 'actor' };
     const pyUa = UA.boto3(rng.fork('ua-first'), { family: 'ubuntu' });
     let t = at('2026-03-10T23:26:14Z');
-    const first = guestCredentials(sim, rng, t, { ip: FIRST, userAgent: pyUa, threat: true, tags: threatTags, key: true });
+    const first = guestCredentials(sim, rng, t, {
+      ip: FIRST,
+      userAgent: pyUa,
+      threat: true,
+      tags: threatTags,
+      key: true,
+    });
     const s = sim.threat(first.session);
     t += rng.int(3, 9) * 1000;
     sim.call(rng, t, s, { ...C.getCallerIdentity(), key: true });
     t += rng.int(4, 12) * 1000;
     sim.call(rng, t, s, {
       ...C.bedrock('ListFoundationModels'),
-      error: { code: 'AccessDeniedException', message: `User: ${s.identity.arn} is not authorized to perform: bedrock:ListFoundationModels because no identity-based policy allows the bedrock:ListFoundationModels action` },
+      error: {
+        code: 'AccessDeniedException',
+        message: `User: ${s.identity.arn} is not authorized to perform: bedrock:ListFoundationModels because no identity-based policy allows the bedrock:ListFoundationModels action`,
+      },
     });
     t += rng.int(5, 20) * 1000;
     // the designed model answers, then the bigger ones
-    sim.runtime(rng, t, s, { op: 'InvokeModel', modelId: GUEST_MODEL, prompt: 'hi', answer: 'Hello! How can I help you today?', maxTokens: 50 });
+    sim.runtime(rng, t, s, {
+      op: 'InvokeModel',
+      modelId: GUEST_MODEL,
+      prompt: 'hi',
+      answer: 'Hello! How can I help you today?',
+      maxTokens: 50,
+    });
     t += rng.int(6, 25) * 1000;
     sim.runtime(rng, t, s, {
       op: 'InvokeModel',
@@ -171,9 +231,24 @@ export default defineScenario({
       logged: false,
     });
     t += rng.int(6, 25) * 1000;
-    sim.runtime(rng, t, s, { op: 'InvokeModel', modelId: SONNET, prompt: 'hi', answer: 'Hi there! What would you like to talk about?', maxTokens: 50, key: true });
+    sim.runtime(rng, t, s, {
+      op: 'InvokeModel',
+      modelId: SONNET,
+      prompt: 'hi',
+      answer: 'Hi there! What would you like to talk about?',
+      maxTokens: 50,
+      key: true,
+    });
     t += rng.int(10, 40) * 1000;
-    sim.runtime(rng, t, s.with({ region: 'us-east-1' }), { op: 'InvokeModel', modelId: SONNET37, region: 'us-east-1', prompt: 'hi', answer: 'Hello! How can I help?', maxTokens: 50, key: true });
+    sim.runtime(rng, t, s.with({ region: 'us-east-1' }), {
+      op: 'InvokeModel',
+      modelId: SONNET37,
+      region: 'us-east-1',
+      prompt: 'hi',
+      answer: 'Hello! How can I help?',
+      maxTokens: 50,
+      key: true,
+    });
     t += rng.int(30, 90) * 1000;
     Playbooks.abuseModels(sim, rng, s, t, t + 22 * MIN, {
       targets: [
@@ -190,24 +265,47 @@ export default defineScenario({
     const start = at('2026-03-11T00:31:00Z');
     WORKERS.forEach((ip, wi) => {
       const r = rng.fork(`worker-${wi}`);
-      const ua = wi % 3 === 2 ? UA.sdkJs(r, { family: 'ubuntu' }) : UA.boto3(r, { family: r.pick(['ubuntu', 'ec2', 'debian']) });
+      const ua =
+        wi % 3 === 2
+          ? UA.sdkJs(r, { family: 'ubuntu' })
+          : UA.boto3(r, { family: r.pick(['ubuntu', 'ec2', 'debian']) });
       let tw = start + wi * r.int(2, 9) * MIN + r.int(0, 300) * 1000;
       const stopAt = FIXED + r.int(4, 25) * MIN;
       let identityId = null;
       let firstRun = true;
       const targets =
         wi % 4 === 3
-          ? [{ region: 'us-east-1', model: SONNET37, weight: 3 }, { region, model: SONNET, weight: 1 }]
-          : [{ region, model: SONNET, weight: 3 }, { region: 'us-east-1', model: SONNET37, weight: 1.5 }];
-      const params = (rr) => ({ maxTokens: rr.pick([2048, 4096, 4096, 8192]), temperature: rr.pick([0.7, 0.8, 0.9, 1]), topP: rr.pick([undefined, 0.95, 0.9]) });
+          ? [
+              { region: 'us-east-1', model: SONNET37, weight: 3 },
+              { region, model: SONNET, weight: 1 },
+            ]
+          : [
+              { region, model: SONNET, weight: 3 },
+              { region: 'us-east-1', model: SONNET37, weight: 1.5 },
+            ];
+      const params = (rr) => ({
+        maxTokens: rr.pick([2048, 4096, 4096, 8192]),
+        temperature: rr.pick([0.7, 0.8, 0.9, 1]),
+        topP: rr.pick([undefined, 0.95, 0.9]),
+      });
       while (tw < stopAt) {
-        const creds = guestCredentials(sim, r, tw, { ip, userAgent: ua, identityId, threat: true, tags: threatTags, key: firstRun });
+        const creds = guestCredentials(sim, r, tw, {
+          ip,
+          userAgent: ua,
+          identityId,
+          threat: true,
+          tags: threatTags,
+          key: firstRun,
+        });
         identityId = creds.identityId;
         const ws = sim.threat(creds.session);
         const until = Math.min(creds.expires, stopAt);
         if (tw + 2 * MIN < FIXED) {
           Playbooks.abuseModels(sim, r, ws, tw + r.int(5, 30) * 1000, Math.min(until, FIXED), {
-            targets: targets.map((x) => ({ ...x, op: r.pick(['InvokeModel', 'InvokeModelWithResponseStream', 'InvokeModelWithResponseStream']) })),
+            targets: targets.map((x) => ({
+              ...x,
+              op: r.pick(['InvokeModel', 'InvokeModelWithResponseStream', 'InvokeModelWithResponseStream']),
+            })),
             perHour: r.int(7, 12),
             content: wi % 2 ? 'mixed' : 'roleplay',
             bigContextShare: 0.08,
@@ -226,7 +324,10 @@ export default defineScenario({
               region: tgt.region,
               prompt: '',
               answer: '',
-              error: { code: 'AccessDeniedException', message: `User: ${ws.identity.arn} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:${tgt.region}::foundation-model/${tgt.model.replace(/^us\./, '')} because no identity-based policy allows the bedrock:InvokeModel action` },
+              error: {
+                code: 'AccessDeniedException',
+                message: `User: ${ws.identity.arn} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:${tgt.region}::foundation-model/${tgt.model.replace(/^us\./, '')} because no identity-based policy allows the bedrock:InvokeModel action`,
+              },
             });
             td += r.int(8, 90) * 1000;
           }
@@ -237,11 +338,19 @@ export default defineScenario({
     });
 
     // ---- the remediation (decoy look-alike: same API, same role) -----------------------------------
-    const fixer = w.people.find((p) => p.permissionSet === 'admin' && p !== dev) ?? w.people.find((p) => p.team === 'platform' && p !== dev);
+    const fixer =
+      w.people.find((p) => p.permissionSet === 'admin' && p !== dev) ??
+      w.people.find((p) => p.team === 'platform' && p !== dev);
     fixer.travelDay = null;
     const fs = staff.session(fixer, FIXED - 12 * MIN, office, true);
-    sim.call(rng, FIXED - 8 * MIN, fs, { ...C.iamGet('GetRolePolicy', { roleName: role.name, policyName: 'pergunte-ao-bento-guest' }), decoy: true });
-    sim.call(rng, FIXED, fs, { ...C.iamPutRolePolicy(role, 'pergunte-ao-bento-guest', guestPolicy(acct, region)), decoy: true });
+    sim.call(rng, FIXED - 8 * MIN, fs, {
+      ...C.iamGet('GetRolePolicy', { roleName: role.name, policyName: 'pergunte-ao-bento-guest' }),
+      decoy: true,
+    });
+    sim.call(rng, FIXED, fs, {
+      ...C.iamPutRolePolicy(role, 'pergunte-ao-bento-guest', guestPolicy(acct, region)),
+      decoy: true,
+    });
     sim.planChange({
       ticket: 'INC-2207',
       window: { start: isoSec(FIXED - 20 * MIN), end: isoSec(FIXED + 40 * MIN) },

@@ -20,7 +20,19 @@
 // Terraform apply that creates an integration user with an access key, and the content team's
 // prompt edits in the console.
 
-import { Attacks, C, Decoys, defineScenario, ipIn, isoSec, makeCustomer, MIN, Playbooks, Session, UA } from '../../../shared/tools/evidence-gen/lib.mjs';
+import {
+  Attacks,
+  C,
+  Decoys,
+  defineScenario,
+  ipIn,
+  isoSec,
+  MIN,
+  makeCustomer,
+  Playbooks,
+  Session,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
 import { extendPatinha, PATINHA, PATINHA_GITHUB, promptCall, promptEditing } from './_worlds-o.mjs';
 
 const REPO = `${PATINHA_GITHUB}/platform-infra`;
@@ -40,7 +52,7 @@ export default defineScenario({
     ops: { random: 1 },
   },
   alert:
-    "On 15 April at 09:05 local (12:05 UTC) a support lead reported that the website chat had pasted its own instructions into a conversation overnight. The platform team found guardrail patinha-support-guardrail at a version nobody remembers releasing; the only planned guardrail change (CHG-5120) was on 14 April.",
+    'On 15 April at 09:05 local (12:05 UTC) a support lead reported that the website chat had pasted its own instructions into a conversation overnight. The platform team found guardrail patinha-support-guardrail at a version nobody remembers releasing; the only planned guardrail change (CHG-5120) was on 14 April.',
   truth: {
     description:
       "The deploy role github-actions-deploy trusts the GitHub OIDC provider with the sub condition repo:patinha-pet/platform-infra:* (any ref and any event, pull requests included), and the organisation runs workflows on pull requests from forks. At 02:14 local (05:14 UTC) on 15 April a workflow run of a pull request from an outsider's fork assumed the role with AssumeRoleWithWebIdentity (subject repo:patinha-pet/platform-infra:pull_request) from a GitHub-hosted runner and, with the AWS CLI instead of the pipeline's Terraform and only writes no plan makes, read and updated the support guardrail (prompt-attack and misconduct filters off, denied topics removed) and published a new version, which the support chat used from then on; listed the managed prompts and read all four (guest assistant, support chat, vet-triage rules with partner clinic codes, reply drafts); was denied iam:ListUsers; listed the access keys of the machine user svc-bedrock-poc and created a new access key for it. From 02:35 local the new key was used from a hosting address (159.203.87.142) with a Python client: GetCallerIdentity, ListFoundationModels, a prompt read and Claude 3.5 Sonnet invocations; from the same address jailbreaks through the public web chat were answered with the support chat's system prompt and internal transfer code, since the weakened guardrail no longer blocked them. The main-branch deploys, the other pull requests' plan runs (reads only, Terraform), the planned guardrail release CHG-5120, the Terraform-created integration user and its key (CHG-5127) and the content team's prompt edit are legitimate.",
@@ -79,7 +91,12 @@ export default defineScenario({
     const oidcRun = (t, r, sub, sessionUa, tags) => {
       const ip = ipIn(r, r.pick(w.net.runners));
       const webUser = new Session({
-        identity: { type: 'WebIdentityUser', principalId: `${provider}:sts.amazonaws.com:${sub}`, userName: sub, identityProvider: provider },
+        identity: {
+          type: 'WebIdentityUser',
+          principalId: `${provider}:sts.amazonaws.com:${sub}`,
+          userName: sub,
+          identityProvider: provider,
+        },
         accountId: acct,
         ip,
         userAgent: r.chance(0.6) ? w.userAgents.oidc : UA.githubOidcAction(r),
@@ -91,11 +108,33 @@ export default defineScenario({
         subject: sub,
         region: w.homeRegion,
       });
-      return { webUser, assume, ip, key, session: sim.roleSession(deploy, 'GitHubActions', { ip, userAgent: sessionUa, accessKeyId: key, created: t, webIdFederationData: { federatedProvider: provider, attributes: {} }, rng: r }) };
+      return {
+        webUser,
+        assume,
+        ip,
+        key,
+        session: sim.roleSession(deploy, 'GitHubActions', {
+          ip,
+          userAgent: sessionUa,
+          accessKeyId: key,
+          created: t,
+          webIdFederationData: { federatedProvider: provider, attributes: {} },
+          rng: r,
+        }),
+      };
     };
 
     // ---- decoys: other pull requests' plan runs (same role, pull_request subject, reads only) ------------
-    const planTimes = ['2026-04-14T12:22:00Z', '2026-04-14T14:47:00Z', '2026-04-14T17:31:00Z', '2026-04-14T19:58:00Z', '2026-04-15T11:40:00Z', '2026-04-15T13:15:00Z', '2026-04-15T16:52:00Z', '2026-04-15T18:30:00Z'];
+    const planTimes = [
+      '2026-04-14T12:22:00Z',
+      '2026-04-14T14:47:00Z',
+      '2026-04-14T17:31:00Z',
+      '2026-04-14T19:58:00Z',
+      '2026-04-15T11:40:00Z',
+      '2026-04-15T13:15:00Z',
+      '2026-04-15T16:52:00Z',
+      '2026-04-15T18:30:00Z',
+    ];
     planTimes.forEach((iso, i) => {
       const r = rng.fork(`plan-${i}`);
       const t0 = at(iso) + r.int(0, 600) * 1000;
@@ -120,22 +159,33 @@ export default defineScenario({
     {
       const r = rng.fork('iam-user');
       const t0 = at('2026-04-14T16:35:00Z');
-      cicd.deploy(t0, { rng: r, repo: REPO, changes: ['iam-user'], userName: 'svc-vet-partner-sync', tags: { decoy: true } });
+      cicd.deploy(t0, {
+        rng: r,
+        repo: REPO,
+        changes: ['iam-user'],
+        userName: 'svc-vet-partner-sync',
+        tags: { decoy: true },
+      });
       sim.planChange({
         ticket: 'CHG-5127',
         window: { start: isoSec(t0 - 20 * MIN), end: isoSec(t0 + 45 * MIN) },
         owner: `platform@${w.company.domain}`,
-        summary: 'platform-infra: IAM user svc-vet-partner-sync with a read-only access key for the partner clinics integration (PR #1042, applied from main)',
+        summary:
+          'platform-infra: IAM user svc-vet-partner-sync with a read-only access key for the partner clinics integration (PR #1042, applied from main)',
       });
     }
     // the content team's prompt work in the console
     const editors = w.people.filter((p) => p.permissionSet === 'content');
-    promptEditing(sim, rng.fork('pe1'), at('2026-04-14T13:20:00Z'), editors[0], { edit: true, tags: { decoy: true } });
+    promptEditing(sim, rng.fork('pe1'), at('2026-04-14T13:20:00Z'), editors[0], {
+      edit: true,
+      tags: { decoy: true },
+    });
     sim.planChange({
       ticket: 'CHG-5118',
       window: { start: '2026-04-14T13:00:00Z', end: '2026-04-14T14:30:00Z' },
       owner: `suporte@${w.company.domain}`,
-      summary: 'Prompt management: new wording for delivery delays in the support chat system prompt (console, new prompt version)',
+      summary:
+        'Prompt management: new wording for delivery delays in the support chat system prompt (console, new prompt version)',
     });
     promptEditing(sim, rng.fork('pe2'), at('2026-04-15T14:05:00Z'), editors[1] ?? editors[0]);
     promptEditing(sim, rng.fork('pe3'), at('2026-04-14T18:40:00Z'), editors[0]);
@@ -158,11 +208,16 @@ export default defineScenario({
       removeTopics: ['Investment advice', 'Competitor comparisons', 'Medicamentos veterinários'],
     });
     step(promptCall('ListPrompts', { maxResults: 50 }), true, 3, 10);
-    w.res.prompts.forEach((p, i) => step(promptCall('GetPrompt', { promptIdentifier: p.id }, null, [p.id]), i < 4, 1, 4));
+    w.res.prompts.forEach((p, i) => {
+      step(promptCall('GetPrompt', { promptIdentifier: p.id }, null, [p.id]), i < 4, 1, 4);
+    });
     step(
       {
         ...C.iamGet('ListUsers', null),
-        error: { code: 'AccessDenied', message: `User: ${s.identity.arn} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::${acct}:user/ because no identity-based policy allows the iam:ListUsers action` },
+        error: {
+          code: 'AccessDenied',
+          message: `User: ${s.identity.arn} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::${acct}:user/ because no identity-based policy allows the iam:ListUsers action`,
+        },
       },
       false,
       4,
@@ -174,13 +229,24 @@ export default defineScenario({
     step(C.iamCreateAccessKey(machine.name, newKey, t, acct), true, 2, 6);
 
     // ---- the new key from a hosting address ---------------------------------------------------------------
-    const ks = sim.threat(sim.userSession(machine, { ip: VPS, userAgent: UA.boto3(rng.fork('ua-vps'), { family: 'ubuntu' }), accessKeyId: newKey }));
+    const ks = sim.threat(
+      sim.userSession(machine, {
+        ip: VPS,
+        userAgent: UA.boto3(rng.fork('ua-vps'), { family: 'ubuntu' }),
+        accessKeyId: newKey,
+      }),
+    );
     let tk = at('2026-04-15T05:35:12Z');
     sim.call(rng, tk, ks, { ...C.getCallerIdentity(), key: true });
     tk += rng.int(5, 20) * 1000;
     sim.call(rng, tk, ks, { ...C.bedrock('ListFoundationModels'), key: true });
     tk += rng.int(10, 40) * 1000;
-    sim.call(rng, tk, ks, promptCall('GetPrompt', { promptIdentifier: w.res.prompts[2].id }, null, [w.res.prompts[2].id]));
+    sim.call(
+      rng,
+      tk,
+      ks,
+      promptCall('GetPrompt', { promptIdentifier: w.res.prompts[2].id }, null, [w.res.prompts[2].id]),
+    );
     tk += rng.int(30, 90) * 1000;
     Playbooks.abuseModels(sim, rng, ks, tk, tk + 55 * MIN, {
       targets: [{ region: w.homeRegion, model: SONNET, op: 'InvokeModel' }],
@@ -210,7 +276,15 @@ export default defineScenario({
         customer: fake,
         anonymous: true,
         history: [],
-        turn: { intent: 'attack', user: p.user, answer, signals: p.signals, outSignals: {}, inPii: [], outPii: [] },
+        turn: {
+          intent: 'attack',
+          user: p.user,
+          answer,
+          signals: p.signals,
+          outSignals: {},
+          inPii: [],
+          outPii: [],
+        },
         tags: proxy,
         key: i < 2,
         retrieve: false,

@@ -27,7 +27,7 @@
 // the victim's own daytime work, a staging endpoint update, a package rejection by the ML lead.
 
 import { C, defineScenario, HOUR, MIN, UA } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { TEMBUSU, TEMBUSU_ML as ML } from './_worlds-r.mjs';
+import { TEMBUSU_ML as ML, TEMBUSU } from './_worlds-r.mjs';
 
 const VPS_1 = '139.180.140.27'; // Vultr, Singapore
 const VPS_2 = '45.77.43.190'; // Vultr, Singapore
@@ -355,7 +355,10 @@ export default defineScenario({
               ProcessingResources: {
                 ClusterConfig: { InstanceType: 'ml.m5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 60 },
               },
-              AppSpecification: { ImageUri: prepImage, ContainerEntrypoint: ['python3', '/opt/ml/code/prepare.py'] },
+              AppSpecification: {
+                ImageUri: prepImage,
+                ContainerEntrypoint: ['python3', '/opt/ml/code/prepare.py'],
+              },
               RoleArn: plRole.arn,
             },
           },
@@ -372,7 +375,12 @@ export default defineScenario({
               },
               RoleArn: plRole.arn,
               StoppingCondition: { MaxRuntimeInSeconds: 21600 },
-              HyperParameters: { epochs: '2', lora_r: '16', learning_rate: '0.0002', base_model: 'llama-3.1-8b' },
+              HyperParameters: {
+                epochs: '2',
+                lora_r: '16',
+                learning_rate: '0.0002',
+                base_model: 'llama-3.1-8b',
+              },
             },
           },
           {
@@ -447,7 +455,10 @@ export default defineScenario({
             processingResources: {
               clusterConfig: { instanceCount: 1, instanceType: 'ml.m5.2xlarge', volumeSizeInGB: 60 },
             },
-            appSpecification: { imageUri: prepImage, containerEntrypoint: ['python3', '/opt/ml/code/prepare.py'] },
+            appSpecification: {
+              imageUri: prepImage,
+              containerEntrypoint: ['python3', '/opt/ml/code/prepare.py'],
+            },
             roleArn: plRole.arn,
             processingInputs: [
               {
@@ -509,7 +520,11 @@ export default defineScenario({
             'CreateTrainingJob',
             {
               trainingJobName: trainJob,
-              algorithmSpecification: { trainingImage: image, trainingInputMode: 'File', enableSageMakerMetricsTimeSeries: true },
+              algorithmSpecification: {
+                trainingImage: image,
+                trainingInputMode: 'File',
+                enableSageMakerMetricsTimeSeries: true,
+              },
               roleArn: plRole.arn,
               inputDataConfig: [
                 {
@@ -526,7 +541,12 @@ export default defineScenario({
               outputDataConfig: { s3OutputPath: `s3://${artifacts}/sena-quotes/training/` },
               resourceConfig: { instanceType: 'ml.g5.12xlarge', instanceCount: 1, volumeSizeInGB: 200 },
               stoppingCondition: { maxRuntimeInSeconds: 21600 },
-              hyperParameters: { epochs: '2', lora_r: '16', learning_rate: '0.0002', base_model: 'llama-3.1-8b' },
+              hyperParameters: {
+                epochs: '2',
+                lora_r: '16',
+                learning_rate: '0.0002',
+                base_model: 'llama-3.1-8b',
+              },
               enableNetworkIsolation: false,
               tags: [{ key: 'sagemaker:pipeline-name', value: ML.pipeline }],
             },
@@ -587,8 +607,13 @@ export default defineScenario({
           'CreateProcessingJob',
           {
             processingJobName: evalJob,
-            processingResources: { clusterConfig: { instanceCount: 1, instanceType: 'ml.g5.2xlarge', volumeSizeInGB: 100 } },
-            appSpecification: { imageUri: dlc(ML.dlcEvalImage), containerEntrypoint: ['python3', '/opt/ml/processing/code/evaluate.py'] },
+            processingResources: {
+              clusterConfig: { instanceCount: 1, instanceType: 'ml.g5.2xlarge', volumeSizeInGB: 100 },
+            },
+            appSpecification: {
+              imageUri: dlc(ML.dlcEvalImage),
+              containerEntrypoint: ['python3', '/opt/ml/processing/code/evaluate.py'],
+            },
             roleArn: plRole.arn,
           },
           { processingJobArn: smArn('processing-job', evalJob) },
@@ -613,7 +638,13 @@ export default defineScenario({
             {
               modelPackageGroupName: ML.modelPackageGroup,
               inferenceSpecification: {
-                containers: [{ image: dlc(ML.dlcTgiImage), modelDataUrl: modelData, environment: { HF_MODEL_ID: '/opt/ml/model', SM_NUM_GPUS: '1' } }],
+                containers: [
+                  {
+                    image: dlc(ML.dlcTgiImage),
+                    modelDataUrl: modelData,
+                    environment: { HF_MODEL_ID: '/opt/ml/model', SM_NUM_GPUS: '1' },
+                  },
+                ],
                 supportedContentTypes: ['application/json'],
                 supportedResponseMIMETypes: ['application/json'],
                 supportedRealtimeInferenceInstanceTypes: ['ml.g5.2xlarge'],
@@ -658,7 +689,12 @@ export default defineScenario({
         const stamp = new Date(t).toISOString().replace(/[-:]/g, '').slice(0, 15);
         const modelName = `sena-quotes-v${n}-${stamp}`;
         const cfgName = `${endpoint}-v${n}-${stamp}`;
-        sim.call(rng, t, s, sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(n) }, null, [pkgArn(n)]));
+        sim.call(
+          rng,
+          t,
+          s,
+          sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(n) }, null, [pkgArn(n)]),
+        );
         t += rng.int(1, 3) * 1000;
         sim.call(
           rng,
@@ -752,7 +788,13 @@ export default defineScenario({
             inputDataConfig: [
               {
                 channelName: 'train',
-                dataSource: { s3DataSource: { s3DataType: 'S3Prefix', s3Uri: `s3://${training}/demand/features/${ds0(t)}/`, s3DataDistributionType: 'FullyReplicated' } },
+                dataSource: {
+                  s3DataSource: {
+                    s3DataType: 'S3Prefix',
+                    s3Uri: `s3://${training}/demand/features/${ds0(t)}/`,
+                    s3DataDistributionType: 'FullyReplicated',
+                  },
+                },
                 contentType: 'text/csv',
               },
             ],
@@ -765,8 +807,26 @@ export default defineScenario({
         ),
       );
       const js = jobSession(t + 4 * MIN);
-      sim.call(rng, t + 5 * MIN, js, C.s3Object(rng, 'GetObject', training, `demand/features/${ds0(t)}/train.csv`, { accountId: acct, region, bytes: rng.int(80_000_000, 140_000_000) }));
-      sim.call(rng, t + rng.int(25, 35) * MIN, js, C.s3Object(rng, 'PutObject', artifacts, `demand-forecast/training/${job}/output/model.tar.gz`, { accountId: acct, region, bytes: rng.int(2_000_000, 6_000_000) }));
+      sim.call(
+        rng,
+        t + 5 * MIN,
+        js,
+        C.s3Object(rng, 'GetObject', training, `demand/features/${ds0(t)}/train.csv`, {
+          accountId: acct,
+          region,
+          bytes: rng.int(80_000_000, 140_000_000),
+        }),
+      );
+      sim.call(
+        rng,
+        t + rng.int(25, 35) * MIN,
+        js,
+        C.s3Object(rng, 'PutObject', artifacts, `demand-forecast/training/${job}/output/model.tar.gz`, {
+          accountId: acct,
+          region,
+          bytes: rng.int(2_000_000, 6_000_000),
+        }),
+      );
       t += rng.int(38, 45) * MIN;
       const tjob = `pipelines-${execId}-ForecastBatch-${rng.lowerAlnum(10)}`;
       sim.call(
@@ -778,7 +838,16 @@ export default defineScenario({
           {
             transformJobName: tjob,
             modelName: `demand-forecast-${ds0(t0)}`,
-            transformInput: { dataSource: { s3DataSource: { s3DataType: 'S3Prefix', s3Uri: `s3://${training}/demand/scoring/${ds0(t0)}/` } }, contentType: 'text/csv', splitType: 'Line' },
+            transformInput: {
+              dataSource: {
+                s3DataSource: {
+                  s3DataType: 'S3Prefix',
+                  s3Uri: `s3://${training}/demand/scoring/${ds0(t0)}/`,
+                },
+              },
+              contentType: 'text/csv',
+              splitType: 'Line',
+            },
             transformOutput: { s3OutputPath: `s3://${artifacts}/demand-forecast/predictions/${ds0(t0)}/` },
             transformResources: { instanceType: 'ml.m5.xlarge', instanceCount: 1 },
           },
@@ -808,11 +877,39 @@ export default defineScenario({
       const digest = `sha256:${rng.hex(64)}`;
       for (let i = 0; i < 6; i++) {
         t += rng.int(2, 9) * 1000;
-        sim.call(rng, t, cb, C.call('ecr:BatchCheckLayerAvailability', { repositoryName: ML.ecrRepo, registryId: acct, layerDigests: [`sha256:${rng.hex(64)}`] }));
+        sim.call(
+          rng,
+          t,
+          cb,
+          C.call('ecr:BatchCheckLayerAvailability', {
+            repositoryName: ML.ecrRepo,
+            registryId: acct,
+            layerDigests: [`sha256:${rng.hex(64)}`],
+          }),
+        );
         if (i % 2 === 0) {
           const up = rng.uuid();
-          sim.call(rng, t + 1000, cb, C.call('ecr:InitiateLayerUpload', { repositoryName: ML.ecrRepo, registryId: acct }, { uploadId: up, partSize: 10485760 }));
-          sim.call(rng, t + rng.int(20, 90) * 1000, cb, C.call('ecr:CompleteLayerUpload', { repositoryName: ML.ecrRepo, registryId: acct, uploadId: up, layerDigests: [`sha256:${rng.hex(64)}`] }));
+          sim.call(
+            rng,
+            t + 1000,
+            cb,
+            C.call(
+              'ecr:InitiateLayerUpload',
+              { repositoryName: ML.ecrRepo, registryId: acct },
+              { uploadId: up, partSize: 10485760 },
+            ),
+          );
+          sim.call(
+            rng,
+            t + rng.int(20, 90) * 1000,
+            cb,
+            C.call('ecr:CompleteLayerUpload', {
+              repositoryName: ML.ecrRepo,
+              registryId: acct,
+              uploadId: up,
+              layerDigests: [`sha256:${rng.hex(64)}`],
+            }),
+          );
           t += 95_000;
         }
       }
@@ -822,24 +919,63 @@ export default defineScenario({
         cb,
         C.call(
           'ecr:PutImage',
-          { repositoryName: ML.ecrRepo, registryId: acct, imageTag: '2.4.0', imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json' },
-          { image: { registryId: acct, repositoryName: ML.ecrRepo, imageId: { imageDigest: digest, imageTag: '2.4.0' } } },
+          {
+            repositoryName: ML.ecrRepo,
+            registryId: acct,
+            imageTag: '2.4.0',
+            imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+          },
+          {
+            image: {
+              registryId: acct,
+              repositoryName: ML.ecrRepo,
+              imageId: { imageDigest: digest, imageTag: '2.4.0' },
+            },
+          },
         ),
       );
       t = at('2025-12-09T02:38:44Z');
       const office = w.net.office[0];
       const lc = console_(lead, t, office);
       sim.call(rng, t, lc, describePipeline());
-      sim.call(rng, (t += 40_000), lc, C.call('ecr:DescribeImages', { repositoryName: ML.ecrRepo, registryId: acct, imageIds: [{ imageTag: '2.4.0' }] }));
+      sim.call(
+        rng,
+        (t += 40_000),
+        lc,
+        C.call('ecr:DescribeImages', {
+          repositoryName: ML.ecrRepo,
+          registryId: acct,
+          imageIds: [{ imageTag: '2.4.0' }],
+        }),
+      );
       t += rng.int(60, 180) * 1000;
-      sim.call(rng, t, lc, updatePipeline(ownImage('2.4.0'), 'Fine-tunes Sena Quotes on the rental catalogue and price book'));
+      sim.call(
+        rng,
+        t,
+        lc,
+        updatePipeline(ownImage('2.4.0'), 'Fine-tunes Sena Quotes on the rental catalogue and price book'),
+      );
       setImage(t, ownImage('2.4.0'));
       t += rng.int(30, 90) * 1000;
       const r = runLlm(t, { starter: lc, label: 'chg-7731-image-2-4-0' });
       // the lead reviews the evaluation and approves within the window; the deploy Lambda follows
       let ta = r.t + rng.int(40, 60) * MIN;
-      sim.call(rng, ta, lc, sagemaker('ListModelPackages', { modelPackageGroupName: ML.modelPackageGroup, sortBy: 'CreationTime', sortOrder: 'Descending' }));
-      sim.call(rng, (ta += 30_000), lc, sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(r.n) }, null, [pkgArn(r.n)]));
+      sim.call(
+        rng,
+        ta,
+        lc,
+        sagemaker('ListModelPackages', {
+          modelPackageGroupName: ML.modelPackageGroup,
+          sortBy: 'CreationTime',
+          sortOrder: 'Descending',
+        }),
+      );
+      sim.call(
+        rng,
+        (ta += 30_000),
+        lc,
+        sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(r.n) }, null, [pkgArn(r.n)]),
+      );
       ta += rng.int(2, 6) * MIN;
       approve(ta, lc, r.n, `CHG-7731: eval ok (quote accuracy 0.94, refusal rate 0.3%)`);
       deploy(ta, r.n, r.modelData, ML.endpoint);
@@ -858,7 +994,12 @@ export default defineScenario({
       sim.call(rng, t, s, C.getCallerIdentity());
       for (const call of [
         sagemaker('ListPipelines', { maxResults: 50 }),
-        sagemaker('ListPipelineExecutions', { pipelineName: ML.pipeline, sortBy: 'CreationTime', sortOrder: 'Descending', maxResults: 10 }),
+        sagemaker('ListPipelineExecutions', {
+          pipelineName: ML.pipeline,
+          sortBy: 'CreationTime',
+          sortOrder: 'Descending',
+          maxResults: 10,
+        }),
         describePipeline(),
         sagemaker('ListModelPackages', { modelPackageGroupName: ML.modelPackageGroup, maxResults: 10 }),
         sagemaker('DescribeEndpoint', { endpointName: ML.stagingEndpoint }),
@@ -890,16 +1031,41 @@ export default defineScenario({
     step(s1, describePipeline(), true);
     step(s1, sagemaker('ListPipelineExecutions', { pipelineName: ML.pipeline, maxResults: 20 }));
     step(s1, sagemaker('ListModelPackageGroups', { maxResults: 50 }));
-    step(s1, sagemaker('ListModelPackages', { modelPackageGroupName: ML.modelPackageGroup, sortBy: 'CreationTime', sortOrder: 'Descending' }));
+    step(
+      s1,
+      sagemaker('ListModelPackages', {
+        modelPackageGroupName: ML.modelPackageGroup,
+        sortBy: 'CreationTime',
+        sortOrder: 'Descending',
+      }),
+    );
     step(s1, sagemaker('ListEndpoints', { maxResults: 50 }));
     step(s1, sagemaker('DescribeEndpoint', { endpointName: ML.endpoint }), true);
     step(s1, C.call('ecr:DescribeRepositories', { maxResults: 100 }));
     step(s1, C.call('ecr:DescribeImages', { repositoryName: ML.ecrRepo, registryId: acct, maxResults: 20 }));
-    step(s1, { ...C.iamGet('GetRole', { roleName: plRole.name }), error: { code: 'AccessDenied', message: `User: arn:aws:sts::${acct}:assumed-role/${ds.name}/${victim.email} is not authorized to perform: iam:GetRole on resource: role ${plRole.name} because no identity-based policy allows the iam:GetRole action` } });
-    step(s1, sagemaker('ListTrainingJobs', { maxResults: 20, sortBy: 'CreationTime', sortOrder: 'Descending' }));
-    step(s1, sagemaker('DescribePipelineDefinitionForExecution', { pipelineExecutionArn: `${pipelineArn}/execution/${rng.lowerAlnum(12)}` }));
+    step(s1, {
+      ...C.iamGet('GetRole', { roleName: plRole.name }),
+      error: {
+        code: 'AccessDenied',
+        message: `User: arn:aws:sts::${acct}:assumed-role/${ds.name}/${victim.email} is not authorized to perform: iam:GetRole on resource: role ${plRole.name} because no identity-based policy allows the iam:GetRole action`,
+      },
+    });
+    step(
+      s1,
+      sagemaker('ListTrainingJobs', { maxResults: 20, sortBy: 'CreationTime', sortOrder: 'Descending' }),
+    );
+    step(
+      s1,
+      sagemaker('DescribePipelineDefinitionForExecution', {
+        pipelineExecutionArn: `${pipelineArn}/execution/${rng.lowerAlnum(12)}`,
+      }),
+    );
     t += rng.int(20, 35) * MIN;
-    step(s1, updatePipeline(rogueImage, 'Fine-tunes Sena Quotes on the rental catalogue and price book'), true);
+    step(
+      s1,
+      updatePipeline(rogueImage, 'Fine-tunes Sena Quotes on the rental catalogue and price book'),
+      true,
+    );
     setImage(t, rogueImage);
     step(s1, describePipeline());
 
@@ -916,15 +1082,32 @@ export default defineScenario({
     );
     t = t2;
     sim.call(rng, t, s2, C.getCallerIdentity());
-    step(s2, sagemaker('ListModelPackages', { modelPackageGroupName: ML.modelPackageGroup, sortBy: 'CreationTime', sortOrder: 'Descending' }));
-    step(s2, sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(nightly1.n) }, null, [pkgArn(nightly1.n)]));
+    step(
+      s2,
+      sagemaker('ListModelPackages', {
+        modelPackageGroupName: ML.modelPackageGroup,
+        sortBy: 'CreationTime',
+        sortOrder: 'Descending',
+      }),
+    );
+    step(
+      s2,
+      sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(nightly1.n) }, null, [pkgArn(nightly1.n)]),
+    );
     t += rng.int(40, 90) * 1000;
     approve(t, s2, nightly1.n, 'Eval passed, promote to prod', { key: true });
-    const deployed = deploy(t, nightly1.n, nightly1.modelData, ML.endpoint, { tagged: true, keyUpdate: true });
+    const deployed = deploy(t, nightly1.n, nightly1.modelData, ML.endpoint, {
+      tagged: true,
+      keyUpdate: true,
+    });
     t = deployed + rng.int(1, 4) * MIN;
     step(s2, sagemaker('DescribeEndpoint', { endpointName: ML.endpoint }));
     t += rng.int(2, 6) * MIN;
-    step(s2, updatePipeline(ownImage('2.4.0'), 'Fine-tunes Sena Quotes on the rental catalogue and price book'), true);
+    step(
+      s2,
+      updatePipeline(ownImage('2.4.0'), 'Fine-tunes Sena Quotes on the rental catalogue and price book'),
+      true,
+    );
     setImage(t, ownImage('2.4.0'));
     step(s2, describePipeline());
 
@@ -932,7 +1115,16 @@ export default defineScenario({
     sim.tag({ decoy: true }, () => {
       let td = at('2025-12-10T03:12:00Z');
       const lc = console_(lead, td, w.net.office[0]);
-      sim.call(rng, td, lc, sagemaker('ListModelPackages', { modelPackageGroupName: ML.modelPackageGroup, sortBy: 'CreationTime', sortOrder: 'Descending' }));
+      sim.call(
+        rng,
+        td,
+        lc,
+        sagemaker('ListModelPackages', {
+          modelPackageGroupName: ML.modelPackageGroup,
+          sortBy: 'CreationTime',
+          sortOrder: 'Descending',
+        }),
+      );
       td += rng.int(2, 8) * MIN;
       // the lead rejects an older experimental package
       sim.call(
@@ -941,7 +1133,11 @@ export default defineScenario({
         lc,
         sagemaker(
           'UpdateModelPackage',
-          { modelPackageArn: pkgArn(39), modelApprovalStatus: 'Rejected', approvalDescription: 'superseded by v41' },
+          {
+            modelPackageArn: pkgArn(39),
+            modelApprovalStatus: 'Rejected',
+            approvalDescription: 'superseded by v41',
+          },
           { modelPackageArn: pkgArn(39) },
           [pkgArn(39)],
         ),
@@ -951,13 +1147,61 @@ export default defineScenario({
       td = at('2025-12-10T05:31:00Z');
       const oc = cli(other, td, w.net.office[1]);
       const stamp = '20251210T0531';
-      sim.call(rng, td, oc, sagemaker('CreateModel', { modelName: `sena-quotes-v41-stg-${stamp}`, primaryContainer: { modelPackageName: pkgArn(41) }, executionRoleArn: plRole.arn }, { modelArn: smArn('model', `sena-quotes-v41-stg-${stamp}`) }));
-      sim.call(rng, (td += 20_000), oc, sagemaker('CreateEndpointConfig', { endpointConfigName: `${ML.stagingEndpoint}-v41-${stamp}`, productionVariants: [{ variantName: 'AllTraffic', modelName: `sena-quotes-v41-stg-${stamp}`, initialInstanceCount: 1, instanceType: 'ml.g5.xlarge' }] }, { endpointConfigArn: smArn('endpoint-config', `${ML.stagingEndpoint}-v41-${stamp}`) }));
-      sim.call(rng, (td += 15_000), oc, sagemaker('UpdateEndpoint', { endpointName: ML.stagingEndpoint, endpointConfigName: `${ML.stagingEndpoint}-v41-${stamp}` }, { endpointArn: smArn('endpoint', ML.stagingEndpoint) }));
+      sim.call(
+        rng,
+        td,
+        oc,
+        sagemaker(
+          'CreateModel',
+          {
+            modelName: `sena-quotes-v41-stg-${stamp}`,
+            primaryContainer: { modelPackageName: pkgArn(41) },
+            executionRoleArn: plRole.arn,
+          },
+          { modelArn: smArn('model', `sena-quotes-v41-stg-${stamp}`) },
+        ),
+      );
+      sim.call(
+        rng,
+        (td += 20_000),
+        oc,
+        sagemaker(
+          'CreateEndpointConfig',
+          {
+            endpointConfigName: `${ML.stagingEndpoint}-v41-${stamp}`,
+            productionVariants: [
+              {
+                variantName: 'AllTraffic',
+                modelName: `sena-quotes-v41-stg-${stamp}`,
+                initialInstanceCount: 1,
+                instanceType: 'ml.g5.xlarge',
+              },
+            ],
+          },
+          { endpointConfigArn: smArn('endpoint-config', `${ML.stagingEndpoint}-v41-${stamp}`) },
+        ),
+      );
+      sim.call(
+        rng,
+        (td += 15_000),
+        oc,
+        sagemaker(
+          'UpdateEndpoint',
+          { endpointName: ML.stagingEndpoint, endpointConfigName: `${ML.stagingEndpoint}-v41-${stamp}` },
+          { endpointArn: smArn('endpoint', ML.stagingEndpoint) },
+        ),
+      );
     });
     runLlm(at('2025-12-10T18:00:05Z'), { starter: schedSession(at('2025-12-10T18:00:05Z')) });
 
-    sim.truth.addScope('resources', pipelineArn, pkgArn(nightly1.n), endpointArn, rogueImage, smArn('training-job', nightly1.trainJob));
+    sim.truth.addScope(
+      'resources',
+      pipelineArn,
+      pkgArn(nightly1.n),
+      endpointArn,
+      rogueImage,
+      smArn('training-job', nightly1.trainJob),
+    );
     void HOUR;
     void groupArn;
   },
