@@ -85,7 +85,10 @@ export default defineScenario({
     const chatGroup = `/aws/lambda/${w.res.functions.chatbot.name}`;
     const ops = w.roles.platformOps;
     ops.maxSession = 43200;
-    ops.attached.push('arn:aws:iam::aws:policy/CloudWatchLogsFullAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
+    ops.attached.push(
+      'arn:aws:iam::aws:policy/CloudWatchLogsFullAccess',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    );
     ops.trust = {
       Version: '2012-10-17',
       Statement: [
@@ -176,7 +179,10 @@ export default defineScenario({
     const hk = rng.fork('housekeeping');
     const hkStart = at('2026-03-17T06:10:00Z'); // 14:10 SGT
     const opsA = assumeOps(hk, engA, hkStart, w.net.office[1], 43200);
-    const stale = [`/aws/lambda/${w.company.slug}-chatbot-api-canary`, `/aws/lambda/${w.company.slug}-promo-banner-2025`];
+    const stale = [
+      `/aws/lambda/${w.company.slug}-chatbot-api-canary`,
+      `/aws/lambda/${w.company.slug}-promo-banner-2025`,
+    ];
     sim.planChange({
       ticket: 'OPS-0412',
       window: { start: isoSec(hkStart - 10 * MIN), end: isoSec(hkStart + 3 * HOUR) },
@@ -202,7 +208,16 @@ export default defineScenario({
         );
       }
       for (const g of stale) {
-        step(logsApi('DescribeLogStreams', { logGroupName: g, orderBy: 'LastEventTime', descending: true, limit: 1 }), 10, 40);
+        step(
+          logsApi('DescribeLogStreams', {
+            logGroupName: g,
+            orderBy: 'LastEventTime',
+            descending: true,
+            limit: 1,
+          }),
+          10,
+          40,
+        );
         step(logsApi('DeleteLogGroup', { logGroupName: g }));
       }
       step(logsApi('DescribeSubscriptionFilters', { logGroupName: group }));
@@ -210,7 +225,14 @@ export default defineScenario({
       // later in the afternoon: CloudWatch alarms and a Lambda log search
       t = hkStart + hk.int(90, 140) * MIN;
       step(C.call('cloudwatch:DescribeAlarms', { maxRecords: 100 }));
-      step(logsApi('FilterLogEvents', { logGroupName: chatGroup, filterPattern: 'ERROR', startTime: t - 3 * HOUR, limit: 100 }));
+      step(
+        logsApi('FilterLogEvents', {
+          logGroupName: chatGroup,
+          filterPattern: 'ERROR',
+          startTime: t - 3 * HOUR,
+          limit: 100,
+        }),
+      );
     });
     // his own evening look from home with the same cached key
     sim.tag({ decoy: true }, () => {
@@ -218,31 +240,89 @@ export default defineScenario({
       let t = at('2026-03-17T11:34:00Z'); // 19:34 SGT
       const s = opsA.with({ ip: engA.home[0] });
       sim.call(r, t, s, C.call('cloudwatch:DescribeAlarms', { stateValue: 'ALARM', maxRecords: 100 }));
-      sim.call(r, (t += r.int(20, 60) * 1000), s, logsApi('DescribeLogStreams', { logGroupName: chatGroup, orderBy: 'LastEventTime', descending: true, limit: 5 }));
-      sim.call(r, (t += r.int(5, 30) * 1000), s, logsApi('FilterLogEvents', { logGroupName: chatGroup, filterPattern: '"Task timed out"', startTime: t - 2 * HOUR, limit: 100 }));
-      sim.call(r, (t += r.int(5, 30) * 1000), s, logsApi('FilterLogEvents', { logGroupName: chatGroup, filterPattern: '"Task timed out"', startTime: t - 6 * HOUR, limit: 100 }));
+      sim.call(
+        r,
+        (t += r.int(20, 60) * 1000),
+        s,
+        logsApi('DescribeLogStreams', {
+          logGroupName: chatGroup,
+          orderBy: 'LastEventTime',
+          descending: true,
+          limit: 5,
+        }),
+      );
+      sim.call(
+        r,
+        (t += r.int(5, 30) * 1000),
+        s,
+        logsApi('FilterLogEvents', {
+          logGroupName: chatGroup,
+          filterPattern: '"Task timed out"',
+          startTime: t - 2 * HOUR,
+          limit: 100,
+        }),
+      );
+      sim.call(
+        r,
+        (t += r.int(5, 30) * 1000),
+        s,
+        logsApi('FilterLogEvents', {
+          logGroupName: chatGroup,
+          filterPattern: '"Task timed out"',
+          startTime: t - 6 * HOUR,
+          limit: 100,
+        }),
+      );
     });
 
     // ---- the actor: the same ops session key from a VPS ----------------------------------------
-    const s = sim.threat(opsA.with({ ip: VPS, userAgent: UA.boto3(rng.fork('ua'), { family: 'ubuntu' }), tags: null }));
+    const s = sim.threat(
+      opsA.with({ ip: VPS, userAgent: UA.boto3(rng.fork('ua'), { family: 'ubuntu' }), tags: null }),
+    );
     let t = at('2026-03-17T15:52:18Z'); // 23:52 SGT
     const step = (call, a = 2, b = 15) => sim.call(rng, (t += rng.int(a, b) * 1000), s, call);
     step({ ...C.getCallerIdentity(), key: true });
     step({ ...C.bedrock('GetModelInvocationLoggingConfiguration'), key: true });
     step(logsApi('DescribeLogGroups', { logGroupNamePrefix: `/${w.company.slug}/bedrock` }));
     step({ ...logsApi('DescribeSubscriptionFilters', { logGroupName: group }), key: true });
-    step(logsApi('DescribeLogStreams', { logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: 5 }));
-    step({ ...logsApi('FilterLogEvents', { logGroupName: group, startTime: t - 2 * HOUR, limit: 50 }, { scope: [group] }), key: true });
-    step(logsApi('FilterLogEvents', { logGroupName: group, startTime: t - 2 * HOUR, limit: 50, nextToken: rng.base62(80) }, { scope: [group] }));
+    step(
+      logsApi('DescribeLogStreams', {
+        logGroupName: group,
+        orderBy: 'LastEventTime',
+        descending: true,
+        limit: 5,
+      }),
+    );
+    step({
+      ...logsApi(
+        'FilterLogEvents',
+        { logGroupName: group, startTime: t - 2 * HOUR, limit: 50 },
+        { scope: [group] },
+      ),
+      key: true,
+    });
+    step(
+      logsApi(
+        'FilterLogEvents',
+        { logGroupName: group, startTime: t - 2 * HOUR, limit: 50, nextToken: rng.base62(80) },
+        { scope: [group] },
+      ),
+    );
     step(
       logsApi(
         'PutSubscriptionFilter',
-        { logGroupName: group, filterName: 'bedrock-invocations-archive', filterPattern: '', destinationArn: OUT_FIREHOSE },
+        {
+          logGroupName: group,
+          filterName: 'bedrock-invocations-archive',
+          filterPattern: '',
+          destinationArn: OUT_FIREHOSE,
+        },
         {
           readOnly: false,
           error: {
             code: 'InvalidParameterException',
-            message: 'Could not deliver test message to specified Firehose stream. Check if the given Firehose stream is in ACTIVE state.',
+            message:
+              'Could not deliver test message to specified Firehose stream. Check if the given Firehose stream is in ACTIVE state.',
           },
         },
       ),
@@ -253,7 +333,12 @@ export default defineScenario({
       {
         ...logsApi(
           'PutSubscriptionFilter',
-          { logGroupName: group, filterName: 'bedrock-invocations-archive', filterPattern: '', destinationArn: OUT_DEST },
+          {
+            logGroupName: group,
+            filterName: 'bedrock-invocations-archive',
+            filterPattern: '',
+            destinationArn: OUT_DEST,
+          },
           { scope: [group, OUT_DEST] },
         ),
         key: true,
@@ -281,14 +366,50 @@ export default defineScenario({
       let tc = t0;
       sim.tag({ decoy: true }, () => {
         sim.call(r, tc, secS, C.getCallerIdentity());
-        sim.call(r, (tc += r.int(10, 40) * 1000), secS, logsApi('DescribeLogGroups', { logGroupNamePrefix: `/${w.company.slug}/bedrock` }));
-        sim.call(r, (tc += r.int(10, 40) * 1000), secS, logsApi('DescribeSubscriptionFilters', { logGroupName: group }));
-        sim.call(r, (tc += r.int(60, 300) * 1000), secS, C.call('cloudtrail:LookupEvents', { lookupAttributes: [{ attributeKey: 'EventName', attributeValue: 'PutSubscriptionFilter' }], maxResults: 50 }));
+        sim.call(
+          r,
+          (tc += r.int(10, 40) * 1000),
+          secS,
+          logsApi('DescribeLogGroups', { logGroupNamePrefix: `/${w.company.slug}/bedrock` }),
+        );
+        sim.call(
+          r,
+          (tc += r.int(10, 40) * 1000),
+          secS,
+          logsApi('DescribeSubscriptionFilters', { logGroupName: group }),
+        );
+        sim.call(
+          r,
+          (tc += r.int(60, 300) * 1000),
+          secS,
+          C.call('cloudtrail:LookupEvents', {
+            lookupAttributes: [{ attributeKey: 'EventName', attributeValue: 'PutSubscriptionFilter' }],
+            maxResults: 50,
+          }),
+        );
         tc += r.int(15, 25) * MIN;
         const fix = assumeOps(r, engB, tc, w.net.office[0]);
-        sim.call(r, (tc += r.int(10, 30) * 1000), fix, logsApi('DeleteSubscriptionFilter', { logGroupName: group, filterName: 'bedrock-invocations-archive' }));
-        sim.call(r, (tc += r.int(10, 30) * 1000), fix, logsApi('PutRetentionPolicy', { logGroupName: group, retentionInDays: 400 }));
-        sim.call(r, (tc += r.int(10, 30) * 1000), fix, logsApi('DescribeSubscriptionFilters', { logGroupName: group }));
+        sim.call(
+          r,
+          (tc += r.int(10, 30) * 1000),
+          fix,
+          logsApi('DeleteSubscriptionFilter', {
+            logGroupName: group,
+            filterName: 'bedrock-invocations-archive',
+          }),
+        );
+        sim.call(
+          r,
+          (tc += r.int(10, 30) * 1000),
+          fix,
+          logsApi('PutRetentionPolicy', { logGroupName: group, retentionInDays: 400 }),
+        );
+        sim.call(
+          r,
+          (tc += r.int(10, 30) * 1000),
+          fix,
+          logsApi('DescribeSubscriptionFilters', { logGroupName: group }),
+        );
         const adminS = staff.session(engB, tc, w.net.office[0], true);
         sim.call(
           r,

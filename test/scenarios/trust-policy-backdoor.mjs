@@ -36,8 +36,8 @@ import {
   finding,
   HOUR,
   isoSec,
-  makeCustomer,
   MIN,
+  makeCustomer,
   Prompts,
   UA,
 } from '../../../shared/tools/evidence-gen/lib.mjs';
@@ -96,7 +96,9 @@ export default defineScenario({
     const model = w.models.chat;
     const owner = w.people.find((p) => p.iamUser && p.iamUser.groups.includes('Admins'));
     if (!owner) throw new Error('no admin with a legacy IAM user in this world');
-    const admin2 = w.people.find((p) => p.team === 'platform' && p.permissionSet === 'admin' && p !== owner) ?? w.people.find((p) => p.team === 'platform' && p !== owner);
+    const admin2 =
+      w.people.find((p) => p.team === 'platform' && p.permissionSet === 'admin' && p !== owner) ??
+      w.people.find((p) => p.team === 'platform' && p !== owner);
     const sec = w.people.find((p) => p.team === 'security');
     for (const p of [owner, admin2, sec]) {
       p.travelDay = null;
@@ -137,7 +139,10 @@ export default defineScenario({
     });
     const evalTrustNew = {
       Version: '2012-10-17',
-      Statement: [vendorStmt(QUILLON_OLD, 'QuillonLabsEvaluation'), vendorStmt(QUILLON_NEW, 'QuillonLabsEvaluationProd2026')],
+      Statement: [
+        vendorStmt(QUILLON_OLD, 'QuillonLabsEvaluation'),
+        vendorStmt(QUILLON_NEW, 'QuillonLabsEvaluationProd2026'),
+      ],
     };
     const chatTrustOrig = structuredClone(chatRole.trust);
     const chatTrustBackdoor = {
@@ -163,7 +168,16 @@ export default defineScenario({
       sim.tag({ decoy: true }, () => {
         sim.call(r, t, s, C.getCallerIdentity());
         sim.call(r, (t += r.int(10, 40) * 1000), s, C.iamGet('GetRole', { roleName: evalRole.name }));
-        sim.call(r, (t += r.int(60, 240) * 1000), s, iamApi('UpdateAssumeRolePolicy', { roleName: evalRole.name, policyDocument: JSON.stringify(evalTrustNew) }, { scope: [evalRole.arn] }));
+        sim.call(
+          r,
+          (t += r.int(60, 240) * 1000),
+          s,
+          iamApi(
+            'UpdateAssumeRolePolicy',
+            { roleName: evalRole.name, policyDocument: JSON.stringify(evalTrustNew) },
+            { scope: [evalRole.arn] },
+          ),
+        );
         sim.call(r, (t += r.int(5, 30) * 1000), s, C.iamGet('GetRole', { roleName: evalRole.name }));
       });
       evalRole.trust = evalTrustNew;
@@ -185,7 +199,13 @@ export default defineScenario({
       });
       sim.tag({ decoy: true }, () => {
         sim.call(r, t0, src, C.assumeRole(r, evalRole, name, key, t0, { externalId: '****', region: home }));
-        const s = sim.roleSession(evalRole, name, { ip, userAgent: vendorUa, accessKeyId: key, created: t0, rng: r });
+        const s = sim.roleSession(evalRole, name, {
+          ip,
+          userAgent: vendorUa,
+          accessKeyId: key,
+          created: t0,
+          rng: r,
+        });
         let t = t0 + r.int(2, 6) * 1000;
         const n = r.int(18, 30);
         for (let i = 0; i < n; i++) {
@@ -193,7 +213,12 @@ export default defineScenario({
           const turn = Prompts.customerTurn(r, w, c);
           t += r.int(4, 25) * 1000;
           if (r.chance(0.35)) {
-            sim.call(r, t, s, C.retrieveAndGenerate(kb, `arn:aws:bedrock:${home}:${acct}:inference-profile/${model}`, acct));
+            sim.call(
+              r,
+              t,
+              s,
+              C.retrieveAndGenerate(kb, `arn:aws:bedrock:${home}:${acct}:inference-profile/${model}`, acct),
+            );
           } else {
             sim.call(r, t, s, C.retrieve(kb, acct, { results: 5 }));
             t += r.int(1, 4) * 1000;
@@ -221,7 +246,11 @@ export default defineScenario({
 
     // ---- the actor with the stolen admin key -----------------------------------------------------
     const a = sim.threat(
-      sim.userSession(user, { ip: VPS_ADMIN, userAgent: UA.awsCli(rng.fork('ua-admin'), 'linux', { family: 'debian' }), accessKeyId: leakedKey }),
+      sim.userSession(user, {
+        ip: VPS_ADMIN,
+        userAgent: UA.awsCli(rng.fork('ua-admin'), 'linux', { family: 'debian' }),
+        accessKeyId: leakedKey,
+      }),
     );
     let t = at('2026-04-21T18:14:07Z'); // 02:14 SGT 22 April
     const step = (call, x = 2, y = 12) => sim.call(rng, (t += rng.int(x, y) * 1000), a, call);
@@ -234,13 +263,24 @@ export default defineScenario({
     step(C.iamGet('GetRole', { roleName: evalRole.name }));
     step(
       {
-        ...iamApi('UpdateAssumeRolePolicy', { roleName: chatRole.name, policyDocument: JSON.stringify(chatTrustBackdoor) }, { scope: [chatRole.arn] }),
+        ...iamApi(
+          'UpdateAssumeRolePolicy',
+          { roleName: chatRole.name, policyDocument: JSON.stringify(chatTrustBackdoor) },
+          { scope: [chatRole.arn] },
+        ),
         key: true,
       },
       40,
       150,
     );
-    step({ ...iamApi('UpdateRole', { roleName: chatRole.name, maxSessionDuration: 43200 }, { scope: [chatRole.arn] }), key: true });
+    step({
+      ...iamApi(
+        'UpdateRole',
+        { roleName: chatRole.name, maxSessionDuration: 43200 },
+        { scope: [chatRole.arn] },
+      ),
+      key: true,
+    });
     step(C.iamGet('GetRole', { roleName: chatRole.name }));
     const backdoorAt = t;
 
@@ -253,12 +293,25 @@ export default defineScenario({
           t: ft,
           type: 'Persistence:IAMUser/AnomalousBehavior',
           severity: 5,
-          accessKey: { accessKeyId: leakedKey, principalId: user.id, userType: 'IAMUser', userName: user.name },
+          accessKey: {
+            accessKeyId: leakedKey,
+            principalId: user.id,
+            userType: 'IAMUser',
+            userName: user.name,
+          },
           title: 'An API commonly used to maintain unauthorized access was invoked in an anomalous way.',
           description: `APIs commonly used to maintain unauthorized access were invoked by IAM user ${user.name} from a remote IP address not previously associated with this principal.`,
           api: 'UpdateAssumeRolePolicy',
           serviceName: 'iam.amazonaws.com',
-          remoteIp: { ip: VPS_ADMIN, country: 'Germany', city: 'Frankfurt am Main', asn: '39378', asnOrg: 'SERVINGA GmbH', isp: 'Servinga', org: 'Servinga' },
+          remoteIp: {
+            ip: VPS_ADMIN,
+            country: 'Germany',
+            city: 'Frankfurt am Main',
+            asn: '39378',
+            asnOrg: 'SERVINGA GmbH',
+            isp: 'Servinga',
+            org: 'Servinga',
+          },
           firstSeen: backdoorAt - 120000,
           lastSeen: backdoorAt,
           count: 2,
@@ -288,8 +341,19 @@ export default defineScenario({
           region: home,
         }),
       );
-      sim.call(rng, ts, caller, { ...C.assumeRole(rng, chatRole, sessionName, key, ts, { region: home }), key: first });
-      const s = sim.threat(sim.roleSession(chatRole, sessionName, { ip: VPS_ROLE, userAgent: roleUa, accessKeyId: key, created: ts, rng }));
+      sim.call(rng, ts, caller, {
+        ...C.assumeRole(rng, chatRole, sessionName, key, ts, { region: home }),
+        key: first,
+      });
+      const s = sim.threat(
+        sim.roleSession(chatRole, sessionName, {
+          ip: VPS_ROLE,
+          userAgent: roleUa,
+          accessKeyId: key,
+          created: ts,
+          rng,
+        }),
+      );
       let tt = ts + rng.int(3, 9) * 1000;
       if (first) {
         sim.call(rng, tt, s, { ...C.getCallerIdentity(), key: true });
@@ -310,7 +374,10 @@ export default defineScenario({
         const burst = rng.int(1, 4);
         for (let i = 0; i < burst; i++) {
           tt += rng.int(1, 6) * 1000;
-          sim.call(rng, tt, s, { ...C.retrieve(kb, acct, { results: rng.pick([10, 25, 50]) }), key: firstRetrieve });
+          sim.call(rng, tt, s, {
+            ...C.retrieve(kb, acct, { results: rng.pick([10, 25, 50]) }),
+            key: firstRetrieve,
+          });
           firstRetrieve = false;
         }
         tt += rng.int(2, 10) * 1000;
@@ -357,19 +424,49 @@ export default defineScenario({
       let tr = t0;
       sim.tag({ decoy: true }, () => {
         sim.call(r, tr, s, C.iamGet('GetRole', { roleName: chatRole.name }));
-        sim.call(r, (tr += r.int(30, 120) * 1000), s, iamApi('UpdateAssumeRolePolicy', { roleName: chatRole.name, policyDocument: JSON.stringify(chatTrustOrig) }, { scope: [chatRole.arn] }));
-        sim.call(r, (tr += r.int(10, 40) * 1000), s, iamApi('UpdateRole', { roleName: chatRole.name, maxSessionDuration: 3600 }, { scope: [chatRole.arn] }));
+        sim.call(
+          r,
+          (tr += r.int(30, 120) * 1000),
+          s,
+          iamApi(
+            'UpdateAssumeRolePolicy',
+            { roleName: chatRole.name, policyDocument: JSON.stringify(chatTrustOrig) },
+            { scope: [chatRole.arn] },
+          ),
+        );
+        sim.call(
+          r,
+          (tr += r.int(10, 40) * 1000),
+          s,
+          iamApi(
+            'UpdateRole',
+            { roleName: chatRole.name, maxSessionDuration: 3600 },
+            { scope: [chatRole.arn] },
+          ),
+        );
         sim.call(
           r,
           (tr += r.int(10, 40) * 1000),
           s,
           C.iamPutRolePolicy(chatRole, 'AWSRevokeOlderSessions', {
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Deny', Action: ['*'], Resource: ['*'], Condition: { DateLessThan: { 'aws:TokenIssueTime': isoSec(tr) } } }],
+            Statement: [
+              {
+                Effect: 'Deny',
+                Action: ['*'],
+                Resource: ['*'],
+                Condition: { DateLessThan: { 'aws:TokenIssueTime': isoSec(tr) } },
+              },
+            ],
           }),
         );
         sim.call(r, (tr += r.int(20, 60) * 1000), s, C.iamGet('ListAccessKeys', { userName: user.name }));
-        sim.call(r, (tr += r.int(10, 30) * 1000), s, C.iamUpdateAccessKey(user.name, leakedKey, 'Inactive', acct));
+        sim.call(
+          r,
+          (tr += r.int(10, 30) * 1000),
+          s,
+          C.iamUpdateAccessKey(user.name, leakedKey, 'Inactive', acct),
+        );
       });
       void HOUR;
     }
