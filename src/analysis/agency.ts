@@ -2498,9 +2498,11 @@ export const agentDocumentInjectionDetector: Detector = {
       const submitters = [
         ...new Set((planting?.submissions ?? []).map((x) => x.clientIp).filter((x): x is string => !!x)),
       ].sort();
+      // a Lambda function's egress address is the platform's, not the writer's
       const writerIps = [
         ...new Set(
           (planting?.writes ?? [])
+            .filter((w) => !w.fn)
             .map((w) => w.ip)
             .filter((x): x is string => !!x && /^[\d.:a-f]+$/i.test(x)),
         ),
@@ -2526,7 +2528,7 @@ export const agentDocumentInjectionDetector: Detector = {
           ],
           sourceIps: submitters.length ? submitters : writerIps,
           resources: [
-            e.kb,
+            e.kind === 'document' ? e.kb : null,
             ...uris.map((u) => (u.startsWith('s3://') ? `arn:aws:s3:::${u.slice(5)}` : u)),
             ...buckets,
             ...new Set(e.steps.map((s) => s.agentId)),
