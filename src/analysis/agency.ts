@@ -2468,7 +2468,13 @@ export const agentDocumentInjectionDetector: Detector = {
       const allSpans = [...hiddenSpans(e.text), ...e.spans.filter((s) => !s.category.startsWith('masked:'))];
       // a tool result's text comes from an object the action group's Lambda read at that moment (an
       // uploaded document): that object, and who wrote it
-      const toolObjects = e.kind === 'tool_result' ? await toolResultObjects(ctx, e.steps.map((x) => x.time)) : null;
+      const toolObjects =
+        e.kind === 'tool_result'
+          ? await toolResultObjects(
+              ctx,
+              e.steps.map((x) => x.time),
+            )
+          : null;
       const plantUris = e.kind === 'document' ? uris : (toolObjects?.uris ?? []);
       const planting = plantUris.length
         ? await plantingOf(
@@ -3053,10 +3059,13 @@ const MEMORY_TEXT_MAX = 20_000;
 export function memoryOf(prompt: string): string | null {
   const t = prompt.length > 400_000 ? prompt.slice(0, 400_000) : prompt;
   const unescaped = t.includes('\\n') || t.includes('\\"') ? t.replace(/\\n/g, '\n').replace(/\\"/g, '"') : t;
-  const m =
-    /<(memory_synopsis|memory_content|memory|session_summar(?:y|ies))>([\s\S]{1,40000}?)<\/\1>/i.exec(unescaped);
+  const m = /<(memory_synopsis|memory_content|memory|session_summar(?:y|ies))>([\s\S]{1,40000}?)<\/\1>/i.exec(
+    unescaped,
+  );
   if (m) return m[2].trim().slice(0, MEMORY_TEXT_MAX) || null;
-  const topics = [...unescaped.matchAll(/<topic name="[^"]{0,200}">[\s\S]{0,4000}?<\/topic>/gi)].map((x) => x[0]);
+  const topics = [...unescaped.matchAll(/<topic name="[^"]{0,200}">[\s\S]{0,4000}?<\/topic>/gi)].map(
+    (x) => x[0],
+  );
   return topics.length ? topics.join('\n').slice(0, MEMORY_TEXT_MAX) : null;
 }
 

@@ -823,9 +823,14 @@ const CAPABILITY_TEXT: Record<string, string> = {
 export const MEMORY_LONG_DAYS = 90;
 
 /** The memory an agent create or update switches on (memoryConfiguration), if any. */
-export function memoryOfChange(r: Pick<CtRow, 'req' | 'resp'>): { types: string[]; days: number | null } | null {
+export function memoryOfChange(
+  r: Pick<CtRow, 'req' | 'resp'>,
+): { types: string[]; days: number | null } | null {
   const agent = (r.resp?.agent ?? null) as Record<string, unknown> | null;
-  const mc = (r.req?.memoryConfiguration ?? agent?.memoryConfiguration ?? null) as Record<string, unknown> | null;
+  const mc = (r.req?.memoryConfiguration ?? agent?.memoryConfiguration ?? null) as Record<
+    string,
+    unknown
+  > | null;
   if (!mc || typeof mc !== 'object') return null;
   const types = Array.isArray(mc.enabledMemoryTypes) ? mc.enabledMemoryTypes.map(String).filter(Boolean) : [];
   if (!types.length) return null;
@@ -868,10 +873,14 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
     const capabilities = [...new Set(g.map(agentCapabilityOf).filter((x): x is string => !!x))].sort();
     const code = capabilities.includes('AMAZON.CodeInterpreter');
     // memory switched on: the agent keeps summaries of users' sessions and recalls them in later ones
-    const memUpd = g.find((r) => (r.action === 'UpdateAgent' || r.action === 'CreateAgent') && memoryOfChange(r));
+    const memUpd = g.find(
+      (r) => (r.action === 'UpdateAgent' || r.action === 'CreateAgent') && memoryOfChange(r),
+    );
     const memory = memUpd ? memoryOfChange(memUpd) : null;
     const memBefore = memUpd
-      ? history.filter((h) => agentKey(h) === key && h.time < memUpd.time && h.eventId !== memUpd.eventId).pop()
+      ? history
+          .filter((h) => agentKey(h) === key && h.time < memUpd.time && h.eventId !== memUpd.eventId)
+          .pop()
       : undefined;
     // with no earlier configuration in the evidence, the agent's sessions before the change tell whether
     // memory was already in use (InvokeAgent calls carry a memoryId only then)
@@ -889,7 +898,9 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
     const memoryEnabled =
       !!memory &&
       (memUpd?.action === 'CreateAgent' ||
-        (memBefore ? !memoryOfChange(memBefore) : !!recallBefore && recallBefore.with === 0 && recallBefore.without > 0));
+        (memBefore
+          ? !memoryOfChange(memBefore)
+          : !!recallBefore && recallBefore.with === 0 && recallBefore.without > 0));
     const longMemory = memoryEnabled && (memory?.days ?? 30) >= MEMORY_LONG_DAYS;
     // judged with its actor: a workload or unknown principal switching on code execution is high; a
     // person outside the release pipeline low; the pipeline informational
@@ -933,7 +944,9 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
       triage: [pipeline ? 'deployment pipeline release' : `${kind} principal`],
       details: {
         capabilitiesEnabled: capabilities,
-        memoryEnabled: memoryEnabled ? { types: memory?.types ?? [], storageDays: memory?.days ?? null } : null,
+        memoryEnabled: memoryEnabled
+          ? { types: memory?.types ?? [], storageDays: memory?.days ?? null }
+          : null,
         instructionBefore: visible(prev?.req?.instruction) ? String(prev?.req?.instruction) : null,
         instructionAfter: visible(upd?.req?.instruction) ? String(upd?.req?.instruction) : null,
         foundationModel: (g.find((r) => r.req?.foundationModel)?.req?.foundationModel as string) ?? null,
