@@ -866,8 +866,10 @@ export const agentActionsDetector: Detector = {
       /** actions that send to an address outside the organisation's domains */
       const outbound = new Set<string>();
       // instructions planted in what the agent read (documents, tool results), read once per conversation
-      let injectedAll: Array<{ time: string; text: string }> | null = null;
-      const injectedUntil = async (t: string): Promise<Array<{ time: string; text: string }>> => {
+      let injectedAll: Array<{ time: string; text: string; memory?: boolean }> | null = null;
+      const injectedUntil = async (
+        t: string,
+      ): Promise<Array<{ time: string; text: string; memory?: boolean }>> => {
         if (injectedAll === null) injectedAll = await injectedTexts(ctx.db, sid, acts[acts.length - 1].time);
         return injectedAll.filter((x) => x.time <= t);
       };
@@ -908,18 +910,32 @@ export const agentActionsDetector: Detector = {
           const read = (await injectedUntil(a.time)).map((x) => ({
             time: x.time,
             text: x.text.toLowerCase(),
+            memory: x.memory,
           }));
           const naming = (x: string) =>
             read.filter((r) => r.text.includes(x) || r.text.includes(`@${domainOfAddress(x)}`));
           const named = targets.filter((x) => naming(x).length > 0);
+          const fromMemory = named.some((x) => naming(x).some((r) => r.memory));
           if (named.length)
             signals.push({
               id: 'injected-recipient',
               strong: true,
-              text: `${a.key} sent to ${named.map(maskAddress).join(', ')}, the address injected instructions the agent read had named`,
+              text: `${a.key} sent to ${named.map(maskAddress).join(', ')}, the address injected instructions ${fromMemory ? "in the agent's recalled memory of earlier sessions" : 'the agent read'} had named${typed.toLowerCase().includes(named[0]) ? '' : ' (the user never typed it)'}`,
               actions: [a],
               times: named.flatMap((x) => naming(x).map((r) => r.time)),
             });
+          // what it sent: values of records the agent had looked up in this conversation
+          const untyped = named.filter((x) => !typed.toLowerCase().includes(x));
+          if (untyped.length) {
+            const carried = await recordValuesSent(ctx.db, sid, a);
+            if (carried >= RECORD_VALUES_MIN)
+              signals.push({
+                id: 'record-sent-out',
+                strong: false,
+                text: `${a.key} carried ${carried} value(s) of records the agent had looked up in this conversation to ${untyped.map(maskAddress).join(', ')}`,
+                actions: [a],
+              });
+          }
         }
         const sessionsWith = prof?.actionSessions.get(a.key) ?? 0;
         const rare =
@@ -1062,7 +1078,9 @@ export const agentActionsDetector: Detector = {
         signals.push({
           id: 'injected-content',
           strong: false,
-          text: 'a document or tool result the agent read before acting carried injected instructions',
+          text: planted.some((x) => x.memory)
+            ? "the agent's memory of earlier sessions, recalled into its prompt, carried injected instructions"
+            : 'a document or tool result the agent read before acting carried injected instructions',
           actions: [],
           times: planted.map((x) => x.time),
         });
@@ -1123,7 +1141,7 @@ export const agentActionsDetector: Detector = {
             )
               ? (['invocation'] as const)
               : []),
-            ...(severe && f.signals.some((s) => s.id === 'others-personal-data')
+            ...(severe && f.signals.some((s) => s.id === 'others-personal-data' || s.id === 'record-sent-out')
               ? (['private-data'] as const)
               : []),
           ],
@@ -2423,26 +2441,74 @@ export const agentDocumentInjectionDetector: Detector = {
           for (const x of f) if (x.trace_id) followed.push(String(x.trace_id));
         }
       }
+      // ... or agent actions, in any later conversation, sending to an address the instructions named
+      const addresses = [...new Set([...e.text.toLowerCase().matchAll(EMAIL_IN_TEXT)].map((m) => m[0]))]
+        .sort()
+        .slice(0, 5);
+      const sentTo: string[] = [];
+      if (addresses.length) {
+        const first = e.steps.map((x) => x.time).sort()[0];
+        const f = await ctx.db.all(
+          `SELECT DISTINCT trace_id, time FROM agent_steps
+           WHERE step_kind = 'invocationInput' AND action_group IS NOT NULL AND time >= CAST($1 AS TIMESTAMP)
+             AND (${addresses.map((a) => `CAST(parameters AS VARCHAR) ILIKE ${sqlString(`%${a}%`)}`).join(' OR ')})
+           ORDER BY time, trace_id LIMIT ${PLANTING_MAX}`,
+          [sqlTime(first)],
+        );
+        for (const x of f) if (x.trace_id) sentTo.push(String(x.trace_id));
+      }
       const severity: Severity =
-        e.hidden.length || followed.length > e.steps.length ? 'high' : e.score >= 0.8 ? 'medium' : 'low';
+        e.hidden.length || followed.length > e.steps.length || sentTo.length
+          ? 'high'
+          : e.score >= 0.8
+            ? 'medium'
+            : 'low';
       const buckets = uris.map((u) => /^s3:\/\/([^/]+)\//.exec(u)?.[1]).filter((x): x is string => !!x);
       // who planted it: the object's writers, and the end users whose submissions carried its text
       const allSpans = [...hiddenSpans(e.text), ...e.spans.filter((s) => !s.category.startsWith('masked:'))];
-      const planting =
-        e.kind === 'document'
-          ? await plantingOf(
-              ctx.db,
-              uris,
-              injectionNeedle(e.text, allSpans),
-              e.steps.map((x) => x.time).sort()[0],
+      // a tool result's text comes from an object the action group's Lambda read at that moment (an
+      // uploaded document): that object, and who wrote it
+      const toolObjects =
+        e.kind === 'tool_result'
+          ? await toolResultObjects(
+              ctx,
+              e.steps.map((x) => x.time),
             )
           : null;
+      const plantUris = e.kind === 'document' ? uris : (toolObjects?.uris ?? []);
+      const planting = plantUris.length
+        ? await plantingOf(
+            ctx.db,
+            plantUris,
+            injectionNeedle(e.text, allSpans),
+            e.steps.map((x) => x.time).sort()[0],
+          )
+        : null;
+      // the turns that read it: the InvokeAgent call of each conversation's turn
+      const turnCalls = await invokeAgentEvents(
+        ctx.db,
+        [...new Set(e.steps.map((x) => x.sessionId).filter((x): x is string => !!x))].sort(),
+      );
+      const turnEvents: string[] = [];
+      const turnPrincipals: string[] = [];
+      for (const st of e.steps) {
+        const inv = st.sessionId ? turnCalls.get(st.sessionId) : undefined;
+        if (!inv) continue;
+        const t = Date.parse(st.time);
+        let i = -1;
+        for (let j = 0; j < inv.times.length; j++) if (inv.times[j] <= t + 1000) i = j;
+        if (i < 0) continue;
+        turnEvents.push(inv.eventIds[i]);
+        if (inv.principals[i]) turnPrincipals.push(inv.principals[i]);
+      }
       const submitters = [
         ...new Set((planting?.submissions ?? []).map((x) => x.clientIp).filter((x): x is string => !!x)),
       ].sort();
+      // a Lambda function's egress address is the platform's, not the writer's
       const writerIps = [
         ...new Set(
           (planting?.writes ?? [])
+            .filter((w) => !w.fn)
             .map((w) => w.ip)
             .filter((x): x is string => !!x && /^[\d.:a-f]+$/i.test(x)),
         ),
@@ -2451,7 +2517,7 @@ export const agentDocumentInjectionDetector: Detector = {
         makeFinding({
           ruleId: 'data-plane.agent-document-injection',
           title: `${e.kind === 'document' ? 'Knowledge-base document' : 'Tool result'} with injected instructions read by an agent ${e.steps.length} time(s)${uris.length ? `: ${uris[0]}` : ''}`,
-          description: `${e.hidden.length ? `${e.hidden.join('; ')}. ` : ''}The agent retrieved it in ${new Set(e.steps.map((s) => s.sessionId)).size} conversation(s)${followed.length ? ` and repeated its address${hosts.length ? ` (${[...new Set(hosts)].join(', ')})` : ''} to the users` : ''}. Someone wrote instructions for the assistant into content it trusts.${planting?.writes.length ? ` Written by ${[...new Set(planting.writes.map((w) => w.identity))].join(', ')}${planting.submissions.length ? `, from text submitted to it by ${submitters.join(', ') || 'an end user'}` : writerIps.length ? ` from ${writerIps.join(', ')}` : ''}.` : ''}`,
+          description: `${e.hidden.length ? `${e.hidden.join('; ')}. ` : ''}The agent retrieved it in ${new Set(e.steps.map((s) => s.sessionId)).size} conversation(s)${followed.length ? ` and repeated its address${hosts.length ? ` (${[...new Set(hosts)].join(', ')})` : ''} to the users` : ''}.${sentTo.length ? ` Agent actions then sent to the address it named (${addresses.map(maskAddress).join(', ')}) in ${sentTo.length} step(s), later conversations included.` : ''}${toolObjects?.uris.length ? ` The tool read ${toolObjects.uris.join(', ')}.` : ''} Someone wrote instructions for the assistant into content it trusts.${planting?.writes.length ? ` Written by ${[...new Set(planting.writes.map((w) => w.identity))].join(', ')}${planting.submissions.length ? `, from text submitted to it by ${submitters.join(', ') || 'an end user'}` : writerIps.length ? ` from ${writerIps.join(', ')}` : ''}.` : ''}`,
           severity,
           elements: e.kind === 'document' ? ['invocation', 'data-store-changes'] : ['invocation'],
           components:
@@ -2464,32 +2530,38 @@ export const agentDocumentInjectionDetector: Detector = {
           principals: [
             ...(planting?.writes ?? []).map((w) => w.identity),
             ...(planting?.submissions ?? []).map((x) => x.identity),
+            ...(toolObjects?.readers ?? []),
           ],
           sourceIps: submitters.length ? submitters : writerIps,
           resources: [
-            e.kb,
+            e.kind === 'document' ? e.kb : null,
             ...uris.map((u) => (u.startsWith('s3://') ? `arn:aws:s3:::${u.slice(5)}` : u)),
             ...buckets,
             ...new Set(e.steps.map((s) => s.agentId)),
             ...(planting?.dataSources ?? []),
             ...(planting?.writes ?? []).map((w) => w.fn),
+            ...(toolObjects?.functions ?? []),
+            ...(toolObjects?.uris ?? []).map((u) => /^s3:\/\/([^/]+)\//.exec(u)?.[1]),
           ],
           attack: ['AML.T0051.001', 'AML.T0070'],
           evidence: {
-            traceIds: [...e.steps.map((s) => s.traceId), ...followed],
+            traceIds: [...e.steps.map((s) => s.traceId), ...followed, ...sentTo],
             eventIds: [
               ...(planting?.writes ?? []).map((w) => w.eventId),
               ...(planting?.reads ?? []).map((x) => x.eventId),
+              ...(e.kind === 'tool_result' ? turnEvents : []),
             ],
             requestIds: (planting?.submissions ?? []).map((x) => x.requestId),
           },
           details: {
-            documents: uris,
+            documents: e.kind === 'document' ? uris : plantUris,
             retrievedWith: [...e.retrieved].filter((u) => !uris.includes(u)).sort(),
             knowledgeBase: e.kb,
             hidden: e.hidden,
             categories: e.categories,
             hosts: [...new Set(hosts)],
+            addressesActedOn: sentTo.length ? addresses.map(maskAddress) : [],
+            actionStepsSending: sentTo.length,
             conversations: new Set(e.steps.map((s) => s.sessionId)).size,
             followedInAnswers: followed.length,
             writers: [...new Set((planting?.writes ?? []).map((w) => w.identity))].sort() as Json,
@@ -2508,6 +2580,60 @@ export const agentDocumentInjectionDetector: Detector = {
     return out;
   },
 };
+
+const EMAIL_IN_TEXT = /[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+/g;
+
+/** How far from a tool-result step the action group's Lambda may have read the object it returned. */
+const TOOL_READ_WINDOW_MS = 60_000;
+
+/**
+ * The S3 objects the agents' action-group Lambdas read when they produced these tool results (the
+ * object read closest to each step, within a minute), the roles that read them and their functions.
+ */
+async function toolResultObjects(
+  ctx: { db: Queryable; shared: Map<string, unknown> },
+  times: string[],
+): Promise<{ uris: string[]; readers: string[]; functions: string[] }> {
+  const out = { uris: [] as string[], readers: [] as string[], functions: [] as string[] };
+  const roles = [...(await agentLambdaRoles(ctx.db, ctx.shared)).keys()].sort();
+  const ms = times.map((x) => Date.parse(x)).filter(Number.isFinite);
+  if (!roles.length || !ms.length) return out;
+  const ts = (v: number) => sqlString(sqlTime(new Date(v).toISOString()));
+  const rows = await ctx.db.all(
+    `SELECT ${isoSql('time')} AS t, identity_arn, session_name,
+            json_extract_string(request_parameters, '$.bucketName') AS bucket,
+            json_extract_string(request_parameters, '$.key') AS okey
+     FROM events WHERE service = 's3.amazonaws.com' AND action = 'GetObject' AND error_code IS NULL
+       AND identity_arn IN (${roles.map(sqlString).join(',')})
+       AND (${ms.map((m) => `time BETWEEN CAST(${ts(m - TOOL_READ_WINDOW_MS)} AS TIMESTAMP) AND CAST(${ts(m + TOOL_READ_WINDOW_MS)} AS TIMESTAMP)`).join(' OR ')})
+     ORDER BY time, event_id LIMIT ${PLANTING_ROWS_MAX}`,
+  );
+  const uris = new Set<string>();
+  const readers = new Set<string>();
+  const fns = new Set<string>();
+  for (const m of ms) {
+    let best: Record<string, unknown> | null = null;
+    let bestD = Number.POSITIVE_INFINITY;
+    for (const r of rows) {
+      if (!r.bucket || !r.okey) continue;
+      const d = Math.abs(Date.parse(String(r.t)) - m);
+      if (d <= TOOL_READ_WINDOW_MS && d < bestD) {
+        best = r;
+        bestD = d;
+      }
+    }
+    if (!best) continue;
+    uris.add(`s3://${best.bucket}/${best.okey}`);
+    const who = identityOf(str(best.identity_arn));
+    if (who) readers.add(who);
+    const fn = best.session_name ? functionNameOf(String(best.session_name)) : null;
+    if (fn) fns.add(fn);
+  }
+  out.uris = [...uris].sort();
+  out.readers = [...readers].sort();
+  out.functions = [...fns].sort();
+  return out;
+}
 
 /** Hidden-instruction markers (see invocation.ts) without importing it twice. */
 function hiddenInstructionsIn(text: string): string[] {
@@ -2885,11 +3011,85 @@ async function injectedTexts(
        AND time <= CAST($2 AS TIMESTAMP) ORDER BY time, uid`,
     [sessionId, sqlTime(until)],
   );
-  const out: Array<{ time: string; text: string }> = [];
+  const out: Array<{ time: string; text: string; memory?: boolean }> = [];
   for (const r of rows) {
     const text = String(r.text ?? '');
     if (hiddenInstructions(text).length || analyzePrompt(text, { kind: 'tool_result' }).verdict === 'attack')
       out.push({ time: String(r.t), text });
+  }
+  // the agent's memory of earlier sessions, as the orchestration prompt recalled it
+  for (const m of await poisonedMemory(db, sessionId, until)) out.push({ ...m, memory: true });
+  return out.sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/** Values of a looked-up record an action must carry before it is that record sent on. */
+const RECORD_VALUES_MIN = 2;
+
+/**
+ * How many distinct values of the records the agent looked up earlier in the conversation (tool
+ * results) an action's parameters carry: tokens with digits (account, invoice and card numbers, amounts,
+ * postcodes) of at least five characters.
+ */
+async function recordValuesSent(db: Queryable, sessionId: string, a: AgentAction): Promise<number> {
+  if (sessionId.startsWith('trace:')) return 0;
+  const token = /[A-Za-z0-9$][A-Za-z0-9$.,/-]{3,40}[A-Za-z0-9]/g;
+  const sent = new Set<string>();
+  for (const v of Object.values(a.params))
+    for (const m of v.slice(0, PERSONAL_VALUE_MAX).matchAll(token)) if (/\d{2}/.test(m[0])) sent.add(m[0]);
+  if (!sent.size) return 0;
+  const rows = await db.all(
+    `SELECT text FROM agent_steps WHERE session_id = $1 AND step_kind = 'observation'
+       AND time <= CAST($2 AS TIMESTAMP) AND trace_id IS DISTINCT FROM $3 ORDER BY time, uid LIMIT 200`,
+    [sessionId, sqlTime(a.time), a.traceId ?? ''],
+  );
+  const read = rows.map((r) => String(r.text ?? '').slice(0, OBSERVATION_TEXT_MAX)).join('\n');
+  let n = 0;
+  for (const x of sent) if (read.includes(x)) n++;
+  return n;
+}
+
+/** Longest memory block read from one orchestration prompt. */
+const MEMORY_TEXT_MAX = 20_000;
+
+/**
+ * The memory an agent recalled into its orchestration prompt (session summaries of the user's earlier
+ * sessions): the text of a `<memory_synopsis>` / `<memory>` / `<session_summaries>` block, or else the
+ * `<topic name=...>` summaries a SESSION_SUMMARY memory stores. Null when the prompt recalls none.
+ */
+export function memoryOf(prompt: string): string | null {
+  const t = prompt.length > 400_000 ? prompt.slice(0, 400_000) : prompt;
+  const unescaped = t.includes('\\n') || t.includes('\\"') ? t.replace(/\\n/g, '\n').replace(/\\"/g, '"') : t;
+  const m = /<(memory_synopsis|memory_content|memory|session_summar(?:y|ies))>([\s\S]{1,40000}?)<\/\1>/i.exec(
+    unescaped,
+  );
+  if (m) return m[2].trim().slice(0, MEMORY_TEXT_MAX) || null;
+  const topics = [...unescaped.matchAll(/<topic name="[^"]{0,200}">[\s\S]{0,4000}?<\/topic>/gi)].map(
+    (x) => x[0],
+  );
+  return topics.length ? topics.join('\n').slice(0, MEMORY_TEXT_MAX) : null;
+}
+
+/** Memory blocks of a session's orchestration prompts that carry injected instructions (one per text). */
+async function poisonedMemory(
+  db: Queryable,
+  sessionId: string,
+  until: string,
+): Promise<Array<{ time: string; text: string; traceId: string | null }>> {
+  if (sessionId.startsWith('trace:')) return [];
+  const rows = await db.all(
+    `SELECT ${isoSql('time')} AS t, trace_id, text FROM agent_steps
+     WHERE session_id = $1 AND step_kind = 'modelInvocationInput' AND trace_type = 'orchestrationTrace'
+       AND time <= CAST($2 AS TIMESTAMP) ORDER BY time, uid`,
+    [sessionId, sqlTime(until)],
+  );
+  const seen = new Set<string>();
+  const out: Array<{ time: string; text: string; traceId: string | null }> = [];
+  for (const r of rows) {
+    const mem = memoryOf(String(r.text ?? ''));
+    if (!mem || seen.has(mem)) continue;
+    seen.add(mem);
+    if (hiddenInstructions(mem).length || analyzePrompt(mem, { kind: 'document' }).verdict === 'attack')
+      out.push({ time: String(r.t), text: mem, traceId: str(r.trace_id) });
   }
   return out;
 }

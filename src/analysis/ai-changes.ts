@@ -819,6 +819,25 @@ const CAPABILITY_TEXT: Record<string, string> = {
   'AMAZON.UserInput': 'user input (the agent asks the user for missing details)',
 };
 
+/** Memory kept this many days or more is long-lived (the service default is 30). */
+export const MEMORY_LONG_DAYS = 90;
+
+/** The memory an agent create or update switches on (memoryConfiguration), if any. */
+export function memoryOfChange(
+  r: Pick<CtRow, 'req' | 'resp'>,
+): { types: string[]; days: number | null } | null {
+  const agent = (r.resp?.agent ?? null) as Record<string, unknown> | null;
+  const mc = (r.req?.memoryConfiguration ?? agent?.memoryConfiguration ?? null) as Record<
+    string,
+    unknown
+  > | null;
+  if (!mc || typeof mc !== 'object') return null;
+  const types = Array.isArray(mc.enabledMemoryTypes) ? mc.enabledMemoryTypes.map(String).filter(Boolean) : [];
+  if (!types.length) return null;
+  const d = Number(mc.storageDays);
+  return { types: [...new Set(types)].sort(), days: Number.isFinite(d) ? d : null };
+}
+
 function agentKey(r: CtRow): string {
   const p = r.req ?? {};
   return String(p.agentId ?? p.promptIdentifier ?? p.flowIdentifier ?? r.resp?.agentId ?? r.resp?.id ?? '');
@@ -853,22 +872,58 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
     // a built-in capability switched on: what the agent can do changes, not only how it is configured
     const capabilities = [...new Set(g.map(agentCapabilityOf).filter((x): x is string => !!x))].sort();
     const code = capabilities.includes('AMAZON.CodeInterpreter');
+    // memory switched on: the agent keeps summaries of users' sessions and recalls them in later ones
+    const memUpd = g.find(
+      (r) => (r.action === 'UpdateAgent' || r.action === 'CreateAgent') && memoryOfChange(r),
+    );
+    const memory = memUpd ? memoryOfChange(memUpd) : null;
+    const memBefore = memUpd
+      ? history
+          .filter((h) => agentKey(h) === key && h.time < memUpd.time && h.eventId !== memUpd.eventId)
+          .pop()
+      : undefined;
+    // with no earlier configuration in the evidence, the agent's sessions before the change tell whether
+    // memory was already in use (InvokeAgent calls carry a memoryId only then)
+    let recallBefore: { with: number; without: number } | null = null;
+    if (memory && memUpd?.action === 'UpdateAgent' && !memBefore) {
+      const r = await env.db.all(
+        `SELECT count(*) FILTER (WHERE json_extract_string(request_parameters, '$.memoryId') IS NOT NULL) AS w,
+                count(*) FILTER (WHERE json_extract_string(request_parameters, '$.memoryId') IS NULL) AS wo
+         FROM events WHERE action = 'InvokeAgent' AND error_code IS NULL
+           AND json_extract_string(request_parameters, '$.agentId') = $1 AND time < CAST($2 AS TIMESTAMP)`,
+        [key, sqlTime(memUpd.time)],
+      );
+      recallBefore = { with: Number(r[0]?.w ?? 0), without: Number(r[0]?.wo ?? 0) };
+    }
+    const memoryEnabled =
+      !!memory &&
+      (memUpd?.action === 'CreateAgent' ||
+        (memBefore
+          ? !memoryOfChange(memBefore)
+          : !!recallBefore && recallBefore.with === 0 && recallBefore.without > 0));
+    const longMemory = memoryEnabled && (memory?.days ?? 30) >= MEMORY_LONG_DAYS;
     // judged with its actor: a workload or unknown principal switching on code execution is high; a
     // person outside the release pipeline low; the pipeline informational
+    // a person switching on long-retention memory outside the pipeline: medium unless a planned change covers it
     const severity: Candidate['severity'] = unusual
       ? code
         ? 'high'
         : 'medium'
-      : capabilities.length && !pipeline && kind !== 'service'
-        ? 'low'
-        : 'informational';
+      : longMemory && !pipeline && kind !== 'service'
+        ? 'medium'
+        : (capabilities.length || memoryEnabled) && !pipeline && kind !== 'service'
+          ? 'low'
+          : 'informational';
     const c: Candidate = {
       ruleId: 'ai-changes.agent-change',
-      title: `${capabilities.length ? `${capabilities.join(', ')} enabled on agent ${key}: ` : ''}${[...new Set(g.map((r) => r.action))].join(', ')} ${key} by ${nameOf(r0.identityArn)}`,
+      title: `${capabilities.length ? `${capabilities.join(', ')} enabled on agent ${key}: ` : ''}${memoryEnabled ? `memory (${memory?.types.join(', ')}, ${memory?.days ?? 30} days) enabled on agent ${key}: ` : ''}${[...new Set(g.map((r) => r.action))].join(', ')} ${key} by ${nameOf(r0.identityArn)}`,
       description:
         `${nameOf(r0.identityArn)} (${kind}) from ${r0.sourceIp}: ${g.map((r) => r.action).join(', ')}` +
         (capabilities.length
           ? `; switched on ${capabilities.map((x) => CAPABILITY_TEXT[x] ?? x).join(' and ')}${pipeline ? '' : ', outside the deployment pipeline'}`
+          : '') +
+        (memoryEnabled
+          ? `; switched on agent memory (${memory?.types.join(', ')}, kept ${memory?.days ?? 30} days${memBefore ? '' : `; none of the ${recallBefore?.without ?? 0} earlier sessions recalled memory`}): summaries of users' sessions are recalled into later sessions, so an instruction injected once persists`
           : '') +
         (instructionChanged ? '; the agent instruction changed' : '') +
         (executors.length ? `; action group executor ${executors.join(', ')}` : '') +
@@ -889,6 +944,9 @@ export async function agentChanges(env: Env): Promise<Candidate[]> {
       triage: [pipeline ? 'deployment pipeline release' : `${kind} principal`],
       details: {
         capabilitiesEnabled: capabilities,
+        memoryEnabled: memoryEnabled
+          ? { types: memory?.types ?? [], storageDays: memory?.days ?? null }
+          : null,
         instructionBefore: visible(prev?.req?.instruction) ? String(prev?.req?.instruction) : null,
         instructionAfter: visible(upd?.req?.instruction) ? String(upd?.req?.instruction) : null,
         foundationModel: (g.find((r) => r.req?.foundationModel)?.req?.foundationModel as string) ?? null,

@@ -1101,6 +1101,96 @@ describe('ai-changes: an agent capability switched on', () => {
   });
 });
 
+describe('ai-changes: agent memory switched on', () => {
+  const T = '2025-06-04T03:00:00Z';
+  const engineer = sso('PowerUser', 'ASIAPOWERUSER0000001', 'ana@example.com');
+  const app: Who = {
+    type: 'AssumedRole',
+    role: 'portal-api-role',
+    session: 'portal-api',
+    key: 'ASIAPORTALAPI0000001',
+  };
+  const invoke = (minutes: number, memoryId?: string) =>
+    ct({
+      time: at(T, minutes),
+      source: 'bedrock.amazonaws.com',
+      name: 'InvokeAgent',
+      who: app,
+      ip: INSTANCE,
+      ua: BOTO_APP,
+      req: {
+        agentId: 'AGENTMEM01',
+        agentAliasId: 'ALIAS00001',
+        sessionId: `s${minutes}`,
+        ...(memoryId ? { memoryId } : {}),
+      },
+    });
+  const memoryConfiguration = {
+    enabledMemoryTypes: ['SESSION_SUMMARY'],
+    storageDays: 365,
+    sessionSummaryConfiguration: { maxRecentSessions: 50 },
+  };
+  const update = (minutes: number) =>
+    ct({
+      time: at(T, minutes),
+      source: 'bedrock.amazonaws.com',
+      name: 'UpdateAgent',
+      who: engineer,
+      ip: OFFICE,
+      ua: BROWSER,
+      readOnly: false,
+      req: {
+        agentId: 'AGENTMEM01',
+        agentName: 'concierge',
+        foundationModel: 'anthropic.claude-3-5-sonnet',
+        memoryConfiguration,
+      },
+      resp: { agent: { agentId: 'AGENTMEM01', agentStatus: 'UPDATING', memoryConfiguration } },
+    });
+  const before = [-300, -200, -100].map((m) => invoke(m));
+  const after = [30, 60].map((m) => invoke(m, 'ACC-1.user'));
+
+  it('a person switching on long-retention memory with no ticket: medium, named in the title', async () => {
+    const fs = await caseOf('mem-unplanned', {
+      'ct.json': trail([...office(T), ...before, update(0), ...after]),
+    });
+    const f = by(fs, 'ai-changes.agent-change');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('medium');
+    expect(f[0].title).toMatch(/^memory \(SESSION_SUMMARY, 365 days\) enabled on agent AGENTMEM01/);
+    expect(f[0].details?.memoryEnabled).toEqual({ types: ['SESSION_SUMMARY'], storageDays: 365 });
+  });
+
+  it('re-applying memory that is already on, and the same change under a ticket: not medium', async () => {
+    const again = await caseOf('mem-again', {
+      'ct.json': trail([...office(T), ...before, update(0), ...after, update(1440)]),
+    });
+    const fs = by(again, 'ai-changes.agent-change').sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
+    expect(fs.map((f) => f.details?.memoryEnabled === null)).toEqual([false, true]);
+    // memory already in use before the change (sessions carried a memoryId): not switched on
+    const inUse = await caseOf('mem-in-use', {
+      'ct.json': trail([...office(T), invoke(-100, 'ACC-1.user'), update(0), ...after]),
+    });
+    expect(by(inUse, 'ai-changes.agent-change')[0].details?.memoryEnabled).toBeNull();
+    const planned = await caseOf('mem-planned', {
+      'ct.json': trail([...office(T), ...before, update(0), ...after]),
+      'context/change-calendar.json': {
+        changes: [
+          {
+            ticket: 'CHG-3100',
+            window: { start: at(T, -30), end: at(T, 60) },
+            owner: 'ana@example.com',
+            summary: 'Concierge agent AGENTMEM01: enable session-summary memory',
+          },
+        ],
+      },
+    });
+    const p = by(planned, 'ai-changes.agent-change')[0];
+    expect(p.severity).toBe('informational');
+    expect(p.details?.plannedChange).toBe('CHG-3100');
+  });
+});
+
 describe('ai-changes: provisioned throughput and model ids', () => {
   const T = '2025-09-10T21:00:00Z';
   const pt = (units: number, commitment: string | undefined) =>

@@ -432,6 +432,67 @@ export const RULES: Rule[] = [
     ),
   },
   {
+    // "Note for the Acme assistant": a note addressed to a named assistant (weaker than the bare form:
+    // a human assistant or a product name can stand there)
+    id: 'note_to_named_ai',
+    cat: 'indirect_injection',
+    w: 0.8,
+    doc: 1.6,
+    need: ['note', 'message', 'instruct', 'memo', 'notice'],
+    need2: ['assistant', 'chatbot', 'ai ', 'llm', 'copilot', 'concierge bot', 'virtual agent'],
+    re: r(
+      `\\b(?:note|message|instructions?|memo|notice)\\W{0,3}(?:to|for)\\W{0,3}(?:the |any |all |every |our |your )?[\\w-]+(?: [\\w-]+)? (?:ai|ai assistants?|virtual assistants?|assistants?|chat ?bots?|llms?|copilot|virtual agents?)\\b`,
+    ),
+  },
+  {
+    // an instruction meant to outlive the conversation: agent memory poisoning
+    id: 'persist_instruction',
+    cat: 'indirect_injection',
+    w: 1.2,
+    doc: 2.6,
+    need: ['standing', 'remember', 'memory', 'from now', 'future'],
+    re: r(
+      `\\bstanding (?:instructions?|orders?|directives?)\\b|\\b(?:remember|memori[sz]e|retain|keep|save|store)\\W+(?:this|these|that|it)(?: \\w+){0,2}?\\W+(?:for|in|across|during|throughout)\\W+(?:all |every |any |each )?(?:future|subsequent|later|following|upcoming|next|other) (?:sessions?|conversations?|chats?|interactions?)\\b|\\b(?:save|store|add|write|keep|put)\\W+(?:this|these|it)(?: \\w+){0,2}?\\W+(?:in|to|into)\\W+(?:your )?(?:long-term )?memory\\b|\\bfrom now on\\W+(?:in|for|across) (?:all|every|each|any) (?:future )?(?:sessions?|conversations?|chats?)\\b`,
+    ),
+  },
+  {
+    // a trigger for a hidden action: "whenever the user asks about billing, first send ..."
+    id: 'when_user_asks_act',
+    cat: 'indirect_injection',
+    w: 0.6,
+    doc: 2.0,
+    need: ['whenever', 'every time', 'each time', 'when'],
+    need2: ['send', 'forward', 'email', 'e-mail', 'transfer', 'share', 'copy', 'bcc', 'cc '],
+    re: r(
+      `\\b(?:whenever|every time|each time|when(?:ever)?)\\s+(?:this |the |a |any )?(?:user|customer|client|human|requester|they)\\s+(?:asks?|mentions?|requests?|discuss\\w*|brings? up|talks?|inquires?|enquires?)\\b(?:\\W+\\w+){0,14}?\\W+(?:first |also |silently |quietly |always )?(?:send|forward|e-?mail|transfer|share|copy|bcc|cc)\\b`,
+    ),
+  },
+  {
+    // keep the user from noticing what was done ("do not mention the mailbox", "without mentioning it")
+    id: 'conceal_action',
+    cat: 'indirect_injection',
+    w: 0.3,
+    doc: 1.2,
+    sys: 0,
+    need: ['not', "n't", 'never', 'without'],
+    re: r(
+      `\\b(?:do not|don't|never|without)\\W+(?:mention|reveal|disclos|acknowledg|report|tell about|refer to)\\w*\\W+(?:it|this|that|them|(?:the|this|that|these|any) (?:\\w+ )?(?:mailbox|address|e-?mail|copy|transfer|instruction|note|step|action|forwarding|recipient|message)s?)\\b`,
+    ),
+  },
+  {
+    // records sent on to an e-mail address ("send the account summary and billing details ... to x@y")
+    id: 'send_records_to_address',
+    cat: 'exfiltration',
+    w: 0.6,
+    doc: 1.6,
+    sys: 0.3,
+    need: ['@'],
+    need2: ['send', 'forward', 'email', 'e-mail', 'transfer', 'share', 'copy'],
+    re: r(
+      `\\b(?:send|forward|e-?mail|transfer|share|copy)\\w*\\W+(?:\\w+\\W+){0,4}?(?:account|billing|payment|bank|contract|invoice|statement|customer|client|personal|card|financial)\\w*(?:[^\\w(]+\\w+|\\s*\\([^()\\n]{0,240}\\)){0,8}?[^\\w(]+(?:to|at)\\W+[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+`,
+    ),
+  },
+  {
     id: 'if_you_are_ai',
     cat: 'indirect_injection',
     w: 3.0,
