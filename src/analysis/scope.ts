@@ -23,6 +23,7 @@ import {
   usualOrigin,
 } from './context.js';
 import { dataBuckets } from './data-store.js';
+import { META_KEYS, metaSql } from './request-metadata.js';
 import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 export interface Seed {
@@ -317,8 +318,8 @@ function s3Arn(r: string): string {
  * caller assumed from the address (role chaining: the sessions issued to calls from the address)
  * nor the account names that trusted callers appear as.
  */
-/** The end user an invocation's request metadata names (user ids only: customers and conversations are not people). */
-const END_USER_SQL = `coalesce(request_metadata->>'$.userId', request_metadata->>'$.user_id', request_metadata->>'$.endUserId', request_metadata->>'$.end_user_id')`;
+/** The end user an invocation's request metadata names (user ids only: customers and conversations are not people), as logged. */
+const END_USER_SQL = metaSql(META_KEYS.person, { verbatim: true });
 
 async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
   const before = sqlTime(new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000).toISOString());
