@@ -4,6 +4,7 @@
  * action profiles.
  */
 import { describe, expect, it } from 'vitest';
+import { setPrincipalNames } from '../engine/principal-names.js';
 import { CaseStore } from '../store/case-store.js';
 import {
   actionKey,
@@ -60,11 +61,42 @@ describe('identities and model ids', () => {
     expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/app-role/session-1`)).toBe(
       `arn:aws:iam::${ACCT}:role/app-role`,
     );
-    expect(
-      identityOf(`arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_Dev_0a`),
-    ).toBe(`arn:aws:iam::${ACCT}:role/AWSReservedSSO_Dev_0a`);
     expect(identityOf(`arn:aws:iam::${ACCT}:user/svc`)).toBe(`arn:aws:iam::${ACCT}:user/svc`);
     expect(identityOf(null)).toBeNull();
+  });
+
+  it("names a role or user by its full ARN when the case's evidence gives its path", () => {
+    const sso = `arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_Dev_0a`;
+    const svc = `arn:aws:iam::${ACCT}:role/service-role/AmazonBedrockBatchRole`;
+    const user = `arn:aws:iam::${ACCT}:user/ops/alice`;
+    try {
+      setPrincipalNames([sso, svc, user]);
+      // a session (no path), the path-less ARN and the full ARN all name the same principal
+      expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/AWSReservedSSO_Dev_0a/alice@example.org`)).toBe(
+        sso,
+      );
+      expect(identityOf(`arn:aws:iam::${ACCT}:role/AWSReservedSSO_Dev_0a`)).toBe(sso);
+      expect(identityOf(sso)).toBe(sso);
+      expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/AmazonBedrockBatchRole/job-1`)).toBe(svc);
+      expect(identityOf(`arn:aws:iam::${ACCT}:user/alice`)).toBe(user);
+      expect(identityOf(user)).toBe(user);
+      // the same name in another account is another principal
+      expect(identityOf('arn:aws:sts::444455556666:assumed-role/AmazonBedrockBatchRole/job-1')).toBe(
+        'arn:aws:iam::444455556666:role/AmazonBedrockBatchRole',
+      );
+      // a full ARN the evidence does not list keeps its path
+      const other = `arn:aws:iam::${ACCT}:role/team-a/builder`;
+      expect(identityOf(other)).toBe(other);
+      expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/builder/s`)).toBe(
+        `arn:aws:iam::${ACCT}:role/builder`,
+      );
+      // two roles of one name on different paths: the session cannot tell them apart, so all read by the name
+      setPrincipalNames([`arn:aws:iam::${ACCT}:role/a/dup`, `arn:aws:iam::${ACCT}:role/b/dup`]);
+      expect(identityOf(`arn:aws:iam::${ACCT}:role/a/dup`)).toBe(`arn:aws:iam::${ACCT}:role/dup`);
+      expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/dup/s`)).toBe(`arn:aws:iam::${ACCT}:role/dup`);
+    } finally {
+      setPrincipalNames([]);
+    }
   });
 
   it('reduces model ids to their family and recognises custom models', () => {

@@ -1107,6 +1107,38 @@ describe('end users consuming the models through the application', () => {
     }
   });
 
+  it("names the application's role by its full ARN (its path, from CloudTrail's session issuer), in the finding as in the scope", async () => {
+    // invocation logs name the role by its session, which has no path; CloudTrail's session issuer has it
+    const pathed = `arn:aws:iam::${ACCT}:role/service-role/${APP_ROLE}`;
+    const ct = call({
+      time: at(t0, 1),
+      name: 'ListFoundationModels',
+      model: '-',
+      ip: '10.0.1.20',
+      ua: 'Boto3/1.36',
+      role: APP_ROLE,
+    });
+    (
+      ct.userIdentity as { sessionContext: { sessionIssuer: { arn: string } } }
+    ).sessionContext.sessionIssuer.arn = pathed;
+    const a = abuser(at(t0, 60), '203.0.113.50', 8, 10);
+    const store = await caseOf(
+      'eu-pos-pathed',
+      [...customers(t0, 80, (i) => `198.51.100.${i + 1}`), ...a.records],
+      [ct],
+    );
+    try {
+      const fs = await run(store, endUserAbuseDetector);
+      expect(fs).toHaveLength(1);
+      expect(fs[0].principals).toEqual([pathed]);
+      expect(fs[0].title).toContain('role/service-role/');
+      const sc = await computeScope(store, fs);
+      expect(sc.scope.principals).toEqual([pathed]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('is medium without capped answers or role-play, and still names the first calls', async () => {
     const records: Record<string, unknown>[] = [];
     const ids: string[] = [];

@@ -47,6 +47,7 @@ import {
 } from './baselines.js';
 import { eachByTime, FREEMAIL, functionNameOf, interner } from './context.js';
 import { modelExtractionDetector } from './model-extraction.js';
+import { META_KEYS, metaValue } from './request-metadata.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
@@ -1356,17 +1357,6 @@ export function sameLengthMask(v: string): string {
   return out;
 }
 
-/** The first value of a request-metadata key among `keys` (compared lower-case, letters only). */
-function meta(o: unknown, keys: string[]): string | null {
-  if (!o || typeof o !== 'object') return null;
-  for (const [k, x] of Object.entries(o)) {
-    const kk = k.toLowerCase().replace(/[^a-z]/g, '');
-    if (keys.includes(kk) && (typeof x === 'string' || typeof x === 'number') && String(x).trim())
-      return String(x);
-  }
-  return null;
-}
-
 const ANONYMOUS = /^(?:anonymous|anon|guest|unknown|none|null|n\/a|-|0)$/i;
 
 const REFUSAL =
@@ -1965,14 +1955,8 @@ export async function textPass(db: Queryable, shared: Map<string, unknown>): Pro
           const identity = identityOf(str(r.identity)) ?? '?';
           const rid = str(r.request_id);
           const clientIp = str(r.client_ip);
-          const conversation = meta(r.meta, [
-            'conversationid',
-            'sessionid',
-            'chatid',
-            'threadid',
-            'conversation',
-          ]);
-          const cust = meta(r.meta, ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid']);
+          const conversation = metaValue(r.meta, META_KEYS.conversation);
+          const cust = metaValue(r.meta, META_KEYS.customer);
           const customer = cust && !ANONYMOUS.test(cust) ? cust : null;
           const ids = [
             clientIp ? `ip:${clientIp}` : null,

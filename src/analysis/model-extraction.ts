@@ -24,6 +24,7 @@ import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString } from '../store/case-store.js';
 import { identityOf, shortName } from './baselines.js';
 import { isPublicIp } from './context.js';
+import { META_KEYS, metaSql } from './request-metadata.js';
 
 export const EXTRACTION_LIMITS = {
   /** callers of the role with calls, so that "the others" mean something */
@@ -42,38 +43,8 @@ export const EXTRACTION_LIMITS = {
   maxRequestIds: 50_000,
 } as const;
 
-/** Metadata keys (lower-case, letters only) naming an application's API key, its tenant, its end user. */
-const KEY_KEYS = ['apikeyid', 'apikey', 'keyid', 'clientid', 'appid', 'applicationid'];
-const TENANT_KEYS = ['tenantid', 'tenant', 'orgid', 'organizationid', 'organisationid', 'workspaceid'];
-const USER_KEYS = ['customerid', 'userid', 'enduserid', 'enduserref', 'userref'];
-
-/** SQL: the first present value among request-metadata keys in their usual spellings. */
-function metaSql(keys: string[]): string {
-  const spell = (k: string): string[] => {
-    const m: Record<string, string[]> = {
-      apikeyid: ['apiKeyId', 'api_key_id', 'apiKeyID'],
-      apikey: ['apiKey', 'api_key'],
-      keyid: ['keyId', 'key_id'],
-      clientid: ['clientId', 'client_id'],
-      appid: ['appId', 'app_id'],
-      applicationid: ['applicationId', 'application_id'],
-      tenantid: ['tenantId', 'tenant_id', 'tenantID'],
-      tenant: ['tenant'],
-      orgid: ['orgId', 'org_id'],
-      organizationid: ['organizationId', 'organization_id'],
-      organisationid: ['organisationId', 'organisation_id'],
-      workspaceid: ['workspaceId', 'workspace_id'],
-      customerid: ['customerId', 'customer_id'],
-      userid: ['userId', 'user_id'],
-      enduserid: ['endUserId', 'end_user_id'],
-      enduserref: ['endUserRef', 'end_user_ref'],
-      userref: ['userRef', 'user_ref'],
-    };
-    return m[k] ?? [k];
-  };
-  const parts = keys.flatMap(spell).map((k) => `nullif(trim(request_metadata->>${sqlString(`$.${k}`)}), '')`);
-  return `coalesce(${parts.join(', ')})`;
-}
+/** A caller's unit: the application's API key, else its tenant, else its end user (request metadata). */
+const UNIT_SQL = `coalesce(${metaSql(META_KEYS.apiKey)}, ${metaSql(META_KEYS.tenant)}, ${metaSql(META_KEYS.caller)}, client_ip)`;
 
 interface Caller {
   identity: string;
@@ -152,8 +123,7 @@ const PREFIX_SQL = `regexp_replace(lower(left(trim(coalesce(nullif(last_user_tex
 const ROLE_SQL = `regexp_replace(coalesce(identity_arn, principal_arn), '^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.*$', 'arn:\\1:iam::\\2:role/\\3')`;
 
 async function loadCallers(db: Queryable): Promise<Caller[]> {
-  const unitSql = `coalesce(${metaSql(KEY_KEYS)}, ${metaSql(TENANT_KEYS)}, ${metaSql(USER_KEYS)}, client_ip)`;
-  const base = `SELECT ${ROLE_SQL} AS ident, ${unitSql} AS unit, ${metaSql(TENANT_KEYS)} AS tenant,
+  const base = `SELECT ${ROLE_SQL} AS ident, ${UNIT_SQL} AS unit, ${metaSql(META_KEYS.tenant)} AS tenant,
       time, CAST(hour(time) AS INTEGER) AS h, client_ip, coalesce(output_tokens, 0) AS out_tok,
       TRY_CAST(inference_params->>'$.temperature' AS DOUBLE) AS temp,
       TRY_CAST(inference_params->>'$.maxTokens' AS BIGINT) AS mt,
@@ -327,7 +297,7 @@ export const modelExtractionDetector: Detector = {
           for (const r of await ctx.db.all(
             `SELECT request_id FROM invocations WHERE request_metadata IS NOT NULL AND request_id IS NOT NULL
                AND coalesce(identity_arn, principal_arn) IS NOT NULL
-               AND coalesce(${metaSql(KEY_KEYS)}, ${metaSql(TENANT_KEYS)}, ${metaSql(USER_KEYS)}, client_ip) IN (${chunk.map(sqlString).join(',')})
+               AND ${UNIT_SQL} IN (${chunk.map(sqlString).join(',')})
              ORDER BY time, request_id LIMIT ${L.maxRequestIds}`,
           ))
             if (ids.length < L.maxRequestIds) ids.push(String(r.request_id));

@@ -8,10 +8,12 @@
  */
 
 import { SEVERITY_RANK } from '../engine/detector.js';
+import { loadPrincipalNames } from '../engine/principal-names.js';
 import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive } from '../text/index.js';
 import { classifyApi } from './api-elements.js';
+import { identityOf as principalOf } from './baselines.js';
 import {
   type ContextEntry,
   deviceClient,
@@ -23,6 +25,7 @@ import {
   usualOrigin,
 } from './context.js';
 import { dataBuckets } from './data-store.js';
+import { META_KEYS, metaSql } from './request-metadata.js';
 import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 export interface Seed {
@@ -127,44 +130,9 @@ export function isPrivateIp(s: string): boolean {
   );
 }
 
+/** The principal behind an ARN, by its full ARN when the evidence gives it (see baselines' identityOf). */
 export function identityOf(arn: string): string {
-  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn;
-}
-
-/** A role ARN with a path (`role/service-role/Name`): account, partition and name. */
-const PATHED_ROLE = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/.+\/([^/]+)$/;
-/** Pathed roles read for the resolver (the evidence's issuers and IAM snapshot). */
-const PATHED_ROLES_MAX = 20_000;
-
-/**
- * Role ARNs as one role: an assumed-role session ARN names its role without the role's path, so the
- * role rebuilt from it (`role/Name`) and the session issuer the same records carry
- * (`userIdentity.sessionContext.sessionIssuer.arn`, `role/service-role/Name`) would read as two
- * roles. The resolver maps a session ARN or a path-less role ARN to the issuer's full ARN where the
- * evidence (CloudTrail issuers, the IAM snapshot) has exactly one role of that name in that account;
- * anything else is left as `identityOf` gives it.
- */
-export async function roleResolver(db: Queryable): Promise<(arn: string) => string> {
-  const rows = await db.all(
-    `SELECT DISTINCT a FROM (
-       SELECT identity_arn AS a FROM events WHERE principal_type = 'AssumedRole' AND identity_arn LIKE 'arn:%:role/%/%'
-       UNION ALL SELECT arn AS a FROM iam_entities WHERE arn LIKE 'arn:%:role/%/%')
-     WHERE a IS NOT NULL ORDER BY 1 LIMIT ${PATHED_ROLES_MAX}`,
-  );
-  const full = new Map<string, string | null>();
-  for (const r of rows) {
-    const m = PATHED_ROLE.exec(String(r.a));
-    if (!m) continue;
-    const short = `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
-    const seen = full.get(short);
-    // two roles of one name on different paths: the short form cannot tell them apart
-    full.set(short, seen === undefined || seen === String(r.a) ? String(r.a) : null);
-  }
-  return (arn: string): string => {
-    const id = identityOf(arn);
-    return full.get(id) ?? id;
-  };
+  return principalOf(arn) ?? arn;
 }
 
 /** Runtime calls that open or continue an agent session (`requestParameters.sessionId`). */
@@ -317,8 +285,8 @@ function s3Arn(r: string): string {
  * caller assumed from the address (role chaining: the sessions issued to calls from the address)
  * nor the account names that trusted callers appear as.
  */
-/** The end user an invocation's request metadata names (user ids only: customers and conversations are not people). */
-const END_USER_SQL = `coalesce(request_metadata->>'$.userId', request_metadata->>'$.user_id', request_metadata->>'$.endUserId', request_metadata->>'$.end_user_id')`;
+/** The end user an invocation's request metadata names (user ids only: customers and conversations are not people), as logged. */
+const END_USER_SQL = metaSql(META_KEYS.person, { verbatim: true });
 
 async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
   const before = sqlTime(new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000).toISOString());
@@ -461,6 +429,8 @@ export async function computeScope(
 ): Promise<ScopeResult> {
   const notes: string[] = [];
   const min = SEVERITY_RANK[opts.minSeverity ?? 'medium'];
+  // principals by their full ARNs (identityOf), also when scope is computed on its own
+  await loadPrincipalNames(db);
   const declared = (await loadContextEntries(db)).filter((e) => e.kind === 'declared-activity');
   for (const f of findings) {
     if (SEVERITY_RANK[f.severity] < min || f.details?.declared) continue;
@@ -1031,14 +1001,13 @@ export async function computeScope(
   notes.push(
     `actor told apart by ${ips.size} address(es) and ${keyList.length} key(s); ${actorEvents.length} CloudTrail records and ${invRows.length} model invocations attributed`,
   );
-  // one role, one name: the issuer's full ARN for a role rebuilt from its sessions
-  const resolveRole = await roleResolver(db);
   const scope: Scope = {
-    principals: [...new Set([...principals].map(resolveRole))].sort(),
+    principals: [...principals].sort(),
     accessKeyIds: keyList.sort(),
     sourceIps: [...ips].sort(),
+    // one role, one name: a role named as a resource reads as the actor's principals do
     resources: [
-      ...new Set([...resources].map((x) => (/^arn:[^:]+:iam::\d{12}:role\//.test(x) ? resolveRole(x) : x))),
+      ...new Set([...resources].map((x) => (/^arn:[^:]+:iam::\d{12}:role\//.test(x) ? identityOf(x) : x))),
     ].sort(),
     window: times.length ? { start: times[0], end: times[times.length - 1] } : {},
   };

@@ -10,8 +10,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneCase } from '../../test/helpers/control-plane-case.js';
 import { ingest } from '../engine/ingest.js';
+import { loadPrincipalNames, setPrincipalNames } from '../engine/principal-names.js';
 import { CaseStore } from '../store/case-store.js';
-import { computeScope, roleResolver } from './scope.js';
+import { identityOf } from './baselines.js';
+import { computeScope } from './scope.js';
 
 const ACCT = '111122223333';
 const KEY = 'AKIAEXAMPLEVENDOR001';
@@ -129,7 +131,7 @@ describe('an identity used by its owner and by an intruder', () => {
   });
 });
 
-describe('roleResolver', () => {
+describe('one role, one name', () => {
   it("names a role by its issuer's full ARN, from its session ARN or its path-less form", async () => {
     const dir = mkdtempSync(path.join(tmp, 'case-'));
     const session = `arn:aws:sts::${ACCT}:assumed-role/NotebookExecRole/SageMaker`;
@@ -152,11 +154,15 @@ describe('roleResolver', () => {
     const store = await CaseStore.open(':memory:');
     try {
       await ingest(store, [dir]);
-      const resolve = await roleResolver(store);
-      expect(resolve(session)).toBe(full);
-      expect(resolve(`arn:aws:iam::${ACCT}:role/NotebookExecRole`)).toBe(full);
-      expect(resolve(`arn:aws:iam::${ACCT}:role/OtherRole`)).toBe(`arn:aws:iam::${ACCT}:role/OtherRole`);
-      expect(resolve(USER)).toBe(USER);
+      await loadPrincipalNames(store);
+      expect(identityOf(session)).toBe(full);
+      expect(identityOf(full)).toBe(full);
+      expect(identityOf(`arn:aws:iam::${ACCT}:role/NotebookExecRole`)).toBe(full);
+      expect(identityOf(`arn:aws:iam::${ACCT}:role/OtherRole`)).toBe(`arn:aws:iam::${ACCT}:role/OtherRole`);
+      expect(identityOf(USER)).toBe(USER);
+      // the table is the case's: another case without the issuer names the role without its path
+      setPrincipalNames([]);
+      expect(identityOf(session)).toBe(`arn:aws:iam::${ACCT}:role/NotebookExecRole`);
       // scope names the role once, whichever form a seed gave
       const sc = await computeScope(store, [], {
         seeds: [

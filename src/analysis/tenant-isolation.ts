@@ -24,6 +24,7 @@ import type { Finding } from '../model/types.js';
 import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
 import { identityOf, shortName } from './baselines.js';
 import { type DeclaredApplication, isPublicIp, jsonObject, loadApplications } from './context.js';
+import { META_KEYS, metaScalars, metaValue } from './request-metadata.js';
 
 export const CROSS_TENANT = {
   /** calls whose passages sit under the caller's own partition, for a partitioning to count */
@@ -73,21 +74,6 @@ export function folders(location: string): Array<{ prefix: string; value: string
   }
   return out;
 }
-
-/** Scalar request-metadata values by key (bounded). */
-function metaValues(meta: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return out;
-  for (const [k, v] of Object.entries(meta as Record<string, unknown>).slice(0, 30)) {
-    if (typeof v !== 'string' && typeof v !== 'number') continue;
-    const s = String(v).trim();
-    if (s.length >= 2 && s.length <= 128) out.set(k.slice(0, 64), s);
-  }
-  return out;
-}
-
-const norm = (k: string): string => k.toLowerCase().replace(/[^a-z]/g, '');
-const USER_KEYS = ['userid', 'enduserid', 'customerid', 'user', 'username', 'email', 'principal'];
 
 /** The shape of a partition id: its length and where its punctuation sits (`tn_4k8qz2` → 9:2_). */
 function skeleton(v: string): string {
@@ -196,7 +182,7 @@ export async function crossTenantCalls(db: Queryable): Promise<CrossTenantUser[]
   );
   const calls: Call[] = [];
   for (const r of rows) {
-    const m = metaValues(jsonObject(r.meta));
+    const m = metaScalars(jsonObject(r.meta));
     if (!m.size) continue;
     const locations = sourceLocations(String(r.txt ?? ''));
     if (!locations.length) continue;
@@ -282,8 +268,7 @@ export async function crossTenantCalls(db: Queryable): Promise<CrossTenantUser[]
   const users = new Map<string, CrossTenantUser>();
   const totals = new Map<string, number>();
   const userOf = (c: Call, tenant: string): string => {
-    for (const [k, v] of c.meta) if (USER_KEYS.includes(norm(k))) return v;
-    return c.clientIp ?? tenant;
+    return metaValue(c.meta, META_KEYS.tenantMember) ?? c.clientIp ?? tenant;
   };
   for (const c of calls) {
     for (const p of learned.get(c.identity) ?? []) {

@@ -11,6 +11,7 @@ import type { Finding } from '../model/types.js';
 import { memoryLimit, type Queryable, sizeBytes } from '../store/case-store.js';
 import type { DetectContext, Detector } from './detector.js';
 import { relieveHeap } from './heap.js';
+import { loadPrincipalNames } from './principal-names.js';
 
 export interface DetectResult {
   findings: Finding[];
@@ -64,6 +65,8 @@ export async function runDetectors(
   } = {},
 ): Promise<DetectResult> {
   const notes: string[] = [];
+  // the case's principals by their full ARNs, before any detector names one (identityOf)
+  await loadPrincipalNames(db);
   const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map(), notes };
   const errors: DetectResult['errors'] = [];
   const order = orderDetectors(detectors);
