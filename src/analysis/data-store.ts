@@ -148,6 +148,40 @@ const S3_WRITES = [
   'PutObjectTagging',
 ];
 
+/** writes looked up per statement (each binds three parameters) */
+const WRITES_PER_STATEMENT = 500;
+
+/**
+ * Which of the given writes (by index) had an earlier write of the same principal to the same bucket
+ * (any S3 write, failed or not, from anywhere), for all of them with one scan of the S3 writes.
+ */
+export async function writtenBefore(
+  env: Env,
+  writes: Array<{ bucket: string; who: string; time: string }>,
+): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < writes.length; i += WRITES_PER_STATEMENT) {
+    const params: string[] = [];
+    const values = writes.slice(i, i + WRITES_PER_STATEMENT).map((w, j) => {
+      const n = params.push(w.bucket, w.who, sqlTime(w.time));
+      return `(${i + j}, $${n - 2}::VARCHAR, $${n - 1}::VARCHAR, CAST($${n} AS TIMESTAMP))`;
+    });
+    const rows = await env.db.all(
+      `WITH w(k, bucket, who, t) AS (VALUES ${values.join(', ')}),
+       firsts AS (
+         SELECT json_extract_string(request_parameters, '$.bucketName') AS bucket, identity_arn AS who, min(time) AS t
+         FROM events WHERE service = 's3.amazonaws.com' AND action IN (${actionList(S3_WRITES)})
+           AND json_extract_string(request_parameters, '$.bucketName') IN (SELECT bucket FROM w)
+           AND identity_arn IN (SELECT who FROM w)
+         GROUP BY 1, 2)
+       SELECT DISTINCT w.k FROM w JOIN firsts f ON f.bucket = w.bucket AND f.who = w.who AND f.t < w.t ORDER BY 1`,
+      params,
+    );
+    for (const r of rows) out.add(Number(r.k));
+  }
+  return out;
+}
+
 /** Writes to knowledge-base source buckets and training-data buckets. */
 export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candidate[]> {
   const names = [...new Set([...buckets.kb.keys(), ...buckets.training.keys()])];
@@ -167,20 +201,23 @@ export async function dataWrites(env: Env, buckets: DataBuckets): Promise<Candid
       a.sourceIp === b.sourceIp,
     60,
   );
+  const written = await writtenBefore(
+    env,
+    groups.map((g) => ({
+      bucket: String(g[0].req?.bucketName),
+      who: g[0].identityArn ?? '',
+      time: g[0].time,
+    })),
+  );
   const out: Candidate[] = [];
-  for (const g of groups) {
+  for (const [gi, g] of groups.entries()) {
     const r0 = g[0];
     const bucket = String(r0.req?.bucketName);
     const kb = buckets.kb.get(bucket);
     const training = buckets.training.get(bucket);
     const kind = env.base.kindOf(r0.identityArn);
     const keys = g.map((r) => String(r.req?.key ?? '')).filter(Boolean);
-    const earlier = await env.db.all(
-      `SELECT count(*) AS n FROM events WHERE service = 's3.amazonaws.com' AND action IN (${actionList(S3_WRITES)})
-       AND json_extract_string(request_parameters, '$.bucketName') = $1 AND identity_arn = $2 AND time < CAST($3 AS TIMESTAMP)`,
-      [bucket, r0.identityArn ?? '', sqlTime(r0.time)],
-    );
-    const firstWrite = Number(earlier[0]?.n ?? 0) === 0;
+    const firstWrite = !written.has(gi);
     const indexed = kb
       ? await env.db.all(
           `SELECT DISTINCT document_uri AS u, ingestion_job_id AS j, knowledge_base_id AS kb, ${isoSql('min(time)')} AS t

@@ -573,39 +573,85 @@ export interface AppSwitch {
   eventIds: string[];
 }
 
+/** a change to a function, seen from its execution role: from `after` to `until` (the next change) */
+export interface AppWindow {
+  role: string;
+  after: string;
+  until: string | null;
+}
+
+/** windows joined per statement (each binds three parameters) */
+const WINDOWS_PER_STATEMENT = 500;
+
+/**
+ * The windows with a role name, as a `w(k, name, t0, t1)` VALUES list (k the window's index) and its
+ * parameters, a chunk at a time; `name` is the role's last path segment, `t1` the next change or none.
+ */
+function windowChunks(windows: AppWindow[]): Array<{ values: string; params: string[] }> {
+  const named = windows.map((w, k) => ({ k, name: w.role.replace(/^.*\//, ''), w })).filter((x) => x.name);
+  const out: Array<{ values: string; params: string[] }> = [];
+  for (let i = 0; i < named.length; i += WINDOWS_PER_STATEMENT) {
+    const params: string[] = [];
+    const rows = named.slice(i, i + WINDOWS_PER_STATEMENT).map(({ k, name, w }) => {
+      const n = params.push(name, sqlTime(w.after), w.until ? sqlTime(w.until) : '9999-12-31 00:00:00');
+      return `(${k}, $${n - 2}::VARCHAR, CAST($${n - 1} AS TIMESTAMP), CAST($${n} AS TIMESTAMP))`;
+    });
+    out.push({ values: `w(k, name, t0, t1) AS (VALUES ${rows.join(', ')})`, params });
+  }
+  return out;
+}
+
+/** the role name of a call: the last path segment of its identity */
+const CALL_ROLE = `regexp_extract(coalesce(identity_arn, ''), '[^/]+$')`;
+
 /**
  * The models a function's execution role first called after a change to the function (within a
  * day, before the function's next change), when the role has an established history of calls:
- * the change put another model in front of the application's users.
+ * the change put another model in front of the application's users. One list per window, in the
+ * order given; all windows are answered by one scan of the calls.
  */
+export async function appModelSwitches(env: Env, windows: AppWindow[]): Promise<AppSwitch[][]> {
+  const out: AppSwitch[][] = windows.map(() => []);
+  for (const { values, params } of windowChunks(windows)) {
+    const rows = await env.db.all(
+      `WITH ${values},
+       calls AS (
+         SELECT ${CALL_ROLE} AS name, coalesce(json_extract_string(request_parameters, '$.modelId'), '') AS model,
+                time, coalesce(event_id, uid) AS eid
+         FROM events WHERE action IN (${actionList(RUNTIME_CALLS)}) AND error_code IS NULL AND principal_type = 'AssumedRole'
+           AND ${CALL_ROLE} IN (SELECT name FROM w)),
+       -- windows whose role made enough calls before the change
+       established AS (
+         SELECT w.k FROM w JOIN calls c ON c.name = w.name AND c.time < w.t0
+         GROUP BY w.k HAVING count(*) >= ${APP_MIN_CALLS}),
+       -- when the role first called each model (a model first called before a change is not new after it)
+       firsts AS (SELECT name, model, min(time) AS t FROM calls GROUP BY 1, 2)
+       SELECT w.k, c.model, count(*) AS n, list(c.eid ORDER BY c.time, c.eid)[1:10] AS eids, ${isoSql('min(c.time)')} AS first
+       FROM w JOIN established e ON e.k = w.k
+         JOIN calls c ON c.name = w.name AND c.time >= w.t0 AND c.time <= w.t0 + INTERVAL 1 DAY AND c.model <> ''
+         JOIN firsts f ON f.name = c.name AND f.model = c.model AND f.t >= w.t0
+       GROUP BY w.k, w.t1, c.model HAVING min(c.time) < w.t1 ORDER BY 1, 2`,
+      params,
+    );
+    for (const r of rows)
+      out[Number(r.k)].push({
+        model: String(r.model),
+        calls: Number(r.n),
+        first: String(r.first),
+        eventIds: ((r.eids as unknown[]) ?? []).map(String),
+      });
+  }
+  return out;
+}
+
+/** appModelSwitches for one window. */
 export async function appModelSwitch(
   env: Env,
   role: string,
   after: string,
   until: string | null,
 ): Promise<AppSwitch[]> {
-  const name = role.replace(/^.*\//, '');
-  if (!name) return [];
-  const rows = await env.db.all(
-    `WITH calls AS (
-       SELECT coalesce(json_extract_string(request_parameters, '$.modelId'), '') AS model, time, coalesce(event_id, uid) AS eid
-       FROM events WHERE action IN (${actionList(RUNTIME_CALLS)}) AND error_code IS NULL AND principal_type = 'AssumedRole'
-         AND regexp_extract(coalesce(identity_arn, ''), '[^/]+$') = $1),
-     before AS (SELECT DISTINCT model FROM calls WHERE time < CAST($2 AS TIMESTAMP))
-     SELECT c.model, count(*) AS n, list(c.eid ORDER BY c.time, c.eid)[1:10] AS eids, ${isoSql('min(c.time)')} AS first
-     FROM calls c
-     WHERE c.time >= CAST($2 AS TIMESTAMP) AND c.time <= CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY
-       AND c.model <> '' AND c.model NOT IN (SELECT model FROM before)
-       AND (SELECT count(*) FROM calls WHERE time < CAST($2 AS TIMESTAMP)) >= ${APP_MIN_CALLS}
-     GROUP BY 1 HAVING min(c.time) < CAST($3 AS TIMESTAMP) ORDER BY 1`,
-    [name, sqlTime(after), until ? sqlTime(until) : '9999-12-31 00:00:00'],
-  );
-  return rows.map((r) => ({
-    model: String(r.model),
-    calls: Number(r.n),
-    first: String(r.first),
-    eventIds: ((r.eids as unknown[]) ?? []).map(String),
-  }));
+  return (await appModelSwitches(env, [{ role, after, until }]))[0];
 }
 
 /** knowledge-base searches whose request shape is compared before and after a change */
@@ -651,30 +697,50 @@ export interface ShapeChange {
 /**
  * How the knowledge-base searches of a function's execution role changed shape after a change to the
  * function: the request fields (key paths) present in nearly every search before and missing from
- * several searches after (a retrieval filter dropped, a tenant condition removed).
+ * several searches after (a retrieval filter dropped, a tenant condition removed). One list per
+ * window, in the order given; all windows are answered by one scan of the searches.
  */
+export async function appRetrieveShapes(env: Env, windows: AppWindow[]): Promise<ShapeChange[][]> {
+  const L = SHAPE_LIMITS;
+  const rowsOf: Array<Array<Record<string, unknown>>> = windows.map(() => []);
+  for (const { values, params } of windowChunks(windows)) {
+    // per window: the searches of the week before the change (the last maxCalls) and of the day
+    // after it, before the next change (the first maxCalls)
+    const rows = await env.db.all(
+      `WITH ${values},
+       calls AS (
+         SELECT ${CALL_ROLE} AS name, time, coalesce(event_id, uid) AS eid, CAST(request_parameters AS VARCHAR) AS req
+         FROM events WHERE action IN (${actionList(RETRIEVE_CALLS)}) AND error_code IS NULL
+           AND principal_type = 'AssumedRole' AND ${CALL_ROLE} IN (SELECT name FROM w)),
+       s AS (
+         SELECT w.k, c.time, c.eid, c.req, c.time >= w.t0 AS late
+         FROM w JOIN calls c ON c.name = w.name AND c.time >= w.t0 - INTERVAL 7 DAY
+           AND c.time < least(w.t1, w.t0 + INTERVAL 1 DAY)),
+       ranked AS (
+         SELECT *, CASE WHEN late THEN row_number() OVER (PARTITION BY k, late ORDER BY time, eid)
+                        ELSE row_number() OVER (PARTITION BY k, late ORDER BY time DESC, eid) END AS rn
+         FROM s)
+       SELECT k, ${isoSql('time')} AS t, eid, req, late FROM ranked WHERE rn <= ${L.maxCalls} ORDER BY k, time, eid`,
+      params,
+    );
+    for (const r of rows) rowsOf[Number(r.k)].push(r);
+  }
+  return rowsOf.map(shapeChanges);
+}
+
+/** appRetrieveShapes for one window. */
 export async function appRetrieveShape(
   env: Env,
   role: string,
   after: string,
   until: string | null,
 ): Promise<ShapeChange[]> {
+  return (await appRetrieveShapes(env, [{ role, after, until }]))[0];
+}
+
+/** The fields a window's searches (before and after the change, in time order) lost. */
+export function shapeChanges(rows: Array<Record<string, unknown>>): ShapeChange[] {
   const L = SHAPE_LIMITS;
-  const name = role.replace(/^.*\//, '');
-  if (!name) return [];
-  const rows = await env.db.all(
-    `WITH s AS (
-       SELECT time, coalesce(event_id, uid) AS eid, CAST(request_parameters AS VARCHAR) AS req,
-              time >= CAST($2 AS TIMESTAMP) AS late
-       FROM events WHERE action IN (${actionList(RETRIEVE_CALLS)}) AND error_code IS NULL
-         AND principal_type = 'AssumedRole' AND regexp_extract(coalesce(identity_arn, ''), '[^/]+$') = $1
-         AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 7 DAY
-         AND time < least(CAST($3 AS TIMESTAMP), CAST($2 AS TIMESTAMP) + INTERVAL 1 DAY)),
-     b AS (SELECT * FROM s WHERE NOT late ORDER BY time DESC, eid LIMIT ${L.maxCalls}),
-     a AS (SELECT * FROM s WHERE late ORDER BY time, eid LIMIT ${L.maxCalls})
-     SELECT ${isoSql('time')} AS t, eid, req, late FROM (SELECT * FROM b UNION ALL SELECT * FROM a) ORDER BY time, eid`,
-    [name, sqlTime(after), until ? sqlTime(until) : '9999-12-31 00:00:00'],
-  );
   const before = new Map<string, number>();
   let nBefore = 0;
   const late: Array<{ t: string; eid: string; paths: Set<string>; kb: string | null }> = [];
@@ -809,6 +875,35 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     if (!byIdentity.has(k)) byIdentity.set(k, []);
     byIdentity.get(k)!.push(i);
   }
+  // the application behind each changed function: its execution role as the loop below sees it (the
+  // role last seen, as each group's own records update it), the group's last change and the function's
+  // next one; the models it switched to and the searches that changed shape, for all groups at once
+  const roleNow = new Map(lastRole);
+  const apps = groups.map((g, gi) => {
+    const fn = fnName(g[0]);
+    for (const r of g) if (r.req?.role || r.resp?.role) roleNow.set(fn, String(r.resp?.role ?? r.req?.role));
+    const role = roleNow.get(fn) ?? byName.get(fn) ?? null;
+    const last = g[g.length - 1];
+    const nextChange =
+      groups
+        .filter((x, i) => i !== gi && fnName(x[0]) === fn && x[0].time > last.time)
+        .map((x) => x[0].time)
+        .sort()[0] ?? null;
+    const watched = !!role && g.some((r) => MODEL_SWITCHING.has(lambdaBase(r.action)));
+    return { role, last, nextChange, watched };
+  });
+  const watchedApps = apps.filter((a) => a.watched);
+  const windows = watchedApps.map((a) => ({ role: a.role!, after: a.last.time, until: a.nextChange }));
+  const switches = new Map<(typeof apps)[number], AppSwitch[]>();
+  const shapes = new Map<(typeof apps)[number], ShapeChange[]>();
+  if (windows.length) {
+    const sw = await appModelSwitches(env, windows);
+    const sh = await appRetrieveShapes(env, windows);
+    for (const [i, a] of watchedApps.entries()) {
+      switches.set(a, sw[i]);
+      shapes.set(a, sh[i]);
+    }
+  }
   const out: Candidate[] = [];
   for (const [gi, g] of groups.entries()) {
     const r0 = g[0];
@@ -899,24 +994,12 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       );
 
     // the application behind the function: the models its role first called right after the change
-    const fnRole = lastRole.get(fn) ?? byName.get(fn) ?? null;
-    const last = g[g.length - 1];
-    const nextChange =
-      groups
-        .filter((x, i) => i !== gi && fnName(x[0]) === fn && x[0].time > last.time)
-        .map((x) => x[0].time)
-        .sort()[0] ?? null;
-    const switched =
-      fnRole && g.some((r) => MODEL_SWITCHING.has(lambdaBase(r.action)))
-        ? await appModelSwitch(env, fnRole, last.time, nextChange)
-        : [];
+    const { role: fnRole, last, nextChange } = apps[gi];
+    const switched = switches.get(apps[gi]) ?? [];
     const switchedCustom = switched.some((x) => CUSTOM_MODEL.test(x.model));
     // the application's knowledge-base searches changing shape right after the change (a field they
     // always carried now missing), and its answers carrying other tenants' documents from then on
-    const reshaped =
-      fnRole && g.some((r) => MODEL_SWITCHING.has(lambdaBase(r.action)))
-        ? await appRetrieveShape(env, fnRole, last.time, nextChange)
-        : [];
+    const reshaped = shapes.get(apps[gi]) ?? [];
     const horizon = new Date(Date.parse(last.time) + 86_400_000).toISOString();
     const crossTenant = reshaped.length
       ? (await (tenantCalls ??= crossTenantCalls(env.db)))
