@@ -340,6 +340,16 @@ describe('a person’s session from a new address changing SageMaker', () => {
     }
   });
 
+  it('stays low for a new address alone (changes no other rule judges)', async () => {
+    const away = person('ASIADANAHOTEL0000001');
+    const fs = await controlPlaneFindings(path.join(tmp, 'access-away'), {
+      'ct/a.json': trail([...baseline(), updatePipeline(at(610), away, VPS, OWN)]),
+    });
+    const found = by(fs, 'access.session-new-origin-ml-changes');
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe('low');
+  });
+
   it('does not flag SageMaker changes from the person’s known address', async () => {
     const own = person('ASIADANAOFFICE000002');
     const fs = await controlPlaneFindings(path.join(tmp, 'access-own'), {

@@ -491,7 +491,8 @@ const MAX_SESSION_EVIDENCE = 200;
  * A person's federated session (Identity Center permission set or SAML role, the session named after
  * the person) used only from addresses the person never used in the evidence and no other principal
  * uses, that changed SageMaker resources: a session token taken from the person's machine and used
- * elsewhere. Soft: a person on the move looks the same until the changes say otherwise.
+ * elsewhere. Low and soft: a person on the move looks the same (notebooks started from a hotel);
+ * raised with the actor when the same session made a change another rule judges (an outside image).
  */
 export async function mlSessionNewOrigin(env: Env): Promise<Candidate[]> {
   const writers = await env.db.all(
@@ -559,7 +560,8 @@ export async function mlSessionNewOrigin(env: Env): Promise<Candidate[]> {
         `Session key ${key} of ${rs[0].sessionName} was used only from ${ips.join(', ')}; the person's other sessions ` +
         `came from ${[...knownIps].slice(0, 5).join(', ')}. No other principal uses the address. ` +
         `${rs.length} records, ${changes.length} SageMaker change(s): ${[...new Set(changes.map((r) => r.action))].join(', ')}.`,
-      severity: 'medium',
+      // low alone: a person working from a hotel or a new home connection looks the same
+      severity: 'low',
       strength: 'soft',
       ifActor: 'high',
       elements: ['access'],
