@@ -89,6 +89,7 @@ import {
   sagemakerLifecycle,
   securityGroupsOpened,
 } from './infrastructure.js';
+import { mlSessionNewOrigin, sagemakerSupplyChain } from './ml-supply-chain.js';
 import { modelJobs } from './model-jobs.js';
 import { guardrailBypassDetector } from './org-guardrail.js';
 
@@ -123,6 +124,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('access', await longTermKeysOnBedrock(env));
   add('access', await bedrockApiKeys(env));
   add('access', await roleNewCaller(env));
+  add('access', await mlSessionNewOrigin(env));
   const ic = await identityCenter(env);
   add('access', ic.access);
   const plugins = await agentPluginFunctions(env);
@@ -138,6 +140,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('ai-changes', await provisionedThroughput(env));
   add('ai-changes', await customModelJobs(env));
   add('ai-changes', await modelJobs(env));
+  add('ai-changes', await sagemakerSupplyChain(env));
   add('ai-changes', await agentChanges(env));
   add('ai-changes', await modelParameters(env));
   add('ai-changes', await bedrockResourcePolicies(env));

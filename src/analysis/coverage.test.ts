@@ -231,6 +231,34 @@ describe('coverage of notebook sessions', () => {
   });
 });
 
+describe('coverage of SageMaker endpoints', () => {
+  it('names endpoint invocations as not recorded where endpoints were created or updated', async () => {
+    const sm = (name: string, req: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      ct('2025-07-01T10:00:00Z', 'eu-west-1', name, {
+        eventSource: 'sagemaker.amazonaws.com',
+        requestParameters: req,
+        managementEvent: true,
+        eventCategory: 'Management',
+        ...extra,
+      });
+    const cov = await coverageOf([
+      sm('UpdateEndpoint', { endpointName: 'quotes-prod', endpointConfigName: 'cfg-2' }),
+      sm('CreateEndpoint', { endpointName: 'quotes-staging', endpointConfigName: 'cfg-1' }),
+      sm(
+        'UpdateEndpoint',
+        { endpointName: 'other', endpointConfigName: 'cfg-3' },
+        { errorCode: 'ValidationException' },
+      ),
+    ]);
+    const gaps = cov.gaps.filter((g) => /InvokeEndpoint/.test(g));
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatch(
+      /^2 SageMaker endpoint\(s\) created or updated in eu-west-1 \(quotes-prod, quotes-staging\)/,
+    );
+    expect(gaps[0]).toMatch(/not record/);
+  });
+});
+
 describe('batch inference jobs', () => {
   it('names the gap: batch prompts and answers are not in the invocation logs', async () => {
     const job = ct('2025-06-03T10:00:00Z', 'eu-north-1', 'CreateModelInvocationJob', {

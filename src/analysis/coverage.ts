@@ -265,6 +265,20 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
          AND action IN ('CreatePresignedNotebookInstanceUrl', 'CreatePresignedDomainUrl')
        GROUP BY 1 ORDER BY 1`,
     );
+    // SageMaker real-time endpoints answer through InvokeEndpoint, a data-plane call CloudTrail does not record
+    const served = await db.all(
+      `SELECT region, count(DISTINCT request_parameters->>'$.endpointName') AS n,
+              string_agg(DISTINCT request_parameters->>'$.endpointName', ', ' ORDER BY request_parameters->>'$.endpointName') AS names
+       FROM events WHERE service = 'sagemaker.amazonaws.com' AND error_code IS NULL
+         AND action IN ('CreateEndpoint', 'UpdateEndpoint') AND (request_parameters->>'$.endpointName') IS NOT NULL
+       GROUP BY 1 ORDER BY 1`,
+    );
+    for (const e of served) {
+      const names = String(e.names ?? '').slice(0, 300);
+      gaps.push(
+        `${e.n} SageMaker endpoint(s) created or updated in ${e.region ?? 'an unknown Region'} (${names}): SageMaker InvokeEndpoint calls are data-plane calls CloudTrail does not record, so what the model(s) answered is not in the evidence; collect the endpoints' data capture (S3) and CloudWatch logs`,
+      );
+    }
     for (const p of presigned) {
       const notebook = p.action === 'CreatePresignedNotebookInstanceUrl';
       gaps.push(
