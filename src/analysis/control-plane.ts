@@ -91,6 +91,7 @@ import {
 } from './infrastructure.js';
 import { modelJobs } from './model-jobs.js';
 import { guardrailBypassDetector } from './org-guardrail.js';
+import { vectorStore } from './vector-store.js';
 
 type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
 
@@ -151,6 +152,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', exposure);
   add('data-store', await crossAccountWrites(env, buckets));
   add('data-store', await kbHarvest(env, buckets));
+  add('data-store', await vectorStore(env));
   add('sigma', await sigmaPack(env));
   // changes CloudFormation made: the session that started the stack operation is their actor
   await linkStackOperations(
