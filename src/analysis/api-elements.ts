@@ -10,6 +10,8 @@ export interface ApiClass {
   component?: Component;
   /** true when the call changes something (successful writes are what verdicts count) */
   change: boolean;
+  /** another element the call also belongs to (a knowledge base's configuration is the AI application's too) */
+  also?: Element;
 }
 
 interface Entry {
@@ -19,6 +21,7 @@ interface Entry {
   element: Element;
   component?: Component;
   change?: boolean;
+  also?: Element;
 }
 
 const W =
@@ -61,6 +64,14 @@ const TABLE: Entry[] = [
     action: /(Agent|ActionGroup|AgentAlias|Flow|Prompt)/,
     element: 'ai-changes',
     component: 'agents',
+  },
+  {
+    // which data a knowledge base answers from is the AI application's configuration as well
+    service: 'bedrock',
+    action: /^(Create|Update|Delete)(KnowledgeBase|DataSource)$/,
+    element: 'data-store-changes',
+    component: 'knowledge-bases',
+    also: 'ai-changes',
   },
   {
     service: 'bedrock',
@@ -205,7 +216,7 @@ export function classifyApi(service: string, action: string, requestParameters?:
       if (MODEL_VALUE.test(text) || AI_PARAMETER.test(text))
         return { element: 'ai-changes', component: 'foundation-models', change };
     }
-    return { element: e.element, component: e.component, change };
+    return { element: e.element, component: e.component, change, ...(e.also ? { also: e.also } : {}) };
   }
   return null;
 }

@@ -92,6 +92,7 @@ import {
 import { mlSessionNewOrigin, sagemakerSupplyChain } from './ml-supply-chain.js';
 import { modelJobs } from './model-jobs.js';
 import { guardrailBypassDetector } from './org-guardrail.js';
+import { vectorStore } from './vector-store.js';
 
 type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
 
@@ -154,6 +155,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', exposure);
   add('data-store', await crossAccountWrites(env, buckets));
   add('data-store', await kbHarvest(env, buckets));
+  add('data-store', await vectorStore(env));
   add('sigma', await sigmaPack(env));
   // changes CloudFormation made: the session that started the stack operation is their actor
   await linkStackOperations(

@@ -328,6 +328,9 @@ const KB_CHANGES = [
   'DeleteKnowledgeBaseDocuments',
 ];
 
+/** Knowledge-base and data-source configuration (not ingestion): also a change to the AI application. */
+export const KB_CONFIGURATION = /^(Create|Update|Delete)(KnowledgeBase|DataSource)$/;
+
 /** Knowledge-base and data-source configuration changes and ingestion jobs. */
 export async function kbChanges(env: Env): Promise<Candidate[]> {
   const rows = await loadEvents(env.db, `action IN (${actionList(KB_CHANGES)}) AND error_code IS NULL`);
@@ -361,6 +364,9 @@ export async function kbChanges(env: Env): Promise<Candidate[]> {
         )
       : [];
     const destructive = g.some((r) => /^Delete/.test(r.action) || r.action === 'UpdateDataSource');
+    // which data the knowledge base answers from (its data sources, its store) is the AI
+    // application's configuration too; ingestion and documents are content, not configuration
+    const configures = g.some((r) => KB_CONFIGURATION.test(r.action));
     const isRegular = regular.has(r0.identityArn ?? '');
     const unusual = (kind === 'workload' || kind === 'service-user' || kind === 'unknown') && !isRegular;
     const pipeline = kind === 'pipeline' || IAC_UA.test(r0.userAgent ?? '');
@@ -374,7 +380,7 @@ export async function kbChanges(env: Env): Promise<Candidate[]> {
       severity: unusual && destructive ? 'medium' : unusual ? 'low' : 'informational',
       strength: unusual && destructive ? 'hard' : 'soft',
       ifActor: 'high',
-      elements: ['data-store-changes'],
+      elements: configures ? ['data-store-changes', 'ai-changes'] : ['data-store-changes'],
       components: ['knowledge-bases'],
       times: g.map((r) => r.time),
       principals: [...new Set(g.flatMap(principalsOf))],

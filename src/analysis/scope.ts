@@ -834,16 +834,18 @@ export async function computeScope(
   for (const r of actorEvents) {
     const cls = classifyApi(String(r.service), String(r.action), r.request_parameters);
     if (cls) {
-      const t = touch(cls.element);
-      if (cls.component) t.components.add(cls.component);
-      const id = String(r.event_id ?? r.uid);
-      if (cls.change && !r.error_code) {
-        t.changes.push(id);
-        t.changedActions.add(String(r.action));
-        for (const x of resourcesOfEvent(r)) t.resources.add(x);
-      } else t.other.push(id);
-      t.actions.add(String(r.action));
-      t.times.push(String(r.t));
+      for (const el of cls.also ? [cls.element, cls.also] : [cls.element]) {
+        const t = touch(el);
+        if (cls.component) t.components.add(cls.component);
+        const id = String(r.event_id ?? r.uid);
+        if (cls.change && !r.error_code) {
+          t.changes.push(id);
+          t.changedActions.add(String(r.action));
+          for (const x of resourcesOfEvent(r)) t.resources.add(x);
+        } else t.other.push(id);
+        t.actions.add(String(r.action));
+        t.times.push(String(r.t));
+      }
     }
     const ip = String(r.source_ip ?? '');
     if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
