@@ -91,6 +91,7 @@ import {
 } from './infrastructure.js';
 import { modelJobs } from './model-jobs.js';
 import { guardrailBypassDetector } from './org-guardrail.js';
+import { trustOpenedToOutsiders } from './trust-policy.js';
 
 type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
 
@@ -123,6 +124,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('access', await longTermKeysOnBedrock(env));
   add('access', await bedrockApiKeys(env));
   add('access', await roleNewCaller(env));
+  add('access', await trustOpenedToOutsiders(env));
   const ic = await identityCenter(env);
   add('access', ic.access);
   const plugins = await agentPluginFunctions(env);
