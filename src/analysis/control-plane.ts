@@ -89,6 +89,7 @@ import {
   sagemakerLifecycle,
   securityGroupsOpened,
 } from './infrastructure.js';
+import { logSubscriptionsOutside } from './log-subscriptions.js';
 import { modelJobs } from './model-jobs.js';
 import { guardrailBypassDetector } from './org-guardrail.js';
 import { trustOpenedToOutsiders } from './trust-policy.js';
@@ -131,6 +132,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('infrastructure', await iamPersistence(env));
   add('infrastructure', ic.changes);
   add('infrastructure', await loggingTampering(env));
+  add('infrastructure', await logSubscriptionsOutside(env));
   add('infrastructure', await securityGroupsOpened(env));
   add('infrastructure', await lambdaChanges(env, plugins));
   add('infrastructure', await sagemakerLifecycle(env));
