@@ -627,31 +627,6 @@ describe('computeScope: resources of the actor job requests', () => {
       { jobArn: `arn:aws:bedrock:us-west-2:111122223333:model-import-job/job${i}` },
     );
 
-  it('names a role once, by its ARN, when a change names it bare and another record by its ARN', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
-    const store = await CaseStore.open(':memory:');
-    try {
-      const ROLE = 'arn:aws:iam::111122223333:role/app-role';
-      const records = [
-        rec(1, 'iam.amazonaws.com', 'UpdateAssumeRolePolicy', { roleName: 'app-role', policyDocument: '{}' }),
-        {
-          ...rec(2, 'iam.amazonaws.com', 'UpdateRole', { roleName: 'app-role', maxSessionDuration: 43200 }),
-          resources: [{ accountId: '111122223333', type: 'AWS::IAM::Role', ARN: ROLE }],
-        },
-        rec(3, 'lambda.amazonaws.com', 'UpdateFunctionConfiguration20150331v2', { functionName: 'other-fn' }),
-      ];
-      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
-      await ingest(store, [dir]);
-      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: '203.0.113.9' }] });
-      expect(sc.scope.resources).toContain(ROLE);
-      expect(sc.scope.resources).not.toContain('app-role');
-      expect(sc.scope.resources).toContain('other-fn');
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   it('names the input bucket of a job, and the role passed to it only when the actor looked that role up', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
     const store = await CaseStore.open(':memory:');

@@ -1033,20 +1033,13 @@ export async function computeScope(
   );
   // one role, one name: the issuer's full ARN for a role rebuilt from its sessions
   const resolveRole = await roleResolver(db);
-  const resourceList = [
-    ...new Set([...resources].map((x) => (/^arn:[^:]+:iam::\d{12}:role\//.test(x) ? resolveRole(x) : x))),
-  ];
-  // an IAM role or user named bare (`roleName` of an IAM request) and by its ARN is named once, by the ARN
-  const iamNames = new Set(
-    resourceList
-      .filter((x) => /^arn:[^:]+:iam::\d{12}:(?:role|user)\//.test(x))
-      .map((x) => x.slice(x.lastIndexOf('/') + 1)),
-  );
   const scope: Scope = {
     principals: [...new Set([...principals].map(resolveRole))].sort(),
     accessKeyIds: keyList.sort(),
     sourceIps: [...ips].sort(),
-    resources: resourceList.filter((x) => x.startsWith('arn:') || !iamNames.has(x)).sort(),
+    resources: [
+      ...new Set([...resources].map((x) => (/^arn:[^:]+:iam::\d{12}:role\//.test(x) ? resolveRole(x) : x))),
+    ].sort(),
     window: times.length ? { start: times[0], end: times[times.length - 1] } : {},
   };
   return {
