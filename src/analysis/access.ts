@@ -25,6 +25,7 @@ import {
   type CtRow,
   clientFamily,
   clientOf,
+  deviceClient,
   type Env,
   everydayOrigin,
   isPublicIp,
@@ -130,7 +131,7 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
         )
       ).map((r) => String(r.ip)),
     );
-    const foreign = origins.filter(
+    let foreign = origins.filter(
       (o) =>
         o.ip !== home.ip &&
         isPublicIp(o.ip) &&
@@ -141,6 +142,17 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
     if (!foreign.length) continue;
     // another client as well: certain; the same client from another network: probable
     const newClient = foreign.some((o) => !homeClients.has(o.client));
+    // when the key also turns up elsewhere with another client (taken for certain), an origin that
+    // only read, with exactly the device client of the session's own host (same build, same OS),
+    // is the owner from another network (home in the evening), not the thief
+    const homeDevices = new Set(
+      origins.filter((o) => o.ip === home.ip).flatMap((o) => o.rows.map((r) => deviceClient(r.userAgent))),
+    );
+    const ownerLike = (o: Origin): boolean =>
+      homeClients.has(o.client) &&
+      o.rows.every((r) => r.readOnly === true && !r.errorCode && homeDevices.has(deviceClient(r.userAgent)));
+    const owners = newClient ? foreign.filter(ownerLike) : [];
+    if (owners.length) foreign = foreign.filter((o) => !ownerLike(o));
     const fRows = foreign.flatMap((o) => o.rows);
     const role = roleOf(identity);
     const first = foreign.map((o) => o.first).sort()[0];
@@ -163,10 +175,27 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
       attack: ['T1078.004', 'T1550'],
       evidence: { eventIds: ids(fRows) },
       actors: foreign.map((o) => ({ key, ip: o.ip, identity })),
-      legit: [{ key, ip: home.ip, identity }],
-      triage: [`${kind} role; session issued at ${home.ip} with ${home.client}; moved at ${first}`],
+      legit: [{ key, ip: home.ip, identity }, ...owners.map((o) => ({ key, ip: o.ip, identity }))],
+      triage: [
+        `${kind} role; session issued at ${home.ip} with ${home.client}; moved at ${first}`,
+        ...owners.map(
+          (o) =>
+            `${o.ip} (${o.client}, ${o.rows.length} read-only records) looks like the owner: the same device client as at ${home.ip}, reads only`,
+        ),
+      ],
       details: {
         homeOrigin: { ip: home.ip, client: home.client, first: home.first, last: home.last },
+        ...(owners.length
+          ? {
+              ownerOrigins: owners.map((o) => ({
+                ip: o.ip,
+                client: o.client,
+                first: o.first,
+                last: o.last,
+                records: o.rows.length,
+              })),
+            }
+          : {}),
         foreignOrigins: foreign.map((o) => ({
           ip: o.ip,
           client: o.client,

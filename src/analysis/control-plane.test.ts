@@ -223,6 +223,56 @@ describe('access: stolen role session', () => {
     expect(pre[0].severity).toBe('low');
   });
 
+  it('leaves out an origin that looks like the owner (same device client, reads only) once the key is also used elsewhere with another client', async () => {
+    const HOME_ISP = '100.24.5.9';
+    // the session's own device client from another network, reading only (the owner at home)
+    const ownerAtHome = [60, 61].map((m) =>
+      ct({
+        time: at(T, m),
+        source: 's3.amazonaws.com',
+        name: 'ListBuckets',
+        who: runner,
+        ip: HOME_ISP,
+        ua: BOTO_APP,
+      }),
+    );
+    const thief = away;
+    const fs = await caseOf('session-owner-like', {
+      'ct.json': trail([...office(T), ...home, check, ...ownerAtHome, ...thief]),
+    });
+    const f = by(fs, 'access.session-credentials-reused-elsewhere');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('high');
+    expect(f[0].sourceIps).toEqual([VPS]);
+    expect(f[0].evidence.eventIds).toEqual(thief.map((r) => r.eventID).sort());
+    expect(JSON.stringify(f[0].details?.ownerOrigins)).toContain(HOME_ISP);
+    // alone, the same origin is still reported (nothing else shows the key was taken)
+    const alone = by(
+      await caseOf('session-owner-like-alone', { 'ct.json': trail([...office(T), ...home, ...ownerAtHome]) }),
+      'access.session-credentials-reused-elsewhere',
+    );
+    expect(alone).toHaveLength(1);
+    expect(alone[0].sourceIps).toEqual([HOME_ISP]);
+    // a write from that origin is not the owner's look: it stays the actor's
+    const write = ct({
+      time: at(T, 62),
+      source: 's3.amazonaws.com',
+      name: 'PutObject',
+      who: runner,
+      ip: HOME_ISP,
+      ua: BOTO_APP,
+      readOnly: false,
+      req: { bucketName: 'b', key: 'k' },
+    });
+    const both = by(
+      await caseOf('session-owner-like-write', {
+        'ct.json': trail([...office(T), ...home, ...ownerAtHome, write, ...thief]),
+      }),
+      'access.session-credentials-reused-elsewhere',
+    );
+    expect(both[0].sourceIps).toEqual([HOME_ISP, VPS]);
+  });
+
   it('does not flag a person whose console session moves between office and home', async () => {
     const person = sso('Developer', 'ASIADEVSESSION000001');
     const recs = [

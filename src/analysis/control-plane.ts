@@ -89,9 +89,11 @@ import {
   sagemakerLifecycle,
   securityGroupsOpened,
 } from './infrastructure.js';
+import { logSubscriptionsOutside } from './log-subscriptions.js';
 import { mlSessionNewOrigin, sagemakerSupplyChain } from './ml-supply-chain.js';
 import { modelJobs } from './model-jobs.js';
 import { guardrailBypassDetector } from './org-guardrail.js';
+import { trustOpenedToOutsiders } from './trust-policy.js';
 import { vectorStore } from './vector-store.js';
 
 type Group = 'access' | 'infrastructure' | 'ai-changes' | 'data-store' | 'sigma';
@@ -126,12 +128,14 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('access', await bedrockApiKeys(env));
   add('access', await roleNewCaller(env));
   add('access', await mlSessionNewOrigin(env));
+  add('access', await trustOpenedToOutsiders(env));
   const ic = await identityCenter(env);
   add('access', ic.access);
   const plugins = await agentPluginFunctions(env);
   add('infrastructure', await iamPersistence(env));
   add('infrastructure', ic.changes);
   add('infrastructure', await loggingTampering(env));
+  add('infrastructure', await logSubscriptionsOutside(env));
   add('infrastructure', await securityGroupsOpened(env));
   add('infrastructure', await lambdaChanges(env, plugins));
   add('infrastructure', await sagemakerLifecycle(env));

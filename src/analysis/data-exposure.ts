@@ -201,7 +201,7 @@ function dataBucketNames(buckets: DataBuckets, entries: ContextEntry[]): Map<str
 }
 
 /** A planned change in whose window the grant falls and that names every account it newly grants. */
-function plannedFor(entries: ContextEntry[], time: string, accounts: string[]): ContextMatch | null {
+export function plannedFor(entries: ContextEntry[], time: string, accounts: string[]): ContextMatch | null {
   if (!accounts.length) return null;
   for (const e of entries) {
     if (e.kind !== 'planned-change' || !e.start || !e.end) continue;

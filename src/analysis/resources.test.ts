@@ -36,6 +36,21 @@ describe('resourcesOfEvent', () => {
     expect(call(arn)).toEqual([arn]);
   });
 
+  it('names the log group and the destination of a CloudWatch Logs subscription filter', () => {
+    const dest = 'arn:aws:logs:eu-west-1:999988887777:destination:archive';
+    expect(
+      resourcesOfEvent({
+        service: 'logs.amazonaws.com',
+        request_parameters: JSON.stringify({
+          logGroupName: '/app/model-logs',
+          filterName: 'f',
+          filterPattern: '',
+          destinationArn: dest,
+        }),
+      }),
+    ).toEqual(['/app/model-logs', dest]);
+  });
+
   it('takes the agent for its alias and action group, and keeps an alias named alone', () => {
     expect(
       resourcesOfEvent({

@@ -2,7 +2,8 @@
  * The resources a CloudTrail record names: ids and ARNs from request parameters and response
  * elements (guardrails, models, knowledge bases, data sources, agents, buckets, functions, IAM users
  * and roles, trails, provisioned models, parameters, security groups, SageMaker notebook instances,
- * endpoints, models, jobs, domains and user profiles). Kept as data: one table of
+ * endpoints, models, jobs, domains and user profiles, CloudWatch log groups and subscription
+ * destinations). Kept as data: one table of
  * JSON keys per kind, so a new service is a line here, not new code.
  */
 
@@ -38,6 +39,9 @@ export const RESOURCE_KEYS: string[] = [
   'groupId',
   'secretId',
   'instanceId',
+  // CloudWatch Logs: the log group, and where a subscription filter sends it
+  'logGroupName',
+  'destinationArn',
 ];
 
 /**
