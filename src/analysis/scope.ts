@@ -933,7 +933,8 @@ export async function computeScope(
       !ENUMERATION.test(action) &&
       (!r.read_only ||
         cls?.element === 'invocation' ||
-        /^(GetObject|GetSecretValue|GetParameter)/.test(action))
+        // content reads: objects, secrets, parameters, and managed prompts (an AI asset's text)
+        /^(GetObject|GetSecretValue|GetParameter|GetPrompt$)/.test(action))
     ) {
       // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
       for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
