@@ -27,6 +27,7 @@ import {
   clientOf,
   type Env,
   everydayOrigin,
+  isEndUserIdp,
   isPublicIp,
   loadEvents,
   matchContext,
@@ -779,6 +780,168 @@ function runtimeTargets(r: CtRow): string[] {
   return out.filter((x): x is string => typeof x === 'string' && x.length > 0);
 }
 
+/** A CI OIDC subject of a pull-request run (GitHub: `repo:<org>/<repo>:pull_request`). */
+const PR_SUBJECT = /:pull_request$/;
+
+/** `StringLike` wildcard (`*`, `?`) as a whole-string test; bounded. */
+function globMatches(pattern: string, value: string): boolean {
+  if (pattern.length > 300 || value.length > 300) return false;
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(value);
+}
+
+/** The `sub` patterns of a role's trust policy (any `...:sub` condition key) that admit `subject`. */
+export function trustSubjectsAdmitting(trust: unknown, subject: string): string[] {
+  const out: string[] = [];
+  const doc =
+    typeof trust === 'string'
+      ? (() => {
+          try {
+            return JSON.parse(trust);
+          } catch {
+            return null;
+          }
+        })()
+      : trust;
+  const stmts = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).Statement : null;
+  for (const st of (Array.isArray(stmts) ? stmts : stmts ? [stmts] : []).slice(0, 20)) {
+    const cond = st && typeof st === 'object' ? (st as Record<string, unknown>).Condition : null;
+    if (!cond || typeof cond !== 'object') continue;
+    for (const [op, kv] of Object.entries(cond as Record<string, unknown>)) {
+      if (!/^String(Like|Equals)$/.test(op) || !kv || typeof kv !== 'object') continue;
+      for (const [k, v] of Object.entries(kv as Record<string, unknown>)) {
+        if (!/:sub$/.test(k)) continue;
+        for (const pat of (Array.isArray(v) ? v : [v]).slice(0, 50))
+          if (typeof pat === 'string' && (op === 'StringLike' ? globMatches(pat, subject) : pat === subject))
+            out.push(pat);
+      }
+    }
+  }
+  return [...new Set(out)].sort();
+}
+
+/**
+ * A CI pipeline's pull-request run that changed things with the role it federated into. A pull
+ * request's workflow runs code anyone who opens a pull request (from a fork too) controls; its
+ * runs of the deploy role should only read (plan, validate), and deployments come from the main
+ * branch or a protected environment, whose subjects differ. A pull-request session that makes
+ * successful changes the subject's other sessions never made is the trust's weak spot in use: the
+ * role's trust policy admits pull requests (a wildcard `sub` such as `repo:org/repo:*`), which the
+ * finding cites from the IAM authorization details when they are collected.
+ */
+export async function ciPullRequestWrites(env: Env): Promise<Candidate[]> {
+  const feds = await loadEvents(env.db, `action = 'AssumeRoleWithWebIdentity' AND error_code IS NULL`, [], {
+    extra: false,
+  });
+  interface Session {
+    fed: CtRow;
+    role: string;
+    subject: string;
+    key: string;
+  }
+  const sessions: Session[] = [];
+  for (const r of feds) {
+    const resp = r.resp ?? {};
+    const subject =
+      typeof resp.subjectFromWebIdentityToken === 'string'
+        ? resp.subjectFromWebIdentityToken.slice(0, 300)
+        : null;
+    const provider = typeof resp.provider === 'string' ? resp.provider : '';
+    const creds = resp.credentials as Record<string, unknown> | undefined;
+    const key = typeof creds?.accessKeyId === 'string' ? creds.accessKeyId : null;
+    const role = typeof r.req?.roleArn === 'string' ? r.req.roleArn : null;
+    if (!subject || !key || !role || isEndUserIdp(provider, String(r.req?.roleSessionName ?? ''))) continue;
+    sessions.push({ fed: r, role, subject, key });
+  }
+  const pr = sessions.filter((x) => PR_SUBJECT.test(x.subject));
+  if (!pr.length) return [];
+  const keys = [
+    ...new Set(sessions.filter((x) => pr.some((p) => p.subject === x.subject)).map((x) => x.key)),
+  ];
+  const rows = await loadEvents(
+    env.db,
+    `access_key_id IN (${actionList(keys)}) AND ${ACTOR_ROWS} AND read_only IS DISTINCT FROM true AND error_code IS NULL`,
+    [],
+    NO_JSON,
+  );
+  const writesOf = new Map<string, CtRow[]>();
+  for (const r of rows) {
+    const k = r.accessKeyId ?? '';
+    if (!writesOf.has(k)) writesOf.set(k, []);
+    writesOf.get(k)!.push(r);
+  }
+  const out: Candidate[] = [];
+  const trustOf = new Map<string, unknown>();
+  for (const s of pr) {
+    const writes = writesOf.get(s.key) ?? [];
+    if (!writes.length) continue;
+    // what the subject's other runs changed: a pull-request workflow that always writes the same
+    // thing (a preview environment) is the pipeline's design, not a departure
+    const usual = new Set(
+      sessions
+        .filter((x) => x.subject === s.subject && x.key !== s.key)
+        .flatMap((x) => (writesOf.get(x.key) ?? []).map((r) => `${r.service}|${r.action}`)),
+    );
+    const others = sessions.filter((x) => x.subject === s.subject && x.key !== s.key).length;
+    const fresh = writes.filter((r) => !usual.has(`${r.service}|${r.action}`));
+    if (!fresh.length) continue;
+    if (!trustOf.has(s.role)) {
+      const t = await env.db.all(
+        `SELECT CAST(trust_policy AS VARCHAR) AS tp FROM iam_entities WHERE kind = 'role' AND arn = $1 ORDER BY 1 LIMIT 1`,
+        [s.role],
+      );
+      trustOf.set(s.role, t[0]?.tp ?? null);
+    }
+    const admitting = trustSubjectsAdmitting(trustOf.get(s.role), s.subject);
+    const actions = actionsOf(fresh);
+    const role = nameOf(s.role);
+    const ipsUsed = [...new Set([s.fed.sourceIp, ...fresh.map((r) => r.sourceIp)])].filter(
+      (ip): ip is string => !!ip && isPublicIp(ip),
+    );
+    const c: Candidate = {
+      ruleId: 'access.ci-pull-request-writes',
+      title: `A pull-request workflow run changed the account through ${role}`,
+      description:
+        `At ${s.fed.time} a CI run with the OIDC subject ${s.subject} (a pull request's workflow, whose code ` +
+        `whoever opened the pull request controls) federated into ${role} and made changes: ${actions.slice(0, 12).join(', ')}. ` +
+        (others
+          ? `The subject's ${others} other run(s) never made these changes. `
+          : 'No other run of this subject is in the evidence. ') +
+        (admitting.length
+          ? `The role's trust policy admits the subject through ${admitting.join(', ')}: any pull request, including one from a fork, may assume it.`
+          : 'The trust policy admitting pull requests was not in the collected IAM details.'),
+      severity: 'high',
+      strength: 'hard',
+      elements: ['access'],
+      times: [s.fed.time, ...times(fresh)],
+      principals: [s.role],
+      accessKeyIds: [s.key],
+      sourceIps: ipsUsed,
+      resources: [s.role],
+      attack: ['T1199', 'T1078.004'],
+      evidence: { eventIds: [s.fed.eventId, ...ids(fresh)] },
+      actors: [actorOf(s.fed), ...fresh.map(actorOf)].map((a) => ({ ...a, key: a.key ?? s.key })),
+      triage: [
+        `pull-request subject ${s.subject}; ${fresh.length} change(s) its other ${others} run(s) never made`,
+      ],
+      details: {
+        subject: s.subject,
+        role: s.role,
+        otherRunsOfSubject: others,
+        changes: actions.slice(0, 40),
+        trustAdmits: admitting,
+      },
+    };
+    out.push(
+      applyContext(c, matchContext(env.entries, { ...subjectOf(fresh[0]), targets: [role], pipeline: true })),
+    );
+  }
+  return out;
+}
+
 /**
  * A role whose assumptions have an established history (callers, networks) assumed by a caller never
  * seen for it from a network never seen for it: a vendor's or a partner's trust abused from the
@@ -981,6 +1144,7 @@ export async function roleNewCaller(env: Env): Promise<Candidate[]> {
 
 export const ACCESS_DETECTORS = [
   sessionReuse,
+  ciPullRequestWrites,
   keyNewOrigin,
   createdKeyFirstUse,
   consoleWithoutMfa,
