@@ -16,6 +16,7 @@
  */
 import type { Json } from '../model/types.js';
 import { isoSql, sqlTime } from '../store/case-store.js';
+import { modelFamilyId } from './baselines.js';
 import {
   actionList,
   actorOf,
@@ -780,6 +781,118 @@ function runtimeTargets(r: CtRow): string[] {
   return out.filter((x): x is string => typeof x === 'string' && x.length > 0);
 }
 
+/** Does an inline policy document allow something through a wildcard (an action prefix or any resource)? */
+export function grantsWildcard(doc: unknown): boolean {
+  let d = doc;
+  if (typeof d === 'string') {
+    if (d.length > 20000) return false;
+    try {
+      d = JSON.parse(d);
+    } catch {
+      return false;
+    }
+  }
+  const stmts = d && typeof d === 'object' ? (d as Record<string, unknown>).Statement : null;
+  const list = (Array.isArray(stmts) ? stmts : stmts ? [stmts] : []).slice(0, 50);
+  const arr = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+  return list.some((st) => {
+    if (!st || typeof st !== 'object') return false;
+    const o = st as Record<string, unknown>;
+    if (o.Effect !== 'Allow') return false;
+    return arr(o.Action).some((a) => a.includes('*')) || arr(o.Resource).some((r) => r === '*');
+  });
+}
+
+/**
+ * An inline policy that widened a guest role (one anyone with the app can assume through an
+ * identity pool), followed by the role's sessions doing what they never did before the change:
+ * the grant is the root cause of the abuse that uses it. The permission's first uses (models,
+ * targets) are counted in the details; only the change itself is cited (who used the new
+ * permission, the app's people or outsiders, is for the data-plane findings to tell).
+ */
+export async function guestRoleWidened(env: Env): Promise<Candidate[]> {
+  const changes = await loadEvents(env.db, `action = 'PutRolePolicy' AND error_code IS NULL`, [], {
+    resp: false,
+    extra: false,
+  });
+  const out: Candidate[] = [];
+  const byRole = new Map<string, CtRow[]>();
+  for (const r of changes) {
+    const name = typeof r.req?.roleName === 'string' ? r.req.roleName : null;
+    if (!name) continue;
+    if (!byRole.has(name)) byRole.set(name, []);
+    byRole.get(name)!.push(r);
+  }
+  for (const [name, rows] of [...byRole].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const role = [...env.base.profiles.keys()].find((id) => /:role\//.test(id) && nameOf(id) === name);
+    if (!role || env.base.kindOf(role) !== 'guest') continue;
+    rows.sort((a, b) => a.time.localeCompare(b.time) || a.uid.localeCompare(b.uid));
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (!grantsWildcard(r.req?.policyDocument)) continue;
+      const until = rows[i + 1]?.time ?? '9999-12-31T00:00:00Z';
+      const target = `coalesce(json_extract_string(request_parameters, '$.modelId'), json_extract_string(request_parameters, '$.bucketName'), '')`;
+      const used = await env.db.all(
+        `SELECT action, ${target} AS target, time < CAST($2 AS TIMESTAMP) AS before, count(*) AS n,
+                count(DISTINCT source_ip) AS ips, ${isoSql('min(time)')} AS first
+         FROM events
+         WHERE identity_arn = $1 AND error_code IS NULL AND time < CAST($3 AS TIMESTAMP)
+           AND principal_type = 'AssumedRole'
+           AND (read_only IS DISTINCT FROM true OR service = 'bedrock.amazonaws.com')
+         GROUP BY ALL ORDER BY ALL`,
+        [role, sqlTime(r.time), sqlTime(until)],
+      );
+      // a call on a target the role never touched (a model, a bucket) is new; a call naming none is new by its action
+      const key = (x: Record<string, unknown>): string =>
+        modelFamilyId(String(x.target ?? '')) || `action:${String(x.action)}`;
+      const known = new Set(used.filter((x) => x.before).map(key));
+      const fresh = used.filter((x) => !x.before && !known.has(key(x)));
+      if (!fresh.length) continue;
+      const calls = fresh.reduce((a, x) => a + Number(x.n), 0);
+      const targets = [
+        ...new Set(fresh.map((x) => modelFamilyId(String(x.target ?? ''))).filter(Boolean)),
+      ].sort();
+      const first = fresh.map((x) => String(x.first)).sort()[0];
+      const c: Candidate = {
+        ruleId: 'access.guest-role-widened',
+        title: `Guest role ${name} widened, then used for what it never did before`,
+        description:
+          `At ${r.time} ${nameOf(r.identityArn) || 'a principal'} replaced inline policy ${String(r.req?.policyName ?? '').slice(0, 128)} ` +
+          `of ${name}, a role every user of the app (no sign-in) can assume through the identity pool, with one that ` +
+          'allows actions through a wildcard. From ' +
+          `${first} the role's sessions made ${calls} successful call(s) of kinds it never made before the change` +
+          (targets.length ? ` (${targets.slice(0, 8).join(', ')})` : '') +
+          ': anyone holding the app can use the grant.',
+        severity: 'high',
+        strength: 'hard',
+        elements: ['access'],
+        times: [r.time],
+        principals: [role],
+        accessKeyIds: [],
+        sourceIps: [],
+        resources: [role],
+        attack: ['T1098.003', 'T1078.004'],
+        evidence: { eventIds: [r.eventId] },
+        actors: [],
+        triage: [`guest role widened by ${nameOf(r.identityArn)}; ${calls} new-kind call(s) after it`],
+        details: {
+          changedBy: r.identityArn,
+          policyName: String(r.req?.policyName ?? '').slice(0, 128),
+          newUses: fresh.slice(0, 20).map((x) => ({
+            action: String(x.action),
+            target: String(x.target ?? '').slice(0, 200),
+            calls: Number(x.n),
+            addresses: Number(x.ips),
+          })),
+        },
+      };
+      out.push(applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [name] })));
+    }
+  }
+  return out;
+}
+
 /** A CI OIDC subject of a pull-request run (GitHub: `repo:<org>/<repo>:pull_request`). */
 const PR_SUBJECT = /:pull_request$/;
 
@@ -1145,6 +1258,7 @@ export async function roleNewCaller(env: Env): Promise<Candidate[]> {
 export const ACCESS_DETECTORS = [
   sessionReuse,
   ciPullRequestWrites,
+  guestRoleWidened,
   keyNewOrigin,
   createdKeyFirstUse,
   consoleWithoutMfa,

@@ -30,6 +30,7 @@ import {
   ciPullRequestWrites,
   consoleWithoutMfa,
   createdKeyFirstUse,
+  guestRoleWidened,
   keyNewOrigin,
   llmjackingRecon,
   longTermKeysOnBedrock,
@@ -117,6 +118,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   };
   add('access', await sessionReuse(env));
   add('access', await ciPullRequestWrites(env));
+  add('access', await guestRoleWidened(env));
   add('access', await keyNewOrigin(env));
   add('access', await createdKeyFirstUse(env));
   add('access', await consoleWithoutMfa(env));
