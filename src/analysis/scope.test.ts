@@ -555,6 +555,28 @@ describe('computeScope: when an address counts as established', () => {
           requestParameters: { promptIdentifier: 'PROMPT1234' },
         },
       ),
+      // a pushed branch (a developer's identity, stolen or not): the role is the pipeline's as designed
+      web(
+        66,
+        'arn:aws:iam::111122223333:role/branch-deploy',
+        'ASIAEXAMPLECIBR00001',
+        vps,
+        'token.actions.githubusercontent.com',
+        'sts.amazonaws.com',
+        'repo:org/app:ref:refs/heads/chore/x',
+      ),
+      call(
+        67,
+        '2026-02-03T17:07:00Z',
+        vps,
+        {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111122223333:assumed-role/branch-deploy/GitHubActions',
+          key: 'ASIAEXAMPLECIBR00001',
+          issuer: 'arn:aws:iam::111122223333:role/branch-deploy',
+        },
+        'ListBuckets',
+      ),
     ];
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-web-'));
     const store = await CaseStore.open(':memory:');
@@ -570,6 +592,7 @@ describe('computeScope: when an address counts as established', () => {
         expect.arrayContaining([GUEST, POOL, CI, 'PROMPT1234', 'anthropic.claude-3-7-sonnet-20250219-v1:0']),
       );
       expect(s.scope.resources).not.toContain('us.anthropic.claude-3-7-sonnet-20250219-v1:0');
+      expect(s.scope.resources).not.toContain('arn:aws:iam::111122223333:role/branch-deploy');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

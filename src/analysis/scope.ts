@@ -275,7 +275,8 @@ const POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /**
  * The roles (and Cognito identity pools) through which the actor's session keys were issued by web
- * identity, when the actor itself asked for them: AssumeRoleWithWebIdentity from an actor address,
+ * identity anyone can obtain (a Cognito identity, a CI pull-request run), when the actor itself asked
+ * for them: AssumeRoleWithWebIdentity from an actor address,
  * or Cognito's GetCredentialsForIdentity for that key from an actor address (Cognito's own
  * AssumeRoleWithWebIdentity comes from the service).
  */
@@ -309,6 +310,10 @@ async function webIdentityEntries(
     const aud = String(r.aud ?? '');
     const cognito = /cognito-identity\.amazonaws\.com/.test(String(r.provider ?? ''));
     const sub = r.sub ? String(r.sub).slice(0, 200) : null;
+    // only an identity anyone can mint makes the trust itself the way in: an identity pool's
+    // guest, or a CI pull-request run (a fork's code); a branch pushed with a stolen developer
+    // token entered through the developer's account, the role is the pipeline's as designed
+    if (!cognito && !(sub && /:pull_request$/.test(sub))) continue;
     out.push({ role, pool: cognito && POOL_ID.test(aud) ? aud : null, subject: cognito ? null : sub });
   }
   return out;
