@@ -16,6 +16,7 @@
  */
 import type { Json } from '../model/types.js';
 import { isoSql, sqlTime } from '../store/case-store.js';
+import { modelFamilyId } from './baselines.js';
 import {
   actionList,
   actorOf,
@@ -28,6 +29,7 @@ import {
   deviceClient,
   type Env,
   everydayOrigin,
+  isEndUserIdp,
   isPublicIp,
   loadEvents,
   matchContext,
@@ -808,6 +810,280 @@ function runtimeTargets(r: CtRow): string[] {
   return out.filter((x): x is string => typeof x === 'string' && x.length > 0);
 }
 
+/** Does an inline policy document allow something through a wildcard (an action prefix or any resource)? */
+export function grantsWildcard(doc: unknown): boolean {
+  let d = doc;
+  if (typeof d === 'string') {
+    if (d.length > 20000) return false;
+    try {
+      d = JSON.parse(d);
+    } catch {
+      return false;
+    }
+  }
+  const stmts = d && typeof d === 'object' ? (d as Record<string, unknown>).Statement : null;
+  const list = (Array.isArray(stmts) ? stmts : stmts ? [stmts] : []).slice(0, 50);
+  const arr = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+  return list.some((st) => {
+    if (!st || typeof st !== 'object') return false;
+    const o = st as Record<string, unknown>;
+    if (o.Effect !== 'Allow') return false;
+    return arr(o.Action).some((a) => a.includes('*')) || arr(o.Resource).some((r) => r === '*');
+  });
+}
+
+/**
+ * An inline policy that widened a guest role (one anyone with the app can assume through an
+ * identity pool), followed by the role's sessions doing what they never did before the change:
+ * the grant is the root cause of the abuse that uses it. The permission's first uses (models,
+ * targets) are counted in the details; only the change itself is cited (who used the new
+ * permission, the app's people or outsiders, is for the data-plane findings to tell).
+ */
+export async function guestRoleWidened(env: Env): Promise<Candidate[]> {
+  const changes = await loadEvents(env.db, `action = 'PutRolePolicy' AND error_code IS NULL`, [], {
+    resp: false,
+    extra: false,
+  });
+  const out: Candidate[] = [];
+  const byRole = new Map<string, CtRow[]>();
+  for (const r of changes) {
+    const name = typeof r.req?.roleName === 'string' ? r.req.roleName : null;
+    if (!name) continue;
+    if (!byRole.has(name)) byRole.set(name, []);
+    byRole.get(name)!.push(r);
+  }
+  for (const [name, rows] of [...byRole].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const role = [...env.base.profiles.keys()].find((id) => /:role\//.test(id) && nameOf(id) === name);
+    if (!role || env.base.kindOf(role) !== 'guest') continue;
+    rows.sort((a, b) => a.time.localeCompare(b.time) || a.uid.localeCompare(b.uid));
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (!grantsWildcard(r.req?.policyDocument)) continue;
+      const until = rows[i + 1]?.time ?? '9999-12-31T00:00:00Z';
+      const target = `coalesce(json_extract_string(request_parameters, '$.modelId'), json_extract_string(request_parameters, '$.bucketName'), '')`;
+      const used = await env.db.all(
+        `SELECT action, ${target} AS target, time < CAST($2 AS TIMESTAMP) AS before, count(*) AS n,
+                count(DISTINCT source_ip) AS ips, ${isoSql('min(time)')} AS first
+         FROM events
+         WHERE identity_arn = $1 AND error_code IS NULL AND time < CAST($3 AS TIMESTAMP)
+           AND principal_type = 'AssumedRole'
+           AND (read_only IS DISTINCT FROM true OR service = 'bedrock.amazonaws.com')
+         GROUP BY ALL ORDER BY ALL`,
+        [role, sqlTime(r.time), sqlTime(until)],
+      );
+      // a call on a target the role never touched (a model, a bucket) is new; a call naming none is new by its action
+      const key = (x: Record<string, unknown>): string =>
+        modelFamilyId(String(x.target ?? '')) || `action:${String(x.action)}`;
+      const known = new Set(used.filter((x) => x.before).map(key));
+      const fresh = used.filter((x) => !x.before && !known.has(key(x)));
+      if (!fresh.length) continue;
+      const calls = fresh.reduce((a, x) => a + Number(x.n), 0);
+      const targets = [
+        ...new Set(fresh.map((x) => modelFamilyId(String(x.target ?? ''))).filter(Boolean)),
+      ].sort();
+      const first = fresh.map((x) => String(x.first)).sort()[0];
+      const c: Candidate = {
+        ruleId: 'access.guest-role-widened',
+        title: `Guest role ${name} widened, then used for what it never did before`,
+        description:
+          `At ${r.time} ${nameOf(r.identityArn) || 'a principal'} replaced inline policy ${String(r.req?.policyName ?? '').slice(0, 128)} ` +
+          `of ${name}, a role every user of the app (no sign-in) can assume through the identity pool, with one that ` +
+          'allows actions through a wildcard. From ' +
+          `${first} the role's sessions made ${calls} successful call(s) of kinds it never made before the change` +
+          (targets.length ? ` (${targets.slice(0, 8).join(', ')})` : '') +
+          ': anyone holding the app can use the grant.',
+        severity: 'high',
+        strength: 'hard',
+        elements: ['access'],
+        times: [r.time],
+        principals: [role],
+        accessKeyIds: [],
+        sourceIps: [],
+        resources: [role],
+        attack: ['T1098.003', 'T1078.004'],
+        evidence: { eventIds: [r.eventId] },
+        actors: [],
+        triage: [`guest role widened by ${nameOf(r.identityArn)}; ${calls} new-kind call(s) after it`],
+        details: {
+          changedBy: r.identityArn,
+          policyName: String(r.req?.policyName ?? '').slice(0, 128),
+          newUses: fresh.slice(0, 20).map((x) => ({
+            action: String(x.action),
+            target: String(x.target ?? '').slice(0, 200),
+            calls: Number(x.n),
+            addresses: Number(x.ips),
+          })),
+        },
+      };
+      out.push(applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [name] })));
+    }
+  }
+  return out;
+}
+
+/** A CI OIDC subject of a pull-request run (GitHub: `repo:<org>/<repo>:pull_request`). */
+const PR_SUBJECT = /:pull_request$/;
+
+/** `StringLike` wildcard (`*`, `?`) as a whole-string test; bounded. */
+function globMatches(pattern: string, value: string): boolean {
+  if (pattern.length > 300 || value.length > 300) return false;
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(value);
+}
+
+/** The `sub` patterns of a role's trust policy (any `...:sub` condition key) that admit `subject`. */
+export function trustSubjectsAdmitting(trust: unknown, subject: string): string[] {
+  const out: string[] = [];
+  const doc =
+    typeof trust === 'string'
+      ? (() => {
+          try {
+            return JSON.parse(trust);
+          } catch {
+            return null;
+          }
+        })()
+      : trust;
+  const stmts = doc && typeof doc === 'object' ? (doc as Record<string, unknown>).Statement : null;
+  for (const st of (Array.isArray(stmts) ? stmts : stmts ? [stmts] : []).slice(0, 20)) {
+    const cond = st && typeof st === 'object' ? (st as Record<string, unknown>).Condition : null;
+    if (!cond || typeof cond !== 'object') continue;
+    for (const [op, kv] of Object.entries(cond as Record<string, unknown>)) {
+      if (!/^String(Like|Equals)$/.test(op) || !kv || typeof kv !== 'object') continue;
+      for (const [k, v] of Object.entries(kv as Record<string, unknown>)) {
+        if (!/:sub$/.test(k)) continue;
+        for (const pat of (Array.isArray(v) ? v : [v]).slice(0, 50))
+          if (typeof pat === 'string' && (op === 'StringLike' ? globMatches(pat, subject) : pat === subject))
+            out.push(pat);
+      }
+    }
+  }
+  return [...new Set(out)].sort();
+}
+
+/**
+ * A CI pipeline's pull-request run that changed things with the role it federated into. A pull
+ * request's workflow runs code anyone who opens a pull request (from a fork too) controls; its
+ * runs of the deploy role should only read (plan, validate), and deployments come from the main
+ * branch or a protected environment, whose subjects differ. A pull-request session that makes
+ * successful changes the subject's other sessions never made is the trust's weak spot in use: the
+ * role's trust policy admits pull requests (a wildcard `sub` such as `repo:org/repo:*`), which the
+ * finding cites from the IAM authorization details when they are collected.
+ */
+export async function ciPullRequestWrites(env: Env): Promise<Candidate[]> {
+  const feds = await loadEvents(env.db, `action = 'AssumeRoleWithWebIdentity' AND error_code IS NULL`, [], {
+    extra: false,
+  });
+  interface Session {
+    fed: CtRow;
+    role: string;
+    subject: string;
+    key: string;
+  }
+  const sessions: Session[] = [];
+  for (const r of feds) {
+    const resp = r.resp ?? {};
+    const subject =
+      typeof resp.subjectFromWebIdentityToken === 'string'
+        ? resp.subjectFromWebIdentityToken.slice(0, 300)
+        : null;
+    const provider = typeof resp.provider === 'string' ? resp.provider : '';
+    const creds = resp.credentials as Record<string, unknown> | undefined;
+    const key = typeof creds?.accessKeyId === 'string' ? creds.accessKeyId : null;
+    const role = typeof r.req?.roleArn === 'string' ? r.req.roleArn : null;
+    if (!subject || !key || !role || isEndUserIdp(provider, String(r.req?.roleSessionName ?? ''))) continue;
+    sessions.push({ fed: r, role, subject, key });
+  }
+  const pr = sessions.filter((x) => PR_SUBJECT.test(x.subject));
+  if (!pr.length) return [];
+  const keys = [
+    ...new Set(sessions.filter((x) => pr.some((p) => p.subject === x.subject)).map((x) => x.key)),
+  ];
+  const rows = await loadEvents(
+    env.db,
+    `access_key_id IN (${actionList(keys)}) AND ${ACTOR_ROWS} AND read_only IS DISTINCT FROM true AND error_code IS NULL`,
+    [],
+    NO_JSON,
+  );
+  const writesOf = new Map<string, CtRow[]>();
+  for (const r of rows) {
+    const k = r.accessKeyId ?? '';
+    if (!writesOf.has(k)) writesOf.set(k, []);
+    writesOf.get(k)!.push(r);
+  }
+  const out: Candidate[] = [];
+  const trustOf = new Map<string, unknown>();
+  for (const s of pr) {
+    const writes = writesOf.get(s.key) ?? [];
+    if (!writes.length) continue;
+    // what the subject's other runs changed: a pull-request workflow that always writes the same
+    // thing (a preview environment) is the pipeline's design, not a departure
+    const usual = new Set(
+      sessions
+        .filter((x) => x.subject === s.subject && x.key !== s.key)
+        .flatMap((x) => (writesOf.get(x.key) ?? []).map((r) => `${r.service}|${r.action}`)),
+    );
+    const others = sessions.filter((x) => x.subject === s.subject && x.key !== s.key).length;
+    const fresh = writes.filter((r) => !usual.has(`${r.service}|${r.action}`));
+    if (!fresh.length) continue;
+    if (!trustOf.has(s.role)) {
+      const t = await env.db.all(
+        `SELECT CAST(trust_policy AS VARCHAR) AS tp FROM iam_entities WHERE kind = 'role' AND arn = $1 ORDER BY 1 LIMIT 1`,
+        [s.role],
+      );
+      trustOf.set(s.role, t[0]?.tp ?? null);
+    }
+    const admitting = trustSubjectsAdmitting(trustOf.get(s.role), s.subject);
+    const actions = actionsOf(fresh);
+    const role = nameOf(s.role);
+    const ipsUsed = [...new Set([s.fed.sourceIp, ...fresh.map((r) => r.sourceIp)])].filter(
+      (ip): ip is string => !!ip && isPublicIp(ip),
+    );
+    const c: Candidate = {
+      ruleId: 'access.ci-pull-request-writes',
+      title: `A pull-request workflow run changed the account through ${role}`,
+      description:
+        `At ${s.fed.time} a CI run with the OIDC subject ${s.subject} (a pull request's workflow, whose code ` +
+        `whoever opened the pull request controls) federated into ${role} and made changes: ${actions.slice(0, 12).join(', ')}. ` +
+        (others
+          ? `The subject's ${others} other run(s) never made these changes. `
+          : 'No other run of this subject is in the evidence. ') +
+        (admitting.length
+          ? `The role's trust policy admits the subject through ${admitting.join(', ')}: any pull request, including one from a fork, may assume it.`
+          : 'The trust policy admitting pull requests was not in the collected IAM details.'),
+      severity: 'high',
+      strength: 'hard',
+      elements: ['access'],
+      times: [s.fed.time, ...times(fresh)],
+      principals: [s.role],
+      accessKeyIds: [s.key],
+      sourceIps: ipsUsed,
+      resources: [s.role],
+      attack: ['T1199', 'T1078.004'],
+      evidence: { eventIds: [s.fed.eventId, ...ids(fresh)] },
+      actors: [actorOf(s.fed), ...fresh.map(actorOf)].map((a) => ({ ...a, key: a.key ?? s.key })),
+      triage: [
+        `pull-request subject ${s.subject}; ${fresh.length} change(s) its other ${others} run(s) never made`,
+      ],
+      details: {
+        subject: s.subject,
+        role: s.role,
+        otherRunsOfSubject: others,
+        changes: actions.slice(0, 40),
+        trustAdmits: admitting,
+      },
+    };
+    out.push(
+      applyContext(c, matchContext(env.entries, { ...subjectOf(fresh[0]), targets: [role], pipeline: true })),
+    );
+  }
+  return out;
+}
+
 /**
  * A role whose assumptions have an established history (callers, networks) assumed by a caller never
  * seen for it from a network never seen for it: a vendor's or a partner's trust abused from the
@@ -1010,6 +1286,8 @@ export async function roleNewCaller(env: Env): Promise<Candidate[]> {
 
 export const ACCESS_DETECTORS = [
   sessionReuse,
+  ciPullRequestWrites,
+  guestRoleWidened,
   keyNewOrigin,
   createdKeyFirstUse,
   consoleWithoutMfa,

@@ -83,4 +83,80 @@ describe('accountBaseline: principal kinds', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('tells a Cognito identity pool role (guest) from a CI OIDC role (pipeline)', async () => {
+    const store = await CaseStore.open(':memory:');
+    const dir = mkdtempSync(path.join(tmpdir(), 'genai-ir-kinds-'));
+    try {
+      const assume = (i: number, role: string, provider: string, session: string, sub: string) => ({
+        eventVersion: '1.08',
+        userIdentity: {
+          type: 'WebIdentityUser',
+          principalId: `${provider}:${sub}`,
+          userName: sub,
+          identityProvider: provider,
+        },
+        eventTime: `2026-01-20T13:4${i}:00Z`,
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRoleWithWebIdentity',
+        awsRegion: 'eu-west-1',
+        sourceIPAddress: provider.startsWith('cognito') ? provider : '20.1.2.3',
+        userAgent: 'aws-sdk',
+        requestParameters: { roleArn: `arn:aws:iam::111122223333:role/${role}`, roleSessionName: session },
+        responseElements: {
+          credentials: { accessKeyId: `ASIAWEBKIND0000000${i}` },
+          provider: provider.replace(/^arn:.*oidc-provider\//, ''),
+        },
+        eventID: `ev-web-${i}`,
+        readOnly: true,
+        eventType: 'AwsApiCall',
+        recipientAccountId: '111122223333',
+      });
+      const use = (i: number, role: string, session: string, ip: string) => ({
+        eventVersion: '1.08',
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::111122223333:assumed-role/${role}/${session}`,
+          accountId: '111122223333',
+          accessKeyId: `ASIAWEBKIND0000000${i}`,
+          sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::111122223333:role/${role}` } },
+        },
+        eventTime: `2026-01-20T13:5${i}:00Z`,
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'GetCallerIdentity',
+        awsRegion: 'eu-west-1',
+        sourceIPAddress: ip,
+        userAgent: 'aws-sdk',
+        eventID: `ev-use-${i}`,
+        readOnly: true,
+        eventType: 'AwsApiCall',
+        recipientAccountId: '111122223333',
+      });
+      const records = [
+        assume(
+          1,
+          'Cognito_AppUnauth_Role',
+          'cognito-identity.amazonaws.com',
+          'CognitoIdentityCredentials',
+          'eu-west-1:abc',
+        ),
+        use(1, 'Cognito_AppUnauth_Role', 'CognitoIdentityCredentials', '201.17.1.2'),
+        assume(
+          2,
+          'ci-deploy',
+          'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+          'GitHubActions',
+          'repo:org/app:ref:refs/heads/main',
+        ),
+        use(2, 'ci-deploy', 'GitHubActions', '20.1.2.3'),
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      await ingest(store, [dir]);
+      const base = await accountBaseline(store);
+      expect(base.kindOf('arn:aws:iam::111122223333:role/Cognito_AppUnauth_Role')).toBe('guest');
+      expect(base.kindOf('arn:aws:iam::111122223333:role/ci-deploy')).toBe('pipeline');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -498,6 +498,9 @@ export function inDomains(domain: string, domains: Set<string>): boolean {
  * What a principal is, from how it behaves in the evidence:
  * - `human`: signs in to the console, uses a browser, or is a federated (SSO / SAML) role;
  * - `pipeline`: assumed through web identity (CI OIDC) or driving infrastructure-as-code clients;
+ * - `guest`: a role that end users' devices assume through an end-user identity provider (a Cognito
+ *   identity pool's guest or signed-in role, Login with Amazon / Google / Facebook / Apple): anyone
+ *   with the app can hold its credentials, from any (mobile, changing) address;
  * - `workload`: any other role (instances, functions, notebooks, applications);
  * - `service-user`: an IAM user only ever used programmatically (a long-term key in a script);
  * - `root`, `service`.
@@ -505,6 +508,7 @@ export function inDomains(domain: string, domains: Set<string>): boolean {
 export type PrincipalKind =
   | 'human'
   | 'pipeline'
+  | 'guest'
   | 'workload'
   | 'service-user'
   | 'root'
@@ -537,6 +541,20 @@ export interface AccountBaseline {
   isCommonIp(ip: string | null | undefined): boolean;
 }
 
+/**
+ * End-user identity providers: the web identities of people using an app (a Cognito identity pool,
+ * which also fronts the social logins, or the social providers themselves), not of CI systems or
+ * Kubernetes service accounts. `provider` is the AssumeRoleWithWebIdentity response's provider or
+ * the caller's principal id; Cognito's enhanced flow names the session CognitoIdentityCredentials.
+ */
+export function isEndUserIdp(provider: string, session = ''): boolean {
+  return (
+    /^(?:arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/)?(?:cognito-identity\.amazonaws\.com|accounts\.google\.com|graph\.facebook\.com|www\.amazon\.com|appleid\.apple\.com)(?:[:/]|$)/i.test(
+      provider.slice(0, 300),
+    ) || session === 'CognitoIdentityCredentials'
+  );
+}
+
 export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
   const agg = await db.all(
     // grouped by client first: the patterns run once per distinct client, not once per record
@@ -554,12 +572,19 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
     [`(?i)${BROWSER_UA.source}`, `(?i)${IAC_UA.source}`],
   );
   const web = await db.all(
-    `SELECT DISTINCT json_extract_string(request_parameters, '$.roleArn') AS role, action FROM events
-     WHERE action IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML') AND error_code IS NULL`,
+    `SELECT DISTINCT json_extract_string(request_parameters, '$.roleArn') AS role, action,
+            coalesce(json_extract_string(response_elements, '$.provider'), principal_id, '') AS provider,
+            coalesce(session_name, json_extract_string(request_parameters, '$.roleSessionName'), '') AS session
+     FROM events
+     WHERE action IN ('AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML') AND error_code IS NULL ORDER BY ALL`,
   );
-  const viaWeb = new Set(
-    web.filter((r) => r.action === 'AssumeRoleWithWebIdentity').map((r) => String(r.role)),
+  const webRows = web.filter((r) => r.action === 'AssumeRoleWithWebIdentity');
+  const viaWeb = new Set(webRows.map((r) => String(r.role)));
+  // a role every one of whose web-identity sessions came from an end-user identity provider
+  const notGuest = new Set(
+    webRows.filter((r) => !isEndUserIdp(String(r.provider), String(r.session))).map((r) => String(r.role)),
   );
+  const viaGuest = new Set([...viaWeb].filter((role) => !notGuest.has(role)));
   const viaSaml = new Set(web.filter((r) => r.action === 'AssumeRoleWithSAML').map((r) => String(r.role)));
   const created = await db.all(
     `SELECT coalesce(json_extract_string(request_parameters, '$.userName'), json_extract_string(request_parameters, '$.roleName')) AS name, action,
@@ -595,6 +620,7 @@ export async function accountBaseline(db: Queryable): Promise<AccountBaseline> {
       /:role\/aws-reserved\/sso\.amazonaws\.com\//.test(id)
     )
       kind = 'human';
+    else if (viaGuest.has(id)) kind = 'guest';
     else if (viaWeb.has(id) || Number(r.iac) >= Math.max(1, n * 0.2)) kind = 'pipeline';
     else if (/:role\//.test(id)) kind = 'workload';
     else if (/:user\//.test(id)) kind = 'service-user';

@@ -27,8 +27,10 @@ import { loadSigmaRules, runSigmaRules, type SigmaRule, type SigmaRunResult } fr
 import {
   bedrockApiKeys,
   bedrockErrorBursts,
+  ciPullRequestWrites,
   consoleWithoutMfa,
   createdKeyFirstUse,
+  guestRoleWidened,
   keyNewOrigin,
   llmjackingRecon,
   longTermKeysOnBedrock,
@@ -119,6 +121,8 @@ async function collect(env: Env): Promise<Tagged[]> {
     relieveHeap(); // the rows each step read are garbage now
   };
   add('access', await sessionReuse(env));
+  add('access', await ciPullRequestWrites(env));
+  add('access', await guestRoleWidened(env));
   add('access', await keyNewOrigin(env));
   add('access', await createdKeyFirstUse(env));
   add('access', await consoleWithoutMfa(env));

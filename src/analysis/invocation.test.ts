@@ -813,6 +813,31 @@ describe('model abuse from a principal’s own history', () => {
     }
   });
 
+  it('names as resources only the models that answered: a probe of a model not offered touched nothing', async () => {
+    const t0 = '2025-03-11T00:00:00Z';
+    const { invs, ct } = llmjacking(t0);
+    for (let k = 0; k < 3; k++)
+      ct.push(
+        call({
+          time: at(t0, 598 + k * 0.2),
+          user: 'svc-poc',
+          model: 'ai21.jamba-1-5-large-v1:0',
+          ip: '203.0.113.200',
+          ua: 'aws-sdk-js/3.700.0 ua/2.1',
+          error: 'ValidationException',
+        }),
+      );
+    const store = await caseOf('abuse-probe', [...background(t0, 16), ...invs], ct);
+    try {
+      const fs = await run(store, llmjackingDetector);
+      const f = fs.find((x) => x.ruleId === 'data-plane.model-abuse' && x.severity === 'high');
+      expect(f?.resources).toContain('anthropic.claude-3-opus-20240229-v1:0');
+      expect(f?.resources).not.toContain('ai21.jamba-1-5-large-v1:0');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('counts the hours of a role several people sign in to per person: their sum is no spike', async () => {
     const t0 = '2025-03-11T00:00:00Z';
     const role = 'AWSReservedSSO_DataScience_0123456789abcdef';

@@ -659,9 +659,15 @@ export const llmjackingDetector: Detector = {
           ? await principalRecon(ctx.db, p.identity, a.newIps, first, last)
           : [];
       const cost = costOf(a.window);
-      const resModels = a.newModels.length
+      // the models the principal got answers from: a probe of a model the Region does not offer (or
+      // one the principal may not call) touched nothing
+      const answered = new Set(a.window.filter((c) => !c.errorCode).map((c) => modelFamilyId(c.modelId)));
+      const named = a.newModels.length
         ? a.newModels
         : [...new Set(a.window.map((c) => modelFamilyId(c.modelId)))];
+      const resModels = named.some((m) => answered.has(modelFamilyId(m)))
+        ? named.filter((m) => answered.has(modelFamilyId(m)))
+        : named;
       const attack = ['AML.T0034', 'T1496'];
       if (a.signals.some((s) => s.id === 'roleplay')) attack.push('AML.T0054');
       out.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
+import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 describe('resourcesOfEvent', () => {
   it('names an edited Organizations policy and a quota whose increase was requested by their ARNs', () => {
@@ -153,5 +153,21 @@ describe('SageMaker resources named in requests', () => {
     expect(resourcesOfEvent({ ...row({ modelName: 'x' }), service: 'bedrock.amazonaws.com' })).toEqual([]);
     // a name that is not a SageMaker name is not made into an ARN
     expect(resourcesOfEvent(row({ notebookInstanceName: 'a/b:c' }))).toEqual([]);
+  });
+});
+
+describe('modelOfProfile', () => {
+  it('names the model behind a cross-Region inference profile id, and leaves other names alone', () => {
+    expect(modelOfProfile('us.anthropic.claude-3-7-sonnet-20250219-v1:0')).toBe(
+      'anthropic.claude-3-7-sonnet-20250219-v1:0',
+    );
+    expect(modelOfProfile('global.amazon.nova-pro-v1:0')).toBe('amazon.nova-pro-v1:0');
+    expect(modelOfProfile('anthropic.claude-3-haiku-20240307-v1:0')).toBe(
+      'anthropic.claude-3-haiku-20240307-v1:0',
+    );
+    expect(modelOfProfile('eu.logs.example-bucket')).toBe('eu.logs.example-bucket');
+    const arn =
+      'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0';
+    expect(modelOfProfile(arn)).toBe(arn);
   });
 });

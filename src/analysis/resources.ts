@@ -151,6 +151,18 @@ export function baseResource(r: string): string {
   return m ? m[1] : r;
 }
 
+/**
+ * A system-defined cross-Region inference profile id (`us.anthropic.claude-...-v1:0`) as the model
+ * it routes to: scope names the model, whichever Regions served it. Only a bare id with a model
+ * version (`:N`) qualifies (a bucket or other name that merely starts with `us.` keeps its name);
+ * ARNs and everything else are returned unchanged.
+ */
+export function modelOfProfile(r: string): string {
+  if (r.length > 200 || !GEO_PREFIX.test(r)) return r;
+  const base = r.replace(GEO_PREFIX, '');
+  return /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*:\d+$/i.test(base) ? base : r;
+}
+
 function pick(o: unknown, path: string[]): string | null {
   let cur: unknown = o;
   for (const k of path) {

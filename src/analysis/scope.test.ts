@@ -469,6 +469,136 @@ describe('computeScope: when an address counts as established', () => {
     expect(s.scope.resources).not.toContain(SAME);
   });
 
+  it('the role and identity pool the actor entered through a web identity it asked for are in scope, with the prompts it read', async () => {
+    const vps = '198.51.100.81';
+    const t = '2026-02-03T17:00:00Z';
+    const GUEST = 'arn:aws:iam::111122223333:role/Cognito_AppUnauth_Role';
+    const CI = 'arn:aws:iam::111122223333:role/ci-deploy';
+    const POOL = 'eu-west-1:7c2e9a41-5db8-4f3e-9b61-0e4d2a8f17c3';
+    const web = (
+      n: number,
+      role: string,
+      key: string,
+      ip: string,
+      provider: string,
+      aud: string,
+      sub: string,
+    ) =>
+      call(n, `2026-02-03T17:0${n - 60}:00Z`, ip, { type: 'AssumedRole' }, 'AssumeRole', {
+        userIdentity: { type: 'WebIdentityUser', principalId: `${provider}:${sub}`, userName: sub },
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRoleWithWebIdentity',
+        requestParameters: { roleArn: role, roleSessionName: 's' },
+        responseElements: {
+          credentials: { accessKeyId: key },
+          provider,
+          audience: aud,
+          subjectFromWebIdentityToken: sub,
+        },
+      });
+    const recs = [
+      // Cognito's own federation call comes from the service; the actor asked for the credentials
+      web(
+        61,
+        GUEST,
+        'ASIAEXAMPLEGUEST0001',
+        'cognito-identity.amazonaws.com',
+        'cognito-identity.amazonaws.com',
+        POOL,
+        'eu-west-1:x',
+      ),
+      call(62, '2026-02-03T17:02:00Z', vps, { type: 'AssumedRole' }, 'GetCredentialsForIdentity', {
+        userIdentity: { type: 'Unknown', principalId: 'Anonymous' },
+        eventSource: 'cognito-identity.amazonaws.com',
+        readOnly: false,
+        requestParameters: { identityId: 'eu-west-1:x' },
+        responseElements: { credentials: { accessKeyId: 'ASIAEXAMPLEGUEST0001' } },
+      }),
+      call(
+        63,
+        '2026-02-03T17:03:00Z',
+        vps,
+        {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::111122223333:assumed-role/Cognito_AppUnauth_Role/CognitoIdentityCredentials`,
+          key: 'ASIAEXAMPLEGUEST0001',
+          issuer: GUEST,
+        },
+        'InvokeModel',
+        {
+          eventSource: 'bedrock.amazonaws.com',
+          requestParameters: { modelId: 'us.anthropic.claude-3-7-sonnet-20250219-v1:0' },
+        },
+      ),
+      web(
+        64,
+        CI,
+        'ASIAEXAMPLECIPR00001',
+        vps,
+        'token.actions.githubusercontent.com',
+        'sts.amazonaws.com',
+        'repo:org/app:pull_request',
+      ),
+      call(
+        65,
+        '2026-02-03T17:05:00Z',
+        vps,
+        {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111122223333:assumed-role/ci-deploy/GitHubActions',
+          key: 'ASIAEXAMPLECIPR00001',
+          issuer: CI,
+        },
+        'GetPrompt',
+        {
+          eventSource: 'bedrock.amazonaws.com',
+          requestParameters: { promptIdentifier: 'PROMPT1234' },
+        },
+      ),
+      // a pushed branch (a developer's identity, stolen or not): the role is the pipeline's as designed
+      web(
+        66,
+        'arn:aws:iam::111122223333:role/branch-deploy',
+        'ASIAEXAMPLECIBR00001',
+        vps,
+        'token.actions.githubusercontent.com',
+        'sts.amazonaws.com',
+        'repo:org/app:ref:refs/heads/chore/x',
+      ),
+      call(
+        67,
+        '2026-02-03T17:07:00Z',
+        vps,
+        {
+          type: 'AssumedRole',
+          arn: 'arn:aws:sts::111122223333:assumed-role/branch-deploy/GitHubActions',
+          key: 'ASIAEXAMPLECIBR00001',
+          issuer: 'arn:aws:iam::111122223333:role/branch-deploy',
+        },
+        'ListBuckets',
+      ),
+    ];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-web-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: recs }));
+      await ingest(store, [dir]);
+      const f = {
+        ...finding(vps, t),
+        resources: ['us.anthropic.claude-3-7-sonnet-20250219-v1:0'],
+      } as Finding;
+      const s = await computeScope(store, [f]);
+      expect(s.scope.resources).toEqual(
+        expect.arrayContaining([GUEST, POOL, CI, 'PROMPT1234', 'anthropic.claude-3-7-sonnet-20250219-v1:0']),
+      );
+      expect(s.scope.resources).not.toContain('us.anthropic.claude-3-7-sonnet-20250219-v1:0');
+      expect(s.scope.resources).not.toContain('arn:aws:iam::111122223333:role/branch-deploy');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('roles one caller assumed from the address are not other identities sharing it', async () => {
     const vps = '198.51.100.78';
     const t = '2026-02-03T17:00:00Z';

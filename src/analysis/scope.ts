@@ -26,7 +26,7 @@ import {
 } from './context.js';
 import { dataBuckets } from './data-store.js';
 import { META_KEYS, metaSql } from './request-metadata.js';
-import { baseResource, passedRoleOf, resourcesOfEvent } from './resources.js';
+import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 export interface Seed {
   kind: 'key' | 'ip' | 'principal' | 'finding' | 'request';
@@ -238,6 +238,55 @@ const HOURS_BEFORE = 6;
 const ESTABLISHED_SPAN_MIN = 180;
 
 /** IAM reads that look at one role: what it may do and who may assume it. */
+/** A Cognito identity pool id (`region:uuid`). */
+const POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The roles (and Cognito identity pools) through which the actor's session keys were issued by web
+ * identity anyone can obtain (a Cognito identity, a CI pull-request run), when the actor itself asked
+ * for them: AssumeRoleWithWebIdentity from an actor address,
+ * or Cognito's GetCredentialsForIdentity for that key from an actor address (Cognito's own
+ * AssumeRoleWithWebIdentity comes from the service).
+ */
+async function webIdentityEntries(
+  db: Queryable,
+  keys: string[],
+  ips: Set<string>,
+): Promise<Array<{ role: string; pool: string | null; subject: string | null }>> {
+  const temp = keys.filter((k) => k.startsWith('ASIA'));
+  if (!temp.length || !ips.size) return [];
+  const rows = await db.all(
+    `WITH fed AS (
+       SELECT json_extract_string(request_parameters, '$.roleArn') AS role,
+              json_extract_string(response_elements, '$.credentials.accessKeyId') AS k,
+              json_extract_string(response_elements, '$.provider') AS provider,
+              json_extract_string(response_elements, '$.audience') AS aud,
+              json_extract_string(response_elements, '$.subjectFromWebIdentityToken') AS sub,
+              source_ip
+       FROM events WHERE action = 'AssumeRoleWithWebIdentity' AND error_code IS NULL),
+     cog AS (
+       SELECT DISTINCT json_extract_string(response_elements, '$.credentials.accessKeyId') AS k FROM events
+       WHERE action = 'GetCredentialsForIdentity' AND error_code IS NULL AND source_ip IN (${list(ips)}))
+     SELECT role, provider, aud, min(sub) AS sub FROM fed
+     WHERE k IN (${list(temp)}) AND (source_ip IN (${list(ips)}) OR k IN (SELECT k FROM cog))
+     GROUP BY ALL ORDER BY ALL LIMIT 20`,
+  );
+  const out: Array<{ role: string; pool: string | null; subject: string | null }> = [];
+  for (const r of rows) {
+    const role = String(r.role ?? '');
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\//.test(role)) continue;
+    const aud = String(r.aud ?? '');
+    const cognito = /cognito-identity\.amazonaws\.com/.test(String(r.provider ?? ''));
+    const sub = r.sub ? String(r.sub).slice(0, 200) : null;
+    // only an identity anyone can mint makes the trust itself the way in: an identity pool's
+    // guest, or a CI pull-request run (a fork's code); a branch pushed with a stolen developer
+    // token entered through the developer's account, the role is the pipeline's as designed
+    if (!cognito && !(sub && /:pull_request$/.test(sub))) continue;
+    out.push({ role, pool: cognito && POOL_ID.test(aud) ? aud : null, subject: cognito ? null : sub });
+  }
+  return out;
+}
+
 const ROLE_READS = new Set(['GetRole', 'GetRolePolicy', 'ListRolePolicies', 'ListAttachedRolePolicies']);
 
 /** Trace and session ids of the seed findings looked up for the application that opened them. */
@@ -538,7 +587,7 @@ export async function computeScope(
     if (!aboutActor) continue;
     const own = new Set((f.principals ?? []).map(identityOf));
     for (const r of f.resources ?? [])
-      if (!own.has(r) && !DOMAIN.test(r)) resources.add(baseResource(s3Arn(r)));
+      if (!own.has(r) && !DOMAIN.test(r)) resources.add(modelOfProfile(baseResource(s3Arn(r))));
   }
   for (const s of opts.seeds ?? []) {
     if (s.kind === 'ip') ips.add(s.value);
@@ -861,7 +910,8 @@ export async function computeScope(
       !ENUMERATION.test(action) &&
       (!r.read_only ||
         cls?.element === 'invocation' ||
-        /^(GetObject|GetSecretValue|GetParameter)/.test(action))
+        // content reads: objects, secrets, parameters, and managed prompts (an AI asset's text)
+        /^(GetObject|GetSecretValue|GetParameter|GetPrompt$)/.test(action))
     ) {
       // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
       for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
@@ -986,6 +1036,16 @@ export async function computeScope(
       actorEvents.some((r) => r.access_key_id === k) ||
       seeds.some((f) => f.accessKeyIds?.includes(k)),
   );
+  // a role the actor entered through a web identity it obtained itself (the federation call, or the
+  // identity pool's credentials call, came from the actor's address): the trust that let it in
+  // is part of what was compromised, and so is the identity pool that handed out the credentials
+  for (const x of await webIdentityEntries(db, keyList, ips)) {
+    resources.add(x.role);
+    if (x.pool) resources.add(x.pool);
+    notes.push(
+      `the actor obtained ${x.role} through web identity${x.pool ? ` (identity pool ${x.pool})` : ''}${x.subject ? ` as ${x.subject}` : ''}`,
+    );
+  }
   for (const [k, u] of usualByKey)
     notes.push(
       `access key ${k} was used from ${u.net} (${u.clients.join(', ') || 'no user agent'}) for hours before another network used it on ${u.otherFrom}: its records from there are treated as its owner's`,
