@@ -34,42 +34,58 @@ type Floors = {
 // never above what was measured; decoy-fp at the measured count). These are FLOORS TO RAISE as
 // detection improves: when a scenario scores better for good, move its floor up towards the new
 // value so that a regression is caught. Never lower one to make a failing run pass without
-// understanding why the score dropped.
-// Measured (key / prec / scope / elem / decoy), after the detection work these scenarios prompted:
-//   agent-action-tamper          1 / 1 / 1 / 1 / 0
-//   app-wallet-abuse             1 / 0.998 / 1 / 1 / 0
-//   ec2-role-credential-theft    1 / 1 / 1 / 1 / 0
-//   guardrail-bypass-deploy      1 / 0.976 / 0.964 / 1 / 0
-//   prompt-log-theft             1 / 1 / 1 / 1 / 0
-//   sso-console-replay           1 / 1 / 1 / 1 / 0
-//   sso-session-hijack           1 / 1 / 1 / 1 / 0
-//   ticket-injection-summariser  1 / 1 / 1 / 1 / 0
-//   vendor-role-abuse            1 / 1 / 0.947 / 1 / 0
-// The next eight were written in round 6 by people who had not read genai-ir's code; measured after
-// the detection work their first scores prompted (first scores in test/scenarios/README.md):
-//   agent-kb-injection           1 / 1 / 1 / 1 / 0
-//   cfn-guardrail-strip          1 / 1 / 1 / 0.857 / 0
-//   dev-to-prod-pivot            1 / 1 / 0.964 / 1 / 0
-//   insider-kb-harvest           1 / 1 / 0.985 / 1 / 0
-//   prompt-flow-tamper           1 / 0.997 / 1 / 1 / 0
-//   sagemaker-endpoint-swap      1 / 1 / 0.977 / 1 / 0
-//   throughput-wallet-burn       1 / 1 / 0.956 / 1 / 0 (0.972 before round 7's job rule left the
-//                                imported model's name and role out of the scope)
-//   training-data-exposure       1 / 1 / 1 / 1 / 0
-// Four more written in round 6 without reading genai-ir's code and scored once on a frozen build
-// before any change (their first scores are the unbiased measure, in test/scenarios/README.md);
-// measured after the changes they then prompted:
-//   agent-tool-exfil             1 / 1 / 1 / 1 / 0
-//   bedrock-api-key-abuse        1 / 1 / 0.964 / 0.857 / 0
-//   guardrail-version-rollback   1 / 1 / 0.917 / 1 / 0
-//   logging-redirect-cloudwatch  1 / 1 / 0.917 / 1 / 0
-// Four written in round 7 the same way (frozen build first); measured after the changes they prompted:
-//   batch-inference-exfil        1 / 1 / 0.969 / 1 / 0
-//   model-import-backdoor        1 / 1 / 1 / 1 / 0
-//   notebook-presigned-takeover  1 / 1 / 0.956 / 1 / 0
-//   permission-set-escalation    1 / 1 / 0.993 / 1 / 0
+// understanding why the score dropped. First scores (before the detection work each scenario
+// prompted) are in test/scenarios/README.md.
+// Measured at the end of round 8, all 37 (key / prec / scope / elem / decoy):
+//   agent-action-tamper            1 / 1 / 1 / 1 / 0
+//   agent-code-interpreter-abuse   1 / 1 / 1 / 1 / 0
+//   agent-kb-injection             1 / 1 / 1 / 1 / 0
+//   agent-memory-poisoning         1 / 1 / 0.867 / 1 / 0
+//   agent-tool-exfil               1 / 1 / 1 / 1 / 0
+//   aoss-vector-exfil              1 / 1 / 1 / 1 / 0
+//   app-wallet-abuse               1 / 0.998 / 1 / 1 / 0
+//   batch-inference-exfil          1 / 1 / 0.969 / 1 / 0
+//   bedrock-api-key-abuse          1 / 1 / 0.964 / 1 / 0
+//   cfn-guardrail-strip            1 / 1 / 1 / 1 / 0
+//   cognito-unauth-llmjacking      1 / 1 / 1 / 1 / 0
+//   dev-to-prod-pivot              1 / 1 / 1 / 1 / 0
+//   ec2-role-credential-theft      1 / 1 / 1 / 1 / 0
+//   github-oidc-pipeline-abuse     1 / 1 / 1 / 0.857 / 0
+//   guardrail-bypass-deploy        1 / 0.976 / 0.964 / 1 / 0
+//   guardrail-version-rollback     1 / 1 / 0.917 / 1 / 0
+//   insider-kb-harvest             1 / 1 / 0.985 / 1 / 0
+//   kb-datasource-swap             1 / 1 / 1 / 1 / 0
+//   log-subscription-exfil         1 / 1 / 1 / 1 / 0
+//   logging-redirect-cloudwatch    1 / 1 / 0.95 / 1 / 0
+//   model-distillation             1 / 1 / 1 / 1 / 0
+//   model-import-backdoor          1 / 1 / 1 / 1 / 0
+//   notebook-presigned-takeover    1 / 1 / 0.961 / 1 / 0
+//   permission-set-escalation      1 / 1 / 0.993 / 1 / 0
+//   prompt-flow-tamper             1 / 0.997 / 1 / 1 / 0
+//   prompt-log-theft               1 / 1 / 1 / 1 / 0
+//   rag-tenant-isolation           1 / 0.961 / 1 / 0.857 / 0
+//   sagemaker-endpoint-swap        1 / 1 / 1 / 1 / 0
+//   sagemaker-training-image-swap  1 / 1 / 1 / 1 / 0
+//   scp-unblock-llmjacking         1 / 1 / 1 / 1 / 0
+//   sso-console-replay             1 / 1 / 1 / 1 / 0
+//   sso-session-hijack             1 / 1 / 1 / 1 / 0
+//   throughput-wallet-burn         1 / 1 / 0.956 / 1 / 0
+//   ticket-injection-summariser    1 / 1 / 1 / 1 / 0
+//   training-data-exposure         1 / 1 / 1 / 1 / 0
+//   trust-policy-backdoor          1 / 1 / 1 / 1 / 0
+//   vendor-role-abuse              1 / 1 / 1 / 1 / 0
+// github-oidc-pipeline-abuse and rag-tenant-isolation: element accuracy 0.857 where the labels of
+// the set disagree (a new access key labelled an infrastructure change elsewhere) or where a
+// careless authorised change is not yet told apart from an intruder's use of the credentials.
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'agent-code-interpreter-abuse': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
@@ -83,7 +99,21 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'agent-memory-poisoning': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.81,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'agent-tool-exfil': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'aoss-vector-exfil': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
@@ -97,24 +127,38 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'batch-inference-exfil': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.91,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'bedrock-api-key-abuse': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.91,
-    elementAcc: 0.8,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'cfn-guardrail-strip': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
-    elementAcc: 0.8,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'cognito-unauth-llmjacking': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'dev-to-prod-pivot': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.91,
+    scopeF1: 0.95,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -123,6 +167,13 @@ const FLOORS: Record<string, Floors> = {
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
     elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'github-oidc-pipeline-abuse': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
     decoyFpMax: 0,
   },
   'guardrail-bypass-deploy': {
@@ -146,10 +197,52 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'kb-datasource-swap': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'log-subscription-exfil': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'logging-redirect-cloudwatch': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.86,
+    scopeF1: 0.9,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'model-distillation': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'model-import-backdoor': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'notebook-presigned-takeover': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.91,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'permission-set-escalation': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.94,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -167,10 +260,31 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'rag-tenant-isolation': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.91,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
   'sagemaker-endpoint-swap': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.92,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'sagemaker-training-image-swap': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'scp-unblock-llmjacking': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -191,7 +305,7 @@ const FLOORS: Record<string, Floors> = {
   'throughput-wallet-burn': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.92,
+    scopeF1: 0.9,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -209,68 +323,14 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'trust-policy-backdoor': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'vendor-role-abuse': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.89,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  // round 7, written without reading genai-ir's code and scored once on a frozen build (first
-  // scores in test/scenarios/README.md); floors at what the detection work they prompted measured
-  'batch-inference-exfil': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.91,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  'model-import-backdoor': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.95,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  'notebook-presigned-takeover': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.9,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  'permission-set-escalation': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.94,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  // round 7, second frozen build: floors at the first scores until the detection work they prompt
-  // lands (after it: agent-code-interpreter-abuse 1 / 1 / 1 / 1 / 0; rag-tenant-isolation
-  // 1 / 0.961 / 1 / 0.857 / 0; model-distillation and scp-unblock-llmjacking 1 / 1 / 1 / 1 / 0)
-  'agent-code-interpreter-abuse': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.95,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  'model-distillation': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.95,
-    scopeF1: 0.95,
-    elementAcc: 0.95,
-    decoyFpMax: 0,
-  },
-  'rag-tenant-isolation': {
-    keyRecall: 0.95,
-    maliciousPrecision: 0.91,
-    scopeF1: 0.95,
-    elementAcc: 0.8,
-    decoyFpMax: 0,
-  },
-  'scp-unblock-llmjacking': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
