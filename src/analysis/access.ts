@@ -37,6 +37,7 @@ import {
   nameOf,
   netOf,
   principalsOf,
+  recordsByKey,
   roleOf,
   subjectOf,
 } from './context.js';
@@ -1003,18 +1004,12 @@ export async function ciPullRequestWrites(env: Env): Promise<Candidate[]> {
   const keys = [
     ...new Set(sessions.filter((x) => pr.some((p) => p.subject === x.subject)).map((x) => x.key)),
   ];
-  const rows = await loadEvents(
+  const writesOf = await recordsByKey(
     env.db,
-    `access_key_id IN (${actionList(keys)}) AND ${ACTOR_ROWS} AND read_only IS DISTINCT FROM true AND error_code IS NULL`,
-    [],
+    keys,
+    `${ACTOR_ROWS} AND read_only IS DISTINCT FROM true AND error_code IS NULL`,
     NO_JSON,
   );
-  const writesOf = new Map<string, CtRow[]>();
-  for (const r of rows) {
-    const k = r.accessKeyId ?? '';
-    if (!writesOf.has(k)) writesOf.set(k, []);
-    writesOf.get(k)!.push(r);
-  }
   const out: Candidate[] = [];
   const trustOf = new Map<string, unknown>();
   for (const s of pr) {
@@ -1160,18 +1155,7 @@ export async function roleNewCaller(env: Env): Promise<Candidate[]> {
   }
   if (!flagged.size) return [];
   const allKeys = [...flagged.values()].flatMap((fs) => fs.map((f) => f.key)).filter((k): k is string => !!k);
-  const sessionRows = allKeys.length
-    ? await loadEvents(env.db, `access_key_id IN (${actionList(allKeys)}) AND ${ACTOR_ROWS}`, [], {
-        resp: false,
-        extra: false,
-      })
-    : [];
-  const byKey = new Map<string, CtRow[]>();
-  for (const r of sessionRows) {
-    const k = r.accessKeyId ?? '';
-    if (!byKey.has(k)) byKey.set(k, []);
-    byKey.get(k)!.push(r);
-  }
+  const byKey = await recordsByKey(env.db, allKeys, ACTOR_ROWS);
   const out: Candidate[] = [];
   for (const fs of flagged.values()) {
     const role = String(fs[0].row.req?.roleArn);

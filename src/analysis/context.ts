@@ -134,6 +134,33 @@ export async function loadEvents(
 }
 
 /**
+ * The CloudTrail records made with these access keys (a session's or a user's), by key, each
+ * key's in time order; `where` narrows them (SQL over `events`), `parts` as in loadEvents.
+ */
+export async function recordsByKey(
+  db: Queryable,
+  keys: Iterable<string>,
+  where = '',
+  parts: EventParts = { resp: false, extra: false },
+): Promise<Map<string, CtRow[]>> {
+  const byKey = new Map<string, CtRow[]>();
+  const list = [...new Set(keys)].filter(Boolean);
+  if (!list.length) return byKey;
+  const rows = await loadEvents(
+    db,
+    `access_key_id IN (${actionList(list)})${where ? ` AND ${where}` : ''}`,
+    [],
+    parts,
+  );
+  for (const r of rows) {
+    const k = r.accessKeyId ?? '';
+    if (!byKey.has(k)) byKey.set(k, []);
+    byKey.get(k)!.push(r);
+  }
+  return byKey;
+}
+
+/**
  * A WHERE clause reading `table`'s rows that match `where` by row id: the filter runs over its own
  * columns first, then the other columns are read for those rows only (see loadEvents). Use inside
  * `withRowIdFilters`.

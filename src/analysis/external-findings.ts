@@ -275,6 +275,13 @@ export function corroboratorsFrom(findings: Finding[]): Corroborator[] {
     }));
 }
 
+/** The first few titles of genai-ir's findings, for a triage line. */
+const titlesOf = (cs: Corroborator[]): string =>
+  cs
+    .slice(0, 4)
+    .map((c) => c.title)
+    .join('; ');
+
 /** One finding per external finding, triaged against `findings`: every finding at hand (this plane's and others'). */
 export async function externalFindings(env: Env, findings: Corroborator[]): Promise<Candidate[]> {
   const others = findings.filter((c) => c.corroborates);
@@ -359,12 +366,7 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
             `${outside.length} blocked prompt(s) in its window came from other users and are left out`,
           );
       }
-      triage.push(
-        `the same actor shows other signs of abuse: ${corroborating
-          .slice(0, 4)
-          .map((c) => c.title)
-          .join('; ')}`,
-      );
+      triage.push(`the same actor shows other signs of abuse: ${titlesOf(corroborating)}`);
       details.corroboratedBy = corroborating.map((c) => c.id);
       // corroborated only through the application principal (the actor's end-user traffic, not
       // its keys or addresses): the application's credentials were used as designed
@@ -409,12 +411,7 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
       elements = [
         ...new Set([...elements.filter((e) => e !== 'infrastructure-changes'), ...deployedElements]),
       ].sort();
-      triage.push(
-        `the stack operation it names made these changes: ${deployed
-          .slice(0, 4)
-          .map((c) => c.title)
-          .join('; ')}`,
-      );
+      triage.push(`the stack operation it names made these changes: ${titlesOf(deployed)}`);
       details.stackChanges = deployed.map((c) => c.id);
     }
     const principals = [

@@ -29,6 +29,7 @@ import {
   loadEvents,
   nameOf,
   principalsOf,
+  recordsByKey,
 } from './context.js';
 import { orgAccounts, plannedFor, statementsOf } from './data-exposure.js';
 
@@ -153,18 +154,7 @@ export async function trustOpenedToOutsiders(env: Env): Promise<Candidate[]> {
   const keyOf = (r: CtRow): string | null =>
     r.errorCode ? null : str((r.resp?.credentials as Record<string, unknown> | undefined)?.accessKeyId);
   const allKeys = [...groups.values()].flatMap((g) => g.assumes.map(keyOf)).filter((x): x is string => !!x);
-  const sessionRows = allKeys.length
-    ? await loadEvents(env.db, `access_key_id IN (${actionList([...new Set(allKeys)])})`, [], {
-        resp: false,
-        extra: false,
-      })
-    : [];
-  const byKey = new Map<string, CtRow[]>();
-  for (const r of sessionRows) {
-    const k = r.accessKeyId ?? '';
-    if (!byKey.has(k)) byKey.set(k, []);
-    byKey.get(k)!.push(r);
-  }
+  const byKey = await recordsByKey(env.db, allKeys);
   const out: Candidate[] = [];
   for (const [gk, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const k = gk.split('\u0000')[0];
