@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidSequence } from '../../test/helpers/fixture-clock.js';
 import { ingest } from '../engine/ingest.js';
 import { CaseStore, isoSql, sqlTime } from '../store/case-store.js';
 import type { Env } from './context.js';
@@ -35,9 +36,7 @@ afterAll(async () => {
 
 const T = Date.parse('2025-06-03T08:00:00Z');
 const at = (min: number): string => new Date(T + min * 60_000).toISOString().replace('.000Z', 'Z');
-let seq = 0;
-const id = (): string =>
-  `0000${(++seq).toString(16).padStart(4, '0')}-1111-4222-8333-${seq.toString().padStart(12, '0')}`;
+const id = uuidSequence('b001');
 const roleArn = (role: string): string => `arn:aws:iam::${ACCT}:role/${role}`;
 
 function call(

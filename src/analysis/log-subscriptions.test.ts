@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { minutesAfter, uuidSequence } from '../../test/helpers/fixture-clock.js';
 import type { Finding } from '../model/types.js';
 
 const ACCT = '111122223333';
@@ -21,11 +22,8 @@ const SIEM_DEST = `arn:aws:logs:us-east-1:${SECURITY}:destination:siem`;
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-logsub-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-let seq = 0;
-const id = (): string =>
-  `0000${(++seq).toString(16).padStart(4, '0')}-4444-4555-8666-${seq.toString().padStart(12, '0')}`;
-const at = (minutes: number): string =>
-  new Date(Date.parse('2025-06-03T00:00:00Z') + minutes * 60_000).toISOString().replace('.000Z', 'Z');
+const id = uuidSequence('b002');
+const at = minutesAfter('2025-06-03T00:00:00Z');
 
 const BOTO = 'Boto3/1.38.3 md/Botocore#1.38.3 ua/2.0 os/linux#6.8.0 md/arch#x86_64 lang/python#3.12.3';
 const CLI = 'aws-cli/2.25.11 md/awscrt#0.23.4 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.9';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { uuidSequence } from '../../test/helpers/fixture-clock.js';
 import type { Finding } from '../model/types.js';
 import { ecrImage, imagesOf } from './ml-supply-chain.js';
 
@@ -26,9 +27,7 @@ interface Who {
   invokedBy?: string;
 }
 
-let seq = 0;
-const id = (): string =>
-  `0000${(++seq).toString(16).padStart(4, '0')}-1111-4222-8333-${seq.toString().padStart(12, '0')}`;
+const id = uuidSequence('b003');
 
 function ct(
   time: string,

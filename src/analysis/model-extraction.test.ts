@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { uuidSequence } from '../../test/helpers/fixture-clock.js';
 import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
 import { CaseStore } from '../store/case-store.js';
@@ -17,12 +18,7 @@ const ROLE = 'advice-api-role';
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-extract-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-let seq = 0;
-const uuid = (): string => {
-  seq++;
-  const h = seq.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-bbbb-4ccc-8ddd-${h}`;
-};
+const uuid = uuidSequence('b004');
 const at = (t0: string, minutes: number): string =>
   new Date(Date.parse(t0) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { uuidSequence } from '../../test/helpers/fixture-clock.js';
 import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
 import type { Finding } from '../model/types.js';
@@ -19,12 +20,7 @@ const ACCT = '111122223333';
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-tenant-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-let seq = 0;
-const uuid = (): string => {
-  seq++;
-  const h = seq.toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-aaaa-4bbb-8ccc-${h}`;
-};
+const uuid = uuidSequence('b005');
 const at = (t0: string, s: number): string =>
   new Date(Date.parse(t0) + s * 1000).toISOString().replace('.000Z', 'Z');
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneCase } from '../../test/helpers/control-plane-case.js';
+import { minutesAfter, uuidSequence } from '../../test/helpers/fixture-clock.js';
 import type { Finding } from '../model/types.js';
 import { trustedAccounts } from './trust-policy.js';
 
@@ -21,11 +22,8 @@ const FN_SESSION = 'chat-api';
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-trust-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-let seq = 0;
-const id = (): string =>
-  `0000${(++seq).toString(16).padStart(4, '0')}-3333-4444-8555-${seq.toString().padStart(12, '0')}`;
-const at = (minutes: number): string =>
-  new Date(Date.parse('2025-06-03T00:00:00Z') + minutes * 60_000).toISOString().replace('.000Z', 'Z');
+const id = uuidSequence('b006');
+const at = minutesAfter('2025-06-03T00:00:00Z');
 
 const CLI = 'aws-cli/2.27.1 md/awscrt#0.23.8 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.9';
 const BOTO = 'Boto3/1.36.14 md/Botocore#1.36.14 ua/2.0 os/linux#6.5.0 md/arch#x86_64 lang/python#3.9.6';

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneCase } from '../../test/helpers/control-plane-case.js';
+import { uuidSequence } from '../../test/helpers/fixture-clock.js';
 import type { Finding } from '../model/types.js';
 import { classifyApi } from './api-elements.js';
 import { aossPolicyState } from './vector-store.js';
@@ -33,9 +34,7 @@ const MAINT_ROLE = `arn:aws:iam::${ACCT}:role/kb-maintenance-role`;
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-vector-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-let seq = 0;
-const id = (): string =>
-  `0000${(++seq).toString(16).padStart(4, '0')}-3333-4333-8333-${seq.toString().padStart(12, '0')}`;
+const id = uuidSequence('b007');
 
 const user = {
   type: 'IAMUser',
