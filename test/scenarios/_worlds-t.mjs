@@ -32,10 +32,25 @@ export const HANUL_ORG = 'o-h4n2ul7q9z';
 
 if (!CATALOGS.appliances) {
   CATALOGS.appliances = [
-    ['Hanul AirWash 12kg Front-Load Washer', 'washer', 1290, 'stainless drum with an inverter direct-drive motor'],
+    [
+      'Hanul AirWash 12kg Front-Load Washer',
+      'washer',
+      1290,
+      'stainless drum with an inverter direct-drive motor',
+    ],
     ['Hanul AirWash 9kg Dryer Heat Pump', 'dryer', 1150, 'heat-pump dryer with a stainless drum'],
-    ['Hanul FreshCore 870L French-Door Fridge', 'refrigerator', 2390, 'steel cabinet with a linear compressor'],
-    ['Hanul FreshCore Kimchi Fridge 324L', 'kimchi refrigerator', 1490, 'four-zone cabinet with aluminium liners'],
+    [
+      'Hanul FreshCore 870L French-Door Fridge',
+      'refrigerator',
+      2390,
+      'steel cabinet with a linear compressor',
+    ],
+    [
+      'Hanul FreshCore Kimchi Fridge 324L',
+      'kimchi refrigerator',
+      1490,
+      'four-zone cabinet with aluminium liners',
+    ],
     ['Hanul PureBreeze 60m2 Air Purifier', 'air purifier', 459, 'HEPA H13 and activated-carbon filters'],
     ['Hanul PureBreeze Filter Set', 'filter', 69, 'HEPA H13 and activated carbon'],
     ['Hanul RoboMop S9 Robot Vacuum', 'robot vacuum', 899, 'LiDAR navigation with a self-emptying dock'],
@@ -133,7 +148,18 @@ export const HANUL = {
     scanner: ['3.39.170.24', '13.125.240.51'],
     vendor: ['52.79.48.112', '52.79.48.113', '15.164.90.7', '15.164.90.8'],
     partner: ['121.134.58.20', '121.134.58.21'],
-    residential: ['121.131', '175.223', '211.36', '218.155', '59.10', '112.169', '1.225', '183.96', '222.110', '125.178'],
+    residential: [
+      '121.131',
+      '175.223',
+      '211.36',
+      '218.155',
+      '59.10',
+      '112.169',
+      '1.225',
+      '183.96',
+      '222.110',
+      '125.178',
+    ],
   },
   corpus: {
     probes: ['no-version', 'temperature-range', 'assistant-first'],
@@ -197,7 +223,13 @@ export function kmsCall(name, params = null, response = null, keyArn, scope) {
 export function sagemaker(name, params = null, response = null, scope) {
   return {
     api: `sagemaker:${name}`,
-    entry: entry('sagemaker', 'sagemaker.amazonaws.com', name, '1.08', (r) => `api.sagemaker.${r}.amazonaws.com`),
+    entry: entry(
+      'sagemaker',
+      'sagemaker.amazonaws.com',
+      name,
+      '1.08',
+      (r) => `api.sagemaker.${r}.amazonaws.com`,
+    ),
     params,
     response,
     scope,

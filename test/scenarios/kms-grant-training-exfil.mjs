@@ -32,7 +32,7 @@ import {
   MIN,
   UA,
 } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { HANUL, HANUL_ANALYTICS, HANUL_ML as ML, HANUL_ORG, kmsCall } from './_worlds-t.mjs';
+import { HANUL, HANUL_ANALYTICS, HANUL_ORG, kmsCall, HANUL_ML as ML } from './_worlds-t.mjs';
 
 const VPS_ACTOR = '193.29.59.148'; // hosting provider, the stolen key's use
 const VPS_SYNC_1 = '45.141.215.37'; // hosting provider, the outside role's reads (night 1)
@@ -131,7 +131,11 @@ export default defineScenario({
           },
           {
             Effect: 'Allow',
-            Action: ['bedrock:GetModelCustomizationJob', 'bedrock:ListModelCustomizationJobs', 'bedrock:ListCustomModels'],
+            Action: [
+              'bedrock:GetModelCustomizationJob',
+              'bedrock:ListModelCustomizationJobs',
+              'bedrock:ListCustomModels',
+            ],
             Resource: '*',
           },
         ],
@@ -140,17 +144,21 @@ export default defineScenario({
     w.users[user.name] = user;
     const userKey = user.accessKeys[0].id;
 
-    const s3o = (op, key, extra = {}) => C.s3Object(rng, op, bucket, key, { accountId: acct, region, ...extra });
+    const s3o = (op, key, extra = {}) =>
+      C.s3Object(rng, op, bucket, key, { accountId: acct, region, ...extra });
     const s3b = (op) => ({ ...C.s3Bucket(rng, op, bucket, { accountId: acct, region }), scope: [bucket] });
     const list = (prefix) => C.s3List(rng, bucket, prefix, { accountId: acct, region });
     const visitKey = (day, n) => `${ML.rawPrefix}/${day}/part-${String(n).padStart(4, '0')}.jsonl.gz`;
     const ds = (v, f) => `${ML.dataset}/${v}/${f}.jsonl`;
     const grantId = () => rng.hex(64);
     const createGrant = (params) =>
-      kmsCall('CreateGrant', { keyId: keyArn, ...params }, { grantId: grantId(), keyId: keyArn }, keyArn, [keyArn]);
+      kmsCall('CreateGrant', { keyId: keyArn, ...params }, { grantId: grantId(), keyId: keyArn }, keyArn, [
+        keyArn,
+      ]);
     const listGrants = () => kmsCall('ListGrants', { keyId: keyArn }, null, keyArn);
     const describeKey = (id) => kmsCall('DescribeKey', { keyId: id }, null, keyArn);
-    const getKeyPolicy = () => kmsCall('GetKeyPolicy', { keyId: keyArn, policyName: 'default' }, null, keyArn);
+    const getKeyPolicy = () =>
+      kmsCall('GetKeyPolicy', { keyId: keyArn, policyName: 'default' }, null, keyArn);
     const putPolicy = (statements) => ({
       api: 's3:PutBucketPolicy',
       region,
@@ -225,7 +233,12 @@ export default defineScenario({
       sim.tag({ decoy: true }, () => {
         sim.call(rng, (t += 40000), s, C.getCallerIdentity());
         sim.call(rng, (t += rng.int(10, 30) * 1000), s, s3b('GetBucketPolicy'));
-        sim.call(rng, (t += rng.int(60, 180) * 1000), s, putPolicy([denyInsecure, processing, analyticsRead]));
+        sim.call(
+          rng,
+          (t += rng.int(60, 180) * 1000),
+          s,
+          putPolicy([denyInsecure, processing, analyticsRead]),
+        );
         sim.call(rng, (t += rng.int(5, 20) * 1000), s, s3b('GetBucketPolicy'));
         sim.call(rng, (t += rng.int(30, 90) * 1000), s, describeKey(ML.trainingKeyAlias));
         sim.call(
@@ -257,7 +270,12 @@ export default defineScenario({
         sim.call(rng, t, sb, list(`${ML.evalPrefix}/`));
         for (let i = 0; i < n; i++) {
           const k = `${ML.evalPrefix}/${rng.pick(['golden-diagnoses.jsonl', 'regression-2026-01.jsonl', 'error-codes-ko.jsonl', 'parts-accuracy.jsonl'])}`;
-          sim.call(rng, (t += rng.int(2, 40) * 1000), sb, s3o('GetObject', k, { bytes: rng.int(80000, 420000) }));
+          sim.call(
+            rng,
+            (t += rng.int(2, 40) * 1000),
+            sb,
+            s3o('GetObject', k, { bytes: rng.int(80000, 420000) }),
+          );
           crossDecrypt(sb, t, k, { decoy: true });
         }
       });
@@ -273,11 +291,26 @@ export default defineScenario({
       sim.tag({ decoy: true }, () => {
         sim.call(rng, t, s, C.getCallerIdentity());
         sim.call(rng, (t += rng.int(5, 40) * 1000), s, list(`${ML.dataset}/`));
-        sim.call(rng, (t += rng.int(5, 40) * 1000), s, s3o('GetObject', ds('v7', 'validation'), { bytes: 611204 }));
+        sim.call(
+          rng,
+          (t += rng.int(5, 40) * 1000),
+          s,
+          s3o('GetObject', ds('v7', 'validation'), { bytes: 611204 }),
+        );
         sim.call(rng, (t += rng.int(60, 600) * 1000), s, list(`${ML.rawPrefix}/2026-02-09/`));
-        sim.call(rng, (t += rng.int(5, 40) * 1000), s, s3o('GetObject', visitKey('2026-02-09', 3), { bytes: 2411870 }));
+        sim.call(
+          rng,
+          (t += rng.int(5, 40) * 1000),
+          s,
+          s3o('GetObject', visitKey('2026-02-09', 3), { bytes: 2411870 }),
+        );
         if (withGrant) {
-          sim.call(rng, (t += rng.int(10, 30) * MIN), s, s3o('PutObject', ds('v8-candidate', 'train'), { bytes: 6122948, kmsKeyArn: keyArn }));
+          sim.call(
+            rng,
+            (t += rng.int(10, 30) * MIN),
+            s,
+            s3o('PutObject', ds('v8-candidate', 'train'), { bytes: 6122948, kmsKeyArn: keyArn }),
+          );
           sim.call(rng, (t += rng.int(1, 5) * MIN), s, listGrants());
           sim.call(
             rng,
@@ -290,7 +323,12 @@ export default defineScenario({
               name: 'processing-v8-candidate',
             }),
           );
-          sim.call(rng, (t += rng.int(2, 8) * MIN), s, C.bedrock('ListModelCustomizationJobs', { maxResults: 10 }));
+          sim.call(
+            rng,
+            (t += rng.int(2, 8) * MIN),
+            s,
+            C.bedrock('ListModelCustomizationJobs', { maxResults: 10 }),
+          );
         } else {
           sim.call(rng, (t += rng.int(2, 8) * MIN), s, listGrants());
           sim.call(rng, (t += rng.int(10, 60) * 1000), s, C.bedrock('ListCustomModels', { maxResults: 20 }));
@@ -351,14 +389,24 @@ export default defineScenario({
           }),
         );
         sim.call(rng, (t += rng.int(1, 3) * 1000), fas, describeKey(keyArn));
-        sim.call(rng, (t += rng.int(30, 120) * 1000), run.session, C.bedrock('GetModelCustomizationJob', { jobIdentifier: jobArn }));
+        sim.call(
+          rng,
+          (t += rng.int(30, 120) * 1000),
+          run.session,
+          C.bedrock('GetModelCustomizationJob', { jobIdentifier: jobArn }),
+        );
       });
       // the job's service role reads the training and validation sets (S3 decrypts)
       const svc = sim.serviceSession('bedrock.amazonaws.com');
       const k = rng.iamId('ASIA');
       let jt = t + rng.int(3, 8) * MIN;
       sim.tag({ decoy: true }, () => {
-        sim.call(rng, jt, svc, C.assumeRole(rng, w.roles.customization, `bedrock-customization-${rng.hex(8)}`, k, jt, { region }));
+        sim.call(
+          rng,
+          jt,
+          svc,
+          C.assumeRole(rng, w.roles.customization, `bedrock-customization-${rng.hex(8)}`, k, jt, { region }),
+        );
         const js = sim.roleSession(w.roles.customization, 'bedrock-customization', {
           ip: 'bedrock.amazonaws.com',
           userAgent: 'bedrock.amazonaws.com',
@@ -368,8 +416,18 @@ export default defineScenario({
           created: jt,
           rng,
         });
-        sim.call(rng, (jt += rng.int(5, 40) * 1000), js, s3o('GetObject', ds('v7', 'train'), { bytes: 5904117 }));
-        sim.call(rng, (jt += rng.int(2, 10) * 1000), js, s3o('GetObject', ds('v7', 'validation'), { bytes: 611204 }));
+        sim.call(
+          rng,
+          (jt += rng.int(5, 40) * 1000),
+          js,
+          s3o('GetObject', ds('v7', 'train'), { bytes: 5904117 }),
+        );
+        sim.call(
+          rng,
+          (jt += rng.int(2, 10) * 1000),
+          js,
+          s3o('GetObject', ds('v7', 'validation'), { bytes: 611204 }),
+        );
       });
     }
 
@@ -466,7 +524,8 @@ export default defineScenario({
     sim.call(rng, (t += rng.int(5, 20) * 1000), e1, list(`${ML.rawPrefix}/`));
     const raw1 = [];
     for (let d = 1; d <= 14; d++) {
-      for (let i = 1, n = rng.int(3, 5); i <= n; i++) raw1.push([visitKey(day(d), i), rng.int(1700000, 3900000)]);
+      for (let i = 1, n = rng.int(3, 5); i <= n; i++)
+        raw1.push([visitKey(day(d), i), rng.int(1700000, 3900000)]);
     }
     pull(e1, raw1, visitKey(day(1), 1));
 
@@ -476,7 +535,8 @@ export default defineScenario({
     sim.call(rng, t, e2, { ...list(`${ML.rawPrefix}/`), key: true });
     const raw2 = [];
     for (const d of [0, 15, 16, 17, 18, 19, 20]) {
-      for (let i = 1, n = rng.int(3, 5); i <= n; i++) raw2.push([visitKey(day(d), i), rng.int(1700000, 3900000)]);
+      for (let i = 1, n = rng.int(3, 5); i <= n; i++)
+        raw2.push([visitKey(day(d), i), rng.int(1700000, 3900000)]);
     }
     pull(e2, raw2, visitKey(day(0), 1));
     sim.call(rng, (t += rng.int(5, 20) * 1000), e2, list(`${ML.dataset}/`));

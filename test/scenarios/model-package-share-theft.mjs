@@ -28,8 +28,15 @@
 // Assumption: SageMaker calls made from another account on a shared model package group are
 // recorded in the group owner's trail as well (recipientAccountId the owner), as they are here.
 
-import { C, crossAccountSession, defineScenario, HOUR, MIN, UA } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { HANUL, HANUL_ML as ML, HANUL_ORG, HANUL_SERVING, sagemaker } from './_worlds-t.mjs';
+import {
+  C,
+  crossAccountSession,
+  defineScenario,
+  HOUR,
+  MIN,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
+import { HANUL, HANUL_ORG, HANUL_SERVING, HANUL_ML as ML, sagemaker } from './_worlds-t.mjs';
 
 const VPS_ACTOR = '89.44.198.57'; // hosting provider: the stolen session
 const VPS_DL_1 = '185.244.36.131'; // hosting provider: the outside account's first night
@@ -96,7 +103,8 @@ export default defineScenario({
       },
     });
 
-    const s3o = (op, key, extra = {}) => C.s3Object(rng, op, bucket, key, { accountId: acct, region, ...extra });
+    const s3o = (op, key, extra = {}) =>
+      C.s3Object(rng, op, bucket, key, { accountId: acct, region, ...extra });
     const s3b = (op) => ({ ...C.s3Bucket(rng, op, bucket, { accountId: acct, region }), scope: [bucket] });
     const list = (prefix) => C.s3List(rng, bucket, prefix, { accountId: acct, region });
     const ranged = (key, from, to) => {
@@ -111,7 +119,10 @@ export default defineScenario({
       let first = true;
       for (let from = 0; from < size; from += PART) {
         t += rng.int(perPart[0], perPart[1]);
-        sim.call(rng, t, sess, { ...ranged(key, from, Math.min(size, from + PART) - 1), key: keyFirst && first });
+        sim.call(rng, t, sess, {
+          ...ranged(key, from, Math.min(size, from + PART) - 1),
+          key: keyFirst && first,
+        });
         first = false;
       }
       return t;
@@ -135,7 +146,8 @@ export default defineScenario({
         { modelPackageGroupArn: groupArn },
         [groupArn],
       );
-    const describePkg = (n) => sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(n) }, null, [pkgArn(n)]);
+    const describePkg = (n) =>
+      sagemaker('DescribeModelPackage', { modelPackageName: pkgArn(n) }, null, [pkgArn(n)]);
     const listPkgs = (name = group, status) =>
       sagemaker('ListModelPackages', {
         modelPackageGroupName: name,
@@ -200,7 +212,11 @@ export default defineScenario({
         sim.call(rng, t + rng.int(200, 900), s, describePkg(n));
       });
     };
-    for (let t = at('2026-03-03T00:05:00Z'); t < at('2026-03-04T23:50:00Z'); t += 3 * HOUR + rng.int(-5, 5) * MIN)
+    for (
+      let t = at('2026-03-03T00:05:00Z');
+      t < at('2026-03-04T23:50:00Z');
+      t += 3 * HOUR + rng.int(-5, 5) * MIN
+    )
       checkerAt(t, t > at('2026-03-04T04:30:00Z') ? 15 : 14);
 
     // ---- decoy: planned promotion of package 15 (CHG-5120) ----
@@ -281,7 +297,12 @@ export default defineScenario({
       t = download(own, artifact(15), SIZE[15], t + rng.int(5, 20) * 1000, { perPart: [800, 2600] });
       sim.call(rng, (t += rng.int(40, 90) * MIN), own, getGroupPolicy());
       sim.call(rng, (t += rng.int(20, 60) * MIN), own, list(`${ML.artifactPrefix}/pkg-15/eval/`));
-      sim.call(rng, (t += rng.int(5, 30) * 1000), own, s3o('GetObject', `${ML.artifactPrefix}/pkg-15/eval/report.json`, { bytes: 48211 }));
+      sim.call(
+        rng,
+        (t += rng.int(5, 30) * 1000),
+        own,
+        s3o('GetObject', `${ML.artifactPrefix}/pkg-15/eval/report.json`, { bytes: 48211 }),
+      );
     });
 
     // ---- the evening: the same session key from a hosting address ----
@@ -293,7 +314,13 @@ export default defineScenario({
       return sim.call(rng, t, a, { ...call, key });
     };
     step(C.getCallerIdentity(), true);
-    step(sagemaker('ListModelPackageGroups', { maxResults: 50, sortBy: 'CreationTime', sortOrder: 'Descending' }));
+    step(
+      sagemaker('ListModelPackageGroups', {
+        maxResults: 50,
+        sortBy: 'CreationTime',
+        sortOrder: 'Descending',
+      }),
+    );
     step(describeGroup(), true);
     step(listPkgs(group, 'Approved'));
     step(describePkg(14), true);
@@ -359,13 +386,19 @@ export default defineScenario({
     for (const n of [14, 13, 12]) sim.call(rng, (t += rng.int(2, 9) * 1000), e1, describePkg(n));
     sim.call(rng, (t += rng.int(20, 80) * 1000), e1, list(`${ML.artifactPrefix}/`));
     sim.call(rng, (t += rng.int(2, 9) * 1000), e1, list(`${ML.artifactPrefix}/pkg-14/`));
-    t = download(e1, artifact(14), SIZE[14], t + rng.int(5, 20) * 1000, { perPart: [2500, 9000], keyFirst: true });
+    t = download(e1, artifact(14), SIZE[14], t + rng.int(5, 20) * 1000, {
+      perPart: [2500, 9000],
+      keyFirst: true,
+    });
 
     const e2 = ext(VPS_DL_2);
     t = at('2026-03-04T12:03:44Z');
     sim.call(rng, t, e2, listPkgs(groupArn));
     sim.call(rng, (t += rng.int(2, 9) * 1000), e2, describePkg(12));
     sim.call(rng, (t += rng.int(10, 40) * 1000), e2, list(`${ML.artifactPrefix}/pkg-12/`));
-    download(e2, artifact(12), SIZE[12], t + rng.int(5, 20) * 1000, { perPart: [2500, 9000], keyFirst: true });
+    download(e2, artifact(12), SIZE[12], t + rng.int(5, 20) * 1000, {
+      perPart: [2500, 9000],
+      keyFirst: true,
+    });
   },
 });

@@ -33,7 +33,9 @@ const EXFIL_IP = '185.213.155.39'; // hosting provider: the execution role's cre
 const COLLECTOR = 'https://telemetry-sync.dasol-nb.net/v1/upload';
 const SM_TRUST = {
   Version: V,
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
 };
 // public egress addresses SageMaker gives each instance run (direct internet access)
 const EGRESS = {
@@ -219,7 +221,12 @@ export default defineScenario({
     const smSvc = sim.serviceSession('sagemaker.amazonaws.com');
     const run = (name, t, ip) => {
       const key = rng.iamId('ASIA');
-      sim.call(rng, t, smSvc, C.assumeRole(rng, execRole, 'SageMaker', key, t, { duration: 43200, region: home }));
+      sim.call(
+        rng,
+        t,
+        smSvc,
+        C.assumeRole(rng, execRole, 'SageMaker', key, t, { duration: 43200, region: home }),
+      );
       return sim.roleSession(execRole, 'SageMaker', {
         ip,
         userAgent: w.userAgents.notebook,
@@ -229,10 +236,16 @@ export default defineScenario({
       });
     };
     const presigned = (name) =>
-      sm('CreatePresignedNotebookInstanceUrl', { notebookInstanceName: name }, { authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, [nbArn(name)]);
+      sm(
+        'CreatePresignedNotebookInstanceUrl',
+        { notebookInstanceName: name },
+        { authorizedUrl: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+        [nbArn(name)],
+      );
     const start = (name) => sm('StartNotebookInstance', { notebookInstanceName: name }, null, [nbArn(name)]);
     const stop = (name) => sm('StopNotebookInstance', { notebookInstanceName: name }, null, [nbArn(name)]);
-    const describe = (name) => sm('DescribeNotebookInstance', { notebookInstanceName: name }, null, [nbArn(name)]);
+    const describe = (name) =>
+      sm('DescribeNotebookInstance', { notebookInstanceName: name }, null, [nbArn(name)]);
 
     // notebook work with the execution role (decoy look-alike of the actor's later reads)
     const work = (nb, p, name, t, end) => {
@@ -249,10 +262,32 @@ export default defineScenario({
             ['invoke', name === 'claims-triage-llm' ? 3 : 0.6],
           ]);
           if (k === 'get')
-            sim.call(rng, t, nb, C.s3Object(rng, 'GetObject', training, `${prefix}/2026/${rng.pick(['01', '02'])}/claims-${String(rng.int(0, 47)).padStart(4, '0')}.parquet`, { ...s3o, bytes: rng.int(3000000, 26000000) }));
+            sim.call(
+              rng,
+              t,
+              nb,
+              C.s3Object(
+                rng,
+                'GetObject',
+                training,
+                `${prefix}/2026/${rng.pick(['01', '02'])}/claims-${String(rng.int(0, 47)).padStart(4, '0')}.parquet`,
+                { ...s3o, bytes: rng.int(3000000, 26000000) },
+              ),
+            );
           else if (k === 'list') sim.call(rng, t, nb, C.s3List(rng, training, `${prefix}/2026/`, s3o));
           else if (k === 'put')
-            sim.call(rng, t, nb, C.s3Object(rng, 'PutObject', training, `experiments/${p.username}/${name}/run-${String(++n).padStart(3, '0')}/metrics.json`, { ...s3o, bytes: rng.int(1500, 9000) }));
+            sim.call(
+              rng,
+              t,
+              nb,
+              C.s3Object(
+                rng,
+                'PutObject',
+                training,
+                `experiments/${p.username}/${name}/run-${String(++n).padStart(3, '0')}/metrics.json`,
+                { ...s3o, bytes: rng.int(1500, 9000) },
+              ),
+            );
           else {
             const task = Prompts.devTask(rng, w);
             sim.runtime(rng, t, nb, {
@@ -279,7 +314,9 @@ export default defineScenario({
       sim.call(rng, (t += 6 * MIN + rng.int(0, 90) * 1000), e1.cons, describe('claims-fraud-dev'));
       sim.call(rng, (t += rng.int(3, 12) * 1000), e1.cons, presigned('claims-fraud-dev'));
     });
-    const nbFraud = sim.tag({ decoy: true }, () => run('claims-fraud-dev', at('2026-03-10T00:19:40Z'), EGRESS['claims-fraud-dev'][0]));
+    const nbFraud = sim.tag({ decoy: true }, () =>
+      run('claims-fraud-dev', at('2026-03-10T00:19:40Z'), EGRESS['claims-fraud-dev'][0]),
+    );
     work(nbFraud, eng, 'claims-fraud-dev', t, at('2026-03-10T09:20:00Z'));
     let te = at('2026-03-10T01:30:00Z');
     sim.tag({ decoy: true }, () => {
@@ -289,21 +326,42 @@ export default defineScenario({
         sm('ListNotebookInstanceLifecycleConfigs', { maxResults: 50 }),
         describe('claims-fraud-dev'),
         C.s3List(rng, training, 'fraud-features/2026/02/', s3o),
-        sm('DescribeNotebookInstanceLifecycleConfig', { notebookInstanceLifecycleConfigName: 'dasol-nb-base' }, null, [lccArn('dasol-nb-base')]),
+        sm(
+          'DescribeNotebookInstanceLifecycleConfig',
+          { notebookInstanceLifecycleConfigName: 'dasol-nb-base' },
+          null,
+          [lccArn('dasol-nb-base')],
+        ),
       ]) {
         te += rng.int(1, 25) * MIN;
         sim.call(rng, te, e1.cli, c);
       }
       for (let i = 0; i < 5; i++) {
         te += rng.int(20, 60) * MIN;
-        sim.call(rng, te, e1.cli, rng.pick([describe('claims-fraud-dev'), C.s3List(rng, training, 'fraud-features/2026/', s3o), sm('ListNotebookInstances', { maxResults: 50 })]));
+        sim.call(
+          rng,
+          te,
+          e1.cli,
+          rng.pick([
+            describe('claims-fraud-dev'),
+            C.s3List(rng, training, 'fraud-features/2026/', s3o),
+            sm('ListNotebookInstances', { maxResults: 50 }),
+          ]),
+        );
       }
       // evening: he stops his notebook before leaving
-      sim.call(rng, at('2026-03-10T09:31:22Z'), e1.cons.with({ ip: w.net.office[0] }), stop('claims-fraud-dev'));
+      sim.call(
+        rng,
+        at('2026-03-10T09:31:22Z'),
+        e1.cons.with({ ip: w.net.office[0] }),
+        stop('claims-fraud-dev'),
+      );
     });
 
     // the data scientist: her notebook has run since the 9th (overnight evaluation); office work
-    const nbTriage0 = sim.tag({ decoy: true }, () => run('claims-triage-llm', at('2026-03-09T23:50:10Z'), EGRESS['claims-triage-llm'][0]));
+    const nbTriage0 = sim.tag({ decoy: true }, () =>
+      run('claims-triage-llm', at('2026-03-09T23:50:10Z'), EGRESS['claims-triage-llm'][0]),
+    );
     const s1 = signIn(sci, at('2026-03-10T00:41:07Z'), w.net.office[1]);
     t = at('2026-03-10T00:43:00Z');
     sim.tag({ decoy: true }, () => {
@@ -324,16 +382,51 @@ export default defineScenario({
     t = at('2026-03-10T05:07:33Z');
     sim.tag({ decoy: true }, () => {
       sim.call(rng, t, s1.cons, sm('ListNotebookInstanceLifecycleConfigs', { maxResults: 50 }));
-      sim.call(rng, (t += rng.int(10, 40) * 1000), s1.cons, sm('DescribeNotebookInstanceLifecycleConfig', { notebookInstanceLifecycleConfigName: 'dasol-nb-conda-packages-v2' }, null, [lccArn('dasol-nb-conda-packages-v2')]));
-      sim.call(rng, (t += rng.int(2, 5) * MIN), s1.cons, sm('CreateNotebookInstanceLifecycleConfig', { notebookInstanceLifecycleConfigName: DASOL_ML.packagesLcc + '-v3', onStart: [{ content: b64(PACKAGES_SCRIPT) }] }, { notebookInstanceLifecycleConfigArn: lccArn(DASOL_ML.packagesLcc + '-v3') }, [lccArn(DASOL_ML.packagesLcc + '-v3')]));
+      sim.call(
+        rng,
+        (t += rng.int(10, 40) * 1000),
+        s1.cons,
+        sm(
+          'DescribeNotebookInstanceLifecycleConfig',
+          { notebookInstanceLifecycleConfigName: 'dasol-nb-conda-packages-v2' },
+          null,
+          [lccArn('dasol-nb-conda-packages-v2')],
+        ),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(2, 5) * MIN),
+        s1.cons,
+        sm(
+          'CreateNotebookInstanceLifecycleConfig',
+          {
+            notebookInstanceLifecycleConfigName: DASOL_ML.packagesLcc + '-v3',
+            onStart: [{ content: b64(PACKAGES_SCRIPT) }],
+          },
+          { notebookInstanceLifecycleConfigArn: lccArn(DASOL_ML.packagesLcc + '-v3') },
+          [lccArn(DASOL_ML.packagesLcc + '-v3')],
+        ),
+      );
       sim.call(rng, (t += rng.int(30, 90) * 1000), s1.cons, stop('claims-triage-llm'));
       sim.call(rng, (t += rng.int(3, 5) * MIN), s1.cons, describe('claims-triage-llm'));
-      sim.call(rng, (t += rng.int(20, 60) * 1000), s1.cons, sm('UpdateNotebookInstance', { notebookInstanceName: 'claims-triage-llm', lifecycleConfigName: DASOL_ML.packagesLcc + '-v3' }, null, [nbArn('claims-triage-llm'), lccArn(DASOL_ML.packagesLcc + '-v3')]));
+      sim.call(
+        rng,
+        (t += rng.int(20, 60) * 1000),
+        s1.cons,
+        sm(
+          'UpdateNotebookInstance',
+          { notebookInstanceName: 'claims-triage-llm', lifecycleConfigName: DASOL_ML.packagesLcc + '-v3' },
+          null,
+          [nbArn('claims-triage-llm'), lccArn(DASOL_ML.packagesLcc + '-v3')],
+        ),
+      );
       sim.call(rng, (t += rng.int(20, 60) * 1000), s1.cons, start('claims-triage-llm'));
       sim.call(rng, (t += rng.int(6, 9) * MIN), s1.cons, describe('claims-triage-llm'));
       sim.call(rng, (t += rng.int(5, 20) * 1000), s1.cons, presigned('claims-triage-llm'));
     });
-    const nbTriage1 = sim.tag({ decoy: true }, () => run('claims-triage-llm', t - 2 * MIN, EGRESS['claims-triage-llm'][1]));
+    const nbTriage1 = sim.tag({ decoy: true }, () =>
+      run('claims-triage-llm', t - 2 * MIN, EGRESS['claims-triage-llm'][1]),
+    );
     work(nbTriage1, sci, 'claims-triage-llm', t, at('2026-03-10T09:40:00Z'));
     // she starts an overnight evaluation and leaves the instance running
     sim.tag({ decoy: true }, () => {
@@ -345,11 +438,34 @@ export default defineScenario({
     const a = sim.threat(e1.cli.with({ ip: ACTOR_IP, userAgent: ACTOR_UA, tls: 'tls12' }));
     t = at('2026-03-10T13:41:18Z');
     t = Playbooks.whoami(sim, rng, a, t);
-    sim.call(rng, (t += rng.int(10, 30) * 1000), a, { ...sm('ListNotebookInstances', { maxResults: 100 }), key: true });
+    sim.call(rng, (t += rng.int(10, 30) * 1000), a, {
+      ...sm('ListNotebookInstances', { maxResults: 100 }),
+      key: true,
+    });
     for (const name of Object.keys(DASOL_ML.notebooks))
-      sim.call(rng, (t += rng.int(4, 15) * 1000), a, { ...describe(name), key: name === 'claims-triage-llm' });
-    sim.call(rng, (t += rng.int(10, 30) * 1000), a, sm('ListNotebookInstanceLifecycleConfigs', { maxResults: 100, sortBy: 'LastModifiedTime', sortOrder: 'Descending' }));
-    sim.call(rng, (t += rng.int(5, 20) * 1000), a, { ...sm('DescribeNotebookInstanceLifecycleConfig', { notebookInstanceLifecycleConfigName: DASOL_ML.packagesLcc + '-v3' }, null, [lccArn(DASOL_ML.packagesLcc + '-v3')]), key: true });
+      sim.call(rng, (t += rng.int(4, 15) * 1000), a, {
+        ...describe(name),
+        key: name === 'claims-triage-llm',
+      });
+    sim.call(
+      rng,
+      (t += rng.int(10, 30) * 1000),
+      a,
+      sm('ListNotebookInstanceLifecycleConfigs', {
+        maxResults: 100,
+        sortBy: 'LastModifiedTime',
+        sortOrder: 'Descending',
+      }),
+    );
+    sim.call(rng, (t += rng.int(5, 20) * 1000), a, {
+      ...sm(
+        'DescribeNotebookInstanceLifecycleConfig',
+        { notebookInstanceLifecycleConfigName: DASOL_ML.packagesLcc + '-v3' },
+        null,
+        [lccArn(DASOL_ML.packagesLcc + '-v3')],
+      ),
+      key: true,
+    });
     sim.call(rng, (t += rng.int(10, 30) * 1000), a, {
       ...C.iamGet('GetRole', { roleName: execRole.name }),
       response: null,
@@ -360,31 +476,59 @@ export default defineScenario({
     });
     const bad = DASOL_ML.packagesLcc + '-v3-hotfix';
     t = at('2026-03-10T13:52:46Z');
-    sim.call(rng, t, a, { ...sm('CreateNotebookInstanceLifecycleConfig', { notebookInstanceLifecycleConfigName: bad, onStart: [{ content: b64(BACKDOOR_SCRIPT) }] }, { notebookInstanceLifecycleConfigArn: lccArn(bad) }, [lccArn(bad)]), key: true });
+    sim.call(rng, t, a, {
+      ...sm(
+        'CreateNotebookInstanceLifecycleConfig',
+        { notebookInstanceLifecycleConfigName: bad, onStart: [{ content: b64(BACKDOOR_SCRIPT) }] },
+        { notebookInstanceLifecycleConfigArn: lccArn(bad) },
+        [lccArn(bad)],
+      ),
+      key: true,
+    });
     sim.call(rng, (t += rng.int(20, 50) * 1000), a, { ...stop('claims-triage-llm'), key: true });
-    for (let i = 0; i < 3; i++) sim.call(rng, (t += rng.int(60, 100) * 1000), a, describe('claims-triage-llm'));
-    sim.call(rng, (t += rng.int(20, 40) * 1000), a, { ...sm('UpdateNotebookInstance', { notebookInstanceName: 'claims-triage-llm', lifecycleConfigName: bad }, null, [nbArn('claims-triage-llm'), lccArn(bad)]), key: true });
+    for (let i = 0; i < 3; i++)
+      sim.call(rng, (t += rng.int(60, 100) * 1000), a, describe('claims-triage-llm'));
+    sim.call(rng, (t += rng.int(20, 40) * 1000), a, {
+      ...sm(
+        'UpdateNotebookInstance',
+        { notebookInstanceName: 'claims-triage-llm', lifecycleConfigName: bad },
+        null,
+        [nbArn('claims-triage-llm'), lccArn(bad)],
+      ),
+      key: true,
+    });
     sim.call(rng, (t += rng.int(15, 40) * 1000), a, { ...start('claims-triage-llm'), key: true });
     const tRun = t + rng.int(4, 6) * MIN;
-    for (let i = 0; i < 3; i++) sim.call(rng, (t += rng.int(100, 150) * 1000), a, describe('claims-triage-llm'));
+    for (let i = 0; i < 3; i++)
+      sim.call(rng, (t += rng.int(100, 150) * 1000), a, describe('claims-triage-llm'));
     // the run that executes the backdoored OnStart script
-    const nbBad = sim.tag({ malicious: true, scope: 'none' }, () => run('claims-triage-llm', tRun, BACKDOOR_EGRESS));
+    const nbBad = sim.tag({ malicious: true, scope: 'none' }, () =>
+      run('claims-triage-llm', tRun, BACKDOOR_EGRESS),
+    );
     sim.truth.addScope('resources', [nbArn('claims-triage-llm'), lccArn(bad), execRole.arn]);
 
     // ---- the execution role's credentials, used from outside -----------------------------------
     const x = sim.threat(
-      nbBad.with({ ip: EXFIL_IP, userAgent: UA.boto3(rng.fork('ua-exfil'), { family: 'ubuntu-aws' }), tls: 'tls12' }),
+      nbBad.with({
+        ip: EXFIL_IP,
+        userAgent: UA.boto3(rng.fork('ua-exfil'), { family: 'ubuntu-aws' }),
+        tls: 'tls12',
+      }),
     );
     let tx = at('2026-03-10T14:24:51Z');
     sim.call(rng, tx, x, { ...C.getCallerIdentity(), key: true });
-    sim.call(rng, (tx += rng.int(10, 40) * 1000), x, { ...C.s3ListBuckets(rng, { region: home }), key: true });
+    sim.call(rng, (tx += rng.int(10, 40) * 1000), x, {
+      ...C.s3ListBuckets(rng, { region: home }),
+      key: true,
+    });
     sim.call(rng, (tx += rng.int(20, 50) * 1000), x, { ...C.s3List(rng, training, '', s3o), key: true });
     for (const pre of ['fraud-features/2026/', 'triage-eval/2026/', 'raw-claims/2025/'])
       sim.call(rng, (tx += rng.int(5, 25) * 1000), x, C.s3List(rng, training, pre, s3o));
     for (let i = 0; i < 14; i++) {
-      const k = i < 9
-        ? `raw-claims/2025/${String(rng.int(1, 12)).padStart(2, '0')}/claims-export-${String(rng.int(0, 30)).padStart(3, '0')}.csv.gz`
-        : `fraud-features/2026/${rng.pick(['01', '02'])}/claims-${String(rng.int(0, 47)).padStart(4, '0')}.parquet`;
+      const k =
+        i < 9
+          ? `raw-claims/2025/${String(rng.int(1, 12)).padStart(2, '0')}/claims-export-${String(rng.int(0, 30)).padStart(3, '0')}.csv.gz`
+          : `fraud-features/2026/${rng.pick(['01', '02'])}/claims-${String(rng.int(0, 47)).padStart(4, '0')}.parquet`;
       sim.call(rng, (tx += rng.int(6, 40) * 1000), x, {
         ...C.s3Object(rng, 'GetObject', training, k, { ...s3o, bytes: rng.int(9000000, 48000000) }),
         key: i === 0 || i === 9,
@@ -411,7 +555,9 @@ export default defineScenario({
       sim.call(rng, (t += 7 * MIN), e2.cons, describe('claims-fraud-dev'));
       sim.call(rng, (t += rng.int(3, 12) * 1000), e2.cons, presigned('claims-fraud-dev'));
     });
-    const nbFraud2 = sim.tag({ decoy: true }, () => run('claims-fraud-dev', t - 90000, EGRESS['claims-fraud-dev'][1]));
+    const nbFraud2 = sim.tag({ decoy: true }, () =>
+      run('claims-fraud-dev', t - 90000, EGRESS['claims-fraud-dev'][1]),
+    );
     work(nbFraud2, eng, 'claims-fraud-dev', t, at('2026-03-11T08:40:00Z'));
     const s2 = signIn(sci, at('2026-03-11T00:38:44Z'), w.net.office[0]);
     t = at('2026-03-11T00:40:10Z');

@@ -40,11 +40,23 @@ const S3_TRUST = {
 
 // the internal documents uploaded after the rule (they leave through replication)
 const NEW_DOCS = [
-  ['underwriting/internal/device-tariff-2026-q2.md', 'Device insurance tariff Q2 2026 (internal, not published)', 'underwriting'],
-  ['underwriting/internal/travel-risk-loadings-2026.md', 'Travel cover risk loadings by destination (internal)', 'underwriting'],
+  [
+    'underwriting/internal/device-tariff-2026-q2.md',
+    'Device insurance tariff Q2 2026 (internal, not published)',
+    'underwriting',
+  ],
+  [
+    'underwriting/internal/travel-risk-loadings-2026.md',
+    'Travel cover risk loadings by destination (internal)',
+    'underwriting',
+  ],
   ['claims/internal/fraud-indicators-v7.md', 'Claim fraud indicators v7 (claims handlers only)', 'claims'],
   ['claims/internal/settlement-authority-matrix.md', 'Settlement authority matrix (internal)', 'claims'],
-  ['partners/internal/shop-commission-schedule-2026.md', 'Partner shop commission schedule 2026 (confidential)', 'partners'],
+  [
+    'partners/internal/shop-commission-schedule-2026.md',
+    'Partner shop commission schedule 2026 (confidential)',
+    'partners',
+  ],
 ];
 // uploaded on the 14th, before the rule (not replicated: replication applies to new objects)
 const OLD_DOCS = [
@@ -113,26 +125,75 @@ export default defineScenario({
     const drAdmin = admins[1] ?? w.people.find((p) => p.permissionSet === 'power');
     const kbOwner = w.people.find((p) => p.team === 'app');
     const editors = w.people.filter((p) => p.team === 'support-ops');
-    const drRole = iamRole(rng, acct, DASOL_KB.drRole, { trust: S3_TRUST, created: at('2026-04-14T02:21:40Z'), description: 'Replication of the claims training bucket to dasol-dr' });
+    const drRole = iamRole(rng, acct, DASOL_KB.drRole, {
+      trust: S3_TRUST,
+      created: at('2026-04-14T02:21:40Z'),
+      description: 'Replication of the claims training bucket to dasol-dr',
+    });
     const drPolicy = {
       Version: V,
       Statement: [
-        { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: `arn:aws:s3:::${training}` },
-        { Effect: 'Allow', Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], Resource: `arn:aws:s3:::${training}/*` },
-        { Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'], Resource: `arn:aws:s3:::${DASOL_KB.drBucket}/*` },
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: `arn:aws:kms:${home}:${acct}:key/${w.res.kmsKeys[2]}` },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+          Resource: `arn:aws:s3:::${training}`,
+        },
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:GetObjectVersionForReplication',
+            's3:GetObjectVersionAcl',
+            's3:GetObjectVersionTagging',
+          ],
+          Resource: `arn:aws:s3:::${training}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:ReplicateObject',
+            's3:ReplicateDelete',
+            's3:ReplicateTags',
+            's3:ObjectOwnerOverrideToBucketOwner',
+          ],
+          Resource: `arn:aws:s3:::${DASOL_KB.drBucket}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: `arn:aws:kms:${home}:${acct}:key/${w.res.kmsKeys[2]}`,
+        },
         { Effect: 'Allow', Action: ['kms:Encrypt'], Resource: `arn:aws:kms:${home}:${drAcct}:key/*` },
       ],
     };
     drRole.inline.push({ name: 'dr-replication', document: drPolicy });
     w.roles.drReplication = drRole;
-    const badRole = iamRole(rng, acct, 'dasol-s3-kb-replication', { trust: S3_TRUST, created: at('2026-04-14T16:19:05Z'), description: 'KB docs backup replication' });
+    const badRole = iamRole(rng, acct, 'dasol-s3-kb-replication', {
+      trust: S3_TRUST,
+      created: at('2026-04-14T16:19:05Z'),
+      description: 'KB docs backup replication',
+    });
     const badPolicy = {
       Version: V,
       Statement: [
-        { Effect: 'Allow', Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'], Resource: `arn:aws:s3:::${kbBucket}` },
-        { Effect: 'Allow', Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], Resource: `arn:aws:s3:::${kbBucket}/*` },
-        { Effect: 'Allow', Action: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'], Resource: `arn:aws:s3:::${OUT_BUCKET}/*` },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+          Resource: `arn:aws:s3:::${kbBucket}`,
+        },
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:GetObjectVersionForReplication',
+            's3:GetObjectVersionAcl',
+            's3:GetObjectVersionTagging',
+          ],
+          Resource: `arn:aws:s3:::${kbBucket}/*`,
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+          Resource: `arn:aws:s3:::${OUT_BUCKET}/*`,
+        },
       ],
     };
     badRole.inline.push({ name: 'kb-docs-replication', document: badPolicy });
@@ -141,16 +202,52 @@ export default defineScenario({
     const provider = `arn:aws:iam::${acct}:saml-provider/${w.sso.provider}`;
     const signIn = (p, t0, ip, tags) => {
       const role = w.sso[p.permissionSet];
-      const ob = { userId: p.ssoUserId, identityStoreArn: `arn:aws:identitystore::${acct}:identitystore/${w.sso.identityStore}` };
-      const saml = { type: 'SAMLUser', principalId: `${rng.base62(28)}=:${p.email}`, userName: p.email, identityProvider: provider };
+      const ob = {
+        userId: p.ssoUserId,
+        identityStoreArn: `arn:aws:identitystore::${acct}:identitystore/${w.sso.identityStore}`,
+      };
+      const saml = {
+        type: 'SAMLUser',
+        principalId: `${rng.base62(28)}=:${p.email}`,
+        userName: p.email,
+        identityProvider: provider,
+      };
       const ck = rng.iamId('ASIA');
       const lk = rng.iamId('ASIA');
-      const cons = sim.roleSession(role, p.email, { ip, userAgent: p.browser, accessKeyId: ck, created: t0, console: true, onBehalfOf: ob, rng });
-      const cli = sim.roleSession(role, p.email, { ip, userAgent: p.cli, accessKeyId: lk, created: t0 + 50000, onBehalfOf: ob, rng });
+      const cons = sim.roleSession(role, p.email, {
+        ip,
+        userAgent: p.browser,
+        accessKeyId: ck,
+        created: t0,
+        console: true,
+        onBehalfOf: ob,
+        rng,
+      });
+      const cli = sim.roleSession(role, p.email, {
+        ip,
+        userAgent: p.cli,
+        accessKeyId: lk,
+        created: t0 + 50000,
+        onBehalfOf: ob,
+        rng,
+      });
       sim.tag(tags, () => {
-        sim.call(rng, t0, cons.with({ identity: saml, console: false }), C.assumeRoleWithSAML(rng, role, provider, ck, t0, { subject: p.email }));
-        sim.call(rng, t0 + 2200, cons.with({ console: false }), { ...C.consoleLogin({ federated: true }), tls: 'tls13' });
-        sim.call(rng, t0 + 50000, cli.with({ identity: saml }), C.assumeRoleWithSAML(rng, role, provider, lk, t0 + 50000, { subject: p.email }));
+        sim.call(
+          rng,
+          t0,
+          cons.with({ identity: saml, console: false }),
+          C.assumeRoleWithSAML(rng, role, provider, ck, t0, { subject: p.email }),
+        );
+        sim.call(rng, t0 + 2200, cons.with({ console: false }), {
+          ...C.consoleLogin({ federated: true }),
+          tls: 'tls13',
+        });
+        sim.call(
+          rng,
+          t0 + 50000,
+          cli.with({ identity: saml }),
+          C.assumeRoleWithSAML(rng, role, provider, lk, t0 + 50000, { subject: p.email }),
+        );
       });
       return { cons, cli };
     };
@@ -159,18 +256,39 @@ export default defineScenario({
     // S3 delivers a notification to the kb-sync Lambda, which starts an ingestion job
     const lambdaSync = (t, docs) => {
       const key = rng.iamId('ASIA');
-      sim.call(rng, t, sim.serviceSession('lambda.amazonaws.com'), C.assumeRole(rng, w.roles.kbSync, fn.name, key, t, { region: home }));
-      const s = sim.roleSession(w.roles.kbSync, fn.name, { ip: rng.pick(w.net.lambdaEgress), userAgent: w.userAgents.pythonLambda, accessKeyId: key, created: t, rng });
+      sim.call(
+        rng,
+        t,
+        sim.serviceSession('lambda.amazonaws.com'),
+        C.assumeRole(rng, w.roles.kbSync, fn.name, key, t, { region: home }),
+      );
+      const s = sim.roleSession(w.roles.kbSync, fn.name, {
+        ip: rng.pick(w.net.lambdaEgress),
+        userAgent: w.userAgents.pythonLambda,
+        accessKeyId: key,
+        created: t,
+        rng,
+      });
       const jobId = rng.upperAlnum(10);
       sim.call(rng, t + 1200, s, C.startIngestionJob(rng, w.res.kb, jobId));
       actors.jobs.ingestion(t + 1800, jobId, docs, rng);
     };
     const docText = (title, team) =>
       `# ${title}\n\nOwner: ${team} team, ${w.company.name}. Classification: INTERNAL - do not share outside the company.\n\n` +
-      Array.from({ length: 6 }, (_, i) => `${i + 1}. ${rng.pick(['Device class', 'Region', 'Claim type', 'Partner tier', 'Risk band'])} ${rng.pick(['A', 'B', 'C', 'D'])}: ${rng.pick(['base rate', 'loading', 'limit', 'commission', 'threshold'])} ${rng.int(2, 40)}.${rng.int(0, 9)}%, ${rng.pick(['review above', 'cap at', 'escalate above'])} KRW ${rng.int(1, 90) * 10000}.`).join('\n') + '\n';
+      Array.from(
+        { length: 6 },
+        (_, i) =>
+          `${i + 1}. ${rng.pick(['Device class', 'Region', 'Claim type', 'Partner tier', 'Risk band'])} ${rng.pick(['A', 'B', 'C', 'D'])}: ${rng.pick(['base rate', 'loading', 'limit', 'commission', 'threshold'])} ${rng.int(2, 40)}.${rng.int(0, 9)}%, ${rng.pick(['review above', 'cap at', 'escalate above'])} KRW ${rng.int(1, 90) * 10000}.`,
+      ).join('\n') +
+      '\n';
     const upload = (s, t, [key, title, team]) => {
       const text = docText(title, team);
-      sim.call(rng, t, s, C.s3Object(rng, 'PutObject', kbBucket, key, { ...s3o, bytes: Buffer.byteLength(text) }));
+      sim.call(
+        rng,
+        t,
+        s,
+        C.s3Object(rng, 'PutObject', kbBucket, key, { ...s3o, bytes: Buffer.byteLength(text) }),
+      );
       sim.addKbDoc({ key, title, text }, t);
       return { key, change: 'new', size: Buffer.byteLength(text) };
     };
@@ -183,14 +301,19 @@ export default defineScenario({
       sim.call(rng, t, v.cli, C.getCallerIdentity());
       for (let i = 0; i < 10; i++) {
         t += rng.int(15, 55) * MIN;
-        sim.call(rng, t, v.cli, rng.pick([
-          C.s3ListBuckets(rng, { region: home }),
-          C.s3Bucket(rng, 'GetBucketVersioning', training, s3o),
-          bucketCall('GetBucketReplication', training, 'replication'),
-          C.iamGet('ListRoles', { maxItems: 200 }),
-          C.s3Bucket(rng, 'GetBucketPolicy', kbBucket, s3o),
-          C.lambdaRead('GetFunctionConfiguration20150331v2', fn),
-        ]));
+        sim.call(
+          rng,
+          t,
+          v.cli,
+          rng.pick([
+            C.s3ListBuckets(rng, { region: home }),
+            C.s3Bucket(rng, 'GetBucketVersioning', training, s3o),
+            bucketCall('GetBucketReplication', training, 'replication'),
+            C.iamGet('ListRoles', { maxItems: 200 }),
+            C.s3Bucket(rng, 'GetBucketPolicy', kbBucket, s3o),
+            C.lambdaRead('GetFunctionConfiguration20150331v2', fn),
+          ]),
+        );
       }
     });
 
@@ -206,34 +329,80 @@ export default defineScenario({
     sim.tag(D, () => {
       sim.call(rng, t, d.cli, C.getCallerIdentity());
       sim.call(rng, (t += rng.int(60, 200) * 1000), d.cli, C.iamCreateRole(drRole, t));
-      sim.call(rng, (t += rng.int(10, 30) * 1000), d.cli, C.iamPutRolePolicy(drRole, 'dr-replication', drPolicy));
-      sim.call(rng, (t += rng.int(30, 90) * 1000), d.cli, C.s3Bucket(rng, 'GetBucketVersioning', training, s3o));
-      sim.call(rng, (t += rng.int(10, 30) * 1000), d.cli, bucketCall('PutBucketVersioning', training, 'versioning', { VersioningConfiguration: { xmlns: XMLNS, Status: 'Enabled' } }, [training]));
-      sim.call(rng, (t += rng.int(40, 120) * 1000), d.cli, bucketCall('PutBucketReplication', training, 'replication', {
-        ReplicationConfiguration: {
-          xmlns: XMLNS,
-          Role: drRole.arn,
-          Rule: {
-            ID: 'dr-all-objects',
-            Status: 'Enabled',
-            Priority: 1,
-            Filter: { Prefix: '' },
-            DeleteMarkerReplication: { Status: 'Disabled' },
-            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
-            Destination: {
-              Bucket: `arn:aws:s3:::${DASOL_KB.drBucket}`,
-              Account: drAcct,
-              AccessControlTranslation: { Owner: 'Destination' },
-              StorageClass: 'STANDARD_IA',
-              EncryptionConfiguration: { ReplicaKmsKeyID: `arn:aws:kms:${home}:${drAcct}:alias/dasol-dr-s3` },
+      sim.call(
+        rng,
+        (t += rng.int(10, 30) * 1000),
+        d.cli,
+        C.iamPutRolePolicy(drRole, 'dr-replication', drPolicy),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(30, 90) * 1000),
+        d.cli,
+        C.s3Bucket(rng, 'GetBucketVersioning', training, s3o),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(10, 30) * 1000),
+        d.cli,
+        bucketCall(
+          'PutBucketVersioning',
+          training,
+          'versioning',
+          { VersioningConfiguration: { xmlns: XMLNS, Status: 'Enabled' } },
+          [training],
+        ),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(40, 120) * 1000),
+        d.cli,
+        bucketCall(
+          'PutBucketReplication',
+          training,
+          'replication',
+          {
+            ReplicationConfiguration: {
+              xmlns: XMLNS,
+              Role: drRole.arn,
+              Rule: {
+                ID: 'dr-all-objects',
+                Status: 'Enabled',
+                Priority: 1,
+                Filter: { Prefix: '' },
+                DeleteMarkerReplication: { Status: 'Disabled' },
+                SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+                Destination: {
+                  Bucket: `arn:aws:s3:::${DASOL_KB.drBucket}`,
+                  Account: drAcct,
+                  AccessControlTranslation: { Owner: 'Destination' },
+                  StorageClass: 'STANDARD_IA',
+                  EncryptionConfiguration: {
+                    ReplicaKmsKeyID: `arn:aws:kms:${home}:${drAcct}:alias/dasol-dr-s3`,
+                  },
+                },
+              },
             },
           },
-        },
-      }, [training, drRole.arn]));
-      sim.call(rng, (t += rng.int(20, 60) * 1000), d.cli, bucketCall('GetBucketReplication', training, 'replication'));
+          [training, drRole.arn],
+        ),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(20, 60) * 1000),
+        d.cli,
+        bucketCall('GetBucketReplication', training, 'replication'),
+      );
       // S3 starts replicating new training objects with the DR role
       for (const ts of [at('2026-04-14T05:41:00Z'), at('2026-04-15T03:12:00Z')])
-        sim.call(rng, ts, sim.serviceSession('s3.amazonaws.com'), C.assumeRole(rng, drRole, `s3-replication-${rng.lowerAlnum(8)}`, rng.iamId('ASIA'), ts, { region: home }));
+        sim.call(
+          rng,
+          ts,
+          sim.serviceSession('s3.amazonaws.com'),
+          C.assumeRole(rng, drRole, `s3-replication-${rng.lowerAlnum(8)}`, rng.iamId('ASIA'), ts, {
+            region: home,
+          }),
+        );
     });
 
     // ---- decoy: the KB team's upload trigger (ticketed) -------------------------------------------
@@ -247,17 +416,49 @@ export default defineScenario({
     t = at('2026-04-14T05:06:40Z');
     sim.tag(D, () => {
       sim.call(rng, t, k.cli, C.getCallerIdentity());
-      sim.call(rng, (t += rng.int(20, 60) * 1000), k.cli, C.lambdaAddPermission(rng, fn, { principal: 's3.amazonaws.com', sourceArn: `arn:aws:s3:::${kbBucket}`, statementId: 's3-kb-source-upload' }));
-      sim.call(rng, (t += rng.int(20, 60) * 1000), k.cli, bucketCall('GetBucketNotification', kbBucket, 'notification'));
-      sim.call(rng, (t += rng.int(30, 90) * 1000), k.cli, bucketCall('PutBucketNotification', kbBucket, 'notification', {
-        NotificationConfiguration: { xmlns: XMLNS, CloudFunctionConfiguration: kbSyncNotif },
-      }, [kbBucket, fn.name]));
-      sim.call(rng, (t += rng.int(10, 40) * 1000), k.cli, bucketCall('GetBucketNotification', kbBucket, 'notification'));
+      sim.call(
+        rng,
+        (t += rng.int(20, 60) * 1000),
+        k.cli,
+        C.lambdaAddPermission(rng, fn, {
+          principal: 's3.amazonaws.com',
+          sourceArn: `arn:aws:s3:::${kbBucket}`,
+          statementId: 's3-kb-source-upload',
+        }),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(20, 60) * 1000),
+        k.cli,
+        bucketCall('GetBucketNotification', kbBucket, 'notification'),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(30, 90) * 1000),
+        k.cli,
+        bucketCall(
+          'PutBucketNotification',
+          kbBucket,
+          'notification',
+          {
+            NotificationConfiguration: { xmlns: XMLNS, CloudFunctionConfiguration: kbSyncNotif },
+          },
+          [kbBucket, fn.name],
+        ),
+      );
+      sim.call(
+        rng,
+        (t += rng.int(10, 40) * 1000),
+        k.cli,
+        bucketCall('GetBucketNotification', kbBucket, 'notification'),
+      );
     });
     // an editor's uploads that afternoon: the trigger works (before the rule, not replicated)
     const e0 = signIn(editors[0], at('2026-04-14T05:40:00Z'), w.net.office[1], D);
     t = at('2026-04-14T06:02:00Z');
-    const early = OLD_DOCS.map((doc) => sim.tag(D, () => upload(e0.cons, (t += rng.int(40, 120) * 1000), doc)));
+    const early = OLD_DOCS.map((doc) =>
+      sim.tag(D, () => upload(e0.cons, (t += rng.int(40, 120) * 1000), doc)),
+    );
     lambdaSync(t + rng.int(2, 5) * 1000, early);
 
     // ---- the actor: the administrator's CLI session from a hosting address ------------------
@@ -266,54 +467,89 @@ export default defineScenario({
     t = at('2026-04-14T16:11:37Z');
     t = Playbooks.whoami(sim, rng, a, t);
     sim.call(rng, (t += rng.int(10, 30) * 1000), a, { ...C.s3ListBuckets(rng, { region: home }), key: true });
-    sim.call(rng, (t += rng.int(20, 60) * 1000), a, { ...bucketCall('GetBucketNotification', kbBucket, 'notification'), key: true });
+    sim.call(rng, (t += rng.int(20, 60) * 1000), a, {
+      ...bucketCall('GetBucketNotification', kbBucket, 'notification'),
+      key: true,
+    });
     sim.call(rng, (t += rng.int(5, 20) * 1000), a, {
       ...bucketCall('GetBucketReplication', kbBucket, 'replication'),
-      error: { code: 'ReplicationConfigurationNotFoundError', message: 'The replication configuration was not found' },
+      error: {
+        code: 'ReplicationConfigurationNotFoundError',
+        message: 'The replication configuration was not found',
+      },
     });
     sim.call(rng, (t += rng.int(5, 20) * 1000), a, C.s3Bucket(rng, 'GetBucketVersioning', kbBucket, s3o));
     sim.call(rng, (t += rng.int(10, 40) * 1000), a, C.s3Bucket(rng, 'GetBucketEncryption', kbBucket, s3o));
     t = at('2026-04-14T16:19:05Z');
     sim.call(rng, t, a, { ...C.iamCreateRole(badRole, t), key: true });
-    sim.call(rng, (t += rng.int(10, 30) * 1000), a, { ...C.iamPutRolePolicy(badRole, 'kb-docs-replication', badPolicy), key: true });
+    sim.call(rng, (t += rng.int(10, 30) * 1000), a, {
+      ...C.iamPutRolePolicy(badRole, 'kb-docs-replication', badPolicy),
+      key: true,
+    });
     sim.call(rng, (t += rng.int(40, 90) * 1000), a, {
-      ...bucketCall('PutBucketReplication', kbBucket, 'replication', {
-        ReplicationConfiguration: {
-          xmlns: XMLNS,
-          Role: badRole.arn,
-          Rule: {
-            ID: 'kb-docs-backup',
-            Status: 'Enabled',
-            Priority: 1,
-            Filter: { Prefix: '' },
-            DeleteMarkerReplication: { Status: 'Disabled' },
-            Destination: {
-              Bucket: `arn:aws:s3:::${OUT_BUCKET}`,
-              Account: OUTSIDE,
-              AccessControlTranslation: { Owner: 'Destination' },
-              StorageClass: 'STANDARD',
+      ...bucketCall(
+        'PutBucketReplication',
+        kbBucket,
+        'replication',
+        {
+          ReplicationConfiguration: {
+            xmlns: XMLNS,
+            Role: badRole.arn,
+            Rule: {
+              ID: 'kb-docs-backup',
+              Status: 'Enabled',
+              Priority: 1,
+              Filter: { Prefix: '' },
+              DeleteMarkerReplication: { Status: 'Disabled' },
+              Destination: {
+                Bucket: `arn:aws:s3:::${OUT_BUCKET}`,
+                Account: OUTSIDE,
+                AccessControlTranslation: { Owner: 'Destination' },
+                StorageClass: 'STANDARD',
+              },
             },
           },
         },
-      }, [kbBucket, badRole.arn, `arn:aws:s3:::${OUT_BUCKET}`]),
+        [kbBucket, badRole.arn, `arn:aws:s3:::${OUT_BUCKET}`],
+      ),
       key: true,
     });
-    sim.call(rng, (t += rng.int(10, 40) * 1000), a, bucketCall('GetBucketReplication', kbBucket, 'replication'));
+    sim.call(
+      rng,
+      (t += rng.int(10, 40) * 1000),
+      a,
+      bucketCall('GetBucketReplication', kbBucket, 'replication'),
+    );
     sim.call(rng, (t += rng.int(30, 90) * 1000), a, {
-      ...bucketCall('PutBucketNotification', kbBucket, 'notification', {
-        NotificationConfiguration: {
-          xmlns: XMLNS,
-          CloudFunctionConfiguration: kbSyncNotif,
-          TopicConfiguration: { Id: 'kb-object-audit', Topic: OUT_TOPIC, Event: 's3:ObjectCreated:*' },
+      ...bucketCall(
+        'PutBucketNotification',
+        kbBucket,
+        'notification',
+        {
+          NotificationConfiguration: {
+            xmlns: XMLNS,
+            CloudFunctionConfiguration: kbSyncNotif,
+            TopicConfiguration: { Id: 'kb-object-audit', Topic: OUT_TOPIC, Event: 's3:ObjectCreated:*' },
+          },
         },
-      }, [kbBucket, OUT_TOPIC]),
+        [kbBucket, OUT_TOPIC],
+      ),
       key: true,
     });
-    sim.call(rng, (t += rng.int(10, 30) * 1000), a, bucketCall('GetBucketNotification', kbBucket, 'notification'));
+    sim.call(
+      rng,
+      (t += rng.int(10, 30) * 1000),
+      a,
+      bucketCall('GetBucketNotification', kbBucket, 'notification'),
+    );
     sim.truth.addScope('resources', [kbBucket, badRole.arn, `arn:aws:s3:::${OUT_BUCKET}`, OUT_TOPIC]);
 
     // ===== 15 April: uploads as usual; each new object is copied out by S3 ======================
-    const owners = [editors[1] ?? editors[0], editors[0], w.people.find((p) => p.team === 'data') ?? editors[0]];
+    const owners = [
+      editors[1] ?? editors[0],
+      editors[0],
+      w.people.find((p) => p.team === 'data') ?? editors[0],
+    ];
     const e1 = signIn(owners[0], at('2026-04-15T00:31:10Z'), w.net.office[0], D);
     const e2 = signIn(owners[1], at('2026-04-15T01:02:44Z'), rng.pick(owners[1].home), D);
     const plan = [
@@ -331,7 +567,12 @@ export default defineScenario({
         firstCopy = false;
         const ts = t0 + rng.int(40, 90) * 1000;
         sim.tag({ malicious: true, scope: 'none' }, () =>
-          sim.call(rng, ts, sim.serviceSession('s3.amazonaws.com'), { ...C.assumeRole(rng, badRole, `s3-replication-${rng.lowerAlnum(8)}`, rng.iamId('ASIA'), ts, { region: home }), key: true }),
+          sim.call(rng, ts, sim.serviceSession('s3.amazonaws.com'), {
+            ...C.assumeRole(rng, badRole, `s3-replication-${rng.lowerAlnum(8)}`, rng.iamId('ASIA'), ts, {
+              region: home,
+            }),
+            key: true,
+          }),
         );
       }
     }
