@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // the forward mapping (CloudTrail → Security Lake OCSF) the fixtures are written with
 import { toOcsf } from '../../scripts/security-lake-fixtures.mjs';
 import { cloudtrail, normalizeCloudTrail } from './cloudtrail.js';
-import { chooseReader } from './index.js';
+import { chooseReader, openEnvelope } from './index.js';
 import { isOcsfCloudTrail, MAX_UNMAPPED, ocsfToCloudTrail, securityLake } from './security-lake.js';
 import { RecordError, Rejected } from './types.js';
 import type { Obj } from './util.js';
@@ -161,6 +161,18 @@ describe('Security Lake (OCSF) CloudTrail reader', () => {
       unmapped: { additionalEventData: '{"bytesTransferredOut":52340}' },
     });
     expect((nested as Obj).additionalEventData).toEqual({ bytesTransferredOut: 52340 });
+  });
+
+  it('reads the record inside an EventBridge event, and rc.2 attribute names without a version', () => {
+    const v2 = toOcsf(originals[0] as Obj);
+    const [inner] = openEnvelope({ 'detail-type': 'Security Lake', source: 'custom.lake', detail: v2 }) ?? [];
+    expect(chooseReader(inner, null)).toBe(securityLake);
+    const v1 = toOcsf(originals[0] as Obj, { version: 1 }) as Obj;
+    const noVersion = { ...v1, metadata: { ...(v1.metadata as Obj), version: undefined } };
+    expect((ocsfToCloudTrail(noVersion) as Obj).userIdentity).toMatchObject({
+      arn: 'arn:aws:iam::111111111111:user/TrailDiscover',
+      principalId: 'AROA****************:User',
+    });
   });
 
   it('claims only OCSF records of CloudTrail events', () => {

@@ -172,8 +172,10 @@ export function ocsfToCloudTrail(o: unknown, note?: (m: string) => void): Obj | 
   const user = isObj(actor.user) ? actor.user : {};
   const session = isObj(actor.session) ? actor.session : {};
   const src = isObj(o.src_endpoint) ? o.src_endpoint : {};
-  // OCSF 1.0.0-rc.2 (Security Lake source version 1): uid = principalId, uuid = ARN
-  const rc = /^1\.0\.0-rc/.test(str(md.version) ?? '') || 'uuid' in user || 'account_uid' in user;
+  // OCSF 1.0.0-rc.2 (Security Lake source version 1): uid = principalId, uuid = ARN; without a
+  // version, the rc.2 attribute names tell
+  const version = str(md.version);
+  const rc = version ? /^1\.0\.0-rc/.test(version) : 'uuid' in user || 'account_uid' in user;
 
   const ui: Obj = {};
   put(ui, 'type', str(user.type));
