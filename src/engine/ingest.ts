@@ -21,6 +21,7 @@ import {
   sha256File,
 } from '../io/files.js';
 import { DEFAULT_LIMITS, type Limits } from '../io/limits.js';
+import { isParquetFile, readParquetRows } from '../io/parquet.js';
 import type { EvidenceFile, SourceFormat } from '../model/types.js';
 import { chooseReader, openEnvelope, RecordError, Rejected, stripLinePrefix } from '../sources/index.js';
 import type { NormalizeContext, SourceReader } from '../sources/types.js';
@@ -562,6 +563,31 @@ async function readFile(
     docLines.push(l);
     docBytes = l.bytes.length + 1;
   };
+
+  if (await isParquetFile(file)) {
+    // Parquet (Amazon Security Lake): each row is one unit, numbered by its row in the file
+    const res = await readParquetRows(file, limits, (rows) => {
+      for (const r of rows) {
+        if (r.json === null) {
+          reject(r.idx, `row of ${r.length} bytes over the ${limits.maxRecordBytes}-byte record cap`);
+          continue;
+        }
+        let v: unknown;
+        try {
+          v = JSON.parse(r.json);
+        } catch (e) {
+          reject(r.idx, `row is not JSON: ${(e as Error).message.slice(0, 120)}`);
+          continue;
+        }
+        processUnit(v, r.idx, false, r.json);
+      }
+    });
+    st.file.sha256 = res.sha256;
+    st.file.bytes = res.bytes;
+    st.readError = res.error?.startsWith('read error') ?? false;
+    if (res.error) reject(-1, `${res.error}; rows after row ${res.rows} could not be read`);
+    return;
+  }
 
   const lineLimits = { ...limits, maxRecordBytes: limits.maxDocumentBytes };
   const res2 = await readLines(file, lineLimits, (l) => {

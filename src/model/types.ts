@@ -43,6 +43,7 @@ export interface Provenance {
 /** Detected evidence formats (the `format` of an evidence entry). */
 export type SourceFormat =
   | 'cloudtrail'
+  | 'security-lake-cloudtrail'
   | 'bedrock-invocation'
   | 'bedrock-invocation-body'
   | 'agent-trace'

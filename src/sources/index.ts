@@ -12,11 +12,13 @@ import { applicationInventory, changeCalendar, declaredActivities } from './cont
 import { guardduty } from './guardduty.js';
 import { iam } from './iam.js';
 import { kbLog } from './kb-log.js';
+import { securityLake } from './security-lake.js';
 import { securityhub } from './securityhub.js';
 import type { SourceReader } from './types.js';
 
 export const READERS: SourceReader[] = [
   cloudtrail,
+  securityLake,
   bedrockInvocation,
   agentTrace,
   kbLog,
