@@ -49,6 +49,7 @@ export type SourceFormat =
   | 'kb-log'
   | 'guardduty'
   | 'securityhub'
+  | 'securityhub-ocsf'
   | 'iam-authorization-details'
   | 'config'
   | 'declared-activities'

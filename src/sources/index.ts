@@ -13,6 +13,7 @@ import { guardduty } from './guardduty.js';
 import { iam } from './iam.js';
 import { kbLog } from './kb-log.js';
 import { securityhub } from './securityhub.js';
+import { securityhubOcsf } from './securityhub-ocsf.js';
 import type { SourceReader } from './types.js';
 
 export const READERS: SourceReader[] = [
@@ -22,6 +23,7 @@ export const READERS: SourceReader[] = [
   kbLog,
   guardduty,
   securityhub,
+  securityhubOcsf,
   iam,
   config,
   declaredActivities,
