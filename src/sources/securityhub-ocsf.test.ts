@@ -155,6 +155,16 @@ describe('Security Hub OCSF reader', () => {
     }
   });
 
+  it('reads the Detection and Compliance findings of a page that mixes classes, rejecting the others', () => {
+    const inspector = { ...gdFinding(), class_uid: 2002, class_name: 'Vulnerability Finding' };
+    const mixed = { Findings: [inspector, gdFinding()] };
+    expect(chooseReader(mixed, null)).toBe(securityhubOcsf);
+    const recs = securityhubOcsf.unwrap(mixed);
+    expect(recs).toHaveLength(2);
+    expect(() => securityhubOcsf.normalize(recs[0], ctx)).toThrow(/OCSF class 2002 is not read/);
+    expect(securityhubOcsf.normalize(recs[1], ctx)).toEqual(out[0]);
+  });
+
   it('rejects a finding without an identifier, with a reason', () => {
     const noInfo = gdFinding();
     delete noInfo.finding_info;

@@ -130,8 +130,14 @@ const ipOf = (v: unknown): string | null => {
 const KEY_ID = /^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$/;
 
 export function normalizeSecurityHubOcsf(rec: unknown, ctx?: Pick<NormalizeContext, 'note'>): Row {
-  if (!isSecurityHubOcsfFinding(rec))
-    throw new RecordError('not a Security Hub OCSF finding (class_uid 2003/2004, metadata.product)');
+  if (!isSecurityHubOcsfFinding(rec)) {
+    const cls = isObj(rec) ? num(rec.class_uid) : null;
+    throw new RecordError(
+      cls !== null && !CLASSES.has(cls)
+        ? `OCSF class ${cls} is not read (Security Hub Detection 2004 and Compliance 2003 findings are)`
+        : 'not a Security Hub OCSF finding (class_uid 2003/2004, metadata.product)',
+    );
+  }
   const f = rec;
   const fi = f.finding_info;
   if (!isObj(fi)) throw new RecordError('OCSF finding without finding_info');
@@ -213,16 +219,13 @@ export function normalizeSecurityHubOcsf(rec: unknown, ctx?: Pick<NormalizeConte
   return row as unknown as Row;
 }
 
+/**
+ * The findings of a page or array holding Security Hub OCSF findings among its first 100 (a
+ * GetFindingsV2 page mixes classes: the others are rejected with their class).
+ */
 function findingsList(v: unknown): unknown[] | null {
-  if (Array.isArray(v)) return v.length > 0 && isSecurityHubOcsfFinding(v[0]) ? v : null;
-  if (
-    isObj(v) &&
-    Array.isArray(v.Findings) &&
-    v.Findings.length > 0 &&
-    isSecurityHubOcsfFinding(v.Findings[0])
-  )
-    return v.Findings;
-  return null;
+  const items = Array.isArray(v) ? v : isObj(v) && Array.isArray(v.Findings) ? v.Findings : null;
+  return items?.slice(0, 100).some(isSecurityHubOcsfFinding) ? items : null;
 }
 
 export const securityhubOcsf: SourceReader = {
