@@ -50,6 +50,7 @@ export type SourceFormat =
   | 'kb-log'
   | 'guardduty'
   | 'securityhub'
+  | 'securityhub-ocsf'
   | 'iam-authorization-details'
   | 'config'
   | 'declared-activities'

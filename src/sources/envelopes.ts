@@ -3,7 +3,7 @@
  * - CloudWatch Logs subscription messages (`{"messageType":"DATA_MESSAGE","logEvents":[{"message":"..."}]}`),
  * - `aws logs filter-log-events` / `get-log-events` output (`{"events":[{"message":"..."}]}`),
  * - EventBridge events (`{"detail-type":...,"source":...,"detail":{...}}`); Security Hub's
- *   `Findings - Imported` events carry `detail.findings[]`.
+ *   `Findings - Imported` (ASFF) and `Findings Imported V2` (OCSF) events carry `detail.findings[]`.
  * CloudWatch Logs exports to S3 prefix each line with a timestamp; see `stripLinePrefix`.
  */
 import { Rejected } from './types.js';

@@ -14,6 +14,7 @@ import { iam } from './iam.js';
 import { kbLog } from './kb-log.js';
 import { securityLake } from './security-lake.js';
 import { securityhub } from './securityhub.js';
+import { securityhubOcsf } from './securityhub-ocsf.js';
 import type { SourceReader } from './types.js';
 
 export const READERS: SourceReader[] = [
@@ -24,6 +25,7 @@ export const READERS: SourceReader[] = [
   kbLog,
   guardduty,
   securityhub,
+  securityhubOcsf,
   iam,
   config,
   declaredActivities,
