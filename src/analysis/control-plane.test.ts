@@ -1624,6 +1624,88 @@ describe('GuardDuty findings', () => {
     expect(String(b?.details?.triage)).toContain('archived');
   });
 
+  it('keeps an archived finding that only a suppression rule of its own subject archived', async () => {
+    const stolen: Who = { type: 'IAMUser', user: 'dev-jo', key: 'AKIADEVJOEXAMPLE0001' };
+    const audit = sso('SecurityAudit', 'ASIAAUDITEXAMPLE0002');
+    const IPC = 'service.action.awsApiCallAction.remoteIpDetails.ipAddressV4';
+    const filter = (who: Who, ip: string, ua: string, minute: number, name: string, match: string) =>
+      ct({
+        time: at(T, minute),
+        source: 'guardduty.amazonaws.com',
+        name: 'CreateFilter',
+        who,
+        ip,
+        ua,
+        readOnly: false,
+        req: {
+          detectorId: 'd1',
+          name,
+          action: 'ARCHIVE',
+          rank: 1,
+          findingCriteria: { criterion: { [IPC]: { matches: [match] } } },
+        },
+        resp: { name },
+      });
+    const own = filter(stolen, VPS, BOTO_VPS, -30, 'quiet-scanner', '203.0.113.*');
+    const team = filter(audit, OFFICE, CLI_OFFICE, -60, 'scanner-range', '192.0.2.*');
+    const call = ct({
+      time: at(T, 5),
+      source: 'sts.amazonaws.com',
+      name: 'GetCallerIdentity',
+      who: stolen,
+      ip: VPS,
+      ua: BOTO_VPS,
+    });
+    const scanner: Who = {
+      type: 'AssumedRole',
+      role: 'vuln-scanner',
+      session: 'sweep',
+      key: 'ASIASCANNEREXAMPLE01',
+    };
+    const scan = ct({
+      time: at(T, 5),
+      source: 'iam.amazonaws.com',
+      name: 'ListRoles',
+      who: scanner,
+      ip: '192.0.2.44',
+      ua: CLI_OFFICE,
+    });
+    const findings = [
+      gd(
+        'c'.repeat(32),
+        'Discovery:IAMUser/AnomalousBehavior',
+        'AKIADEVJOEXAMPLE0001',
+        VPS,
+        'GetCallerIdentity',
+        true,
+        2,
+      ),
+      gd(
+        'd'.repeat(32),
+        'Discovery:IAMUser/AnomalousBehavior',
+        'ASIASCANNEREXAMPLE01',
+        '192.0.2.44',
+        'ListRoles',
+        true,
+        2,
+      ),
+    ];
+    const fs = await caseOf('gd-suppressed', {
+      'ct.json': trail([...office(T), team, own, call, scan]),
+      'guardduty/findings.json': findings,
+    });
+    const hidden = fs.find((f) => f.evidence.findingIds?.includes('c'.repeat(32)));
+    expect(hidden?.severity).not.toBe('informational');
+    expect(hidden?.details?.suppressedBy).toEqual([
+      `arn:aws:guardduty:us-east-1:${ACCT}:detector/d1/filter/quiet-scanner`,
+    ]);
+    expect(hidden?.evidence.eventIds).toContain(own.eventID);
+    expect(String(hidden?.details?.triage)).toContain('suppressed, not reviewed');
+    const closed = fs.find((f) => f.evidence.findingIds?.includes('d'.repeat(32)));
+    expect(closed?.severity).toBe('informational');
+    expect(String(closed?.details?.triage)).toContain('suppression rule scanner-range');
+  });
+
   it("lowers a threat-list finding on an address several of the organisation's people work from", async () => {
     const EXIT = '198.51.100.99';
     const people = [

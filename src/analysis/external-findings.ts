@@ -28,8 +28,10 @@ import {
   principalsOf,
   roleOf,
   SEVERITY_ORDER,
+  subjectOf,
 } from './context.js';
 import { STACK_OPERATIONS } from './delegation.js';
+import { archiveCause, loadArchiving, ruleArn, type SuppressionRule } from './guardduty-suppression.js';
 
 export interface ExtRow {
   uid: string;
@@ -51,14 +53,18 @@ export interface ExtRow {
   first: string | null;
   last: string | null;
   count: number | null;
+  region: string | null;
+  /** when the finding was made (created, else first seen) */
+  created: string | null;
   raw: Record<string, unknown>;
 }
 
 async function loadExt(env: Env): Promise<ExtRow[]> {
   const rows = await env.db.all(
     `SELECT uid, finding_id, source, type, title, severity, archived, access_key_id, principal_id, user_name, user_type,
-            remote_ip, api, service_name, resource_type, resources, count, raw,
-            ${isoSql('coalesce(first_seen, created_at, updated_at)')} AS f, ${isoSql('coalesce(last_seen, updated_at, created_at)')} AS l
+            remote_ip, api, service_name, resource_type, resources, count, raw, region,
+            ${isoSql('coalesce(first_seen, created_at, updated_at)')} AS f, ${isoSql('coalesce(last_seen, updated_at, created_at)')} AS l,
+            ${isoSql('coalesce(created_at, first_seen)')} AS c
      FROM ext_findings ORDER BY coalesce(first_seen, created_at), finding_id`,
   );
   return rows.map((r) => {
@@ -88,6 +94,8 @@ async function loadExt(env: Env): Promise<ExtRow[]> {
       first: r.f ? String(r.f) : null,
       last: r.l ? String(r.l) : null,
       count: r.count === null || r.count === undefined ? null : Number(r.count),
+      region: r.region ? String(r.region) : null,
+      created: r.c ? String(r.c) : null,
       raw,
     };
   });
@@ -288,6 +296,7 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
   const ext = await loadExt(env);
   if (!ext.length) return [];
   const scan = await scanners(env);
+  const archiving = ext.some((f) => f.archived) ? await loadArchiving(env) : { rules: [], calls: [] };
   const out: Candidate[] = [];
   for (const f of ext) {
     const promptAttack = PROMPT_ATTACK_TYPES.test(f.type);
@@ -346,9 +355,13 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
     });
     const usual = identity ? knownOrigin(env.base, identity, f.remoteIp, recs) : null;
     const crowd = THREAT_LIST_ONLY.test(f.type) && f.remoteIp ? await peopleAt(env, f.remoteIp) : [];
-    if (f.archived) {
+    // who archived it: a suppression rule the finding's own subject (or the actor) made hides
+    // evidence, it does not close it
+    const archive = f.archived ? whoArchived(env, f, archiving, keys, ips) : null;
+    const suppressed = archive?.suppressedBy ?? [];
+    if (archive && !suppressed.length) {
       severity = 'informational';
-      triage.push('archived in GuardDuty: reviewed and closed by the account team');
+      triage.push(archive.text);
     } else if (ec2Noise && !corroborating.length) {
       severity = 'informational';
       triage.push('internet background noise against an exposed instance');
@@ -407,6 +420,15 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
           : 'not corroborated by other evidence',
       );
     }
+    if (suppressed.length) {
+      severity = maxSeverity(severity, 'medium');
+      triage.unshift(archive!.text);
+      details.suppressedBy = suppressed.map((r) => ruleArn(r));
+      recs = [
+        ...recs,
+        ...suppressed.map((r) => r.rec).filter((r) => !recs.some((x) => x.eventId === r.eventId)),
+      ];
+    }
     if (deployedElements.length && mapped.includes('infrastructure-changes')) {
       elements = [
         ...new Set([...elements.filter((e) => e !== 'infrastructure-changes'), ...deployedElements]),
@@ -451,6 +473,54 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
     });
   }
   return out;
+}
+
+/**
+ * Who archived an archived finding, as a triage line; `suppressedBy` lists the suppression rules
+ * that archived it when every rule that did was made with the finding's own key or from its own
+ * address (its subject hid it) and no planned change covers the rule. A rule's creator counted as
+ * the actor only because other findings flag the rule itself would be circular, so only the
+ * finding's own subject counts.
+ */
+function whoArchived(
+  env: Env,
+  f: ExtRow,
+  archiving: Awaited<ReturnType<typeof loadArchiving>>,
+  keys: string[],
+  ips: string[],
+): { text: string; suppressedBy: SuppressionRule[] } {
+  const cause = archiveCause(f, archiving.rules, archiving.calls);
+  if (cause.kind === 'call')
+    return {
+      text: `archived by ${nameOf(cause.rec.identityArn) || 'an unnamed caller'} (ArchiveFindings at ${cause.rec.time}): reviewed and closed`,
+      suppressedBy: [],
+    };
+  if (cause.kind === 'unknown')
+    return {
+      text: 'archived in GuardDuty (no archive call or suppression rule in the evidence says by whom): taken as reviewed and closed by the account team',
+      suppressedBy: [],
+    };
+  const own = (r: SuppressionRule): boolean => {
+    const k = r.rec.accessKeyId;
+    const ip = r.rec.sourceIp && !env.base.isCommonIp(r.rec.sourceIp) ? r.rec.sourceIp : null;
+    if (!((!!k && keys.includes(k)) || (!!ip && ips.includes(ip)))) return false;
+    const m = matchContext(env.entries, subjectOf(r.rec));
+    return !(m && (m.strength === 'strong' || m.kind === 'declared-activity'));
+  };
+  const by = (r: SuppressionRule): string =>
+    `${r.name} (${nameOf(r.rec.identityArn) || 'unnamed'}, ${r.rec.time})`;
+  if (cause.rules.every(own))
+    return {
+      text: `archived only by suppression rule ${cause.rules.map(by).join(', ')}, made with the finding's own key or from its own address: suppressed, not reviewed`,
+      suppressedBy: cause.rules,
+    };
+  return {
+    text: `archived by suppression rule ${cause.rules
+      .filter((r) => !own(r))
+      .map(by)
+      .join(', ')}: reviewed and closed`,
+    suppressedBy: [],
+  };
 }
 
 /** Findings that rest only on the caller's address being on a threat list (not on what it did). */

@@ -36,7 +36,7 @@ import {
   usualOrigin,
 } from './context.js';
 import { newOriginOf } from './model-jobs.js';
-import { sagemakerResources } from './resources.js';
+import { guarddutyResources, sagemakerResources } from './resources.js';
 import { type CrossTenantUser, crossTenantCalls } from './tenant-isolation.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
@@ -320,7 +320,10 @@ export async function loggingTampering(env: Env): Promise<Candidate[]> {
       principals: principalsOf(r),
       accessKeyIds: [r.accessKeyId],
       sourceIps: [r.sourceIp],
-      resources: [target.startsWith('arn:') ? target : target || null],
+      resources:
+        r.service === 'guardduty.amazonaws.com'
+          ? guarddutyResources(r.req, r.resp, r.region, r.account)
+          : [target.startsWith('arn:') ? target : target || null],
       attack: [t.attack],
       evidence: { eventIds: [r.eventId, restart?.eventId] },
       actors: [actorOf(r)],

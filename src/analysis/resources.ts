@@ -82,6 +82,38 @@ export function sagemakerResources(rp: unknown, region: string | null, account: 
   return out;
 }
 
+/** GuardDuty ids and names: a detector id is hex, a filter name letters, digits, `.`, `-`, `_`. */
+const GUARDDUTY_ID = /^[A-Za-z0-9]{1,64}$/;
+const GUARDDUTY_NAME = /^[A-Za-z0-9._-]{3,64}$/;
+
+/**
+ * The GuardDuty resources a request names, as ARNs where the record gives Region and account: a
+ * suppression rule (filter) or a trusted-IP / threat list inside its detector when the request is
+ * about one, else the detector (`arn:aws:guardduty:<region>:<account>:detector/<id>[/filter/<name>]`).
+ * Without Region or account, the bare id or name.
+ */
+export function guarddutyResources(
+  rp: unknown,
+  re: unknown,
+  region: string | null,
+  account: string | null,
+): string[] {
+  const det = pick(rp, ['detectorId']) ?? pick(re, ['detectorId']);
+  if (!det || !GUARDDUTY_ID.test(det)) return [];
+  const base = region && account ? `arn:aws:guardduty:${region}:${account}:detector/${det}` : null;
+  const o = rp && typeof rp === 'object' ? (rp as Record<string, unknown>) : {};
+  const filter = pick(rp, ['filterName']) ?? ('findingCriteria' in o ? pick(rp, ['name']) : null);
+  if (filter && GUARDDUTY_NAME.test(filter)) return [base ? `${base}/filter/${filter}` : filter];
+  for (const [k, part] of [
+    ['ipSetId', 'ipset'],
+    ['threatIntelSetId', 'threatintelset'],
+  ] as const) {
+    const id = pick(rp, [k]) ?? pick(re, [k]);
+    if (id && GUARDDUTY_ID.test(id)) return [base ? `${base}/${part}/${id}` : id];
+  }
+  return [base ?? det];
+}
+
 /** Keys naming a part of the agent named by `agentId` in the same parameters. */
 const AGENT_PARTS = new Set(['agentAliasId', 'actionGroupId']);
 
@@ -195,9 +227,18 @@ export function resourcesOfEvent(row: {
   const out = new Set<string>();
   const rp = parse(row.request_parameters);
   const re = parse(row.response_elements);
+  const region = typeof row.region === 'string' && /^[a-z0-9-]{4,30}$/.test(row.region) ? row.region : null;
+  const acct =
+    [row.recipient_account, row.account].find(
+      (a): a is string => typeof a === 'string' && /^\d{12}$/.test(a),
+    ) ?? null;
+  const guardduty = row.service === 'guardduty.amazonaws.com';
+  if (guardduty) for (const x of guarddutyResources(rp, re, region, acct)) out.add(x);
   if (rp && typeof rp === 'object') {
     const agent = pick(rp, ['agentId']);
     for (const k of RESOURCE_KEYS) {
+      // GuardDuty's detector id is named above, as the detector or the rule or list inside it
+      if (guardduty && k === 'detectorId') continue;
       // an alias or action group is part of the agent named beside it: the agent is the resource
       if (agent && AGENT_PARTS.has(k)) continue;
       const v = pick(rp, [k]);
@@ -219,14 +260,8 @@ export function resourcesOfEvent(row: {
         const b = s3Bucket(pick(x, ['s3Uri']) ?? '');
         if (b) out.add(b);
       }
-    if (row.service === 'sagemaker.amazonaws.com') {
-      const region =
-        typeof row.region === 'string' && /^[a-z0-9-]{4,30}$/.test(row.region) ? row.region : null;
-      const acct = [row.recipient_account, row.account].find(
-        (a): a is string => typeof a === 'string' && /^\d{12}$/.test(a),
-      );
-      for (const x of sagemakerResources(rp, region, acct ?? null)) out.add(x);
-    }
+    if (row.service === 'sagemaker.amazonaws.com')
+      for (const x of sagemakerResources(rp, region, acct)) out.add(x);
     const nameKey = NAME_BY_SERVICE[String(row.service)];
     if (nameKey) {
       const v = pick(rp, [nameKey]);
