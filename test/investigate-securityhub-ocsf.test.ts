@@ -235,3 +235,20 @@ describe('a Security Hub OCSF finding through investigate', () => {
     expect(others(fromOcsf)).toEqual(others(fromAsff));
   });
 });
+
+describe('Security Hub severity in the triage', () => {
+  it('reads a Security Hub severity on its own 0-100 scale: Medium (40) alone is low, High (70) medium', async () => {
+    const twin = (normalized: number, label: string): Obj => ({
+      ...asffTwin(ocsf, false),
+      Severity: { Label: label, Normalized: normalized },
+    });
+    const medium = external(
+      await run(evidenceDir('asff-40', { 'f.json': { Findings: [twin(40, 'MEDIUM')] } })),
+    );
+    expect(medium.map((f) => f.severity)).toEqual(['low']);
+    expect(String(medium[0].details?.triage)).not.toContain('rated high');
+    const high = external(await run(evidenceDir('asff-70', { 'f.json': { Findings: [twin(70, 'HIGH')] } })));
+    expect(high.map((f) => f.severity)).toEqual(['medium']);
+    expect(String(high[0].details?.triage)).toContain('rated high by Security Hub');
+  }, 60_000);
+});

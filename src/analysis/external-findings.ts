@@ -312,8 +312,10 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
     const opIds = new Set(recs.filter((r) => STACK_OPERATIONS.includes(r.action)).map((r) => r.eventId));
     const deployed = opIds.size ? findings.filter((c) => c.stackOps.some((id) => opIds.has(id))) : [];
     const deployedElements = [...new Set(deployed.flatMap((c) => c.elements))].filter((e) => e !== 'access');
+    // GuardDuty rates 0-10 (high from 7); Security Hub findings carry ASFF's normalized 0-100 (high from 70)
     const gd = f.severity ?? 0;
-    let severity: Severity = gd >= 7 ? 'medium' : 'low';
+    const ratedHigh = f.source === 'guardduty' ? gd >= 7 : gd >= 70;
+    let severity: Severity = ratedHigh ? 'medium' : 'low';
     const triage: string[] = [];
     const details: Record<string, unknown> = {
       source: f.source,
@@ -415,8 +417,8 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
     } else {
       if (m) triage.push(`inside ${m.ticket}'s window (${m.text}) without naming this activity`);
       triage.push(
-        gd >= 7
-          ? 'rated high by GuardDuty; not corroborated by other evidence'
+        ratedHigh
+          ? `rated high by ${f.source === 'guardduty' ? 'GuardDuty' : 'Security Hub'}; not corroborated by other evidence`
           : 'not corroborated by other evidence',
       );
     }
