@@ -330,8 +330,7 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
     // end users whose prompts it blocked, and another end user's abuse through the same application
     // says nothing of them
     const endUsers = new Set(invs.map((i) => i.clientIp).filter((ip): ip is string => isPublicIp(ip)));
-    const sameEndUser = (c: Corroborator): boolean =>
-      !promptAttack || !endUsers.size || !c.ips.length || c.ips.some((ip) => endUsers.has(ip));
+    const sameEndUser = (c: Corroborator): boolean => !promptAttack || sameEndUsers(endUsers, c.ips);
     const corroborating = others.filter(
       (c) =>
         (c.keys.some((k) => keys.includes(k)) ||
@@ -467,8 +466,16 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
   return out;
 }
 
+/**
+ * Whether another finding on an application's principal is about the end users whose prompts a
+ * prompt-attack finding joined (by their client addresses); either side naming none cannot tell.
+ */
+export function sameEndUsers(endUsers: Set<string>, ips: string[]): boolean {
+  return !endUsers.size || !ips.length || ips.some((ip) => endUsers.has(ip));
+}
+
 /** The end-user address behind at least half of a prompt-attack finding's blocked prompts, if any. */
-function mainEndUser(invs: Array<{ requestId: string; clientIp: string | null }>): string | null {
+export function mainEndUser(invs: Array<{ requestId: string; clientIp: string | null }>): string | null {
   const n = new Map<string, number>();
   for (const i of invs)
     if (i.clientIp && isPublicIp(i.clientIp)) n.set(i.clientIp, (n.get(i.clientIp) ?? 0) + 1);
