@@ -5,6 +5,7 @@
 import type { Detector } from '../engine/detector.js';
 import { AGENCY_DETECTORS } from './agency.js';
 import { agentCodeExecutionDetector } from './code-interpretation.js';
+import { DISCLOSED_CREDENTIAL_DETECTORS } from './disclosed-credentials.js';
 import { INVOCATION_DETECTORS } from './invocation.js';
 import { PRIVATE_DATA_DETECTORS } from './private-data.js';
 import { crossTenantDetector } from './tenant-isolation.js';
@@ -13,6 +14,7 @@ import { crossTenantDetector } from './tenant-isolation.js';
 export const DATA_PLANE_DETECTORS: Detector[] = [
   ...INVOCATION_DETECTORS,
   ...PRIVATE_DATA_DETECTORS,
+  ...DISCLOSED_CREDENTIAL_DETECTORS,
   crossTenantDetector,
   ...AGENCY_DETECTORS,
   agentCodeExecutionDetector,

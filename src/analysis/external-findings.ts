@@ -337,15 +337,20 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
     // by key or by an address of the actor; by principal only for model-use findings, whose
     // principal is the application the actor's prompts went through
     const byPrincipal = /PromptInjection|Jailbreak|ModelInvocation/i.test(f.type);
+    // an application serves many end users: a prompt-attack finding on its principal is about the
+    // end users whose prompts it blocked, and another end user's abuse through the same application
+    // says nothing of them
+    const endUsers = new Set(invs.map((i) => i.clientIp).filter((ip): ip is string => isPublicIp(ip)));
+    const sameEndUser = (c: Corroborator): boolean => !promptAttack || sameEndUsers(endUsers, c.ips);
     const corroborating = others.filter(
       (c) =>
         (c.keys.some((k) => keys.includes(k)) ||
           c.ips.some((ip) => ips.includes(ip) && !env.base.isCommonIp(ip)) ||
-          (byPrincipal && !!identity && c.principals.includes(identity))) &&
+          (byPrincipal && !!identity && c.principals.includes(identity) && sameEndUser(c))) &&
         near(c),
     );
     const ec2Noise = /^(Recon:EC2\/|UnauthorizedAccess:EC2\/(SSH|RDP)BruteForce)/.test(f.type);
-    const m = matchContext(env.entries, {
+    const subject = {
       time: t0,
       service: f.serviceName,
       action: f.api,
@@ -354,7 +359,15 @@ export async function externalFindings(env: Env, findings: Corroborator[]): Prom
       userName: f.userName,
       readOnly: recs.length ? recs.every((r) => r.readOnly !== false) : null,
       targets: [f.userName, ...f.resources],
-    });
+    };
+    let m = matchContext(env.entries, subject);
+    // through an application, the address GuardDuty names is the application's egress: the end
+    // user who sent most of the blocked prompts is who a planned test or declared activity names
+    const mainUser = promptAttack ? mainEndUser(invs) : null;
+    if (mainUser && !(m && (m.strength === 'strong' || m.kind === 'declared-activity'))) {
+      const mu = matchContext(env.entries, { ...subject, sourceIp: mainUser });
+      if (mu && (mu.strength === 'strong' || mu.kind === 'declared-activity')) m = mu;
+    }
     const usual = identity ? knownOrigin(env.base, identity, f.remoteIp, recs) : null;
     const crowd = THREAT_LIST_ONLY.test(f.type) && f.remoteIp ? await peopleAt(env, f.remoteIp) : [];
     // who archived it: a suppression rule the finding's own subject (or the actor) made hides
@@ -523,6 +536,23 @@ function whoArchived(
       .join(', ')}: reviewed and closed`,
     suppressedBy: [],
   };
+}
+
+/**
+ * Whether another finding on an application's principal is about the end users whose prompts a
+ * prompt-attack finding joined (by their client addresses); either side naming none cannot tell.
+ */
+export function sameEndUsers(endUsers: Set<string>, ips: string[]): boolean {
+  return !endUsers.size || !ips.length || ips.some((ip) => endUsers.has(ip));
+}
+
+/** The end-user address behind at least half of a prompt-attack finding's blocked prompts, if any. */
+export function mainEndUser(invs: Array<{ requestId: string; clientIp: string | null }>): string | null {
+  const n = new Map<string, number>();
+  for (const i of invs)
+    if (i.clientIp && isPublicIp(i.clientIp)) n.set(i.clientIp, (n.get(i.clientIp) ?? 0) + 1);
+  const top = [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  return top && top[1] * 2 >= invs.length ? top[0] : null;
 }
 
 /** Findings that rest only on the caller's address being on a threat list (not on what it did). */

@@ -45,7 +45,15 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
-import { eachByTime, FREEMAIL, functionNameOf, interner } from './context.js';
+import {
+  eachByTime,
+  FREEMAIL,
+  fromUsualOrigin,
+  functionNameOf,
+  interner,
+  type UsualOrigin,
+  usualOrigin,
+} from './context.js';
 import { modelExtractionDetector } from './model-extraction.js';
 import { META_KEYS, metaValue } from './request-metadata.js';
 
@@ -607,6 +615,27 @@ export function narrowToAbusiveSessions(
 }
 
 /**
+ * A long-term key used by its owner and by someone else: the owner's calls from the key's usual
+ * origin (the network it was used from for hours before another one, with the clients seen there;
+ * see `usualOrigin`) are the owner's, also inside the abusive window. Keeps the calls from other
+ * origins, when there are some. Mutates the assessment; `origins` gives each key's usual origin.
+ */
+export function leaveOwnersCalls(
+  a: { window: RuntimeCall[]; newIps: string[]; details: Record<string, unknown> },
+  origins: Map<string, UsualOrigin>,
+): void {
+  if (!origins.size) return;
+  const owners = (c: RuntimeCall): boolean =>
+    !!c.accessKeyId && fromUsualOrigin(origins.get(c.accessKeyId) ?? null, c.sourceIp, c.userAgent);
+  const kept = a.window.filter((c) => !owners(c));
+  if (!kept.length || kept.length === a.window.length) return;
+  a.details.ownerCallsLeft = a.window.length - kept.length;
+  a.window = kept;
+  const ips = new Set(kept.map((c) => c.sourceIp));
+  a.newIps = a.newIps.filter((ip) => ips.has(ip));
+}
+
+/**
  * Strong signals are material abuse (sustained volume far above the principal's own, traffic in
  * Regions without invocation logging, resale-style content); the others only corroborate: people
  * travel, change laptops and try new models every day.
@@ -649,8 +678,16 @@ export const llmjackingDetector: Detector = {
       const severity = abuseSeverity(a.signals);
       if (!severity) continue;
       if (severity === 'informational' && a.window.length < 3) continue;
-      if (severity === 'high' || severity === 'medium')
+      if (severity === 'high' || severity === 'medium') {
         narrowToAbusiveSessions(a, logged, rp.ids, await sharedAddresses(ctx.db, a.newIps));
+        const origins = new Map<string, UsualOrigin>();
+        for (const k of [...new Set(a.window.map((c) => c.accessKeyId))].sort())
+          if (k?.startsWith('AKIA')) {
+            const u = await usualOrigin(ctx.db, 'access_key_id', k);
+            if (u) origins.set(k, u);
+          }
+        leaveOwnersCalls(a, origins);
+      }
       const ids = idsOf(a.window);
       const first = a.window[0]?.time ?? p.first;
       const last = a.window[a.window.length - 1]?.time ?? p.last;

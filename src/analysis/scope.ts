@@ -135,6 +135,21 @@ export function identityOf(arn: string): string {
   return principalOf(arn) ?? arn;
 }
 
+/** CloudWatch Logs calls a function's execution environment makes for its own log group. */
+const LOG_SETUP = new Set(['CreateLogGroup', 'CreateLogStream', 'PutLogEvents']);
+
+/**
+ * A function's execution environment setting up its own logs (`/aws/lambda/<function>`, by the
+ * execution role's session named after the function, at each cold start): the service's routine
+ * work, not an infrastructure change of whoever the session acted for.
+ */
+export function executionEnvironmentLog(r: Record<string, unknown>): boolean {
+  if (r.service !== 'logs.amazonaws.com' || !LOG_SETUP.has(String(r.action))) return false;
+  const group = jsonObject(r.request_parameters)?.logGroupName;
+  const session = /:assumed-role\/[^/]+\/([^/]+)$/.exec(String(r.principal_arn ?? ''))?.[1];
+  return typeof group === 'string' && !!session && group === `/aws/lambda/${session}`;
+}
+
 /** Runtime calls that open or continue an agent session (`requestParameters.sessionId`). */
 const AGENT_INVOKES = new Set(['InvokeAgent', 'InvokeInlineAgent']);
 
@@ -326,17 +341,27 @@ function s3Arn(r: string): string {
 }
 
 /**
- * Whether an address was in ordinary use before the suspicious activity: used for hours (at least
- * ESTABLISHED_SPAN_MIN between its first and last use) more than six hours before the first
- * finding that names it, or used by three or more identities (a NAT, a VPN exit, the application's
- * own egress). Such an address tells the actor apart from nobody. A short burst long before (an
- * intruder's reconnaissance the night before) does not establish it, and neither do the roles one
- * caller assumed from the address (role chaining: the sessions issued to calls from the address)
- * nor the account names that trusted callers appear as.
+ * Distinct session keys an AWS service issued to a workload (a function's execution role at each
+ * cold start, a build's or a job's role) used from one address before the first finding naming it,
+ * from which the address is the workload's own egress (its NAT): the application acts there on its
+ * users' input, and a stolen workload key used from elsewhere is one key, not a rotation of them.
  */
+const WORKLOAD_KEYS_MIN = 2;
+
 /** The end user an invocation's request metadata names (user ids only: customers and conversations are not people), as logged. */
 const END_USER_SQL = metaSql(META_KEYS.person, { verbatim: true });
 
+/**
+ * Whether an address was in ordinary use before the suspicious activity: used for hours (at least
+ * ESTABLISHED_SPAN_MIN between its first and last use) more than six hours before the first
+ * finding that names it, or used by three or more identities (a NAT, a VPN exit, the application's
+ * own egress), or the egress of a workload whose service-issued session keys (WORKLOAD_KEYS_MIN)
+ * were used there before that finding, however few identities share it. Such an address tells the
+ * actor apart from nobody. A short burst long before (an intruder's reconnaissance the night
+ * before) does not establish it, and neither do the roles one caller assumed from the address
+ * (role chaining: the sessions issued to calls from the address) nor the account names that
+ * trusted callers appear as.
+ */
 async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Promise<boolean> {
   const before = sqlTime(new Date(Date.parse(firstSeen) - HOURS_BEFORE * 3600_000).toISOString());
   const r = await db.all(
@@ -345,19 +370,28 @@ async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Prom
        UNION ALL SELECT time FROM invocations WHERE client_ip = $1 AND time < CAST($2 AS TIMESTAMP)),
      chained AS (
        SELECT response_elements->>'$.credentials.accessKeyId' AS k FROM events
-       WHERE source_ip = $1 AND action LIKE 'AssumeRole%' AND error_code IS NULL)
+       WHERE source_ip = $1 AND action LIKE 'AssumeRole%' AND error_code IS NULL),
+     workload AS (
+       SELECT response_elements->>'$.credentials.accessKeyId' AS k FROM events
+       WHERE action = 'AssumeRole' AND error_code IS NULL AND principal_type = 'AWSService')
      SELECT
        (SELECT coalesce(date_diff('minute', min(time), max(time)), -1) FROM early) AS early_span,
        (SELECT count(DISTINCT identity_arn) FROM events
           WHERE source_ip = $1 AND coalesce(principal_type, '') NOT IN ('AWSAccount', 'AWSService')
             AND coalesce(access_key_id, '') NOT IN (SELECT k FROM chained WHERE k IS NOT NULL)) AS identities,
        (SELECT count(DISTINCT coalesce(request_metadata->>'$.customerId', request_metadata->>'$.conversationId'))
-          FROM invocations WHERE client_ip = $1) AS clients`,
-    [ip, before],
+          FROM invocations WHERE client_ip = $1) AS clients,
+       (SELECT count(DISTINCT access_key_id) FROM events
+          WHERE source_ip = $1 AND time < CAST($3 AS TIMESTAMP)
+            AND access_key_id IN (SELECT k FROM workload WHERE k IS NOT NULL)) AS workload_keys`,
+    [ip, before, sqlTime(firstSeen)],
   );
   const row = r[0] ?? {};
   return (
-    Number(row.early_span) >= ESTABLISHED_SPAN_MIN || Number(row.identities) >= 3 || Number(row.clients) >= 3
+    Number(row.early_span) >= ESTABLISHED_SPAN_MIN ||
+    Number(row.identities) >= 3 ||
+    Number(row.clients) >= 3 ||
+    Number(row.workload_keys) >= WORKLOAD_KEYS_MIN
   );
 }
 
@@ -881,7 +915,9 @@ export async function computeScope(
   };
   const externalAccounts = new Set<string>();
   for (const r of actorEvents) {
-    const cls = classifyApi(String(r.service), String(r.action), r.request_parameters);
+    const cls = executionEnvironmentLog(r)
+      ? null
+      : classifyApi(String(r.service), String(r.action), r.request_parameters);
     if (cls) {
       for (const el of cls.also ? [cls.element, cls.also] : [cls.element]) {
         const t = touch(el);
