@@ -48,6 +48,7 @@ import {
   modelParameters,
   provisionedThroughput,
 } from './ai-changes.js';
+import { bucketDeliveryOutside } from './bucket-delivery.js';
 import {
   accountBaseline,
   actionList,
@@ -159,8 +160,14 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('data-store', await promptLogReads(env, buckets));
   // a policy change the exposure rules judge (a grant to outsiders or the public) is reported once
   const exposure = await dataExposure(env, buckets);
-  add('data-store', withoutJudgedPolicyChanges(await dataBucketPolicies(env, buckets), exposure));
+  // a replication rule sending the bucket to an outside account is judged by its own rule too
+  const delivery = await bucketDeliveryOutside(env, buckets);
+  add(
+    'data-store',
+    withoutJudgedPolicyChanges(await dataBucketPolicies(env, buckets), [...exposure, ...delivery]),
+  );
   add('data-store', exposure);
+  add('infrastructure', delivery);
   add('data-store', await crossAccountWrites(env, buckets));
   add('data-store', await kbHarvest(env, buckets));
   add('data-store', await vectorStore(env));

@@ -6,6 +6,7 @@
 import type { Element } from '../model/types.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
 import { RUNTIME_ACTIONS } from './baselines.js';
+import { deliveriesOf } from './bucket-delivery.js';
 
 /** Runtime calls CloudTrail must record after the last invocation-log line before its stop is a gap. */
 const LOG_STOP_MIN_CALLS = 20;
@@ -25,6 +26,57 @@ export interface Coverage {
 }
 
 const RUNTIME = ['InvokeModel', 'InvokeModelWithResponseStream', 'Converse', 'ConverseStream'];
+
+/** Bucket configurations read for the delivery gap at most, and the size of one read. */
+const MAX_DELIVERY_CONFIGS = 2000;
+const MAX_CONFIG_CHARS = 200_000;
+
+/**
+ * S3 replication rules and event notifications that send a bucket's new objects (or their names) to
+ * another account: S3 makes those copies and deliveries itself, so they are not object reads in the
+ * source account's CloudTrail; what left can only be inferred from the objects written after.
+ */
+async function bucketDeliveryGaps(db: Queryable): Promise<string[]> {
+  const rows = await db.all(
+    `SELECT action, account, request_parameters->>'$.bucketName' AS b, ${isoSql('time')} AS t,
+            left(request_parameters::VARCHAR, ${MAX_CONFIG_CHARS + 1}) AS p
+     FROM events WHERE service = 's3.amazonaws.com' AND error_code IS NULL
+       AND action IN ('PutBucketReplication', 'PutBucketNotification', 'PutBucketNotificationConfiguration')
+     ORDER BY time, uid LIMIT ${MAX_DELIVERY_CONFIGS}`,
+  );
+  const seen = new Map<
+    string,
+    { bucket: string; kinds: Set<string>; accounts: Set<string>; since: string }
+  >();
+  for (const r of rows) {
+    const text = String(r.p ?? '');
+    if (!r.b || text.length > MAX_CONFIG_CHARS) continue;
+    let req: unknown;
+    try {
+      req = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const cfg = deliveriesOf(
+      String(r.action),
+      req && typeof req === 'object' ? (req as Record<string, unknown>) : null,
+    );
+    for (const d of cfg?.deliveries ?? []) {
+      if (!d.account || d.account === String(r.account ?? '')) continue;
+      const k = String(r.b);
+      if (!seen.has(k)) seen.set(k, { bucket: k, kinds: new Set(), accounts: new Set(), since: String(r.t) });
+      const e = seen.get(k)!;
+      e.kinds.add(d.kind === 'replication' ? 'replication copies' : 'event-notification deliveries');
+      e.accounts.add(d.account);
+    }
+  }
+  return [...seen.values()]
+    .slice(0, 20)
+    .map(
+      (e) =>
+        `S3 bucket ${e.bucket} sends ${[...e.kinds].sort().join(' and ')} to account(s) ${[...e.accounts].sort().join(', ')} (configured from ${e.since}): S3 makes these itself, so they are not recorded as object reads in the source account's CloudTrail; what left is inferred from the objects written after the rule (the destination account's records and S3 replication metrics would show the copies)`,
+    );
+}
 
 export async function computeCoverage(db: Queryable): Promise<Coverage> {
   const gaps: string[] = [];
@@ -279,6 +331,7 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
         `${e.n} SageMaker endpoint(s) created or updated in ${e.region ?? 'an unknown Region'} (${names}): SageMaker InvokeEndpoint calls are data-plane calls CloudTrail does not record, so what the model(s) answered is not in the evidence; collect the endpoints' data capture (S3) and CloudWatch logs`,
       );
     }
+    gaps.push(...(await bucketDeliveryGaps(db)));
     for (const p of presigned) {
       const notebook = p.action === 'CreatePresignedNotebookInstanceUrl';
       gaps.push(

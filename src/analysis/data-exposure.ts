@@ -579,14 +579,18 @@ export async function objectOverwrites(env: Env, buckets: DataBuckets): Promise<
 }
 
 /** The three detections, in order: grants, outside reads, overwrites. */
+/** Rules whose findings judge a bucket-configuration record themselves. */
+const JUDGING_RULES = new Set(['data-store.resource-grant', 'infrastructure.bucket-delivery-outside']);
+
 /**
  * The bucket-policy changes (`data-store.bucket-policy-changed`) whose record a resource-grant
- * finding already judges at the same severity or higher are left out: one finding per grant.
+ * finding (or a bucket-delivery-outside finding, for a replication rule) already judges at the same
+ * severity or higher are left out: one finding per grant.
  */
 export function withoutJudgedPolicyChanges(policyChanges: Candidate[], exposure: Candidate[]): Candidate[] {
   const judged = new Map<string, Candidate['severity']>();
   for (const c of exposure) {
-    if (c.ruleId !== 'data-store.resource-grant') continue;
+    if (!JUDGING_RULES.has(c.ruleId)) continue;
     for (const id of c.evidence.eventIds ?? []) {
       if (!id) continue;
       const was = judged.get(id);
