@@ -1286,6 +1286,94 @@ describe("an agent sending other people's data to an outside address after readi
     }
   });
 
+  it("names the function the agent's configuration records give as the acting group's executor, whatever its name", async () => {
+    const { traces, ct } = evidence();
+    const config = (time: string, name: string, req: unknown, resp: unknown, error?: string) =>
+      ctEvent({
+        time,
+        source: 'bedrock.amazonaws.com',
+        name,
+        role: 'deploy-role',
+        key: 'ASIADEPLOY0000000001',
+        ip: '10.0.0.5',
+        req,
+        resp,
+        error,
+      });
+    const fnArn = (n: string) => `arn:aws:lambda:us-east-1:${ACCT}:function:${n}`;
+    const records = [
+      ...ct,
+      // the name is hidden in the update; the group's id ties it to the name a listing shows
+      config(
+        at(t0, 10),
+        'UpdateAgentActionGroup',
+        {
+          agentId: AGENT,
+          agentVersion: 'DRAFT',
+          actionGroupId: 'AGNOTIFY01',
+          actionGroupName: '***',
+          actionGroupExecutor: { lambda: `${fnArn('mailer-prod')}:live` },
+        },
+        { agentActionGroup: { agentId: AGENT, actionGroupId: 'AGNOTIFY01', actionGroupState: 'ENABLED' } },
+      ),
+      config(
+        at(t0, 20),
+        'ListAgentActionGroups',
+        { agentId: AGENT, agentVersion: 'DRAFT' },
+        {
+          actionGroupSummaries: [
+            { actionGroupId: 'AGNOTIFY01', actionGroupName: 'CustomerNotifications' },
+            { actionGroupId: 'AGORDERS01', actionGroupName: 'OrderManagement' },
+          ],
+        },
+      ),
+      // a refused change names nothing
+      config(
+        at(t0, 30),
+        'UpdateAgentActionGroup',
+        {
+          agentId: AGENT,
+          actionGroupId: 'AGNOTIFY01',
+          actionGroupName: 'CustomerNotifications',
+          actionGroupExecutor: { lambda: fnArn('refused-fn') },
+        },
+        null,
+        'AccessDenied',
+      ),
+    ];
+    const store = await caseOf('agent-kb-exfil-executor', traces, records);
+    try {
+      const fs = severe(await run(store, agentActionsDetector));
+      expect(fs.map((f) => f.details?.sessionId).sort()).toEqual(['exfil-1', 'exfil-2']);
+      for (const f of fs) {
+        expect(f.resources).toContain('mailer-prod');
+        expect(f.resources).not.toContain('refused-fn');
+      }
+    } finally {
+      await store.close();
+    }
+    // a hostile executor value (not a function ARN or name) is not taken for a function
+    const hostile = records.map((r) =>
+      r.eventName === 'UpdateAgentActionGroup' && !r.errorCode
+        ? {
+            ...r,
+            requestParameters: {
+              ...(r.requestParameters as Record<string, unknown>),
+              actionGroupExecutor: { lambda: `${fnArn('mailer-prod')}', DROP TABLE events; --` },
+            },
+          }
+        : r,
+    );
+    const store2 = await caseOf('agent-kb-exfil-executor-hostile', traces, hostile);
+    try {
+      const fs = severe(await run(store2, agentActionsDetector));
+      expect(fs).toHaveLength(2);
+      for (const f of fs) expect(f.resources?.some((r) => /mailer|DROP/.test(r))).toBe(false);
+    } finally {
+      await store2.close();
+    }
+  });
+
   it('finds the data and the planted address without staff names to learn the domains from', async () => {
     const { traces, ct } = evidence();
     const store = await caseOf(
@@ -1677,8 +1765,9 @@ describe("other customers' records shown to one end user (IDOR through an action
     expect(lambdaFunctionsFor(['Payments'], fns)).toEqual([]);
   });
 
-  it("flags a customer shown three other customers' records over two sessions, not own orders or staff look-ups", async () => {
-    const t0 = '2025-07-15T10:00:00Z';
+  const idorT0 = '2025-07-15T10:00:00Z';
+  async function idorCase(name: string, extra: Record<string, unknown>[] = []) {
+    const t0 = idorT0;
     const traces = [
       // the actor: own order, then others' orders, continued in a second session
       ...turn(
@@ -1733,8 +1822,8 @@ describe("other customers' records shown to one end user (IDOR through an action
         req: { tableName: 'orders' },
       }),
     ];
-    const store = await caseWith(
-      'idor',
+    return caseWith(
+      name,
       [
         [at(t0, -5), { conversationId: 'conv-a1', customerId: 'C100', clientIp: '198.51.100.7' }],
         [at(t0, 3590), { conversationId: 'conv-a2', customerId: 'C100', clientIp: '198.51.100.8' }],
@@ -1745,8 +1834,12 @@ describe("other customers' records shown to one end user (IDOR through an action
         ],
       ],
       traces,
-      ct,
+      [...ct, ...extra],
     );
+  }
+
+  it("flags a customer shown three other customers' records over two sessions, not own orders or staff look-ups", async () => {
+    const store = await idorCase('idor');
     try {
       const fs = severe(await run(store, agentRecordEnumerationDetector));
       expect(fs).toHaveLength(1);
@@ -1762,6 +1855,30 @@ describe("other customers' records shown to one end user (IDOR through an action
       expect(f.resources).toEqual(expect.arrayContaining([AGENT, 'shop-orders-actions']));
       // the own-order turn is not a disclosure
       expect((f.evidence.traceIds ?? []).filter((t) => !t.startsWith('conv-'))).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
+  });
+  it("names the function the configuration records give as the group's executor, not one named after the group", async () => {
+    const update = ctEvent({
+      time: at(idorT0, -86400),
+      source: 'bedrock.amazonaws.com',
+      name: 'UpdateAgentActionGroup',
+      role: 'deploy-role',
+      key: 'ASIADEPLOY0000000001',
+      ip: '10.0.0.9',
+      req: {
+        agentId: AGENT,
+        actionGroupId: 'AGORDERS01',
+        actionGroupName: 'OrderManagement',
+        actionGroupExecutor: { lambda: `arn:aws:lambda:us-east-1:${ACCT}:function:fulfil-prod` },
+      },
+    });
+    const store = await idorCase('idor-executor', [update]);
+    try {
+      const fs = severe(await run(store, agentRecordEnumerationDetector));
+      expect(fs).toHaveLength(1);
+      expect(fs[0].resources).toEqual(expect.arrayContaining([AGENT, 'fulfil-prod']));
     } finally {
       await store.close();
     }

@@ -19,6 +19,7 @@ import type { Finding, Json, Severity } from '../model/types.js';
 import { CODE_INTERPRETER } from '../sources/agent-trace.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive, SECRET_TYPES } from '../text/index.js';
+import { actionGroupExecutors, executorAt } from './action-group-executors.js';
 import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
 import {
   BROWSER_UA,
@@ -1098,6 +1099,9 @@ export const agentActionsDetector: Detector = {
       flagged.filter((f) => f.severity === 'high' || f.severity === 'medium').map((f) => f.sid),
     );
     const lambdaIds = [...lambda.keys()].sort();
+    const executors = flagged.some((f) => f.severity === 'high' || f.severity === 'medium')
+      ? await actionGroupExecutors(ctx.db, ctx.shared)
+      : [];
     for (const f of flagged) {
       const acted = uniqActions(f.signals.flatMap((s) => s.actions));
       const involved = acted.length ? acted : f.acts;
@@ -1153,7 +1157,14 @@ export const agentActionsDetector: Detector = {
                 ...near.map((n) => identityOf(n.identity)),
               ]
             : [],
-          resources: severe ? [agentId, ...near.flatMap((n) => [n.sessionName, n.bucket])] : [agentId],
+          resources: severe
+            ? [
+                agentId,
+                // the functions the configuration records name as the executors of the groups acted through
+                ...involved.map((a) => executorAt(executors, a.agentId, a.actionGroup, Date.parse(a.time))),
+                ...near.flatMap((n) => [n.sessionName, n.bucket]),
+              ]
+            : [agentId],
           attack: f.signals.some((s) => s.id === 'prompt-attack')
             ? ['AML.T0051', 'AML.T0053']
             : ['AML.T0053'],
@@ -2890,14 +2901,26 @@ export const agentRecordEnumerationDetector: Detector = {
       const allSteps = disclosures.map((d) => d.time);
       const invokeTimes = sessions.flatMap((s) => inv.get(s)?.times ?? []).sort((a, b) => a - b);
       const near = await sessionEffects(ctx.db, lambdaIds, allSteps, invokeTimes, []);
-      // the action groups' Lambdas: the functions named after the groups that returned the records
+      // the action groups' Lambdas: the executors the agent configuration records name for the groups
+      // that returned the records, else the functions named after those groups
       const fromActions = disclosures.filter((d) => d.source === 'action');
-      const groups = [
-        ...new Set(fromActions.map((d) => d.group).filter((x): x is string => !!x && x !== CODE_INTERPRETER)),
+      const executors = fromActions.length ? await actionGroupExecutors(ctx.db, ctx.shared) : [];
+      const linked = new Set<string>();
+      const unlinked = new Set<string>();
+      for (const d of fromActions) {
+        if (!d.group || d.group === CODE_INTERPRETER) continue;
+        const fn = executorAt(executors, d.agentId, d.group, Date.parse(d.time));
+        if (fn) linked.add(fn);
+        else unlinked.add(d.group);
+      }
+      const fns = [
+        ...new Set([
+          ...linked,
+          ...(unlinked.size
+            ? lambdaFunctionsFor([...unlinked].sort(), await lambdaFunctionNames(ctx.db, ctx.shared))
+            : []),
+        ]),
       ].sort();
-      const fns = groups.length
-        ? lambdaFunctionsFor(groups, await lambdaFunctionNames(ctx.db, ctx.shared))
-        : [];
       // the knowledge bases whose lookups returned them (the lookup's input names the knowledge base)
       const kbs = [
         ...new Set(

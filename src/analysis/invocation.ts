@@ -10,9 +10,9 @@
  * - models a principal had never used, calls without the guardrail a principal normally uses;
  * - runtime calls seen only in CloudTrail (Regions without invocation logging, logging switched off).
  */
-import { readFileSync } from 'node:fs';
 import { type Detector, makeFinding } from '../engine/detector.js';
 import { relieveHeap } from '../engine/heap.js';
+import { loadPriceTable, type Price } from '../io/data-files.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
@@ -59,30 +59,11 @@ import { META_KEYS, metaValue } from './request-metadata.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
-export interface Price {
-  input: number;
-  output: number;
-}
+export type { Price };
 
-let PRICES: Map<string, Price> | null = null;
-
-/** The price table (data/bedrock-prices.json), keyed by model-id family. */
+/** The price table (data/bedrock-prices.json, read by src/io), keyed by model-id family. */
 export function priceTable(): Map<string, Price> {
-  if (PRICES) return PRICES;
-  PRICES = new Map();
-  for (const rel of ['../../data/bedrock-prices.json', '../../../data/bedrock-prices.json']) {
-    try {
-      const j = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
-        models?: Record<string, Price>;
-      };
-      for (const [k, v] of Object.entries(j.models ?? {}))
-        if (typeof v?.input === 'number' && typeof v?.output === 'number') PRICES.set(k, v);
-      break;
-    } catch {
-      /* try the next location */
-    }
-  }
-  return PRICES;
+  return loadPriceTable();
 }
 
 /** USD per 1k tokens of a model id (longest matching family), or null when unknown. */

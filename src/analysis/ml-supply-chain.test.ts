@@ -292,6 +292,21 @@ describe('SageMaker supply chain', () => {
     expect(by(fs, 'access.session-new-origin-ml-changes')).toEqual([]);
   });
 
+  it('takes the AWS-owned registries from data/aws-image-registries.json: a listed one is inside, an unlisted one outside', async () => {
+    const CLARIFY = '834264404009'; // SageMaker Clarify processing, ap-southeast-1
+    const UNLISTED = '555566667777';
+    const fs = await controlPlaneFindings(path.join(tmp, 'registries'), {
+      'ct/a.json': trail([
+        ...baseline(),
+        ...routine(),
+        training(at(140), 'pipelines-jkl-Bias-aws', image(CLARIFY, 'sagemaker-clarify-processing', '1.0')),
+        training(at(150), 'pipelines-mno-Train-ext', image(UNLISTED, 'ml/finetune', '2.4.0')),
+      ]),
+    });
+    const found = by(fs, 'ai-changes.sagemaker-outside-image');
+    expect(found.map((f) => f.details?.registryAccount)).toEqual([UNLISTED]);
+  });
+
   it('a planned change explains the outside image only when it names the registry account', async () => {
     const entry = (text: string) => ({
       changes: [

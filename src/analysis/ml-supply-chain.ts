@@ -23,6 +23,7 @@
  * evidence, no one else uses, and that changed SageMaker resources.
  */
 
+import { loadAwsImageRegistries } from '../io/data-files.js';
 import {
   actionList,
   actorOf,
@@ -39,93 +40,6 @@ import {
   toJson,
 } from './context.js';
 import { orgAccounts } from './data-exposure.js';
-
-/**
- * ECR registries AWS owns that SageMaker users pull from: the Deep Learning Containers (one account
- * in most Regions, others in opt-in and partitioned Regions) and the built-in algorithms (XGBoost and
- * first-party algorithms, one account per Region), as the SageMaker Python SDK's image URI
- * configuration lists them.
- */
-const AWS_IMAGE_REGISTRIES = new Set([
-  // Deep Learning Containers (PyTorch, TensorFlow, Hugging Face, TGI, DJL...)
-  '763104351884',
-  '626614931356',
-  '780543022126',
-  '871362719292',
-  '364406365360',
-  '772153158452',
-  '907027046896',
-  '457447274322',
-  '727897471807',
-  '380420809688',
-  '692866216735',
-  '503227376785',
-  '217643126080',
-  '914824155844',
-  '446045086412',
-  '442386744353',
-  '886529160074',
-  '094389454867',
-  '204538143572',
-  // built-in algorithms: sagemaker-xgboost and co.
-  '510948584623',
-  '651117190479',
-  '354813040037',
-  '366743142698',
-  '867004704886',
-  '720646828776',
-  '628508329040',
-  '121021644041',
-  '783357654285',
-  '951798379941',
-  '106583098589',
-  '341280168497',
-  '190319476487',
-  '450853457545',
-  '451049120500',
-  '492215442770',
-  '680994064768',
-  '662702820516',
-  '978288397137',
-  '104374241257',
-  '141502667606',
-  '764974769150',
-  '659782779980',
-  '898809789911',
-  '272398656194',
-  '801668240914',
-  '737474898029',
-  '683313688378',
-  '257758044811',
-  '237065988967',
-  '414596584902',
-  '746614075791',
-  '246618743249',
-  // first-party algorithms (linear learner, k-means, ... and the older xgboost)
-  '455444449433',
-  '286214385809',
-  '501404015308',
-  '306986355934',
-  '991648021394',
-  '475088953585',
-  '544295431143',
-  '469771592824',
-  '390948362332',
-  '387376663083',
-  '813361260812',
-  '669576153137',
-  '257386234256',
-  '685385470294',
-  '644912444149',
-  '749696950732',
-  '249704162688',
-  '855470959533',
-  '811284229777',
-  '825641698319',
-  '226302683700',
-  '632365934929',
-  '433757028032',
-]);
 
 const ECR_IMAGE =
   /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]{0,255})(?::([A-Za-z0-9_.-]{1,128})|@(sha256:[a-f0-9]{64}))?$/;
@@ -252,7 +166,9 @@ export async function sagemakerSupplyChain(env: Env): Promise<Candidate[]> {
   const orgRepos = new Set<string>();
   for (const list of imgs.values())
     for (const im of list) if (org.has(im.account)) orgRepos.add(im.repository);
-  const outside = (im: EcrImage): boolean => !org.has(im.account) && !AWS_IMAGE_REGISTRIES.has(im.account);
+  // AWS-owned registries (Deep Learning Containers, built-in algorithms...): data/aws-image-registries.json
+  const aws = loadAwsImageRegistries();
+  const outside = (im: EcrImage): boolean => !org.has(im.account) && !aws.has(im.account);
 
   // one chain per outside image: the change that brought it in and what followed
   const byImage = new Map<string, { image: EcrImage; rows: CtRow[] }>();

@@ -82,6 +82,100 @@ describe('computeScope', () => {
     }
   });
 
+  it('puts the functions the configuration records name as executors of the groups an affected agent called in scope', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const lines = readFileSync(TRACES, 'utf8').trim().split('\n');
+      const other = lines.map((l) =>
+        l.replaceAll('sess-7f3a91', 'sess-other').replaceAll('b4c6e8f0', 'c5d7f9a1'),
+      );
+      writeFileSync(path.join(dir, 'traces.jsonl'), `${[...lines, ...other].join('\n')}\n`);
+      const fn = (n: string) => `arn:aws:lambda:us-east-1:111122223333:function:${n}`;
+      let n = 10;
+      const config = (eventName: string, req: unknown, resp: unknown) => ({
+        ...invokeAgent(++n, '10.0.0.5', 'x'),
+        eventTime: '2025-07-15T09:00:00Z',
+        eventName,
+        requestParameters: req,
+        responseElements: resp,
+      });
+      const records = [
+        invokeAgent(1, '198.51.100.20', 'sess-7f3a91'),
+        // group and function names differ; one link comes from a request, one from a response
+        config(
+          'CreateAgentActionGroup',
+          {
+            agentId: 'AGT1234567',
+            actionGroupName: 'orders',
+            actionGroupExecutor: { lambda: fn('fulfilment-handler') },
+          },
+          {
+            agentActionGroup: {
+              agentId: 'AGT1234567',
+              actionGroupId: 'AG00000001',
+              actionGroupName: 'orders',
+            },
+          },
+        ),
+        config(
+          'GetAgentActionGroup',
+          { agentId: 'AGT1234567', actionGroupId: 'AG00000002' },
+          {
+            agentActionGroup: {
+              agentId: 'AGT1234567',
+              actionGroupId: 'AG00000002',
+              actionGroupName: 'customers',
+              actionGroupExecutor: { lambda: fn('crm-lookup-v2') },
+            },
+          },
+        ),
+        // another agent's group of the same name, and executor values that name no function
+        config(
+          'CreateAgentActionGroup',
+          {
+            agentId: 'AGTOTHER01',
+            actionGroupName: 'orders',
+            actionGroupExecutor: { lambda: fn('other-agent-fn') },
+          },
+          null,
+        ),
+        config(
+          'UpdateAgentActionGroup',
+          { agentId: 'AGT1234567', actionGroupName: 'customers', actionGroupExecutor: { lambda: 42 } },
+          null,
+        ),
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+      const seed = {
+        id: 'f-agent',
+        ruleId: 'data-plane.test',
+        title: 'test',
+        description: 'test',
+        severity: 'high',
+        elements: ['agency'],
+        components: ['agents'],
+        firstSeen: '2025-07-15T10:15:05Z',
+        lastSeen: '2025-07-15T10:15:05Z',
+        principals: [],
+        accessKeyIds: [],
+        sourceIps: [],
+        resources: ['AGT1234567'],
+        evidence: { traceIds: ['b4c6e8f0-1a2b-4c3d-9e8f-0a1b2c3d4e5f-0'] },
+      } as unknown as Finding;
+      const sc = await computeScope(store, [seed]);
+      expect(sc.scope.resources).toEqual(
+        expect.arrayContaining(['AGT1234567', 'crm-lookup-v2', 'fulfilment-handler']),
+      );
+      expect(sc.scope.resources).not.toContain('other-agent-fn');
+      expect(sc.scope.resources.some((r) => r.includes('42'))).toBe(false);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reports the objects the actor read from the organisation's buckets, not from AI data or its own staging", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
     const store = await CaseStore.open(':memory:');

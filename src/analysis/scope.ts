@@ -12,6 +12,7 @@ import { loadPrincipalNames } from '../engine/principal-names.js';
 import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive } from '../text/index.js';
+import { actionGroupExecutors, executorAt } from './action-group-executors.js';
 import { classifyApi } from './api-elements.js';
 import { identityOf as principalOf } from './baselines.js';
 import {
@@ -655,6 +656,30 @@ export async function computeScope(
     const invokers = rows.map((r) => identityOf(String(r.identity_arn))).filter((p) => p.startsWith('arn:'));
     for (const p of invokers) principals.add(p);
     if (invokers.length) notes.push(`agent sessions the findings cite were opened by ${invokers.join(', ')}`);
+    // the functions the agent executed in those sessions: the executors its configuration records
+    // name for the action groups it called there (agent traces name the group, not the function)
+    const links = await actionGroupExecutors(db);
+    if (links.length) {
+      const steps = await db.all(
+        `WITH s AS (
+           SELECT DISTINCT session_id FROM agent_steps
+           WHERE session_id IS NOT NULL AND (trace_id IN (${list(ids)}) OR session_id IN (${list(ids)})))
+         SELECT agent_id, action_group, ${isoSql('min(time)')} AS t FROM agent_steps
+         WHERE step_kind = 'invocationInput' AND action_group IS NOT NULL AND agent_id IS NOT NULL
+           AND session_id IN (SELECT session_id FROM s)
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+      );
+      const added = new Set<string>();
+      for (const r of steps) {
+        const fn = executorAt(links, String(r.agent_id), String(r.action_group), Date.parse(String(r.t)));
+        if (fn && !resources.has(fn)) added.add(fn);
+      }
+      for (const fn of added) resources.add(fn);
+      if (added.size)
+        notes.push(
+          `functions the agent executed in the sessions the findings cite (action-group executors): ${[...added].sort().join(', ')}`,
+        );
+    }
   }
   const empty: ScopeResult = {
     scope: { principals: [], accessKeyIds: [], sourceIps: [], resources: [], window: {} },
