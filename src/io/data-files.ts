@@ -1,8 +1,9 @@
 /**
  * The reference tables shipped in the package's `data/` directory (price table, AWS-owned image
- * registries), read and checked here so that the analysis never touches the file system. Each table
- * is read once per process. A table that is missing or malformed is an error naming the file and
- * what is wrong with it, never a silently empty table.
+ * registries, the prompt classifier's weights), read and checked here so that the analysis never
+ * touches the file system. Each table is read once per process. A table that is missing or
+ * malformed is an error naming the file and what is wrong with it, never a silently empty table
+ * (the prompt classifier catches it and runs on its rules alone, as it says).
  */
 import { readFileSync } from 'node:fs';
 

@@ -1,9 +1,9 @@
 /**
  * The shipped prompt model: logistic regression over hashed n-grams (features.ts), weights in
- * data/prompt-model.json (written by scripts/train-prompt-model.mjs). Loaded lazily from the package's
- * data/ folder; when it is missing or malformed the analyser runs on its rules alone.
+ * data/prompt-model.json (written by scripts/train-prompt-model.mjs). Loaded lazily through
+ * src/io/data-files.ts from the package's data/ folder; when it is missing or malformed the analyser runs on its rules alone.
  */
-import { readFileSync } from 'node:fs';
+import { readDataJson } from '../io/data-files.js';
 import { BUCKETS, featureBuckets, sentences } from './features.js';
 
 export interface PromptModelFile {
@@ -42,10 +42,9 @@ export function parseModel(json: unknown): LoadedModel | null {
 function load(): LoadedModel | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  // src/text/model.ts and dist/text/model.js both sit two levels below the package root
-  const url = new URL('../../data/prompt-model.json', import.meta.url);
+  // read by src/io like every table of data/; a missing or unreadable model leaves the rules alone
   try {
-    loaded = parseModel(JSON.parse(readFileSync(url, 'utf8')));
+    loaded = parseModel(readDataJson('prompt-model.json'));
   } catch {
     loaded = null;
   }
