@@ -17,11 +17,11 @@
  * none of these and gives no finding.
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import { CODE_INTERPRETER } from '../sources/agent-trace.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { findSensitive } from '../text/index.js';
-import { identityOf } from './baselines.js';
 import { jsonObject } from './context.js';
 
 /** Characters of one step's code or output that are matched. */
@@ -211,6 +211,7 @@ const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'se
 async function conversationCalls(
   db: Queryable,
   sessions: string[],
+  identityOf: IdentityOf,
 ): Promise<Map<string, { requestIds: string[]; ips: Set<string>; principals: Set<string> }>> {
   const out = new Map<string, { requestIds: string[]; ips: Set<string>; principals: Set<string> }>();
   if (!sessions.length) return out;
@@ -344,7 +345,7 @@ export const agentCodeExecutionDetector: Detector = {
     const kept = judged.slice(0, FINDINGS_MAX);
     const sids = kept.map((x) => x.s.sessionId).sort();
     const kb = await kbLookups(ctx.db, sids);
-    const calls = await conversationCalls(ctx.db, sids);
+    const calls = await conversationCalls(ctx.db, sids, ctx.identityOf);
     const out: Finding[] = [];
     for (const { s, severity } of kept) {
       const k = kb.get(s.sessionId);
