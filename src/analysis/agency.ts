@@ -33,6 +33,7 @@ import {
   orgMailDomains,
 } from './context.js';
 import { excerpt, hiddenInstructions } from './invocation.js';
+import { META_KEYS, metaFirst, metaSql } from './request-metadata.js';
 
 // ---- small helpers ---------------------------------------------------------------------------------
 
@@ -2662,17 +2663,6 @@ function excerptOf(text: string, spans: Array<{ start: number; end: number; cate
 
 /** JSON keys naming the customer a record belongs to. */
 const OWNER_KEY = /^(?:customer|client|user|member|account|buyer|shopper)[_-]?(?:id|number|no)$/i;
-/** requestMetadata keys naming the signed-in end user, and the conversation (= agent session) id. */
-const END_USER_KEYS = [
-  'customerId',
-  'customer_id',
-  'userId',
-  'user_id',
-  'endUserId',
-  'memberId',
-  'accountId',
-];
-const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];
 /** requestMetadata values marking a staff tool (agent assist, back office), not a customer's own chat. */
 const STAFF_MARK =
   /\b(?:agent[-_ ]?assist|staff|employee|internal|back[-_ ]?office|support[-_ ]?agent|operator|admin)\b/i;
@@ -2708,15 +2698,6 @@ export function recordOwnersOf(text: string): { ids: string[]; names: string[] }
     for (const m of findSensitive(t, { types: ['email'] }))
       ids.add(`email:${t.slice(m.start, m.end).toLowerCase()}`);
   return { ids: [...ids].sort(), names: [...names].sort() };
-}
-
-function metaValue(meta: Record<string, unknown> | null, keys: string[]): string | null {
-  if (!meta) return null;
-  for (const k of keys) {
-    const v = meta[k];
-    if ((typeof v === 'string' || typeof v === 'number') && String(v).trim()) return String(v).trim();
-  }
-  return null;
 }
 
 /** Lambda function names seen in CloudTrail: session names of Lambda-trusted roles (all roles without IAM data). */
@@ -2795,7 +2776,7 @@ export const agentRecordEnumerationDetector: Detector = {
     // the end user behind each conversation: the application's requestMetadata (conversation id = agent session id)
     // only the conversations that are agent sessions with tool results: an application's other
     // calls (millions at scale) are not read into memory
-    const convId = `trim(CAST(coalesce(${CONVERSATION_KEYS.map((k) => `request_metadata->>${sqlString(`$.${k}`)}`).join(', ')}) AS VARCHAR))`;
+    const convId = `trim(CAST(${metaSql(META_KEYS.agentSession, { verbatim: true })} AS VARCHAR))`;
     const invRows = await ctx.db.all(
       `WITH s AS (SELECT DISTINCT session_id FROM agent_steps WHERE step_kind = 'observation' AND session_id IS NOT NULL)
        SELECT request_id, ${isoSql('time')} AS t, client_ip, CAST(request_metadata AS VARCHAR) AS meta
@@ -2808,10 +2789,10 @@ export const agentRecordEnumerationDetector: Detector = {
     >();
     for (const r of invRows) {
       const meta = jsonObject(parseJson(r.meta)) as Record<string, unknown> | null;
-      const cid = metaValue(meta, CONVERSATION_KEYS);
+      const cid = metaFirst(meta, META_KEYS.agentSession);
       if (!cid) continue;
       const c = conv.get(cid) ?? { user: null, staff: false, ips: new Set<string>(), requests: [] };
-      c.user ??= metaValue(meta, END_USER_KEYS);
+      c.user ??= metaFirst(meta, META_KEYS.signedInUser);
       if (
         meta &&
         Object.values(meta).some((v) => typeof v === 'string' && v.length < 200 && STAFF_MARK.test(v))

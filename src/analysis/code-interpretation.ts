@@ -23,6 +23,7 @@ import { CODE_INTERPRETER } from '../sources/agent-trace.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { findSensitive } from '../text/index.js';
 import { jsonObject } from './context.js';
+import { META_KEYS, metaSql } from './request-metadata.js';
 
 /** Characters of one step's code or output that are matched. */
 const STEP_TEXT_MAX = 50_000;
@@ -205,8 +206,6 @@ async function kbLookups(
   return out;
 }
 
-const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];
-
 /** The application's model calls of these conversations (requestMetadata conversation id = agent session). */
 async function conversationCalls(
   db: Queryable,
@@ -215,7 +214,7 @@ async function conversationCalls(
 ): Promise<Map<string, { requestIds: string[]; ips: Set<string>; principals: Set<string> }>> {
   const out = new Map<string, { requestIds: string[]; ips: Set<string>; principals: Set<string> }>();
   if (!sessions.length) return out;
-  const convId = `trim(CAST(coalesce(${CONVERSATION_KEYS.map((k) => `request_metadata->>${sqlString(`$.${k}`)}`).join(', ')}) AS VARCHAR))`;
+  const convId = `trim(CAST(${metaSql(META_KEYS.agentSession, { verbatim: true })} AS VARCHAR))`;
   const rows = await db.all(
     `SELECT ${convId} AS sid, request_id, client_ip, identity_arn FROM invocations
      WHERE request_metadata IS NOT NULL AND ${convId} IN (${sessions.map(sqlString).join(',')})
