@@ -13,6 +13,7 @@ import type { Detector } from './engine/detector.js';
 import { makeFinding, sortFindings } from './engine/detector.js';
 import { relieveHeap } from './engine/heap.js';
 import { type IngestOptions, type IngestResult, ingest } from './engine/ingest.js';
+import { loadIdentityOf } from './engine/principal-names.js';
 import type { Finding, Report } from './model/types.js';
 import type { CaseStore } from './store/case-store.js';
 import { VERSION } from './version.js';
@@ -40,8 +41,11 @@ export async function analyseCase(
   };
   stage('coverage');
   const coverage = await computeCoverage(store);
+  // the case's principals by their full ARNs: one table for every stage of this analysis
+  const identityOf = await loadIdentityOf(store);
   stage('detect');
   const det = await runDetectors(store, opts.detectors ?? DEFAULT_DETECTORS, {
+    identityOf,
     onDetector: (id) => opts.onStage?.(`detect:${id}`),
     // only data-plane detectors read the data plane's shared results (runtime calls, text pass)
     release: ['data-plane'],
@@ -54,7 +58,7 @@ export async function analyseCase(
   det.shared.clear();
   relieveHeap(0);
   stage('scope');
-  const sc = await computeScope(store, findings, { seeds: opts.seeds });
+  const sc = await computeScope(store, findings, { seeds: opts.seeds, identityOf });
   // the actor's records, as one finding the responder can pivot from
   if (sc.actor.eventIds.length || sc.actor.requestIds.length) {
     findings.push(
@@ -92,7 +96,7 @@ export async function analyseCase(
   stage('timeline');
   const timeline = await buildTimeline(store, findings, sc.actor);
   stage('blast-radius');
-  const views = await responderViews(store, sc, findings, coverage.window);
+  const views = await responderViews(store, sc, findings, coverage.window, { identityOf });
   warnings.push(...views.warnings);
   // every file the case holds (what was analysed, also from earlier runs into the same case), and
   // this run's files whose content the case already held under another path or an earlier run

@@ -15,12 +15,13 @@
  * - indirect prompt injection in knowledge-base documents and tool results the agent read.
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import { CODE_INTERPRETER } from '../sources/agent-trace.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive, SECRET_TYPES } from '../text/index.js';
 import { actionGroupExecutors, executorAt } from './action-group-executors.js';
-import { type AgentAction, agentBaseline, identityOf, robustStats, shortName } from './baselines.js';
+import { type AgentAction, agentBaseline, robustStats, shortName } from './baselines.js';
 import {
   BROWSER_UA,
   type CtRow,
@@ -33,6 +34,7 @@ import {
   orgMailDomains,
 } from './context.js';
 import { excerpt, hiddenInstructions } from './invocation.js';
+import { META_KEYS, metaFirst, metaSql } from './request-metadata.js';
 
 // ---- small helpers ---------------------------------------------------------------------------------
 
@@ -393,6 +395,7 @@ const RUNTIME_OR_AGENT = `('InvokeModel','InvokeModelWithResponseStream','Conver
 export async function agentLambdaRoles(
   db: Queryable,
   shared: Map<string, unknown>,
+  identityOf: IdentityOf,
 ): Promise<Map<string, LambdaRole>> {
   const key = 'data-plane:agent-lambda-roles';
   const cached = shared.get(key) as Promise<Map<string, LambdaRole>> | undefined;
@@ -473,8 +476,8 @@ export const agentPermissionsDetector: Detector = {
       docs.set(String(p.arn), p.doc);
       if (!docs.has(String(p.name))) docs.set(String(p.name), p.doc);
     }
-    const lambdaRoles = await agentLambdaRoles(ctx.db, ctx.shared);
-    const lambdaIds = new Set([...lambdaRoles.keys()].map((a) => identityOf(a)));
+    const lambdaRoles = await agentLambdaRoles(ctx.db, ctx.shared, ctx.identityOf);
+    const lambdaIds = new Set([...lambdaRoles.keys()].map((a) => ctx.identityOf(a)));
     const appIds = new Set(
       (
         await ctx.db.all(
@@ -483,12 +486,12 @@ export const agentPermissionsDetector: Detector = {
            UNION SELECT DISTINCT identity_arn FROM invocations WHERE identity_arn LIKE '%:role/%' AND identity_arn NOT LIKE '%AWSReservedSSO%'
            ORDER BY identity_arn`,
         )
-      ).map((r) => identityOf(str(r.identity_arn))),
+      ).map((r) => ctx.identityOf(str(r.identity_arn))),
     );
     const out: Finding[] = [];
     for (const r of roles) {
       const arn = String(r.arn);
-      const id = identityOf(arn);
+      const id = ctx.identityOf(arn);
       const trust = String(r.trust ?? '');
       const agentRole = /bedrock\.amazonaws\.com/.test(trust);
       const kind = lambdaIds.has(id)
@@ -512,7 +515,7 @@ export const agentPermissionsDetector: Detector = {
       if (!posture.capabilities.length && !posture.crossAccount.length) continue;
       const severity: Severity = posture.weight >= 3 && kind !== 'application role' ? 'low' : 'informational';
       const fnNames = [...lambdaRoles.entries()]
-        .filter(([k]) => identityOf(k) === id)
+        .filter(([k]) => ctx.identityOf(k) === id)
         .flatMap(([, v]) => v.sessionNames);
       out.push(
         makeFinding({
@@ -854,7 +857,7 @@ export const agentActionsDetector: Detector = {
     const stepTimes = [...new Set(actions.map((a) => Date.parse(a.time)).filter(Number.isFinite))].sort(
       (a, b) => a - b,
     );
-    const lambda = await agentLambdaRoles(ctx.db, ctx.shared);
+    const lambda = await agentLambdaRoles(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     const flagged: Array<{ sid: string; acts: AgentAction[]; signals: SessionSignal[]; severity: Severity }> =
       [];
@@ -1153,8 +1156,8 @@ export const agentActionsDetector: Detector = {
           times: involved.map((a) => a.time),
           principals: severe
             ? [
-                ...(inv?.principals ?? []).filter(Boolean).map((p) => identityOf(p)),
-                ...near.map((n) => identityOf(n.identity)),
+                ...(inv?.principals ?? []).filter(Boolean).map((p) => ctx.identityOf(p)),
+                ...near.map((n) => ctx.identityOf(n.identity)),
               ]
             : [],
           resources: severe
@@ -1295,7 +1298,7 @@ export function executorOfChange(r: Pick<CtRow, 'req' | 'resp'>): string | null 
 }
 
 /** Groups successful agent change calls into changes: per agent and principal, gaps of ≤ 30 minutes. */
-export function changeBursts(rows: CtRow[]): AgentChange[] {
+export function changeBursts(rows: CtRow[], identityOf: IdentityOf): AgentChange[] {
   const out: AgentChange[] = [];
   const open = new Map<string, { b: AgentChange; lastMs: number }>();
   for (const r of [...rows].sort((a, b) => a.time.localeCompare(b.time))) {
@@ -1470,6 +1473,7 @@ async function sessionStarts(db: Queryable, agents: string[]): Promise<Map<strin
 /** Lambda functions' execution roles and creation, from CloudTrail (CreateFunction, GetFunction, configuration updates). */
 async function functionRoles(
   db: Queryable,
+  identityOf: IdentityOf,
 ): Promise<
   Map<string, { role: string | null; created: { eventId: string; ms: number; by: string | null } | null }>
 > {
@@ -1555,7 +1559,7 @@ export const agentChangeBehaviourDetector: Detector = {
       [],
       { extra: false },
     );
-    const bursts = changeBursts(changeRows);
+    const bursts = changeBursts(changeRows, ctx.identityOf);
     const agents = [
       ...new Set([...actions, ...codeSteps].map((a) => a.agentId).filter((x): x is string => !!x)),
     ].sort();
@@ -1672,7 +1676,7 @@ export const agentChangeBehaviourDetector: Detector = {
     }
     // executors: an action group put on a function the agent's earlier changes did not name, and that
     // was created in the evidence or replaced another one
-    const fns = await functionRoles(ctx.db);
+    const fns = await functionRoles(ctx.db, ctx.identityOf);
     const groupExecChange = new Map<string, AgentChange[]>();
     for (const [agentId, l] of byAgent) {
       const known = new Set<string>();
@@ -1781,7 +1785,7 @@ export const agentChangeBehaviourDetector: Detector = {
         for (const x of l) if (x.ms <= ms) hit = x;
         if (!hit) continue;
         invEvents.push(hit.eventId);
-        invPrincipals.add(identityOf(hit.principal));
+        invPrincipals.add(ctx.identityOf(hit.principal));
       }
       // the new executors' roles: their calls after the change (data they read)
       const execs = news.filter((u) => u.kind === 'executor').map((u) => u.what);
@@ -1789,7 +1793,7 @@ export const agentChangeBehaviourDetector: Detector = {
       const roles: string[] = [];
       if (severe)
         for (const name of new Set(execs)) {
-          const role = identityOf(fns.get(name)?.role ?? null);
+          const role = ctx.identityOf(fns.get(name)?.role ?? null);
           const rm = role ? /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/.exec(role) : null;
           if (!role || !rm) continue;
           roles.push(role);
@@ -1934,7 +1938,7 @@ export const agentRoleActivityDetector: Detector = {
     "Calls by the agents' action-group roles beyond their usual APIs, and use of credentials they created",
   elements: ['agency'],
   async run(ctx) {
-    const roles = await agentLambdaRoles(ctx.db, ctx.shared);
+    const roles = await agentLambdaRoles(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     for (const role of roles.values()) {
       const total = [...role.apis.values()].reduce((a, b) => a + b, 0);
@@ -1978,7 +1982,7 @@ export const agentRoleActivityDetector: Detector = {
       out.push(
         makeFinding({
           ruleId: 'data-plane.agent-role-activity',
-          title: `Agent action-group role ${shortName(identityOf(role.identity) ?? role.identity)} made unusual calls: ${[...new Set(unusual.map((u) => u.label))].join(', ')}`,
+          title: `Agent action-group role ${shortName(ctx.identityOf(role.identity) ?? role.identity)} made unusual calls: ${[...new Set(unusual.map((u) => u.label))].join(', ')}`,
           description: `The role the agent's Lambda runs as (${role.sessionNames.join(', ')}) made ${rows.length} call(s) it rarely or never makes: ${[
             ...new Set(rows.map((r) => String(r.api))),
           ].join(
@@ -1988,7 +1992,7 @@ export const agentRoleActivityDetector: Detector = {
           elements: ['agency'],
           components: ['plugins', 'agents'],
           times: tms,
-          principals: [identityOf(role.identity)],
+          principals: [ctx.identityOf(role.identity)],
           resources: [
             ...role.sessionNames,
             ...users.map((u) => (account ? `arn:aws:iam::${account}:user/${u}` : u)),
@@ -2064,10 +2068,10 @@ export const agentRoleActivityDetector: Detector = {
             elements: ['agency', 'access'],
             components: ['plugins'],
             times: used.map((u) => String(u.t)),
-            principals: [...new Set(used.map((u) => identityOf(str(u.identity_arn))))],
+            principals: [...new Set(used.map((u) => ctx.identityOf(str(u.identity_arn))))],
             accessKeyIds: [key],
             sourceIps: ips,
-            resources: used.map((u) => identityOf(str(u.identity_arn))),
+            resources: used.map((u) => ctx.identityOf(str(u.identity_arn))),
             attack: ['T1078.004', 'T1098.001'],
             evidence: { eventIds: used.map((u) => str(u.event_id)), findingIds: ext2 },
             details: {
@@ -2224,6 +2228,7 @@ export async function plantingOf(
   uris: string[],
   needle: string | null,
   firstUse: string,
+  identityOf: IdentityOf,
 ): Promise<Planting> {
   const out: Planting = { writes: [], reads: [], dataSources: [], submissions: [] };
   const objs = uris
@@ -2493,6 +2498,7 @@ export const agentDocumentInjectionDetector: Detector = {
             plantUris,
             injectionNeedle(e.text, allSpans),
             e.steps.map((x) => x.time).sort()[0],
+            ctx.identityOf,
           )
         : null;
       // the turns that read it: the InvokeAgent call of each conversation's turn
@@ -2602,11 +2608,11 @@ const TOOL_READ_WINDOW_MS = 60_000;
  * object read closest to each step, within a minute), the roles that read them and their functions.
  */
 async function toolResultObjects(
-  ctx: { db: Queryable; shared: Map<string, unknown> },
+  ctx: { db: Queryable; shared: Map<string, unknown>; identityOf: IdentityOf },
   times: string[],
 ): Promise<{ uris: string[]; readers: string[]; functions: string[] }> {
   const out = { uris: [] as string[], readers: [] as string[], functions: [] as string[] };
-  const roles = [...(await agentLambdaRoles(ctx.db, ctx.shared)).keys()].sort();
+  const roles = [...(await agentLambdaRoles(ctx.db, ctx.shared, ctx.identityOf)).keys()].sort();
   const ms = times.map((x) => Date.parse(x)).filter(Number.isFinite);
   if (!roles.length || !ms.length) return out;
   const ts = (v: number) => sqlString(sqlTime(new Date(v).toISOString()));
@@ -2635,7 +2641,7 @@ async function toolResultObjects(
     }
     if (!best) continue;
     uris.add(`s3://${best.bucket}/${best.okey}`);
-    const who = identityOf(str(best.identity_arn));
+    const who = ctx.identityOf(str(best.identity_arn));
     if (who) readers.add(who);
     const fn = best.session_name ? functionNameOf(String(best.session_name)) : null;
     if (fn) fns.add(fn);
@@ -2668,17 +2674,6 @@ function excerptOf(text: string, spans: Array<{ start: number; end: number; cate
 
 /** JSON keys naming the customer a record belongs to. */
 const OWNER_KEY = /^(?:customer|client|user|member|account|buyer|shopper)[_-]?(?:id|number|no)$/i;
-/** requestMetadata keys naming the signed-in end user, and the conversation (= agent session) id. */
-const END_USER_KEYS = [
-  'customerId',
-  'customer_id',
-  'userId',
-  'user_id',
-  'endUserId',
-  'memberId',
-  'accountId',
-];
-const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];
 /** requestMetadata values marking a staff tool (agent assist, back office), not a customer's own chat. */
 const STAFF_MARK =
   /\b(?:agent[-_ ]?assist|staff|employee|internal|back[-_ ]?office|support[-_ ]?agent|operator|admin)\b/i;
@@ -2716,17 +2711,12 @@ export function recordOwnersOf(text: string): { ids: string[]; names: string[] }
   return { ids: [...ids].sort(), names: [...names].sort() };
 }
 
-function metaValue(meta: Record<string, unknown> | null, keys: string[]): string | null {
-  if (!meta) return null;
-  for (const k of keys) {
-    const v = meta[k];
-    if ((typeof v === 'string' || typeof v === 'number') && String(v).trim()) return String(v).trim();
-  }
-  return null;
-}
-
 /** Lambda function names seen in CloudTrail: session names of Lambda-trusted roles (all roles without IAM data). */
-async function lambdaFunctionNames(db: Queryable, shared: Map<string, unknown>): Promise<string[]> {
+async function lambdaFunctionNames(
+  db: Queryable,
+  shared: Map<string, unknown>,
+  identityOf: IdentityOf,
+): Promise<string[]> {
   const key = 'data-plane:lambda-function-names';
   const cached = shared.get(key) as Promise<string[]> | undefined;
   if (cached) return cached;
@@ -2797,7 +2787,7 @@ export const agentRecordEnumerationDetector: Detector = {
     // the end user behind each conversation: the application's requestMetadata (conversation id = agent session id)
     // only the conversations that are agent sessions with tool results: an application's other
     // calls (millions at scale) are not read into memory
-    const convId = `trim(CAST(coalesce(${CONVERSATION_KEYS.map((k) => `request_metadata->>${sqlString(`$.${k}`)}`).join(', ')}) AS VARCHAR))`;
+    const convId = `trim(CAST(${metaSql(META_KEYS.agentSession, { verbatim: true })} AS VARCHAR))`;
     const invRows = await ctx.db.all(
       `WITH s AS (SELECT DISTINCT session_id FROM agent_steps WHERE step_kind = 'observation' AND session_id IS NOT NULL)
        SELECT request_id, ${isoSql('time')} AS t, client_ip, CAST(request_metadata AS VARCHAR) AS meta
@@ -2810,10 +2800,10 @@ export const agentRecordEnumerationDetector: Detector = {
     >();
     for (const r of invRows) {
       const meta = jsonObject(parseJson(r.meta)) as Record<string, unknown> | null;
-      const cid = metaValue(meta, CONVERSATION_KEYS);
+      const cid = metaFirst(meta, META_KEYS.agentSession);
       if (!cid) continue;
       const c = conv.get(cid) ?? { user: null, staff: false, ips: new Set<string>(), requests: [] };
-      c.user ??= metaValue(meta, END_USER_KEYS);
+      c.user ??= metaFirst(meta, META_KEYS.signedInUser);
       if (
         meta &&
         Object.values(meta).some((v) => typeof v === 'string' && v.length < 200 && STAFF_MARK.test(v))
@@ -2882,7 +2872,7 @@ export const agentRecordEnumerationDetector: Detector = {
       byUser.set(c.user, u);
     }
     const out: Finding[] = [];
-    const lambda = await agentLambdaRoles(ctx.db, ctx.shared);
+    const lambda = await agentLambdaRoles(ctx.db, ctx.shared, ctx.identityOf);
     const lambdaIds = [...lambda.keys()].sort();
     for (const [user, u] of [...byUser].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
       const disclosures: Disclosure[] = [];
@@ -2917,7 +2907,7 @@ export const agentRecordEnumerationDetector: Detector = {
         ...new Set([
           ...linked,
           ...(unlinked.size
-            ? lambdaFunctionsFor([...unlinked].sort(), await lambdaFunctionNames(ctx.db, ctx.shared))
+            ? lambdaFunctionsFor([...unlinked].sort(), await lambdaFunctionNames(ctx.db, ctx.shared, ctx.identityOf))
             : []),
         ]),
       ].sort();
@@ -2967,7 +2957,7 @@ export const agentRecordEnumerationDetector: Detector = {
             ...sessions
               .flatMap((s) => inv.get(s)?.principals ?? [])
               .filter(Boolean)
-              .map((p) => identityOf(p)),
+              .map((p) => ctx.identityOf(p)),
           ],
           sourceIps: ips,
           resources: [

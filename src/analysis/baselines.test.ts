@@ -4,7 +4,7 @@
  * action profiles.
  */
 import { describe, expect, it } from 'vitest';
-import { setPrincipalNames } from '../engine/principal-names.js';
+import { identityResolver, loadIdentityOf, principalNames } from '../engine/principal-names.js';
 import { CaseStore } from '../store/case-store.js';
 import {
   actionKey,
@@ -13,7 +13,6 @@ import {
   HOUR_MS,
   hourlySeries,
   hourOf,
-  identityOf,
   isCustomModelId,
   isEstablished,
   maxTokensOf,
@@ -58,6 +57,7 @@ describe('hours', () => {
 
 describe('identities and model ids', () => {
   it('maps sessions and role paths to the role', () => {
+    const identityOf = identityResolver(principalNames([]));
     expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/app-role/session-1`)).toBe(
       `arn:aws:iam::${ACCT}:role/app-role`,
     );
@@ -69,8 +69,8 @@ describe('identities and model ids', () => {
     const sso = `arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_Dev_0a`;
     const svc = `arn:aws:iam::${ACCT}:role/service-role/AmazonBedrockBatchRole`;
     const user = `arn:aws:iam::${ACCT}:user/ops/alice`;
-    try {
-      setPrincipalNames([sso, svc, user]);
+    {
+      let identityOf = identityResolver(principalNames([sso, svc, user]));
       // a session (no path), the path-less ARN and the full ARN all name the same principal
       expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/AWSReservedSSO_Dev_0a/alice@example.org`)).toBe(
         sso,
@@ -91,11 +91,11 @@ describe('identities and model ids', () => {
         `arn:aws:iam::${ACCT}:role/builder`,
       );
       // two roles of one name on different paths: the session cannot tell them apart, so all read by the name
-      setPrincipalNames([`arn:aws:iam::${ACCT}:role/a/dup`, `arn:aws:iam::${ACCT}:role/b/dup`]);
+      identityOf = identityResolver(
+        principalNames([`arn:aws:iam::${ACCT}:role/a/dup`, `arn:aws:iam::${ACCT}:role/b/dup`]),
+      );
       expect(identityOf(`arn:aws:iam::${ACCT}:role/a/dup`)).toBe(`arn:aws:iam::${ACCT}:role/dup`);
       expect(identityOf(`arn:aws:sts::${ACCT}:assumed-role/dup/s`)).toBe(`arn:aws:iam::${ACCT}:role/dup`);
-    } finally {
-      setPrincipalNames([]);
     }
   });
 
@@ -182,7 +182,7 @@ describe('runtime calls from both sources', () => {
              'arn:aws:sts::${ACCT}:assumed-role/app/s', 'arn:aws:iam::${ACCT}:role/app', 'ASIAX', '54.1.2.3', 'Boto3/1.36.0',
              '{"modelId":"anthropic.claude-3-haiku-20240307-v1:0"}')`,
         );
-      const { calls, profiles } = await runtimeBaseline(store, new Map());
+      const { calls, profiles } = await runtimeBaseline(store, new Map(), await loadIdentityOf(store));
       expect(calls).toHaveLength(2);
       const logged = calls.find((c) => c.requestId === 'r1')!;
       expect(logged).toMatchObject({

@@ -10,7 +10,7 @@
  */
 
 import { relieveHeap } from '../engine/heap.js';
-import { fullPrincipalArn } from '../engine/principal-names.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
 import { flat, interner, jsonObject } from './context.js';
 
@@ -45,28 +45,6 @@ export function robustZ(x: number, s: RobustStats, floor = 1): number {
 }
 
 // ---- identities -------------------------------------------------------------------------------
-
-/**
- * The IAM identity behind an ARN: the role for an assumed-role session, else the ARN itself. A role
- * or user is named by its full ARN, with its path, when the evidence gives it (the session issuer,
- * the IAM snapshot: see engine/principal-names.ts), whether the ARN at hand is a session's (which
- * has no path) or the full one. When two paths share a name in one account, the name alone is used,
- * so that a session (which cannot tell them apart) and its issuer still read as one principal.
- */
-export function identityOf(arn: string | null | undefined): string | null {
-  if (!arn) return null;
-  const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  if (m) {
-    const role = `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
-    return fullPrincipalArn(role) ?? role;
-  }
-  const r = /^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)\/(?:(.*)\/)?([^/]+)$/.exec(arn);
-  if (!r) return arn;
-  const short = `arn:${r[1]}:iam::${r[2]}:${r[3]}/${r[5]}`;
-  const full = fullPrincipalArn(short);
-  if (r[4] === undefined) return full ?? short;
-  return full === null ? short : arn;
-}
 
 /** Short display name of a principal ARN (`role/x`, `user/y`). */
 export function shortName(arn: string): string {
@@ -272,7 +250,7 @@ const SEP = String.fromCharCode(31);
 /** position of each column in a packed row */
 const AT = new Map(CALL_COLUMNS.map((c, i) => [c, i]));
 
-export async function loadRuntimeCalls(db: Queryable): Promise<RuntimeCall[]> {
+export async function loadRuntimeCalls(db: Queryable, identityOf: IdentityOf): Promise<RuntimeCall[]> {
   const actions = RUNTIME_ACTIONS.map((a) => `'${a}'`).join(',');
   // rows are packed into one string each: turning many columns of many rows into JS objects costs
   // far more than the query itself on large cases
@@ -441,6 +419,7 @@ const CALLS_KEY = 'data-plane:runtime-calls';
 export async function runtimeBaseline(
   db: Queryable,
   shared: Map<string, unknown>,
+  identityOf: IdentityOf,
 ): Promise<{
   calls: RuntimeCall[];
   profiles: Map<string, PrincipalProfile>;
@@ -455,7 +434,7 @@ export async function runtimeBaseline(
     | undefined;
   if (cached) return cached;
   const p = (async () => {
-    const calls = await loadRuntimeCalls(db);
+    const calls = await loadRuntimeCalls(db, identityOf);
     return { calls, profiles: buildProfiles(calls), hours: await evidenceHours(db) };
   })();
   shared.set(CALLS_KEY, p);

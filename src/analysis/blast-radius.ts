@@ -10,9 +10,10 @@
  * secret value is ever copied: private data is reported as counts by type, and masked values only
  * when the finding already masked them.
  */
+import { type IdentityOf, loadIdentityOf } from '../engine/principal-names.js';
 import type { Element, EvidenceRefs, Finding, Json } from '../model/types.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
-import { identityOf, modelFamilyId, RUNTIME_ACTIONS } from './baselines.js';
+import { modelFamilyId, RUNTIME_ACTIONS } from './baselines.js';
 import {
   ACTOR_TABLE,
   actorSessions,
@@ -117,7 +118,7 @@ interface CallRow {
 
 const RUNTIME_LIST = RUNTIME_ACTIONS.map((a) => sqlString(a)).join(', ');
 
-async function modelsBlast(db: Queryable): Promise<ModelsBlast> {
+async function modelsBlast(db: Queryable, identityOf: IdentityOf): Promise<ModelsBlast> {
   const direct = await db.all(
     `SELECT coalesce(e.event_id, e.uid) AS eid, i.request_id AS rid, ${isoSql('e.time')} AS t, e.region,
             coalesce(e.identity_arn, e.principal_arn) AS identity,
@@ -288,7 +289,11 @@ function guardrailIdOf(v: unknown): string | null {
   return m ? m[1]! : /^[a-z0-9]{6,}$/i.test(s) ? s : null;
 }
 
-async function guardrailsBlast(db: Queryable, findings: Finding[]): Promise<GuardrailBlast[]> {
+async function guardrailsBlast(
+  db: Queryable,
+  findings: Finding[],
+  identityOf: IdentityOf,
+): Promise<GuardrailBlast[]> {
   const byId = new Map<string, { findings: Finding[]; weakened: Set<string>; version: string | null }>();
   const entry = (id: string) => {
     let e = byId.get(id);
@@ -511,7 +516,7 @@ export interface KbBlast {
   evidenceTotal: number;
 }
 
-async function kbBlast(db: Queryable, findings: Finding[]): Promise<KbBlast> {
+async function kbBlast(db: Queryable, findings: Finding[], identityOf: IdentityOf): Promise<KbBlast> {
   const allCarrying = new Set<string>();
   const allAnswers = new Set<string>();
   const empty: KbBlast = {
@@ -954,7 +959,11 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-async function iamBlast(db: Queryable, findings: Finding[]): Promise<IamPersistenceItem[]> {
+async function iamBlast(
+  db: Queryable,
+  findings: Finding[],
+  identityOf: IdentityOf,
+): Promise<IamPersistenceItem[]> {
   const cited = uniqSorted(
     findings
       .filter(
@@ -1154,14 +1163,15 @@ export async function computeBlastRadius(
   sc: Pick<ScopeResult, 'scope' | 'actor'>,
   findings: Finding[],
   sessions: string[],
+  identityOf: IdentityOf,
 ): Promise<BlastRadius> {
-  const models = await modelsBlast(db);
-  const guardrails = await guardrailsBlast(db, findings);
-  const knowledgeBases = await kbBlast(db, findings);
+  const models = await modelsBlast(db, identityOf);
+  const guardrails = await guardrailsBlast(db, findings, identityOf);
+  const knowledgeBases = await kbBlast(db, findings, identityOf);
   const knowledgeBaseDocuments = knowledgeBases.documents;
   const privateData = await privateDataBlast(db, findings, sc.scope.sourceIps);
   const agents = await agentsBlast(db, findings, sessions);
-  const iamPersistence = await iamBlast(db, findings);
+  const iamPersistence = await iamBlast(db, findings, identityOf);
   const summary: string[] = [];
   if (models.items.length) {
     const t = models.totals;
@@ -1222,8 +1232,13 @@ export async function responderViews(
   sc: Pick<ScopeResult, 'scope' | 'actor'>,
   findings: Finding[],
   window: { start?: string; end?: string },
+  opts: {
+    /** the case's principal names (loaded from `db` when not given) */
+    identityOf?: IdentityOf;
+  } = {},
 ): Promise<ResponderViews> {
   const out: ResponderViews = { warnings: [] };
+  const identityOf = opts.identityOf ?? (await loadIdentityOf(db));
   const attempt = async <T>(name: string, f: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await f();
@@ -1239,9 +1254,13 @@ export async function responderViews(
     return sessions;
   });
   if (!ready) return out;
-  out.blastRadius = await attempt('blast radius', () => computeBlastRadius(db, sc, findings, ready));
-  out.principals = await attempt('principal summary', () => summarisePrincipals(db, sc, findings));
-  out.graph = await attempt('entity graph', () => buildEntityGraph(db, sc, findings));
+  out.blastRadius = await attempt('blast radius', () =>
+    computeBlastRadius(db, sc, findings, ready, identityOf),
+  );
+  out.principals = await attempt('principal summary', () =>
+    summarisePrincipals(db, sc, findings, { identityOf }),
+  );
+  out.graph = await attempt('entity graph', () => buildEntityGraph(db, sc, findings, { identityOf }));
   out.charts = (await attempt('charts', () => computeCharts(db, window))) ?? undefined;
   return out;
 }

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../engine/ingest.js';
+import { loadIdentityOf } from '../engine/principal-names.js';
 import { CaseStore } from '../store/case-store.js';
 import { ciPullRequestWrites, trustSubjectsAdmitting } from './access.js';
 import { accountBaseline } from './context.js';
@@ -111,7 +112,12 @@ async function run(records: Record<string, unknown>[]) {
       }),
     );
     await ingest(store, [dir]);
-    return await ciPullRequestWrites({ db: store, base: await accountBaseline(store), entries: [] });
+    return await ciPullRequestWrites({
+      db: store,
+      base: await accountBaseline(store),
+      entries: [],
+      identityOf: await loadIdentityOf(store),
+    });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -17,12 +17,13 @@
  * none of these and gives no finding.
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import { CODE_INTERPRETER } from '../sources/agent-trace.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
 import { findSensitive } from '../text/index.js';
-import { identityOf } from './baselines.js';
 import { jsonObject } from './context.js';
+import { META_KEYS, metaSql } from './request-metadata.js';
 
 /** Characters of one step's code or output that are matched. */
 const STEP_TEXT_MAX = 50_000;
@@ -205,16 +206,15 @@ async function kbLookups(
   return out;
 }
 
-const CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];
-
 /** The application's model calls of these conversations (requestMetadata conversation id = agent session). */
 async function conversationCalls(
   db: Queryable,
   sessions: string[],
+  identityOf: IdentityOf,
 ): Promise<Map<string, { requestIds: string[]; ips: Set<string>; principals: Set<string> }>> {
   const out = new Map<string, { requestIds: string[]; ips: Set<string>; principals: Set<string> }>();
   if (!sessions.length) return out;
-  const convId = `trim(CAST(coalesce(${CONVERSATION_KEYS.map((k) => `request_metadata->>${sqlString(`$.${k}`)}`).join(', ')}) AS VARCHAR))`;
+  const convId = `trim(CAST(${metaSql(META_KEYS.agentSession, { verbatim: true })} AS VARCHAR))`;
   const rows = await db.all(
     `SELECT ${convId} AS sid, request_id, client_ip, identity_arn FROM invocations
      WHERE request_metadata IS NOT NULL AND ${convId} IN (${sessions.map(sqlString).join(',')})
@@ -344,7 +344,7 @@ export const agentCodeExecutionDetector: Detector = {
     const kept = judged.slice(0, FINDINGS_MAX);
     const sids = kept.map((x) => x.s.sessionId).sort();
     const kb = await kbLookups(ctx.db, sids);
-    const calls = await conversationCalls(ctx.db, sids);
+    const calls = await conversationCalls(ctx.db, sids, ctx.identityOf);
     const out: Finding[] = [];
     for (const { s, severity } of kept) {
       const k = kb.get(s.sessionId);

@@ -12,6 +12,7 @@
  */
 import type { FindingInput } from '../engine/detector.js';
 import { relieveHeap } from '../engine/heap.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Json, Severity } from '../model/types.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 
@@ -1060,6 +1061,8 @@ export interface Env {
   entries: ContextEntry[];
   /** problems worth telling the responder (rules that could not run) */
   notes?: string[];
+  /** the case's principal names (DetectContext.identityOf) */
+  identityOf: IdentityOf;
 }
 
 /** Applies a context match to a candidate: declared → informational and excluded from verdicts; planned → lowered. */

@@ -112,6 +112,7 @@ async function buildEnv(ctx: DetectContext): Promise<Env> {
     base: await accountBaseline(ctx.db),
     entries: await loadContextEntries(ctx.db),
     notes: ctx.notes,
+    identityOf: ctx.identityOf,
   }));
 }
 

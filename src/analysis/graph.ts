@@ -7,11 +7,12 @@
  * nodes: S3 objects collapse into their bucket past five per bucket, and past the bound the least
  * connected resources are left out and counted in one summary node. Node ids are `type:value`.
  */
+import { type IdentityOf, loadIdentityOf } from '../engine/principal-names.js';
 import type { Finding } from '../model/types.js';
 import type { EntityGraph } from '../report/extras.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
 import { classifyApi } from './api-elements.js';
-import { identityOf, modelFamilyId, RUNTIME_ACTIONS, shortName } from './baselines.js';
+import { modelFamilyId, RUNTIME_ACTIONS, shortName } from './baselines.js';
 import { ACTOR_TABLE, incidentFinding } from './charts.js';
 import { resourcesOfEvent } from './resources.js';
 import { isIp, type ScopeResult } from './scope.js';
@@ -34,6 +35,7 @@ function resourceNode(
   value: string,
   action: string,
   service: string,
+  identityOf: IdentityOf,
   hints: Map<string, string> = new Map(),
 ): { type: string; key: string; label: string } {
   const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):[^:]*:[^:]*:(.*)$/.exec(value);
@@ -100,7 +102,7 @@ function resourceNode(
   return { type: 'resource', key: `${service.replace('.amazonaws.com', '')}:${value}`, label: value };
 }
 
-function principalNode(arn: string): Node {
+function principalNode(arn: string, identityOf: IdentityOf): Node {
   const id = identityOf(arn) ?? arn;
   const type = /:user\//.test(id) ? 'user' : /:role\//.test(id) ? 'role' : 'principal';
   return { id, type, label: shortName(id) };
@@ -114,8 +116,13 @@ export async function buildEntityGraph(
   db: Queryable,
   sc: Pick<ScopeResult, 'scope'>,
   findings: Finding[],
-  opts: { maxNodes?: number } = {},
+  opts: {
+    maxNodes?: number;
+    /** the case's principal names (loaded from `db` when not given) */
+    identityOf?: IdentityOf;
+  } = {},
 ): Promise<EntityGraph & { omitted?: { nodes: number; edges: number } }> {
+  const identityOf = opts.identityOf ?? (await loadIdentityOf(db));
   const maxNodes = opts.maxNodes ?? MAX_NODES;
   const nodes = new Map<string, Node & { prio: number }>();
   const edges = new Map<string, { from: string; to: string; label: string; n: number }>();
@@ -141,7 +148,7 @@ export async function buildEntityGraph(
     const m = /^arn:aws[a-z-]*:iam::\d{12}:(?:user|role|group|policy)\/(?:.*\/)?([^/]+)$/.exec(v);
     if (m && !iamNames.has(m[1]!)) iamNames.set(m[1]!, v);
   }
-  for (const p of sc.scope.principals) node(principalNode(p), 0);
+  for (const p of sc.scope.principals) node(principalNode(p, identityOf), 0);
   for (const k of sc.scope.accessKeyIds) node({ id: k, type: 'access-key', label: k }, 0);
   for (const ip of sc.scope.sourceIps) node({ id: ip, type: 'ip', label: ip }, 0);
 
@@ -156,7 +163,7 @@ export async function buildEntityGraph(
   const pending: Array<{ from: string; r: { type: string; key: string; label: string }; label: string }> = [];
   for (const r of rows) {
     const who = str(r.who);
-    const p = who ? node(principalNode(who), 0) : null;
+    const p = who ? node(principalNode(who, identityOf), 0) : null;
     const key = str(r.access_key_id);
     const ip = str(r.source_ip);
     const k = key
@@ -184,7 +191,7 @@ export async function buildEntityGraph(
       if (sk) {
         const sess = node({ id: sk, type: 'access-key', label: `session key ${sk}` }, 0);
         if (p) edge(p, sess, action);
-        if (role) edge(sess, node(principalNode(role), 0), 'assumed');
+        if (role) edge(sess, node(principalNode(role, identityOf), 0), 'assumed');
         else if (p) edge(sess, p, 'session of');
       }
       continue;
@@ -204,7 +211,7 @@ export async function buildEntityGraph(
       const bucket = /^arn:aws[a-z-]*:s3:::([^/]+)$/.exec(v)?.[1] ?? null;
       if (!scopeRes.has(v) && !(bucket && scopeRes.has(bucket)) && !RUNTIME.has(action)) continue;
       const iamArn = service === 'iam.amazonaws.com' && !v.startsWith('arn:') ? iamNames.get(v) : undefined;
-      const rn = resourceNode(iamArn ?? v, action, service, hints);
+      const rn = resourceNode(iamArn ?? v, action, service, identityOf, hints);
       if (rn.key === identityOf(who!)) continue;
       if (seen.has(rn.key)) continue;
       seen.add(rn.key);
@@ -246,13 +253,13 @@ export async function buildEntityGraph(
   for (const r of inv) {
     const who = str(r.who);
     if (!who) continue;
-    const p = node(principalNode(who), 0);
+    const p = node(principalNode(who, identityOf), 0);
     const ip = str(r.client_ip);
     if (ip && isIp(ip) && sc.scope.sourceIps.includes(ip))
       edgeN(edges, node({ id: ip, type: 'ip', label: ip }, 0), p, 'client of', Number(r.n));
     const m = str(r.model_id);
     if (m) {
-      const rn = resourceNode(m, 'InvokeModel', 'bedrock.amazonaws.com', hints);
+      const rn = resourceNode(m, 'InvokeModel', 'bedrock.amazonaws.com', identityOf, hints);
       edgeN(edges, p, node({ id: rn.key, type: rn.type, label: rn.label }, 2), 'invoked', Number(r.n));
     }
   }
@@ -270,7 +277,8 @@ export async function buildEntityGraph(
     if (!agent) continue;
     const a = node({ id: `agent:${agent}`, type: 'agent', label: `agent ${agent}` }, 2);
     const who = str(r.who);
-    if (who) edgeN(edges, node(principalNode(who), 0), a, 'invoked agent (sessions)', Number(r.n));
+    if (who)
+      edgeN(edges, node(principalNode(who, identityOf), 0), a, 'invoked agent (sessions)', Number(r.n));
   }
   const calls = await db.all(
     `SELECT agent_id, action_group, upper(coalesce(verb, '')) AS verb, coalesce(api_name, '?') AS api, count(*) AS n
@@ -289,7 +297,7 @@ export async function buildEntityGraph(
   // what else the scope names (resources no actor record reached directly)
   for (const v of sc.scope.resources) {
     if (/^arn:aws[a-z-]*:s3:::[^/]+\/./.test(v) || /^s3:\/\//.test(v)) continue;
-    const rn = resourceNode(v, '', '', hints);
+    const rn = resourceNode(v, '', '', identityOf, hints);
     if (rn.key.startsWith(':')) {
       // an id no record typed: shown once, unless a typed node already stands for it
       if ([...nodes.values()].some((n) => n.id.endsWith(`:${v}`) || n.id.endsWith(`/${v}`) || n.label === v))

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../engine/ingest.js';
+import { loadIdentityOf } from '../engine/principal-names.js';
 import { CaseStore } from '../store/case-store.js';
 import { grantsWildcard, guestRoleWidened } from './access.js';
 import { accountBaseline } from './context.js';
@@ -106,7 +107,12 @@ describe('guestRoleWidened', () => {
     try {
       writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: recs }));
       await ingest(store, [dir]);
-      const cs = await guestRoleWidened({ db: store, base: await accountBaseline(store), entries: [] });
+      const cs = await guestRoleWidened({
+        db: store,
+        base: await accountBaseline(store),
+        entries: [],
+        identityOf: await loadIdentityOf(store),
+      });
       expect(cs).toHaveLength(1);
       expect(cs[0].severity).toBe('high');
       expect(cs[0].elements).toEqual(['access']);

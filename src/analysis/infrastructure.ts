@@ -1005,7 +1005,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     const reshaped = shapes.get(apps[gi]) ?? [];
     const horizon = new Date(Date.parse(last.time) + 86_400_000).toISOString();
     const crossTenant = reshaped.length
-      ? (await (tenantCalls ??= crossTenantCalls(env.db)))
+      ? (await (tenantCalls ??= crossTenantCalls(env.db, env.identityOf)))
           .filter((u) => u.identity === fnRole)
           .flatMap((u) => u.calls)
           .filter(

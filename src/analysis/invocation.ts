@@ -13,6 +13,7 @@
 import { type Detector, makeFinding } from '../engine/detector.js';
 import { relieveHeap } from '../engine/heap.js';
 import { loadPriceTable, type Price } from '../io/data-files.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
@@ -32,7 +33,6 @@ import {
   hourIso,
   hourlySeries,
   hourOf,
-  identityOf,
   isCustomModelId,
   isEstablished,
   modelFamilyId,
@@ -636,7 +636,7 @@ export const llmjackingDetector: Detector = {
   title: "A principal's model use departs from its own history (LLMjacking, resale, cost harvesting)",
   elements: ['invocation'],
   async run(ctx) {
-    const { profiles, hours, calls } = await runtimeBaseline(ctx.db, ctx.shared);
+    const { profiles, hours, calls } = await runtimeBaseline(ctx.db, ctx.shared, ctx.identityOf);
     const logged = await loggedRegions(ctx.db);
     const out: Finding[] = [];
     for (const p of profiles.values()) {
@@ -728,7 +728,7 @@ export const volumeDetector: Detector = {
   title: 'Hourly calls or tokens of a principal and model far above its own median',
   elements: ['invocation'],
   async run(ctx) {
-    const { profiles, hours } = await runtimeBaseline(ctx.db, ctx.shared);
+    const { profiles, hours } = await runtimeBaseline(ctx.db, ctx.shared, ctx.identityOf);
     if (!hours) return [];
     const out: Finding[] = [];
     for (const p of profiles.values()) {
@@ -854,7 +854,7 @@ export const endUserAbuseDetector: Detector = {
   title: "An application's end user consuming far more of the models than its other users (denial of wallet)",
   elements: ['invocation'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     for (const u of pass.endUserAbuse) {
       // content: role-play / bulk-generation prompts among at most 300 of the cited calls
@@ -933,7 +933,7 @@ export const newModelDetector: Detector = {
   title: 'A principal with an established history calls a model it never used before',
   elements: ['invocation'],
   async run(ctx) {
-    const { profiles } = await runtimeBaseline(ctx.db, ctx.shared);
+    const { profiles } = await runtimeBaseline(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     for (const p of profiles.values()) {
       const priorModels = (t: string) =>
@@ -1009,7 +1009,7 @@ interface GuardrailChange {
 }
 
 /** Lambda deployments (code, configuration, version, alias) and guardrail changes, with the functions' roles. */
-async function guardrailGapChanges(db: Queryable): Promise<GuardrailChange[]> {
+async function guardrailGapChanges(db: Queryable, identityOf: IdentityOf): Promise<GuardrailChange[]> {
   const rows = await db.all(
     `SELECT event_id, epoch_ms(time) AS ms, action, service, identity_arn, principal_arn, access_key_id, source_ip,
             coalesce(json_extract_string(request_parameters, '$.functionName'),
@@ -1115,7 +1115,7 @@ export const guardrailGapDetector: Detector = {
   title: 'Calls without a guardrail where the principal normally uses one for that model and operation',
   elements: ['invocation', 'ai-changes'],
   async run(ctx) {
-    const { profiles } = await runtimeBaseline(ctx.db, ctx.shared);
+    const { profiles } = await runtimeBaseline(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     let changes: GuardrailChange[] | null = null;
     let pass: TextPass | null = null;
@@ -1129,8 +1129,8 @@ export const guardrailGapDetector: Detector = {
         const last = r.calls[r.calls.length - 1];
         const t0 = Date.parse(first.time);
         const t1 = Date.parse(last.time);
-        changes ??= await guardrailGapChanges(ctx.db);
-        pass ??= await textPass(ctx.db, ctx.shared);
+        changes ??= await guardrailGapChanges(ctx.db, ctx.identityOf);
+        pass ??= await textPass(ctx.db, ctx.shared, ctx.identityOf);
         // the change that removed the guardrail: the function running as this principal was
         // redeployed or reconfigured, or a guardrail was changed or deleted, shortly before the run
         const from = Math.max(t0 - GUARDRAIL_GAP.changeMs, r.before ? Date.parse(r.before.time) : -Infinity);
@@ -1250,7 +1250,7 @@ export const unloggedRuntimeDetector: Detector = {
     'Model runtime calls that only CloudTrail saw (no invocation logging in that Region or at that time)',
   elements: ['invocation'],
   async run(ctx) {
-    const { calls } = await runtimeBaseline(ctx.db, ctx.shared);
+    const { calls } = await runtimeBaseline(ctx.db, ctx.shared, ctx.identityOf);
     const logged = await loggedRegions(ctx.db);
     const spans = await loggedSpans(ctx.db);
     const groups = new Map<string, RuntimeCall[]>();
@@ -1897,7 +1897,11 @@ export function rateEndUsers(
  * personal data the user had not typed), guardrail detections without action. Shared by the
  * invocation and private-data detectors.
  */
-export async function textPass(db: Queryable, shared: Map<string, unknown>): Promise<TextPass> {
+export async function textPass(
+  db: Queryable,
+  shared: Map<string, unknown>,
+  identityOf: IdentityOf,
+): Promise<TextPass> {
   const key = 'data-plane:text-pass';
   const cached = shared.get(key) as Promise<TextPass> | undefined;
   if (cached) return cached;
@@ -2154,7 +2158,7 @@ export const promptAttackDetector: Detector = {
   title: 'Prompt attacks per actor (end-user address, conversation or customer) and whether they got through',
   elements: ['invocation'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     // group by actor; calls without end-user identifiers group per principal
     const groups = new Map<string, Judged[]>();
     for (const rec of pass.flagged) {
@@ -2183,7 +2187,7 @@ export const promptAttackDetector: Detector = {
       if (attributed && refusedBags.length) {
         const known = new Set(js.map((j) => j.rec.requestId));
         const others = (groupIds.get(g) ?? []).filter((rid) => !known.has(rid));
-        for (const rec of await lightRecords(ctx.db, others, pass.canned)) {
+        for (const rec of await lightRecords(ctx.db, others, pass.canned, ctx.identityOf)) {
           const j: Judged = {
             rec,
             outcome: rec.blocked ? 'blocked' : rec.refusal ? 'refused' : 'answered',
@@ -2361,6 +2365,7 @@ async function lightRecords(
   db: Queryable,
   requestIds: string[],
   canned: ReadonlySet<string>,
+  identityOf: IdentityOf,
 ): Promise<InvRecord[]> {
   const out: InvRecord[] = [];
   for (let i = 0; i < requestIds.length && i < 20000; i += 1000) {
@@ -2487,7 +2492,7 @@ export const responseSteeringDetector: Detector = {
   title: 'Answers that send users to outside addresses (phishing, "verify your card", fake portals)',
   elements: ['invocation'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const win = await evidenceHours(ctx.db);
     // the application's own domains: named in its system prompts, or the domain of a contact address
     // it gives to many different users (support@, security@ ...)
@@ -2611,7 +2616,7 @@ export const guardrailWeakenedDetector: Detector = {
       m.set(v, e);
       byG.set(g, m);
     }
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     for (const [g, versions] of byG) {
       const ordered = [...versions.entries()].sort((a, b) => a[1].first.localeCompare(b[1].first));
@@ -2678,7 +2683,7 @@ export const documentInjectionDetector: Detector = {
   title: 'Instructions hidden in documents or tool results passed to the model (indirect prompt injection)',
   elements: ['invocation'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const byDoc = new Map<string, InvRecord[]>();
     for (const r of pass.flagged) {
       if (!(r.doc?.verdict === 'attack' || r.hidden.length)) continue;

@@ -19,10 +19,11 @@
  * See docs/detections-data-plane.md.
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Finding, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString } from '../store/case-store.js';
-import { identityOf, shortName } from './baselines.js';
+import { shortName } from './baselines.js';
 import { isPublicIp } from './context.js';
 import { META_KEYS, metaSql } from './request-metadata.js';
 
@@ -122,7 +123,7 @@ const PREFIX_SQL = `regexp_replace(lower(left(trim(coalesce(nullif(last_user_tex
 /** SQL: the role of an assumed-role session ARN (sessions of one application role are one principal). */
 const ROLE_SQL = `regexp_replace(coalesce(identity_arn, principal_arn), '^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.*$', 'arn:\\1:iam::\\2:role/\\3')`;
 
-async function loadCallers(db: Queryable): Promise<Caller[]> {
+async function loadCallers(db: Queryable, identityOf: IdentityOf): Promise<Caller[]> {
   const base = `SELECT ${ROLE_SQL} AS ident, ${UNIT_SQL} AS unit, ${metaSql(META_KEYS.tenant)} AS tenant,
       time, CAST(hour(time) AS INTEGER) AS h, client_ip, coalesce(output_tokens, 0) AS out_tok,
       TRY_CAST(inference_params->>'$.temperature' AS DOUBLE) AS temp,
@@ -216,7 +217,7 @@ export const modelExtractionDetector: Detector = {
   elements: ['invocation'],
   async run(ctx) {
     const L = EXTRACTION_LIMITS;
-    const callers = await loadCallers(ctx.db);
+    const callers = await loadCallers(ctx.db, ctx.identityOf);
     const byRole = new Map<string, Caller[]>();
     for (const c of callers) {
       const l = byRole.get(c.identity) ?? [];
@@ -313,7 +314,7 @@ export const modelExtractionDetector: Detector = {
                .map(sqlString)
                .join(',')}) ORDER BY request_id`,
           ))
-            if (identityOf(String(r.ident)) === identity) own.add(String(r.request_id));
+            if (ctx.identityOf(String(r.ident)) === identity) own.add(String(r.request_id));
         const requestIds = ids.filter((id) => own.has(id));
         const lead = js.filter((j) => j.flagged).map((j) => j.signals as ExtractionSignals);
         const all3 = lead.some((s) => s.fixedSettings && s.roundTheClock && s.templated);

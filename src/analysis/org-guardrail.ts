@@ -19,7 +19,6 @@ import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding, Severity } from '../model/types.js';
 import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
 import { jsonObject, loadContextEntries, matchContext } from './context.js';
-import { identityOf } from './scope.js';
 
 export const GUARDRAIL_BYPASS = {
   /** how long before the change a refusal, and after it a success, belongs to the sequence */
@@ -242,7 +241,7 @@ export const guardrailBypassDetector: Detector = {
             : 'opens nothing the previous version denied';
       const principals = [
         ...new Set([ch.identity, ...bypassed.map((d) => d.identity)].filter((x): x is string => !!x)),
-      ].map((p) => identityOf(p));
+      ].map((p) => ctx.identityOf(p) ?? p);
       const ips = [
         ...new Set([ch.sourceIp, ...bypassed.map((d) => d.sourceIp)].filter((x): x is string => !!x)),
       ];

@@ -9,10 +9,11 @@
  * (docs/reports.md), for the OCSF API Activity export.
  */
 import { SEVERITY_RANK } from '../engine/detector.js';
+import { type IdentityOf, loadIdentityOf } from '../engine/principal-names.js';
 import type { Finding, Severity } from '../model/types.js';
 import type { ApiCall } from '../report/extras.js';
 import { isoSql, type Queryable, sqlString } from '../store/case-store.js';
-import { identityOf, modelFamilyId, RUNTIME_ACTIONS } from './baselines.js';
+import { modelFamilyId, RUNTIME_ACTIONS } from './baselines.js';
 import { ACTOR_TABLE } from './charts.js';
 import { costUsd } from './invocation.js';
 import type { ScopeResult } from './scope.js';
@@ -284,7 +285,11 @@ function mergeStats(a: PrincipalStats, b: PrincipalStats): PrincipalStats {
 }
 
 /** The IAM identity ARNs of the principals to summarise: in scope, or named by a finding at medium or above. */
-function principalsToSummarise(sc: Pick<ScopeResult, 'scope'>, findings: Finding[]): Map<string, Finding[]> {
+function principalsToSummarise(
+  sc: Pick<ScopeResult, 'scope'>,
+  findings: Finding[],
+  identityOf: IdentityOf,
+): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   const add = (arn: string, f?: Finding) => {
     const id = identityOf(arn);
@@ -306,8 +311,13 @@ export async function summarisePrincipals(
   db: Queryable,
   sc: Pick<ScopeResult, 'scope'>,
   findings: Finding[],
+  opts: {
+    /** the case's principal names (loaded from `db` when not given) */
+    identityOf?: IdentityOf;
+  } = {},
 ): Promise<PrincipalSummary[]> {
-  const wanted = principalsToSummarise(sc, findings);
+  const identityOf = opts.identityOf ?? (await loadIdentityOf(db));
+  const wanted = principalsToSummarise(sc, findings, identityOf);
   if (!wanted.size) return [];
   // raw identity values (paths, session ARNs) that normalise to each principal
   const evRaw = new Map<string, string[]>();

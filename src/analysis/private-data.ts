@@ -48,7 +48,7 @@ export const piiDisclosureDetector: Detector = {
   title: "Answers carrying other people's personal data, in bulk",
   elements: ['private-data'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     // values the application repeats to many different actors are its own (contact addresses, hotlines)
     const actorsByValue = new Map<string, Set<string>>();
     const actorOf = (r: InvRecord) =>
@@ -148,7 +148,7 @@ export const exfilUrlDetector: Detector = {
   title: 'Answers that carry data out in image or link URLs',
   elements: ['private-data'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const byHost = new Map<
       string,
       Array<{
@@ -224,7 +224,7 @@ export const secretDisclosureDetector: Detector = {
   title: "Secrets (access keys, private keys, tokens) in models' answers or agents' tool results and answers",
   elements: ['private-data'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const out: Finding[] = [];
     const inv = pass.flagged.filter((r) => r.secrets.length);
     if (inv.length) {
@@ -325,7 +325,7 @@ export const sensitiveSummaryDetector: Detector = {
   title: 'Sensitive data per principal and type in prompts and answers (for scoping, not a finding of abuse)',
   elements: ['private-data'],
   async run(ctx) {
-    const pass = await textPass(ctx.db, ctx.shared);
+    const pass = await textPass(ctx.db, ctx.shared, ctx.identityOf);
     const per = new Map<
       string,
       { answers: Record<string, number>; recs: number; first: string; last: string }

@@ -3,6 +3,7 @@ import { CaseStore } from '../store/case-store.js';
 import {
   META_KEYS,
   META_SCALARS,
+  metaFirst,
   metaKey,
   metaScalars,
   metaSql,
@@ -15,8 +16,13 @@ describe('request metadata: key sets', () => {
     for (const [name, keys] of Object.entries(META_KEYS)) {
       expect(keys.length, name).toBeGreaterThan(0);
       for (const k of keys) {
-        expect(k, name).toMatch(/^[a-z]+$/);
-        for (const s of spellingsOf(k)) expect(metaKey(s), `${name}.${k}`).toBe(k);
+        if (k === metaKey(k)) {
+          for (const s of spellingsOf(k)) expect(metaKey(s), `${name}.${k}`).toBe(k);
+        } else {
+          // a pinned spelling: one of its canonical key's usual spellings, looked up alone
+          expect(spellingsOf(metaKey(k)), `${name}.${k}`).toContain(k);
+          expect(spellingsOf(k), `${name}.${k}`).toEqual([k]);
+        }
       }
     }
   });
@@ -49,6 +55,87 @@ describe('request metadata: key sets', () => {
     for (const k of ['conversationId', 'session_id', 'chatId', 'threadId', 'conversation'])
       expect(metaValue(m(k), META_KEYS.conversation)).toBe('v1');
     expect(metaValue(m('userId'), META_KEYS.conversation)).toBeNull();
+    // signed-in user (agency): id keys, also the account and membership; endUserId pinned
+    for (const k of ['customerId', 'customer_id', 'userId', 'user_id', 'endUserId', 'memberId', 'accountId'])
+      expect(metaFirst(m(k), META_KEYS.signedInUser)).toBe('v1');
+    for (const k of ['end_user_id', 'user', 'customer', 'member_id', 'account_id', 'email'])
+      expect(metaFirst(m(k), META_KEYS.signedInUser)).toBeNull();
+    expect(metaValue(m('endUserId'), META_KEYS.signedInUser)).toBe('v1');
+    expect(metaValue(m('end_user_id'), META_KEYS.signedInUser)).toBeNull();
+    // agent session (agency, code interpretation): conversation, session and chat ids only
+    for (const k of ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'])
+      expect(metaFirst(m(k), META_KEYS.agentSession)).toBe('v1');
+    for (const k of ['threadId', 'conversation', 'chat_id', 'SessionId'])
+      expect(metaFirst(m(k), META_KEYS.agentSession)).toBeNull();
+  });
+});
+
+/** The hand-written readers these sets replaced (agency, code interpretation, the invocation source). */
+const OLD_END_USER_KEYS = [
+  'customerId',
+  'customer_id',
+  'userId',
+  'user_id',
+  'endUserId',
+  'memberId',
+  'accountId',
+];
+const OLD_CONVERSATION_KEYS = ['conversationId', 'conversation_id', 'sessionId', 'session_id', 'chatId'];
+const OLD_IP_KEYS = [
+  'clientip',
+  'sourceip',
+  'sourceipaddress',
+  'enduserip',
+  'userip',
+  'callerip',
+  'remoteip',
+  'remoteaddr',
+  'remoteaddress',
+  'ipaddress',
+  'ip',
+  'xforwardedfor',
+  'clientaddress',
+];
+function oldAgencyMetaValue(meta: Record<string, unknown> | null, keys: string[]): string | null {
+  if (!meta) return null;
+  for (const k of keys) {
+    const v = meta[k];
+    if ((typeof v === 'string' || typeof v === 'number') && String(v).trim()) return String(v).trim();
+  }
+  return null;
+}
+
+describe('request metadata: the folded readers read what they read before', () => {
+  const metas: Array<Record<string, unknown>> = [
+    {},
+    { conversationId: ' c1 ', sessionId: 's1', userId: 'u1', customerId: 'cu1' },
+    { sessionId: 's2', conversationId: '   ', accountId: 7, user_id: 'u2' },
+    { chatId: 'ch3', session_id: 's3', memberId: 'm3', endUserId: ' e3 ' },
+    { conversation_id: 'c4', threadId: 't4', end_user_id: 'e4', customer_id: 'cu4' },
+    { SessionId: 's5', chat_id: 'ch5', USERID: 'u5', endUserId: { x: 1 }, memberId: ['m'] },
+    { conversationId: null, sessionId: true, chatId: 0, customerId: '', userId: 'u6' },
+    { threadId: 't7', conversation: 'c7', user: 'x', customer: 'y', member_id: 'm7', account_id: 'a7' },
+  ];
+  it('agency: the signed-in user and the conversation id, in the same order, trimmed', () => {
+    for (const m of metas) {
+      expect(metaFirst(m, META_KEYS.signedInUser), JSON.stringify(m)).toBe(
+        oldAgencyMetaValue(m, OLD_END_USER_KEYS),
+      );
+      expect(metaFirst(m, META_KEYS.agentSession), JSON.stringify(m)).toBe(
+        oldAgencyMetaValue(m, OLD_CONVERSATION_KEYS),
+      );
+    }
+    expect(metaFirst(null, META_KEYS.agentSession)).toBeNull();
+  });
+
+  it('agency and code interpretation: the same conversation-id SQL', () => {
+    expect(`trim(CAST(${metaSql(META_KEYS.agentSession, { verbatim: true })} AS VARCHAR))`).toBe(
+      `trim(CAST(coalesce(${OLD_CONVERSATION_KEYS.map((k) => `request_metadata->>'$.${k}'`).join(', ')}) AS VARCHAR))`,
+    );
+  });
+
+  it('the invocation source: the same address keys', () => {
+    expect([...META_KEYS.clientIp]).toEqual(OLD_IP_KEYS);
   });
 });
 

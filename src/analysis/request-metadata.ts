@@ -1,89 +1,27 @@
 /**
  * The identifiers an application puts into an invocation's `requestMetadata`: the end user, the
  * tenant, the API key a call serves, its conversation. One reader for every detector, in SQL and in
- * JS, from the same named key sets.
+ * JS, from the same named key sets (src/model/request-metadata-keys.ts, re-exported here; they sit
+ * in the model because the invocation source reads the end user's address from them too).
  *
  * Keys are named by their canonical form (lower case, letters only: `userId`, `user_id` and
- * `USER-ID` are all `userid`).
+ * `USER-ID` are all `userid`), or by one pinned spelling where a set reads only that one.
  *
  * - The JS reader (`metaValue`) matches any spelling by its canonical form and takes the record's
  *   first matching key, in the application's own order.
- * - The SQL builder (`metaSql`) looks up the usual spellings of each key (`SPELLINGS`) and takes the
- *   first present in the set's order (SQL cannot walk a JSON object's keys cheaply at 10M rows).
+ * - The SQL builder (`metaSql`) looks up the usual spellings of each key (`spellingsOf`) and takes
+ *   the first present in the set's order (SQL cannot walk a JSON object's keys cheaply at 10M rows);
+ *   `metaFirst` is its JS twin, for detectors that read in the set's order in JS too.
  *
  * Both read scalars only in spirit, but they differ on hostile values, and each detector relies on
  * what it reads today: the JS reader skips anything but strings and numbers (a nested object or an
  * array is not an identifier); SQL's `->>` gives a nested value as its JSON text. Neither bounds a
  * value's length; `metaScalars` does (a bounded copy for detectors that compare every value).
  */
+import { type MetaKeySet, metaKey, spellingsOf } from '../model/request-metadata-keys.js';
 import { sqlString } from '../store/case-store.js';
 
-/** Canonical form of a metadata key: lower case, letters only. */
-export function metaKey(k: string): string {
-  return k.toLowerCase().replace(/[^a-z]/g, '');
-}
-
-/** The spellings SQL looks up for a canonical key; a key not listed is looked up as written. */
-const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
-  apikeyid: ['apiKeyId', 'api_key_id', 'apiKeyID'],
-  apikey: ['apiKey', 'api_key'],
-  keyid: ['keyId', 'key_id'],
-  clientid: ['clientId', 'client_id'],
-  appid: ['appId', 'app_id'],
-  applicationid: ['applicationId', 'application_id'],
-  tenantid: ['tenantId', 'tenant_id', 'tenantID'],
-  tenant: ['tenant'],
-  orgid: ['orgId', 'org_id'],
-  organizationid: ['organizationId', 'organization_id'],
-  organisationid: ['organisationId', 'organisation_id'],
-  workspaceid: ['workspaceId', 'workspace_id'],
-  customerid: ['customerId', 'customer_id'],
-  userid: ['userId', 'user_id'],
-  enduserid: ['endUserId', 'end_user_id'],
-  enduserref: ['endUserRef', 'end_user_ref'],
-  userref: ['userRef', 'user_ref'],
-};
-
-/** The SQL spellings of a canonical key. */
-export function spellingsOf(key: string): readonly string[] {
-  return SPELLINGS[key] ?? [key];
-}
-
-/**
- * Named key sets, each in precedence order (canonical forms). The person sets differ on purpose:
- * each answers a different question about who is behind a call.
- */
-export const META_KEYS = {
-  /** The application's API key or client: a caller's strongest handle (model extraction's callers). */
-  apiKey: ['apikeyid', 'apikey', 'keyid', 'clientid', 'appid', 'applicationid'],
-  /** The tenant or organisation a call serves (model extraction's callers and their tenant). */
-  tenant: ['tenantid', 'tenant', 'orgid', 'organizationid', 'organisationid', 'workspaceid'],
-  /**
-   * The end user of an API caller (model extraction): customer ids and the pseudonymous user
-   * references public APIs pass instead of a user id.
-   */
-  caller: ['customerid', 'userid', 'enduserid', 'enduserref', 'userref'],
-  /**
-   * A person, by user id only (scope: the end users an actor's calls name at a shared address).
-   * Customers may be companies and conversations are not people, so neither splits an address.
-   */
-  person: ['userid', 'enduserid'],
-  /**
-   * The customer a call serves (the text pass's unit of use): any id of the account or person
-   * behind a chat, including the bare `user`, `customer` and `accountId` a web chat passes.
-   */
-  customer: ['customerid', 'userid', 'accountid', 'customer', 'user', 'enduserid'],
-  /**
-   * The end user inside a tenant (tenant isolation). No `accountId`: in a multi-tenant application
-   * the account is often the tenant itself, which the detector learns from the documents' paths;
-   * user names, e-mail addresses and principals name the person instead.
-   */
-  tenantMember: ['userid', 'enduserid', 'customerid', 'user', 'username', 'email', 'principal'],
-  /** The conversation (chat session) a call belongs to (the text pass's unit of use). */
-  conversation: ['conversationid', 'sessionid', 'chatid', 'threadid', 'conversation'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type MetaKeySet = readonly string[];
+export { META_KEYS, type MetaKeySet, metaKey, spellingsOf } from '../model/request-metadata-keys.js';
 
 /**
  * SQL: the first present value among `keys`, in the set's order and each key's spellings' order.
@@ -99,17 +37,32 @@ export function metaSql(keys: MetaKeySet, opts: { verbatim?: boolean; column?: s
 }
 
 /**
- * The first value of a key in `keys`, in the record's order (any spelling): strings and numbers
- * that are not blank, as logged. `meta` is a parsed object or a `metaScalars` map; anything else
- * (null, an array, text) reads as nothing.
+ * The first value of a key in `keys`, in the record's order (any spelling of a canonical key, a
+ * pinned spelling as written): strings and numbers that are not blank, as logged. `meta` is a parsed
+ * object or a `metaScalars` map; anything else (null, an array, text) reads as nothing.
  */
 export function metaValue(meta: unknown, keys: MetaKeySet): string | null {
   if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return null;
   const entries: Iterable<[string, unknown]> =
     meta instanceof Map ? (meta as Map<string, unknown>).entries() : Object.entries(meta);
   for (const [k, x] of entries) {
-    if (!keys.includes(metaKey(k))) continue;
+    if (!keys.includes(metaKey(k)) && !keys.includes(k)) continue;
     if ((typeof x === 'string' || typeof x === 'number') && String(x).trim()) return String(x);
+  }
+  return null;
+}
+
+/**
+ * The first value among `keys` in the set's order and each key's spellings' order, as `metaSql`
+ * reads it: strings and numbers, trimmed, blank ones skipped. `meta` is a parsed object; anything
+ * else reads as nothing.
+ */
+export function metaFirst(meta: unknown, keys: MetaKeySet): string | null {
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta)) return null;
+  const rec = meta as Record<string, unknown>;
+  for (const k of keys.flatMap(spellingsOf)) {
+    const v = rec[k];
+    if ((typeof v === 'string' || typeof v === 'number') && String(v).trim()) return String(v).trim();
   }
   return null;
 }

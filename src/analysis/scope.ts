@@ -8,13 +8,12 @@
  */
 
 import { SEVERITY_RANK } from '../engine/detector.js';
-import { loadPrincipalNames } from '../engine/principal-names.js';
+import { type IdentityOf, loadIdentityOf } from '../engine/principal-names.js';
 import type { Component, Element, Finding, Scope } from '../model/types.js';
 import { isoSql, type Queryable, sqlString, sqlTime } from '../store/case-store.js';
 import { analyzePrompt, findSensitive } from '../text/index.js';
 import { actionGroupExecutors, executorAt } from './action-group-executors.js';
 import { classifyApi } from './api-elements.js';
-import { identityOf as principalOf } from './baselines.js';
 import {
   type ContextEntry,
   deviceClient,
@@ -129,11 +128,6 @@ export function isPrivateIp(s: string): boolean {
     (a === 192 && b === 168) ||
     (a === 169 && b === 254)
   );
-}
-
-/** The principal behind an ARN, by its full ARN when the evidence gives it (see baselines' identityOf). */
-export function identityOf(arn: string): string {
-  return principalOf(arn) ?? arn;
 }
 
 /** CloudWatch Logs calls a function's execution environment makes for its own log group. */
@@ -314,7 +308,11 @@ const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source
   response_elements, resources, region, account, recipient_account`;
 
 /** The declared activity a finding falls in: its window, and all its addresses or principals declared. */
-function declaredFinding(entries: ContextEntry[], f: Finding): string | null {
+function declaredFinding(
+  entries: ContextEntry[],
+  f: Finding,
+  identityOf: (arn: string) => string,
+): string | null {
   for (const e of entries) {
     const s = e.start ? Date.parse(e.start) : Number.NEGATIVE_INFINITY;
     const en = e.end ? Date.parse(e.end) : Number.POSITIVE_INFINITY;
@@ -509,16 +507,23 @@ async function samePersonSessions(
 export async function computeScope(
   db: Queryable,
   findings: Finding[],
-  opts: { seeds?: Seed[]; minSeverity?: 'medium' | 'high' } = {},
+  opts: {
+    seeds?: Seed[];
+    minSeverity?: 'medium' | 'high';
+    /** the case's principal names (loaded from `db` when not given) */
+    identityOf?: IdentityOf;
+  } = {},
 ): Promise<ScopeResult> {
   const notes: string[] = [];
   const min = SEVERITY_RANK[opts.minSeverity ?? 'medium'];
-  // principals by their full ARNs (identityOf), also when scope is computed on its own
-  await loadPrincipalNames(db);
+  // principals by their full ARNs (engine/principal-names.ts), also when scope is computed on its own
+  const principalOf = opts.identityOf ?? (await loadIdentityOf(db));
+  /** the principal behind an ARN, or the value itself when it names none */
+  const identityOf = (arn: string): string => principalOf(arn) ?? arn;
   const declared = (await loadContextEntries(db)).filter((e) => e.kind === 'declared-activity');
   for (const f of findings) {
     if (SEVERITY_RANK[f.severity] < min || f.details?.declared) continue;
-    const d = declaredFinding(declared, f);
+    const d = declaredFinding(declared, f, identityOf);
     if (d) {
       f.details = { ...(f.details ?? {}), declared: d };
       notes.push(

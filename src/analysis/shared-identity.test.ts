@@ -10,9 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneCase } from '../../test/helpers/control-plane-case.js';
 import { ingest } from '../engine/ingest.js';
-import { loadPrincipalNames, setPrincipalNames } from '../engine/principal-names.js';
+import { identityResolver, loadIdentityOf, principalNames } from '../engine/principal-names.js';
 import { CaseStore } from '../store/case-store.js';
-import { identityOf } from './baselines.js';
 import { computeScope } from './scope.js';
 
 const ACCT = '111122223333';
@@ -154,15 +153,16 @@ describe('one role, one name', () => {
     const store = await CaseStore.open(':memory:');
     try {
       await ingest(store, [dir]);
-      await loadPrincipalNames(store);
+      const identityOf = await loadIdentityOf(store);
       expect(identityOf(session)).toBe(full);
       expect(identityOf(full)).toBe(full);
       expect(identityOf(`arn:aws:iam::${ACCT}:role/NotebookExecRole`)).toBe(full);
       expect(identityOf(`arn:aws:iam::${ACCT}:role/OtherRole`)).toBe(`arn:aws:iam::${ACCT}:role/OtherRole`);
       expect(identityOf(USER)).toBe(USER);
       // the table is the case's: another case without the issuer names the role without its path
-      setPrincipalNames([]);
-      expect(identityOf(session)).toBe(`arn:aws:iam::${ACCT}:role/NotebookExecRole`);
+      expect(identityResolver(principalNames([]))(session)).toBe(
+        `arn:aws:iam::${ACCT}:role/NotebookExecRole`,
+      );
       // scope names the role once, whichever form a seed gave
       const sc = await computeScope(store, [], {
         seeds: [

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
+import { loadIdentityOf } from '../engine/principal-names.js';
 import { lintRules, loadSigmaRules, runSigmaRules, type SigmaRule } from '../rules/sigma/index.js';
 import { CaseStore } from '../store/case-store.js';
 import { accountBaseline } from './context.js';
@@ -105,7 +106,13 @@ describe('sigma-pack problems', () => {
   it('says so when the rule pack is missing', async () => {
     const store = await CaseStore.open(':memory:');
     try {
-      const env = { db: store, base: await accountBaseline(store), entries: [], notes: [] as string[] };
+      const env = {
+        db: store,
+        base: await accountBaseline(store),
+        entries: [],
+        notes: [] as string[],
+        identityOf: await loadIdentityOf(store),
+      };
       const missing = path.join(os.tmpdir(), 'genai-ir-no-such-pack');
       expect(await sigmaPack(env, missing)).toEqual([]);
       expect(env.notes).toHaveLength(1);
@@ -137,7 +144,13 @@ describe('sigma-pack problems', () => {
       writeFileSync(path.join(dir, 'broken.yml'), rule('broken_rule', '  sel: {eventName|frobnicate: X}'));
       const res = await ingest(store, [path.join(TESTS, 'genai_guardduty_detector_disabled', 'positive')]);
       expect(res.totals.stored).toBeGreaterThan(1);
-      const env = { db: store, base: await accountBaseline(store), entries: [], notes: [] as string[] };
+      const env = {
+        db: store,
+        base: await accountBaseline(store),
+        entries: [],
+        notes: [] as string[],
+        identityOf: await loadIdentityOf(store),
+      };
       const out = await sigmaPack(env, dir, { maxHits: 1 });
       expect(out.length).toBe(1);
       expect(env.notes.some((n) => /broken_rule|broken\.yml/.test(n))).toBe(true);

@@ -20,9 +20,10 @@
  * isolation failure whose recipient is not the actor).
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
+import type { IdentityOf } from '../engine/principal-names.js';
 import type { Finding } from '../model/types.js';
 import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
-import { identityOf, shortName } from './baselines.js';
+import { shortName } from './baselines.js';
 import { type DeclaredApplication, isPublicIp, jsonObject, loadApplications } from './context.js';
 import { META_KEYS, metaScalars, metaValue } from './request-metadata.js';
 
@@ -167,7 +168,7 @@ export interface CrossTenantUser {
 }
 
 /** Calls of each application principal that received passages from another tenant's partition, per end user. */
-export async function crossTenantCalls(db: Queryable): Promise<CrossTenantUser[]> {
+export async function crossTenantCalls(db: Queryable, identityOf: IdentityOf): Promise<CrossTenantUser[]> {
   const cap = CROSS_TENANT.textCap;
   const rows = await db.all(
     `SELECT request_id, ${isoSql('time')} AS t, coalesce(identity_arn, principal_arn) AS who, client_ip,
@@ -338,7 +339,7 @@ export const crossTenantDetector: Detector = {
   elements: ['invocation', 'private-data'],
   async run(ctx) {
     const out: Finding[] = [];
-    for (const u of await crossTenantCalls(ctx.db)) {
+    for (const u of await crossTenantCalls(ctx.db, ctx.identityOf)) {
       const calls = u.calls.slice(0, CROSS_TENANT.maxCited);
       const tenants = [...new Set(u.calls.flatMap((c) => c.foreignTenants))].sort();
       const deliberate =

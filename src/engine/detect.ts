@@ -11,7 +11,7 @@ import type { Finding } from '../model/types.js';
 import { memoryLimit, type Queryable, sizeBytes } from '../store/case-store.js';
 import type { DetectContext, Detector } from './detector.js';
 import { relieveHeap } from './heap.js';
-import { loadPrincipalNames } from './principal-names.js';
+import { type IdentityOf, loadIdentityOf } from './principal-names.js';
 
 export interface DetectResult {
   findings: Finding[];
@@ -62,12 +62,14 @@ export async function runDetectors(
     onDetector?: (id: string) => void;
     /** groups (`data-plane`) whose shared results no detector of another group reads */
     release?: string[];
+    /** the case's principal names (loaded from `db` when not given) */
+    identityOf?: IdentityOf;
   } = {},
 ): Promise<DetectResult> {
   const notes: string[] = [];
-  // the case's principals by their full ARNs, before any detector names one (identityOf)
-  await loadPrincipalNames(db);
-  const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map(), notes };
+  // the case's principals by their full ARNs, before any detector names one
+  const identityOf = opts.identityOf ?? (await loadIdentityOf(db));
+  const ctx: DetectContext = { db, findings: [], shared: opts.shared ?? new Map(), notes, identityOf };
   const errors: DetectResult['errors'] = [];
   const order = orderDetectors(detectors);
   // shared results are named `<group>:<name>` after the group of detectors that make and read

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Component, Element, EvidenceRefs, Finding, Json, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
+import type { IdentityOf } from './principal-names.js';
 
 export interface DetectContext {
   db: Queryable;
@@ -15,6 +16,8 @@ export interface DetectContext {
   shared: Map<string, unknown>;
   /** what the reader should know about this run (a rule that could not run, hits left unread) */
   notes?: string[];
+  /** the IAM identity behind an ARN, by its full ARN when this case's evidence gives it (engine/principal-names.ts) */
+  identityOf: IdentityOf;
 }
 
 export interface Detector {

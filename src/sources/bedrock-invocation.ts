@@ -8,6 +8,7 @@
  * an object in the large-data bucket, read through `ctx.loadReferenced`. A body that cannot be read
  * never rejects its record: the record is stored with empty text and `bodyMissing` says why.
  */
+import { META_KEYS, metaKey } from '../model/request-metadata-keys.js';
 import type { Invocation, Json, PromptPart } from '../model/types.js';
 import {
   parseRequestBody,
@@ -33,28 +34,15 @@ export function isInvocationRecord(v: unknown): v is Obj {
   );
 }
 
-const IP_KEYS = new Set([
-  'clientip',
-  'sourceip',
-  'sourceipaddress',
-  'enduserip',
-  'userip',
-  'callerip',
-  'remoteip',
-  'remoteaddr',
-  'remoteaddress',
-  'ipaddress',
-  'ip',
-  'xforwardedfor',
-  'clientaddress',
-]);
+/** The address keys (canonical forms); `clientIp`, then `sourceIp`, before the others, which go in the record's order. */
+const IP_KEYS: ReadonlySet<string> = new Set(META_KEYS.clientIp);
 
 /** The end-user address an application put into `requestMetadata` (clientIp, sourceIp, x-forwarded-for ...). */
 export function clientIpFrom(meta: unknown): string | null {
   if (!isObj(meta)) return null;
   let best: { rank: number; ip: string } | null = null;
   for (const [k, v] of Object.entries(meta)) {
-    const key = k.toLowerCase().replace(/[^a-z]/g, '');
+    const key = metaKey(k);
     if (!IP_KEYS.has(key) || typeof v !== 'string') continue;
     const ip = v.split(',')[0].trim();
     if (!/^[0-9a-f:.]+$/i.test(ip) || !/[.:]/.test(ip)) continue;
