@@ -2907,7 +2907,10 @@ export const agentRecordEnumerationDetector: Detector = {
         ...new Set([
           ...linked,
           ...(unlinked.size
-            ? lambdaFunctionsFor([...unlinked].sort(), await lambdaFunctionNames(ctx.db, ctx.shared, ctx.identityOf))
+            ? lambdaFunctionsFor(
+                [...unlinked].sort(),
+                await lambdaFunctionNames(ctx.db, ctx.shared, ctx.identityOf),
+              )
             : []),
         ]),
       ].sort();

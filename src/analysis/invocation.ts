@@ -12,8 +12,8 @@
  */
 import { type Detector, makeFinding } from '../engine/detector.js';
 import { relieveHeap } from '../engine/heap.js';
-import { loadPriceTable, type Price } from '../io/data-files.js';
 import type { IdentityOf } from '../engine/principal-names.js';
+import { loadPriceTable, type Price } from '../io/data-files.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import type { Queryable } from '../store/case-store.js';
 import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
