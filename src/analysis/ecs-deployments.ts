@@ -243,7 +243,11 @@ export async function ecsTaskDefinitions(env: Env, loaded?: EcsRecords): Promise
     // registries the family already ran from: its earlier revisions and its execution role's pulls
     const knownRegistries = new Set<string>();
     for (const d of earlier) for (const i of d.images) knownRegistries.add(ecrImage(i)?.account ?? '');
-    if (def.execRole) {
+    // only an image no earlier revision ran from needs the execution role's history
+    const maybe = def.images
+      .map(ecrImage)
+      .some((im) => !!im && outsideRegistry(im, org) && !knownRegistries.has(im.account));
+    if (def.execRole && maybe) {
       const tokens = await loadEvents(
         env.db,
         `action = 'GetAuthorizationToken' AND ${roleSql(def.execRole)} AND time < CAST($1 AS TIMESTAMP)`,
@@ -446,6 +450,28 @@ export function secretName(id: string): string {
   return m ? m[1].replace(/-[A-Za-z0-9]{6}$/, '') : id;
 }
 
+/** A read's request, reduced to what names its target (the same for every read of one target set). */
+const TARGET_SQL = `coalesce(json_extract_string(request_parameters, '$.secretId'), '') || '|' ||
+  coalesce(CAST(json_extract(request_parameters, '$.secretIdList') AS VARCHAR), '') || '|' ||
+  coalesce(json_extract_string(request_parameters, '$.bucketName'), '') || '|' ||
+  coalesce(json_extract_string(request_parameters, '$.name'), '') || '|' ||
+  coalesce(json_extract_string(request_parameters, '$.path'), '') || '|' ||
+  coalesce(CAST(json_extract(request_parameters, '$.names') AS VARCHAR), '')`;
+const MAX_SHAPES = 5000;
+
+function targetsOfShape(service: string, tk: string): string[] {
+  const [secretId, list, bucketName, name, p, names] = tk.split('|');
+  const arr = (t: string): unknown => {
+    try {
+      return t ? JSON.parse(t) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const req = { secretId, secretIdList: arr(list), bucketName, name, path: p, names: arr(names) };
+  return readTargets({ service, req } as unknown as CtRow);
+}
+
 /** What a read went for: `secret:<name>`, `bucket:<name>`, `parameter:<name>`. */
 export function readTargets(r: CtRow): string[] {
   const q = r.req ?? {};
@@ -500,16 +526,26 @@ export async function taskRoleNewReads(env: Env, loaded?: EcsRecords): Promise<C
       Date.parse(d.row.time) - Date.parse(first) < HISTORY_MIN_HOURS * 3_600_000
     )
       continue;
-    const reads = await loadEvents(
-      env.db,
-      `${roleSql(role)} AND error_code IS NULL AND action IN (${actionList(READS)})
-       AND coalesce(principal_type, '') <> 'AWSService' AND time <= CAST($1 AS TIMESTAMP)`,
-      [sqlTime(d.end)],
-      { resp: false, extra: false },
+    // what the role read before, as distinct request shapes (an application reads the same few
+    // secrets and parameters on every request: the rows themselves are not loaded)
+    const readsOf = `${roleSql(role)} AND error_code IS NULL AND action IN (${actionList(READS)})
+       AND coalesce(principal_type, '') <> 'AWSService'`;
+    const shapes = await env.db.all(
+      `SELECT DISTINCT service, ${TARGET_SQL} AS tk FROM events
+       WHERE ${readsOf} AND time < CAST($1 AS TIMESTAMP) ORDER BY ALL LIMIT ${MAX_SHAPES + 1}`,
+      [sqlTime(d.row.time)],
     );
     const before = new Set<string>();
-    for (const r of reads) if (r.time < d.row.time) for (const t of readTargets(r)) before.add(t);
-    const fresh = reads.filter((r) => r.time >= d.row.time && readTargets(r).some((t) => !before.has(t)));
+    for (const sh of shapes) for (const t of targetsOfShape(String(sh.service), String(sh.tk))) before.add(t);
+    const known = shapes.length <= MAX_SHAPES ? shapes.map((sh) => String(sh.tk)) : [];
+    const reads = await loadEvents(
+      env.db,
+      `${readsOf} AND time >= CAST($1 AS TIMESTAMP) AND time <= CAST($2 AS TIMESTAMP)
+       ${known.length ? `AND ${TARGET_SQL} NOT IN (${actionList(known)})` : ''}`,
+      [sqlTime(d.row.time), sqlTime(d.end)],
+      { resp: false, extra: false },
+    );
+    const fresh = reads.filter((r) => readTargets(r).some((t) => !before.has(t)));
     if (!fresh.length) continue;
     const targets = [...new Set(fresh.flatMap(readTargets).filter((t) => !before.has(t)))].sort();
     const secrets = targets.filter((t) => t.startsWith('secret:')).map((t) => t.slice(7));
