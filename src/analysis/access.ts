@@ -269,50 +269,138 @@ export async function keyNewOrigin(env: Env): Promise<Candidate[]> {
     const baseIps = new Set(baseline.map((o) => o.ip));
     const baseNets = new Set(baseline.map((o) => netOf(o.ip)));
     const baseClients = new Set(baseline.map((o) => o.client));
-    const fresh = origins.filter(
+    const maybe = origins.filter(
       (o) =>
-        !baseIps.has(o.ip) &&
-        !baseNets.has(netOf(o.ip)) &&
-        isPublicIp(o.ip) &&
-        (env.base.ipIdentities.get(o.ip) ?? 0) <= 1 &&
-        !baseClients.has(o.client),
+        !baseIps.has(o.ip) && !baseNets.has(netOf(o.ip)) && isPublicIp(o.ip) && !baseClients.has(o.client),
     );
+    const fresh: Array<Origin & { chained: ChainedSession[] }> = [];
+    for (const o of maybe) {
+      // the role sessions the key opened from this origin are the same hands: the roles they act as
+      // at the address are not "another principal using it"
+      const chained = (env.base.ipIdentities.get(o.ip) ?? 0) > 0 ? await chainedSessions(env, o) : [];
+      if ((await othersAt(env, o.ip, identity, chained)) === 0) fresh.push({ ...o, chained });
+    }
     if (!fresh.length) continue;
     for (const o of fresh) {
       const runtime = o.rows.filter((r) => RUNTIME.has(r.action)).length;
+      const chainedRows = o.chained.flatMap((s) => s.rows).slice(0, MAX_CHAINED_EVIDENCE);
+      const roles = [...new Set(o.chained.map((s) => s.role))].sort();
+      const sessionKeys = o.chained.map((s) => s.key).sort();
       out.push({
         ruleId: 'access.key-new-address-and-client',
         title: `Access key of ${nameOf(identity)} used from a new address with a new client`,
         description:
           `Long-term key ${key} is normally used from ${[...baseIps].join(', ')} (${[...baseClients].join(', ')}); ` +
           `here from ${o.ip} with ${o.client || 'no user agent'}, an address no other principal of the account uses. ` +
-          `${o.rows.length} records${runtime ? `, ${runtime} model invocations` : ''}.`,
+          `${o.rows.length} records${runtime ? `, ${runtime} model invocations` : ''}` +
+          `${roles.length ? `; from there it assumed ${roles.map(nameOf).join(', ')} (${chainedRows.length} records of the session${sessionKeys.length > 1 ? 's' : ''})` : ''}.`,
         severity: 'low',
         strength: 'soft',
         ifActor: 'high',
         elements: ['access'],
-        times: times(o.rows),
-        principals: identity ? [identity] : [],
-        accessKeyIds: [key],
+        times: times([...o.rows, ...chainedRows]),
+        principals: identity ? [identity, ...roles] : roles,
+        accessKeyIds: [key, ...sessionKeys],
         sourceIps: [o.ip],
         resources: identity ? [identity] : [],
-        attack: ['T1078.004'],
-        evidence: { eventIds: ids(o.rows) },
-        actors: [{ key, ip: o.ip, identity }],
+        attack: ['T1078.004', ...(roles.length ? ['T1550.001'] : [])],
+        evidence: { eventIds: ids([...o.rows, ...chainedRows]) },
+        actors: [
+          { key, ip: o.ip, identity },
+          ...o.chained.map((s) => ({ key: s.key, ip: o.ip, identity: s.role })),
+        ],
         legit: baseline.map((b) => ({ key, ip: b.ip, identity })),
         triage: [
           'new address and client for this key; alone this is also what travel or a new laptop looks like',
+          ...o.chained.map(
+            (s) =>
+              `assumed ${nameOf(s.role)} from the same address as session ${s.sessionName ?? '?'} (key ${s.key}, ${s.rows.length} records there)`,
+          ),
         ],
         details: {
           baseline: baseline.map((b) => ({ ip: b.ip, client: b.client, first: b.first, last: b.last })),
           origin: { ip: o.ip, client: o.client, first: o.first, last: o.last, records: o.rows.length },
           actions: actionsOf(o.rows).slice(0, 40),
           regions: [...new Set(o.rows.map((r) => r.region ?? ''))].filter(Boolean),
+          ...(o.chained.length
+            ? {
+                chainedSessions: o.chained.map((s) => ({
+                  key: s.key,
+                  role: s.role,
+                  sessionName: s.sessionName,
+                  assumedBy: s.assumedBy,
+                  records: s.rows.length,
+                  actions: actionsOf(s.rows).slice(0, 40),
+                })),
+              }
+            : {}),
         },
       });
     }
   }
   return out;
+}
+
+/** A role session a long-term key opened (AssumeRole) from one of its origins, with its records there. */
+interface ChainedSession {
+  key: string;
+  role: string;
+  sessionName: string | null;
+  /** eventID of the AssumeRole */
+  assumedBy: string;
+  rows: CtRow[];
+}
+
+const MAX_CHAINED_SESSIONS = 10;
+const MAX_CHAINED_EVIDENCE = 300;
+
+/** The role sessions the origin's key opened from the origin's address, and their records from that address. */
+async function chainedSessions(env: Env, o: Origin): Promise<ChainedSession[]> {
+  const assumes = await loadEvents(
+    env.db,
+    `access_key_id = $1 AND source_ip = $2 AND action = 'AssumeRole' AND error_code IS NULL`,
+    [o.key, o.ip],
+    { extra: false },
+  );
+  const out: ChainedSession[] = [];
+  for (const a of assumes.slice(0, MAX_CHAINED_SESSIONS)) {
+    const creds = (a.resp?.credentials as Record<string, unknown> | undefined) ?? {};
+    const k = typeof creds.accessKeyId === 'string' ? creds.accessKeyId : null;
+    const role = typeof a.req?.roleArn === 'string' ? a.req.roleArn : null;
+    if (!k || !role || !/^ASIA[A-Z0-9]{8,}$/.test(k)) continue;
+    const rows = await loadEvents(
+      env.db,
+      `access_key_id = $1 AND source_ip = $2 AND ${ACTOR_ROWS}`,
+      [k, o.ip],
+      NO_JSON,
+    );
+    out.push({
+      key: k,
+      role,
+      sessionName: typeof a.req?.roleSessionName === 'string' ? a.req.roleSessionName : null,
+      assumedBy: a.eventId,
+      rows,
+    });
+  }
+  return out;
+}
+
+/** Identities other than the key's own and the roles of the sessions it opened there that used the address. */
+async function othersAt(
+  env: Env,
+  ip: string,
+  identity: string | null,
+  chained: ChainedSession[],
+): Promise<number> {
+  if ((env.base.ipIdentities.get(ip) ?? 0) <= 1) return 0;
+  const keys = chained.map((s) => s.key);
+  const rows = await env.db.all(
+    `SELECT count(DISTINCT identity_arn) AS n FROM events
+     WHERE source_ip = $1 AND ${ACTOR_ROWS} AND identity_arn IS DISTINCT FROM $2
+       AND NOT (coalesce(access_key_id, '') IN (${actionList(keys.length ? keys : [''])}))`,
+    [ip, identity],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** First use of each access key created in the window: who created it, from where it is used. */

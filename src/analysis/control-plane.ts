@@ -83,6 +83,7 @@ import {
   promptLogReads,
 } from './data-store.js';
 import { linkStackOperations } from './delegation.js';
+import { ecsDeployments } from './ecs-deployments.js';
 import { corroboratorsFrom, externalFindings } from './external-findings.js';
 import { identityCenter, linkIdentityCenterProvisioning } from './identity-center.js';
 import {
@@ -145,6 +146,7 @@ async function collect(env: Env): Promise<Tagged[]> {
   add('infrastructure', await securityGroupsOpened(env));
   add('infrastructure', await lambdaChanges(env, plugins));
   add('infrastructure', await sagemakerLifecycle(env));
+  add('infrastructure', await ecsDeployments(env));
   add('ai-changes', await invocationLogging(env));
   add('ai-changes', await guardrailChanges(env));
   add('ai-changes', await modelAccess(env));

@@ -51,6 +51,16 @@ export interface EcrImage {
   repository: string;
 }
 
+/**
+ * Whether an ECR image comes from outside: its registry is neither one of the organisation's accounts
+ * (`org`, as `orgAccounts` learns them) nor an AWS-owned registry. SageMaker jobs and ECS task
+ * definitions are judged by this one rule.
+ */
+export function outsideRegistry(im: EcrImage, org: { has(account: string): boolean }): boolean {
+  // AWS-owned registries (Deep Learning Containers, built-in algorithms...): data/aws-image-registries.json
+  return !org.has(im.account) && !loadAwsImageRegistries().has(im.account);
+}
+
 export function ecrImage(s: string): EcrImage | null {
   const m = ECR_IMAGE.exec(s.trim());
   return m ? { uri: s.trim(), account: m[1], region: m[2], repository: m[3] } : null;
@@ -166,9 +176,7 @@ export async function sagemakerSupplyChain(env: Env): Promise<Candidate[]> {
   const orgRepos = new Set<string>();
   for (const list of imgs.values())
     for (const im of list) if (org.has(im.account)) orgRepos.add(im.repository);
-  // AWS-owned registries (Deep Learning Containers, built-in algorithms...): data/aws-image-registries.json
-  const aws = loadAwsImageRegistries();
-  const outside = (im: EcrImage): boolean => !org.has(im.account) && !aws.has(im.account);
+  const outside = (im: EcrImage): boolean => outsideRegistry(im, org);
 
   // one chain per outside image: the change that brought it in and what followed
   const byImage = new Map<string, { image: EcrImage; rows: CtRow[] }>();
