@@ -215,11 +215,12 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
     const human = kind === 'human';
     // the role's other sessions: their addresses (a fleet behind several NAT addresses is not a
     // theft; for a person, the addresses of their other sessions) and their device clients
+    // (a person's sessions are found by their session name, under any role they sign in to)
     const others = await env.db.all(
       `SELECT DISTINCT source_ip AS ip, user_agent AS ua FROM events
-       WHERE identity_arn = $1 AND access_key_id IS DISTINCT FROM $2 ${human ? 'AND session_name = $3' : ''}
+       WHERE ${human ? 'session_name = $1' : 'identity_arn = $1'} AND access_key_id IS DISTINCT FROM $2
        ORDER BY ALL`,
-      human ? [identity ?? '', key, origins[0].rows[0].sessionName ?? ''] : [identity ?? '', key],
+      [(human ? origins[0].rows[0].sessionName : identity) ?? '', key],
     );
     const roleIps = new Set(others.map((r) => String(r.ip)));
     const roleDevices = new Set(others.map((r) => deviceClient(r.ua as string | null)));

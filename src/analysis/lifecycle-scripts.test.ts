@@ -228,6 +228,19 @@ describe("a person's command-line session on another device", () => {
       'ct.json': { Records: [...office(T), ...web] },
     });
     expect(by(fs2, 'access.session-credentials-reused-elsewhere')).toHaveLength(0);
+    // a network the person's session under another permission set used (their own second machine)
+    const admin: Who = {
+      ...sso('eng', 'ASIAENGADMINCONSOLE1'),
+      role: 'AWSReservedSSO_Admin_0123456789abcdef',
+    };
+    const own = [
+      ct(at(T, 600), 's3.amazonaws.com', 'ListBuckets', admin, VPS, BROWSER),
+      ct(at(T, 720), sm, 'StopNotebookInstance', eng, VPS, BOTO_VPS, { notebookInstanceName: 'nb-a' }),
+    ];
+    const fs3 = await controlPlaneFindings(path.join(tmp, 'sso-own-second'), {
+      'ct.json': { Records: [...office(T), ...daytime, ...own] },
+    });
+    expect(by(fs3, 'access.session-credentials-reused-elsewhere')).toHaveLength(0);
   });
 });
 
