@@ -98,7 +98,93 @@ const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 const times = (rows: CtRow[]): string[] => rows.flatMap((r) => [r.time]);
 const actionsOf = (rows: CtRow[]): string[] => [...new Set(rows.map((r) => r.action))].sort();
 
-/** Role sessions of workloads and pipelines whose credentials turn up at a second address with another client. */
+/** The operating system a programmatic client reports (`os/linux#6.1.0-13-amd64`), without the per-call part. */
+function osOf(ua: string | null | undefined): string {
+  return /\bos\/[^\s]+/.exec(ua ?? '')?.[0] ?? '';
+}
+
+/**
+ * Whether an origin's records come from another device than the session's home records: every
+ * record is programmatic (not a browser or the console), and differs from every home record in the
+ * client build and in the operating system it reports (in the client family when neither says).
+ */
+function otherDevice(homeUas: Array<string | null>, rows: CtRow[]): boolean {
+  if (!homeUas.length || homeUas.some((u) => !u || BROWSER_UA.test(u))) return false;
+  return rows.every((r) => {
+    const ua = r.userAgent;
+    if (!ua || BROWSER_UA.test(ua)) return false;
+    return homeUas.every((h) => {
+      if (clientOf(h) === clientOf(ua)) return false;
+      const a = osOf(h);
+      const b = osOf(ua);
+      return a && b ? a !== b : clientFamily(h) !== clientFamily(ua);
+    });
+  });
+}
+
+/**
+ * The notebook run a session key was issued for: the `AssumeRole` SageMaker made that returned the
+ * key, the `StartNotebookInstance` / `CreateNotebookInstance` of the account in the 15 minutes
+ * before it, and the lifecycle configuration the notebook had at that start (the last
+ * `UpdateNotebookInstance` / `CreateNotebookInstance` naming one).
+ */
+async function notebookRunOf(
+  env: Env,
+  key: string,
+): Promise<{ notebook: string; config: string | null; triage: string; details: Json } | null> {
+  const issued = await env.db.all(
+    `SELECT coalesce(event_id, uid) AS id, ${isoSql('time')} AS t, account, region FROM events
+     WHERE action = 'AssumeRole' AND error_code IS NULL AND invoked_by = 'sagemaker.amazonaws.com'
+       AND (response_elements->>'$.credentials.accessKeyId') = $1
+     ORDER BY time LIMIT 1`,
+    [key],
+  );
+  if (!issued.length) return null;
+  const i = issued[0];
+  const start = await env.db.all(
+    `SELECT coalesce(event_id, uid) AS id, ${isoSql('time')} AS t, action, source_ip AS ip, principal_arn AS p,
+            request_parameters->>'$.notebookInstanceName' AS nb FROM events
+     WHERE service = 'sagemaker.amazonaws.com' AND action IN ('StartNotebookInstance', 'CreateNotebookInstance')
+       AND error_code IS NULL AND account IS NOT DISTINCT FROM $1
+       AND time <= CAST($2 AS TIMESTAMP) AND time >= CAST($2 AS TIMESTAMP) - INTERVAL 15 MINUTE
+       AND (request_parameters->>'$.notebookInstanceName') IS NOT NULL
+     ORDER BY time DESC, 1 LIMIT 1`,
+    [i.account == null ? null : String(i.account), sqlTime(String(i.t))],
+  );
+  if (!start.length) return null;
+  const s = start[0];
+  const nb = String(s.nb);
+  const cfg = await env.db.all(
+    `SELECT coalesce(event_id, uid) AS id, request_parameters->>'$.lifecycleConfigName' AS c FROM events
+     WHERE service = 'sagemaker.amazonaws.com' AND action IN ('UpdateNotebookInstance', 'CreateNotebookInstance')
+       AND error_code IS NULL AND account IS NOT DISTINCT FROM $1 AND time <= CAST($2 AS TIMESTAMP)
+       AND lower(request_parameters->>'$.notebookInstanceName') = lower($3)
+       AND (request_parameters->>'$.lifecycleConfigName') IS NOT NULL
+     ORDER BY time DESC, 1 LIMIT 1`,
+    [i.account == null ? null : String(i.account), sqlTime(String(s.t)), nb],
+  );
+  const config = cfg.length ? String(cfg[0].c) : null;
+  const arn = (type: string, name: string): string =>
+    i.region && i.account ? `arn:aws:sagemaker:${i.region}:${i.account}:${type}/${name.toLowerCase()}` : name;
+  return {
+    notebook: arn('notebook-instance', nb),
+    config: config ? arn('notebook-instance-lifecycle-config', config) : null,
+    triage:
+      `issued by SageMaker at ${String(i.t)} for the ${s.action === 'StartNotebookInstance' ? 'start' : 'creation'} of notebook ${nb} ` +
+      `(${String(s.action)} by ${nameOf(String(s.p ?? ''))} from ${String(s.ip ?? '')})` +
+      (config ? `, which ran lifecycle configuration ${config}` : ''),
+    details: {
+      assumeRole: String(i.id),
+      notebook: nb,
+      start: String(s.id),
+      startedBy: String(s.p ?? ''),
+      startedFrom: String(s.ip ?? ''),
+      ...(config ? { lifecycleConfig: config, attachedBy: String(cfg[0].id) } : {}),
+    },
+  };
+}
+
+/** Role sessions of workloads and pipelines (and people's command-line sessions on another device) whose credentials turn up at a second address with another client. */
 export async function sessionReuse(env: Env): Promise<Candidate[]> {
   const keys = await env.db.all(
     `SELECT access_key_id AS k, min(identity_arn) AS id FROM events
@@ -106,10 +192,13 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
      GROUP BY 1 HAVING count(DISTINCT source_ip) > 1 ORDER BY ALL`,
   );
   const out: Candidate[] = [];
-  // people's sessions move between office, home and VPN: only workloads' and pipelines' are read
+  // people's sessions move between office, home and VPN: a person's session is read only when its
+  // programmatic client changes device too (below)
   const keyList = keys
     .filter(
-      (r) => /^ASIA/.test(String(r.k)) && ['workload', 'pipeline'].includes(env.base.kindOf(String(r.id))),
+      (r) =>
+        /^ASIA/.test(String(r.k)) &&
+        ['workload', 'pipeline', 'human'].includes(env.base.kindOf(String(r.id))),
     )
     .map((r) => String(r.k));
   if (!keyList.length) return out;
@@ -122,18 +211,29 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
   for (const [key, origins] of originsOf(rows)) {
     const identity = origins[0].rows[0].identityArn;
     const kind = env.base.kindOf(identity);
-    if (kind !== 'workload' && kind !== 'pipeline') continue;
-    const home = origins[0];
-    const homeClients = new Set(origins.filter((o) => o.ip === home.ip).map((o) => o.client));
-    // the role's other sessions' addresses (a fleet behind several NAT addresses is not a theft)
-    const roleIps = new Set(
-      (
-        await env.db.all(
-          `SELECT DISTINCT source_ip AS ip FROM events WHERE identity_arn = $1 AND access_key_id IS DISTINCT FROM $2`,
-          [identity ?? '', key],
-        )
-      ).map((r) => String(r.ip)),
+    if (kind !== 'workload' && kind !== 'pipeline' && kind !== 'human') continue;
+    const human = kind === 'human';
+    // the role's other sessions: their addresses (a fleet behind several NAT addresses is not a
+    // theft; for a person, the addresses of their other sessions) and their device clients
+    // (a person's sessions are found by their session name, under any role they sign in to)
+    const others = await env.db.all(
+      `SELECT DISTINCT source_ip AS ip, user_agent AS ua FROM events
+       WHERE ${human ? 'session_name = $1' : 'identity_arn = $1'} AND access_key_id IS DISTINCT FROM $2
+       ORDER BY ALL`,
+      [(human ? origins[0].rows[0].sessionName : identity) ?? '', key],
     );
+    const roleIps = new Set(others.map((r) => String(r.ip)));
+    const roleDevices = new Set(others.map((r) => deviceClient(r.ua as string | null)));
+    // the session's home is where it was first used, unless that origin's client is foreign to the
+    // role and a later origin runs the role's own software (credentials a service issued to an
+    // instance, used from outside before the instance itself called AWS)
+    const devicesOf = (o: Origin): Set<string> => new Set(o.rows.map((r) => deviceClient(r.userAgent)));
+    const runsRoleSoftware = (o: Origin): boolean =>
+      isPublicIp(o.ip) && [...devicesOf(o)].some((d) => d && roleDevices.has(d));
+    const home =
+      !human && !runsRoleSoftware(origins[0]) ? (origins.find(runsRoleSoftware) ?? origins[0]) : origins[0];
+    const homeClients = new Set(origins.filter((o) => o.ip === home.ip).map((o) => o.client));
+    const homeUas = origins.filter((o) => o.ip === home.ip).flatMap((o) => o.rows.map((r) => r.userAgent));
     let foreign = origins.filter(
       (o) =>
         o.ip !== home.ip &&
@@ -142,6 +242,10 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
         !roleIps.has(o.ip) &&
         !env.base.isCommonIp(o.ip),
     );
+    // a person works from several networks with the same laptop: their session counts as taken
+    // only when a programmatic client on another device (another client build and operating
+    // system) uses it from a network none of their sessions used
+    if (human) foreign = foreign.filter((o) => otherDevice(homeUas, o.rows));
     if (!foreign.length) continue;
     // another client as well: certain; the same client from another network: probable
     const newClient = foreign.some((o) => !homeClients.has(o.client));
@@ -159,14 +263,23 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
     const fRows = foreign.flatMap((o) => o.rows);
     const role = roleOf(identity);
     const first = foreign.map((o) => o.first).sort()[0];
+    // a person's copied session that only looked around is probable; one that changed things, certain
+    const changed = fRows.some((r) => r.readOnly === false && !r.errorCode);
+    const severity = human ? (changed ? 'high' : 'medium') : newClient ? 'high' : 'medium';
+    // where the credentials came from: the notebook start SageMaker issued them for, and the
+    // lifecycle configuration that ran at that start (what put them in other hands)
+    const run = human ? null : await notebookRunOf(env, key);
+    const legitOrigins = human ? origins.filter((o) => !foreign.includes(o) && isPublicIp(o.ip)) : [home];
     out.push({
       ruleId: 'access.session-credentials-reused-elsewhere',
       title: `Temporary credentials of ${nameOf(role)} used from another address and client`,
       description:
         `Session key ${key} of ${kind} role ${nameOf(role)} was first used from ${home.ip} (${home.client}) ` +
-        `and then from ${foreign.map((o) => `${o.ip} (${o.client})`).join(', ')}. A ${kind}'s session stays ` +
-        'on the host it was issued to; use from another network with another client means the credentials were taken.',
-      severity: newClient ? 'high' : 'medium',
+        `and then from ${foreign.map((o) => `${o.ip} (${o.client})`).join(', ')}. ` +
+        (human
+          ? "A person's command-line session stays on their device; the same session from a network none of their sessions used, with another client build on another operating system, means the cached credentials were copied."
+          : `A ${kind}'s session stays on the host it was issued to; use from another network with another client means the credentials were taken.`),
+      severity,
       strength: 'hard',
       ifActor: 'high',
       elements: ['access'],
@@ -174,13 +287,20 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
       principals: [...new Set(fRows.flatMap(principalsOf))],
       accessKeyIds: [key],
       sourceIps: foreign.map((o) => o.ip),
-      resources: role ? [role] : [],
+      resources: [
+        ...(role ? [role] : []),
+        ...(run ? [run.notebook, ...(run.config ? [run.config] : [])] : []),
+      ],
       attack: ['T1078.004', 'T1550'],
       evidence: { eventIds: ids(fRows) },
       actors: foreign.map((o) => ({ key, ip: o.ip, identity })),
-      legit: [{ key, ip: home.ip, identity }, ...owners.map((o) => ({ key, ip: o.ip, identity }))],
+      legit: [
+        ...[...new Set(legitOrigins.map((o) => o.ip))].map((ip) => ({ key, ip, identity })),
+        ...owners.map((o) => ({ key, ip: o.ip, identity })),
+      ],
       triage: [
         `${kind} role; session issued at ${home.ip} with ${home.client}; moved at ${first}`,
+        ...(run ? [run.triage] : []),
         ...owners.map(
           (o) =>
             `${o.ip} (${o.client}, ${o.rows.length} read-only records) looks like the owner: the same device client as at ${home.ip}, reads only`,
@@ -188,6 +308,7 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
       ],
       details: {
         homeOrigin: { ip: home.ip, client: home.client, first: home.first, last: home.last },
+        ...(run ? { issuedBy: run.details } : {}),
         ...(owners.length
           ? {
               ownerOrigins: owners.map((o) => ({

@@ -7,6 +7,8 @@ import type { Element } from '../model/types.js';
 import { isoSql, type Queryable } from '../store/case-store.js';
 import { RUNTIME_ACTIONS } from './baselines.js';
 import { deliveriesOf } from './bucket-delivery.js';
+import { jsonObject } from './context.js';
+import { judgeScript, lifecycleScripts } from './lifecycle-scripts.js';
 
 /** Runtime calls CloudTrail must record after the last invocation-log line before its stop is a gap. */
 const LOG_STOP_MIN_CALLS = 20;
@@ -338,6 +340,23 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
         `${p.n} presigned ${notebook ? 'notebook-instance' : 'Studio domain'} URL(s) created for ${p.targets} ${notebook ? 'notebook instance(s)' : 'domain(s)'}: what was done inside Jupyter through them (files viewed or downloaded in the browser, terminal commands, outbound connections from the instance) is not in CloudTrail; only the execution role's AWS API calls are. Collect the ${notebook ? 'notebook instances' : "domain's apps"}' CloudWatch logs and VPC flow logs`,
       );
     }
+    // a lifecycle script that sends data out of the instance: what it sent is not an AWS API call
+    const scripts = await db.all(
+      `SELECT request_parameters->>'$.notebookInstanceLifecycleConfigName' AS name, request_parameters AS rp
+       FROM events WHERE service = 'sagemaker.amazonaws.com' AND error_code IS NULL
+         AND action IN ('CreateNotebookInstanceLifecycleConfig', 'UpdateNotebookInstanceLifecycleConfig')
+       ORDER BY time, uid LIMIT 200`,
+    );
+    const sending = new Map<string, string[]>();
+    for (const r of scripts) {
+      const req = jsonObject(r.rp);
+      const v = judgeScript(lifecycleScripts(req).join('\n'));
+      if (v.outbound.length && v.outsideHosts.length) sending.set(String(r.name ?? ''), v.outsideHosts);
+    }
+    for (const [name, hosts] of [...sending].sort((a, b) => a[0].localeCompare(b[0])))
+      gaps.push(
+        `lifecycle configuration ${name.slice(0, 63)} runs a script that sends data from the notebook instance to ${hosts.slice(0, 5).join(', ')}: what the script did on the instance and what it posted are not in CloudTrail (only the configuration, its attachment and later use of the role's credentials are). Collect the instance's CloudWatch logs (LifecycleConfigOnStart), VPC flow logs and DNS query logs`,
+      );
   }
   const holes: Coverage['holes'] = [];
   return { window, gaps, sources, accounts, regions, missingFor: [...new Set(missingFor)], holes };

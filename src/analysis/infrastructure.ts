@@ -8,6 +8,7 @@
  * ports to the internet or publishing a function without authentication is abuse until shown
  * otherwise.
  */
+import type { Json } from '../model/types.js';
 import { isoSql, sqlTime } from '../store/case-store.js';
 import {
   actionList,
@@ -35,6 +36,12 @@ import {
   type UsualOrigin,
   usualOrigin,
 } from './context.js';
+import {
+  copiesWithAdditions,
+  judgeScript,
+  lifecycleScripts,
+  type ScriptVerdict,
+} from './lifecycle-scripts.js';
 import { newOriginOf } from './model-jobs.js';
 import { guarddutyResources, sagemakerResources } from './resources.js';
 import { type CrossTenantUser, crossTenantCalls } from './tenant-isolation.js';
@@ -1227,20 +1234,66 @@ function fnName(r: CtRow): string {
   return m ? m[1] : f;
 }
 
-/** SageMaker notebook lifecycle configurations (code that runs as the notebook role on every start). */
+/** A lifecycle configuration's script as a request wrote it. */
+interface ConfigVersion {
+  name: string;
+  row: CtRow;
+  text: string;
+  verdict: ScriptVerdict;
+  /** an earlier configuration (another name) this one copies with lines added */
+  lookAlikeOf: string | null;
+}
+
+const NOTEBOOK_OPS = new Set([
+  'StartNotebookInstance',
+  'StopNotebookInstance',
+  'CreatePresignedNotebookInstanceUrl',
+  'UpdateNotebookInstance',
+  'CreateNotebookInstance',
+]);
+
+/**
+ * SageMaker notebook lifecycle configurations (code that runs as the notebook role on every start).
+ * The script is judged by its text (decoded under a cap, never run): one that reads the instance's
+ * role credentials and sends data to a host outside AWS steals the credentials. Attaching such a
+ * configuration to a notebook (UpdateNotebookInstance) is judged with it, with the stop and start
+ * around it that made it run; a look-alike of an earlier configuration and an attachment by a
+ * session that never ran the notebook are noted.
+ */
 export async function sagemakerLifecycle(env: Env): Promise<Candidate[]> {
   const rows = await loadEvents(
     env.db,
     `service = 'sagemaker.amazonaws.com' AND error_code IS NULL AND action IN (
        'CreateNotebookInstanceLifecycleConfig', 'UpdateNotebookInstanceLifecycleConfig', 'CreateStudioLifecycleConfig',
-       'UpdateNotebookInstance', 'CreatePresignedNotebookInstanceUrl', 'CreatePresignedDomainUrl')`,
+       'UpdateNotebookInstance', 'CreatePresignedNotebookInstanceUrl', 'CreatePresignedDomainUrl',
+       'StartNotebookInstance', 'StopNotebookInstance', 'CreateNotebookInstance')`,
   );
   const out: Candidate[] = [];
   const usualByIdentity = new Map<string, UsualOrigin | null>();
+  const versions: ConfigVersion[] = [];
+  const lower = (v: unknown): string => String(v ?? '').toLowerCase();
   for (const r of rows) {
+    if (!/LifecycleConfig$/.test(r.action)) continue;
+    const name = String(r.req?.notebookInstanceLifecycleConfigName ?? r.req?.studioLifecycleConfigName ?? '');
+    const text = lifecycleScripts(r.req).join('\n');
+    if (!name || !text) continue;
+    const earlier = versions.find(
+      (v) => lower(v.name) !== lower(name) && v.row.time <= r.time && copiesWithAdditions(v.text, text),
+    );
+    versions.push({ name, row: r, text, verdict: judgeScript(text), lookAlikeOf: earlier?.name ?? null });
+  }
+  const versionAt = (name: string, time: string): ConfigVersion | undefined =>
+    versions.filter((v) => lower(v.name) === lower(name) && v.row.time <= time).at(-1);
+  const notebookOf = (x: CtRow): string => lower(x.req?.notebookInstanceName);
+  const hostile = (v: ConfigVersion): string =>
+    `its script reads ${v.verdict.credentialReads.join(', ')} and sends data out (${v.verdict.outbound.join(', ')}) to ${v.verdict.outsideHosts.join(', ')}` +
+    (v.verdict.persistence.length ? `; ${v.verdict.persistence.join(', ')}` : '');
+  for (const r of rows) {
+    if (NOTEBOOK_OPS.has(r.action) && r.action !== 'CreatePresignedNotebookInstanceUrl') {
+      if (r.action !== 'UpdateNotebookInstance' || !r.req?.lifecycleConfigName) continue;
+    }
     const kind = env.base.kindOf(r.identityArn);
     const presigned = /Presigned/.test(r.action);
-    if (r.action === 'UpdateNotebookInstance' && !r.req?.lifecycleConfigName) continue;
     const name = String(
       r.req?.notebookInstanceLifecycleConfigName ??
         r.req?.studioLifecycleConfigName ??
@@ -1280,31 +1333,122 @@ export async function sagemakerLifecycle(env: Env): Promise<Candidate[]> {
           `outside the identity's usual origin (${usual.net}, ${usual.clients.join(', ') || 'no user agent'})`,
         );
     }
+    // the script itself, or the script of the configuration attached
+    const attach = r.action === 'UpdateNotebookInstance';
+    const config = attach
+      ? versionAt(String(r.req?.lifecycleConfigName), r.time)
+      : versions.find((v) => v.row === r);
+    const steals = !!config?.verdict.stealsCredentials;
+    const cited: CtRow[] = [r];
+    const details: Record<string, Json> = {};
+    if (config) {
+      details.script = {
+        configuration: config.name,
+        credentialReads: config.verdict.credentialReads,
+        outbound: config.verdict.outbound,
+        persistence: config.verdict.persistence,
+        outsideHosts: config.verdict.outsideHosts,
+        ...(config.lookAlikeOf ? { lookAlikeOf: config.lookAlikeOf } : {}),
+      };
+      if (steals) triage.push(`${attach ? `configuration ${config.name}: ` : ''}${hostile(config)}`);
+      if (config.lookAlikeOf)
+        triage.push(`copies configuration ${config.lookAlikeOf} with lines of its own added (a look-alike)`);
+    }
+    if (attach) {
+      const nb = notebookOf(r);
+      // who ran the notebook before: sessions that started, stopped, opened or changed it (not the
+      // attaching session's own stop in the hour before)
+      const runners = new Set(
+        rows
+          .filter(
+            (x) =>
+              x !== r &&
+              x.time < r.time &&
+              NOTEBOOK_OPS.has(x.action) &&
+              notebookOf(x) === nb &&
+              !(x.accessKeyId === r.accessKeyId && Math.abs(minutesBetween(x.time, r.time)) <= 60),
+          )
+          .map((x) => x.principalArn ?? x.identityArn ?? ''),
+      );
+      if (runners.size && !runners.has(r.principalArn ?? r.identityArn ?? '')) {
+        triage.push(
+          "attached by a session that never started, stopped or opened the notebook before (not its owner's)",
+        );
+        details.notOwner = true;
+      }
+      // the stop and start around the attachment made the script run
+      if (steals)
+        cited.push(
+          ...rows.filter(
+            (x) =>
+              x !== r &&
+              /^(Start|Stop)NotebookInstance$/.test(x.action) &&
+              notebookOf(x) === nb &&
+              x.accessKeyId === r.accessKeyId &&
+              Math.abs(minutesBetween(x.time, r.time)) <= 60,
+          ),
+        );
+    }
+    const resources = presigned
+      ? [sagemakerResources(r.req, r.region, r.account)[0] ?? name, roleOf(r.identityArn)]
+      : [...sagemakerResources(r.req, r.region, r.account)];
+    // the execution role SageMaker issued credentials of at the start that ran the script
+    const started = cited.filter((x) => x.action === 'StartNotebookInstance').map((x) => x.time);
+    if (steals && attach && started.length) {
+      const issued = await env.db.all(
+        `SELECT coalesce(event_id, uid) AS id, request_parameters->>'$.roleArn' AS role FROM events
+         WHERE action = 'AssumeRole' AND error_code IS NULL AND invoked_by = 'sagemaker.amazonaws.com'
+           AND account IS NOT DISTINCT FROM $1
+           AND time >= CAST($2 AS TIMESTAMP) AND time <= CAST($2 AS TIMESTAMP) + INTERVAL 15 MINUTE
+           AND (request_parameters->>'$.roleArn') IS NOT NULL
+         ORDER BY time, 1 LIMIT 1`,
+        [r.account, sqlTime(started.sort()[0])],
+      );
+      if (issued.length) {
+        const role = String(issued[0].role);
+        resources.push(role);
+        details.executionRole = role;
+        triage.push(`SageMaker issued credentials of ${nameOf(role)} at the start that ran the script`);
+        const ev = await loadEvents(env.db, `coalesce(event_id, uid) = $1`, [String(issued[0].id)]);
+        cited.push(...ev);
+      }
+    }
+    if (!presigned && !resources.length) resources.push(name);
+    if (!presigned && !steals) resources.push(roleOf(r.identityArn));
     const c: Candidate = {
       ruleId: presigned ? 'access.sagemaker-presigned-url' : 'infrastructure.sagemaker-lifecycle-config',
       title: presigned
         ? `Presigned notebook URL created for ${name}`
-        : `SageMaker lifecycle configuration ${name} changed`,
+        : steals
+          ? attach
+            ? `Notebook ${name} given lifecycle configuration ${config?.name} that steals its role's credentials`
+            : `SageMaker lifecycle configuration ${name} sends the instance's role credentials out`
+          : `SageMaker lifecycle configuration ${name} changed`,
       description: `${nameOf(r.identityArn)} (${kind}) called ${r.action} from ${r.sourceIp}.`,
-      severity: unusual ? 'medium' : 'informational',
-      strength: unusual ? 'hard' : routine ? 'context' : 'soft',
+      severity: steals ? 'high' : unusual ? 'medium' : 'informational',
+      strength: steals || unusual ? 'hard' : routine ? 'context' : 'soft',
       ifActor: 'high',
       elements: [presigned ? 'access' : 'infrastructure-changes'],
-      times: [r.time],
+      times: cited.map((x) => x.time),
       principals: principalsOf(r),
       accessKeyIds: [r.accessKeyId],
       sourceIps: [r.sourceIp],
-      resources: [
-        presigned ? (sagemakerResources(r.req, r.region, r.account)[0] ?? name) : name,
-        roleOf(r.identityArn),
-      ],
-      attack: presigned ? ['T1078.004'] : ['T1546', 'T1059'],
-      evidence: { eventIds: [r.eventId] },
-      actors: unusual ? [actorOf(r)] : [],
-      ...(unusual ? {} : { legit: [actorOf(r)] }),
+      resources,
+      attack: presigned
+        ? ['T1078.004']
+        : steals
+          ? ['T1546', 'T1059', 'T1552.005', 'T1041']
+          : ['T1546', 'T1059'],
+      evidence: { eventIds: [...new Set(cited.map((x) => x.eventId))] },
+      actors: unusual || steals ? [actorOf(r)] : [],
+      ...(unusual || steals ? {} : { legit: [actorOf(r)] }),
       triage,
+      ...(Object.keys(details).length ? { details } : {}),
     };
-    applyContext(c, matchContext(env.entries, { ...subjectOf(r), targets: [name] }));
+    // a ticket does not explain a script that posts the role's credentials out
+    const planned = matchContext(env.entries, { ...subjectOf(r), targets: [name] });
+    if (!steals) applyContext(c, planned);
+    else if (planned) triage.push(`${planned.ticket} does not explain a script that posts credentials out`);
     out.push(c);
   }
   return out;

@@ -26,6 +26,7 @@ import {
   hiddenInstructions,
   isRefusal,
   llmjackingDetector,
+  narrowToAbusiveOrigins,
   narrowToAbusiveSessions,
   newModelDetector,
   priceOf,
@@ -1474,6 +1475,36 @@ describe('model abuse on a role many sessions share', () => {
     narrowToAbusiveSessions(b, logged, [], new Set(['142.116.208.35']));
     expect(b.window.map((c) => c.accessKeyId)).toEqual(['AKIACREATED']);
     expect(b.newIps).toEqual(['104.243.38.117']);
+  });
+
+  it("leaves out a stolen key's origin at the workload's own address, with the workload's client", () => {
+    const NB = 'Boto3/1.36.7 md/Botocore#1.36.7 ua/2.0 os/linux#6.1.114-amzn2023 md/arch#x86_64';
+    const VPS = 'Boto3/1.33.2 md/Botocore#1.33.2 ua/2.0 os/linux#5.15.0-1069-aws md/arch#x86_64';
+    const window = [
+      rc(1, 'ASIARUN', '185.213.155.39', 'us-east-1', { userAgent: VPS }),
+      rc(2, 'ASIARUN', '185.213.155.39', 'eu-west-1', { userAgent: VPS }),
+      rc(3, 'ASIARUN', '43.201.9.142', 'eu-west-1', { userAgent: NB }),
+      rc(4, 'ASIAOTHERRUN', '43.202.11.84', 'eu-west-1', { userAgent: NB }),
+      // the abusive client at another address: kept (the same actor moving)
+      rc(5, 'ASIARUN', '185.213.155.40', 'eu-west-1', { userAgent: VPS }),
+    ];
+    const a = {
+      window,
+      newIps: ['185.213.155.39', '185.213.155.40', '43.201.9.142', '43.202.11.84'],
+      keys: ['ASIAOTHERRUN', 'ASIARUN'],
+      details: {} as Record<string, unknown>,
+    };
+    narrowToAbusiveSessions(a, logged, []);
+    expect(a.window).toHaveLength(5);
+    narrowToAbusiveOrigins(a, logged, []);
+    expect(a.window.map((c) => c.requestId)).toEqual(['r-1', 'r-2', 'r-5']);
+    expect(a.newIps).toEqual(['185.213.155.39', '185.213.155.40']);
+    expect(a.keys).toEqual(['ASIARUN']);
+    // the same client everywhere: nothing told apart
+    const same = [rc(1, 'K1', '1.2.3.4', 'us-east-1'), rc(2, 'K1', '1.2.3.9', 'eu-west-1')];
+    const b = { window: [...same], newIps: ['1.2.3.4', '1.2.3.9'], keys: ['K1'], details: {} };
+    narrowToAbusiveOrigins(b, logged, []);
+    expect(b.window).toHaveLength(2);
   });
 
   it('leaves the finding whole when every session, or none, carries the abuse, or the key is one', () => {

@@ -46,6 +46,7 @@ import {
   uaFamily,
 } from './baselines.js';
 import {
+  deviceClient,
   eachByTime,
   FREEMAIL,
   fromUsualOrigin,
@@ -617,6 +618,62 @@ export function leaveOwnersCalls(
 }
 
 /**
+ * Within the sessions kept, origins (key and address) with no call carrying the abuse, at an
+ * address no abusive origin used and with none of the abusive origins' clients, are another user's:
+ * the workload's own host using the same stolen session key, or another run of the role. They are
+ * left out (`details.origins`).
+ */
+export function narrowToAbusiveOrigins(
+  a: { window: RuntimeCall[]; newIps: string[]; keys: string[]; details: Record<string, unknown> },
+  logged: Set<string>,
+  roleplayIds: string[],
+): void {
+  const rp = new Set(roleplayIds);
+  const originOf = (c: RuntimeCall): string | null =>
+    c.accessKeyId && c.sourceIp ? `${c.accessKeyId}\u0000${c.sourceIp}` : null;
+  const marked = new Set<string>();
+  for (const c of a.window) {
+    const o = originOf(c);
+    if (!o) continue;
+    const unloggedRegion = !c.logged && !c.errorCode && !logged.has(`${c.account ?? ''}|${c.region}`);
+    if (unloggedRegion || (c.requestId && rp.has(c.requestId)) || c.errorCode === 'ThrottlingException')
+      marked.add(o);
+  }
+  if (!marked.size) return;
+  const abusive = a.window.filter((c) => marked.has(originOf(c) ?? ''));
+  const ips = new Set(abusive.map((c) => c.sourceIp));
+  const clients = new Set(abusive.map((c) => deviceClient(c.userAgent)));
+  const byOrigin = new Map<string, RuntimeCall[]>();
+  for (const c of a.window) {
+    const o = originOf(c);
+    if (!o || marked.has(o)) continue;
+    if (!byOrigin.has(o)) byOrigin.set(o, []);
+    byOrigin.get(o)!.push(c);
+  }
+  const other = new Set(
+    [...byOrigin]
+      .filter(
+        ([, cs]) =>
+          !ips.has(cs[0].sourceIp) &&
+          cs.every((c) => !!c.userAgent && !clients.has(deviceClient(c.userAgent))),
+      )
+      .map(([o]) => o),
+  );
+  if (!other.size) return;
+  const before = a.window.length;
+  a.window = a.window.filter((c) => !other.has(originOf(c) ?? ''));
+  const kept = new Set(a.window.map((c) => c.sourceIp));
+  const keptKeys = new Set(a.window.map((c) => c.accessKeyId));
+  a.newIps = a.newIps.filter((ip) => kept.has(ip));
+  a.keys = a.keys.filter((k) => keptKeys.has(k));
+  a.details.origins = {
+    abusive: marked.size,
+    leftOut: [...other].map((o) => o.replace('\u0000', ' from ')).sort(),
+    callsLeft: before - a.window.length,
+  };
+}
+
+/**
  * Strong signals are material abuse (sustained volume far above the principal's own, traffic in
  * Regions without invocation logging, resale-style content); the others only corroborate: people
  * travel, change laptops and try new models every day.
@@ -668,6 +725,7 @@ export const llmjackingDetector: Detector = {
             if (u) origins.set(k, u);
           }
         leaveOwnersCalls(a, origins);
+        narrowToAbusiveOrigins(a, logged, rp.ids);
       }
       const ids = idsOf(a.window);
       const first = a.window[0]?.time ?? p.first;

@@ -243,6 +243,9 @@ const list = (xs: Iterable<string>): string => [...xs].map(sqlString).join(', ')
 const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
+/** Describe calls that return code (a lifecycle configuration's scripts): content reads, not enumeration. */
+const CODE_READS = /^Describe(?:NotebookInstance|Studio)LifecycleConfig$/;
+
 const HOURS_BEFORE = 6;
 /** minutes between an address's first and last use before the incident for it to be in ordinary use */
 const ESTABLISHED_SPAN_MIN = 180;
@@ -973,11 +976,12 @@ export async function computeScope(
     const action = String(r.action);
     if (
       !r.error_code &&
-      !ENUMERATION.test(action) &&
+      (!ENUMERATION.test(action) || CODE_READS.test(action)) &&
       (!r.read_only ||
         cls?.element === 'invocation' ||
         // content reads: objects, secrets, parameters, and managed prompts (an AI asset's text)
-        /^(GetObject|GetSecretValue|GetParameter|GetPrompt$)/.test(action))
+        /^(GetObject|GetSecretValue|GetParameter|GetPrompt$)/.test(action) ||
+        CODE_READS.test(action))
     ) {
       // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
       for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
