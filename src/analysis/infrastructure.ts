@@ -1136,9 +1136,12 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       severity,
       strength,
       ifActor: 'high',
+      // a switch to the account's own (custom, imported, provisioned) model changes an AI asset; the
+      // application pointed at another stock foundation model is a configuration change whose cost
+      // shows in the model use, and the model is not the actor's resource (the application calls it)
       elements: [
         'infrastructure-changes',
-        ...(guardrailRemoved || modelRemoved || switched.length ? (['ai-changes'] as const) : []),
+        ...(guardrailRemoved || modelRemoved || switchedCustom ? (['ai-changes'] as const) : []),
       ],
       components,
       times: [session?.time, ...all.map((r) => r.time)],
@@ -1151,7 +1154,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       resources: [
         fn,
         ...(foreignRole.length ? foreignRole : []),
-        ...switched.map((x) => x.model),
+        ...switched.filter((x) => CUSTOM_MODEL.test(x.model)).map((x) => x.model),
         ...(behaviour ? reshaped.flatMap((x) => x.knowledgeBases) : []),
       ],
       attack: [

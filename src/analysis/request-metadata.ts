@@ -42,6 +42,8 @@ const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   enduserid: ['endUserId', 'end_user_id'],
   enduserref: ['endUserRef', 'end_user_ref'],
   userref: ['userRef', 'user_ref'],
+  entrypoint: ['entryPoint', 'entry_point', 'entrypoint'],
+  invokedvia: ['invokedVia', 'invoked_via'],
 };
 
 /** The SQL spellings of a canonical key. */
@@ -81,6 +83,11 @@ export const META_KEYS = {
   tenantMember: ['userid', 'enduserid', 'customerid', 'user', 'username', 'email', 'principal'],
   /** The conversation (chat session) a call belongs to (the text pass's unit of use). */
   conversation: ['conversationid', 'sessionid', 'chatid', 'threadid', 'conversation'],
+  /**
+   * The path a call came in through (a function URL, an API route, the console back end): callers of
+   * one application role told apart by the door they used (model abuse through an opened path).
+   */
+  channel: ['via', 'channel', 'entrypoint', 'ingress', 'invokedvia'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MetaKeySet = readonly string[];
