@@ -629,7 +629,7 @@ function callersText(v: unknown): string {
   };
   return (
     ` The invocation logs tell ${c.units} callers of the role apart: ${c.abusive} sent role-play or bulk-generation prompts` +
-    (c.paths.length ? ` through a path only they used (${c.paths.join(', ')})` : '') +
+    (c.paths.length ? ` through paths mostly they used (${c.paths.join(', ')})` : '') +
     (c.clientIps.length
       ? ` from ${c.clientIps.slice(0, 10).join(', ')}${c.clientIps.length > 10 ? ' ...' : ''}`
       : '') +
@@ -697,7 +697,7 @@ export function callerSample(window: RuntimeCall[], callers: Map<string, CallerO
  * An application role whose model is called by several callers (the invocation log names each
  * call's path and end user in `requestMetadata`): when the abuse (role-play or bulk-generation
  * prompts) sits with some callers and others sent none at all, the finding keeps the abusive
- * callers' calls only, and with them every call of a path only they used (a function URL opened to
+ * callers' calls only, and with them every call of a path mostly they used (a function URL opened to
  * the internet: the door the abuse came through). The application's own users (other callers, the
  * same role, the same sessions) stay theirs. Calls of a logged Region that left no log record name
  * no caller and are left out; calls in Regions without invocation logging are kept. Mutates the
@@ -738,10 +738,21 @@ export function narrowToAbusiveCallers(
   }
   // the abuse must sit with the marked callers, and some callers must have sent none of it
   if (abusiveMarked < 5 || abusiveMarked < 0.8 * abusive || !clean.size) return null;
-  // paths only the abusive callers used: every call through them is the abuse's
-  const pathsOf = (ks: Set<string>) => new Set([...ks].map((k) => units.get(k)!.who.channel ?? ''));
-  const cleanPaths = pathsOf(clean);
-  const opened = new Set([...pathsOf(marked)].filter((p) => p !== '' && !cleanPaths.has(p)));
+  // paths mostly the abusive callers used (at least half of a path's logged calls are theirs): every
+  // caller through them is the abuse's, also one whose prompts read as ordinary writing jobs
+  const pathCalls = new Map<string, { all: number; marked: number }>();
+  for (const c of a.window) {
+    const who = c.requestId ? callers.get(c.requestId) : undefined;
+    if (!who) continue;
+    const p = who.channel ?? '';
+    const n = pathCalls.get(p) ?? { all: 0, marked: 0 };
+    n.all++;
+    if (marked.has(callerUnit(who))) n.marked++;
+    pathCalls.set(p, n);
+  }
+  const opened = new Set(
+    [...pathCalls.entries()].filter(([p, n]) => p !== '' && n.marked >= 0.5 * n.all).map(([p]) => p),
+  );
   const dropped = new Set([...clean].filter((k) => !opened.has(units.get(k)!.who.channel ?? '')));
   if (!dropped.size) return null;
   const before = a.window.length;

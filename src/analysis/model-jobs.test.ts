@@ -402,6 +402,22 @@ describe('Lambda change that switched the application to another model', () => {
     expect(String(f.details?.triage)).toMatch(/had not used before/);
   });
 
+  it('a switch to another stock foundation model is an infrastructure change, the model not a resource', async () => {
+    const STOCK = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+    const fs = await controlPlaneFindings(path.join(tmp, 'switch-stock'), {
+      'trail.json': trail([
+        ...history(),
+        ...update(at(T, 5), { ...dev, key: 'ASIADANAVPS000000001' }, VPS, CLI_VPS),
+        ...Array.from({ length: 5 }, (_, i) => converse(at(T, 20 + i * 5), STOCK)),
+      ]),
+    });
+    const f = by(fs, 'infrastructure.lambda-change')[0];
+    expect(severe(f)).toBe(true);
+    expect(f.elements).toEqual(['infrastructure-changes']);
+    expect(f.resources).not.toContain(STOCK);
+    expect(f.details?.applicationModels).toEqual([expect.objectContaining({ model: STOCK })]);
+  });
+
   it('without the application switching model the same change stays informational', async () => {
     const fs = await controlPlaneFindings(path.join(tmp, 'no-switch'), {
       'trail.json': trail([
