@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import type { Finding } from '../model/types.js';
+import { isStockModel } from './infrastructure.js';
 import { jobLocations } from './model-jobs.js';
 
 const ACCT = '111122223333';
@@ -416,6 +417,10 @@ describe('Lambda change that switched the application to another model', () => {
     expect(f.elements).toEqual(['infrastructure-changes']);
     expect(f.resources).not.toContain(STOCK);
     expect(f.details?.applicationModels).toEqual([expect.objectContaining({ model: STOCK })]);
+    expect(isStockModel('us.anthropic.claude-3-5-haiku-20241022-v1:0')).toBe(true);
+    expect(isStockModel('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0')).toBe(true);
+    expect(isStockModel(IMPORTED)).toBe(false);
+    expect(isStockModel(`arn:aws:bedrock:us-east-1:${ACCT}:prompt/F8TWOET9EI:7`)).toBe(false);
   });
 
   it('without the application switching model the same change stays informational', async () => {
