@@ -573,6 +573,15 @@ const MODEL_SWITCHING = new Set([
 ]);
 const CUSTOM_MODEL = /imported-model|custom-model|provisioned-model|custom-model-deployment/;
 const RUNTIME_CALLS = ['InvokeModel', 'InvokeModelWithResponseStream', 'Converse', 'ConverseStream'];
+/**
+ * A model anyone may call (a foundation model id or ARN, a system-defined inference profile), not an
+ * asset of the account (a custom, imported or provisioned model, an application inference profile,
+ * a managed prompt).
+ */
+export function isStockModel(m: string): boolean {
+  return !m.startsWith('arn:') || /:(?:foundation-model|inference-profile)\//.test(m);
+}
+
 /** calls a role must have made before a change for a model it then calls to count as a switch */
 const APP_MIN_CALLS = 20;
 /** models the app calls that it never called before, and how many times, after a change */
@@ -1007,6 +1016,8 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     const { role: fnRole, last, nextChange } = apps[gi];
     const switched = switches.get(apps[gi]) ?? [];
     const switchedCustom = switched.some((x) => CUSTOM_MODEL.test(x.model));
+    // the account's own AI assets among them (a custom or imported model, a managed prompt)
+    const switchedOwn = switched.filter((x) => !isStockModel(x.model));
     // the application's knowledge-base searches changing shape right after the change (a field they
     // always carried now missing), and its answers carrying other tenants' documents from then on
     const reshaped = shapes.get(apps[gi]) ?? [];
@@ -1146,9 +1157,12 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       severity,
       strength,
       ifActor: 'high',
+      // a switch to the account's own (custom, imported, provisioned) model changes an AI asset; the
+      // application pointed at another stock foundation model is a configuration change whose cost
+      // shows in the model use, and the model is not the actor's resource (the application calls it)
       elements: [
         'infrastructure-changes',
-        ...(guardrailRemoved || modelRemoved || switched.length ? (['ai-changes'] as const) : []),
+        ...(guardrailRemoved || modelRemoved || switchedOwn.length ? (['ai-changes'] as const) : []),
       ],
       components,
       times: [session?.time, ...all.map((r) => r.time)],
@@ -1161,7 +1175,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       resources: [
         fn,
         ...(foreignRole.length ? foreignRole : []),
-        ...switched.map((x) => x.model),
+        ...switchedOwn.map((x) => x.model),
         ...(behaviour ? reshaped.flatMap((x) => x.knowledgeBases) : []),
       ],
       attack: [

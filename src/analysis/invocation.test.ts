@@ -26,6 +26,7 @@ import {
   hiddenInstructions,
   isRefusal,
   llmjackingDetector,
+  narrowToAbusiveCallers,
   narrowToAbusiveOrigins,
   narrowToAbusiveSessions,
   newModelDetector,
@@ -1533,5 +1534,177 @@ describe('model abuse on a role many sessions share', () => {
     const c = { window: [...one], newIps: [], keys: ['K1'], details: {} };
     narrowToAbusiveSessions(c, logged, []);
     expect(c.window).toHaveLength(2);
+  });
+});
+
+describe('model abuse through an application whose callers the invocation logs tell apart', () => {
+  const APP = 'ticket-digest-role';
+  const CARE_SYS =
+    'You summarise customer support tickets for the care team of Example Outdoor. Be brief and factual.';
+  const PROXY = ['198.18.7.21', '198.18.9.40', '203.0.113.77'];
+  const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+  const SONNET = 'anthropic.claude-3-5-sonnet-20241022-v2:0';
+  const t0 = '2025-03-11T00:00:00Z';
+  /** The care team's own calls (through the console back end) and, after the function got a public URL, resale traffic through it. */
+  const build = () => {
+    const care: string[] = [];
+    const proxy: string[] = [];
+    const recs: Record<string, unknown>[] = [];
+    const careCall = (time: string, i: number, after: boolean) => {
+      const requestId = uuid();
+      care.push(requestId);
+      recs.push(
+        inv({
+          time,
+          requestId,
+          role: APP,
+          system: CARE_SYS,
+          user: `Summarise ticket T-${1000 + i}: the parcel arrived damaged and the customer asks for a replacement.`,
+          response: 'The customer received a damaged parcel and wants a replacement.',
+          model: after ? SONNET : HAIKU,
+          maxTokens: after ? 8192 : 800,
+          meta: { app: 'ticket-digest', via: 'invoke', requester: `agent${i % 4}@example.com` },
+        }),
+      );
+    };
+    for (let h = 0; h < 10; h++)
+      for (let k = 0; k < 3; k++) careCall(at(t0, h * 60 + k * 17), h * 3 + k, false);
+    for (let h = 10; h < 13; h++) {
+      for (let k = 0; k < 3; k++) careCall(at(t0, h * 60 + k * 17 + 5), h * 3 + k, true);
+      for (let k = 0; k < 45; k++) {
+        const requestId = uuid();
+        proxy.push(requestId);
+        const rp = k % 3 !== 2;
+        recs.push(
+          inv({
+            time: at(t0, h * 60 + k + 0.5),
+            requestId,
+            role: APP,
+            system: rp ? ROLEPLAY_SYS : 'You are a helpful writing assistant.',
+            user: rp ? '*smiles* Tell me more.' : 'Write a short paragraph about autumn.',
+            response: 'Rowan counts the coins twice.',
+            model: SONNET,
+            maxTokens: 8192,
+            tokens: [3000, 900],
+            meta: { app: 'ticket-digest', via: 'url', clientIp: PROXY[k % 3] },
+          }),
+        );
+      }
+    }
+    return { recs, care, proxy };
+  };
+
+  it('keeps the callers that came through the opened path, names their addresses and leaves the care team its calls', async () => {
+    const { recs, care, proxy } = build();
+    const store = await caseOf('abuse-open-path', recs);
+    try {
+      const fs = await run(store, llmjackingDetector);
+      const f = fs.find((x) => x.principals?.includes(`arn:aws:iam::${ACCT}:role/${APP}`));
+      expect(['medium', 'high']).toContain(f?.severity);
+      const cited = f?.evidence.requestIds ?? [];
+      expect(cited.length).toBeGreaterThanOrEqual(90);
+      expect(cited.every((r) => proxy.includes(r))).toBe(true);
+      expect(f?.sourceIps).toEqual([...PROXY].sort());
+      expect(f?.resources ?? []).toEqual([]);
+      expect(f?.details?.endUserConduct).toBe(true);
+      expect(f?.details?.callers).toMatchObject({ paths: ['url'], left: 1 });
+      // scoping: the proxy's callers are the actor's addresses; the care team's calls are not the actor's
+      const sc = await computeScope(store, fs);
+      expect(sc.scope.sourceIps).toEqual(expect.arrayContaining(PROXY));
+      expect(sc.actor.requestIds.some((r) => care.includes(r))).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  const rc = (i: number, clientIp: string | null, extra: Partial<RuntimeCall> = {}): RuntimeCall => ({
+    requestId: `q-${i}`,
+    eventId: null,
+    time: `2026-02-03T19:${String(i % 60).padStart(2, '0')}:00.000Z`,
+    identity: `arn:aws:iam::${ACCT}:role/${APP}`,
+    accessKeyId: 'ASIAFUNCTION00000001',
+    region: 'eu-west-1',
+    account: ACCT,
+    operation: 'Converse',
+    modelId: SONNET,
+    sourceIp: '52.48.1.1',
+    userAgent: 'Boto3/1.34.0',
+    errorCode: null,
+    logged: true,
+    inputTokens: 100,
+    outputTokens: 100,
+    maxTokens: 8192,
+    guardrail: false,
+    clientIp,
+    ...extra,
+  });
+  const logged = new Set([`${ACCT}|eu-west-1`]);
+  const assess = (window: RuntimeCall[]) => ({
+    window,
+    newIps: ['52.48.1.1'],
+    keys: ['ASIAFUNCTION00000001'],
+    details: {} as Record<string, unknown>,
+  });
+
+  it('leaves the finding whole when the calls name no caller, every caller sent the abuse, or a caller is only unclear', () => {
+    const window = Array.from({ length: 12 }, (_, i) => rc(i, null));
+    const all = new Set(window.map((c) => c.requestId!));
+    // one unit: nothing to tell apart
+    const one = new Map(window.map((c) => [c.requestId!, { channel: null, clientIp: null, customer: null }]));
+    const a = assess([...window]);
+    expect(narrowToAbusiveCallers(a, logged, one, all, all)).toBeNull();
+    expect(a.window).toHaveLength(12);
+    // two paths, both abusive: nobody to leave out
+    const two = new Map(
+      window.map((c, i) => [
+        c.requestId!,
+        { channel: i < 6 ? 'url' : 'invoke', clientIp: null, customer: null },
+      ]),
+    );
+    expect(narrowToAbusiveCallers(assess([...window]), logged, two, all, all)).toBeNull();
+    // the other path sent one role-play prompt among six (below a fifth: unclear, not clean): kept whole
+    const rp = new Set([...window.slice(0, 6), window[6]].map((c) => c.requestId!));
+    const b = assess([...window]);
+    expect(narrowToAbusiveCallers(b, logged, two, all, rp)).toBeNull();
+    expect(b.window).toHaveLength(12);
+  });
+
+  it("drops a clean caller's calls and the logged Region's calls without a record, keeps calls of Regions that log nothing", () => {
+    const window = [
+      ...Array.from({ length: 6 }, (_, i) => rc(i, '198.18.7.21')),
+      ...Array.from({ length: 4 }, (_, i) => rc(10 + i, null)),
+      rc(20, null, { requestId: null, logged: false, errorCode: 'ThrottlingException' }),
+      rc(21, null, { requestId: null, logged: false, region: 'ap-south-1' }),
+    ];
+    const callers = new Map(
+      window
+        .filter((c) => c.requestId)
+        .map((c) => [
+          c.requestId!,
+          c.clientIp
+            ? { channel: 'url', clientIp: c.clientIp, customer: null }
+            : { channel: 'invoke', clientIp: null, customer: null },
+        ]),
+    );
+    const examined = new Set([...callers.keys()]);
+    const rp = new Set(window.slice(0, 6).map((c) => c.requestId!));
+    const a = assess(window);
+    expect(narrowToAbusiveCallers(a, logged, callers, examined, rp)).toEqual(['198.18.7.21']);
+    expect(a.window.map((c) => c.requestId ?? c.region)).toEqual([
+      'q-0',
+      'q-1',
+      'q-2',
+      'q-3',
+      'q-4',
+      'q-5',
+      'ap-south-1',
+    ]);
+    expect(a.details.callers).toMatchObject({
+      units: 2,
+      abusive: 1,
+      left: 1,
+      paths: ['url'],
+      endUsersOnly: true,
+    });
   });
 });

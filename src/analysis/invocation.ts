@@ -56,7 +56,7 @@ import {
   usualOrigin,
 } from './context.js';
 import { modelExtractionDetector } from './model-extraction.js';
-import { META_KEYS, metaValue } from './request-metadata.js';
+import { META_KEYS, metaSql, metaValue } from './request-metadata.js';
 
 // ---- prices -----------------------------------------------------------------------------------
 
@@ -596,6 +596,188 @@ export function narrowToAbusiveSessions(
   };
 }
 
+/** Who called an application role's model, as its invocation log's `requestMetadata` tells. */
+export interface CallerOf {
+  /** the path the call came in through (`via`, `channel` ...), when the application names it */
+  channel: string | null;
+  /** the end user's address the application logged (`clientIp` ...) */
+  clientIp: string | null;
+  /** the customer or end user id, when there is no address */
+  customer: string | null;
+}
+
+/** One sentence on the callers the finding kept (narrowToAbusiveCallers), or nothing. */
+function callersText(v: unknown): string {
+  if (!v || typeof v !== 'object') return '';
+  const c = v as {
+    units: number;
+    abusive: number;
+    left: number;
+    callsLeft: number;
+    paths: string[];
+    clientIps: string[];
+  };
+  return (
+    ` The invocation logs tell ${c.units} callers of the role apart: ${c.abusive} sent role-play or bulk-generation prompts` +
+    (c.paths.length ? ` through paths mostly they used (${c.paths.join(', ')})` : '') +
+    (c.clientIps.length
+      ? ` from ${c.clientIps.slice(0, 10).join(', ')}${c.clientIps.length > 10 ? ' ...' : ''}`
+      : '') +
+    `; ${c.left} others sent none, and their ${c.callsLeft} calls (with calls that left no log record) are left to them.`
+  );
+}
+
+/** Bounds of the caller split: units examined, prompts examined per unit and in all. */
+export const CALLER_LIMITS = { maxUnits: 2000, perUnit: 40, minPerUnit: 3, total: 8000 } as const;
+
+/** A caller unit: the path and the end user (address, else customer id) within it. */
+export function callerUnit(c: CallerOf): string {
+  return `${c.channel ?? ''}\u0000${c.clientIp ?? c.customer ?? ''}`;
+}
+
+/** The caller of each logged call (by request id), read from its invocation log record. */
+async function callersOf(db: Queryable, requestIds: string[]): Promise<Map<string, CallerOf>> {
+  const out = new Map<string, CallerOf>();
+  const cut = (x: unknown): string | null => (x === null || x === undefined ? null : String(x).slice(0, 128));
+  for (let i = 0; i < requestIds.length; i += 2000) {
+    const chunk = requestIds.slice(i, i + 2000);
+    for (const r of await db.all(
+      `SELECT request_id, client_ip, ${metaSql(META_KEYS.channel)} AS channel, ${metaSql(META_KEYS.customer)} AS customer
+       FROM invocations WHERE request_id IN (${chunk.map(sqlString).join(',')}) ORDER BY request_id`,
+    ))
+      out.set(String(r.request_id), {
+        channel: cut(r.channel),
+        clientIp: cut(r.client_ip),
+        customer: cut(r.customer),
+      });
+  }
+  return out;
+}
+
+/**
+ * The logged calls whose prompts the caller split examines: up to `perUnit` of each caller unit
+ * (evenly spaced), fewer per unit when there are many units; none when the calls name no caller
+ * (one unit) or too many units to tell apart.
+ */
+export function callerSample(window: RuntimeCall[], callers: Map<string, CallerOf>): string[] {
+  const units = new Map<string, string[]>();
+  for (const c of window) {
+    const who = c.requestId ? callers.get(c.requestId) : undefined;
+    if (!who || !c.requestId) continue;
+    const u = callerUnit(who);
+    const l = units.get(u);
+    if (l) l.push(c.requestId);
+    else units.set(u, [c.requestId]);
+  }
+  if (units.size < 2 || units.size > CALLER_LIMITS.maxUnits) return [];
+  const per = Math.max(
+    CALLER_LIMITS.minPerUnit,
+    Math.min(CALLER_LIMITS.perUnit, Math.floor(CALLER_LIMITS.total / units.size)),
+  );
+  const out: string[] = [];
+  for (const u of [...units.keys()].sort()) {
+    const ids = units.get(u)!;
+    const step = Math.max(1, Math.ceil(ids.length / per));
+    for (let i = 0; i < ids.length && out.length < CALLER_LIMITS.total; i += step) out.push(ids[i]);
+  }
+  return out;
+}
+
+/**
+ * An application role whose model is called by several callers (the invocation log names each
+ * call's path and end user in `requestMetadata`): when the abuse (role-play or bulk-generation
+ * prompts) sits with some callers and others sent none at all, the finding keeps the abusive
+ * callers' calls only, and with them every call of a path mostly they used (a function URL opened to
+ * the internet: the door the abuse came through). The application's own users (other callers, the
+ * same role, the same sessions) stay theirs. Calls of a logged Region that left no log record name
+ * no caller and are left out; calls in Regions without invocation logging are kept. Mutates the
+ * assessment and returns the kept callers' public client addresses, or null when nothing was told
+ * apart. `examined` are the request ids whose prompts were read, `roleplay` those found abusive.
+ */
+export function narrowToAbusiveCallers(
+  a: { window: RuntimeCall[]; newIps: string[]; keys: string[]; details: Record<string, unknown> },
+  logged: Set<string>,
+  callers: Map<string, CallerOf>,
+  examined: Set<string>,
+  roleplay: Set<string>,
+): string[] | null {
+  const units = new Map<string, { who: CallerOf; examined: number; abusive: number }>();
+  for (const c of a.window) {
+    const who = c.requestId ? callers.get(c.requestId) : undefined;
+    if (!who || !c.requestId) continue;
+    const k = callerUnit(who);
+    let u = units.get(k);
+    if (!u) {
+      u = { who, examined: 0, abusive: 0 };
+      units.set(k, u);
+    }
+    if (examined.has(c.requestId)) u.examined++;
+    if (roleplay.has(c.requestId)) u.abusive++;
+  }
+  if (units.size < 2) return null;
+  const marked = new Set<string>();
+  const clean = new Set<string>();
+  let abusive = 0;
+  let abusiveMarked = 0;
+  for (const [k, u] of units) {
+    abusive += u.abusive;
+    if (u.abusive >= 1 && u.abusive >= 0.2 * u.examined) {
+      marked.add(k);
+      abusiveMarked += u.abusive;
+    } else if (u.abusive === 0 && u.examined >= 1) clean.add(k);
+  }
+  // the abuse must sit with the marked callers, and some callers must have sent none of it
+  if (abusiveMarked < 5 || abusiveMarked < 0.8 * abusive || !clean.size) return null;
+  // paths mostly the abusive callers used (at least half of a path's logged calls are theirs): every
+  // caller through them is the abuse's, also one whose prompts read as ordinary writing jobs
+  const pathCalls = new Map<string, { all: number; marked: number }>();
+  for (const c of a.window) {
+    const who = c.requestId ? callers.get(c.requestId) : undefined;
+    if (!who) continue;
+    const p = who.channel ?? '';
+    const n = pathCalls.get(p) ?? { all: 0, marked: 0 };
+    n.all++;
+    if (marked.has(callerUnit(who))) n.marked++;
+    pathCalls.set(p, n);
+  }
+  const opened = new Set(
+    [...pathCalls.entries()].filter(([p, n]) => p !== '' && n.marked >= 0.5 * n.all).map(([p]) => p),
+  );
+  const dropped = new Set([...clean].filter((k) => !opened.has(units.get(k)!.who.channel ?? '')));
+  if (!dropped.size) return null;
+  const before = a.window.length;
+  a.window = a.window.filter((c) => {
+    const who = c.requestId ? callers.get(c.requestId) : undefined;
+    if (who) return !dropped.has(callerUnit(who));
+    // no log record: kept only where the Region logs nothing (its caller cannot be known)
+    return !c.requestId && !c.logged && !logged.has(`${c.account ?? ''}|${c.region}`);
+  });
+  const ips = new Set(a.window.map((c) => c.sourceIp));
+  a.newIps = a.newIps.filter((ip) => ips.has(ip));
+  const keys = new Set(a.window.map((c) => c.accessKeyId));
+  a.keys = a.keys.filter((k) => keys.has(k));
+  const keptUnits = [...units.keys()].filter((k) => !dropped.has(k));
+  const clientIps = [
+    ...new Set(
+      keptUnits
+        .map((k) => units.get(k)!.who.clientIp)
+        .filter((ip): ip is string => isPublicAddress(ip ?? '')),
+    ),
+  ].sort();
+  a.details.callers = {
+    units: units.size,
+    abusive: marked.size,
+    left: dropped.size,
+    callsKept: a.window.length,
+    callsLeft: before - a.window.length,
+    paths: [...opened].sort(),
+    clientIps: clientIps.slice(0, 100),
+    // every kept caller is an end user the application logged an address for
+    endUsersOnly: keptUnits.every((k) => !!units.get(k)!.who.clientIp),
+  };
+  return clientIps;
+}
+
 /**
  * A long-term key used by its owner and by someone else: the owner's calls from the key's usual
  * origin (the network it was used from for hours before another one, with the clients seen there;
@@ -727,11 +909,25 @@ export const llmjackingDetector: Detector = {
         leaveOwnersCalls(a, origins);
         narrowToAbusiveOrigins(a, logged, rp.ids);
       }
+      // an application role's callers told apart by its invocation logs (see narrowToAbusiveCallers)
+      let endUsers: string[] | null = null;
+      if ((severity === 'high' || severity === 'medium') && a.signals.some((s) => s.id === 'roleplay')) {
+        const logIds = a.window.map((c) => c.requestId).filter((x): x is string => !!x);
+        const callers = await callersOf(ctx.db, logIds);
+        const sample = callerSample(a.window, callers);
+        if (sample.length) {
+          const crp = await roleplayShare(ctx.db, sample);
+          const kept = narrowToAbusiveCallers(a, logged, callers, new Set(sample), new Set(crp.ids));
+          if (kept && (a.details.callers as { endUsersOnly?: boolean }).endUsersOnly) endUsers = kept;
+          else if (kept) a.newIps = [...new Set([...a.newIps, ...kept])].sort();
+        }
+      }
       const ids = idsOf(a.window);
       const first = a.window[0]?.time ?? p.first;
       const last = a.window[a.window.length - 1]?.time ?? p.last;
+      // (the application's own records from its own addresses are no reconnaissance of its end users)
       const recon =
-        severity === 'high' || severity === 'medium'
+        (severity === 'high' || severity === 'medium') && !endUsers
           ? await principalRecon(ctx.db, p.identity, a.newIps, first, last)
           : [];
       const cost = costOf(a.window);
@@ -754,19 +950,24 @@ export const llmjackingDetector: Detector = {
             `${a.signals.map((s) => s.text).join('; ')}. ` +
             `${a.window.length} runtime calls from ${first} to ${last}; estimated cost $${cost.totalUsd} logged` +
             (cost.estimatedUsd ? ` + $${cost.estimatedUsd} for calls without invocation logs` : '') +
-            '.',
+            '.' +
+            callersText(a.details.callers),
           severity,
           elements: ['invocation'],
           components: ['foundation-models'],
           times: [first, last],
           principals: [p.identity],
           accessKeyIds: severity === 'high' || severity === 'medium' ? a.keys : [],
-          sourceIps: a.newIps,
-          resources: severity === 'high' || severity === 'medium' ? resModels : [],
+          // the application's end users who abused it: their addresses, not the application's own
+          sourceIps: endUsers ?? a.newIps,
+          // the application called the models for its callers: not the actor's resources
+          resources: (severity === 'high' || severity === 'medium') && !endUsers ? resModels : [],
           attack,
           evidence: { requestIds: ids.requestIds, eventIds: [...ids.eventIds, ...recon] },
           details: {
             ...a.details,
+            // the end users' own conduct (the prompts they sent): their addresses are the actor's (scope.ts)
+            ...(endUsers ? { endUserConduct: true } : {}),
             signals: a.signals.map((s) => ({ id: s.id, strong: s.strong, text: s.text })),
             newModels: a.newModels,
             cost: { totalUsd: cost.totalUsd, estimatedUnloggedUsd: cost.estimatedUsd, byModel: cost.byModel },

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import type { Finding } from '../model/types.js';
+import { isStockModel } from './infrastructure.js';
 import { jobLocations } from './model-jobs.js';
 
 const ACCT = '111122223333';
@@ -400,6 +401,26 @@ describe('Lambda change that switched the application to another model', () => {
     expect(f.resources).toContain(IMPORTED);
     expect(f.principals).toContain(FN_ROLE);
     expect(String(f.details?.triage)).toMatch(/had not used before/);
+  });
+
+  it('a switch to another stock foundation model is an infrastructure change, the model not a resource', async () => {
+    const STOCK = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+    const fs = await controlPlaneFindings(path.join(tmp, 'switch-stock'), {
+      'trail.json': trail([
+        ...history(),
+        ...update(at(T, 5), { ...dev, key: 'ASIADANAVPS000000001' }, VPS, CLI_VPS),
+        ...Array.from({ length: 5 }, (_, i) => converse(at(T, 20 + i * 5), STOCK)),
+      ]),
+    });
+    const f = by(fs, 'infrastructure.lambda-change')[0];
+    expect(severe(f)).toBe(true);
+    expect(f.elements).toEqual(['infrastructure-changes']);
+    expect(f.resources).not.toContain(STOCK);
+    expect(f.details?.applicationModels).toEqual([expect.objectContaining({ model: STOCK })]);
+    expect(isStockModel('us.anthropic.claude-3-5-haiku-20241022-v1:0')).toBe(true);
+    expect(isStockModel('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0')).toBe(true);
+    expect(isStockModel(IMPORTED)).toBe(false);
+    expect(isStockModel(`arn:aws:bedrock:us-east-1:${ACCT}:prompt/F8TWOET9EI:7`)).toBe(false);
   });
 
   it('without the application switching model the same change stays informational', async () => {

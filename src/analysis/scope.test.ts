@@ -871,4 +871,33 @@ describe('computeScope: resources of the actor job requests', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("names a Lambda function's execution role when the actor read that role's policy and then reconfigured the function", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    const role = (n: string) => `arn:aws:iam::111122223333:role/${n}`;
+    const update = (i: number, fn: string, execRole: string) =>
+      rec(
+        i,
+        'lambda.amazonaws.com',
+        'UpdateFunctionConfiguration20150331v2',
+        { functionName: fn, timeout: 300, environment: { variables: { MODEL_ID: '****' } } },
+        { functionName: fn, role: role(execRole), timeout: 300 },
+      );
+    try {
+      const records = [
+        rec(1, 'iam.amazonaws.com', 'GetRolePolicy', { roleName: 'digest-fn-role', policyName: 'invoke' }),
+        update(2, 'digest-fn', 'digest-fn-role'),
+        // another function reconfigured without a look at its role: its role is not named
+        update(3, 'other-fn', 'other-fn-role'),
+      ];
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: records }));
+      await ingest(store, [dir]);
+      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: '203.0.113.9' }] });
+      expect(sc.scope.resources).toContain(role('digest-fn-role'));
+      expect(sc.scope.resources).not.toContain(role('other-fn-role'));
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -302,6 +302,25 @@ async function webIdentityEntries(
 
 const ROLE_READS = new Set(['GetRole', 'GetRolePolicy', 'ListRolePolicies', 'ListAttachedRolePolicies']);
 
+/**
+ * The execution role of a Lambda function a record created or reconfigured (the role the function's
+ * code then runs with): what the actor used through the function when it looked that role up first.
+ */
+export function changedFunctionRole(r: {
+  service?: unknown;
+  action?: unknown;
+  request_parameters?: unknown;
+  response_elements?: unknown;
+}): string | null {
+  if (String(r.service) !== 'lambda.amazonaws.com') return null;
+  if (!/^(?:CreateFunction|UpdateFunctionConfiguration|UpdateFunctionCode)/.test(String(r.action)))
+    return null;
+  const role = jsonObject(r.response_elements)?.role ?? jsonObject(r.request_parameters)?.role;
+  return typeof role === 'string' && role.length <= 2048 && /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(role)
+    ? role
+    : null;
+}
+
 /** Trace and session ids of the seed findings looked up for the application that opened them. */
 const SEED_TRACES_MAX = 5000;
 
@@ -1006,7 +1025,7 @@ export async function computeScope(
       resources.add(roleArn);
   }
   for (const r of actorEvents) {
-    const role = r.error_code ? null : passedRoleOf(r);
+    const role = r.error_code ? null : (passedRoleOf(r) ?? changedFunctionRole(r));
     if (role && inspected.has(role.slice(role.lastIndexOf('/') + 1))) resources.add(role);
   }
   // an exfiltration host a severe finding confirmed: whoever named it in a prompt is the actor (the

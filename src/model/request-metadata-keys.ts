@@ -41,6 +41,8 @@ const SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   conversationid: ['conversationId', 'conversation_id'],
   sessionid: ['sessionId', 'session_id'],
   chatid: ['chatId'],
+  entrypoint: ['entryPoint', 'entry_point', 'entrypoint'],
+  invokedvia: ['invokedVia', 'invoked_via'],
 };
 
 /** The spellings of a key looked up in set order: a canonical key's usual ones, a pinned spelling itself. */
@@ -114,6 +116,11 @@ export const META_KEYS = {
     'xforwardedfor',
     'clientaddress',
   ],
+  /**
+   * The path a call came in through (a function URL, an API route, the console back end): callers of
+   * one application role told apart by the door they used (model abuse through an opened path).
+   */
+  channel: ['via', 'channel', 'entrypoint', 'ingress', 'invokedvia'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MetaKeySet = readonly string[];
