@@ -41,6 +41,7 @@ import {
   roleOf,
   subjectOf,
 } from './context.js';
+import { wildcardMatch } from './wildcard.js';
 
 const RUNTIME = new Set([
   'InvokeModel',
@@ -1138,11 +1139,7 @@ const PR_SUBJECT = /:pull_request$/;
 /** `StringLike` wildcard (`*`, `?`) as a whole-string test; bounded. */
 function globMatches(pattern: string, value: string): boolean {
   if (pattern.length > 300 || value.length > 300) return false;
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
+  return wildcardMatch(pattern, value);
 }
 
 /** The `sub` patterns of a role's trust policy (any `...:sub` condition key) that admit `subject`. */

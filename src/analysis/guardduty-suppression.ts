@@ -14,6 +14,7 @@
  * numbers, never evaluated.
  */
 import { actionList, type CtRow, type Env, loadEvents } from './context.js';
+import { wildcardMatch } from './wildcard.js';
 
 export interface SuppressionRule {
   /** CloudTrail record that created or last changed the rule */
@@ -129,15 +130,6 @@ function asNumber(v: string | number): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-function wildcard(pattern: string, s: string): boolean {
-  const re = pattern
-    .slice(0, 256)
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(s);
-}
-
 const EQ = new Set(['eq', 'equals']);
 const NEQ = new Set(['neq', 'notEquals']);
 const CMP: Record<string, (a: number, b: number) => boolean> = {
@@ -164,11 +156,12 @@ function conditionHolds(cond: Record<string, unknown>, found: Array<string | num
     } else if (NEQ.has(op)) {
       if (!found.length || found.some((f) => list.some((v) => String(v) === String(f)))) return false;
     } else if (op === 'matches') {
-      if (!found.some((f) => list.some((v) => typeof v === 'string' && wildcard(v, String(f))))) return false;
+      if (!found.some((f) => list.some((v) => typeof v === 'string' && wildcardMatch(v, String(f)))))
+        return false;
     } else if (op === 'notMatches') {
       if (
         !found.length ||
-        found.some((f) => list.some((v) => typeof v === 'string' && wildcard(v, String(f))))
+        found.some((f) => list.some((v) => typeof v === 'string' && wildcardMatch(v, String(f))))
       )
         return false;
     } else if (CMP[op]) {
