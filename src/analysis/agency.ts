@@ -35,6 +35,7 @@ import {
 } from './context.js';
 import { excerpt, hiddenInstructions } from './invocation.js';
 import { META_KEYS, metaFirst, metaSql } from './request-metadata.js';
+import { wildcardMatch } from './wildcard.js';
 
 // ---- small helpers ---------------------------------------------------------------------------------
 
@@ -241,20 +242,15 @@ function statementsOf(doc: unknown, source: string): Statement[] {
   return out;
 }
 
-function wildcardMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return re.test(value);
+/** An IAM action pattern (`bedrock:Invoke*`), case-insensitive as IAM matches actions. */
+function actionMatches(pattern: string, action: string): boolean {
+  if (pattern.length > 300 || action.length > 300) return false;
+  return wildcardMatch(pattern.toLowerCase(), action.toLowerCase());
 }
 
 function allows(sts: Statement[], action: string): Statement | null {
   for (const s of sts) {
-    const hit = s.actions.some((p) => wildcardMatch(p, action));
+    const hit = s.actions.some((p) => actionMatches(p, action));
     if (s.notActions ? !hit : hit) return s;
   }
   return null;
