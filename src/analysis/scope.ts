@@ -26,7 +26,13 @@ import {
 } from './context.js';
 import { dataBuckets } from './data-store.js';
 import { META_KEYS, metaSql } from './request-metadata.js';
-import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
+import {
+  baseResource,
+  isModelArtifactKey,
+  modelOfProfile,
+  passedRoleOf,
+  resourcesOfEvent,
+} from './resources.js';
 
 export interface Seed {
   kind: 'key' | 'ip' | 'principal' | 'finding' | 'request';
@@ -75,6 +81,11 @@ export interface ScopeResult {
   confidence: 'high' | 'medium' | 'low';
   /** where the actor's temporary keys came from */
   sessions: SessionOrigin[];
+  /**
+   * What kind of credentials each temporary key no AssumeRole in the evidence issued is, from the
+   * identity that used it (an IAM Identity Center role session, an EC2 instance's role, ...)
+   */
+  sessionKinds?: Record<string, string>;
   /** records that would have been the actor's but fall inside a declared activity, by ticket */
   declaredRecords: Map<string, string[]>;
   /** the actor's records by element */
@@ -94,6 +105,26 @@ export interface ScopeResult {
   personalData: PersonalDataUse | null;
 }
 
+/**
+ * What a temporary key no AssumeRole in the evidence issued is, from the role and session that used
+ * it: an IAM Identity Center permission-set role (a person's SSO sign-in: portal or cached CLI
+ * credentials), or an EC2 instance's role (the session is the
+ * instance id); null when the identity does not say.
+ */
+export function sessionKindOf(rows: Array<Record<string, unknown>>): string | null {
+  const roles = new Set(rows.map((r) => String(r.identity_arn ?? '')).filter(Boolean));
+  const sessions = new Set(
+    rows
+      .map((r) => /:assumed-role\/[^/]+\/(.+)$/.exec(String(r.principal_arn ?? ''))?.[1] ?? '')
+      .filter(Boolean),
+  );
+  const all = (re: RegExp, xs: Set<string>): boolean => xs.size > 0 && [...xs].every((x) => re.test(x));
+  if (all(/:role\/(?:aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?)?AWSReservedSSO_/, roles))
+    return "an IAM Identity Center session: a person's SSO sign-in (portal or cached CLI credentials) used elsewhere";
+  if (all(/^i-[0-9a-f]{8,17}$/, sessions)) return "an EC2 instance's role credentials used elsewhere";
+  return null;
+}
+
 export interface PersonalDataUse {
   /** distinct personal values (e-mail addresses, phone, card, SSN, IBAN, passport numbers) */
   values: number;
@@ -108,6 +139,8 @@ export interface DataRead {
   objects: number;
   eventIds: string[];
   times: string[];
+  /** the objects are model artifacts (a model archive, weights): a custom model, not data */
+  models?: boolean;
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -159,10 +192,12 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
     if (!bucket) continue;
     if (OBJECT_WRITES.test(action)) written.add(bucket);
     if (!OBJECT_READS.has(action)) continue;
-    let e = reads.get(bucket);
+    const models = typeof p.key === 'string' && isModelArtifactKey(p.key);
+    const k = `${bucket}\u0000${models ? 'm' : ''}`;
+    let e = reads.get(k);
     if (!e) {
       e = { keys: new Set(), eventIds: [], times: [] };
-      reads.set(bucket, e);
+      reads.set(k, e);
     }
     e.keys.add(typeof p.key === 'string' ? p.key : '');
     e.eventIds.push(String(r.event_id ?? r.uid));
@@ -171,9 +206,16 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
   if (!reads.size) return [];
   const ai = await dataBuckets({ db });
   return [...reads]
-    .filter(([b]) => !written.has(b) && !ai.kb.has(b) && !ai.training.has(b) && !ai.logs.has(b))
-    .map(([bucket, e]) => ({ bucket, objects: e.keys.size, eventIds: e.eventIds, times: e.times }))
-    .sort((a, b) => a.bucket.localeCompare(b.bucket));
+    .map(([k, e]) => ({ bucket: k.split('\u0000')[0], models: k.endsWith('\u0000m'), e }))
+    .filter(({ bucket: b }) => !written.has(b) && !ai.kb.has(b) && !ai.training.has(b) && !ai.logs.has(b))
+    .map(({ bucket, models, e }) => ({
+      bucket,
+      objects: e.keys.size,
+      eventIds: e.eventIds,
+      times: e.times,
+      ...(models ? { models } : {}),
+    }))
+    .sort((a, b) => a.bucket.localeCompare(b.bucket) || Number(!!a.models) - Number(!!b.models));
 }
 
 /** Personal-data types counted in the actor's model calls (credentials are the secret detectors'). */
@@ -804,6 +846,7 @@ export async function computeScope(
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
   // other records carrying the actor's source identity
   const sessions: SessionOrigin[] = [];
+  const sessionKinds: Record<string, string> = {};
   const actorKeysAsia = [
     ...new Set(actorEvents.map((r) => String(r.access_key_id ?? '')).filter((k) => k.startsWith('ASIA'))),
   ];
@@ -836,8 +879,10 @@ export async function computeScope(
     }
     for (const k of actorKeysAsia) {
       if (!issued.some((r) => String(r.k) === k)) {
+        const kind = sessionKindOf(actorEvents.filter((r) => r.access_key_id === k));
+        if (kind) sessionKinds[k] = kind;
         notes.push(
-          `session key ${k}: no AssumeRole in the evidence issued it (instance or function credentials, or issued outside the window)`,
+          `session key ${k}: no AssumeRole in the evidence issued it (${kind ?? 'instance or function credentials, or issued outside the window'})`,
         );
       }
     }
@@ -1024,10 +1069,14 @@ export async function computeScope(
   const personalData = await actorPersonalData(db, [
     ...new Set([...seedRequests, ...actorEvents.map((r) => String(r.request_id ?? ''))]),
   ]);
-  if (dataReads.length)
-    notes.push(
-      `the actor read ${dataReads.reduce((a, d) => a + d.objects, 0)} object(s) of the organisation's data in ${dataReads.map((d) => d.bucket).join(', ')}`,
-    );
+  for (const [models, reads] of [
+    [false, dataReads.filter((d) => !d.models)],
+    [true, dataReads.filter((d) => d.models)],
+  ] as const)
+    if (reads.length)
+      notes.push(
+        `the actor read ${reads.reduce((a, d) => a + d.objects, 0)} ${models ? 'model artifact(s)' : "object(s) of the organisation's data"} in ${reads.map((d) => d.bucket).join(', ')}`,
+      );
   const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
   const made = new Set(madeCredentials);
   const keyList = [...keys].filter(
@@ -1056,9 +1105,21 @@ export async function computeScope(
         `access key ${k} was also used before the first suspicious record from ${[...legit].sort().join(', ')}: those records are treated as its legitimate user's`,
       );
   }
-  if (externalAccounts.size)
+  // a finding may have named the principal from the grant that let the account in (the one role
+  // of that account a key grant or bucket policy names, matching the callers' role-session ids)
+  const namedIn = (root: string): string[] => {
+    const prefix = root.replace(/:root$/, ':');
+    return [...principals].filter((p) => p !== root && p.startsWith(prefix)).sort();
+  };
+  const unnamed = [...externalAccounts].filter((a) => !namedIn(a).length).sort();
+  const named = [...externalAccounts].filter((a) => namedIn(a).length).sort();
+  if (unnamed.length)
     notes.push(
-      `calls from other accounts (${[...externalAccounts].sort().join(', ')}) name only the account: the principal that acted there is not in the evidence`,
+      `calls from other accounts (${unnamed.join(', ')}) name only the account: the principal that acted there is not in the evidence`,
+    );
+  if (named.length)
+    notes.push(
+      `calls from other accounts name only the account and the caller's unique id: ${named.map((a) => namedIn(a).join(', ')).join('; ')} named from the grant that let the account in`,
     );
   notes.push(
     `actor told apart by ${ips.size} address(es) and ${keyList.length} key(s); ${actorEvents.length} CloudTrail records and ${invRows.length} model invocations attributed`,
@@ -1085,6 +1146,7 @@ export async function computeScope(
     touched,
     declaredRecords,
     sessions,
+    sessionKinds,
     dataReads,
     personalData,
     confidence:
