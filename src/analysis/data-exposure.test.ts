@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneCase, controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { actorFindings } from '../investigate.js';
 import type { Finding } from '../model/types.js';
 import { outsidePrincipal, statementsOf } from './data-exposure.js';
 import { elementVerdicts } from './verdict.js';
@@ -806,6 +807,12 @@ describe('data exposure: what the scope makes of it', () => {
     expect(scope?.notes.join('\n')).not.toContain('the principal that acted there is not in the evidence');
     // the model archives read are a custom model, not the organisation's data
     expect(scope?.dataReads.every((d) => d.models)).toBe(true);
+    const actor = actorFindings(scope!);
+    expect(actor.map((f) => f.ruleId)).not.toContain('scope:actor-data-reads');
+    const took = actor.find((f) => f.ruleId === 'scope:actor-model-reads');
+    expect(took?.severity).toBe('high');
+    expect(took?.elements).toEqual(['data-store-changes']);
+    expect(took?.components).toEqual(['custom-models']);
     expect(scope?.sessionKinds?.[SSO_KEY]).toContain('IAM Identity Center');
     // the access verdict says how the actor got in (as the scope's own access finding makes it compromised)
     const severe = findings.find((f) => f.severity === 'high')!;
