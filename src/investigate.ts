@@ -215,47 +215,23 @@ export function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Fin
       }),
     );
   }
-  const modelReads = sc.dataReads.filter((d) => d.models);
-  if (modelReads.length) {
-    const objects = modelReads.reduce((a, d) => a + d.objects, 0);
-    const buckets = modelReads.map((d) => d.bucket);
-    out.push(
-      makeFinding({
-        ruleId: 'scope:actor-model-reads',
-        title: `The threat actor downloaded ${objects} model artifact(s) from ${buckets.join(', ')}`,
-        description: `Successful reads of model archives or weights files by the actor's own credentials: ${modelReads.map((d) => `${d.bucket} (${d.objects} artifact(s), ${d.eventIds.length} read(s))`).join('; ')}. A model's weights in other hands are the custom model taken (its behaviour, and what it memorised of its training data).`,
-        severity: 'high',
-        elements: ['data-store-changes'],
-        components: ['custom-models'],
-        times: modelReads.flatMap((d) => d.times),
-        principals: sc.scope.principals,
-        accessKeyIds: sc.scope.accessKeyIds,
-        sourceIps: sc.scope.sourceIps,
-        resources: buckets,
-        evidence: { eventIds: modelReads.flatMap((d) => d.eventIds) },
-        attack: ['T1530', 'AML.T0048.004'],
-        details: { buckets, objects },
-      }),
-    );
-  }
-  const dataReads = sc.dataReads.filter((d) => !d.models);
-  if (dataReads.length) {
-    const objects = dataReads.reduce((a, d) => a + d.objects, 0);
-    const buckets = dataReads.map((d) => d.bucket);
+  if (sc.dataReads.length) {
+    const objects = sc.dataReads.reduce((a, d) => a + d.objects, 0);
+    const buckets = sc.dataReads.map((d) => d.bucket);
     out.push(
       makeFinding({
         ruleId: 'scope:actor-data-reads',
         title: `The threat actor read ${objects} object(s) of the organisation's data from ${buckets.join(', ')}`,
-        description: `Successful object reads by the actor's own credentials from bucket(s) that feed no knowledge base, customisation job or prompt log and that the actor did not write to: ${dataReads.map((d) => `${d.bucket} (${d.objects} object(s), ${d.eventIds.length} read(s))`).join('; ')}. What the objects hold decides whether this is a disclosure of personal data: check the keys read against the bucket's contents.`,
+        description: `Successful object reads by the actor's own credentials from bucket(s) that feed no knowledge base, customisation job or prompt log and that the actor did not write to: ${sc.dataReads.map((d) => `${d.bucket} (${d.objects} object(s), ${d.eventIds.length} read(s))`).join('; ')}. What the objects hold decides whether this is a disclosure of personal data: check the keys read against the bucket's contents.`,
         // a few objects may be the actor finding its way; many is a collection
         severity: objects >= READS_HIGH ? 'high' : 'medium',
         elements: ['private-data'],
-        times: dataReads.flatMap((d) => d.times),
+        times: sc.dataReads.flatMap((d) => d.times),
         principals: sc.scope.principals,
         accessKeyIds: sc.scope.accessKeyIds,
         sourceIps: sc.scope.sourceIps,
         resources: buckets,
-        evidence: { eventIds: dataReads.flatMap((d) => d.eventIds) },
+        evidence: { eventIds: sc.dataReads.flatMap((d) => d.eventIds) },
         attack: ['T1530'],
         details: { buckets, objects },
       }),

@@ -458,13 +458,7 @@ describe('data exposure: KMS grants and shared model registries', () => {
     principalId: `AROAEXAMPLESYNCROLE1:${session}`,
     accountId: OUTSIDE,
   });
-  const createGrant = (
-    t: string,
-    grantee: string,
-    who: Record<string, unknown>,
-    ip: string,
-    extra: Record<string, unknown> = {},
-  ) =>
+  const createGrant = (t: string, grantee: string, who: Record<string, unknown>, ip: string) =>
     rec(
       t,
       'kms.amazonaws.com',
@@ -760,8 +754,26 @@ describe('data exposure: what the scope makes of it', () => {
     },
   };
 
-  it('names the outside role from the grant, and a stolen SSO session and the model it took for what they are', async () => {
+  it('names the outside role from the grant and a stolen SSO session for what it is; the outside reads stay outside-read\u2019s', async () => {
     const artifacts = 'example-model-artifacts';
+    const ownRead = s3(
+      `${T2}T08:05:00Z`,
+      'GetObject',
+      sso,
+      HOSTING,
+      CLI,
+      { bucketName: artifacts, key: 'churn-llm/pkg-7/model.tar.gz' },
+      true,
+    );
+    const theirRead = s3(
+      `${T2}T09:00:00Z`,
+      'GetObject',
+      { type: 'AWSAccount', principalId: 'AROAEXAMPLESYNCROLE1:s1', accountId: OUTSIDE },
+      READER,
+      BOTO,
+      { bucketName: artifacts, key: 'churn-llm/pkg-6/model.tar.gz' },
+      true,
+    );
     const { findings, scope } = await controlPlaneCase(
       path.join(tmp, 'scope-share'),
       {
@@ -778,24 +790,8 @@ describe('data exposure: what the scope makes of it', () => {
               CLI,
               policy(artifacts, [allow({ AWS: EXT_ROLE }, ['s3:GetObject', 's3:ListBucket'], artifacts)]),
             ),
-            s3(
-              `${T2}T08:05:00Z`,
-              'GetObject',
-              sso,
-              HOSTING,
-              CLI,
-              { bucketName: artifacts, key: 'churn-llm/pkg-7/model.tar.gz' },
-              true,
-            ),
-            s3(
-              `${T2}T09:00:00Z`,
-              'GetObject',
-              { type: 'AWSAccount', principalId: 'AROAEXAMPLESYNCROLE1:s1', accountId: OUTSIDE },
-              READER,
-              BOTO,
-              { bucketName: artifacts, key: 'churn-llm/pkg-6/model.tar.gz' },
-              true,
-            ),
+            ownRead,
+            theirRead,
           ],
         },
       },
@@ -805,14 +801,15 @@ describe('data exposure: what the scope makes of it', () => {
     expect(scope?.scope.principals).not.toContain(`arn:aws:iam::${OUTSIDE}:root`);
     expect(scope?.notes.join('\n')).toContain('named from the grant that let the account in');
     expect(scope?.notes.join('\n')).not.toContain('the principal that acted there is not in the evidence');
-    // the model archives read are a custom model, not the organisation's data
-    expect(scope?.dataReads.every((d) => d.models)).toBe(true);
-    const actor = actorFindings(scope!);
-    expect(actor.map((f) => f.ruleId)).not.toContain('scope:actor-data-reads');
-    const took = actor.find((f) => f.ruleId === 'scope:actor-model-reads');
-    expect(took?.severity).toBe('high');
-    expect(took?.elements).toEqual(['data-store-changes']);
-    expect(took?.components).toEqual(['custom-models']);
+    // the outside account's reads are data-store.outside-read's to judge (a model taken, here), not
+    // the actor's own reads of the organisation's data; the actor's own download stays one
+    const reads = scope?.dataReads.flatMap((d) => d.eventIds) ?? [];
+    expect(reads).toContain(ownRead.eventID);
+    expect(reads).not.toContain(theirRead.eventID);
+    const actor = actorFindings(scope!).filter((f) => f.ruleId === 'scope:actor-data-reads');
+    expect(actor.flatMap((f) => f.evidence.eventIds)).not.toContain(theirRead.eventID);
+    const taken = rule(findings, 'data-store.outside-read');
+    expect(taken.map((f) => f.elements)).toEqual([['data-store-changes']]);
     expect(scope?.sessionKinds?.[SSO_KEY]).toContain('IAM Identity Center');
     // the access verdict says how the actor got in (as the scope's own access finding makes it compromised)
     const severe = findings.find((f) => f.severity === 'high')!;

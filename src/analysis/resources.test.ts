@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { baseResource, isModelArtifactKey, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
+import {
+  baseResource,
+  isModelArtifactKey,
+  modelOfProfile,
+  passedRoleOf,
+  resourcesOfEvent,
+} from './resources.js';
 
 describe('resourcesOfEvent', () => {
   it('names an edited Organizations policy and a quota whose increase was requested by their ARNs', () => {

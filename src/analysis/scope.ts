@@ -26,13 +26,7 @@ import {
 } from './context.js';
 import { dataBuckets } from './data-store.js';
 import { META_KEYS, metaSql } from './request-metadata.js';
-import {
-  baseResource,
-  isModelArtifactKey,
-  modelOfProfile,
-  passedRoleOf,
-  resourcesOfEvent,
-} from './resources.js';
+import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
 
 export interface Seed {
   kind: 'key' | 'ip' | 'principal' | 'finding' | 'request';
@@ -139,8 +133,6 @@ export interface DataRead {
   objects: number;
   eventIds: string[];
   times: string[];
-  /** the objects are model artifacts (a model archive, weights): a custom model, not data */
-  models?: boolean;
 }
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -192,12 +184,13 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
     if (!bucket) continue;
     if (OBJECT_WRITES.test(action)) written.add(bucket);
     if (!OBJECT_READS.has(action)) continue;
-    const models = typeof p.key === 'string' && isModelArtifactKey(p.key);
-    const k = `${bucket}\u0000${models ? 'm' : ''}`;
-    let e = reads.get(k);
+    // another account's reads (the actor let it in) are judged by data-store.outside-read, which
+    // tells a model taken from data read
+    if (r.principal_type === 'AWSAccount') continue;
+    let e = reads.get(bucket);
     if (!e) {
       e = { keys: new Set(), eventIds: [], times: [] };
-      reads.set(k, e);
+      reads.set(bucket, e);
     }
     e.keys.add(typeof p.key === 'string' ? p.key : '');
     e.eventIds.push(String(r.event_id ?? r.uid));
@@ -206,16 +199,9 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
   if (!reads.size) return [];
   const ai = await dataBuckets({ db });
   return [...reads]
-    .map(([k, e]) => ({ bucket: k.split('\u0000')[0], models: k.endsWith('\u0000m'), e }))
-    .filter(({ bucket: b }) => !written.has(b) && !ai.kb.has(b) && !ai.training.has(b) && !ai.logs.has(b))
-    .map(({ bucket, models, e }) => ({
-      bucket,
-      objects: e.keys.size,
-      eventIds: e.eventIds,
-      times: e.times,
-      ...(models ? { models } : {}),
-    }))
-    .sort((a, b) => a.bucket.localeCompare(b.bucket) || Number(!!a.models) - Number(!!b.models));
+    .filter(([b]) => !written.has(b) && !ai.kb.has(b) && !ai.training.has(b) && !ai.logs.has(b))
+    .map(([bucket, e]) => ({ bucket, objects: e.keys.size, eventIds: e.eventIds, times: e.times }))
+    .sort((a, b) => a.bucket.localeCompare(b.bucket));
 }
 
 /** Personal-data types counted in the actor's model calls (credentials are the secret detectors'). */
@@ -730,10 +716,13 @@ export async function computeScope(
        AND coalesce(principal_type, '') NOT IN ('AWSService')
      ORDER BY time, uid`,
   );
-  // the actor's clients: user agents of records from actor addresses and of the seed findings' records
+  // the actor's clients: user agents of records from actor addresses and of the seed findings' records;
+  // a record a service made on a caller's behalf (S3 decrypting with KMS: address and agent "AWS
+  // Internal" or a service name) names no client of anyone's
   const actorUAs = new Set<string>();
   for (const r of evRows) {
-    if (r.user_agent && (ips.has(String(r.source_ip ?? '')) || seedEvents.has(String(r.event_id))))
+    const ip = String(r.source_ip ?? '');
+    if (r.user_agent && (ips.has(ip) || (seedEvents.has(String(r.event_id)) && isIp(ip))))
       actorUAs.add(String(r.user_agent));
   }
   const actorEvents: typeof evRows = [];
@@ -1069,14 +1058,10 @@ export async function computeScope(
   const personalData = await actorPersonalData(db, [
     ...new Set([...seedRequests, ...actorEvents.map((r) => String(r.request_id ?? ''))]),
   ]);
-  for (const [models, reads] of [
-    [false, dataReads.filter((d) => !d.models)],
-    [true, dataReads.filter((d) => d.models)],
-  ] as const)
-    if (reads.length)
-      notes.push(
-        `the actor read ${reads.reduce((a, d) => a + d.objects, 0)} ${models ? 'model artifact(s)' : "object(s) of the organisation's data"} in ${reads.map((d) => d.bucket).join(', ')}`,
-      );
+  if (dataReads.length)
+    notes.push(
+      `the actor read ${dataReads.reduce((a, d) => a + d.objects, 0)} object(s) of the organisation's data in ${dataReads.map((d) => d.bucket).join(', ')}`,
+    );
   const times = [...actorEvents.map((r) => String(r.t)), ...invRows.map((r) => String(r.t))].sort();
   const made = new Set(madeCredentials);
   const keyList = [...keys].filter(
