@@ -819,3 +819,41 @@ describe('data exposure: what the scope makes of it', () => {
     expect(access).not.toContain('workload or instance credentials');
   });
 });
+
+describe('data exposure: service records in the scope', () => {
+  it('the outside account\u2019s Decrypts (address and agent AWS Internal) cited with a key grant do not make the owner\u2019s own S3-made KMS calls the actor\u2019s', async () => {
+    const kmsRec = (t: string, name: string, who: Record<string, unknown>) =>
+      rec(
+        t,
+        'kms.amazonaws.com',
+        name,
+        { ...who, invokedBy: 'AWS Internal' },
+        'AWS Internal',
+        'AWS Internal',
+        { encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${BUCKET}/datasets/v5/train.jsonl` } },
+        { readOnly: true, resources: [{ accountId: ACCT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] },
+      );
+    // the pipeline's own nightly write with the session key the actor also holds: S3 asks KMS for a data key
+    const ownerKms = kmsRec(`${T2}T07:20:01Z`, 'GenerateDataKey', role(K2));
+    const theirs = kmsRec(`${T2}T09:00:00Z`, 'Decrypt', outsider(OUTSIDE));
+    const { findings, scope } = await controlPlaneCase(
+      path.join(tmp, 'scope-aws-internal'),
+      {
+        'ct.json': {
+          Records: [
+            ...pipeline(T1, K1),
+            ...recon,
+            ...pipeline(T2, K2),
+            ownerKms,
+            keyPolicy([`arn:aws:iam::${OUTSIDE}:root`], `${T2}T08:01:00Z`, HOSTING, role(K2), CLI),
+            theirs,
+          ],
+        },
+      },
+      { scope: true },
+    );
+    const key = rule(findings, 'data-store.resource-grant')[0];
+    expect(key.evidence.eventIds).toContain(theirs.eventID);
+    expect(scope?.actor.eventIds).not.toContain(ownerKms.eventID);
+  });
+});
