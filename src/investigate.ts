@@ -164,7 +164,7 @@ const READS_HIGH = 10;
 /** Distinct personal values in the actor's own model calls from which that finding is high. */
 const PERSONAL_HIGH = 50;
 
-function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] {
+export function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Finding[] {
   const out: Finding[] = [];
   for (const [ticket, ids] of sc.declaredRecords) {
     out.push(

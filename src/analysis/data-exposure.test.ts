@@ -9,9 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { controlPlaneCase, controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
+import { actorFindings } from '../investigate.js';
 import type { Finding } from '../model/types.js';
-import { statementsOf } from './data-exposure.js';
+import { outsidePrincipal, statementsOf } from './data-exposure.js';
+import { elementVerdicts } from './verdict.js';
 
 const ACCT = '111122223333';
 const OUTSIDE = '999988887777';
@@ -446,5 +448,412 @@ describe('data exposure: policy parsing', () => {
       JSON.stringify({ Statement: { Effect: 'Allow', Principal: '*', Action: 's3:GetObject' } }),
     );
     expect(s).toEqual([{ effect: 'Allow', principals: ['*'], actions: ['s3:GetObject'], condition: '' }]);
+  });
+});
+
+describe('data exposure: KMS grants and shared model registries', () => {
+  const EXT_ROLE = `arn:aws:iam::${OUTSIDE}:role/dataset-sync`;
+  const syncRole = (session: string): Record<string, unknown> => ({
+    type: 'AWSAccount',
+    principalId: `AROAEXAMPLESYNCROLE1:${session}`,
+    accountId: OUTSIDE,
+  });
+  const createGrant = (t: string, grantee: string, who: Record<string, unknown>, ip: string) =>
+    rec(
+      t,
+      'kms.amazonaws.com',
+      'CreateGrant',
+      who,
+      ip,
+      CLI,
+      { keyId: KEY_ARN, granteePrincipal: grantee, operations: ['Decrypt', 'DescribeKey'], name: 'sync' },
+      { resources: [{ accountId: ACCT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] },
+    );
+  const decrypt = (t: string, who: Record<string, unknown>, obj: string) => ({
+    ...rec(
+      t,
+      'kms.amazonaws.com',
+      'Decrypt',
+      { ...who, invokedBy: 'AWS Internal' },
+      'AWS Internal',
+      'AWS Internal',
+      { encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${BUCKET}/${obj}` } },
+      { readOnly: true, resources: [{ accountId: ACCT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] },
+    ),
+  });
+
+  it('a grant on a key to a role of an outside account is high, cites the account\u2019s Decrypts after it, and names the role', async () => {
+    const g = createGrant(`${T2}T08:00:00Z`, EXT_ROLE, role(K2), HOSTING);
+    const bucketGrant = s3(
+      `${T2}T08:01:00Z`,
+      'PutBucketPolicy',
+      role(K2),
+      HOSTING,
+      CLI,
+      policy(BUCKET, [denyTls, allow({ AWS: EXT_ROLE }, ['s3:GetObject', 's3:ListBucket'])]),
+    );
+    const read = s3(
+      `${T2}T09:00:00Z`,
+      'GetObject',
+      syncRole('sync-1'),
+      READER,
+      BOTO,
+      { bucketName: BUCKET, key: 'datasets/v5/train.jsonl' },
+      true,
+    );
+    const d = decrypt(`${T2}T09:00:00Z`, syncRole('sync-1'), 'datasets/v5/train.jsonl');
+    const fs = await findingsOf('kms-grant-outside', [...pipeline(T1, K1), g, bucketGrant, read, d]);
+    const grants = rule(fs, 'data-store.resource-grant');
+    const key = grants.find((f) => f.details?.action === 'CreateGrant');
+    expect(key?.severity).toBe('high');
+    expect(key?.details?.outsideAccounts).toEqual([OUTSIDE]);
+    expect(key?.details?.grantees).toEqual([EXT_ROLE]);
+    expect(key?.resources).toContain(KEY_ARN);
+    expect(key?.evidence.eventIds).toEqual(expect.arrayContaining([g.eventID, d.eventID]));
+    expect(key?.principals).toContain(EXT_ROLE);
+    // the reads name the one role the grants let in, which the callers' role-session ids match
+    const reads = rule(fs, 'data-store.outside-read');
+    expect(reads).toHaveLength(1);
+    expect(reads[0].principals).toEqual([EXT_ROLE]);
+    expect(reads[0].title).toContain('dataset-sync of account');
+  });
+
+  it('a grant a service makes for itself, and a planned grant to the organisation\u2019s own account, are not high', async () => {
+    const svc = {
+      ...createGrant(`${T1}T10:00:00Z`, 'bedrock.amazonaws.com', role(K1), 'bedrock.amazonaws.com'),
+    };
+    (svc.userIdentity as Record<string, unknown>).invokedBy = 'bedrock.amazonaws.com';
+    const cal = {
+      changes: [
+        {
+          ticket: 'CHG-3001',
+          window: { start: `${T1}T11:00:00Z`, end: `${T1}T13:00:00Z` },
+          owner: 'data-platform@example.com',
+          summary: `Grant decrypt on the training key to the analytics account (${SANDBOX}) notebook role`,
+        },
+      ],
+    };
+    const fs = await findingsOf(
+      'kms-grant-decoys',
+      [
+        ...pipeline(T1, K1),
+        svc,
+        createGrant(`${T1}T12:00:00Z`, `arn:aws:iam::${SANDBOX}:role/sandbox-role`, admin, '198.51.100.9'),
+        createGrant(`${T1}T12:05:00Z`, `arn:aws:iam::${ACCT}:role/processing-role`, admin, '198.51.100.9'),
+      ],
+      cal,
+    );
+    const g = rule(fs, 'data-store.resource-grant');
+    expect(g).toHaveLength(1);
+    expect(g[0].details?.organisationAccounts).toEqual([SANDBOX]);
+    expect(g[0].severity).toBe('informational');
+  });
+
+  const GROUP = `arn:aws:sagemaker:eu-west-2:${ACCT}:model-package-group/churn-llm`;
+  const groupPolicy = (accounts: string[]) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: accounts.map((a) => ({
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${a}:root` },
+        Action: [
+          'sagemaker:DescribeModelPackageGroup',
+          'sagemaker:DescribeModelPackage',
+          'sagemaker:ListModelPackages',
+        ],
+        Resource: [GROUP, `arn:aws:sagemaker:eu-west-2:${ACCT}:model-package/churn-llm/*`],
+      })),
+    });
+  const sm = (t: string, name: string, who: Record<string, unknown>, ip: string, req: object, ro = true) =>
+    rec(t, 'sagemaker.amazonaws.com', name, who, ip, CLI, req, { readOnly: ro });
+
+  it('a model package group shared with an outside account is a high AI change naming the packages it then described', async () => {
+    const share = sm(
+      `${T2}T08:00:00Z`,
+      'PutModelPackageGroupPolicy',
+      role(K2),
+      HOSTING,
+      { modelPackageGroupName: 'churn-llm', resourcePolicy: groupPolicy([SANDBOX, OUTSIDE]) },
+      false,
+    );
+    const described = sm(`${T2}T09:00:00Z`, 'DescribeModelPackage', outsider(OUTSIDE), READER, {
+      modelPackageName: `arn:aws:sagemaker:eu-west-2:${ACCT}:model-package/churn-llm/7`,
+    });
+    // the organisation's own serving account polling the group is not the outsider's
+    const serving = sm(`${T2}T09:05:00Z`, 'DescribeModelPackage', outsider(SANDBOX), '35.183.77.142', {
+      modelPackageName: `arn:aws:sagemaker:eu-west-2:${ACCT}:model-package/churn-llm/6`,
+    });
+    const cal = {
+      changes: [
+        {
+          ticket: 'CHG-4001',
+          window: { start: `${T2}T11:30:00Z`, end: `${T2}T12:30:00Z` },
+          owner: 'ml-platform@example.com',
+          summary: `Promote churn-llm package 8: approve it and re-apply the group policy for the serving account ${SANDBOX}`,
+        },
+      ],
+    };
+    const fs = await findingsOf(
+      'registry-share',
+      [
+        ...pipeline(T1, K1),
+        sm(
+          `${T1}T10:00:00Z`,
+          'PutModelPackageGroupPolicy',
+          admin,
+          '198.51.100.9',
+          { modelPackageGroupName: 'churn-llm', resourcePolicy: groupPolicy([SANDBOX]) },
+          false,
+        ),
+        share,
+        described,
+        serving,
+        // the pipeline re-applying the organisation-only policy lets nobody new in
+        sm(
+          `${T2}T12:00:00Z`,
+          'PutModelPackageGroupPolicy',
+          admin,
+          '198.51.100.9',
+          { modelPackageGroupName: 'churn-llm', resourcePolicy: groupPolicy([SANDBOX]) },
+          false,
+        ),
+      ],
+      cal,
+    );
+    const g = rule(fs, 'data-store.resource-grant').filter(
+      (f) => f.details?.action === 'PutModelPackageGroupPolicy',
+    );
+    const out = g.filter((f) => (f.details?.outsideAccounts as string[]).length);
+    expect(out).toHaveLength(1);
+    expect(out[0].severity).toBe('high');
+    expect(out[0].elements).toEqual(['ai-changes']);
+    expect(out[0].components).toEqual(['custom-models']);
+    expect(out[0].title).toContain('shared with account');
+    expect(out[0].resources).toEqual(
+      expect.arrayContaining([GROUP, `arn:aws:sagemaker:eu-west-2:${ACCT}:model-package/churn-llm/7`]),
+    );
+    expect(out[0].resources).not.toContain(`arn:aws:sagemaker:eu-west-2:${ACCT}:model-package/churn-llm/6`);
+    expect(out[0].evidence.eventIds).toContain(described.eventID);
+    expect(out[0].evidence.eventIds).not.toContain(serving.eventID);
+    expect(out[0].principals).toContain(`arn:aws:iam::${OUTSIDE}:root`);
+    // nothing else above low: the serving account's grant came first, the re-applied policy is the same
+    expect(g.filter((f) => f !== out[0] && f.severity !== 'low' && f.severity !== 'informational')).toEqual(
+      [],
+    );
+  });
+
+  it('a model archive read in ranged GETs is one artifact, a custom model taken rather than private data', async () => {
+    const artifacts = 'example-model-artifacts';
+    const parts = [0, 1, 2, 3].map((i) => ({
+      ...s3(
+        `${T2}T09:00:0${i}Z`,
+        'GetObject',
+        outsider(OUTSIDE),
+        READER,
+        BOTO,
+        {
+          bucketName: artifacts,
+          key: 'churn-llm/pkg-7/model.tar.gz',
+          Range: `bytes=${i * 1024}-${i * 1024 + 1023}`,
+        },
+        true,
+      ),
+      additionalEventData: { bytesTransferredOut: 1024 },
+    }));
+    const fs = await findingsOf('artifact-read', [
+      ...pipeline(T1, K1),
+      // a knowledge-base sync, and minutes later SageMaker (not Bedrock) pulling a model from the
+      // artifacts bucket for a deployment: that does not make it a knowledge-base source
+      rec(`${T2}T07:30:00Z`, 'bedrock.amazonaws.com', 'StartIngestionJob', admin, '198.51.100.9', CLI, {
+        knowledgeBaseId: 'KBEXAMPLE1',
+        dataSourceId: 'DSEXAMPLE1',
+      }),
+      s3(
+        `${T2}T07:35:00Z`,
+        'GetObject',
+        {
+          type: 'AWSAccount',
+          principalId: 'AROAEXAMPLESERVING1:sm',
+          accountId: SANDBOX,
+          invokedBy: 'sagemaker.amazonaws.com',
+        },
+        'sagemaker.amazonaws.com',
+        'sagemaker.amazonaws.com',
+        { bucketName: artifacts, key: 'churn-llm/pkg-6/model.tar.gz' },
+        true,
+      ),
+      s3(
+        `${T2}T08:00:00Z`,
+        'PutBucketPolicy',
+        role(K2),
+        HOSTING,
+        CLI,
+        policy(artifacts, [allow({ AWS: `arn:aws:iam::${OUTSIDE}:root` }, ['s3:GetObject'], artifacts)]),
+      ),
+      ...parts,
+    ]);
+    const reads = rule(fs, 'data-store.outside-read');
+    expect(reads).toHaveLength(1);
+    expect(reads[0].severity).toBe('high');
+    expect(reads[0].title).toMatch(/^1 model artifact\(s\) of example-model-artifacts/);
+    expect(reads[0].description).toContain('4 GET(s), 4 of them byte ranges, 4.0 KiB out');
+    expect(reads[0].elements).toEqual(['data-store-changes']);
+    expect(reads[0].components).toEqual(['custom-models']);
+    expect(reads[0].principals).toEqual([`arn:aws:iam::${OUTSIDE}:root`]);
+    const opened = rule(fs, 'data-store.resource-grant').find((f) => f.details?.resource === artifacts);
+    expect(opened?.severity).toBe('high');
+    expect(opened?.details?.dataBucket).toBeNull();
+    expect(opened?.components ?? []).toEqual([]);
+  });
+});
+
+describe('data exposure: the principal of an outside account', () => {
+  const A = '999988887777';
+  const role1 = `arn:aws:iam::${A}:role/sync`;
+  const role2 = `arn:aws:iam::${A}:role/other`;
+  const user1 = `arn:aws:iam::${A}:user/bot`;
+  const root = `arn:aws:iam::${A}:root`;
+  it('is the one role (or user) the grants name when every caller is a role session (or that user)', () => {
+    expect(outsidePrincipal(A, [{ arn: null, principalId: 'AROAX:s1' }], [role1, root])).toEqual([role1]);
+    expect(outsidePrincipal(A, [{ arn: null, principalId: 'AIDAX' }], [role1, user1])).toEqual([user1]);
+  });
+  it('is the account when the grants name it, or two roles, or the callers are of another kind', () => {
+    expect(outsidePrincipal(A, [{ arn: null, principalId: 'AIDAX' }], [root])).toEqual([root]);
+    expect(outsidePrincipal(A, [{ arn: null, principalId: 'AROAX:s1' }], [role1, role2])).toEqual([root]);
+    expect(outsidePrincipal(A, [{ arn: null, principalId: 'AIDAX' }], [role1])).toEqual([root]);
+    expect(outsidePrincipal(A, [], [role1])).toEqual([root]);
+    // a grant naming another account's role says nothing of this one
+    expect(
+      outsidePrincipal(A, [{ arn: null, principalId: 'AROAX:s1' }], ['arn:aws:iam::111122223333:role/x']),
+    ).toEqual([root]);
+  });
+  it('is what the records name when they carry the caller\u2019s ARN', () => {
+    const arn = `arn:aws:sts::${A}:assumed-role/sync/s1`;
+    expect(outsidePrincipal(A, [{ arn, principalId: 'AROAX:s1' }], [])).toEqual([arn]);
+  });
+});
+
+describe('data exposure: what the scope makes of it', () => {
+  const EXT_ROLE = `arn:aws:iam::${OUTSIDE}:role/dataset-sync`;
+  const SSO_KEY = 'ASIAEXAMPLESSOSESS01';
+  const sso = {
+    type: 'AssumedRole',
+    principalId: 'AROAEXAMPLEDATASCI01:eve@example.com',
+    arn: `arn:aws:sts::${ACCT}:assumed-role/AWSReservedSSO_DataScientist_0123456789abcdef/eve@example.com`,
+    accountId: ACCT,
+    accessKeyId: SSO_KEY,
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLEDATASCI01',
+        arn: `arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_DataScientist_0123456789abcdef`,
+        accountId: ACCT,
+        userName: 'AWSReservedSSO_DataScientist_0123456789abcdef',
+      },
+      attributes: { creationDate: `${T2}T07:00:00Z`, mfaAuthenticated: 'false' },
+    },
+  };
+
+  it('names the outside role from the grant and a stolen SSO session for what it is; the outside reads stay outside-read\u2019s', async () => {
+    const artifacts = 'example-model-artifacts';
+    const ownRead = s3(
+      `${T2}T08:05:00Z`,
+      'GetObject',
+      sso,
+      HOSTING,
+      CLI,
+      { bucketName: artifacts, key: 'churn-llm/pkg-7/model.tar.gz' },
+      true,
+    );
+    const theirRead = s3(
+      `${T2}T09:00:00Z`,
+      'GetObject',
+      { type: 'AWSAccount', principalId: 'AROAEXAMPLESYNCROLE1:s1', accountId: OUTSIDE },
+      READER,
+      BOTO,
+      { bucketName: artifacts, key: 'churn-llm/pkg-6/model.tar.gz' },
+      true,
+    );
+    const { findings, scope } = await controlPlaneCase(
+      path.join(tmp, 'scope-share'),
+      {
+        'ct.json': {
+          Records: [
+            ...pipeline(T1, K1),
+            // the data scientist's own day, from the office
+            s3(`${T1}T09:00:00Z`, 'ListObjects', sso, '198.51.100.9', CLI, { bucketName: artifacts }, true),
+            s3(
+              `${T2}T08:00:00Z`,
+              'PutBucketPolicy',
+              sso,
+              HOSTING,
+              CLI,
+              policy(artifacts, [allow({ AWS: EXT_ROLE }, ['s3:GetObject', 's3:ListBucket'], artifacts)]),
+            ),
+            ownRead,
+            theirRead,
+          ],
+        },
+      },
+      { scope: true },
+    );
+    expect(scope?.scope.principals).toContain(EXT_ROLE);
+    expect(scope?.scope.principals).not.toContain(`arn:aws:iam::${OUTSIDE}:root`);
+    expect(scope?.notes.join('\n')).toContain('named from the grant that let the account in');
+    expect(scope?.notes.join('\n')).not.toContain('the principal that acted there is not in the evidence');
+    // the outside account's reads are data-store.outside-read's to judge (a model taken, here), not
+    // the actor's own reads of the organisation's data; the actor's own download stays one
+    const reads = scope?.dataReads.flatMap((d) => d.eventIds) ?? [];
+    expect(reads).toContain(ownRead.eventID);
+    expect(reads).not.toContain(theirRead.eventID);
+    const actor = actorFindings(scope!).filter((f) => f.ruleId === 'scope:actor-data-reads');
+    expect(actor.flatMap((f) => f.evidence.eventIds)).not.toContain(theirRead.eventID);
+    const taken = rule(findings, 'data-store.outside-read');
+    expect(taken.map((f) => f.elements)).toEqual([['data-store-changes']]);
+    expect(scope?.sessionKinds?.[SSO_KEY]).toContain('IAM Identity Center');
+    // the access verdict says how the actor got in (as the scope's own access finding makes it compromised)
+    const severe = findings.find((f) => f.severity === 'high')!;
+    const access = elementVerdicts([{ ...severe, elements: ['access'] }], scope!.scope, [], scope!).access
+      .summary;
+    expect(access).toContain(`session key(s) ${SSO_KEY} (an IAM Identity Center session`);
+    expect(access).not.toContain('workload or instance credentials');
+  });
+});
+
+describe('data exposure: service records in the scope', () => {
+  it('the outside account\u2019s Decrypts (address and agent AWS Internal) cited with a key grant do not make the owner\u2019s own S3-made KMS calls the actor\u2019s', async () => {
+    const kmsRec = (t: string, name: string, who: Record<string, unknown>) =>
+      rec(
+        t,
+        'kms.amazonaws.com',
+        name,
+        { ...who, invokedBy: 'AWS Internal' },
+        'AWS Internal',
+        'AWS Internal',
+        { encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::${BUCKET}/datasets/v5/train.jsonl` } },
+        { readOnly: true, resources: [{ accountId: ACCT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] },
+      );
+    // the pipeline's own nightly write with the session key the actor also holds: S3 asks KMS for a data key
+    const ownerKms = kmsRec(`${T2}T07:20:01Z`, 'GenerateDataKey', role(K2));
+    const theirs = kmsRec(`${T2}T09:00:00Z`, 'Decrypt', outsider(OUTSIDE));
+    const { findings, scope } = await controlPlaneCase(
+      path.join(tmp, 'scope-aws-internal'),
+      {
+        'ct.json': {
+          Records: [
+            ...pipeline(T1, K1),
+            ...recon,
+            ...pipeline(T2, K2),
+            ownerKms,
+            keyPolicy([`arn:aws:iam::${OUTSIDE}:root`], `${T2}T08:01:00Z`, HOSTING, role(K2), CLI),
+            theirs,
+          ],
+        },
+      },
+      { scope: true },
+    );
+    const key = rule(findings, 'data-store.resource-grant')[0];
+    expect(key.evidence.eventIds).toContain(theirs.eventID);
+    expect(scope?.actor.eventIds).not.toContain(ownerKms.eventID);
   });
 });

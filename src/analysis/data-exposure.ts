@@ -38,6 +38,7 @@ import {
   subjectOf,
 } from './context.js';
 import type { DataBuckets } from './data-store.js';
+import { isModelArtifactKey, resourcesOfEvent } from './resources.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 const ACCOUNT_IN = /(?:^|[^0-9])(\d{12})(?![0-9])/g;
@@ -45,9 +46,9 @@ const ACCOUNT_IN = /(?:^|[^0-9])(\d{12})(?![0-9])/g;
 const RESTRICTING =
   /aws:(?:PrincipalOrgID|PrincipalOrgPaths|PrincipalAccount|SourceVpce|SourceVpc|SourceIp|SourceArn|SourceAccount|SourceOrgID|VpcSourceIp)|kms:CallerAccount|kms:ViaService/i;
 const ORG_CONDITION = /aws:(?:PrincipalOrgID|PrincipalOrgPaths|SourceOrgID|ResourceOrgID)/i;
-/** actions that let the grantee read or decrypt data */
+/** actions that let the grantee read or decrypt data, or see and use a registered model */
 const READS =
-  /^(?:\*|s3:\*|s3:Get\*|s3:GetObject\w*|s3:List\w*|s3:SelectObjectContent|s3:RestoreObject|kms:\*|kms:Decrypt|kms:ReEncrypt\w*|kms:GenerateDataKey\w*|kms:CreateGrant)$/i;
+  /^(?:\*|s3:\*|s3:Get\*|s3:GetObject\w*|s3:List\w*|s3:SelectObjectContent|s3:RestoreObject|kms:\*|kms:Decrypt|kms:ReEncrypt\w*|kms:GenerateDataKey\w*|kms:CreateGrant|sagemaker:\*|sagemaker:Describe\w*|sagemaker:List\w*|sagemaker:CreateModel)$/i;
 const MAX_POLICY = 200_000;
 /** records read per outside account and address, and account/address pairs reported */
 const PER_GROUP = 2000;
@@ -60,7 +61,14 @@ const GRANT_ACTIONS = [
   'PutBucketPublicAccessBlock',
   'PutKeyPolicy',
   'CreateKey',
+  // a KMS grant: its grantee may use the key (Decrypt) without any policy naming it
+  'CreateGrant',
+  // a SageMaker Model Registry group's resource policy: who may list, describe and deploy its packages
+  'PutModelPackageGroupPolicy',
 ];
+const GRANT_SERVICES = ['s3.amazonaws.com', 'kms.amazonaws.com', 'sagemaker.amazonaws.com'];
+/** records read per grant of what the grantee did with the key or the model packages after it */
+const MAX_USES = 1000;
 const READ_ACTIONS = [
   'GetObject',
   'GetObjectVersion',
@@ -155,12 +163,38 @@ function grantsOf(stmts: Statement[]): Grants {
 function policyOf(r: CtRow): unknown {
   if (r.action === 'PutBucketPolicy') return r.req?.bucketPolicy ?? r.req?.policy;
   if (r.action === 'PutKeyPolicy' || r.action === 'CreateKey') return r.req?.policy;
+  if (r.action === 'PutModelPackageGroupPolicy') return r.req?.resourcePolicy;
+  if (r.action === 'CreateGrant') {
+    // a grant as the one statement it amounts to: its grantee may do its operations
+    const grantee = r.req?.granteePrincipal;
+    const ops = Array.isArray(r.req?.operations) ? (r.req?.operations as unknown[]) : [];
+    if (typeof grantee !== 'string') return null;
+    return {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: grantee },
+          Action: ops.slice(0, 50).map((o) => `kms:${String(o)}`),
+        },
+      ],
+    };
+  }
   return null;
+}
+
+/** A model package group's ARN from a request naming it by name or ARN (names lower-cased as in ARNs). */
+function modelPackageGroupOf(r: CtRow): string {
+  const v = r.req?.modelPackageGroupName ?? r.req?.modelPackageGroupArn;
+  if (typeof v !== 'string' || v.length > 300) return '';
+  if (/^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package-group\/[A-Za-z0-9-]+$/.test(v)) return v;
+  if (!/^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$/.test(v) || !r.region || !r.account) return v;
+  return `arn:aws:sagemaker:${r.region}:${r.account}:model-package-group/${v.toLowerCase()}`;
 }
 
 /** What a grant record is about: the bucket name or the key ARN. */
 function resourceOf(r: CtRow): string {
   if (r.service === 's3.amazonaws.com') return String(r.req?.bucketName ?? '');
+  if (r.service === 'sagemaker.amazonaws.com') return modelPackageGroupOf(r);
   const k = String(r.req?.keyId ?? (r.resp?.keyMetadata as Record<string, unknown> | undefined)?.arn ?? '');
   return r.resources.find((x) => x.startsWith('arn:aws:kms:')) ?? k;
 }
@@ -223,6 +257,52 @@ export interface ExposureGrant {
   time: string;
   public: boolean;
   accounts: string[];
+  /** the principals of those accounts the grant names (`arn:aws:iam::<account>:role/...`, or the root) */
+  grantees: string[];
+}
+
+/** The principals a grant names in the given accounts. */
+function granteesOf(stmts: Statement[], accounts: string[]): string[] {
+  const out = new Set<string>();
+  for (const s of stmts) {
+    if (s.effect !== 'Allow') continue;
+    for (const p of s.principals) {
+      const a = accountOf(p);
+      if (!a || !accounts.includes(a)) continue;
+      out.add(/^\d{12}$/.test(p) ? `arn:aws:iam::${p}:root` : p);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * The principal of another account that made the given calls. A call from another account names
+ * only the account and the caller's unique id (`AROA…:session` for a role session, `AIDA…` for a
+ * user), and the ARN when the record has it. When the grants that let the account in name exactly
+ * one role (or user) of it and every call came from a role session (or a user), that role (or
+ * user) made them; otherwise the account (its root) is what the evidence names.
+ */
+export function outsidePrincipal(
+  account: string,
+  callers: Array<{ arn: string | null; principalId: string | null }>,
+  grantees: string[],
+): string[] {
+  const root = `arn:aws:iam::${account}:root`;
+  const named = [...new Set(callers.map((c) => c.arn).filter((a): a is string => !!a && a !== root))].sort();
+  if (named.length && callers.every((c) => c.arn && c.arn !== root)) return named;
+  const ids = callers.map((c) => c.principalId ?? '');
+  const mine = grantees.filter((g) => accountOf(g) === account);
+  for (const [prefix, kind] of [
+    ['AROA', 'role'],
+    ['AIDA', 'user'],
+  ] as const) {
+    if (!ids.length || !ids.every((i) => i.startsWith(prefix))) continue;
+    const of = mine.filter(
+      (g) => /^arn:aws[a-z-]*:iam::\d{12}:/.test(g) && g.split(':')[5]?.startsWith(`${kind}/`),
+    );
+    if (of.length === 1) return [of[0]];
+  }
+  return [root];
 }
 
 /** Resource-policy grants to outsiders or everyone, with the origin's related records. */
@@ -232,9 +312,11 @@ export async function resourceGrants(
 ): Promise<{ cands: Candidate[]; grants: ExposureGrant[]; own: Map<string, string> }> {
   const rows = await loadEvents(
     env.db,
-    `service IN ('s3.amazonaws.com', 'kms.amazonaws.com') AND action IN (${actionList(GRANT_ACTIONS)}) AND error_code IS NULL`,
+    `service IN (${actionList(GRANT_SERVICES)}) AND action IN (${actionList(GRANT_ACTIONS)}) AND error_code IS NULL`,
   );
   const own = await orgAccounts(env, rows);
+  const registryShares: Array<{ c: Candidate; group: string; time: string; accounts: string[] }> = [];
+  const keyShares: Array<{ c: Candidate; key: string; time: string; accounts: string[] }> = [];
   const data = dataBucketNames(buckets, env.entries);
   const prev = new Map<string, Grants>();
   const cands: Candidate[] = [];
@@ -243,9 +325,21 @@ export async function resourceGrants(
     const resource = resourceOf(r);
     if (!resource) continue;
     const isKms = r.service === 'kms.amazonaws.com';
+    const isRegistry = r.service === 'sagemaker.amazonaws.com';
     let g: Grants = { public: false, accounts: new Map(), orgAccounts: new Set() };
     let what = '';
-    if (r.action === 'PutBucketPolicy' || r.action === 'PutKeyPolicy' || r.action === 'CreateKey') {
+    if (r.action === 'CreateGrant') {
+      // a grant AWS makes for itself through the caller's session (a Bedrock or SageMaker job using
+      // the key: invokedBy the service, grantee a service principal) lets no other account in
+      if (r.invokedBy) continue;
+      g = grantsOf(statementsOf(policyOf(r)));
+      what = `grant${typeof r.req?.name === 'string' ? ` ${String(r.req.name).slice(0, 100)}` : ''}`;
+    } else if (
+      r.action === 'PutBucketPolicy' ||
+      r.action === 'PutKeyPolicy' ||
+      r.action === 'CreateKey' ||
+      r.action === 'PutModelPackageGroupPolicy'
+    ) {
       g = grantsOf(statementsOf(policyOf(r)));
       const before = prev.get(resource);
       prev.set(resource, g);
@@ -288,9 +382,12 @@ export async function resourceGrants(
       ...outside.map((a) => `account ${a} (not seen as the organisation's)`),
       ...ownNew.map((a) => `account ${a} (the organisation's: ${own.get(a)})`),
     ];
+    const grantees = granteesOf(statementsOf(policyOf(r)), outside);
+    const named = grantees.filter((p) => !p.endsWith(':root'));
+    const what0 = isKms ? 'KMS key' : isRegistry ? 'Model package group' : 'Bucket';
     const c: Candidate = {
       ruleId: 'data-store.resource-grant',
-      title: `${isKms ? 'KMS key' : 'Bucket'} ${isKms ? nameOf(resource) || resource : resource} opened to ${
+      title: `${what0} ${isKms || isRegistry ? nameOf(resource) || resource : resource} ${isRegistry ? 'shared with' : 'opened to'} ${
         g.public
           ? 'everyone'
           : outside.length
@@ -300,18 +397,28 @@ export async function resourceGrants(
       description:
         `${nameOf(r.identityArn)} (${kind}) from ${r.sourceIp} with ${clientOf(r.userAgent)}: ${r.action} on ${resource}` +
         ` (${what}) lets in ${opens.join('; ')}.` +
-        (dataKind ? ` The bucket holds ${dataKind}.` : ''),
+        (named.length ? ` It names ${named.join(', ')}.` : '') +
+        (dataKind ? ` The bucket holds ${dataKind}.` : '') +
+        (isRegistry
+          ? ' The group holds registered model versions: whoever it lets in may describe them (their artifacts and images) and deploy them.'
+          : ''),
       severity,
       strength: SEVERITY_ORDER.indexOf(severity) >= 2 ? 'hard' : 'soft',
       ifActor: 'high',
-      elements: [isKms ? 'infrastructure-changes' : 'data-store-changes'],
-      components:
-        dataKind === 'knowledge-base source' ? ['knowledge-bases'] : dataKind ? ['training-data'] : [],
+      // a key's policy or grant is the account's configuration; a model registry's sharing is the AI's
+      elements: [isKms ? 'infrastructure-changes' : isRegistry ? 'ai-changes' : 'data-store-changes'],
+      components: isRegistry
+        ? ['custom-models']
+        : dataKind === 'knowledge-base source'
+          ? ['knowledge-bases']
+          : dataKind
+            ? ['training-data']
+            : [],
       times: [r.time],
       principals: principalsOf(r),
       accessKeyIds: [r.accessKeyId],
       sourceIps: [r.sourceIp],
-      resources: [isKms ? resource : `arn:aws:s3:::${resource}`, resource],
+      resources: [isKms || isRegistry ? resource : `arn:aws:s3:::${resource}`, resource],
       attack: ['T1098', 'T1537', 'T1530'],
       evidence: { eventIds: [r.eventId] },
       actors: [actorOf(r)],
@@ -329,6 +436,7 @@ export async function resourceGrants(
         public: g.public,
         outsideAccounts: outside,
         organisationAccounts: ownNew,
+        grantees,
         dataBucket: dataKind,
       },
     };
@@ -342,14 +450,138 @@ export async function resourceGrants(
     else if (m) c.triage.push(`inside ${m.ticket}'s window, which does not name the outside account(s)`);
     if (SEVERITY_ORDER.indexOf(c.severity) >= 2) await withOrigin(env, c, r, resource);
     cands.push(c);
-    if (c.strength !== 'context')
-      grants.push({ resource, time: r.time, public: g.public, accounts: outside });
+    if (c.strength !== 'context') {
+      grants.push({ resource, time: r.time, public: g.public, accounts: outside, grantees });
+      if (outside.length && isRegistry)
+        registryShares.push({ c, group: resource, time: r.time, accounts: outside });
+      if (outside.length && isKms) keyShares.push({ c, key: resource, time: r.time, accounts: outside });
+    }
   }
+  for (const x of keyShares) await withKeyUse(env, x.c, x.key, x.time, x.accounts, grants);
+  for (const x of registryShares) await withRegistryUse(env, x.c, x.group, x.time, x.accounts, grants);
   return { cands, grants, own };
 }
 
+/** The calls the given outside accounts made, by account: unique id and ARN of each caller. */
+async function callersOf(
+  env: Env,
+  accounts: string[],
+): Promise<Map<string, Array<{ arn: string | null; principalId: string | null }>>> {
+  const out = new Map<string, Array<{ arn: string | null; principalId: string | null }>>();
+  if (!accounts.length) return out;
+  const rows = await env.db.all(
+    `SELECT DISTINCT account, principal_arn, principal_id FROM events
+     WHERE principal_type = 'AWSAccount' AND account IN (${actionList(accounts)})
+     ORDER BY account, principal_arn, principal_id LIMIT 1000`,
+  );
+  for (const r of rows) {
+    const a = String(r.account);
+    if (!out.has(a)) out.set(a, []);
+    out.get(a)!.push({
+      arn: r.principal_arn ? String(r.principal_arn) : null,
+      principalId: r.principal_id ? String(r.principal_id) : null,
+    });
+  }
+  return out;
+}
+
+/** Named principals for the outside accounts, from their calls and the grants that let them in. */
+async function outsidePrincipals(env: Env, accounts: string[], grants: ExposureGrant[]): Promise<string[]> {
+  const callers = await callersOf(env, accounts);
+  const grantees = [...new Set(grants.flatMap((g) => g.grantees))];
+  return [...new Set(accounts.flatMap((a) => outsidePrincipal(a, callers.get(a) ?? [], grantees)))].sort();
+}
+
+/**
+ * What an outside account did with a KMS key after it was let in (a grant or the key policy): its
+ * Decrypt and other calls on the key, recorded in the key owner's account (S3 decrypting each object
+ * the account reads, with the account as caller). Cited with the grant: the key was used.
+ */
+async function withKeyUse(
+  env: Env,
+  c: Candidate,
+  key: string,
+  time: string,
+  accounts: string[],
+  grants: ExposureGrant[],
+): Promise<void> {
+  const uses = await loadEvents(
+    env.db,
+    `service = 'kms.amazonaws.com' AND principal_type = 'AWSAccount' AND account IN (${actionList(accounts)})
+     AND time >= CAST($1 AS TIMESTAMP) AND error_code IS NULL
+     AND (list_contains(resources, $2) OR json_extract_string(request_parameters, '$.keyId') = $2)
+     ORDER BY time, uid LIMIT ${MAX_USES}`,
+    [sqlTime(time), key],
+    { resp: false, extra: false },
+  );
+  if (!uses.length) return;
+  c.evidence.eventIds = [...(c.evidence.eventIds ?? []), ...uses.map((u) => u.eventId)];
+  c.times = [...c.times, ...uses.map((u) => u.time)];
+  c.principals = [...(c.principals ?? []), ...(await outsidePrincipals(env, accounts, grants))];
+  const ops = [...new Set(uses.map((u) => u.action))].sort();
+  c.triage.push(
+    `${uses.length}${uses.length >= MAX_USES ? '+' : ''} ${ops.join('/')} call(s) on the key by account ${accounts.join(', ')} after it, from ${uses[0].time}`,
+  );
+  c.details = { ...(c.details ?? {}), keyUses: uses.length };
+}
+
+/**
+ * What an outside account did with a model package group shared with it: its SageMaker calls naming
+ * the group or its packages (recorded in the group owner's account). The packages it described are
+ * what it learnt (each version's artifact location and image): resources of the finding.
+ */
+async function withRegistryUse(
+  env: Env,
+  c: Candidate,
+  group: string,
+  time: string,
+  accounts: string[],
+  grants: ExposureGrant[],
+): Promise<void> {
+  const name = group.slice(group.lastIndexOf('/') + 1);
+  const pkgPrefix = `${group.replace(':model-package-group/', ':model-package/')}/`;
+  const rows = await loadEvents(
+    env.db,
+    `service = 'sagemaker.amazonaws.com' AND principal_type = 'AWSAccount' AND account IN (${actionList(accounts)})
+     AND time >= CAST($1 AS TIMESTAMP)
+     ORDER BY time, uid LIMIT ${MAX_USES * 2}`,
+    [sqlTime(time)],
+    { resp: false, extra: false },
+  );
+  const uses: CtRow[] = [];
+  const packages = new Set<string>();
+  for (const r of rows) {
+    const named = resourcesOfEvent({
+      service: r.service,
+      request_parameters: r.req,
+      region: r.region,
+      recipient_account: /^arn:[^:]+:sagemaker:[^:]*:(\d{12}):/.exec(group)?.[1] ?? null,
+    }).map((x) => x.toLowerCase());
+    const pkgs = named.filter((x) => x.startsWith(pkgPrefix));
+    if (!named.includes(group.toLowerCase()) && !pkgs.length && !named.includes(name.toLowerCase())) continue;
+    uses.push(r);
+    if (!r.errorCode) for (const p of pkgs) packages.add(p);
+    if (uses.length >= MAX_USES) break;
+  }
+  if (!uses.length) return;
+  c.evidence.eventIds = [...(c.evidence.eventIds ?? []), ...uses.map((u) => u.eventId)];
+  c.times = [...c.times, ...uses.map((u) => u.time)];
+  c.principals = [...(c.principals ?? []), ...(await outsidePrincipals(env, accounts, grants))];
+  c.sourceIps = [
+    ...new Set([...(c.sourceIps ?? []), ...uses.map((u) => u.sourceIp).filter((ip): ip is string => !!ip)]),
+  ];
+  c.resources = [...new Set([...(c.resources ?? []), ...[...packages].sort()])];
+  c.triage.push(
+    `account ${accounts.join(', ')} then called ${[...new Set(uses.map((u) => u.action))].sort().join(', ')} on the group` +
+      (packages.size
+        ? ` (packages ${[...packages].map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')})`
+        : ''),
+  );
+  c.details = { ...(c.details ?? {}), packagesDescribed: [...packages].sort() };
+}
+
 function resourceAccount(r: CtRow): string | null {
-  const m = /^arn:aws[a-z-]*:kms:[^:]*:(\d{12}):/.exec(resourceOf(r));
+  const m = /^arn:aws[a-z-]*:(?:kms|sagemaker):[^:]*:(\d{12}):/.exec(resourceOf(r));
   return m ? m[1] : null;
 }
 
@@ -407,9 +639,12 @@ export async function outsideReads(
        AND NOT (coalesce(source_ip, '') LIKE '%.amazonaws.com') AND coalesce(invoked_by, '') = ''
        QUALIFY row_number() OVER (PARTITION BY account, source_ip ORDER BY time, uid) <= ${PER_GROUP})`,
     [],
-    { resp: false, extra: false },
+    { resp: false, extra: true },
   );
   const data = dataBucketNames(buckets, env.entries);
+  const artifacts = await modelArtifactUris(env);
+  const isArtifact = (bucket: string, key: string): boolean =>
+    isModelArtifactKey(key) || artifacts.has(`s3://${bucket}/${key}`);
   const groups = new Map<string, CtRow[]>();
   for (const r of rows) {
     const acct = r.account ?? '';
@@ -424,12 +659,35 @@ export async function outsideReads(
     env.notes?.push(
       `outside reads: ${keys.length} account/address pairs read buckets; only the first ${MAX_GROUPS} were reported`,
     );
+  const accountsRead = [
+    ...new Set(
+      keys
+        .slice(0, MAX_GROUPS)
+        .map((k) => k.split('\u0000')[0])
+        .filter((a) => /^\d{12}$/.test(a)),
+    ),
+  ];
+  const callers = await callersOf(env, accountsRead);
+  const grantees = [...new Set(grants.flatMap((x) => x.grantees))];
   for (const k of keys.slice(0, MAX_GROUPS)) {
     const g = groups.get(k)!;
     const r0 = g[0];
     const acct = r0.account ?? '';
     const anonymous = !/^\d{12}$/.test(acct);
     const ok = g.filter((r) => !r.errorCode && r.action !== 'HeadObject' && !/^List/.test(r.action));
+    // one object read in many ranged GETs (a large file in parts) is one object: count objects
+    const objectKey = (r: CtRow): string => `${String(r.req?.bucketName ?? '')}/${String(r.req?.key ?? '')}`;
+    const objects = [...new Set(ok.map(objectKey))].sort();
+    const ranged = ok.filter(
+      (r) => typeof r.req?.Range === 'string' || typeof r.req?.range === 'string',
+    ).length;
+    const modelObjects = objects.filter((o) => {
+      const i = o.indexOf('/');
+      return isArtifact(o.slice(0, i), o.slice(i + 1));
+    });
+    // only model artifacts read: a custom model taken, not the organisation's data
+    const modelOnly = objects.length > 0 && modelObjects.length === objects.length;
+    const who0 = anonymous ? [] : outsidePrincipal(acct, callers.get(acct) ?? [], grantees);
     const bucketsRead = [...new Set(g.map((r) => String(r.req?.bucketName ?? '')).filter(Boolean))].sort();
     const granted = grants.filter(
       (x) =>
@@ -443,14 +701,27 @@ export async function outsideReads(
     let severity: Candidate['severity'] = 'low';
     if (ok.length && granted.length) severity = 'high';
     else if (ok.length && dataKinds.length) severity = 'medium';
-    const who = anonymous ? 'anonymous clients' : `account ${acct}`;
-    const bytes = ok.reduce((a, r) => a + Number(r.extra?.bytesTransferredOut ?? 0), 0);
+    const who = anonymous
+      ? 'anonymous clients'
+      : who0.some((p) => !p.endsWith(':root'))
+        ? `${who0.map((p) => nameOf(p) || p).join(', ')} of account ${acct}`
+        : `account ${acct}`;
+    const bytes = ok.reduce((a, r) => {
+      const n = Number(r.extra?.bytesTransferredOut ?? 0);
+      return a + (Number.isFinite(n) && n > 0 ? n : 0);
+    }, 0);
+    const size = bytes ? `, ${humanBytes(bytes)} out` : '';
     const c: Candidate = {
       ruleId: 'data-store.outside-read',
-      title: `${ok.length} object(s) of ${bucketsRead.join(', ')} read by ${who} from ${r0.sourceIp}`,
+      title: `${objects.length} ${modelOnly ? 'model artifact(s)' : 'object(s)'} of ${bucketsRead.join(', ')} read by ${who} from ${r0.sourceIp}`,
       description:
         `${who} (outside the organisation) from ${r0.sourceIp} with ${clientOf(r0.userAgent)}: ${g.length} request(s), ` +
-        `${ok.length} object(s) read` +
+        `${objects.length} object(s) read` +
+        (ranged ? ` in ${ok.length} GET(s), ${ranged} of them byte ranges` : '') +
+        size +
+        (modelObjects.length
+          ? `; ${modelObjects.length === objects.length ? 'all' : modelObjects.length} of them model artifacts (${modelObjects.slice(0, 5).join(', ')}${modelObjects.length > 5 ? ', ...' : ''}): a custom model taken`
+          : '') +
         (granted.length
           ? `, after ${granted.map((x) => `${x.resource} was opened at ${x.time}`).join('; ')}`
           : '') +
@@ -459,20 +730,27 @@ export async function outsideReads(
       severity,
       strength: SEVERITY_ORDER.indexOf(severity) >= 2 ? 'hard' : 'soft',
       ifActor: 'high',
-      elements: ['private-data'],
-      components: dataKinds.includes('knowledge-base source')
-        ? ['knowledge-bases']
-        : dataKinds.length
-          ? ['training-data']
-          : [],
+      // a model's weights are the organisation's model, not its (personal or business) data: read
+      // out of a data store, they are the custom model's compromise
+      elements: modelOnly ? ['data-store-changes'] : ['private-data'],
+      components: [
+        ...(modelObjects.length ? (['custom-models'] as const) : []),
+        ...(modelOnly
+          ? []
+          : dataKinds.includes('knowledge-base source')
+            ? (['knowledge-bases'] as const)
+            : dataKinds.length
+              ? (['training-data'] as const)
+              : []),
+      ],
       times: g.map((r) => r.time),
-      principals: anonymous ? [] : [`arn:aws:iam::${acct}:root`],
+      principals: who0,
       accessKeyIds: [],
       sourceIps: [r0.sourceIp],
       resources: bucketsRead.flatMap((b) => [`arn:aws:s3:::${b}`, b]),
-      attack: ['T1530', 'T1537'],
+      attack: ['T1530', 'T1537', ...(modelObjects.length ? ['AML.T0048.004'] : [])],
       evidence: { eventIds: ids(g) },
-      actors: [{ key: null, ip: r0.sourceIp, identity: anonymous ? null : `arn:aws:iam::${acct}:root` }],
+      actors: [{ key: null, ip: r0.sourceIp, identity: anonymous ? null : (who0[0] ?? null) }],
       triage: [
         granted.length
           ? 'reads after a grant to this principal'
@@ -483,6 +761,9 @@ export async function outsideReads(
         account: anonymous ? 'anonymous' : acct,
         buckets: bucketsRead,
         objects: [...new Set(ok.map((r) => String(r.req?.key ?? '')))].slice(0, 200),
+        reads: ok.length,
+        rangedReads: ranged,
+        modelArtifacts: modelObjects.slice(0, 200),
         bytesOut: bytes,
         failed: g.filter((r) => r.errorCode).length,
       },
@@ -491,6 +772,34 @@ export async function outsideReads(
     out.push(c);
   }
   return out;
+}
+
+function humanBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i ? v.toFixed(1) : String(v)} ${units[i]}`;
+}
+
+/**
+ * S3 locations records name as a model's artifact: a SageMaker model package's or model's
+ * `ModelDataUrl`, a training job's `S3ModelArtifacts` (bounded; matched as text, never evaluated).
+ */
+async function modelArtifactUris(env: Env): Promise<Set<string>> {
+  const rows = await env.db.all(
+    `SELECT DISTINCT unnest(regexp_extract_all(
+       coalesce(CAST(request_parameters AS VARCHAR), '') || ' ' || coalesce(CAST(response_elements AS VARCHAR), ''),
+       '"(?:[Mm]odelDataUrl|[Ss]3ModelArtifacts)"\\s*:\\s*"(s3://[^"]{1,1000})"', 1)) AS u
+     FROM events WHERE service = 'sagemaker.amazonaws.com'
+       AND (CAST(request_parameters AS VARCHAR) ILIKE '%modeldataurl%' OR CAST(request_parameters AS VARCHAR) ILIKE '%s3modelartifacts%'
+            OR CAST(response_elements AS VARCHAR) ILIKE '%modeldataurl%' OR CAST(response_elements AS VARCHAR) ILIKE '%s3modelartifacts%')
+     ORDER BY u LIMIT 10000`,
+  );
+  return new Set(rows.map((r) => String(r.u)));
 }
 
 /**

@@ -92,7 +92,9 @@ export async function dataBuckets(env: Pick<Env, 'db'>): Promise<DataBuckets> {
      FROM events e JOIN starts s ON e.time >= s.time
        AND e.time <= s.time + (CASE WHEN s.action = 'StartIngestionJob' THEN INTERVAL 15 MINUTE ELSE INTERVAL 3 HOUR END)
      WHERE e.service = 's3.amazonaws.com' AND e.action IN ('GetObject', 'ListObjects', 'ListObjectsV2', 'HeadObject')
-       AND (e.source_ip LIKE '%.amazonaws.com' OR e.invoked_by LIKE '%.amazonaws.com')
+       -- Bedrock's own reads for the job: another service reading the bucket in the same minutes
+       -- (SageMaker pulling a model artifact, Config, Access Analyzer) says nothing of what it holds
+       AND (e.source_ip = 'bedrock.amazonaws.com' OR e.invoked_by = 'bedrock.amazonaws.com')
        AND json_extract_string(e.request_parameters, '$.bucketName') IS NOT NULL
      ORDER BY b, s.action, s.kb, s.ds`,
   );

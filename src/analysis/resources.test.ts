@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
+import {
+  baseResource,
+  isModelArtifactKey,
+  modelOfProfile,
+  passedRoleOf,
+  resourcesOfEvent,
+} from './resources.js';
 
 describe('resourcesOfEvent', () => {
   it('names an edited Organizations policy and a quota whose increase was requested by their ARNs', () => {
@@ -153,6 +159,40 @@ describe('SageMaker resources named in requests', () => {
     expect(resourcesOfEvent({ ...row({ modelName: 'x' }), service: 'bedrock.amazonaws.com' })).toEqual([]);
     // a name that is not a SageMaker name is not made into an ARN
     expect(resourcesOfEvent(row({ notebookInstanceName: 'a/b:c' }))).toEqual([]);
+  });
+
+  it('names Model Registry package groups and packages, by name or by ARN', () => {
+    const row = (request_parameters: unknown) => ({
+      service: 'sagemaker.amazonaws.com',
+      request_parameters,
+      region: 'eu-north-1',
+      recipient_account: '111122223333',
+    });
+    expect(resourcesOfEvent(row({ modelPackageGroupName: 'Churn-LLM', sortBy: 'CreationTime' }))).toEqual([
+      'arn:aws:sagemaker:eu-north-1:111122223333:model-package-group/churn-llm',
+    ]);
+    // another account's call on a shared group names it by ARN (the owner's account, not the caller's)
+    const pkg = 'arn:aws:sagemaker:eu-north-1:444455556666:model-package/churn-llm/7';
+    expect(resourcesOfEvent(row({ modelPackageName: pkg }))).toEqual([pkg]);
+    expect(resourcesOfEvent(row({ modelPackageArn: pkg, modelApprovalStatus: 'Approved' }))).toEqual([pkg]);
+    // a group's ARN given as a package is not taken for a package
+    expect(
+      resourcesOfEvent(
+        row({ modelPackageName: 'arn:aws:sagemaker:eu-north-1:444455556666:model-package-group/churn-llm' }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('tells model artifacts from data by their object keys', () => {
+    for (const k of [
+      'churn-llm/pkg-7/model.tar.gz',
+      'exports/llama-8b-ft/model-00001-of-00004.safetensors',
+      'ckpt/adapter_model.bin',
+      'm/model.gguf',
+    ])
+      expect(isModelArtifactKey(k)).toBe(true);
+    for (const k of ['datasets/v5/train.jsonl', 'raw/2026-01-21/part-0001.jsonl.gz', 'exports/model-card.md'])
+      expect(isModelArtifactKey(k)).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
  * The resources a CloudTrail record names: ids and ARNs from request parameters and response
  * elements (guardrails, models, knowledge bases, data sources, agents, buckets, functions, IAM users
  * and roles, trails, provisioned models, parameters, security groups, SageMaker notebook instances,
- * endpoints, models, jobs, domains and user profiles, CloudWatch log groups and subscription
+ * endpoints, models, jobs, domains and user profiles, model package groups and packages, CloudWatch log groups and subscription
  * destinations). Kept as data: one table of
  * JSON keys per kind, so a new service is a line here, not new code.
  */
@@ -61,7 +61,21 @@ const SAGEMAKER_KEYS: Array<[string, string]> = [
   ['transformJobName', 'transform-job'],
   ['hyperParameterTuningJobName', 'hyper-parameter-tuning-job'],
 ];
+/**
+ * Object keys of model artifacts: a SageMaker model archive, and weight files (safetensors, GGUF,
+ * ONNX, PyTorch, Keras / TensorFlow checkpoints).
+ */
+const MODEL_ARTIFACT =
+  /(?:^|\/)model\.tar\.gz$|\.(?:safetensors|gguf|ggml|onnx|pt|pth|ckpt|keras|tflite|mlmodel)$|(?:^|\/)(?:pytorch_model|tf_model|flax_model|adapter_model|model)(?:-\d+-of-\d+)?\.(?:bin|msgpack)$/i;
+
+/** Whether an S3 object key names a model artifact (archive or weights file). */
+export function isModelArtifactKey(key: string): boolean {
+  return key.length < 2000 && MODEL_ARTIFACT.test(key);
+}
+
 /** SageMaker names: letters, digits and hyphens (ids such as `d-abc123` too). */
+const MODEL_PACKAGE_ARN =
+  /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:(model-package-group|model-package)\/[A-Za-z0-9-]+(?:\/\d+)?$/;
 const SAGEMAKER_NAME = /^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$/;
 
 /** The SageMaker resources a request names, as ARNs where the record gives region and account. */
@@ -72,6 +86,18 @@ export function sagemakerResources(rp: unknown, region: string | null, account: 
   for (const [k, type] of SAGEMAKER_KEYS) {
     const v = pick(rp, [k]);
     if (v && SAGEMAKER_NAME.test(v)) out.push(arn(type, v));
+  }
+  // Model Registry: a package group, and a package (a version is `<group>/<n>`, named by its ARN)
+  for (const [k, type] of [
+    ['modelPackageGroupName', 'model-package-group'],
+    ['modelPackageGroupArn', 'model-package-group'],
+    ['modelPackageName', 'model-package'],
+    ['modelPackageArn', 'model-package'],
+  ] as const) {
+    const v = pick(rp, [k]);
+    if (!v) continue;
+    if (MODEL_PACKAGE_ARN.exec(v)?.[1] === type) out.push(v);
+    else if (SAGEMAKER_NAME.test(v)) out.push(arn(type, v));
   }
   const domain = pick(rp, ['domainId']);
   const profile = pick(rp, ['userProfileName']);

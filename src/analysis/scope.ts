@@ -75,6 +75,11 @@ export interface ScopeResult {
   confidence: 'high' | 'medium' | 'low';
   /** where the actor's temporary keys came from */
   sessions: SessionOrigin[];
+  /**
+   * What kind of credentials each temporary key no AssumeRole in the evidence issued is, from the
+   * identity that used it (an IAM Identity Center role session, an EC2 instance's role, ...)
+   */
+  sessionKinds?: Record<string, string>;
   /** records that would have been the actor's but fall inside a declared activity, by ticket */
   declaredRecords: Map<string, string[]>;
   /** the actor's records by element */
@@ -92,6 +97,26 @@ export interface ScopeResult {
   dataReads: DataRead[];
   /** personal data in the actor's own model calls (prompts it wrote, answers it received) */
   personalData: PersonalDataUse | null;
+}
+
+/**
+ * What a temporary key no AssumeRole in the evidence issued is, from the role and session that used
+ * it: an IAM Identity Center permission-set role (a person's SSO sign-in: portal or cached CLI
+ * credentials), or an EC2 instance's role (the session is the
+ * instance id); null when the identity does not say.
+ */
+export function sessionKindOf(rows: Array<Record<string, unknown>>): string | null {
+  const roles = new Set(rows.map((r) => String(r.identity_arn ?? '')).filter(Boolean));
+  const sessions = new Set(
+    rows
+      .map((r) => /:assumed-role\/[^/]+\/(.+)$/.exec(String(r.principal_arn ?? ''))?.[1] ?? '')
+      .filter(Boolean),
+  );
+  const all = (re: RegExp, xs: Set<string>): boolean => xs.size > 0 && [...xs].every((x) => re.test(x));
+  if (all(/:role\/(?:aws-reserved\/sso\.amazonaws\.com\/(?:[^/]+\/)?)?AWSReservedSSO_/, roles))
+    return "an IAM Identity Center session: a person's SSO sign-in (portal or cached CLI credentials) used elsewhere";
+  if (all(/^i-[0-9a-f]{8,17}$/, sessions)) return "an EC2 instance's role credentials used elsewhere";
+  return null;
 }
 
 export interface PersonalDataUse {
@@ -169,6 +194,9 @@ async function actorDataReads(db: Queryable, rows: Array<Record<string, unknown>
     if (!bucket) continue;
     if (OBJECT_WRITES.test(action)) written.add(bucket);
     if (!OBJECT_READS.has(action)) continue;
+    // another account's reads (the actor let it in) are judged by data-store.outside-read, which
+    // tells a model taken from data read
+    if (r.principal_type === 'AWSAccount') continue;
     let e = reads.get(bucket);
     if (!e) {
       e = { keys: new Set(), eventIds: [], times: [] };
@@ -774,10 +802,13 @@ export async function computeScope(
        AND coalesce(principal_type, '') NOT IN ('AWSService')
      ORDER BY time, uid`,
   );
-  // the actor's clients: user agents of records from actor addresses and of the seed findings' records
+  // the actor's clients: user agents of records from actor addresses and of the seed findings' records;
+  // a record a service made on a caller's behalf (S3 decrypting with KMS: address and agent "AWS
+  // Internal" or a service name) names no client of anyone's
   const actorUAs = new Set<string>();
   for (const r of evRows) {
-    if (r.user_agent && (ips.has(String(r.source_ip ?? '')) || seedEvents.has(String(r.event_id))))
+    const ip = String(r.source_ip ?? '');
+    if (r.user_agent && (ips.has(ip) || (seedEvents.has(String(r.event_id)) && isIp(ip))))
       actorUAs.add(String(r.user_agent));
   }
   const actorEvents: typeof evRows = [];
@@ -890,6 +921,7 @@ export async function computeScope(
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
   // other records carrying the actor's source identity
   const sessions: SessionOrigin[] = [];
+  const sessionKinds: Record<string, string> = {};
   const actorKeysAsia = [
     ...new Set(actorEvents.map((r) => String(r.access_key_id ?? '')).filter((k) => k.startsWith('ASIA'))),
   ];
@@ -922,8 +954,10 @@ export async function computeScope(
     }
     for (const k of actorKeysAsia) {
       if (!issued.some((r) => String(r.k) === k)) {
+        const kind = sessionKindOf(actorEvents.filter((r) => r.access_key_id === k));
+        if (kind) sessionKinds[k] = kind;
         notes.push(
-          `session key ${k}: no AssumeRole in the evidence issued it (instance or function credentials, or issued outside the window)`,
+          `session key ${k}: no AssumeRole in the evidence issued it (${kind ?? 'instance or function credentials, or issued outside the window'})`,
         );
       }
     }
@@ -1145,9 +1179,21 @@ export async function computeScope(
         `access key ${k} was also used before the first suspicious record from ${[...legit].sort().join(', ')}: those records are treated as its legitimate user's`,
       );
   }
-  if (externalAccounts.size)
+  // a finding may have named the principal from the grant that let the account in (the one role
+  // of that account a key grant or bucket policy names, matching the callers' role-session ids)
+  const namedIn = (root: string): string[] => {
+    const prefix = root.replace(/:root$/, ':');
+    return [...principals].filter((p) => p !== root && p.startsWith(prefix)).sort();
+  };
+  const unnamed = [...externalAccounts].filter((a) => !namedIn(a).length).sort();
+  const named = [...externalAccounts].filter((a) => namedIn(a).length).sort();
+  if (unnamed.length)
     notes.push(
-      `calls from other accounts (${[...externalAccounts].sort().join(', ')}) name only the account: the principal that acted there is not in the evidence`,
+      `calls from other accounts (${unnamed.join(', ')}) name only the account: the principal that acted there is not in the evidence`,
+    );
+  if (named.length)
+    notes.push(
+      `calls from other accounts name only the account and the caller's unique id: ${named.map((a) => namedIn(a).join(', ')).join('; ')} named from the grant that let the account in`,
     );
   notes.push(
     `actor told apart by ${ips.size} address(es) and ${keyList.length} key(s); ${actorEvents.length} CloudTrail records and ${invRows.length} model invocations attributed`,
@@ -1174,6 +1220,7 @@ export async function computeScope(
     touched,
     declaredRecords,
     sessions,
+    sessionKinds,
     dataReads,
     personalData,
     confidence:

@@ -91,8 +91,14 @@ function elementFacts(el: Element, sc: ScopeResult): string {
       if (longTerm.length) how.push(`long-term access key(s) ${list(longTerm)}`);
       for (const o of sc.sessions) how.push(`session key ${o.accessKeyId} issued to ${o.caller}`);
       const unissued = session.filter((k) => !sc.sessions.some((o) => o.accessKeyId === k));
-      if (unissued.length)
-        how.push(`session key(s) ${list(unissued)} (workload or instance credentials used elsewhere)`);
+      // by what the identity that used each key says it is (a person's SSO session, an instance's role)
+      const byKind = new Map<string, string[]>();
+      for (const k of unissued) {
+        const kind = sc.sessionKinds?.[k] ?? 'workload or instance credentials used elsewhere';
+        byKind.set(kind, [...(byKind.get(kind) ?? []), k]);
+      }
+      for (const [kind, keys] of [...byKind].sort(([a], [b]) => a.localeCompare(b)))
+        how.push(`session key(s) ${list(keys)} (${kind})`);
       if (!how.length)
         how.push("an application acting on the actor's input (no AWS credentials of the actor)");
       return `Who: ${list(s.principals)}. From: ${list(s.sourceIps, 6) || 'unknown addresses'}. Since: ${s.window.start ?? 'unknown'} (last ${s.window.end ?? 'unknown'}). How: ${how.join('; ')}.`;

@@ -71,6 +71,7 @@ export const TECHNIQUES: Record<string, Technique> = {
   'AML.T0040': { name: 'ML Model Inference API Access', tactics: ['Initial Access'] },
   'AML.T0053': { name: 'LLM Plugin Compromise', tactics: ['Execution', 'Privilege Escalation'] },
   'AML.T0024': { name: 'Exfiltration via ML Inference API', tactics: ['Exfiltration'] },
+  'AML.T0048.004': { name: 'External Harms: ML Intellectual Property Theft', tactics: ['Impact'] },
 };
 
 /** ATT&CK id pattern (Tnnnn, Tnnnn.nnn) or ATLAS (AML.Tnnnn[.nnn]). */
