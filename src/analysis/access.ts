@@ -187,22 +187,46 @@ async function notebookRunOf(
 
 /** Role sessions of workloads and pipelines (and people's command-line sessions on another device) whose credentials turn up at a second address with another client. */
 export async function sessionReuse(env: Env): Promise<Candidate[]> {
+  // each key with its first record (time, uid): the order its records would come in all together
   const keys = await env.db.all(
-    `SELECT access_key_id AS k, min(identity_arn) AS id FROM events
+    `SELECT access_key_id AS k, min(identity_arn) AS id, count(DISTINCT user_agent) AS uas, count(*) AS n FROM events
      WHERE principal_type = 'AssumedRole' AND access_key_id IS NOT NULL AND ${ACTOR_ROWS}
-     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1 ORDER BY ALL`,
+     GROUP BY 1 HAVING count(DISTINCT source_ip) > 1
+     ORDER BY min({'t': time, 'u': uid}), k`,
   );
   const out: Candidate[] = [];
   // people's sessions move between office, home and VPN: a person's session is read only when its
-  // programmatic client changes device too (below)
+  // programmatic client changes device too (below), which takes a second client on the key
   const keyList = keys
-    .filter(
-      (r) =>
-        /^ASIA/.test(String(r.k)) &&
-        ['workload', 'pipeline', 'human'].includes(env.base.kindOf(String(r.id))),
-    )
-    .map((r) => String(r.k));
+    .filter((r) => {
+      if (!/^ASIA/.test(String(r.k))) return false;
+      const kind = env.base.kindOf(String(r.id));
+      return kind === 'workload' || kind === 'pipeline' || (kind === 'human' && Number(r.uas) > 1);
+    })
+    .map((r) => ({ k: String(r.k), n: Number(r.n) }));
   if (!keyList.length) return out;
+  // the keys' records a few keys at a time, in their order: on a large case the sessions of the
+  // application and of people hold hundreds of thousands of records, which DuckDB would otherwise
+  // hand over in one result
+  let chunk: string[] = [];
+  let rows = 0;
+  for (const r of keyList) {
+    if (chunk.length && rows + r.n > SESSION_ROWS_PER_READ) {
+      await sessionReuseOf(env, chunk, out);
+      chunk = [];
+      rows = 0;
+    }
+    chunk.push(r.k);
+    rows += r.n;
+  }
+  if (chunk.length) await sessionReuseOf(env, chunk, out);
+  return out;
+}
+
+/** Records of session keys read together by `sessionReuse` (a key with more is read alone). */
+const SESSION_ROWS_PER_READ = 20_000;
+
+async function sessionReuseOf(env: Env, keyList: string[], out: Candidate[]): Promise<void> {
   const rows = await loadEvents(
     env.db,
     `access_key_id IN (${actionList(keyList)}) AND ${ACTOR_ROWS}`,
@@ -363,7 +387,6 @@ export async function sessionReuse(env: Env): Promise<Candidate[]> {
       });
     }
   }
-  return out;
 }
 
 /**
