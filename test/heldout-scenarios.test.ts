@@ -36,47 +36,57 @@ type Floors = {
 // value so that a regression is caught. Never lower one to make a failing run pass without
 // understanding why the score dropped. First scores (before the detection work each scenario
 // prompted) are in test/scenarios/README.md.
-// Measured at the end of round 8, all 37 (key / prec / scope / elem / decoy):
-//   agent-action-tamper            1 / 1 / 1 / 1 / 0
-//   agent-code-interpreter-abuse   1 / 1 / 1 / 1 / 0
-//   agent-kb-injection             1 / 1 / 1 / 1 / 0
-//   agent-memory-poisoning         1 / 1 / 0.867 / 1 / 0
-//   agent-tool-exfil               1 / 1 / 1 / 1 / 0
-//   aoss-vector-exfil              1 / 1 / 1 / 1 / 0
-//   app-wallet-abuse               1 / 0.998 / 1 / 1 / 0
-//   batch-inference-exfil          1 / 1 / 0.969 / 1 / 0
-//   bedrock-api-key-abuse          1 / 1 / 0.964 / 1 / 0
-//   cfn-guardrail-strip            1 / 1 / 1 / 1 / 0
-//   cognito-unauth-llmjacking      1 / 1 / 1 / 1 / 0
-//   dev-to-prod-pivot              1 / 1 / 1 / 1 / 0
-//   ec2-role-credential-theft      1 / 1 / 1 / 1 / 0
-//   github-oidc-pipeline-abuse     1 / 1 / 1 / 0.857 / 0
-//   guardrail-bypass-deploy        1 / 0.976 / 0.964 / 1 / 0
-//   guardrail-version-rollback     1 / 1 / 0.917 / 1 / 0
-//   insider-kb-harvest             1 / 1 / 0.985 / 1 / 0
-//   kb-datasource-swap             1 / 1 / 1 / 1 / 0
-//   log-subscription-exfil         1 / 1 / 1 / 1 / 0
-//   logging-redirect-cloudwatch    1 / 1 / 0.95 / 1 / 0
-//   model-distillation             1 / 1 / 1 / 1 / 0
-//   model-import-backdoor          1 / 1 / 1 / 1 / 0
-//   notebook-presigned-takeover    1 / 1 / 0.961 / 1 / 0
-//   permission-set-escalation      1 / 1 / 0.993 / 1 / 0
-//   prompt-flow-tamper             1 / 0.997 / 1 / 1 / 0
-//   prompt-log-theft               1 / 1 / 1 / 1 / 0
-//   rag-tenant-isolation           1 / 0.961 / 1 / 0.857 / 0
-//   sagemaker-endpoint-swap        1 / 1 / 1 / 1 / 0
-//   sagemaker-training-image-swap  1 / 1 / 1 / 1 / 0
-//   scp-unblock-llmjacking         1 / 1 / 1 / 1 / 0
-//   sso-console-replay             1 / 1 / 1 / 1 / 0
-//   sso-session-hijack             1 / 1 / 1 / 1 / 0
-//   throughput-wallet-burn         1 / 1 / 0.956 / 1 / 0
-//   ticket-injection-summariser    1 / 1 / 1 / 1 / 0
-//   training-data-exposure         1 / 1 / 1 / 1 / 0
-//   trust-policy-backdoor          1 / 1 / 1 / 1 / 0
-//   vendor-role-abuse              1 / 1 / 1 / 1 / 0
+// Measured at the end of round 9, all 45 (key / prec / scope / elem / decoy):
+//   agent-action-tamper              1 / 1 / 1 / 1 / 0
+//   agent-code-interpreter-abuse     1 / 1 / 1 / 1 / 0
+//   agent-kb-injection               1 / 1 / 1 / 1 / 0
+//   agent-memory-poisoning           1 / 1 / 0.9 / 1 / 0
+//   agent-tool-exfil                 1 / 1 / 1 / 1 / 0
+//   aoss-vector-exfil                1 / 1 / 1 / 1 / 0
+//   app-wallet-abuse                 1 / 0.998 / 1 / 1 / 0
+//   batch-inference-exfil            1 / 1 / 0.969 / 1 / 0
+//   bedrock-api-key-abuse            1 / 1 / 0.964 / 1 / 0
+//   cfn-guardrail-strip              1 / 1 / 1 / 1 / 0
+//   cognito-unauth-llmjacking        1 / 1 / 1 / 1 / 0
+//   dev-to-prod-pivot                1 / 1 / 1 / 1 / 0
+//   ec2-role-credential-theft        1 / 1 / 1 / 1 / 0
+//   ecs-image-swap-chat-proxy        1 / 1 / 0.987 / 1 / 0
+//   github-oidc-pipeline-abuse       1 / 1 / 1 / 0.857 / 0
+//   guardduty-suppression-llmjacking 1 / 1 / 1 / 1 / 0
+//   guardrail-bypass-deploy          1 / 0.976 / 0.964 / 1 / 0
+//   guardrail-version-rollback       1 / 1 / 0.917 / 1 / 0
+//   insider-kb-harvest               1 / 1 / 0.985 / 1 / 0
+//   kb-datasource-swap               1 / 1 / 1 / 1 / 0
+//   kms-grant-training-exfil         1 / 1 / 1 / 0.857 / 0
+//   lambda-url-llm-proxy             1 / 1 / 1 / 1 / 0
+//   log-subscription-exfil           1 / 1 / 1 / 1 / 0
+//   logging-redirect-cloudwatch      1 / 1 / 0.95 / 1 / 0
+//   model-distillation               1 / 1 / 1 / 1 / 0
+//   model-import-backdoor            1 / 1 / 1 / 1 / 0
+//   model-package-share-theft        1 / 1 / 1 / 0.857 / 0
+//   notebook-lifecycle-backdoor      1 / 1 / 0.983 / 1 / 0
+//   notebook-presigned-takeover      1 / 1 / 0.961 / 1 / 0
+//   permission-set-escalation        1 / 1 / 0.993 / 1 / 0
+//   prompt-flow-tamper               1 / 0.997 / 1 / 1 / 0
+//   prompt-log-theft                 1 / 1 / 1 / 1 / 0
+//   rag-tenant-isolation             1 / 0.961 / 1 / 0.857 / 0
+//   s3-notification-exfil            1 / 1 / 1 / 1 / 0
+//   sagemaker-endpoint-swap          1 / 1 / 1 / 1 / 0
+//   sagemaker-training-image-swap    1 / 1 / 1 / 1 / 0
+//   scp-unblock-llmjacking           1 / 1 / 1 / 1 / 0
+//   sso-console-replay               1 / 1 / 1 / 1 / 0
+//   sso-session-hijack               1 / 1 / 1 / 1 / 0
+//   system-prompt-secret-leak        1 / 1 / 0.999 / 1 / 0
+//   throughput-wallet-burn           1 / 1 / 0.956 / 1 / 0
+//   ticket-injection-summariser      1 / 1 / 1 / 1 / 0
+//   training-data-exposure           1 / 1 / 1 / 1 / 0
+//   trust-policy-backdoor            1 / 1 / 1 / 1 / 0
+//   vendor-role-abuse                1 / 1 / 1 / 1 / 0
 // github-oidc-pipeline-abuse and rag-tenant-isolation: element accuracy 0.857 where the labels of
 // the set disagree (a new access key labelled an infrastructure change elsewhere) or where a
 // careless authorised change is not yet told apart from an intruder's use of the credentials.
+// kms-grant-training-exfil and model-package-share-theft: 0.857 where their truth leaves a bucket
+// or key policy change out of infrastructure changes, which training-data-exposure labels as one.
 const FLOORS: Record<string, Floors> = {
   'agent-action-tamper': {
     keyRecall: 0.95,
@@ -102,7 +112,7 @@ const FLOORS: Record<string, Floors> = {
   'agent-memory-poisoning': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
-    scopeF1: 0.81,
+    scopeF1: 0.85,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -169,11 +179,25 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'ecs-image-swap-chat-proxy': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.93,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'github-oidc-pipeline-abuse': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
     elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'guardduty-suppression-llmjacking': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'guardrail-bypass-deploy': {
@@ -198,6 +222,20 @@ const FLOORS: Record<string, Floors> = {
     decoyFpMax: 0,
   },
   'kb-datasource-swap': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'kms-grant-training-exfil': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'lambda-url-llm-proxy': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
@@ -229,6 +267,20 @@ const FLOORS: Record<string, Floors> = {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'model-package-share-theft': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'notebook-lifecycle-backdoor': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.93,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -267,6 +319,13 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.8,
     decoyFpMax: 0,
   },
+  's3-notification-exfil': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'sagemaker-endpoint-swap': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
@@ -299,6 +358,13 @@ const FLOORS: Record<string, Floors> = {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'system-prompt-secret-leak': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.94,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
