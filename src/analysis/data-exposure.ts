@@ -199,24 +199,45 @@ function resourceOf(r: CtRow): string {
   return r.resources.find((x) => x.startsWith('arn:aws:kms:')) ?? k;
 }
 
-/** The organisation's accounts as the evidence shows them, each with how it was learnt. */
+/** The accounts the records and the change calendar show, per analysis (one scan of `events`). */
+const SEEN_ACCOUNTS = new WeakMap<Env, Promise<Map<string, string>>>();
+
+function accountsSeen(env: Env): Promise<Map<string, string>> {
+  let seen = SEEN_ACCOUNTS.get(env);
+  if (!seen) {
+    seen = (async () => {
+      const out = new Map<string, string>();
+      const rows = await env.db.all(
+        `SELECT DISTINCT recipient_account AS a, 'records delivered to it' AS how FROM events WHERE recipient_account IS NOT NULL
+         UNION SELECT DISTINCT account AS a, 'its own sessions and users act in the evidence' AS how FROM events
+           WHERE account IS NOT NULL AND principal_type IN ('AssumedRole', 'IAMUser', 'Root', 'FederatedUser', 'IdentityCenterUser')
+         ORDER BY a, how`,
+      );
+      for (const r of rows) addAccount(out, String(r.a), String(r.how));
+      for (const e of env.entries)
+        for (const m of e.text.slice(0, 20_000).matchAll(ACCOUNT_IN))
+          addAccount(out, m[1], `named by ${e.ticket}`);
+      return out;
+    })();
+    SEEN_ACCOUNTS.set(env, seen);
+  }
+  return seen;
+}
+
+function addAccount(out: Map<string, string>, a: string | null | undefined, how: string): void {
+  if (a && /^\d{12}$/.test(a) && !out.has(a)) out.set(a, how);
+}
+
+/**
+ * The organisation's accounts as the evidence shows them, each with how it was learnt: those the
+ * records and the change calendar show (read once per analysis, every detector asks), then those
+ * the given grants admit under an organisation condition.
+ */
 export async function orgAccounts(env: Env, grantRows: CtRow[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const add = (a: string | null | undefined, how: string): void => {
-    if (a && /^\d{12}$/.test(a) && !out.has(a)) out.set(a, how);
-  };
-  const rows = await env.db.all(
-    `SELECT DISTINCT recipient_account AS a, 'records delivered to it' AS how FROM events WHERE recipient_account IS NOT NULL
-     UNION SELECT DISTINCT account AS a, 'its own sessions and users act in the evidence' AS how FROM events
-       WHERE account IS NOT NULL AND principal_type IN ('AssumedRole', 'IAMUser', 'Root', 'FederatedUser', 'IdentityCenterUser')
-     ORDER BY a, how`,
-  );
-  for (const r of rows) add(String(r.a), String(r.how));
-  for (const e of env.entries)
-    for (const m of e.text.slice(0, 20_000).matchAll(ACCOUNT_IN)) add(m[1], `named by ${e.ticket}`);
+  const out = new Map(await accountsSeen(env));
   for (const r of grantRows)
     for (const a of grantsOf(statementsOf(policyOf(r))).orgAccounts)
-      add(a, 'granted under an organisation condition');
+      addAccount(out, a, 'granted under an organisation condition');
   return out;
 }
 
