@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../engine/ingest.js';
 import { CaseStore } from '../store/case-store.js';
-import { accountBaseline, eachByTime } from './context.js';
+import { accountBaseline, eachByTime, isOutsideHost } from './context.js';
 
 describe('eachByTime', () => {
   it('gives the rows of one whole ordered query, slice by slice, ties and rows without a time included', async () => {
@@ -158,5 +158,49 @@ describe('accountBaseline: principal kinds', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('isOutsideHost', () => {
+  const org = new Set(['example.com']);
+  it('is a public host or address beyond AWS and the organisation', () => {
+    for (const h of [
+      'collector.example.net',
+      'otlp.cdn-metrics.net',
+      '203.0.113.9',
+      '2001:db8::1',
+      // AWS hosts these for anyone: the name does not say whose they are
+      'abc123.lambda-url.us-east-1.on.aws',
+      'k2x9.execute-api.eu-west-1.amazonaws.com',
+    ])
+      expect(isOutsideHost(h, org), h).toBe(true);
+  });
+  it('is not loopback, private or shared space, an internal or single-label name, AWS, or the organisation', () => {
+    for (const h of [
+      'localhost',
+      'api.localhost',
+      '127.0.0.1',
+      '10.0.3.4',
+      '172.20.1.1',
+      '192.168.1.5',
+      '169.254.169.254',
+      '100.64.0.9',
+      'fd00::1',
+      'collector',
+      'otel.prod.svc',
+      'vault.service.consul',
+      'bedrock-runtime.eu-west-1.amazonaws.com',
+      's3.cn-north-1.amazonaws.com.cn',
+      'bedrock.us-east-1.api.aws',
+      'docs.aws',
+      'aws.amazon.com',
+      'traces.example.com',
+      'EXAMPLE.COM.',
+      '',
+    ])
+      expect(isOutsideHost(h, org), h).toBe(false);
+  });
+  it('counts the organisation only when told its domains', () => {
+    expect(isOutsideHost('traces.example.com')).toBe(true);
   });
 });

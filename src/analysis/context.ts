@@ -520,6 +520,34 @@ export function inDomains(domain: string, domains: Set<string>): boolean {
   return false;
 }
 
+/** Name suffixes that stay inside a network: sidecars, service discovery, internal zones. */
+const INTERNAL_SUFFIX = /\.(?:local|internal|localdomain|svc|consul|lan|intranet|corp|home\.arpa)$/;
+/** AWS's own domains: its service endpoints and Amazon's sites. */
+const AWS_DOMAIN = /(?:^|\.)(?:amazonaws\.com(?:\.cn)?|api\.aws|on\.aws|aws\.dev|amazon\.com|aws)$/;
+/**
+ * Endpoints AWS hosts for any customer, whose name does not say whose they are: a function URL or an
+ * API Gateway stage can be anyone's, so they count as outside (the common way to receive stolen data
+ * on AWS's own domains).
+ */
+const ANYONES_ENDPOINT =
+  /\.lambda-url\.[a-z0-9-]+\.on\.aws$|\.execute-api\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * Whether a host named in evidence (a URL's host, lower case, no trailing dot) is somewhere outside
+ * AWS and the organisation: not loopback, a private or shared address, a single-label or internal
+ * name, an AWS service endpoint or domain, or one of the organisation's domains. A function URL or an
+ * API Gateway endpoint is outside unless it is under one of the organisation's domains.
+ */
+export function isOutsideHost(host: string, orgDomains: Set<string> = new Set()): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (!h || h === 'localhost' || h.endsWith('.localhost')) return false;
+  if (/^[\d.]+$/.test(h) || h.includes(':')) return isPublicIp(h);
+  if (!h.includes('.')) return false;
+  if (INTERNAL_SUFFIX.test(h)) return false;
+  if (AWS_DOMAIN.test(h) && !ANYONES_ENDPOINT.test(h)) return false;
+  return !inDomains(h, orgDomains);
+}
+
 // ---- principals ---------------------------------------------------------------------------------------
 
 /**

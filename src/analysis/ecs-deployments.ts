@@ -29,7 +29,7 @@ import {
   type Candidate,
   type CtRow,
   type Env,
-  inDomains,
+  isOutsideHost,
   isPublicIp,
   loadEvents,
   matchContext,
@@ -135,13 +135,7 @@ export function outsideHost(value: string, orgDomains: Set<string>): string | nu
     .toLowerCase()
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return null;
-  if (/^[\d.]+$/.test(h) || h.includes(':')) return isPublicIp(h) ? h : null;
-  if (!h.includes('.')) return null;
-  if (/\.(?:local|internal|localdomain|svc|consul|lan|intranet|corp|home\.arpa)$/.test(h)) return null;
-  if (/(?:^|\.)(?:amazonaws\.com(?:\.cn)?|api\.aws|on\.aws|aws)$/.test(h)) return null;
-  if (inDomains(h, orgDomains)) return null;
-  return h;
+  return isOutsideHost(h, orgDomains) ? h : null;
 }
 
 /** The revision a deployment names: `family:revision`, a task-definition ARN, or the family (its latest). */

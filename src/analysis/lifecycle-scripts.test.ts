@@ -59,6 +59,14 @@ describe('lifecycle scripts: text only', () => {
     expect(
       judgeScript('curl -s http://169.254.169.254/latest/meta-data/placement/region').stealsCredentials,
     ).toBe(false);
+    // a sidecar, a cluster-internal name or shared address space is not a destination outside
+    const inside = judgeScript(
+      'TOKEN=$(curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/role)\n' +
+        'curl -X POST -d "$TOKEN" http://collector:4318/v1\n' +
+        'curl -X POST -d "$TOKEN" http://otel.ops.svc/v1 http://100.64.1.2/x',
+    );
+    expect(inside.outsideHosts).toEqual([]);
+    expect(inside.stealsCredentials).toBe(false);
   });
 
   it('finds a look-alike: an earlier script copied with lines added', () => {

@@ -5,6 +5,8 @@
  * a size cap and matched as text only, never run or interpreted.
  */
 
+import { isOutsideHost } from './context.js';
+
 /** Base64 characters read per script (SageMaker allows 16,384 per script). */
 const MAX_B64 = 24_000;
 /** Scripts read per request. */
@@ -70,9 +72,6 @@ const PERSISTENCE: Array<[RegExp, string]> = [
 
 /** Hosts named in URLs of the script. */
 const URL_HOST = /\bhttps?:\/\/([A-Za-z0-9.-]+)(?::\d+)?/g;
-/** AWS endpoints, the instance metadata service and local addresses are not destinations. */
-const NOT_OUTSIDE =
-  /(?:^|\.)(?:amazonaws\.com|amazonaws\.com\.cn|aws\.dev|amazon\.com)$|^(?:169\.254\.\d+\.\d+|localhost|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+)$/i;
 
 export interface ScriptVerdict {
   credentialReads: string[];
@@ -98,7 +97,7 @@ export function judgeScript(text: string): ScriptVerdict {
     const hosts = new Set<string>();
     for (const m of text.matchAll(URL_HOST)) {
       const h = m[1].toLowerCase().replace(/\.$/, '');
-      if (!NOT_OUTSIDE.test(h)) hosts.add(h);
+      if (isOutsideHost(h)) hosts.add(h);
       if (hosts.size >= 10) break;
     }
     return [...hosts].sort();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CaseStore } from './case-store.js';
+import { CaseStore, DEFAULT_MEMORY_LIMIT, memoryLimit, sizeBytes } from './case-store.js';
 import { TABLES, zstdColumn } from './schema.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'genai-ir-store-'));
@@ -46,6 +46,20 @@ describe('case store', () => {
       expect(row).toEqual({ a: 'GetObject', n: 20000 });
     } finally {
       await store.close();
+    }
+  });
+
+  it("opens a case file at the command line's memory limit unless told another; an in-memory case at DuckDB's", async () => {
+    const file = await CaseStore.open(path.join(tmp, 'limit.duckdb'));
+    const told = await CaseStore.open(path.join(tmp, 'limit2.duckdb'), { memoryLimit: '300MiB' });
+    const mem = await CaseStore.open(':memory:');
+    try {
+      expect(sizeBytes(await memoryLimit(file))).toBe(sizeBytes(DEFAULT_MEMORY_LIMIT));
+      expect(sizeBytes(await memoryLimit(told))).toBe(300 * 2 ** 20);
+      // DuckDB's own default (80% of the machine's memory) is above ours on any machine this runs on
+      expect(sizeBytes(await memoryLimit(mem))).toBeGreaterThan(sizeBytes(DEFAULT_MEMORY_LIMIT));
+    } finally {
+      await Promise.all([file.close(), told.close(), mem.close()]);
     }
   });
 

@@ -82,11 +82,18 @@ export class CaseStore implements Queryable {
     readonly path: string,
   ) {}
 
-  /** Opens (or creates) a case file; `:memory:` for a case that lives only in this process. */
+  /**
+   * Opens (or creates) a case file; `:memory:` for a case that lives only in this process. A case
+   * file gets DuckDB memory limit `memoryLimit`, by default {@link DEFAULT_MEMORY_LIMIT} (DuckDB's
+   * own default, 80% of the machine's memory, let a 10M-event analysis reach 3.9 GB); above it
+   * DuckDB spills beside the file. An in-memory case has nowhere to spill, so it keeps DuckDB's
+   * default unless given one.
+   */
   static async open(path: string, opts: { threads?: number; memoryLimit?: string } = {}): Promise<CaseStore> {
     const config: Record<string, string> = {};
     if (opts.threads) config.threads = String(opts.threads);
-    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    const limit = opts.memoryLimit ?? (path.startsWith(':memory:') ? undefined : DEFAULT_MEMORY_LIMIT);
+    if (limit) config.memory_limit = limit;
     // a new case file is written at a storage version with ZSTD for strings (DuckDB >= 1.3 reads
     // it); an existing file keeps the version it was created with
     const fresh = !path.startsWith(':memory:') && !(await fileExists(path));
