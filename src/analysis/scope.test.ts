@@ -538,6 +538,51 @@ describe('computeScope: when an address counts as established', () => {
     expect(officeScope.scope.sourceIps).not.toContain(vps);
   });
 
+  it("an address whose model calls served three or more of the application's users is established, however they name them", async () => {
+    const egress = '198.51.100.90';
+    const line = (i: number, meta: Record<string, string>) => ({
+      schemaType: 'ModelInvocationLog',
+      schemaVersion: '1.0',
+      timestamp: `2026-02-03T1${i}:00:00Z`,
+      accountId: '111122223333',
+      identity: { arn: 'arn:aws:sts::111122223333:assumed-role/chat-app/web' },
+      region: 'eu-west-1',
+      requestId: `req-${i}`,
+      operation: 'InvokeModel',
+      modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      requestMetadata: { clientIp: egress, ...meta },
+      input: { inputContentType: 'application/json', inputBodyJson: { prompt: 'hello' } },
+      output: { outputContentType: 'application/json', outputBodyJson: { completion: 'Hi.' } },
+    });
+    const scopeOf = async (name: string, metas: Array<Record<string, string>>) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), `genai-ir-scope-${name}-`));
+      const store = await CaseStore.open(':memory:');
+      try {
+        const later = call(90, '2026-02-03T19:00:00Z', egress, {
+          type: 'IAMUser',
+          arn: USER,
+          key: 'AKIAEXAMPLEEVAL00001',
+        });
+        writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: [later] }));
+        writeFileSync(
+          path.join(dir, 'invocations.jsonl'),
+          `${metas.map((m, i) => JSON.stringify(line(i, m))).join('\n')}\n`,
+        );
+        expect((await ingest(store, [dir])).totals.rejected).toBe(0);
+        return (await computeScope(store, [finding(egress, '2026-02-03T19:00:00Z')])).scope.sourceIps;
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    // three users of the chat, named by user_id, userId and a conversation: the application's egress
+    const shared = await scopeOf('users', [{ user_id: 'u-1' }, { userId: 'u-2' }, { session_id: 's-3' }]);
+    expect(shared).not.toContain(egress);
+    // one user (blank ids name nobody): the address still tells the actor apart
+    const one = await scopeOf('one', [{ user_id: 'u-1' }, { user_id: 'u-1' }, { user_id: ' ' }]);
+    expect(one).toContain(egress);
+  });
+
   it("a role in another account the actor assumed is in scope; a role of the caller's own account is not", async () => {
     const vps = '198.51.100.79';
     const OUTSIDE = 'arn:aws:iam::999988887777:user/breakglass';

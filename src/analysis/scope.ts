@@ -404,7 +404,8 @@ const END_USER_SQL = metaSql(META_KEYS.person, { verbatim: true });
  * Whether an address was in ordinary use before the suspicious activity: used for hours (at least
  * ESTABLISHED_SPAN_MIN between its first and last use) more than six hours before the first
  * finding that names it, or used by three or more identities (a NAT, a VPN exit, the application's
- * own egress), or the egress of a workload whose service-issued session keys (WORKLOAD_KEYS_MIN)
+ * own egress) or by the model calls of three or more customers or conversations (as their request
+ * metadata names them: `META_KEYS.customer`, then `META_KEYS.conversation`), or the egress of a workload whose service-issued session keys (WORKLOAD_KEYS_MIN)
  * were used there before that finding, however few identities share it. Such an address tells the
  * actor apart from nobody. A short burst long before (an intruder's reconnaissance the night
  * before) does not establish it, and neither do the roles one caller assumed from the address
@@ -428,7 +429,7 @@ async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Prom
        (SELECT count(DISTINCT identity_arn) FROM events
           WHERE source_ip = $1 AND coalesce(principal_type, '') NOT IN ('AWSAccount', 'AWSService')
             AND coalesce(access_key_id, '') NOT IN (SELECT k FROM chained WHERE k IS NOT NULL)) AS identities,
-       (SELECT count(DISTINCT coalesce(request_metadata->>'$.customerId', request_metadata->>'$.conversationId'))
+       (SELECT count(DISTINCT coalesce(${metaSql(META_KEYS.customer)}, ${metaSql(META_KEYS.conversation)}))
           FROM invocations WHERE client_ip = $1) AS clients,
        (SELECT count(DISTINCT access_key_id) FROM events
           WHERE source_ip = $1 AND time < CAST($3 AS TIMESTAMP)
