@@ -362,6 +362,29 @@ describe('ECS task definitions and deployments', () => {
     expect(findings.filter(severe)).toEqual([]);
   });
 
+  it('takes AWS\u2019s sidecar registries (FireLens Fluent Bit, App Mesh Envoy) as AWS-owned; an unknown account\u2019s sidecar is still outside', async () => {
+    const FLUENT_BIT = `906394416424.dkr.ecr.${REGION}.amazonaws.com/aws-for-fluent-bit:stable`;
+    const ENVOY = `840364872350.dkr.ecr.${REGION}.amazonaws.com/aws-appmesh-envoy:v1.34.13.0-prod`;
+    const LOOKALIKE = `${OUTSIDE}.dkr.ecr.${REGION}.amazonaws.com/aws-for-fluent-bit:stable`;
+    const sidecars = (logRouter: string) => [
+      { name: 'log_router', image: logRouter, essential: true, firelensConfiguration: { type: 'fluentbit' } },
+      { name: 'envoy', image: ENVOY, essential: true, user: '1337' },
+    ];
+    const findings = await controlPlaneFindings(path.join(tmp, 'sidecars'), {
+      'ct/a.json': trail([
+        ...history(),
+        ...pipelineRun(700, 2, 42, [container(OWN_IMAGE('2222222')), ...sidecars(FLUENT_BIT)]),
+        ...taskStart(705, ACCT, 2, false),
+        ...pipelineRun(800, 3, 43, [container(OWN_IMAGE('3333333')), ...sidecars(LOOKALIKE)]),
+      ]),
+    });
+    const image = by(findings, 'infrastructure.ecs-outside-image');
+    expect(image.map((f) => f.details?.taskDefinition)).toEqual([
+      `arn:aws:ecs:${REGION}:${ACCT}:task-definition/${FAMILY}:43`,
+    ]);
+    expect(image[0].details?.outsideImages).toEqual([{ image: LOOKALIKE, registryAccount: OUTSIDE }]);
+  });
+
   it('does not judge a registry the family already ran from', async () => {
     const findings = await controlPlaneFindings(path.join(tmp, 'known'), {
       'ct/a.json': trail([

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { controlPlaneFindings } from '../../test/helpers/control-plane-case.js';
 import { uuidSequence } from '../../test/helpers/fixture-clock.js';
 import type { Finding } from '../model/types.js';
-import { ecrImage, imagesOf } from './ml-supply-chain.js';
+import { ecrImage, imagesOf, outsideRegistry } from './ml-supply-chain.js';
 
 const ACCT = '111122223333';
 const OUTSIDE = '999988887777';
@@ -250,6 +250,23 @@ describe('container images', () => {
     expect(ecrImage('docker.io/library/python:3.12')).toBeNull();
     expect(imagesOf({ pipelineDefinition: definition(ROGUE) }).map((i) => i.uri)).toEqual([ROGUE]);
     expect(imagesOf({ pipelineDefinition: '{not json' })).toEqual([]);
+  });
+
+  it('counts AWS\u2019s sidecar registries as AWS-owned in every partition: Fluent Bit, App Mesh Envoy', () => {
+    const none = new Set<string>();
+    const outside = (uri: string): boolean => outsideRegistry(ecrImage(uri)!, none);
+    expect(outside('906394416424.dkr.ecr.us-east-1.amazonaws.com/aws-for-fluent-bit:stable')).toBe(false);
+    expect(outside('128054284489.dkr.ecr.cn-north-1.amazonaws.com.cn/aws-for-fluent-bit:stable')).toBe(false);
+    expect(outside('161423150738.dkr.ecr.us-gov-west-1.amazonaws.com/aws-for-fluent-bit:init-latest')).toBe(
+      false,
+    );
+    expect(outside('840364872350.dkr.ecr.us-west-2.amazonaws.com/aws-appmesh-envoy:v1.34.13.0-prod')).toBe(
+      false,
+    );
+    expect(
+      outside('919830735681.dkr.ecr.cn-northwest-1.amazonaws.com.cn/aws-appmesh-envoy:v1.34.13.0-prod'),
+    ).toBe(false);
+    expect(outside(`${OUTSIDE}.dkr.ecr.us-east-1.amazonaws.com/aws-for-fluent-bit:stable`)).toBe(true);
   });
 });
 
