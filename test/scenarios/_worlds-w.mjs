@@ -172,10 +172,21 @@ export function assistantEstate(w) {
         {
           Sid: 'PromptParams',
           Effect: 'Allow',
-          Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParameterHistory', 'ssm:PutParameter', 'ssm:DescribeParameters'],
+          Action: [
+            'ssm:GetParameter',
+            'ssm:GetParameters',
+            'ssm:GetParameterHistory',
+            'ssm:PutParameter',
+            'ssm:DescribeParameters',
+          ],
           Resource: `arn:aws:ssm:${w.homeRegion}:${w.account.id}:parameter/borealis/prod/assistant/*`,
         },
-        { Sid: 'DecryptPrompt', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt'], Resource: `arn:aws:kms:${w.homeRegion}:${w.account.id}:key/${w.res.kmsKeys[0]}` },
+        {
+          Sid: 'DecryptPrompt',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:Encrypt'],
+          Resource: `arn:aws:kms:${w.homeRegion}:${w.account.id}:key/${w.res.kmsKeys[0]}`,
+        },
         {
           Sid: 'ChatFunctionConfig',
           Effect: 'Allow',
@@ -191,7 +202,8 @@ export function assistantEstate(w) {
 export const ORDER_LAYERS = {
   common: (v) => `arn:aws:lambda:ca-central-1:${BOREALIS_PROD}:layer:borealis-orders-common:${v}`,
   // AWS Parameters and Secrets Lambda Extension, published by AWS in ca-central-1
-  paramsSecrets: 'arn:aws:lambda:ca-central-1:200266452380:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12',
+  paramsSecrets:
+    'arn:aws:lambda:ca-central-1:200266452380:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12',
   // CloudWatch Lambda Insights, published by AWS
   insights: 'arn:aws:lambda:ca-central-1:580247275435:layer:LambdaInsightsExtension-Arm64:20',
   // AWS Distro for OpenTelemetry (Python), published by AWS
@@ -216,7 +228,13 @@ const entry = (svc, source, name, readOnly, host) => ({
 /** An SSM call for APIs missing from the catalogue (GetParameterHistory, LabelParameterVersion). */
 export const ssmExtra = (name, params, response = null, scope) => ({
   api: `ssm:${name}`,
-  entry: entry('ssm', 'ssm.amazonaws.com', name, /^(Get|List|Describe)/.test(name), (r) => `ssm.${r}.amazonaws.com`),
+  entry: entry(
+    'ssm',
+    'ssm.amazonaws.com',
+    name,
+    /^(Get|List|Describe)/.test(name),
+    (r) => `ssm.${r}.amazonaws.com`,
+  ),
   params,
   response,
   scope,
@@ -225,7 +243,13 @@ export const ssmExtra = (name, params, response = null, scope) => ({
 /** A Lambda layer API (PublishLayerVersion20181031, GetLayerVersion20181031, ListLayerVersions20181031, ListLayers20181031). */
 export const lambdaLayerApi = (name, params, response = null, scope) => ({
   api: `lambda:${name}`,
-  entry: entry('lambda', 'lambda.amazonaws.com', name, /^(Get|List)/.test(name), (r) => `lambda.${r}.amazonaws.com`),
+  entry: entry(
+    'lambda',
+    'lambda.amazonaws.com',
+    name,
+    /^(Get|List)/.test(name),
+    (r) => `lambda.${r}.amazonaws.com`,
+  ),
   params,
   response,
   scope,

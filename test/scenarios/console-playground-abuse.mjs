@@ -22,14 +22,15 @@
 //     in the IAM console (CreateAccessKey, the ETL host picks up the new key, old key deactivated).
 //   - the usual background (scanner, vendor, ops).
 
+import { consoleUserIdentityFor } from '../../../shared/tools/evidence-gen/lib/identity.mjs';
 import {
   Abuse,
+  addAccessKey,
   C,
   clientProfile,
   defineScenario,
   finding,
   iamUser,
-  addAccessKey,
   isoSec,
   MIN,
   Prompts,
@@ -37,7 +38,6 @@ import {
   UA,
   userIdentityFor,
 } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { consoleUserIdentityFor } from '../../../shared/tools/evidence-gen/lib/identity.mjs';
 import { MILLRACE } from './_worlds-y.mjs';
 
 const PROXY1 = '98.207.133.61'; // residential proxy exit (US cable broadband)
@@ -95,10 +95,24 @@ export default defineScenario({
           document: {
             Version: '2012-10-17',
             Statement: [
-              { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::millrace-merch-kb-docs', 'arn:aws:s3:::millrace-merch-kb-docs/*'] },
               {
                 Effect: 'Allow',
-                Action: ['iam:GetUser', 'iam:ChangePassword', 'iam:ListAccessKeys', 'iam:CreateAccessKey', 'iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:ListMFADevices', 'iam:CreateVirtualMFADevice', 'iam:EnableMFADevice'],
+                Action: ['s3:GetObject', 's3:ListBucket'],
+                Resource: ['arn:aws:s3:::millrace-merch-kb-docs', 'arn:aws:s3:::millrace-merch-kb-docs/*'],
+              },
+              {
+                Effect: 'Allow',
+                Action: [
+                  'iam:GetUser',
+                  'iam:ChangePassword',
+                  'iam:ListAccessKeys',
+                  'iam:CreateAccessKey',
+                  'iam:UpdateAccessKey',
+                  'iam:DeleteAccessKey',
+                  'iam:ListMFADevices',
+                  'iam:CreateVirtualMFADevice',
+                  'iam:EnableMFADevice',
+                ],
                 Resource: ['arn:aws:iam::*:user/${aws:username}', 'arn:aws:iam::*:mfa/${aws:username}'],
               },
             ],
@@ -124,8 +138,23 @@ export default defineScenario({
     const victimBrowser = UA.browser(rng.fork('ua-victim'));
     const peerBrowser = UA.browser(rng.fork('ua-peer'));
     const actorBrowser = UA.browser(rng.fork('ua-actor'));
-    const loginAs = (u, ip, ua) => new Session({ identity: { type: 'IAMUser', principalId: u.id, arn: u.arn, accountId: acct, userName: u.name }, principal: u, ip, userAgent: ua, region: 'us-east-1' });
-    const consoleAs = (u, ip, ua, t, mfa) => new Session({ identity: consoleUserIdentityFor(u, rng.iamId('ASIA'), t, mfa), principal: u, ip, userAgent: ua, console: true, region: home });
+    const loginAs = (u, ip, ua) =>
+      new Session({
+        identity: { type: 'IAMUser', principalId: u.id, arn: u.arn, accountId: acct, userName: u.name },
+        principal: u,
+        ip,
+        userAgent: ua,
+        region: 'us-east-1',
+      });
+    const consoleAs = (u, ip, ua, t, mfa) =>
+      new Session({
+        identity: consoleUserIdentityFor(u, rng.iamId('ASIA'), t, mfa),
+        principal: u,
+        ip,
+        userAgent: ua,
+        console: true,
+        region: home,
+      });
     const gap = (a, b) => rng.int(a, b) * 1000;
 
     // a merchandiser's usual work: playground copy drafting and a few KB test queries
@@ -138,7 +167,14 @@ export default defineScenario({
         for (let i = 0, n = rng.int(3, 9); i < n; i++) {
           t += gap(40, 400);
           const task = Prompts.devTask(rng, w);
-          sim.runtime(rng, t, cs, { op: 'Converse', modelId: rng.chance(0.8) ? HAIKU : w.models.playground[1], prompt: task.user, answer: task.answer, maxTokens: 1024, temperature: 0.7 });
+          sim.runtime(rng, t, cs, {
+            op: 'Converse',
+            modelId: rng.chance(0.8) ? HAIKU : w.models.playground[1],
+            prompt: task.user,
+            answer: task.answer,
+            maxTokens: 1024,
+            temperature: 0.7,
+          });
         }
         if (rng.chance(0.8)) {
           t += gap(60, 300);
@@ -180,12 +216,26 @@ export default defineScenario({
     for (let i = 0; i < 28; i++) {
       t += gap(25, 140);
       const retrieveOnly = rng.chance(0.2);
-      sim.call(rng, t, cs, retrieveOnly ? { ...C.retrieve(kb, acct, { results: 10 }), key: i < 3 } : { ...C.retrieveAndGenerate(kb, kbModelArn, acct), key: i < 6 || i % 5 === 0 });
+      sim.call(
+        rng,
+        t,
+        cs,
+        retrieveOnly
+          ? { ...C.retrieve(kb, acct, { results: 10 }), key: i < 3 }
+          : { ...C.retrieveAndGenerate(kb, kbModelArn, acct), key: i < 6 || i % 5 === 0 },
+      );
       if (i % 4 === 1) {
         const doc = MERCH_DOCS[docsOpened.length % MERCH_DOCS.length];
         docsOpened.push(doc);
         t += gap(8, 30);
-        sim.call(rng, t, cs, { ...C.s3Object(rng, 'GetObject', merchBucket, doc, { accountId: acct, region: home, bytes: rng.int(18000, 140000) }), key: true });
+        sim.call(rng, t, cs, {
+          ...C.s3Object(rng, 'GetObject', merchBucket, doc, {
+            accountId: acct,
+            region: home,
+            bytes: rng.int(18000, 140000),
+          }),
+          key: true,
+        });
       }
     }
     for (let i = 0; i < 3; i++) {
@@ -194,20 +244,51 @@ export default defineScenario({
     }
     // ---- 3. model access for Opus 4, then the chat playground ------------------------------
     t += gap(60, 200);
-    sim.call(rng, t, cs, C.bedrock('GetFoundationModelAvailability', { modelId: 'anthropic.claude-opus-4-20250514-v1:0' }));
+    sim.call(
+      rng,
+      t,
+      cs,
+      C.bedrock('GetFoundationModelAvailability', { modelId: 'anthropic.claude-opus-4-20250514-v1:0' }),
+    );
     t += gap(10, 40);
-    sim.call(rng, t, cs, { ...C.bedrock('ListFoundationModelAgreementOffers', { modelId: 'anthropic.claude-opus-4-20250514-v1:0' }), key: true });
+    sim.call(rng, t, cs, {
+      ...C.bedrock('ListFoundationModelAgreementOffers', {
+        modelId: 'anthropic.claude-opus-4-20250514-v1:0',
+      }),
+      key: true,
+    });
     t += gap(20, 60);
-    sim.call(rng, t, cs, { ...C.bedrock('CreateFoundationModelAgreement', { modelId: 'anthropic.claude-opus-4-20250514-v1:0', offerToken: 'HIDDEN_DUE_TO_SECURITY_REASONS' }, { modelId: 'anthropic.claude-opus-4-20250514-v1' }, ['anthropic.claude-opus-4-20250514-v1:0']), key: true });
+    sim.call(rng, t, cs, {
+      ...C.bedrock(
+        'CreateFoundationModelAgreement',
+        { modelId: 'anthropic.claude-opus-4-20250514-v1:0', offerToken: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+        { modelId: 'anthropic.claude-opus-4-20250514-v1' },
+        ['anthropic.claude-opus-4-20250514-v1:0'],
+      ),
+      key: true,
+    });
     const corpus = w.corpus.abuse;
     const chat = (s, t0, n, models, firstKey) => {
       let tc = t0;
       const params = clientProfile(rng, { spread: 0.2 });
       for (let i = 0; i < n; i++) {
         tc += gap(45, 260);
-        const c = rng.chance(0.4) ? Abuse.bulkTask(rng, { corpus }) : Abuse.rolePlay(rng, { turns: rng.int(3, 14), cardParagraphs: rng.int(2, 6), corpus });
+        const c = rng.chance(0.4)
+          ? Abuse.bulkTask(rng, { corpus })
+          : Abuse.rolePlay(rng, { turns: rng.int(3, 14), cardParagraphs: rng.int(2, 6), corpus });
         const p = params(rng);
-        sim.runtime(rng, tc, s, { op: 'Converse', modelId: rng.pick(models), inferenceRegion: rng.pick(['us-east-1', 'us-east-2', 'us-west-2']), system: c.system, history: c.history, prompt: c.prompt, answer: c.answer, maxTokens: Math.max(p.maxTokens ?? 4096, 4096), temperature: p.temperature, key: firstKey && i < 2 });
+        sim.runtime(rng, tc, s, {
+          op: 'Converse',
+          modelId: rng.pick(models),
+          inferenceRegion: rng.pick(['us-east-1', 'us-east-2', 'us-west-2']),
+          system: c.system,
+          history: c.history,
+          prompt: c.prompt,
+          answer: c.answer,
+          maxTokens: Math.max(p.maxTokens ?? 4096, 4096),
+          temperature: p.temperature,
+          key: firstKey && i < 2,
+        });
       }
       return tc;
     };
@@ -224,7 +305,14 @@ export default defineScenario({
     const tKey = t;
 
     // ---- 5. the new key from a hosting address, next day ----------------------------------
-    const ks = sim.threat(sim.userSession(victim, { ip: KEY_IP, userAgent: UA.boto3(rng.fork('ua-key'), { family: 'ubuntu-aws', min: 36 }), accessKeyId: nk.id, region: home }));
+    const ks = sim.threat(
+      sim.userSession(victim, {
+        ip: KEY_IP,
+        userAgent: UA.boto3(rng.fork('ua-key'), { family: 'ubuntu-aws', min: 36 }),
+        accessKeyId: nk.id,
+        region: home,
+      }),
+    );
     let tk = at('2025-12-02T13:16:40Z');
     sim.call(rng, tk, ks, { ...C.getCallerIdentity(), key: true });
     tk += gap(5, 20);
@@ -237,7 +325,11 @@ export default defineScenario({
 
     // ---- 6. a second console session from another residential proxy ------------------------
     let t2 = at('2025-12-02T22:41:09Z');
-    sim.call(rng, t2, sim.threat(loginAs(victim, PROXY2, actorBrowser)), { ...C.consoleLogin({ mfa: false }), tls: 'tls13', key: true });
+    sim.call(rng, t2, sim.threat(loginAs(victim, PROXY2, actorBrowser)), {
+      ...C.consoleLogin({ mfa: false }),
+      tls: 'tls13',
+      key: true,
+    });
     const cs2 = sim.threat(consoleAs(victim, PROXY2, actorBrowser, t2, false));
     t2 += gap(30, 90);
     sim.call(rng, t2, cs2, C.bedrock('ListFoundationModels', null));
@@ -250,20 +342,37 @@ export default defineScenario({
     // GuardDuty: the access key creation from an unusual network
     sim.tag({ malicious: true, scope: 'none' }, () => {
       const ft = tKey + rng.int(6, 20) * MIN;
-      sim.finding(ft, finding(rng, w, {
-        t: ft,
-        type: 'Persistence:IAMUser/AnomalousBehavior',
-        severity: 5,
-        accessKey: { accessKeyId: cs.accessKeyId, principalId: victim.id, userType: 'IAMUser', userName: victim.name },
-        title: `An API commonly used to maintain unauthorized access was invoked by user ${victim.name}.`,
-        description: 'APIs commonly used in persistence tactics (CreateAccessKey) were invoked by an IAM entity in an anomalous way.',
-        api: 'CreateAccessKey',
-        serviceName: 'iam.amazonaws.com',
-        remoteIp: { ip: PROXY1, country: 'United States', city: 'San Jose', asn: 7922, asnOrg: 'Comcast Cable Communications, LLC', isp: 'Comcast Cable Communications, LLC', org: 'Comcast Cable Communications, LLC' },
-        firstSeen: tKey,
-        lastSeen: tKey,
-        count: 1,
-      }));
+      sim.finding(
+        ft,
+        finding(rng, w, {
+          t: ft,
+          type: 'Persistence:IAMUser/AnomalousBehavior',
+          severity: 5,
+          accessKey: {
+            accessKeyId: cs.accessKeyId,
+            principalId: victim.id,
+            userType: 'IAMUser',
+            userName: victim.name,
+          },
+          title: `An API commonly used to maintain unauthorized access was invoked by user ${victim.name}.`,
+          description:
+            'APIs commonly used in persistence tactics (CreateAccessKey) were invoked by an IAM entity in an anomalous way.',
+          api: 'CreateAccessKey',
+          serviceName: 'iam.amazonaws.com',
+          remoteIp: {
+            ip: PROXY1,
+            country: 'United States',
+            city: 'San Jose',
+            asn: 7922,
+            asnOrg: 'Comcast Cable Communications, LLC',
+            isp: 'Comcast Cable Communications, LLC',
+            org: 'Comcast Cable Communications, LLC',
+          },
+          firstSeen: tKey,
+          lastSeen: tKey,
+          count: 1,
+        }),
+      );
     });
     void tk;
 
@@ -290,7 +399,15 @@ export default defineScenario({
       sim.call(rng, deact, as2, C.iamGet('GetAccessKeyLastUsed', { accessKeyId: etlNew.id }));
       sim.call(rng, deact + gap(20, 60), as2, C.iamUpdateAccessKey(etl.name, old.id, 'Inactive', acct));
     });
-    sim.note('rotate', tr, { ip: as.ip, accessKeyId: etlNew.id, principalId: etl.id, userType: 'IAMUser', userName: etl.name, api: 'CreateAccessKey', service: 'iam.amazonaws.com' });
+    sim.note('rotate', tr, {
+      ip: as.ip,
+      accessKeyId: etlNew.id,
+      principalId: etl.id,
+      userType: 'IAMUser',
+      userName: etl.name,
+      api: 'CreateAccessKey',
+      service: 'iam.amazonaws.com',
+    });
     void userIdentityFor;
   },
 });

@@ -29,20 +29,20 @@
 
 import {
   Abuse,
+  addAccessKey,
   C,
   clientProfile,
   defineScenario,
   finding,
   HOUR,
   iamUser,
-  addAccessKey,
   isoSec,
   MIN,
   Playbooks,
   Prompts,
   UA,
 } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { MILLRACE, ENRICH_HOST, ENRICH_USER } from './_worlds-y.mjs';
+import { ENRICH_HOST, ENRICH_USER, MILLRACE } from './_worlds-y.mjs';
 
 const RECON_IP = '154.47.19.83';
 const PROXIES = ['45.87.214.19', '138.199.52.77', '5.161.94.130', '159.203.88.12'];
@@ -84,7 +84,8 @@ function createInferenceProfile(rng, { acct, region, name, description, copyFrom
   };
 }
 
-const sysProfileArn = (region, acct, model) => `arn:aws:bedrock:${region}:${acct}:inference-profile/us.${model}`;
+const sysProfileArn = (region, acct, model) =>
+  `arn:aws:bedrock:${region}:${acct}:inference-profile/us.${model}`;
 
 export default defineScenario({
   name: 'cross-region-inference-evasion',
@@ -146,7 +147,8 @@ export default defineScenario({
         sim.runtime(rng, t, job, {
           op: 'InvokeModel',
           modelId: w.models.chat,
-          system: 'You write product descriptions for an online fabric and craft store. Plain, friendly, 60 to 90 words, no prices, no superlatives.',
+          system:
+            'You write product descriptions for an online fabric and craft store. Plain, friendly, 60 to 90 words, no prices, no superlatives.',
           prompt: `Rewrite the description of "${p[0]}" (${p[1]}; ${facts}). Mention care and who it suits.`,
           answer: `${p[0]} is a ${p[1]} made of ${facts}. It suits beginners and experienced makers alike and is easy to keep in good shape: wipe or wash gently and store it dry. Pair it with our classes and notions to get started on your next project.`,
           ...jobParams,
@@ -156,20 +158,31 @@ export default defineScenario({
 
     // ---- 1. the stolen key: whoami and logging configuration per Region ----------------------
     const ua = UA.boto3(rng.fork('ua-actor'), { family: 'ubuntu-aws', min: 35 });
-    const recon = sim.threat(sim.userSession(u, { ip: RECON_IP, userAgent: ua, accessKeyId: key, region: 'us-west-2' }));
+    const recon = sim.threat(
+      sim.userSession(u, { ip: RECON_IP, userAgent: ua, accessKeyId: key, region: 'us-west-2' }),
+    );
     let t = at('2025-11-18T05:20:31Z');
     t = Playbooks.whoami(sim, rng, recon, t);
     for (const region of [home, 'us-west-2', 'us-east-1']) {
       t += rng.int(3, 12) * 1000;
-      sim.call(rng, t, recon.with({ region }), { ...C.bedrock('GetModelInvocationLoggingConfiguration'), key: true });
+      sim.call(rng, t, recon.with({ region }), {
+        ...C.bedrock('GetModelInvocationLoggingConfiguration'),
+        key: true,
+      });
     }
     // ---- 2. survey of the US Regions away from home ------------------------------------------
     for (const region of ['us-west-2', 'us-east-1']) {
       const rs = recon.with({ region });
       t += rng.int(10, 40) * 1000;
-      sim.call(rng, t, rs, { ...C.bedrock('ListFoundationModels', { byOutputModality: 'TEXT' }), key: region === 'us-west-2' });
+      sim.call(rng, t, rs, {
+        ...C.bedrock('ListFoundationModels', { byOutputModality: 'TEXT' }),
+        key: region === 'us-west-2',
+      });
       t += rng.int(4, 15) * 1000;
-      sim.call(rng, t, rs, { ...C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED', maxResults: 100 }), key: true });
+      sim.call(rng, t, rs, {
+        ...C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED', maxResults: 100 }),
+        key: true,
+      });
       for (const m of [SONNET37, SONNET35V2]) {
         t += rng.int(2, 8) * 1000;
         sim.call(rng, t, rs, C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: `us.${m}` }));
@@ -178,7 +191,10 @@ export default defineScenario({
       }
     }
     // ---- 3. model access in us-west-2 ------------------------------------------------------
-    t = Playbooks.enableModelAccess(sim, rng, recon, t + rng.int(30, 90) * 1000, { region: 'us-west-2', models: [SONNET37] });
+    t = Playbooks.enableModelAccess(sim, rng, recon, t + rng.int(30, 90) * 1000, {
+      region: 'us-west-2',
+      models: [SONNET37],
+    });
     // ---- 4. an application inference profile that hides the model --------------------------
     t += rng.int(60, 180) * 1000;
     const profileId = rng.lowerAlnum(12);
@@ -194,15 +210,41 @@ export default defineScenario({
     const appProfile = profile.response.inferenceProfileArn;
     sim.call(rng, t, recon.with({ region: 'us-west-2' }), { ...profile, key: true });
     t += rng.int(5, 20) * 1000;
-    sim.call(rng, t, recon.with({ region: 'us-west-2' }), C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: appProfile }));
+    sim.call(
+      rng,
+      t,
+      recon.with({ region: 'us-west-2' }),
+      C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: appProfile }),
+    );
     const tProfile = t;
 
     // ---- 5. the proxy fleet -------------------------------------------------------------------
     const corpus = w.corpus.abuse;
     const targets = [
-      { region: 'us-west-2', model: appProfile, scope: [appProfile, SONNET37], cris: true, ops: ['Converse', 'ConverseStream'], weight: 4, after: tProfile },
-      { region: 'us-west-2', model: `us.${SONNET35V2}`, cris: true, ops: ['Converse', 'ConverseStream', 'InvokeModel'], weight: 2 },
-      { region: 'us-east-1', model: `us.${SONNET37}`, cris: true, ops: ['ConverseStream', 'InvokeModelWithResponseStream'], weight: 1.5, after: tProfile },
+      {
+        region: 'us-west-2',
+        model: appProfile,
+        scope: [appProfile, SONNET37],
+        cris: true,
+        ops: ['Converse', 'ConverseStream'],
+        weight: 4,
+        after: tProfile,
+      },
+      {
+        region: 'us-west-2',
+        model: `us.${SONNET35V2}`,
+        cris: true,
+        ops: ['Converse', 'ConverseStream', 'InvokeModel'],
+        weight: 2,
+      },
+      {
+        region: 'us-east-1',
+        model: `us.${SONNET37}`,
+        cris: true,
+        ops: ['ConverseStream', 'InvokeModelWithResponseStream'],
+        weight: 1.5,
+        after: tProfile,
+      },
       { region: 'us-east-1', model: SONNET35, cris: false, ops: ['InvokeModel', 'Converse'], weight: 2 },
     ];
     const startAbuse = at('2025-11-18T05:58:00Z');
@@ -210,7 +252,8 @@ export default defineScenario({
     const seen = new Set();
     for (const [i, ip] of PROXIES.entries()) {
       const r = rng.fork(`proxy${i}`);
-      const pua = i % 2 === 0 ? UA.boto3(r, { family: 'ubuntu-aws', min: 36 }) : UA.sdkJs(r, { family: 'ubuntu' });
+      const pua =
+        i % 2 === 0 ? UA.boto3(r, { family: 'ubuntu-aws', min: 36 }) : UA.sdkJs(r, { family: 'ubuntu' });
       const s = sim.threat(sim.userSession(u, { ip, userAgent: pua, accessKeyId: key, region: 'us-west-2' }));
       const params = clientProfile(r, { spread: 0.3 });
       let tp = startAbuse + i * r.int(5, 35) * MIN;
@@ -225,7 +268,11 @@ export default defineScenario({
         const bulk = r.chance(0.35);
         const content = bulk
           ? Abuse.bulkTask(r, { corpus, docWords: big ? r.int(2000, 5000) : undefined })
-          : Abuse.rolePlay(r, { turns: big ? r.int(15, 30) : r.int(2, 9), cardParagraphs: big ? r.int(8, 12) : r.int(2, 6), corpus });
+          : Abuse.rolePlay(r, {
+              turns: big ? r.int(15, 30) : r.int(2, 9),
+              cardParagraphs: big ? r.int(8, 12) : r.int(2, 6),
+              corpus,
+            });
         const p = params(r);
         const first = !seen.has(`${tg.region}|${tg.model}`);
         seen.add(`${tg.region}|${tg.model}`);
@@ -243,7 +290,9 @@ export default defineScenario({
           maxTokens: p.maxTokens,
           temperature: p.temperature,
           topP: p.topP,
-          error: throttle ? { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' } : undefined,
+          error: throttle
+            ? { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' }
+            : undefined,
           key: first,
         });
       }
@@ -262,7 +311,15 @@ export default defineScenario({
         description: `APIs commonly used in discovery tactics (ListInferenceProfiles, GetFoundationModelAvailability) were invoked by IAM user ${u.name} in an anomalous way.`,
         api: 'ListInferenceProfiles',
         serviceName: 'bedrock.amazonaws.com',
-        remoteIp: { ip: RECON_IP, country: 'Germany', city: 'Frankfurt am Main', asn: 212238, asnOrg: 'Datacamp Limited', isp: 'Datacamp Limited', org: 'Datacamp Limited' },
+        remoteIp: {
+          ip: RECON_IP,
+          country: 'Germany',
+          city: 'Frankfurt am Main',
+          asn: 212238,
+          asnOrg: 'Datacamp Limited',
+          isp: 'Datacamp Limited',
+          org: 'Datacamp Limited',
+        },
         firstSeen: at('2025-11-18T05:21:40Z'),
         lastSeen: tProfile,
         count: 9,
@@ -272,7 +329,8 @@ export default defineScenario({
 
     // ---- decoy: CHG-4471, the web chat moves to a US cross-Region profile from us-east-2 ------
     const staff = actors.staff;
-    const dev = w.people.find((p) => p.team === 'app' && !p.iamUser) ?? w.people.find((p) => p.team === 'app');
+    const dev =
+      w.people.find((p) => p.team === 'app' && !p.iamUser) ?? w.people.find((p) => p.team === 'app');
     const office = w.net.office[0];
     let td = at('2025-11-18T19:06:00Z'); // 14:06 EST
     const chatProfileId = rng.lowerAlnum(12);
@@ -288,29 +346,68 @@ export default defineScenario({
     const dsdk = ds.with({ userAgent: dev.sdk });
     sim.tag({ decoy: true }, () => {
       sim.call(rng, td, ds, C.getCallerIdentity());
-      sim.call(rng, (td += rng.int(10, 40) * 1000), ds, C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED', maxResults: 100 }));
-      sim.call(rng, (td += rng.int(10, 40) * 1000), ds, C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: `us.${HAIKU35}` }));
-      sim.call(rng, (td += rng.int(5, 20) * 1000), ds, C.bedrock('GetFoundationModelAvailability', { modelId: HAIKU35 }));
+      sim.call(
+        rng,
+        (td += rng.int(10, 40) * 1000),
+        ds,
+        C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED', maxResults: 100 }),
+      );
+      sim.call(
+        rng,
+        (td += rng.int(10, 40) * 1000),
+        ds,
+        C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: `us.${HAIKU35}` }),
+      );
+      sim.call(
+        rng,
+        (td += rng.int(5, 20) * 1000),
+        ds,
+        C.bedrock('GetFoundationModelAvailability', { modelId: HAIKU35 }),
+      );
       td += rng.int(60, 200) * 1000;
-      sim.call(rng, td, ds, createInferenceProfile(rng, {
-        acct,
-        region: home,
-        name: 'millrace-chatbot-web',
-        description: 'Web chat (CHG-4471)',
-        copyFrom: sysProfileArn(home, acct, HAIKU35),
-        tags: [{ key: 'cost-center', value: 'digital-support' }, { key: 'app', value: 'chatbot-web' }],
-        id: chatProfileId,
-      }));
-      sim.call(rng, (td += rng.int(5, 20) * 1000), ds, C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: chatProfile }));
+      sim.call(
+        rng,
+        td,
+        ds,
+        createInferenceProfile(rng, {
+          acct,
+          region: home,
+          name: 'millrace-chatbot-web',
+          description: 'Web chat (CHG-4471)',
+          copyFrom: sysProfileArn(home, acct, HAIKU35),
+          tags: [
+            { key: 'cost-center', value: 'digital-support' },
+            { key: 'app', value: 'chatbot-web' },
+          ],
+          id: chatProfileId,
+        }),
+      );
+      sim.call(
+        rng,
+        (td += rng.int(5, 20) * 1000),
+        ds,
+        C.bedrock('GetInferenceProfile', { inferenceProfileIdentifier: chatProfile }),
+      );
       for (let i = 0; i < rng.int(4, 7); i++) {
         td += rng.int(15, 70) * 1000;
         const task = Prompts.devTask(rng, w);
         sim.runtime(rng, td, dsdk, {
-          op: 'Converse', modelId: chatProfile, inferenceRegion: rng.pick(US_REGIONS), prompt: task.user, answer: task.answer, maxTokens: 800, temperature: 0.2,
+          op: 'Converse',
+          modelId: chatProfile,
+          inferenceRegion: rng.pick(US_REGIONS),
+          prompt: task.user,
+          answer: task.answer,
+          maxTokens: 800,
+          temperature: 0.2,
         });
       }
     });
-    const dep = actors.cicd.deploy(at('2025-11-18T19:41:00Z'), { rng, repo: `${w.company.github}/support-chat`, changes: ['params', 'lambda'], tags: { decoy: true } });
+    const dep = actors.cicd.deploy(at('2025-11-18T19:41:00Z'), {
+      rng,
+      repo: `${w.company.github}/support-chat`,
+      changes: ['params', 'lambda'],
+      tags: { decoy: true },
+    });
     const switchAt = dep.end + 2 * MIN;
     let switched = false;
     sim.intercept('chatbot', (e) => {
@@ -328,13 +425,30 @@ export default defineScenario({
     const cs = staff.session(ds2, tm, w.net.office[1], false).with({ region: 'us-west-2' });
     sim.tag({ decoy: true }, () => {
       sim.call(rng, tm, cs, C.bedrock('ListFoundationModels', { byOutputModality: 'TEXT' }));
-      sim.call(rng, (tm += rng.int(10, 50) * 1000), cs, C.bedrock('GetFoundationModelAvailability', { modelId: SONNET37 }));
-      sim.call(rng, (tm += rng.int(5, 30) * 1000), cs, C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED' }));
+      sim.call(
+        rng,
+        (tm += rng.int(10, 50) * 1000),
+        cs,
+        C.bedrock('GetFoundationModelAvailability', { modelId: SONNET37 }),
+      );
+      sim.call(
+        rng,
+        (tm += rng.int(5, 30) * 1000),
+        cs,
+        C.bedrock('ListInferenceProfiles', { typeEquals: 'SYSTEM_DEFINED' }),
+      );
       for (let i = 0; i < rng.int(5, 8); i++) {
         tm += rng.int(30, 200) * 1000;
         const task = Prompts.devTask(rng, w);
         sim.runtime(rng, tm, cs, {
-          op: 'Converse', modelId: `us.${SONNET37}`, region: 'us-west-2', inferenceRegion: rng.pick(US_REGIONS), prompt: task.user, answer: task.answer, maxTokens: 2048, temperature: 0.7,
+          op: 'Converse',
+          modelId: `us.${SONNET37}`,
+          region: 'us-west-2',
+          inferenceRegion: rng.pick(US_REGIONS),
+          prompt: task.user,
+          answer: task.answer,
+          maxTokens: 2048,
+          temperature: 0.7,
         });
       }
     });

@@ -21,8 +21,16 @@
 // AWS_LAMBDA_EXEC_WRAPPER) to the account-actions function from the office; routine
 // UpdateFunctionCode by the pipeline.
 
-import { addAccessKey, C, defineScenario, iamUser, UA, MIN, HOUR } from '../../../shared/tools/evidence-gen/lib.mjs';
-import { BOREALIS, BOREALIS_PROD, ORDER_LAYERS, lambdaLayerApi } from './_worlds-w.mjs';
+import {
+  addAccessKey,
+  C,
+  defineScenario,
+  HOUR,
+  iamUser,
+  MIN,
+  UA,
+} from '../../../shared/tools/evidence-gen/lib.mjs';
+import { BOREALIS, BOREALIS_PROD, lambdaLayerApi, ORDER_LAYERS } from './_worlds-w.mjs';
 
 const ACTOR = '91.92.243.17'; // VPS (hosting)
 const OUTSIDE = '730335218164';
@@ -50,7 +58,7 @@ export default defineScenario({
       ROGUE_LAYER +
       ' (an account outside the organisation; no PublishLayerVersion in the organisation) and the environment variables AWS_LAMBDA_EXEC_WRAPPER and OTEL_COLLECTOR_URL. Every later execution environment of the function read secret prod/borealis/orders-db with the function role borealis-orders-actions-role (GetSecretValue, never seen before) and every OrderManagement tool call wrote its input and output to bucket ' +
       EXFIL_BUCKET +
-      ' owned by account 730335218164 (S3 PutObject data events), while the agent traces show the tool answering normally: customers\' order details left the organisation. The planned layer bump CHG-5302 (borealis-orders-common:15, own account), the AWS-published Lambda Insights and ADOT layers added to borealis-account-actions from the office, and the pipeline\'s UpdateFunctionCode runs are legitimate.',
+      " owned by account 730335218164 (S3 PutObject data events), while the agent traces show the tool answering normally: customers' order details left the organisation. The planned layer bump CHG-5302 (borealis-orders-common:15, own account), the AWS-published Lambda Insights and ADOT layers added to borealis-account-actions from the office, and the pipeline's UpdateFunctionCode runs are legitimate.",
     elements: ['access', 'infrastructure-changes', 'private-data'],
     components: ['agents', 'plugins'],
   },
@@ -72,7 +80,11 @@ export default defineScenario({
         Version: '2012-10-17',
         Statement: [
           { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secret.arn },
-          { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: `arn:aws:ssm:${region}:${acct}:parameter/borealis/prod/orders/*` },
+          {
+            Effect: 'Allow',
+            Action: ['ssm:GetParameter'],
+            Resource: `arn:aws:ssm:${region}:${acct}:parameter/borealis/prod/orders/*`,
+          },
           { Sid: 'ExportsV1', Effect: 'Allow', Action: ['s3:PutObject'], Resource: '*' },
         ],
       },
@@ -90,11 +102,32 @@ export default defineScenario({
         Statement: [
           {
             Effect: 'Allow',
-            Action: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion', 'lambda:UpdateAlias', 'lambda:ListFunctions'],
+            Action: [
+              'lambda:GetFunction',
+              'lambda:GetFunctionConfiguration',
+              'lambda:UpdateFunctionCode',
+              'lambda:UpdateFunctionConfiguration',
+              'lambda:PublishVersion',
+              'lambda:UpdateAlias',
+              'lambda:ListFunctions',
+            ],
             Resource: `arn:aws:lambda:${region}:${acct}:function:borealis-*`,
           },
-          { Effect: 'Allow', Action: ['lambda:PublishLayerVersion', 'lambda:GetLayerVersion', 'lambda:ListLayerVersions', 'lambda:ListLayers'], Resource: '*' },
-          { Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'], Resource: `arn:aws:s3:::${w.res.buckets.ciArtifacts}/*` },
+          {
+            Effect: 'Allow',
+            Action: [
+              'lambda:PublishLayerVersion',
+              'lambda:GetLayerVersion',
+              'lambda:ListLayerVersions',
+              'lambda:ListLayers',
+            ],
+            Resource: '*',
+          },
+          {
+            Effect: 'Allow',
+            Action: ['s3:PutObject', 's3:GetObject'],
+            Resource: `arn:aws:s3:::${w.res.buckets.ciArtifacts}/*`,
+          },
         ],
       },
     });
@@ -102,7 +135,12 @@ export default defineScenario({
 
     const cfgResponse = (r, t, layers, env, extra = {}) => {
       const c = C.lambdaUpdateConfig(r, fn, role.arn, t, env);
-      c.params = { functionName: fn.name, layers, environment: { variables: Object.fromEntries(Object.keys(env).map((k) => [k, '****'])) }, ...extra };
+      c.params = {
+        functionName: fn.name,
+        layers,
+        environment: { variables: Object.fromEntries(Object.keys(env).map((k) => [k, '****'])) },
+        ...extra,
+      };
       c.response = { ...c.response, layers: layers.map((arn) => ({ arn, codeSize: r.int(40000, 9000000) })) };
       c.scope = [fn.name];
       return c;
@@ -120,13 +158,36 @@ export default defineScenario({
       };
       const go = () => {
         step(C.getCallerIdentity());
-        step(C.s3Object(r, 'PutObject', w.res.buckets.ciArtifacts, `${fn.name}/${r.hex(40)}.zip`, { accountId: acct, region, bytes: r.int(2e6, 6e6) }), 2, 10);
+        step(
+          C.s3Object(r, 'PutObject', w.res.buckets.ciArtifacts, `${fn.name}/${r.hex(40)}.zip`, {
+            accountId: acct,
+            region,
+            bytes: r.int(2e6, 6e6),
+          }),
+          2,
+          10,
+        );
         if (kind === 'layer') {
           step(
             lambdaLayerApi(
               'PublishLayerVersion20181031',
-              { layerName: 'borealis-orders-common', description: 'orders shared libs 2026.06', content: { s3Bucket: w.res.buckets.ciArtifacts, s3Key: `layers/borealis-orders-common-${r.hex(12)}.zip` }, compatibleRuntimes: ['python3.12'], compatibleArchitectures: ['arm64'] },
-              { layerArn: `arn:aws:lambda:${region}:${acct}:layer:borealis-orders-common`, layerVersionArn: ORDER_LAYERS.common(15), version: 15, createdDate: new Date(t).toISOString().replace('Z', '+0000'), compatibleRuntimes: ['python3.12'] },
+              {
+                layerName: 'borealis-orders-common',
+                description: 'orders shared libs 2026.06',
+                content: {
+                  s3Bucket: w.res.buckets.ciArtifacts,
+                  s3Key: `layers/borealis-orders-common-${r.hex(12)}.zip`,
+                },
+                compatibleRuntimes: ['python3.12'],
+                compatibleArchitectures: ['arm64'],
+              },
+              {
+                layerArn: `arn:aws:lambda:${region}:${acct}:layer:borealis-orders-common`,
+                layerVersionArn: ORDER_LAYERS.common(15),
+                version: 15,
+                createdDate: new Date(t).toISOString().replace('Z', '+0000'),
+                compatibleRuntimes: ['python3.12'],
+              },
               ['borealis-orders-common'],
             ),
             5,
@@ -135,7 +196,14 @@ export default defineScenario({
           step(C.lambdaRead('GetFunctionConfiguration20150331v2', fn));
           step(cfgResponse(r, t, [ORDER_LAYERS.common(15), ORDER_LAYERS.paramsSecrets], baseEnv), 2, 8);
         } else {
-          step(C.lambdaUpdateCode(r, fn, role.arn, t, { s3Bucket: w.res.buckets.ciArtifacts, s3Key: `${fn.name}/${r.hex(40)}.zip` }), 2, 8);
+          step(
+            C.lambdaUpdateCode(r, fn, role.arn, t, {
+              s3Bucket: w.res.buckets.ciArtifacts,
+              s3Key: `${fn.name}/${r.hex(40)}.zip`,
+            }),
+            2,
+            8,
+          );
           step(C.lambdaPublishVersion(r, fn, role.arn, t, r.int(60, 90)), 5, 30);
         }
         for (let i = 0; i < 2; i++) step(C.lambdaRead('GetFunction20150331v2', fn), 10, 40);
@@ -151,7 +219,8 @@ export default defineScenario({
       ticket: 'CHG-5302',
       window: { start: '2026-06-02T17:00:00Z', end: '2026-06-02T18:00:00Z' },
       owner: `orders-team@${w.company.domain}`,
-      summary: 'borealis-orders-actions: shared layer borealis-orders-common 14 -> 15 (requests 2.32, pydantic 2.9), via Bitbucket pipeline',
+      summary:
+        'borealis-orders-actions: shared layer borealis-orders-common 14 -> 15 (requests 2.32, pydantic 2.9), via Bitbucket pipeline',
     });
     const tLayerEnd = pipeline(tLayer, rng.fork('p2'), 'layer', { decoy: true });
     pipeline(tCode2, rng.fork('p3'), 'code', { decoy: true });
@@ -163,9 +232,19 @@ export default defineScenario({
       const t0 = at('2026-06-03T13:35:00Z');
       const s = staff.session(p, t0, w.net.office[0], false);
       let t = t0;
-      const c = C.lambdaUpdateConfig(r, accFn, w.roles.account.arn, t, { AWS_LAMBDA_EXEC_WRAPPER: 1, OTEL_SERVICE_NAME: 1, LOG_LEVEL: 1 });
+      const c = C.lambdaUpdateConfig(r, accFn, w.roles.account.arn, t, {
+        AWS_LAMBDA_EXEC_WRAPPER: 1,
+        OTEL_SERVICE_NAME: 1,
+        LOG_LEVEL: 1,
+      });
       const layers = [ORDER_LAYERS.insights, ORDER_LAYERS.adot];
-      c.params = { functionName: accFn.name, layers, environment: { variables: { AWS_LAMBDA_EXEC_WRAPPER: '****', OTEL_SERVICE_NAME: '****', LOG_LEVEL: '****' } } };
+      c.params = {
+        functionName: accFn.name,
+        layers,
+        environment: {
+          variables: { AWS_LAMBDA_EXEC_WRAPPER: '****', OTEL_SERVICE_NAME: '****', LOG_LEVEL: '****' },
+        },
+      };
       c.response = { ...c.response, layers: layers.map((arn) => ({ arn, codeSize: r.int(4e6, 2e7) })) };
       sim.tag({ decoy: true }, () => {
         sim.call(r, t, s, C.lambdaRead('GetFunctionConfiguration20150331v2', accFn));
@@ -174,7 +253,15 @@ export default defineScenario({
         t += r.int(30, 120) * 1000;
         sim.call(r, t, s, c);
         t += r.int(20, 60) * 1000;
-        sim.call(r, t, s, C.call('iam:AttachRolePolicy', { roleName: w.roles.account.name, policyArn: 'arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy' }));
+        sim.call(
+          r,
+          t,
+          s,
+          C.call('iam:AttachRolePolicy', {
+            roleName: w.roles.account.name,
+            policyArn: 'arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy',
+          }),
+        );
       });
     }
 
@@ -194,7 +281,14 @@ export default defineScenario({
     step(lambdaLayerApi('GetLayerVersionByArn20181031', { arn: ROGUE_LAYER }, null, [ROGUE_LAYER]), true);
     const tBackdoor = t + rng.int(60, 180) * 1000;
     t = tBackdoor;
-    sim.call(rng, t, us, { ...cfgResponse(rng, t, [ORDER_LAYERS.common(15), ORDER_LAYERS.paramsSecrets, ROGUE_LAYER], { ...baseEnv, AWS_LAMBDA_EXEC_WRAPPER: 1, OTEL_COLLECTOR_URL: 1 }), key: true });
+    sim.call(rng, t, us, {
+      ...cfgResponse(rng, t, [ORDER_LAYERS.common(15), ORDER_LAYERS.paramsSecrets, ROGUE_LAYER], {
+        ...baseEnv,
+        AWS_LAMBDA_EXEC_WRAPPER: 1,
+        OTEL_COLLECTOR_URL: 1,
+      }),
+      key: true,
+    });
     for (let i = 0; i < 3; i++) step(C.lambdaRead('GetFunctionConfiguration20150331v2', fn), false, 10, 40);
     sim.truth.addScope('resources', ROGUE_LAYER, EXFIL_BUCKET, OUTSIDE);
 
@@ -220,15 +314,30 @@ export default defineScenario({
       const bad = ts >= tBackdoor + 3000;
       if (cold) {
         // the Parameters and Secrets extension reads the tool's API endpoint parameter
-        sim.call(r, ts + 120, s, C.call('ssm:GetParameter', { name: '/borealis/prod/orders/api-endpoint', withDecryption: false }));
+        sim.call(
+          r,
+          ts + 120,
+          s,
+          C.call('ssm:GetParameter', { name: '/borealis/prod/orders/api-endpoint', withDecryption: false }),
+        );
         if (bad) {
-          sim.call(r, ts + 160, s, { ...C.getSecretValue(secret), scope: [secret.name], tags: { malicious: true, scope: 'proxy' }, key: keySecrets++ < 3 });
+          sim.call(r, ts + 160, s, {
+            ...C.getSecretValue(secret),
+            scope: [secret.name],
+            tags: { malicious: true, scope: 'proxy' },
+            key: keySecrets++ < 3,
+          });
         }
       }
       if (bad) {
         const day = new Date(ts).toISOString().slice(0, 10);
         sim.call(r, ts + r.int(900, 2500), s, {
-          ...C.s3Object(r, 'PutObject', EXFIL_BUCKET, `spans/${day}/${fn.name}/${r.uuid()}.json`, { accountId: OUTSIDE, region, bytes: r.int(1800, 9000), versioned: false }),
+          ...C.s3Object(r, 'PutObject', EXFIL_BUCKET, `spans/${day}/${fn.name}/${r.uuid()}.json`, {
+            accountId: OUTSIDE,
+            region,
+            bytes: r.int(1800, 9000),
+            versioned: false,
+          }),
           tags: { malicious: true, scope: 'proxy' },
           key: keyPuts++ < 6,
         });
