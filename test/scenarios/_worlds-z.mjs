@@ -113,7 +113,8 @@ export const FJORDVIK = {
       key: 'secops',
       name: 'fjordvik-secops-automation',
       trustAccount: FJORDVIK_SECURITY,
-      description: 'Assumed hourly by the security account compliance checker (CloudTrail, Bedrock logging, GuardDuty); ticketed remediation',
+      description:
+        'Assumed hourly by the security account compliance checker (CloudTrail, Bedrock logging, GuardDuty); ticketed remediation',
     },
     {
       key: 'logarchive',
@@ -221,7 +222,10 @@ export function orgSelectors(b, { withCostly = true } = {}) {
       fieldSelectors: [
         { field: 'eventCategory', equals: ['Data'] },
         { field: 'resources.type', equals: ['AWS::S3::Object'] },
-        { field: 'resources.ARN', startsWith: [`arn:aws:s3:::${b.webAssets}/`, `arn:aws:s3:::${b.ciArtifacts}/`] },
+        {
+          field: 'resources.ARN',
+          startsWith: [`arn:aws:s3:::${b.webAssets}/`, `arn:aws:s3:::${b.ciArtifacts}/`],
+        },
       ],
     });
   return sel;
@@ -257,5 +261,7 @@ export const svcCall = (svc, name, region, params = null, response = null, scope
   scope,
 });
 
-export const stateMachineArn = (region, name) => `arn:aws:states:${region}:${FJORDVIK_PROD}:stateMachine:${name}`;
-export const scheduleArn = (region, group, name) => `arn:aws:scheduler:${region}:${FJORDVIK_PROD}:schedule/${group}/${name}`;
+export const stateMachineArn = (region, name) =>
+  `arn:aws:states:${region}:${FJORDVIK_PROD}:stateMachine:${name}`;
+export const scheduleArn = (region, group, name) =>
+  `arn:aws:scheduler:${region}:${FJORDVIK_PROD}:schedule/${group}/${name}`;
