@@ -90,8 +90,9 @@ const drop = (o) => {
 
 /**
  * One CloudTrail record as Security Lake's OCSF: version 2 (OCSF 1.1.0, the default) or 1
- * (OCSF 1.0.0-rc.2). `data: 'text'` writes api.request/response.data as JSON text (Parquet's
- * string column; the default), `'object'` as objects.
+ * (OCSF 1.0.0-rc.2: class 3005, requestParameters / responseElements in `unmapped`). `data: 'text'`
+ * writes version 2's api.request/response.data as JSON text (Parquet's string column; the default),
+ * `'object'` as objects.
  */
 export function toOcsf(ct, { version = 2, data = 'text' } = {}) {
   const rc = version === 1;
@@ -103,8 +104,18 @@ export function toOcsf(ct, { version = 2, data = 'text' } = {}) {
   const dataOf = (v) => (v === null || v === undefined ? undefined : data === 'text' ? JSON.stringify(v) : v);
   const ip = typeof ct.sourceIPAddress === 'string' && /^[0-9a-fA-F:.]+$/.test(ct.sourceIPAddress);
   const unmapped = {};
-  flatten(ct, '', unmapped, new Set([...MAPPED, ...(rc ? [] : ['eventType'])]));
-  const classUid = 6003;
+  // source version 1 kept requestParameters / responseElements in unmapped as dotted paths
+  // (`requestParameters.bucketName`, `responseElements.x-amz-server-side-encryption`): a real
+  // record of that version is quoted in github.com/aws-samples/amazon-security-lake-custom-data
+  // (README.md), and AWS's queries read `unmapped['responseElements.accessKey.accessKeyId']`
+  const skip = new Set(MAPPED);
+  if (rc) {
+    skip.delete('requestParameters');
+    skip.delete('responseElements');
+  } else skip.add('eventType');
+  flatten(ct, '', unmapped, skip);
+  // API Activity is 3005 (Audit Activity) in OCSF 1.0.0-rc.2, 6003 (Application Activity) in 1.1.0
+  const classUid = rc ? 3005 : 6003;
   const o = {
     activity_id: activityId,
     activity_name: activityName,
@@ -142,11 +153,15 @@ export function toOcsf(ct, { version = 2, data = 'text' } = {}) {
       operation: ct.eventName,
       service: { name: ct.eventSource },
       version: ct.apiVersion,
-      request: { uid: ct.requestID, data: dataOf(ct.requestParameters) },
-      response: { error: ct.errorCode, message: ct.errorMessage, data: dataOf(ct.responseElements) },
+      request: { uid: ct.requestID, data: rc ? undefined : dataOf(ct.requestParameters) },
+      response: {
+        error: ct.errorCode,
+        message: ct.errorMessage,
+        data: rc ? undefined : dataOf(ct.responseElements),
+      },
     },
-    category_name: 'Application Activity',
-    category_uid: 6,
+    category_name: rc ? 'Audit Activity' : 'Application Activity',
+    category_uid: rc ? 3 : 6,
     class_name: 'API Activity',
     class_uid: classUid,
     cloud: { provider: 'AWS', region: ct.awsRegion },

@@ -77,7 +77,9 @@ describe('ingest of Security Lake CloudTrail', () => {
     expect(byName['cloudtrail-originals.json']).toMatchObject({ stored: 6, duplicates: 0 });
     expect(byName['cloudtrail-v2.parquet']).toMatchObject({ records: 6, stored: 0, duplicates: 6 });
     expect(byName['ocsf-v1.jsonl']).toMatchObject({ records: 6, stored: 0, duplicates: 6 });
-    expect(all.rows).toHaveLength(6);
+    // records in the shapes of real Security Lake output (source versions 1 and 2), events of their own
+    expect(byName['real-shapes.jsonl']).toMatchObject({ records: 4, stored: 4, rejected: 0 });
+    expect(all.rows).toHaveLength(10);
   });
 
   it('rejects a corrupt Parquet file and rows over the cap with reasons, and goes on', async () => {

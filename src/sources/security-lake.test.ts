@@ -7,7 +7,7 @@ import { cloudtrail, normalizeCloudTrail } from './cloudtrail.js';
 import { chooseReader, openEnvelope } from './index.js';
 import { isOcsfCloudTrail, MAX_UNMAPPED, ocsfToCloudTrail, securityLake } from './security-lake.js';
 import { RecordError, Rejected } from './types.js';
-import type { Obj } from './util.js';
+import { get, type Obj } from './util.js';
 
 const FIX = path.join(import.meta.dirname, '../../test/fixtures/sources/security-lake');
 const originals: Obj[] = JSON.parse(readFileSync(path.join(FIX, 'cloudtrail-originals.json'), 'utf8'));
@@ -35,7 +35,8 @@ const asText = (v: unknown): unknown =>
 
 describe('Security Lake (OCSF) CloudTrail reader', () => {
   for (const version of [2, 1] as const) {
-    for (const data of ['text', 'object'] as const) {
+    // source version 1 has no api.request/response.data: requestParameters are unmapped paths
+    for (const data of version === 2 ? (['text', 'object'] as const) : (['text'] as const)) {
       it(`gives the CloudTrail reader's columns for each real record's OCSF twin (v${version}, data as ${data})`, () => {
         for (const orig of originals) {
           const want = normalizeCloudTrail(orig, ctx);
@@ -88,8 +89,8 @@ describe('Security Lake (OCSF) CloudTrail reader', () => {
   });
 
   it('reads what a bare OCSF record keeps, and says what it loses', () => {
-    // the shape of the published sample (ocsf/examples generic_api_activity.ocsf, OCSF 1.0.0-rc.2):
-    // no readOnly, managementEvent, tlsDetails or additionalEventData
+    // the shape of the published sample (ocsf/examples generic_api_activity.ocsf, OCSF 1.0.0-rc.2,
+    // where API Activity is class 3005): no readOnly, managementEvent, tlsDetails or additionalEventData
     const bare = {
       activity_id: 2,
       actor: {
@@ -107,7 +108,7 @@ describe('Security Lake (OCSF) CloudTrail reader', () => {
         request: { uid: '1c8a6220-4263-4763-b526-20c1d1dd012c' },
         service: { name: 'directconnect.amazonaws.com' },
       },
-      class_uid: 6003,
+      class_uid: 3005,
       cloud: { provider: 'AWS', region: 'us-east-1' },
       http_request: { user_agent: 'Boto3/1.15.2 Python/3.8.2' },
       metadata: {
@@ -265,5 +266,151 @@ describe('Security Lake (OCSF) CloudTrail reader', () => {
     // elements of an array that are not OCSF CloudTrail records are rejected one by one
     const list = securityLake.unwrap([base, { class_uid: 2004 }]);
     expect(list[1]).toBeInstanceOf(Rejected);
+  });
+
+  describe('the shapes of real Security Lake records (test/fixtures/sources/security-lake/real-shapes.jsonl)', () => {
+    const shapes: Obj[] = readFileSync(path.join(FIX, 'real-shapes.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const byOp = (op: string, cls: number) =>
+      shapes.find((r) => get(r, 'api', 'operation') === op && r.class_uid === cls) as Obj;
+
+    it('reads source version 1 API Activity (class 3005) with requestParameters as unmapped paths', () => {
+      const put = byOp('PutObject', 3005);
+      expect(isOcsfCloudTrail(put)).toBe(true);
+      expect(chooseReader(put, null)).toBe(securityLake);
+      const rec = ocsfToCloudTrail(put) as Obj;
+      expect(rec).toMatchObject({
+        eventSource: 's3.amazonaws.com',
+        eventName: 'PutObject',
+        eventCategory: 'Data',
+        eventType: 'AwsApiCall',
+        sourceIPAddress: 'bedrock.amazonaws.com',
+        userAgent: 'bedrock.amazonaws.com',
+        vpcEndpointId: 'vpce-0example1111aaaa',
+        sharedEventID: '5f0b1c2d-0000-4000-8000-00000000b001',
+        managementEvent: 'false',
+        userIdentity: { type: 'AWSService', invokedBy: 'bedrock.amazonaws.com' },
+        requestParameters: {
+          bucketName: 'amzn-s3-demo-bucket',
+          key: 'outputs/batch-0001.jsonl.out',
+          Host: 'amzn-s3-demo-bucket.s3.us-east-1.amazonaws.com',
+          'x-amz-acl': 'bucket-owner-full-control',
+        },
+        responseElements: { 'x-amz-server-side-encryption': 'AES256' },
+        additionalEventData: { bytesTransferredIn: '52340', SignatureVersion: 'SigV4' },
+        resources: [
+          { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::amzn-s3-demo-bucket/outputs/batch-0001.jsonl.out' },
+          { accountId: '111122223333', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::amzn-s3-demo-bucket' },
+        ],
+      });
+      const row = viaLake(put);
+      expect(row).toMatchObject({
+        action: 'PutObject',
+        sourceIp: 'bedrock.amazonaws.com',
+        principalType: 'AWSService',
+        category: 'Data',
+        readOnly: false,
+      });
+    });
+
+    it('puts back the IAM user a source version 1 Account Change moved to `user`', () => {
+      const rec = ocsfToCloudTrail(byOp('CreateUser', 3001)) as Obj;
+      expect(rec.requestParameters).toEqual({ userName: 'backup-operator' });
+      expect(rec.responseElements).toEqual({
+        user: {
+          arn: 'arn:aws:iam::111122223333:user/backup-operator',
+          createDate: 'Aug 18, 2024 11:05:00 AM',
+          path: '/',
+          userName: 'backup-operator',
+          userId: 'AIDAEXAMPLEUSERID0001',
+        },
+      });
+      expect(rec.userIdentity).toMatchObject({
+        type: 'AssumedRole',
+        principalId: 'AROAEXAMPLEROLEID0001:dev-session',
+        arn: 'arn:aws:sts::111122223333:assumed-role/Admin/dev-session',
+        accountId: '111122223333',
+        accessKeyId: 'ASIAEXAMPLEKEY00001',
+        sessionContext: {
+          sessionIssuer: {
+            arn: 'arn:aws:iam::111122223333:role/Admin',
+            type: 'Role',
+            userName: 'Admin',
+            principalId: 'AROAEXAMPLEROLEID0001',
+          },
+          attributes: { mfaAuthenticated: 'false', creationDate: '2024-08-18T10:46:40.000Z' },
+        },
+      });
+      expect(rec.sessionCredentialFromConsole).toBe('true');
+      // a role the call acted on (uid a role id) goes back as roleName; what unmapped says wins
+      const role = ocsfToCloudTrail({
+        ...byOp('CreateUser', 3001),
+        api: { operation: 'CreateRole', service: { name: 'iam.amazonaws.com' } },
+        user: { name: 'ops-role', uid: 'AROAEXAMPLEROLEID0009' },
+        unmapped: { 'requestParameters.path': '/' },
+      }) as Obj;
+      expect(role.requestParameters).toEqual({ path: '/', roleName: 'ops-role' });
+      const said = ocsfToCloudTrail({
+        ...byOp('CreateUser', 3001),
+        unmapped: { 'requestParameters.userName': 'named-in-unmapped' },
+      }) as Obj;
+      expect(said.requestParameters).toEqual({ userName: 'named-in-unmapped' });
+      // source version 2 keeps requestParameters whole in api.request.data: `user` is not read
+      const v2 = ocsfToCloudTrail({
+        ...byOp('CreateUser', 3001),
+        metadata: { product: { name: 'CloudTrail' }, version: '1.1.0', uid: 'x' },
+        api: {
+          operation: 'CreateUser',
+          service: { name: 'iam.amazonaws.com' },
+          request: { data: '{"userName":"from-request"}' },
+        },
+      }) as Obj;
+      expect(v2.requestParameters).toEqual({ userName: 'from-request' });
+    });
+
+    it("puts back a console sign-in's LoginTo and MFAUsed (Authentication, both versions)", () => {
+      for (const version of ['1.0.0-rc.2', '1.1.0']) {
+        const login = shapes.find(
+          (r) => r.class_uid === 3002 && get(r, 'metadata', 'version') === version,
+        ) as Obj;
+        const rec = ocsfToCloudTrail(login) as Obj;
+        expect(rec, version).toMatchObject({
+          eventName: 'ConsoleLogin',
+          eventType: 'AwsConsoleSignIn',
+          sourceIPAddress: '203.0.113.77',
+          userIdentity: {
+            type: 'IAMUser',
+            arn: 'arn:aws:iam::111122223333:user/dana',
+            principalId: 'AIDAEXAMPLEUSERID0002',
+          },
+          additionalEventData: {
+            LoginTo: 'https://console.aws.amazon.com/console/home?isauthcode=true',
+            MobileVersion: 'No',
+            MFAUsed: version === '1.1.0' ? 'Yes' : 'No',
+          },
+        });
+        // api.response.data as JSON text (the published 1.1.0 sample)
+        if (version === '1.1.0') expect(rec.responseElements).toEqual({ ConsoleLogin: 'Success' });
+        expect(viaLake(login)).toMatchObject({ action: 'ConsoleLogin', sourceIp: '203.0.113.77' });
+      }
+    });
+
+    it('reads unmapped written out as JSON text, and one bad record does not stop the rest', () => {
+      const put = byOp('PutObject', 3005);
+      const asText = { ...put, unmapped: JSON.stringify(put.unmapped) };
+      expect((ocsfToCloudTrail(asText) as Obj).requestParameters).toMatchObject({
+        bucketName: 'amzn-s3-demo-bucket',
+      });
+      // JSON text that is not a map, or twice-encoded, is ignored
+      for (const u of ['"{\\"a\\":1}"', '[1,2,"x"]', 'not json', '{"broken":']) {
+        const rec = ocsfToCloudTrail({ ...put, unmapped: u }) as Obj;
+        expect(rec.eventName, u).toBe('PutObject');
+        expect(rec.a, u).toBeUndefined();
+      }
+      const list = securityLake.unwrap([...shapes, { ...put, class_uid: 3006 }, put]);
+      expect(list.map((r) => r instanceof Rejected)).toEqual([false, false, false, false, true, false]);
+    });
   });
 });

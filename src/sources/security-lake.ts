@@ -5,10 +5,20 @@
  * (Athena query results written as JSON lines, exports, EventBridge `detail`).
  *
  * Accepted: OCSF records whose `metadata.product.name` is CloudTrail, of the classes Security Lake
- * writes CloudTrail management, S3 data and Lambda data events to: API Activity (class_uid 6003;
- * every event from source version 2 = OCSF 1.1.0) and, in source version 1 (OCSF 1.0.0-rc.2),
- * also Authentication (3002) and Account Change (3001), which carry the same `api` / `actor`
- * attributes. Other OCSF classes (findings 2001-2005, network, DNS ...) and API Activity from
+ * writes CloudTrail management, S3 data and Lambda data events to: API Activity (class_uid 6003 in
+ * source version 2 = OCSF 1.1.0; 3005, in the Audit Activity category, in source version 1 = OCSF
+ * 1.0.0-rc.2) and Authentication (3002) and Account Change (3001), which carry the same `api` /
+ * `actor` attributes.
+ *
+ * Checked against real records (see docs/architecture.md, "Security Lake shapes"): a source
+ * version 1 S3 data event Security Lake wrote (quoted in github.com/aws-samples/
+ * amazon-security-lake-custom-data, README.md) has class_uid 3005, no api.request/response.data,
+ * and `unmapped` as a flat map of strings keyed by dotted CloudTrail paths
+ * (`requestParameters.key`, `responseElements.x-amz-server-side-encryption`,
+ * `additionalEventData.bytesTransferredIn`: "33120", readOnly, managementEvent, eventType,
+ * sharedEventID, recipientAccountId); a service caller as src_endpoint.domain, the VPC endpoint
+ * as src_endpoint.uid, resources[].account_uid. In source version 1's Account Change the IAM user
+ * or role acted on is the top-level `user` and is missing from unmapped (restored, inferred). Other OCSF classes (findings 2001-2005, network, DNS ...) and API Activity from
  * other products (EKS audit logs) are not claimed.
  *
  * Design: each OCSF record is turned back into the CloudTrail record it was made from, by the
@@ -36,7 +46,8 @@
  *   eventID ← metadata.uid                 eventVersion ← metadata.product.version
  *   eventType ← metadata.event_code        eventCategory ← metadata.product.feature.name
  *   requestID ← api.request.uid            apiVersion ← api.version
- *   requestParameters ← api.request.data   responseElements ← api.response.data (JSON text in Parquet)
+ *   requestParameters ← api.request.data   responseElements ← api.response.data (JSON text in Parquet;
+ *                       source version 2 only: version 1 keeps both in unmapped as dotted paths)
  *   errorCode ← api.response.error         errorMessage ← api.response.message
  *   sourceIPAddress ← src_endpoint.ip, else src_endpoint.domain (a service name such as
  *                     bedrock.amazonaws.com)
@@ -55,6 +66,7 @@
  *     sessionContext.attributes.creationDate ← actor.session.created_time_dt | created_time
  *     sessionContext.attributes.mfaAuthenticated ← actor.session.is_mfa (1.1.0) | mfa (rc.2)
  *     identityProvider / webIdFederationData.federatedProvider ← actor.idp.name
+ *   additionalEventData.LoginTo ← dst_endpoint.svc_name, .MFAUsed ← is_mfa | mfa (Authentication)
  *   everything else ← `unmapped` (Security Lake keeps there, as a map of strings, the CloudTrail
  *   fields OCSF has no attribute for: readOnly, managementEvent, additionalEventData.*,
  *   tlsDetails.*, sharedEventID, serviceEventDetails, sessionIssuer.userName ...). Keys may be
@@ -76,8 +88,14 @@ import { normalizeCloudTrail } from './cloudtrail.js';
 import { Rejected, type SourceReader } from './types.js';
 import { get, isObj, isoTime, type Obj, str } from './util.js';
 
-/** OCSF classes Security Lake writes CloudTrail events to (API Activity; v1 also Account Change, Authentication). */
-const CLASSES = new Set([6003, 3001, 3002]);
+/**
+ * OCSF classes Security Lake writes CloudTrail events to: API Activity (6003 in OCSF 1.1.0, source
+ * version 2; 3005 in OCSF 1.0.0-rc.2, source version 1, where it sat in Audit Activity), and in
+ * source version 1 also Account Change (3001) and Authentication (3002).
+ */
+const CLASSES = new Set([6003, 3005, 3001, 3002]);
+/** OCSF 1.0.0-rc.2's API Activity (Security Lake source version 1) */
+const RC2_API_ACTIVITY = 3005;
 /** at most this many `unmapped` entries are read per record */
 export const MAX_UNMAPPED = 2000;
 /** at most this many segments in a dotted `unmapped` key */
@@ -143,8 +161,15 @@ function jsonish(v: unknown): unknown {
   }
 }
 
-/** `unmapped` as [key, value] pairs: an object, or a list of {key, value} / [key, value] (map exports). */
-function unmappedEntries(u: unknown): Array<[string, unknown]> {
+/**
+ * `unmapped` as [key, value] pairs: an object, or a list of {key, value} / [key, value] (map
+ * exports), or JSON text of either (a map column written out as a string).
+ */
+function unmappedEntries(u: unknown, depth = 0): Array<[string, unknown]> {
+  if (typeof u === 'string' && depth === 0) {
+    const parsed = jsonish(u);
+    return parsed === u ? [] : unmappedEntries(parsed, 1);
+  }
   if (isObj(u)) return Object.entries(u);
   if (!Array.isArray(u)) return [];
   const out: Array<[string, unknown]> = [];
@@ -175,7 +200,10 @@ export function ocsfToCloudTrail(o: unknown, note?: (m: string) => void): Obj | 
   // OCSF 1.0.0-rc.2 (Security Lake source version 1): uid = principalId, uuid = ARN; without a
   // version, the rc.2 attribute names tell
   const version = str(md.version);
-  const rc = version ? /^1\.0\.0-rc/.test(version) : 'uuid' in user || 'account_uid' in user;
+  const cls = classUid(o.class_uid);
+  const rc = version
+    ? /^1\.0\.0-rc/.test(version)
+    : cls === RC2_API_ACTIVITY || 'uuid' in user || 'account_uid' in user;
 
   const ui: Obj = {};
   put(ui, 'type', str(user.type));
@@ -260,9 +288,57 @@ export function ocsfToCloudTrail(o: unknown, note?: (m: string) => void): Obj | 
     if (si.type === undefined) setOwn(si, 'type', 'Role');
     if (si.userName === undefined && str(ui.type) === 'AssumedRole') setOwn(si, 'userName', role[1]);
   }
+  if (rc && cls === 3001) restoreTarget(rec, o.user);
+  if (cls === 3002) restoreSignIn(rec, o);
   const account = str(get(o, 'cloud', 'account', 'uid'));
   if (account && rec.recipientAccountId === undefined) setOwn(rec, 'recipientAccountId', account);
   return rec;
+}
+
+/**
+ * Source version 1's Account Change records (OCSF 1.0.0-rc.2) move the IAM user or role the call
+ * acted on out of requestParameters / responseElements into the top-level `user` (name, uid), so
+ * `unmapped` no longer has `requestParameters.userName` or `responseElements.user.userName`. Put
+ * them back where nothing says otherwise: a role when the uid is a role id (AROA...) or, without a
+ * uid, when the operation names a role; else a user. Inferred, not read.
+ */
+function restoreTarget(rec: Obj, target: unknown): void {
+  if (!isObj(target)) return;
+  const name = str(target.name);
+  if (!name) return;
+  const uid = str(target.uid);
+  const role = uid ? /^AROA/.test(uid) : /Role/.test(str(rec.eventName) ?? '');
+  const [nameKey, idKey, obj] = role ? ['roleName', 'roleId', 'role'] : ['userName', 'userId', 'user'];
+  let rp = rec.requestParameters;
+  if (rp === undefined || rp === null) {
+    rp = {};
+    setOwn(rec, 'requestParameters', rp);
+  }
+  if (isObj(rp) && rp.userName === undefined && rp.roleName === undefined) setOwn(rp, nameKey, name);
+  const made = get(rec, 'responseElements', obj);
+  if (isObj(made)) {
+    if (made[nameKey] === undefined) setOwn(made, nameKey, name);
+    if (uid && made[idKey] === undefined) setOwn(made, idKey, uid);
+  }
+}
+
+/**
+ * Authentication records keep two of the console sign-in's additionalEventData fields as
+ * attributes: LoginTo as `dst_endpoint.svc_name`, MFAUsed as the record's `is_mfa` (rc.2: `mfa`).
+ */
+function restoreSignIn(rec: Obj, o: Obj): void {
+  const loginTo = str(get(o, 'dst_endpoint', 'svc_name'));
+  const mfa = o.is_mfa ?? o.mfa;
+  const used = typeof mfa === 'boolean' ? (mfa ? 'Yes' : 'No') : null;
+  if (!loginTo && !used) return;
+  let aed = rec.additionalEventData;
+  if (aed === undefined || aed === null) {
+    aed = {};
+    setOwn(rec, 'additionalEventData', aed);
+  }
+  if (!isObj(aed)) return;
+  if (loginTo && aed.LoginTo === undefined) setOwn(aed, 'LoginTo', loginTo);
+  if (used && aed.MFAUsed === undefined) setOwn(aed, 'MFAUsed', used);
 }
 
 export const securityLake: SourceReader = {
