@@ -265,6 +265,82 @@ describe('Security Hub OCSF reader', () => {
     });
     expect(isSecurityHubOcsfFinding(f)).toBe(true);
   });
+
+  it("reads Security Lake's OCSF 1.1.0 GuardDuty finding: the address in evidences, the key as ASFF JSON text", () => {
+    // the shape of the sample AWS published with OCSF (github.com/ocsf/examples,
+    // mappings/markdown/AWS/v1.1.0/Security Hub/Detection Finding/samples/sechub-guardduty.ocsf),
+    // with this project's values: the caller's address only in evidences[].src_endpoint.ip (the
+    // observables name that path), resources[].data JSON text of ASFF's AwsIamAccessKey, the key
+    // id behind an `AWS::IAM::AccessKey:` prefix, the rest of GuardDuty's fields in unmapped
+    const arn = `${GD_ARN.replace(/[0-9a-f]{32}$/, '')}0123456789abcdef0123456789abcdef`;
+    const f = {
+      activity_id: 1,
+      category_uid: 2,
+      class_name: 'Detection Finding',
+      class_uid: 2004,
+      cloud: { account: { uid: '111122223333' }, provider: 'AWS', region: 'us-east-1' },
+      evidences: [
+        {
+          api: { operation: 'InvokeModel', service: { name: 'bedrock.amazonaws.com' } },
+          data: '',
+          src_endpoint: { ip: '203.0.113.45', location: { city: '', country: 'Example Country' } },
+        },
+      ],
+      finding_info: {
+        created_time_dt: '2025-06-02T10:05:22.487-04:00',
+        modified_time_dt: '2025-06-02T10:05:22.487-04:00',
+        first_seen_time_dt: '2025-06-02T09:55:09.000-04:00',
+        last_seen_time_dt: '2025-06-02T09:55:09.000-04:00',
+        title: 'Bedrock was invoked from an unusual address.',
+        types: ['TTPs/Impact/Impact:IAMUser-AnomalousBehavior'],
+        uid: arn,
+      },
+      metadata: {
+        product: {
+          name: 'GuardDuty',
+          uid: 'arn:aws:securityhub:us-east-1::product/aws/guardduty',
+          vendor_name: 'Amazon',
+        },
+        version: '1.1.0',
+      },
+      observables: [{ name: 'evidences[].src_endpoint.ip', type_id: 2, value: '203.0.113.45' }],
+      resources: [
+        {
+          cloud_partition: 'aws',
+          data: '{"AwsIamAccessKey":{"PrincipalId":"AROAEXAMPLEROLEID01:etl","PrincipalName":"etl-role","PrincipalType":"AssumedRole"}}',
+          region: 'us-east-1',
+          type: 'AwsIamAccessKey',
+          uid: 'AWS::IAM::AccessKey:ASIAQNZGKIQYEXAMPLE1',
+        },
+      ],
+      severity_id: 3,
+      status: 'New',
+      time: 1748873122487,
+      unmapped: {
+        'ProductFields.aws/guardduty/service/action/actionType': 'AWS_API_CALL',
+        'ProductFields.aws/guardduty/service/action/awsApiCallAction/callerType': 'Remote IP',
+        'ProductFields.aws/guardduty/service/count': '1',
+      },
+    };
+    expect(chooseReader(f, null)).toBe(securityhubOcsf);
+    expect(normalizeSecurityHubOcsf(f)).toMatchObject({
+      findingId: arn,
+      accessKeyId: 'ASIAQNZGKIQYEXAMPLE1',
+      principalId: 'AROAEXAMPLEROLEID01:etl',
+      userName: 'etl-role',
+      userType: 'AssumedRole',
+      remoteIp: '203.0.113.45',
+      api: 'InvokeModel',
+      serviceName: 'bedrock.amazonaws.com',
+      resourceType: 'AwsIamAccessKey',
+    });
+    // data that is not JSON of an object, or oversized, is ignored
+    for (const data of ['not json', '{"AwsIamAccessKey":', '[1]', `{"x":"${'a'.repeat(70000)}"}`]) {
+      const row = normalizeSecurityHubOcsf({ ...f, resources: [{ ...f.resources[0], data }] }) as Obj;
+      expect(row.principalId, data.slice(0, 20)).toBeNull();
+      expect(row.accessKeyId).toBe('ASIAQNZGKIQYEXAMPLE1');
+    }
+  });
 });
 
 describe('Security Hub OCSF findings through ingest', async () => {

@@ -129,6 +129,38 @@ const ipOf = (v: unknown): string | null => {
 
 const KEY_ID = /^(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}$/;
 
+/**
+ * The access key's details in `resources[].data`: GuardDuty's accessKeyDetails in snake case (an
+ * object), or ASFF's `{"AwsIamAccessKey":{"PrincipalId","PrincipalName","PrincipalType"}}` as JSON
+ * text (Security Lake's OCSF 1.1.0 Security Hub findings, as in the sample AWS published with OCSF:
+ * github.com/ocsf/examples, mappings/markdown/AWS/v1.1.0/Security Hub/Detection Finding/samples/
+ * sechub-guardduty.ocsf), read into the snake-case names.
+ */
+function keyData(v: unknown): Obj {
+  if (isObj(v)) return v;
+  if (typeof v !== 'string' || v.length > 65536 || !v.trimStart().startsWith('{')) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    return {};
+  }
+  if (!isObj(parsed)) return {};
+  if (str(parsed.access_key_id) !== null) return parsed;
+  const asff = parsed.AwsIamAccessKey;
+  if (!isObj(asff)) return {};
+  const out: Obj = {};
+  const put = (k: string, x: unknown) => {
+    const s = str(x);
+    if (s) out[k] = s;
+  };
+  put('access_key_id', asff.AccessKeyId);
+  put('principal_id', asff.PrincipalId);
+  put('user_name', asff.PrincipalName ?? asff.UserName);
+  put('user_type', asff.PrincipalType);
+  return out;
+}
+
 export function normalizeSecurityHubOcsf(rec: unknown, ctx?: Pick<NormalizeContext, 'note'>): Row {
   if (!isSecurityHubOcsfFinding(rec)) {
     const cls = isObj(rec) ? num(rec.class_uid) : null;
@@ -150,7 +182,7 @@ export function normalizeSecurityHubOcsf(rec: unknown, ctx?: Pick<NormalizeConte
   const keyRes =
     resources.find((r) => isObj(r.data) && str(r.data.access_key_id) !== null) ??
     resources.find((r) => /^(AWS::IAM::AccessKey|AwsIamAccessKey)$/.test(text(r.type) ?? ''));
-  const data: Obj = isObj(keyRes?.data) ? keyRes.data : {};
+  const data = keyData(keyRes?.data);
   const resUser: Obj = isObj(keyRes?.user) ? keyRes.user : {};
   const actors = [f.actor, ...evidences.map((e) => e.actor)].map((a) => get(a, 'user')).filter(isObj);
   const fromActors = (k: string): string | null => {
@@ -160,7 +192,8 @@ export function normalizeSecurityHubOcsf(rec: unknown, ctx?: Pick<NormalizeConte
     }
     return null;
   };
-  const keyUid = str(keyRes?.uid);
+  // Security Lake's OCSF 1.1.0 findings name the key `AWS::IAM::AccessKey:<key id>`
+  const keyUid = str(keyRes?.uid)?.replace(/^AWS::IAM::AccessKey:/, '') ?? null;
   const credential = fromActors('credential_uid');
   const accessKeyId =
     str(data.access_key_id) ??
