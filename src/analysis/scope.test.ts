@@ -538,7 +538,7 @@ describe('computeScope: when an address counts as established', () => {
     expect(officeScope.scope.sourceIps).not.toContain(vps);
   });
 
-  it("an address whose model calls served three or more of the application's users is established, however they name them", async () => {
+  it('an address whose model calls served three or more customers or conversations is established, however they spell them', async () => {
     const egress = '198.51.100.90';
     const line = (i: number, meta: Record<string, string>) => ({
       schemaType: 'ModelInvocationLog',
@@ -575,12 +575,18 @@ describe('computeScope: when an address counts as established', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     };
-    // three users of the chat, named by user_id, userId and a conversation: the application's egress
-    const shared = await scopeOf('users', [{ user_id: 'u-1' }, { userId: 'u-2' }, { session_id: 's-3' }]);
+    // three customers of the chat, named in two spellings or by their conversation: the application's egress
+    const shared = await scopeOf('users', [
+      { customer_id: 'c-1' },
+      { customerId: 'c-2' },
+      { conversation_id: 'conv-3' },
+    ]);
     expect(shared).not.toContain(egress);
-    // one user (blank ids name nobody): the address still tells the actor apart
-    const one = await scopeOf('one', [{ user_id: 'u-1' }, { user_id: 'u-1' }, { user_id: ' ' }]);
+    // one customer (a blank id names nobody), or staff users of one customer: the address still tells the actor apart
+    const one = await scopeOf('one', [{ customer_id: 'c-1' }, { customer_id: 'c-1' }, { customer_id: ' ' }]);
     expect(one).toContain(egress);
+    const staff = await scopeOf('staff', [{ userId: 'u-1' }, { userId: 'u-2' }, { userId: 'u-3' }]);
+    expect(staff).toContain(egress);
   });
 
   it("a role in another account the actor assumed is in scope; a role of the caller's own account is not", async () => {

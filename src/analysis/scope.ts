@@ -397,6 +397,14 @@ function s3Arn(r: string): string {
  */
 const WORKLOAD_KEYS_MIN = 2;
 
+/**
+ * The customer or, without one, the conversation an invocation's request metadata names: the
+ * clients counted at an address. Narrower than `META_KEYS.customer` / `META_KEYS.conversation` on
+ * purpose: counting user ids and session ids as well took an end user's own address (a merchant's
+ * office, several of its staff) for a shared egress and dropped it from the scope.
+ */
+const CUSTOMER_OR_CONVERSATION_SQL = `${metaSql(['customerid'])}, ${metaSql(['conversationid'])}`;
+
 /** The end user an invocation's request metadata names (user ids only: customers and conversations are not people), as logged. */
 const END_USER_SQL = metaSql(META_KEYS.person, { verbatim: true });
 
@@ -405,7 +413,7 @@ const END_USER_SQL = metaSql(META_KEYS.person, { verbatim: true });
  * ESTABLISHED_SPAN_MIN between its first and last use) more than six hours before the first
  * finding that names it, or used by three or more identities (a NAT, a VPN exit, the application's
  * own egress) or by the model calls of three or more customers or conversations (as their request
- * metadata names them: `META_KEYS.customer`, then `META_KEYS.conversation`), or the egress of a workload whose service-issued session keys (WORKLOAD_KEYS_MIN)
+ * metadata names them: `customerId`, else `conversationId`, in any spelling), or the egress of a workload whose service-issued session keys (WORKLOAD_KEYS_MIN)
  * were used there before that finding, however few identities share it. Such an address tells the
  * actor apart from nobody. A short burst long before (an intruder's reconnaissance the night
  * before) does not establish it, and neither do the roles one caller assumed from the address
@@ -429,7 +437,7 @@ async function ipEstablished(db: Queryable, ip: string, firstSeen: string): Prom
        (SELECT count(DISTINCT identity_arn) FROM events
           WHERE source_ip = $1 AND coalesce(principal_type, '') NOT IN ('AWSAccount', 'AWSService')
             AND coalesce(access_key_id, '') NOT IN (SELECT k FROM chained WHERE k IS NOT NULL)) AS identities,
-       (SELECT count(DISTINCT coalesce(${metaSql(META_KEYS.customer)}, ${metaSql(META_KEYS.conversation)}))
+       (SELECT count(DISTINCT coalesce(${CUSTOMER_OR_CONVERSATION_SQL}))
           FROM invocations WHERE client_ip = $1) AS clients,
        (SELECT count(DISTINCT access_key_id) FROM events
           WHERE source_ip = $1 AND time < CAST($3 AS TIMESTAMP)
