@@ -117,6 +117,26 @@ export const OBJECT_PUTS = [
 ];
 const MAX_WRITES = 2000;
 
+const ACTIVE = new WeakMap<Env, Map<string, Promise<boolean>>>();
+
+/** Whether the role reads or puts objects at all in the evidence (asked once per role and analysis). */
+function readsOrWrites(env: Env, role: string): Promise<boolean> {
+  let m = ACTIVE.get(env);
+  if (!m) ACTIVE.set(env, (m = new Map()));
+  let p = m.get(role);
+  if (!p) {
+    p = env.db
+      .all(
+        `SELECT 1 AS x FROM events WHERE ${roleSql(role)} AND error_code IS NULL
+         AND (action IN (${actionList(READS)}) OR (service = 's3.amazonaws.com' AND action IN (${actionList(OBJECT_PUTS)})))
+         LIMIT 1`,
+      )
+      .then((rows) => rows.length > 0);
+    m.set(role, p);
+  }
+  return p;
+}
+
 /**
  * The role's history before `from` (null when too short for "never before" to mean anything: fewer
  * than HISTORY_MIN_RECORDS records or HISTORY_MIN_HOURS hours), then what it newly read and where it
@@ -131,6 +151,7 @@ export async function roleNewActivity(
   isOrg: (account: string) => boolean,
   opts: { writes?: boolean } = {},
 ): Promise<RoleNewActivity | null> {
+  if (!(await readsOrWrites(env, role))) return null;
   const hist = await env.db.all(
     `SELECT count(*) AS n, ${isoSql('min(time)')} AS first FROM events
      WHERE ${roleSql(role)} AND coalesce(principal_type, '') <> 'AWSService' AND time < CAST($1 AS TIMESTAMP)`,
