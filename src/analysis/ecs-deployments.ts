@@ -21,7 +21,7 @@
  */
 
 import type { Severity } from '../model/types.js';
-import { isoSql, sqlTime } from '../store/case-store.js';
+import { sqlTime } from '../store/case-store.js';
 import {
   actionList,
   actorOf,
@@ -41,6 +41,9 @@ import {
 } from './context.js';
 import { orgAccounts } from './data-exposure.js';
 import { type EcrImage, ecrImage, outsideRegistry } from './ml-supply-chain.js';
+import { readTargets, roleNewActivity, roleSql } from './role-behaviour.js';
+
+export { readTargets, secretName } from './role-behaviour.js';
 
 const DEPLOY_ACTIONS = ['UpdateService', 'CreateService', 'RunTask', 'StartTask'];
 const MAX_ROWS = 20_000;
@@ -50,9 +53,6 @@ const MAX_ENV = 200;
 const DEPLOY_WINDOW_H = 72;
 /** how long after a deployment the tasks' behaviour is compared (cut at the service's next deployment) */
 const TASK_WINDOW_H = 48;
-/** the task role's history before the deployment needed for "never read before" to mean something */
-const HISTORY_MIN_RECORDS = 20;
-const HISTORY_MIN_HOURS = 3;
 const MAX_READ_EVIDENCE = 500;
 
 const str = (v: unknown): string | null =>
@@ -159,14 +159,6 @@ function serviceOf(r: CtRow): { key: string; name: string | null; arn: string | 
   const shortCluster = cluster.slice(cluster.lastIndexOf('/') + 1);
   const shortName = name ? name.slice(name.lastIndexOf('/') + 1) : null;
   return { key: shortName ? `${shortCluster}/${shortName}` : `task:${r.uid}`, name: shortName, arn };
-}
-
-/** The SQL condition for records of a role, named by its ARN (any path) or as it acts. */
-function roleSql(role: string): string {
-  const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]{1,128})$/.exec(role);
-  if (!m) return `identity_arn = '${role.replace(/'/g, "''")}'`;
-  const name = m[2].replace(/'/g, "''");
-  return `(identity_arn = '${role.replace(/'/g, "''")}' OR (account = '${m[1]}' AND identity_arn LIKE 'arn:%:iam::%:role/%' AND regexp_extract(identity_arn, '[^/]+$') = '${name}'))`;
 }
 
 interface Deployment {
@@ -426,71 +418,6 @@ function registryIdsOf(r: CtRow): string[] {
   return out.length ? out : r.account ? [r.account] : [];
 }
 
-const READS = [
-  'GetSecretValue',
-  'BatchGetSecretValue',
-  'GetObject',
-  'GetObjectVersion',
-  'ListObjects',
-  'ListObjectsV2',
-  'GetParameter',
-  'GetParameters',
-  'GetParametersByPath',
-];
-
-/** A secret's name from its id (an ARN ends in `-` and six random characters). */
-export function secretName(id: string): string {
-  const m = /^arn:aws[a-z-]*:secretsmanager:[^:]*:\d{12}:secret:(.+)$/.exec(id);
-  return m ? m[1].replace(/-[A-Za-z0-9]{6}$/, '') : id;
-}
-
-/** A read's request, reduced to what names its target (the same for every read of one target set). */
-const TARGET_SQL = `coalesce(json_extract_string(request_parameters, '$.secretId'), '') || '|' ||
-  coalesce(CAST(json_extract(request_parameters, '$.secretIdList') AS VARCHAR), '') || '|' ||
-  coalesce(json_extract_string(request_parameters, '$.bucketName'), '') || '|' ||
-  coalesce(json_extract_string(request_parameters, '$.name'), '') || '|' ||
-  coalesce(json_extract_string(request_parameters, '$.path'), '') || '|' ||
-  coalesce(CAST(json_extract(request_parameters, '$.names') AS VARCHAR), '')`;
-const MAX_SHAPES = 5000;
-
-function targetsOfShape(service: string, tk: string): string[] {
-  const [secretId, list, bucketName, name, p, names] = tk.split('|');
-  const arr = (t: string): unknown => {
-    try {
-      return t ? JSON.parse(t) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const req = { secretId, secretIdList: arr(list), bucketName, name, path: p, names: arr(names) };
-  return readTargets({ service, req } as unknown as CtRow);
-}
-
-/** What a read went for: `secret:<name>`, `bucket:<name>`, `parameter:<name>`. */
-export function readTargets(r: CtRow): string[] {
-  const q = r.req ?? {};
-  if (r.service === 'secretsmanager.amazonaws.com') {
-    const ids = [
-      str(q.secretId),
-      ...(Array.isArray(q.secretIdList) ? q.secretIdList.slice(0, 20).map(str) : []),
-    ];
-    return ids.filter((x): x is string => !!x).map((x) => `secret:${secretName(x)}`);
-  }
-  if (r.service === 's3.amazonaws.com') {
-    const b = str(q.bucketName);
-    return b ? [`bucket:${b}`] : [];
-  }
-  if (r.service === 'ssm.amazonaws.com') {
-    const names = [
-      str(q.name),
-      str(q.path),
-      ...(Array.isArray(q.names) ? q.names.slice(0, 20).map(str) : []),
-    ];
-    return names.filter((x): x is string => !!x).map((x) => `parameter:${x}`);
-  }
-  return [];
-}
-
 /**
  * After a deployment of an ECS service, its task role reading secrets, parameters or buckets it never
  * read before in the evidence: the new code went for data the application does not use. Tied to the
@@ -507,44 +434,9 @@ export async function taskRoleNewReads(env: Env, loaded?: EcsRecords): Promise<C
     const k = `${role}\u0000${d.row.time}`;
     if (done.has(k)) continue;
     done.add(k);
-    const hist = await env.db.all(
-      `SELECT count(*) AS n, ${isoSql('min(time)')} AS first FROM events
-       WHERE ${roleSql(role)} AND coalesce(principal_type, '') <> 'AWSService' AND time < CAST($1 AS TIMESTAMP)`,
-      [sqlTime(d.row.time)],
-    );
-    const n = Number(hist[0]?.n ?? 0);
-    const first = hist[0]?.first ? String(hist[0].first) : null;
-    if (
-      n < HISTORY_MIN_RECORDS ||
-      !first ||
-      Date.parse(d.row.time) - Date.parse(first) < HISTORY_MIN_HOURS * 3_600_000
-    )
-      continue;
-    // what the role read before, as distinct request shapes (an application reads the same few
-    // secrets and parameters on every request: the rows themselves are not loaded)
-    const readsOf = `${roleSql(role)} AND error_code IS NULL AND action IN (${actionList(READS)})
-       AND coalesce(principal_type, '') <> 'AWSService'`;
-    const shapes = await env.db.all(
-      `SELECT DISTINCT service, ${TARGET_SQL} AS tk FROM events
-       WHERE ${readsOf} AND time < CAST($1 AS TIMESTAMP) ORDER BY ALL LIMIT ${MAX_SHAPES + 1}`,
-      [sqlTime(d.row.time)],
-    );
-    const before = new Set<string>();
-    for (const sh of shapes) for (const t of targetsOfShape(String(sh.service), String(sh.tk))) before.add(t);
-    const known = shapes.length <= MAX_SHAPES ? shapes.map((sh) => String(sh.tk)) : [];
-    const reads = await loadEvents(
-      env.db,
-      `${readsOf} AND time >= CAST($1 AS TIMESTAMP) AND time <= CAST($2 AS TIMESTAMP)
-       ${known.length ? `AND ${TARGET_SQL} NOT IN (${actionList(known)})` : ''}`,
-      [sqlTime(d.row.time), sqlTime(d.end)],
-      { resp: false, extra: false },
-    );
-    const fresh = reads.filter((r) => readTargets(r).some((t) => !before.has(t)));
-    if (!fresh.length) continue;
-    const targets = [...new Set(fresh.flatMap(readTargets).filter((t) => !before.has(t)))].sort();
-    const secrets = targets.filter((t) => t.startsWith('secret:')).map((t) => t.slice(7));
-    const buckets = targets.filter((t) => t.startsWith('bucket:')).map((t) => t.slice(7));
-    const params = targets.filter((t) => t.startsWith('parameter:')).map((t) => t.slice(10));
+    const got = await roleNewActivity(env, role, d.row.time, d.end, () => true, { writes: false });
+    if (!got) continue;
+    const { history: n, reads: fresh, targets, secrets, buckets, parameters: params } = got;
     const objects = new Set(
       fresh.filter((r) => /^GetObject/.test(r.action)).map((r) => `${r.req?.bucketName}/${r.req?.key}`),
     ).size;

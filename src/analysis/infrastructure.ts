@@ -8,6 +8,8 @@
  * ports to the internet or publishing a function without authentication is abuse until shown
  * otherwise.
  */
+
+import { loadAwsLayerAccounts } from '../io/data-files.js';
 import type { Json } from '../model/types.js';
 import { isoSql, sqlTime } from '../store/case-store.js';
 import {
@@ -19,6 +21,7 @@ import {
   type CtRow,
   clientFamily,
   clientOf,
+  deviceClient,
   type Env,
   everydayOrigin,
   fromUsualOrigin,
@@ -29,13 +32,17 @@ import {
   maxSeverity,
   minutesBetween,
   nameOf,
+  orgMailDomains,
   type PrincipalKind,
   principalsOf,
   roleOf,
   subjectOf,
+  toJson,
   type UsualOrigin,
   usualOrigin,
 } from './context.js';
+import { orgAccounts } from './data-exposure.js';
+import { outsideHost } from './ecs-deployments.js';
 import {
   copiesWithAdditions,
   judgeScript,
@@ -44,6 +51,7 @@ import {
 } from './lifecycle-scripts.js';
 import { newOriginOf } from './model-jobs.js';
 import { guarddutyResources, sagemakerResources } from './resources.js';
+import { type RoleNewActivity, readTargets, roleNewActivity } from './role-behaviour.js';
 import { type CrossTenantUser, crossTenantCalls } from './tenant-isolation.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
@@ -562,6 +570,44 @@ function envSetBy(r: CtRow): string[] | null {
   return varNames(r.req?.environment);
 }
 
+const LAYER_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]{1,30}:(\d{12}):layer:[A-Za-z0-9_-]{1,140}(?::\d{1,9})?$/;
+
+/** The account a layer ARN (`arn:aws:lambda:<region>:<account>:layer:<name>:<version>`) names, or null. */
+export function layerAccount(arn: string): string | null {
+  return LAYER_ARN.exec(arn.trim())?.[1] ?? null;
+}
+
+const MAX_LAYERS = 20;
+
+/** Layer ARNs of a list of strings or `{arn}` objects (a request's or an answer's `layers`), or null. */
+function layerList(v: unknown): string[] | null {
+  if (!Array.isArray(v)) return null;
+  return v
+    .slice(0, MAX_LAYERS)
+    .map((x) => (typeof x === 'string' ? x : String((x as Record<string, unknown> | null)?.arn ?? '')))
+    .filter((x) => x.length > 0 && x.length < 300);
+}
+
+/** The layers a configuration change or creation set (its request), or null when it does not set them. */
+function layersSetBy(r: CtRow): string[] | null {
+  const base = lambdaBase(r.action);
+  if (base !== 'UpdateFunctionConfiguration' && base !== 'CreateFunction') return null;
+  return layerList(r.req?.layers);
+}
+
+/** The layers a record shows the function having (after the call), or null. */
+function layersOf(r: CtRow): string[] | null {
+  const conf = r.resp?.configuration as Record<string, unknown> | undefined;
+  return layerList(conf?.layers) ?? layerList(r.resp?.layers) ?? layersSetBy(r);
+}
+
+/** The variable whose script Lambda runs in place of the runtime's start-up (it wraps the handler). */
+const EXEC_WRAPPER = 'AWS_LAMBDA_EXEC_WRAPPER';
+/** Variable names that say where the code sends data (a collector, an endpoint, a URL). */
+const ENDPOINT_ENV = /(^|_)(URL|URI|ENDPOINT|HOST|COLLECTOR|WEBHOOK|SINK)(_|$)/i;
+/** Values CloudTrail or the caller hid (the value itself is not evidence). */
+const HIDDEN_VALUE = /^(\*+|HIDDEN_DUE_TO_SECURITY_REASONS)$/;
+
 /** Lambda code, role, URL and permission changes, grouped per function and actor within an hour. */
 /** changes that can put another model in front of a function's users */
 const MODEL_SWITCHING = new Set([
@@ -855,6 +901,28 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     if (!envHistory.has(fn)) envHistory.set(fn, []);
     envHistory.get(fn)!.push({ time: r.time, names, eventId: r.eventId });
   }
+  // each function's layers over time (reads, creations, configuration changes)
+  const layerHistory = new Map<string, Array<{ time: string; layers: string[]; eventId: string }>>();
+  for (const r of await loadEvents(
+    env.db,
+    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND (
+       json_extract(response_elements, '$.layers') IS NOT NULL
+       OR json_extract(response_elements, '$.configuration.layers') IS NOT NULL
+       OR json_extract(request_parameters, '$.layers') IS NOT NULL)`,
+    [],
+    { extra: false },
+  )) {
+    const layers = layersOf(r);
+    if (!layers) continue;
+    const fn = fnName(r);
+    if (!layerHistory.has(fn)) layerHistory.set(fn, []);
+    layerHistory.get(fn)!.push({ time: r.time, layers, eventId: r.eventId });
+  }
+  const setsLayers = rows.some((r) => (layersSetBy(r) ?? []).length > 0);
+  const org = await orgAccounts(env, []);
+  const roleWindows = new Set<string>();
+  const awsLayers = setsLayers ? loadAwsLayerAccounts() : new Set<string>();
+  const domains = setsLayers ? await orgMailDomains(env.db, new Map()) : new Set<string>();
   const web = await webSessions(env);
   // execution roles of the changed functions that no read showed: the role whose sessions carry the function's name
   const byName = await sessionRoles(env, [...new Set(rows.map(fnName))].filter(Boolean).sort());
@@ -1005,6 +1073,46 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         `environment variable(s) removed: ${removedNames.join(', ')}` +
           (controlRemoved.length ? ` (security controls: ${controlRemoved.join(', ')})` : ''),
       );
+    // layers from an account outside the organisation that AWS does not publish from and the
+    // function never used before, and the variables added with them (a wrapper that runs before the
+    // handler, an endpoint the code sends to)
+    const outsideLayers: Array<{ arn: string; account: string }> = [];
+    const addedVars = new Set<string>();
+    const endpointVars: Array<{ name: string; host: string | null }> = [];
+    for (const r of g) {
+      const set = layersSetBy(r);
+      if (set?.length) {
+        const knownAccounts = new Set(
+          (layerHistory.get(fn) ?? [])
+            .filter((h) => h.time < r.time && h.eventId !== r.eventId)
+            .flatMap((h) => h.layers.map(layerAccount)),
+        );
+        for (const arn of set) {
+          const a = layerAccount(arn);
+          if (!a || a === r.account || org.has(a) || awsLayers.has(a) || knownAccounts.has(a)) continue;
+          if (!outsideLayers.some((x) => x.arn === arn)) outsideLayers.push({ arn, account: a });
+        }
+      }
+      const names = envSetBy(r);
+      if (!names) continue;
+      const before = (envHistory.get(fn) ?? [])
+        .filter((h) => h.time < r.time && h.eventId !== r.eventId)
+        .pop();
+      const vars = ((r.req?.environment as Record<string, unknown> | undefined)?.variables ?? {}) as Record<
+        string,
+        unknown
+      >;
+      for (const n of names) {
+        if (before?.names.includes(n)) continue;
+        addedVars.add(n);
+        const v = typeof vars[n] === 'string' ? String(vars[n]).slice(0, 2000) : '';
+        const host = v && !HIDDEN_VALUE.test(v.trim()) ? outsideHost(v, domains) : null;
+        if ((host || ENDPOINT_ENV.test(n)) && !endpointVars.some((x) => x.name === n))
+          endpointVars.push({ name: n, host });
+      }
+    }
+    const wrapperAdded = addedVars.has(EXEC_WRAPPER);
+    const outsideAccounts = [...new Set(outsideLayers.map((x) => x.account))].sort();
     // outside the change calendar, when the principal's other changes mostly follow it
     const calendared = history.filter((i) => matches[i]).length;
     if (!matches[gi] && history.length && calendared * 2 > history.length)
@@ -1044,11 +1152,29 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       triage.push('function callable from the internet without authentication');
     }
     const departs = deviations.length >= 2;
-    if (unusual) {
+    // a service user (a CI key) deploying as it always does: the same client (the whole user agent,
+    // not just its family) in at least ROUTINE_MIN of its other Lambda changes, nothing departing
+    // from them, and nothing the change itself brings from outside
+    const client = deviceClient(r0.userAgent);
+    const sameClient = history.filter((i) =>
+      groups[i].every((r) => deviceClient(r.userAgent) === client),
+    ).length;
+    const routine =
+      kind === 'service-user' &&
+      !!client &&
+      !deviations.length &&
+      !outsideLayers.length &&
+      sameClient >= ROUTINE_MIN &&
+      g.every((r) => deviceClient(r.userAgent) === client);
+    if (unusual && !routine) {
       severity = exposed ? 'high' : 'medium';
       strength = 'hard';
       triage.push(`function changed by a ${kind} principal`);
-    } else if (pipeline)
+    } else if (unusual)
+      triage.push(
+        `function changed by a ${kind} principal as it routinely deploys: the same client as ${sameClient} of its other Lambda changes`,
+      );
+    else if (pipeline)
       triage.push(departs ? 'deployment pipeline role, but not as the pipeline runs' : 'deployment pipeline');
     else triage.push(`${kind} principal`);
     if (foreignRole.length) {
@@ -1103,6 +1229,30 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         strength = 'hard';
       }
     }
+    const hooked = wrapperAdded || endpointVars.length > 0;
+    const layerOrigin =
+      outsideLayers.length && hooked && kind === 'human' ? await newOriginOf(env, r0) : false;
+    if (outsideLayers.length) {
+      triage.push(
+        `layer(s) ${outsideLayers.map((x) => x.arn).join(', ')} from account(s) ${outsideAccounts.join(', ')}: not the organisation's (${[...org.keys()].slice(0, 5).join(', ') || 'none known'}), not an account AWS publishes layers from, and no earlier configuration of ${fn} used a layer from there`,
+      );
+      if (wrapperAdded)
+        triage.push(
+          `${EXEC_WRAPPER} added with it: a script from the layers runs in place of the runtime's start-up and wraps every invocation`,
+        );
+      if (endpointVars.length)
+        triage.push(
+          `variable(s) added that say where the code sends data: ${endpointVars.map((e) => (e.host ? `${e.name} → ${e.host}` : `${e.name} (value not logged)`)).join(', ')}`,
+        );
+      // a layer whose code is made to run (a wrapper) or given somewhere to send (an endpoint), by a
+      // non-person or from an address new to the person: the function's code now comes from outside
+      severity = maxSeverity(
+        severity,
+        hooked && (kind !== 'human' || departs || layerOrigin) ? 'high' : 'medium',
+      );
+      strength = 'hard';
+    } else if (wrapperAdded)
+      triage.push(`${EXEC_WRAPPER} added; the function's layers are the organisation's or AWS-published`);
     const behaviour = reshaped.length > 0 && (!pipeline || departs);
     // reads of the function in the same session around a departing change (the look before the change)
     const reads =
@@ -1177,9 +1327,13 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         ...(foreignRole.length ? foreignRole : []),
         ...switchedOwn.map((x) => x.model),
         ...(behaviour ? reshaped.flatMap((x) => x.knowledgeBases) : []),
+        ...outsideLayers.map((x) => x.arn),
+        ...outsideAccounts,
       ],
       attack: [
         ...(created ? ['T1648'] : ['T1525']),
+        ...(outsideLayers.length ? ['T1195.002'] : []),
+        ...(outsideLayers.length && wrapperAdded ? ['T1574'] : []),
         ...(exposed ? ['T1190'] : []),
         ...(foreignRole.length ? ['T1098'] : []),
         ...(controlRemoved.length && departs ? ['T1562.001'] : []),
@@ -1233,13 +1387,150 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         })),
         crossTenantAnswers: crossTenant.length,
         deviations,
+        outsideLayers,
+        addedEnvironmentVariables: [...addedVars].sort(),
+        endpointVariables: endpointVars,
       },
     };
-    applyContext(c, matches[gi], maxSeverity(exposed ? 'low' : 'informational', departFloor));
+    // a planned change explains a layer from outside only when it names the layer's account
+    const m = matches[gi];
+    if (
+      m &&
+      outsideLayers.length &&
+      m.kind !== 'declared-activity' &&
+      !outsideAccounts.every((a) => m.text.includes(a))
+    )
+      c.triage.push(
+        `${m.ticket} covers this time but does not name layer account(s) ${outsideAccounts.join(', ')}`,
+      );
+    else applyContext(c, m, maxSeverity(exposed ? 'low' : 'informational', departFloor));
     if (departs && c.strength === 'context') c.strength = 'hard';
     out.push(c);
+
+    // what the function's role newly did after a code or configuration change, until the function's
+    // next change (ROLE_WINDOW_H at most): secrets it never read, buckets outside the organisation
+    const k = `${fnRole}\u0000${r0.time}`;
+    if (fnRole && !roleWindows.has(k) && g.some((r) => MODEL_SWITCHING.has(lambdaBase(r.action)))) {
+      roleWindows.add(k);
+      const limit = new Date(Date.parse(r0.time) + ROLE_WINDOW_H * 3_600_000).toISOString();
+      const end = nextChange && nextChange < limit ? nextChange : limit;
+      const got = await roleNewActivity(env, fnRole, r0.time, end, (a) => a === r0.account || org.has(a));
+      if (got)
+        out.push(
+          lambdaRoleActivity(fn, fnRole, g, got, {
+            outsideLayers: outsideLayers.map((x) => x.arn),
+            hooked,
+            plugin,
+            severity: c.severity,
+          }),
+        );
+    }
   }
   return out;
+}
+
+/** other changes with the same client that make a service user's change its routine */
+const ROUTINE_MIN = 2;
+/** how long after a Lambda change the function role's behaviour is compared (cut at its next change) */
+const ROLE_WINDOW_H = 48;
+const MAX_ACTIVITY_EVIDENCE = 500;
+
+/**
+ * After a Lambda code or configuration change, the function's role reading secrets, parameters or
+ * buckets it never read before, or writing objects to buckets of accounts outside the organisation
+ * it never wrote to before: what the changed code went for. Tied to the change (its actor is the
+ * candidate's actor): low alone (a release may add a feature that reads a new secret), high when the
+ * change brought a layer from outside the organisation (the new code's doing), raised with the
+ * change's actor otherwise.
+ */
+function lambdaRoleActivity(
+  fn: string,
+  role: string,
+  g: CtRow[],
+  got: RoleNewActivity,
+  change: { outsideLayers: string[]; hooked: boolean; plugin: boolean; severity: Candidate['severity'] },
+): Candidate {
+  const r0 = g[0];
+  const outsideBuckets = got.outside.map((x) => x.bucket);
+  const owners = [...new Set(got.outside.map((x) => x.owner))].sort();
+  const layered = change.outsideLayers.length > 0;
+  const serious = layered && (got.secrets.length > 0 || got.writes.length > 0);
+  const ev = [...got.reads, ...got.writes]
+    .sort((a, b) => a.time.localeCompare(b.time) || a.uid.localeCompare(b.uid))
+    .slice(0, MAX_ACTIVITY_EVIDENCE);
+  const what = [
+    got.secrets.length ? `read ${got.secrets.length} secret(s)` : '',
+    got.parameters.length ? `read ${got.parameters.length} parameter(s)` : '',
+    got.buckets.length ? `read bucket(s) ${got.buckets.join(', ')}` : '',
+    outsideBuckets.length
+      ? `wrote ${got.writes.length} object(s) to bucket(s) ${outsideBuckets.join(', ')} of account(s) ${owners.join(', ')} outside the organisation`
+      : '',
+  ].filter(Boolean);
+  const firstOf = (rows: CtRow[]) => rows[0]?.time ?? '';
+  return {
+    ruleId: 'infrastructure.lambda-role-new-activity',
+    title: `After Lambda ${fn} was changed (${[...new Set(g.map((r) => lambdaBase(r.action)))].join(', ')}), its role ${nameOf(role)} ${what.join(' and ')}, never before`,
+    description:
+      `${[...new Set(g.map((r) => lambdaBase(r.action)))].join(', ')} of ${fn} by ${nameOf(r0.identityArn)} from ${r0.sourceIp} at ${r0.time}. ` +
+      `In the ${got.history} records of ${nameOf(role)} before it, the role never did this; afterwards it ${what.join('; ')}.`,
+    severity: serious ? 'high' : 'low',
+    strength: serious ? 'hard' : 'soft',
+    ifActor: 'high',
+    elements: ['private-data'],
+    components: change.plugin ? ['plugins'] : [],
+    times: [r0.time, ...ev.map((r) => r.time)],
+    principals: [role],
+    // the reads and writes are the function's; the actor is whoever changed it (actors below)
+    accessKeyIds: [],
+    sourceIps: [],
+    resources: [...got.secrets, ...got.buckets, ...got.parameters, ...outsideBuckets, ...owners],
+    attack: [
+      ...(got.secrets.length || got.parameters.length ? ['T1555.006'] : []),
+      ...(got.buckets.length ? ['T1530'] : []),
+      ...(got.writes.length ? ['T1537'] : []),
+    ],
+    evidence: { eventIds: [...g.map((r) => r.eventId), ...ev.map((r) => r.eventId)] },
+    actors: [actorOf(r0)],
+    triage: [
+      `the change: ${g.map((r) => lambdaBase(r.action)).join(', ')} of ${fn} by ${nameOf(r0.identityArn)} from ${r0.sourceIp} at ${r0.time}`,
+      ...(layered
+        ? [
+            `the change added layer(s) from outside the organisation (${change.outsideLayers.join(', ')})${change.hooked ? ' with a wrapper or endpoint variable' : ''}: what the function did next is the layer's doing`,
+          ]
+        : []),
+      ...(got.reads.length
+        ? [
+            `first read of each at ${got.targets
+              .slice(0, 10)
+              .map(
+                (t) =>
+                  `${t.replace(/^[a-z]+:/, '')} ${got.reads.find((r) => readTargets(r).includes(t))?.time ?? ''}`,
+              )
+              .join('; ')}`,
+          ]
+        : []),
+      ...(got.writes.length
+        ? [
+            `first write outside the organisation at ${firstOf(got.writes)}: the bucket's owner (CloudTrail's resources) is ${owners.join(', ')}; the data left the organisation`,
+          ]
+        : []),
+      'a release can add a feature that reads a new secret or ships to a partner; code that harvests what its role may read looks the same until the change is judged',
+    ],
+    details: toJson({
+      function: fn,
+      executionRole: role,
+      change: g.map((r) => r.eventId),
+      changeSeverity: change.severity,
+      outsideLayers: change.outsideLayers,
+      historyRecords: got.history,
+      newSecrets: got.secrets,
+      newBuckets: got.buckets,
+      newParameters: got.parameters,
+      reads: got.reads.length,
+      outsideWrites: got.writes.length,
+      outsideBuckets: got.outside,
+    }) as Record<string, never>,
+  };
 }
 
 function fnName(r: CtRow): string {

@@ -8,8 +8,10 @@ import {
   AWS_REGISTRIES_FILE,
   DataFileError,
   loadAwsImageRegistries,
+  loadAwsLayerAccounts,
   loadPriceTable,
   parseAwsImageRegistries,
+  parseAwsLayerAccounts,
   parsePriceTable,
   readDataJson,
 } from './data-files.js';
@@ -22,6 +24,18 @@ describe('data files', () => {
     expect(aws.has('111122223333')).toBe(false);
     expect([...aws].every((a) => /^\d{12}$/.test(a))).toBe(true);
     expect(loadPriceTable().get('anthropic.claude-3-haiku')).toEqual({ input: 0.00025, output: 0.00125 });
+  });
+
+  it('loads the shipped AWS Lambda layer publishers and refuses a malformed file', () => {
+    const aws = loadAwsLayerAccounts();
+    // Lambda Insights, ADOT, Parameters and Secrets (ca-central-1), AppConfig (us-east-1)
+    for (const a of ['580247275435', '901920570463', '200266452380', '027255383542'])
+      expect(aws.has(a)).toBe(true);
+    expect(aws.has('111122223333')).toBe(false);
+    expect([...aws].every((a) => /^\d{12}$/.test(a))).toBe(true);
+    expect(() => parseAwsLayerAccounts({ groups: { x: { accounts: { '12345': '' } } } })).toThrow(
+      /^data\/aws-lambda-layers\.json: group "x" lists "12345"/,
+    );
   });
 
   it('refuses a malformed registry file with a clear error', () => {

@@ -84,17 +84,17 @@ export const AWS_REGISTRIES_FILE = 'aws-image-registries.json';
 const ACCOUNT = /^\d{12}$/;
 
 /**
- * The account ids of data/aws-image-registries.json (`groups.<name>.accounts`, keyed by 12-digit
- * account id); throws a DataFileError when the shape is wrong, an account id is malformed or the
- * list is empty.
+ * The account ids of a data file of account groups (`groups.<name>.accounts`, keyed by 12-digit
+ * account id); throws a DataFileError naming `file` when the shape is wrong, an account id is
+ * malformed or the list is empty.
  */
-export function parseAwsImageRegistries(json: unknown): Set<string> {
+function parseAccountGroups(file: string, json: unknown): Set<string> {
   const bad = (problem: string): never => {
-    throw new DataFileError(AWS_REGISTRIES_FILE, problem);
+    throw new DataFileError(file, problem);
   };
   const groups = (json as { groups?: unknown } | null)?.groups;
   if (!groups || typeof groups !== 'object' || Array.isArray(groups))
-    bad('"groups" is not an object of registry groups');
+    bad('"groups" is not an object of account groups');
   const out = new Set<string>();
   for (const [name, g] of Object.entries(groups as Record<string, unknown>)) {
     const accounts = (g as { accounts?: unknown } | null)?.accounts;
@@ -109,10 +109,32 @@ export function parseAwsImageRegistries(json: unknown): Set<string> {
   return out;
 }
 
+/** The account ids of data/aws-image-registries.json (see parseAccountGroups). */
+export function parseAwsImageRegistries(json: unknown): Set<string> {
+  return parseAccountGroups(AWS_REGISTRIES_FILE, json);
+}
+
 let registries: Set<string> | null = null;
 
 /** The AWS-owned ECR registry accounts (Deep Learning Containers, built-in algorithms...). */
 export function loadAwsImageRegistries(): Set<string> {
   if (!registries) registries = parseAwsImageRegistries(readDataJson(AWS_REGISTRIES_FILE));
   return registries;
+}
+
+// ---- AWS-published Lambda layers ------------------------------------------------------------------
+
+export const AWS_LAYERS_FILE = 'aws-lambda-layers.json';
+
+/** The account ids of data/aws-lambda-layers.json (see parseAccountGroups). */
+export function parseAwsLayerAccounts(json: unknown): Set<string> {
+  return parseAccountGroups(AWS_LAYERS_FILE, json);
+}
+
+let layerAccounts: Set<string> | null = null;
+
+/** The accounts AWS publishes Lambda layers from (Lambda Insights, ADOT, Parameters and Secrets, AppConfig). */
+export function loadAwsLayerAccounts(): Set<string> {
+  if (!layerAccounts) layerAccounts = parseAwsLayerAccounts(readDataJson(AWS_LAYERS_FILE));
+  return layerAccounts;
 }
