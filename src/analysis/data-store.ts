@@ -114,18 +114,11 @@ export async function dataBuckets(env: Pick<Env, 'db'>): Promise<DataBuckets> {
     if (role) jobRoles.add(role[1]);
   }
   jobBuckets.delete('');
-  // the buckets a data source is configured with or its logs name: the ingestion reads those
-  const dsBuckets = new Map<string, Set<string>>();
-  for (const [b, e] of out.kb)
-    for (const d of e.dataSourceIds) dsBuckets.set(d, (dsBuckets.get(d) ?? new Set()).add(b));
   for (const r of svcReads) {
     if (r.action !== 'StartIngestionJob') continue;
     const b = String(r.b);
-    // a read by a customisation job's role, of a bucket a job trains on, or of a bucket other than
-    // the one the data source is known to hold, in the minutes after an ingestion started is not
-    // the ingestion's: the customisation job read its training data (a training bucket, not a source)
-    const known = r.ds ? dsBuckets.get(String(r.ds)) : undefined;
-    if (known?.size && !known.has(b)) continue;
+    // a read by a customisation job's role, or of a bucket a job trains on, in the minutes after an
+    // ingestion started is not the ingestion's: the job read its training data (not a source)
     if (!out.kb.has(b) && (jobRoles.has(String(r.reader ?? '')) || jobBuckets.has(b))) continue;
     addKb(
       String(r.b),
