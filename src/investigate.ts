@@ -5,6 +5,7 @@ import { responderViews } from './analysis/blast-radius.js';
 import { CONTROL_PLANE_DETECTORS } from './analysis/control-plane.js';
 import { computeCoverage } from './analysis/coverage.js';
 import { DATA_PLANE_DETECTORS } from './analysis/data-plane.js';
+import { extendWindow, lastEffects, trainingLineage } from './analysis/model-lineage.js';
 import { computeScope, type Seed } from './analysis/scope.js';
 import { buildTimeline } from './analysis/timeline.js';
 import { componentVerdicts, elementVerdicts } from './analysis/verdict.js';
@@ -59,6 +60,14 @@ export async function analyseCase(
   relieveHeap(0);
   stage('scope');
   const sc = await computeScope(store, findings, { seeds: opts.seeds, identityOf });
+  // what was built from training data the actor wrote, and who it serves since: part of the scope
+  const lineage = await trainingLineage(store, sc.actor.eventIds, identityOf);
+  if (lineage.findings.length) {
+    findings.push(...lineage.findings);
+    sc.scope.resources = [...new Set([...sc.scope.resources, ...lineage.resources])].sort();
+    sc.scope.principals = [...new Set([...sc.scope.principals, ...lineage.principals])].sort();
+  }
+  extendWindow(sc.scope, [lineage.lastUse, ...lastEffects(findings, sc.actor.eventIds)]);
   // the actor's records, as one finding the responder can pivot from
   if (sc.actor.eventIds.length || sc.actor.requestIds.length) {
     findings.push(

@@ -892,6 +892,68 @@ describe('new agent behaviour after an agent configuration change', () => {
     }
   });
 
+  it("reads a new collaborator's hand-off text: customers' identifiers handed to it are private data leaving", async () => {
+    const dev = {
+      user: 'dev-legacy',
+      key: 'AKIADEVLEGACY0000002',
+      ip: '146.70.1.21',
+      ua: 'Boto3/1.33.5 md/Botocore#1.33.5',
+    };
+    const COLLAB = `arn:aws:bedrock:us-east-1:${ACCT}:agent-alias/COLLAB0001/ALIASC1`;
+    const ev = (s: number, name: string, req: unknown) =>
+      ctEvent({ time: at(t0, s), source: 'bedrock.amazonaws.com', name, ...dev, req });
+    const changeRecs = [
+      ev(20000, 'PrepareAgent', { agentId: AGENT }),
+      ev(20060, 'UpdateAgentAlias', { agentId: AGENT, agentAliasId: 'ALIAS01' }),
+    ];
+    const traces: Record<string, unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = 21000 + i * 900;
+      traces.push({
+        sessionId: `handoff-${i}`,
+        agentId: AGENT,
+        agentAliasId: 'ALIAS01',
+        agentVersion: '5',
+        eventTime: at(t0, s),
+        trace: {
+          orchestrationTrace: {
+            invocationInput: {
+              traceId: `handoff-trace-${i}`,
+              invocationType: 'AGENT_COLLABORATOR',
+              agentCollaboratorInvocationInput: {
+                agentCollaboratorName: 'Billing',
+                agentCollaboratorAliasArn: COLLAB,
+                input: {
+                  type: 'TEXT',
+                  text: `Customer Jane Roe${i} (email jane.roe${i}@example.com, date of birth 1980-01-0${i + 1}) asks: why was I charged twice?`,
+                },
+              },
+            },
+          },
+        },
+      });
+    }
+    const store = await caseOf(
+      'agent-change-handoff',
+      [...history(t0), ...traces],
+      [...earlier, ...changeRecs],
+    );
+    try {
+      const fs = await run(store, agentChangeBehaviourDetector);
+      const f = fs.find((x) =>
+        (x.details as { change: { principal: string } }).change.principal.endsWith('dev-legacy'),
+      );
+      expect(f?.severity).toBe('high');
+      expect(f?.elements).toEqual(['agency', 'private-data']);
+      expect((f?.details as { lastUse: string }).lastUse).toBe(
+        new Date(Date.parse(at(t0, 22800))).toISOString(),
+      );
+      expect(f?.description).not.toMatch(/jane\.roe/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("keeps the same new action after the usual deployer's change informational", async () => {
     const a = sessionsAfter(20000);
     const store = await caseOf(

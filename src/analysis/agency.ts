@@ -1399,6 +1399,8 @@ interface NewUse {
   steps: AgentAction[];
   uses: number;
   firstMs: number;
+  /** the latest use */
+  lastMs: number;
   sensitiveTypes: Set<string>;
   sensitiveSessions: Set<string>;
   fields: Set<string>;
@@ -1503,6 +1505,24 @@ interface InvokeTurn {
   eventId: string;
   principal: string | null;
 }
+
+/** Text of the given agent steps (bounded: the first {@link HAND_OFF_MAX} steps, 8 KB each). */
+async function stepTexts(db: Queryable, uids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const want = uids.slice(0, HAND_OFF_MAX);
+  for (let i = 0; i < want.length; i += 500) {
+    const rows = await db.all(
+      `SELECT uid, substr(text, 1, 8192) AS text FROM agent_steps
+       WHERE uid IN (${want
+         .slice(i, i + 500)
+         .map(sqlString)
+         .join(',')}) AND text IS NOT NULL AND text <> '' ORDER BY uid`,
+    );
+    for (const r of rows) out.set(String(r.uid), String(r.text));
+  }
+  return out;
+}
+const HAND_OFF_MAX = 5000;
 
 /** The InvokeAgent CloudTrail calls of the given sessions, in time order per session. */
 async function invokeAgentTurns(db: Queryable, sessionIds: string[]): Promise<Map<string, InvokeTurn[]>> {
@@ -1611,6 +1631,7 @@ export const agentChangeBehaviourDetector: Detector = {
       steps: [],
       uses: 0,
       firstMs,
+      lastMs: firstMs,
       sensitiveTypes: new Set(),
       sensitiveSessions: new Set(),
       fields: new Set(),
@@ -1700,20 +1721,30 @@ export const agentChangeBehaviourDetector: Detector = {
       const u = b && Date.parse(a.time) >= b.startMs ? uses.get(b)?.get('code') : undefined;
       if (!u) continue;
       u.uses++;
+      u.lastMs = Math.max(u.lastMs, Date.parse(a.time));
       u.sessions.add(a.sessionId ?? `trace:${a.traceId}`);
       if (u.steps.length < CITE_MAX) u.steps.push(a);
     }
+    // a hand-off to a collaborator agent has no parameters: what it carries is its input text
+    const handOffText = await stepTexts(
+      ctx.db,
+      actions
+        .filter((a) => keyChange.has(`${a.agentId}\0${a.key}`) && !Object.keys(a.params).length)
+        .map((a) => a.uid),
+    );
     // the uses: one pass over the action steps, O(1) per step (a few changes per action group)
     for (const a of actions) {
       const ms = Date.parse(a.time);
       const sid = a.sessionId ?? `trace:${a.traceId}`;
       const add = (u: NewUse, scan: boolean) => {
         u.uses++;
+        u.lastMs = Math.max(u.lastMs, ms);
         u.sessions.add(sid);
         if (u.steps.length < CITE_MAX) u.steps.push(a);
         if (scan && u.scanned < 2000) {
           u.scanned++;
-          const s = sensitiveParams(a.params);
+          const text = handOffText.get(a.uid);
+          const s = sensitiveParams(text ? { input: text } : a.params);
           for (const f of s.fields) u.fields.add(f);
           if (s.types.length) {
             for (const t of s.types) u.sensitiveTypes.add(t);
@@ -1734,6 +1765,7 @@ export const agentChangeBehaviourDetector: Detector = {
         if (u && !kc) add(u, false);
         else if (u) {
           u.uses++;
+          u.lastMs = Math.max(u.lastMs, ms);
           u.sessions.add(sid);
         }
       }
@@ -1883,6 +1915,7 @@ export const agentChangeBehaviourDetector: Detector = {
             })) as Json,
             versions: { before: older.map((v) => v.version), after: newer.map((v) => v.version) },
             sessions: sessionsAll.size,
+            lastUse: new Date(Math.max(...news.map((u) => u.lastMs))).toISOString(),
             citedSessions: severe ? realSids.length : 0,
             functionRoleCalls: roleCalls.length,
           },

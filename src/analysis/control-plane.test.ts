@@ -1422,6 +1422,77 @@ describe('data-store: knowledge-base source writes', () => {
       req: { bucketName: kbBucket, key: 'policies/refunds.md', Host: `${kbBucket}.s3.amazonaws.com` },
     });
 
+  it("a customisation job's training read in the minutes after an ingestion does not make its bucket a source", async () => {
+    const trainBucket = 'ml-training-data';
+    const editor = sso('SupportContentEditor', 'ASIAEDITORSESSION009');
+    const ci: Who = {
+      type: 'AssumedRole',
+      role: 'ci-deploy',
+      session: 'GitHubActions',
+      key: 'ASIACIDEPLOY00000019',
+    };
+    const jobRole: Who = {
+      type: 'AssumedRole',
+      role: 'bedrock-customization-role',
+      path: 'service-role/',
+      session: 'bedrock-customization',
+      key: 'ASIAJOBROLE000000019',
+    };
+    const recs = [
+      ct({
+        time: at(T, -3),
+        source: 'bedrock.amazonaws.com',
+        name: 'StartIngestionJob',
+        who: editor,
+        ip: OFFICE,
+        ua: BROWSER,
+        readOnly: false,
+        req: { knowledgeBaseId: 'KBID123456', dataSourceId: 'DSID123456' },
+      }),
+      ct({
+        time: at(T, -2),
+        source: 'bedrock.amazonaws.com',
+        name: 'CreateModelCustomizationJob',
+        who: ci,
+        ip: '192.0.2.93',
+        ua: TERRAFORM,
+        readOnly: false,
+        req: {
+          jobName: 'ft-1',
+          roleArn: `arn:aws:iam::${ACCT}:role/service-role/bedrock-customization-role`,
+          trainingDataConfig: { s3Uri: `s3://${trainBucket}/curated/train.jsonl` },
+        },
+      }),
+      {
+        ...ct({
+          time: at(T, 5),
+          source: 's3.amazonaws.com',
+          name: 'GetObject',
+          who: jobRole,
+          ip: 'bedrock.amazonaws.com',
+          ua: 'bedrock.amazonaws.com',
+          data: true,
+          req: { bucketName: trainBucket, key: 'curated/train.jsonl' },
+        }),
+      },
+      ct({
+        time: at(T, 30),
+        source: 's3.amazonaws.com',
+        name: 'PutObject',
+        who: { type: 'IAMUser', user: 'svc-etl', key: 'AKIAETLUSER000000019' },
+        ip: VPS,
+        ua: CLI_OFFICE,
+        readOnly: false,
+        data: true,
+        req: { bucketName: trainBucket, key: 'curated/train.jsonl' },
+      }),
+    ];
+    const fs = await caseOf('kb-vs-training', { 'ct.json': trail([...office(T), ds, ...recs]) });
+    expect(by(fs, 'data-store.kb-source-written')).toHaveLength(0);
+    const f = by(fs, 'data-store.training-data-written')[0];
+    expect(f.resources).toEqual([trainBucket]);
+  });
+
   it('a content editor uploading from the console is informational', async () => {
     const editor = sso('SupportContentEditor', 'ASIAEDITORSESSION001');
     const fs = await caseOf('kb-neg', {

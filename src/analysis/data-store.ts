@@ -88,7 +88,8 @@ export async function dataBuckets(env: Pick<Env, 'db'>): Promise<DataBuckets> {
     `WITH starts AS (
        SELECT time, action, json_extract_string(request_parameters, '$.knowledgeBaseId') AS kb, json_extract_string(request_parameters, '$.dataSourceId') AS ds
        FROM events WHERE action IN ('StartIngestionJob', 'CreateModelCustomizationJob') AND error_code IS NULL)
-     SELECT DISTINCT json_extract_string(e.request_parameters, '$.bucketName') AS b, s.action, s.kb, s.ds
+     SELECT DISTINCT json_extract_string(e.request_parameters, '$.bucketName') AS b, s.action, s.kb, s.ds,
+            regexp_extract(coalesce(e.identity_arn, ''), 'assumed-role/([^/]+)/', 1) AS reader
      FROM events e JOIN starts s ON e.time >= s.time
        AND e.time <= s.time + (CASE WHEN s.action = 'StartIngestionJob' THEN INTERVAL 15 MINUTE ELSE INTERVAL 3 HOUR END)
      WHERE e.service = 's3.amazonaws.com' AND e.action IN ('GetObject', 'ListObjects', 'ListObjectsV2', 'HeadObject')
@@ -98,16 +99,34 @@ export async function dataBuckets(env: Pick<Env, 'db'>): Promise<DataBuckets> {
        AND json_extract_string(e.request_parameters, '$.bucketName') IS NOT NULL
      ORDER BY b, s.action, s.kb, s.ds`,
   );
-  for (const r of svcReads) {
-    if (r.action === 'StartIngestionJob')
-      addKb(
-        String(r.b),
-        r.kb ? String(r.kb) : null,
-        r.ds ? String(r.ds) : null,
-        'read by the knowledge-base service after an ingestion job',
-      );
-  }
+  // what a customisation job reads: its training and validation buckets, with the role passed to it
   const jobs = await loadEvents(env.db, `action = 'CreateModelCustomizationJob' AND error_code IS NULL`);
+  const jobBuckets = new Set<string>();
+  const jobRoles = new Set<string>();
+  for (const j of jobs) {
+    jobBuckets.add(
+      bucketOf(String((j.req?.trainingDataConfig as Record<string, unknown> | undefined)?.s3Uri ?? '')) ?? '',
+    );
+    for (const v of ((j.req?.validationDataConfig as Record<string, unknown> | undefined)?.validators ??
+      []) as Array<Record<string, unknown>>)
+      jobBuckets.add(bucketOf(String(v.s3Uri ?? '')) ?? '');
+    const role = /:role\/(?:.*\/)?([^/]+)$/.exec(String(j.req?.roleArn ?? ''));
+    if (role) jobRoles.add(role[1]);
+  }
+  jobBuckets.delete('');
+  for (const r of svcReads) {
+    if (r.action !== 'StartIngestionJob') continue;
+    const b = String(r.b);
+    // a read by a customisation job's role, or of a bucket a job trains on, in the minutes after an
+    // ingestion started is not the ingestion's: the job read its training data (not a source)
+    if (!out.kb.has(b) && (jobRoles.has(String(r.reader ?? '')) || jobBuckets.has(b))) continue;
+    addKb(
+      String(r.b),
+      r.kb ? String(r.kb) : null,
+      r.ds ? String(r.ds) : null,
+      'read by the knowledge-base service after an ingestion job',
+    );
+  }
   for (const j of jobs) {
     add(
       out.training,

@@ -48,6 +48,28 @@ function invokeAgent(i: number, ip: string, sessionId: string, error?: string): 
 }
 
 describe('computeScope', () => {
+  it('reports an agent alias the actor moved as its agent', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
+    const store = await CaseStore.open(':memory:');
+    try {
+      const rec = {
+        ...invokeAgent(4, '203.0.113.9', 'sess-x'),
+        eventName: 'UpdateAgentAlias',
+        requestParameters: { agentId: 'AGT1234567', agentAliasId: 'ALIAS12345', agentAliasName: 'prod' },
+        resources: [{ ARN: 'arn:aws:bedrock:us-east-1:111122223333:agent-alias/AGT1234567/ALIAS12345' }],
+        managementEvent: true,
+        eventCategory: 'Management',
+      };
+      writeFileSync(path.join(dir, 'trail.json'), JSON.stringify({ Records: [rec] }));
+      await ingest(store, [dir]);
+      const sc = await computeScope(store, [], { seeds: [{ kind: 'ip', value: '203.0.113.9' }] });
+      expect(sc.scope.resources).toEqual(['AGT1234567']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('attributes the agent traces of the sessions the actor opened, and only those', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'genai-ir-scope-'));
     const store = await CaseStore.open(':memory:');

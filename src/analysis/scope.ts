@@ -274,6 +274,9 @@ const ENUMERATION =
 /** Describe calls that return code (a lifecycle configuration's scripts): content reads, not enumeration. */
 const CODE_READS = /^Describe(?:NotebookInstance|Studio)LifecycleConfig$/;
 
+/** an agent alias ARN: its agent id */
+const AGENT_ALIAS = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:agent-alias\/([A-Z0-9]{10})\/[A-Z0-9]{10}$/;
+
 const HOURS_BEFORE = 6;
 /** minutes between an address's first and last use before the incident for it to be in ordinary use */
 const ESTABLISHED_SPAN_MIN = 180;
@@ -1211,9 +1214,14 @@ export async function computeScope(
     principals: [...principals].sort(),
     accessKeyIds: keyList.sort(),
     sourceIps: [...ips].sort(),
-    // one role, one name: a role named as a resource reads as the actor's principals do
+    // one role, one name: a role named as a resource reads as the actor's principals do; an agent
+    // alias is part of its agent (the agent is the resource, as when a request names both)
     resources: [
-      ...new Set([...resources].map((x) => (/^arn:[^:]+:iam::\d{12}:role\//.test(x) ? identityOf(x) : x))),
+      ...new Set(
+        [...resources].map((x) =>
+          /^arn:[^:]+:iam::\d{12}:role\//.test(x) ? identityOf(x) : (AGENT_ALIAS.exec(x)?.[1] ?? x),
+        ),
+      ),
     ].sort(),
     window: times.length ? { start: times[0], end: times[times.length - 1] } : {},
   };
