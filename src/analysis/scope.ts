@@ -1178,10 +1178,16 @@ export async function computeScope(
       `the actor obtained ${x.role} through web identity${x.pool ? ` (identity pool ${x.pool})` : ''}${x.subject ? ` as ${x.subject}` : ''}`,
     );
   }
-  for (const [k, u] of usualByKey)
+  for (const [k, u] of usualByKey) {
+    const who = u.clients.join(', ') || 'no user agent';
     notes.push(
-      `access key ${k} was used from ${u.net} (${u.clients.join(', ') || 'no user agent'}) for hours before another network used it on ${u.otherFrom}: its records from there are treated as its owner's`,
+      u.basis === 'pool'
+        ? `access key ${k} was run with ${who} from a pool of addresses, again and again, before another client used it on ${u.otherFrom}: its records with that client (not from the other clients' addresses) are treated as its owner's`
+        : u.basis === 'schedule'
+          ? `access key ${k} is used from ${u.net} (${who}) in runs that recur on a schedule: its records from there are treated as its owner's routine`
+          : `access key ${k} was used from ${u.net} (${who}) for hours before another network used it on ${u.otherFrom}: its records from there are treated as its owner's`,
     );
+  }
   for (const [k, legit] of legitByKey) {
     if (legit.size)
       notes.push(
