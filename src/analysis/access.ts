@@ -417,7 +417,7 @@ export async function keyNewOrigin(env: Env): Promise<Candidate[]> {
     let routine: Origin[] = [];
     if (!established.length) {
       const usual = await usualOrigin(env.db, 'access_key_id', key);
-      if (usual && usual.basis && usual.basis !== 'first')
+      if (usual?.basis && usual.basis !== 'first')
         routine = origins.filter((o) => o.rows.some((r) => fromUsualOrigin(usual, r.sourceIp, r.userAgent)));
     }
     const baseline = established.length ? established : routine.length ? routine : [origins[0]];
