@@ -346,25 +346,33 @@ const RUN_GAP_MIN = 30;
 /** How far apart (minutes) a daily run may start from the same time on another day. */
 const DAILY_SLACK_MIN = 30;
 
+/** A scheduled run lasts at most this long (minutes): a batch, not an intruder's day at the keyboard. */
+const ROUTINE_RUN_MAX_MIN = 240;
+
 /**
- * Run starts of a key's uses per origin (address and client), from its records: a run ends after
- * RUN_GAP_MIN minutes without a call. Bounded: at most 200 origins, 500 run starts each.
+ * The runs of a key's uses per origin (address and client), from its records: a run ends after
+ * RUN_GAP_MIN minutes without a call. Bounded: at most 200 origins, 500 runs each.
  */
 async function keyRuns(
   db: Queryable,
   key: string,
-): Promise<Array<{ ip: string; client: string; first: string; starts: number[] }>> {
+): Promise<Array<{ ip: string; client: string; first: string; starts: number[]; ends: number[] }>> {
   const client = `split_part(ltrim(trim(coalesce(user_agent, '')), '['), ' ', 1)`;
   const rows = await db.all(
     `WITH r AS (
        SELECT source_ip AS ip, ${client} AS client, time,
               lag(time) OVER (PARTITION BY source_ip, ${client} ORDER BY time, uid) AS prev
        FROM events
-       WHERE access_key_id = $1 AND source_ip IS NOT NULL AND coalesce(principal_type, '') <> 'AWSService')
-     SELECT ip, client, ${isoSql('min(time)')} AS first,
-            list(epoch_ms(time) ORDER BY time) FILTER (
-              WHERE prev IS NULL OR date_diff('minute', prev, time) >= ${RUN_GAP_MIN}) AS starts
-     FROM r GROUP BY 1, 2 ORDER BY 3, 1, 2 LIMIT 200`,
+       WHERE access_key_id = $1 AND source_ip IS NOT NULL AND coalesce(principal_type, '') <> 'AWSService'),
+     s AS (
+       SELECT ip, client, time,
+              sum(CASE WHEN prev IS NULL OR date_diff('minute', prev, time) >= ${RUN_GAP_MIN} THEN 1 ELSE 0 END)
+                OVER (PARTITION BY ip, client ORDER BY time ROWS UNBOUNDED PRECEDING) AS run
+       FROM r),
+     runs AS (SELECT ip, client, run, min(time) AS a, max(time) AS b FROM s GROUP BY ALL)
+     SELECT ip, client, ${isoSql('min(a)')} AS first,
+            list(epoch_ms(a) ORDER BY a) AS starts, list(epoch_ms(b) ORDER BY a) AS ends
+     FROM runs GROUP BY 1, 2 ORDER BY 3, 1, 2 LIMIT 200`,
     [key],
   );
   return rows.map((r) => ({
@@ -372,21 +380,24 @@ async function keyRuns(
     client: String(r.client),
     first: String(r.first),
     starts: ((r.starts as unknown[]) ?? []).slice(0, 500).map(Number),
+    ends: ((r.ends as unknown[]) ?? []).slice(0, 500).map(Number),
   }));
 }
 
-/** Whether run starts recur on a schedule: two runs a whole number of days apart (at the same time of day), or three or more at a steady interval. */
+/**
+ * Whether run starts recur on a schedule: every run at the same time of day (within
+ * DAILY_SLACK_MIN) on two or more days, or three or more runs at a steady interval.
+ */
 export function recurs(starts: number[]): boolean {
   const s = [...starts].sort((a, b) => a - b);
   if (s.length < 2) return false;
   const day = 86_400_000;
   const slack = DAILY_SLACK_MIN * 60_000;
-  for (let i = 0; i < s.length; i++)
-    for (let j = i + 1; j < s.length; j++) {
-      const d = s[j] - s[i];
-      const k = Math.round(d / day);
-      if (k >= 1 && Math.abs(d - k * day) <= slack) return true;
-    }
+  const offDay = (t: number): number => {
+    const d = (((t - s[0]) % day) + day) % day;
+    return Math.min(d, day - d);
+  };
+  if (s[s.length - 1] - s[0] >= day - slack && s.every((t) => offDay(t) <= slack)) return true;
   if (s.length < 3) return false;
   const gaps = s.slice(1).map((x, i) => x - s[i]);
   const lo = Math.min(...gaps);
@@ -397,8 +408,9 @@ export function recurs(starts: number[]): boolean {
 /**
  * The owner's routine use of a long-term key that usualOrigin's first-network rule cannot tell: a
  * client that ran the key in two or more runs from two or more networks before any other client used
- * it (a pipeline's runners), or, failing that, an address and client whose runs recur on a schedule
- * (a nightly job on its host, also when an intruder used the key first in the evidence). Null when
+ * it, each address serving one short run (a pipeline's runners), or, failing that, an address and client whose runs recur on a schedule
+ * (a nightly job on its host, also when an intruder used the key first in the evidence), each run
+ * lasting at most ROUTINE_RUN_MAX_MIN minutes. Null when
  * the key has a single client (nothing tells the uses apart) or no such routine.
  */
 async function keyRoutine(db: Queryable, key: string): Promise<UsualOrigin | null> {
@@ -420,7 +432,13 @@ async function keyRoutine(db: Queryable, key: string): Promise<UsualOrigin | nul
       last = x.t;
     }
     const nets = new Set(early.map((x) => netOf(x.ip)));
-    if (runs >= 2 && nets.size >= 2) {
+    // runners are short-lived: each address serves one short run
+    const oneRunEach = mine.every(
+      (o) =>
+        o.starts.filter((t) => t < cut).length <= 1 &&
+        o.starts.every((a, i) => (o.ends[i] ?? a) - a <= ROUTINE_RUN_MAX_MIN * 60_000),
+    );
+    if (runs >= 2 && nets.size >= 2 && oneRunEach) {
       const foreign = origins.filter((o) => o.client !== firstClient).map((o) => o.ip);
       return {
         net: '',
@@ -434,6 +452,7 @@ async function keyRoutine(db: Queryable, key: string): Promise<UsualOrigin | nul
   // a schedule: the first origin whose runs recur, with an address no other client used
   for (const o of origins) {
     if (!recurs(o.starts)) continue;
+    if (o.starts.some((a, i) => (o.ends[i] ?? a) - a > ROUTINE_RUN_MAX_MIN * 60_000)) continue;
     if (origins.some((x) => x.client !== o.client && netOf(x.ip) === netOf(o.ip))) continue;
     const others = origins.filter((x) => netOf(x.ip) !== netOf(o.ip)).map((x) => x.first);
     if (!others.length) return null;

@@ -171,6 +171,10 @@ describe('recurs', () => {
       false,
     );
     expect(recurs([t('2025-11-18T07:00:00Z'), t('2025-11-19T09:00:00Z')])).toBe(false);
+    // a use at another time of day besides the daily one is no schedule
+    expect(recurs([t('2025-11-18T07:00:00Z'), t('2025-11-18T15:00:00Z'), t('2025-11-19T07:05:00Z')])).toBe(
+      false,
+    );
   });
 });
 
@@ -184,6 +188,24 @@ describe('usualOrigin of an access key: its routine', () => {
       expect(fromUsualOrigin(u, JOB_HOST, JOB_UA)).toBe(true);
       expect(fromUsualOrigin(u, PROXY, PROXY_UA)).toBe(false);
       expect(fromUsualOrigin(u, VPS, VPS_UA)).toBe(false);
+    });
+  });
+
+  it("finds no routine in an intruder's proxy used all day on two days", async () => {
+    // the proxy invokes from 06:00 to 22:00 on two days: two runs a day apart, each far too long
+    const day = (d: string): Ev[] =>
+      Array.from({ length: 97 }, (_, i) => ({
+        t: at(`${d}T06:00:00Z`, i * 10),
+        name: 'Converse',
+        ip: PROXY,
+        ua: PROXY_UA,
+        user: 'svc-enrich',
+        key: JOB_KEY,
+        region: 'us-west-2',
+      }));
+    const events = [...intruder().slice(0, 3), ...day('2025-11-18'), ...day('2025-11-19')];
+    await withStore('proxy-days', events, async (store) => {
+      expect(await usualOrigin(store, 'access_key_id', JOB_KEY)).toBeNull();
     });
   });
 
