@@ -623,9 +623,7 @@ export async function unlinkedPipelineSeeds(
        ORDER BY ALL`,
     );
     const ci = new Set(
-      issued
-        .filter((r) => !isEndUserIdp(String(r.provider), String(r.session)))
-        .map((r) => String(r.k)),
+      issued.filter((r) => !isEndUserIdp(String(r.provider), String(r.session))).map((r) => String(r.k)),
     );
     if (keys.some((k) => !ci.has(k))) continue;
     const rest = new Set(g);
@@ -642,7 +640,9 @@ export async function unlinkedPipelineSeeds(
               OR (request_parameters->>'$.roleArn') IN (${list(principals)}))`,
     );
     if (Number(linked[0]?.n) > 0) continue;
-    const ips = [...new Set(fs.flatMap((f) => f.sourceIps ?? []))].filter((ip) => isIp(ip) && !isPrivateIp(ip));
+    const ips = [...new Set(fs.flatMap((f) => f.sourceIps ?? []))].filter(
+      (ip) => isIp(ip) && !isPrivateIp(ip),
+    );
     out.push({ findings: fs, ips: ips.sort(), keys, principals });
   }
   return out;
