@@ -360,14 +360,14 @@ async function keyRuns(
   const client = `split_part(ltrim(trim(coalesce(user_agent, '')), '['), ' ', 1)`;
   const rows = await db.all(
     `WITH r AS (
-       SELECT source_ip AS ip, ${client} AS client, time,
+       SELECT source_ip AS ip, ${client} AS client, time, uid,
               lag(time) OVER (PARTITION BY source_ip, ${client} ORDER BY time, uid) AS prev
        FROM events
        WHERE access_key_id = $1 AND source_ip IS NOT NULL AND coalesce(principal_type, '') <> 'AWSService'),
      s AS (
        SELECT ip, client, time,
               sum(CASE WHEN prev IS NULL OR date_diff('minute', prev, time) >= ${RUN_GAP_MIN} THEN 1 ELSE 0 END)
-                OVER (PARTITION BY ip, client ORDER BY time ROWS UNBOUNDED PRECEDING) AS run
+                OVER (PARTITION BY ip, client ORDER BY time, uid ROWS UNBOUNDED PRECEDING) AS run
        FROM r),
      runs AS (SELECT ip, client, run, min(time) AS a, max(time) AS b FROM s GROUP BY ALL)
      SELECT ip, client, ${isoSql('min(a)')} AS first,
