@@ -29,6 +29,7 @@ import {
   deviceClient,
   type Env,
   everydayOrigin,
+  fromUsualOrigin,
   isEndUserIdp,
   isPublicIp,
   loadEvents,
@@ -40,6 +41,7 @@ import {
   recordsByKey,
   roleOf,
   subjectOf,
+  usualOrigin,
 } from './context.js';
 import { wildcardMatch } from './wildcard.js';
 
@@ -410,7 +412,15 @@ export async function keyNewOrigin(env: Env): Promise<Candidate[]> {
   for (const [key, origins] of originsOf(rows)) {
     const identity = origins[0].rows[0].identityArn;
     const established = origins.filter((o) => env.base.isCommonIp(o.ip) || !isPublicIp(o.ip));
-    const baseline = established.length ? established : [origins[0]];
+    // without an everyday address, the key's routine (a pipeline's runners, a scheduled job's host)
+    // is its baseline, also when someone else used the key first in the evidence
+    let routine: Origin[] = [];
+    if (!established.length) {
+      const usual = await usualOrigin(env.db, 'access_key_id', key);
+      if (usual?.basis && usual.basis !== 'first')
+        routine = origins.filter((o) => o.rows.some((r) => fromUsualOrigin(usual, r.sourceIp, r.userAgent)));
+    }
+    const baseline = established.length ? established : routine.length ? routine : [origins[0]];
     const baseIps = new Set(baseline.map((o) => o.ip));
     const baseNets = new Set(baseline.map((o) => netOf(o.ip)));
     const baseClients = new Set(baseline.map((o) => o.client));

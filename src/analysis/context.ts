@@ -329,6 +329,141 @@ export interface UsualOrigin {
   clients: string[];
   /** the first use from another network: where the second user begins */
   otherFrom: string;
+  /**
+   * How it was told (absent: `first`). `first`: the network used for hours before any other;
+   * `pool`: a key's client run again and again from a pool of addresses (CI runners) before any
+   * other client used the key, from any address but the other clients' (`foreignIps`); `schedule`:
+   * a key's address and client used in runs that recur on a schedule (a nightly job), also when
+   * someone else used the key first in the evidence.
+   */
+  basis?: 'first' | 'pool' | 'schedule';
+  /** pool: the addresses the key's other clients used (never the pool's) */
+  foreignIps?: string[];
+}
+
+/** Minutes without a call that end one run of a key's origin (a job's run, a pipeline's run). */
+const RUN_GAP_MIN = 30;
+/** How far apart (minutes) a daily run may start from the same time on another day. */
+const DAILY_SLACK_MIN = 30;
+
+/** A scheduled run lasts at most this long (minutes): a batch, not an intruder's day at the keyboard. */
+const ROUTINE_RUN_MAX_MIN = 240;
+
+/**
+ * The runs of a key's uses per origin (address and client), from its records: a run ends after
+ * RUN_GAP_MIN minutes without a call. Bounded: at most 200 origins, 500 runs each.
+ */
+async function keyRuns(
+  db: Queryable,
+  key: string,
+): Promise<Array<{ ip: string; client: string; first: string; starts: number[]; ends: number[] }>> {
+  const client = `split_part(ltrim(trim(coalesce(user_agent, '')), '['), ' ', 1)`;
+  const rows = await db.all(
+    `WITH r AS (
+       SELECT source_ip AS ip, ${client} AS client, time, uid,
+              lag(time) OVER (PARTITION BY source_ip, ${client} ORDER BY time, uid) AS prev
+       FROM events
+       WHERE access_key_id = $1 AND source_ip IS NOT NULL AND coalesce(principal_type, '') <> 'AWSService'),
+     s AS (
+       SELECT ip, client, time,
+              sum(CASE WHEN prev IS NULL OR date_diff('minute', prev, time) >= ${RUN_GAP_MIN} THEN 1 ELSE 0 END)
+                OVER (PARTITION BY ip, client ORDER BY time, uid ROWS UNBOUNDED PRECEDING) AS run
+       FROM r),
+     runs AS (SELECT ip, client, run, min(time) AS a, max(time) AS b FROM s GROUP BY ALL)
+     SELECT ip, client, ${isoSql('min(a)')} AS first,
+            list(epoch_ms(a) ORDER BY a) AS starts, list(epoch_ms(b) ORDER BY a) AS ends
+     FROM runs GROUP BY 1, 2 ORDER BY 3, 1, 2 LIMIT 200`,
+    [key],
+  );
+  return rows.map((r) => ({
+    ip: String(r.ip),
+    client: String(r.client),
+    first: String(r.first),
+    starts: ((r.starts as unknown[]) ?? []).slice(0, 500).map(Number),
+    ends: ((r.ends as unknown[]) ?? []).slice(0, 500).map(Number),
+  }));
+}
+
+/**
+ * Whether run starts recur on a schedule: every run at the same time of day (within
+ * DAILY_SLACK_MIN) on two or more days, or three or more runs at a steady interval.
+ */
+export function recurs(starts: number[]): boolean {
+  const s = [...starts].sort((a, b) => a - b);
+  if (s.length < 2) return false;
+  const day = 86_400_000;
+  const slack = DAILY_SLACK_MIN * 60_000;
+  const offDay = (t: number): number => {
+    const d = (((t - s[0]) % day) + day) % day;
+    return Math.min(d, day - d);
+  };
+  if (s[s.length - 1] - s[0] >= day - slack && s.every((t) => offDay(t) <= slack)) return true;
+  if (s.length < 3) return false;
+  const gaps = s.slice(1).map((x, i) => x - s[i]);
+  const lo = Math.min(...gaps);
+  const hi = Math.max(...gaps);
+  return lo >= RUN_GAP_MIN * 60_000 && hi - lo <= Math.min(0.1 * lo, 15 * 60_000);
+}
+
+/**
+ * The owner's routine use of a long-term key that usualOrigin's first-network rule cannot tell: a
+ * client that ran the key in two or more runs from two or more networks before any other client used
+ * it, each address serving one short run (a pipeline's runners), or, failing that, an address and client whose runs recur on a schedule
+ * (a nightly job on its host, also when an intruder used the key first in the evidence), each run
+ * lasting at most ROUTINE_RUN_MAX_MIN minutes. Null when
+ * the key has a single client (nothing tells the uses apart) or no such routine.
+ */
+async function keyRoutine(db: Queryable, key: string): Promise<UsualOrigin | null> {
+  const origins = (await keyRuns(db, key)).filter((o) => isPublicIp(o.ip));
+  const clients = [...new Set(origins.map((o) => o.client))];
+  if (origins.length < 2 || clients.length < 2) return null;
+  // a pool: the first client, before any other client appeared
+  const firstClient = origins[0].client;
+  const otherFrom = origins.find((o) => o.client !== firstClient)?.first;
+  if (otherFrom) {
+    const cut = Date.parse(otherFrom);
+    const mine = origins.filter((o) => o.client === firstClient);
+    const early = mine.flatMap((o) => o.starts.filter((t) => t < cut).map((t) => ({ t, ip: o.ip })));
+    early.sort((a, b) => a.t - b.t);
+    let runs = 0;
+    let last = -Infinity;
+    for (const x of early) {
+      if (x.t - last >= RUN_GAP_MIN * 60_000) runs++;
+      last = x.t;
+    }
+    const nets = new Set(early.map((x) => netOf(x.ip)));
+    // runners are short-lived: each address serves one short run
+    const oneRunEach = mine.every(
+      (o) =>
+        o.starts.filter((t) => t < cut).length <= 1 &&
+        o.starts.every((a, i) => (o.ends[i] ?? a) - a <= ROUTINE_RUN_MAX_MIN * 60_000),
+    );
+    if (runs >= 2 && nets.size >= 2 && oneRunEach) {
+      const foreign = origins.filter((o) => o.client !== firstClient).map((o) => o.ip);
+      return {
+        net: '',
+        clients: [firstClient],
+        otherFrom,
+        basis: 'pool',
+        foreignIps: [...new Set(foreign)].sort(),
+      };
+    }
+  }
+  // a schedule: the first origin whose runs recur, with an address no other client used
+  for (const o of origins) {
+    if (!recurs(o.starts)) continue;
+    if (o.starts.some((a, i) => (o.ends[i] ?? a) - a > ROUTINE_RUN_MAX_MIN * 60_000)) continue;
+    if (origins.some((x) => x.client !== o.client && netOf(x.ip) === netOf(o.ip))) continue;
+    const others = origins.filter((x) => netOf(x.ip) !== netOf(o.ip)).map((x) => x.first);
+    if (!others.length) return null;
+    return {
+      net: netOf(o.ip),
+      clients: [o.client],
+      otherFrom: others.sort()[0],
+      basis: 'schedule',
+    };
+  }
+  return null;
 }
 
 /**
@@ -338,6 +473,8 @@ export interface UsualOrigin {
  * or a shared account's own office at its usual hours, told apart from an intruder who came later
  * from elsewhere with the same credentials. Null when the identity was only ever used from one
  * network (nothing to tell apart) or when the first network's use was too short to be ordinary.
+ * For an access key whose first network was not in use that long, the key's routine (`keyRoutine`:
+ * a pipeline's runner pool, a scheduled job's host) when it has one.
  */
 export async function usualOrigin(
   db: Queryable,
@@ -355,7 +492,18 @@ export async function usualOrigin(
   const net = netOf(String(ips[0].ip));
   const other = ips.find((r) => netOf(String(r.ip)) !== net);
   if (!other) return null;
-  const otherFrom = String(other.first);
+  const first = await firstNetwork(db, by, value, net, ips, String(other.first));
+  return first ?? (by === 'access_key_id' ? keyRoutine(db, value) : null);
+}
+
+async function firstNetwork(
+  db: Queryable,
+  by: 'identity_arn' | 'access_key_id',
+  value: string,
+  net: string,
+  ips: Array<Record<string, unknown>>,
+  otherFrom: string,
+): Promise<UsualOrigin | null> {
   const home = ips.filter((r) => netOf(String(r.ip)) === net).map((r) => String(r.ip));
   const use = await db.all(
     `SELECT coalesce(user_agent, '') AS ua, ${isoSql('min(time)')} AS a, ${isoSql('max(time)')} AS b FROM events
@@ -374,7 +522,8 @@ export async function usualOrigin(
 
 /** Whether a use (address and user agent) comes from an identity's usual origin. */
 export function fromUsualOrigin(o: UsualOrigin | null, ip: string | null, ua: string | null): boolean {
-  return !!o && !!ip && isPublicIp(ip) && netOf(ip) === o.net && o.clients.includes(clientOf(ua));
+  if (!o || !ip || !isPublicIp(ip) || !o.clients.includes(clientOf(ua))) return false;
+  return o.basis === 'pool' ? !(o.foreignIps ?? []).includes(ip) : netOf(ip) === o.net;
 }
 
 /** The IAM identity behind an ARN: the role ARN for an assumed-role session. */

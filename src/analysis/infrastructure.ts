@@ -859,6 +859,7 @@ async function sessionRoles(env: Env, fns: string[]): Promise<Map<string, string
 }
 
 export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Promise<Candidate[]> {
+  const usualByKey = new Map<string, UsualOrigin | null>();
   const rows = (
     await loadEvents(
       env.db,
@@ -1016,7 +1017,19 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     for (const r of g) if (r.req?.role || r.resp?.role) lastRole.set(fn, String(r.resp?.role ?? r.req?.role));
     const created = g.some((r) => lambdaBase(r.action) === 'CreateFunction');
     const exposed = publicUrl || publicPerm;
-    const unusual = kind === 'workload' || kind === 'service-user' || kind === 'unknown';
+    // a service user's long-term key changing the function from the key's routine (its pipeline's
+    // runner pool, its job's host: see usualOrigin) deploys as it always does; another origin of the
+    // same key (someone else holding it) stays unusual
+    let routineKey: UsualOrigin | null = null;
+    if (kind === 'service-user' && r0.accessKeyId?.startsWith('AKIA')) {
+      let u = usualByKey.get(r0.accessKeyId);
+      if (u === undefined) {
+        u = await usualOrigin(env.db, 'access_key_id', r0.accessKeyId);
+        usualByKey.set(r0.accessKeyId, u);
+      }
+      if (u && g.every((r) => fromUsualOrigin(u, r.sourceIp, r.userAgent))) routineKey = u;
+    }
+    const unusual = (kind === 'workload' || kind === 'service-user' || kind === 'unknown') && !routineKey;
 
     // ---- the change against the same principal's other Lambda changes (its own history) ----
     const temporary = /^ASIA/.test(r0.accessKeyId ?? '');
@@ -1176,6 +1189,10 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       );
     else if (pipeline)
       triage.push(departs ? 'deployment pipeline role, but not as the pipeline runs' : 'deployment pipeline');
+    else if (routineKey)
+      triage.push(
+        `${kind} principal, from its key's routine origin (${routineKey.basis === 'pool' ? 'the address pool' : routineKey.net} with ${routineKey.clients.join(', ') || 'no user agent'})`,
+      );
     else triage.push(`${kind} principal`);
     if (foreignRole.length) {
       triage.push(`runs with the role of another workload: ${foreignRole.map(nameOf).join(', ')}`);

@@ -785,7 +785,13 @@ export function narrowToAbusiveCallers(
  * origins, when there are some. Mutates the assessment; `origins` gives each key's usual origin.
  */
 export function leaveOwnersCalls(
-  a: { window: RuntimeCall[]; newIps: string[]; details: Record<string, unknown> },
+  a: {
+    window: RuntimeCall[];
+    newIps: string[];
+    details: Record<string, unknown>;
+    newModels?: string[];
+    signals?: Signal[];
+  },
   origins: Map<string, UsualOrigin>,
 ): void {
   if (!origins.size) return;
@@ -797,6 +803,24 @@ export function leaveOwnersCalls(
   a.window = kept;
   const ips = new Set(kept.map((c) => c.sourceIp));
   a.newIps = a.newIps.filter((ip) => ips.has(ip));
+  // models only the owner's calls used are not new to the other user (the owner's job, when the
+  // other user came first in the evidence)
+  if (a.newModels?.length) {
+    const used = new Set(kept.map((c) => modelFamilyId(c.modelId)));
+    const models = a.newModels.filter((m) => used.has(m));
+    if (models.length < a.newModels.length) {
+      a.newModels = models;
+      const i = a.signals?.findIndex((x) => x.id === 'new-models') ?? -1;
+      if (a.signals && i >= 0) {
+        if (models.length)
+          a.signals[i] = {
+            ...a.signals[i],
+            text: `${models.length} model(s) never used before: ${models.join(', ')}`,
+          };
+        else a.signals.splice(i, 1);
+      }
+    }
+  }
 }
 
 /**

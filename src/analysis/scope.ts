@@ -18,6 +18,7 @@ import {
   type ContextEntry,
   deviceClient,
   fromUsualOrigin,
+  isEndUserIdp,
   jsonObject,
   loadContextEntries,
   matchContext,
@@ -566,6 +567,90 @@ async function samePersonSessions(
   return out;
 }
 
+/** A group of seed findings linked by address, key or principal. */
+interface SeedGroup {
+  findings: Finding[];
+  ips: string[];
+  keys: string[];
+  principals: string[];
+}
+
+/**
+ * Seed findings that stand apart: the groups of findings linked by a shared public address, key or
+ * principal, other than the largest, that are about a CI pipeline's own sessions only (every key
+ * a session a CI identity provider's web-identity token opened, not an end-user provider's), none at
+ * high or above, when no record links them to the rest: no call from the other findings' addresses
+ * or with their keys by or for the group's principals, and no web-identity session opened from those
+ * addresses. A concurrent deploy by the organisation's pipeline is not the actor's because it happened
+ * during the incident.
+ */
+export async function unlinkedPipelineSeeds(
+  db: Queryable,
+  seeds: Finding[],
+  identityOf: (arn: string) => string,
+): Promise<SeedGroup[]> {
+  if (seeds.length < 2) return [];
+  const parent = seeds.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const owner = new Map<string, number>();
+  const tokens = (f: Finding): string[] => [
+    ...(f.sourceIps ?? []).filter((ip) => isIp(ip) && !isPrivateIp(ip)).map((ip) => `ip:${ip}`),
+    ...(f.accessKeyIds ?? []).map((k) => `key:${k}`),
+    ...(f.principals ?? []).filter((p) => p.startsWith('arn:')).map((p) => `p:${identityOf(p)}`),
+  ];
+  for (const [i, f] of seeds.entries())
+    for (const t of tokens(f)) {
+      const j = owner.get(t);
+      if (j === undefined) owner.set(t, i);
+      else parent[find(i)] = find(j);
+    }
+  const groups = new Map<number, number[]>();
+  for (const i of seeds.keys()) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
+  if (groups.size < 2) return [];
+  const sorted = [...groups.values()].sort((a, b) => b.length - a.length || a[0] - b[0]);
+  const out: SeedGroup[] = [];
+  for (const g of sorted.slice(1)) {
+    const fs = g.map((i) => seeds[i]);
+    if (fs.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.high)) continue;
+    const keys = [...new Set(fs.flatMap((f) => f.accessKeyIds ?? []))].sort();
+    const principals = [...new Set(fs.flatMap((f) => (f.principals ?? []).map(identityOf)))]
+      .filter((p) => p.startsWith('arn:'))
+      .sort();
+    if (!keys.length || !principals.length || keys.some((k) => !k.startsWith('ASIA'))) continue;
+    const issued = await db.all(
+      `SELECT response_elements->>'$.credentials.accessKeyId' AS k, source_ip AS ip,
+              coalesce(response_elements->>'$.provider', principal_id, '') AS provider,
+              coalesce(request_parameters->>'$.roleSessionName', '') AS session
+       FROM events WHERE action = 'AssumeRoleWithWebIdentity' AND error_code IS NULL
+         AND (response_elements->>'$.credentials.accessKeyId') IN (${list(keys)})
+       ORDER BY ALL`,
+    );
+    const ci = new Set(
+      issued.filter((r) => !isEndUserIdp(String(r.provider), String(r.session))).map((r) => String(r.k)),
+    );
+    if (keys.some((k) => !ci.has(k))) continue;
+    const rest = new Set(g);
+    const others = seeds.filter((_, i) => !rest.has(i));
+    const otherIps = [
+      ...new Set(others.flatMap((f) => (f.sourceIps ?? []).filter((ip) => isIp(ip) && !isPrivateIp(ip)))),
+    ];
+    const otherKeys = [...new Set(others.flatMap((f) => f.accessKeyIds ?? []))];
+    if (issued.some((r) => otherIps.includes(String(r.ip)))) continue;
+    const linked = await db.all(
+      `SELECT count(*) AS n FROM events
+       WHERE (source_ip IN (${list(otherIps)}) OR access_key_id IN (${list(otherKeys)}))
+         AND (identity_arn IN (${list(principals)}) OR access_key_id IN (${list(keys)})
+              OR (request_parameters->>'$.roleArn') IN (${list(principals)}))`,
+    );
+    if (Number(linked[0]?.n) > 0) continue;
+    const ips = [...new Set(fs.flatMap((f) => f.sourceIps ?? []))].filter(
+      (ip) => isIp(ip) && !isPrivateIp(ip),
+    );
+    out.push({ findings: fs, ips: ips.sort(), keys, principals });
+  }
+  return out;
+}
+
 export async function computeScope(
   db: Queryable,
   findings: Finding[],
@@ -593,9 +678,18 @@ export async function computeScope(
       );
     }
   }
-  const seeds = findings.filter(
+  const candidates = findings.filter(
     (f) => SEVERITY_RANK[f.severity] >= min && !(f.details && (f.details.declared || f.details.notActor)),
   );
+  // a CI pipeline's own sessions, changing things at the same time as the incident with nothing that
+  // links them to the actor's credentials, sessions or addresses, are the pipeline's work
+  for (const group of await unlinkedPipelineSeeds(db, candidates, identityOf)) {
+    for (const f of group.findings) f.details = { ...(f.details ?? {}), notActor: true };
+    notes.push(
+      `${group.findings.length} finding(s) about ${group.principals.join(', ')} (CI web-identity session(s) ${group.keys.join(', ')} from ${group.ips.join(', ') || 'no public address'}) share no credential, session or address with the other findings and nothing links them: the pipeline's own work, not the actor's`,
+    );
+  }
+  const seeds = candidates.filter((f) => !f.details?.notActor);
   const ips = new Set<string>();
   const keys = new Set<string>();
   const principals = new Set<string>();
@@ -1181,10 +1275,16 @@ export async function computeScope(
       `the actor obtained ${x.role} through web identity${x.pool ? ` (identity pool ${x.pool})` : ''}${x.subject ? ` as ${x.subject}` : ''}`,
     );
   }
-  for (const [k, u] of usualByKey)
+  for (const [k, u] of usualByKey) {
+    const who = u.clients.join(', ') || 'no user agent';
     notes.push(
-      `access key ${k} was used from ${u.net} (${u.clients.join(', ') || 'no user agent'}) for hours before another network used it on ${u.otherFrom}: its records from there are treated as its owner's`,
+      u.basis === 'pool'
+        ? `access key ${k} was run with ${who} from a pool of addresses, again and again, before another client used it on ${u.otherFrom}: its records with that client (not from the other clients' addresses) are treated as its owner's`
+        : u.basis === 'schedule'
+          ? `access key ${k} is used from ${u.net} (${who}) in runs that recur on a schedule: its records from there are treated as its owner's routine`
+          : `access key ${k} was used from ${u.net} (${who}) for hours before another network used it on ${u.otherFrom}: its records from there are treated as its owner's`,
     );
+  }
   for (const [k, legit] of legitByKey) {
     if (legit.size)
       notes.push(
