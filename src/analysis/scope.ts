@@ -25,6 +25,7 @@ import {
   usualOrigin,
 } from './context.js';
 import { dataBuckets } from './data-store.js';
+import { delegatedReach } from './delegated-reach.js';
 import { META_KEYS, metaSql } from './request-metadata.js';
 import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
 
@@ -97,6 +98,8 @@ export interface ScopeResult {
   dataReads: DataRead[];
   /** personal data in the actor's own model calls (prompts it wrote, answers it received) */
   personalData: PersonalDataUse | null;
+  /** roles the actor created, and the model invocations their sessions made (delegated-reach.ts) */
+  delegated?: { roles: string[]; requestIds: string[] };
 }
 
 /**
@@ -351,6 +354,13 @@ export function changedFunctionRole(r: {
 
 /** Trace and session ids of the seed findings looked up for the application that opened them. */
 const SEED_TRACES_MAX = 5000;
+
+/** An IAM record's `roleName` as the role's ARN (one role, one name), other resources as they are. */
+function roleByArn(r: Record<string, unknown>, x: string): string {
+  if (r.service !== 'iam.amazonaws.com' || x !== jsonObject(r.request_parameters)?.roleName) return x;
+  const acct = [r.recipient_account, r.account].find((a) => typeof a === 'string' && /^\d{12}$/.test(a));
+  return acct && /^[\w+=,.@-]{1,64}$/.test(x) ? `arn:aws:iam::${acct}:role/${x}` : x;
+}
 
 /** The CloudTrail columns the scoping reads for each candidate record. */
 const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
@@ -919,12 +929,24 @@ export async function computeScope(
     for (const ip of personal.ips) ips.add(ip);
     notes.push(...personal.notes);
   }
+  // what the actor set up to act for it: the roles it created (a service acting as one, on a
+  // schedule, long after the actor's own session expired) and the service-started executions of its
+  // state machines; the buckets those roles may use and its schedules name (delegated-reach.ts)
+  const reach = await delegatedReach(db, actorEvents, EVENT_COLUMNS);
+  actorEvents.push(...reach.events);
+  for (const x of reach.roles) principals.add(identityOf(x.arn));
+  for (const x of [...reach.workflows, ...reach.buckets]) resources.add(x);
+  notes.push(...reach.notes);
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
   // other records carrying the actor's source identity
   const sessions: SessionOrigin[] = [];
   const sessionKinds: Record<string, string> = {};
   const actorKeysAsia = [
-    ...new Set(actorEvents.map((r) => String(r.access_key_id ?? '')).filter((k) => k.startsWith('ASIA'))),
+    ...new Set(
+      actorEvents
+        .map((r) => String(r.access_key_id ?? ''))
+        .filter((k) => k.startsWith('ASIA') && !reach.serviceKeys.has(k)),
+    ),
   ];
   if (actorKeysAsia.length) {
     const issued = await db.all(
@@ -1038,7 +1060,8 @@ export async function computeScope(
         CODE_READS.test(action))
     ) {
       // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
-      for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
+      for (const x of resourcesOfEvent(r))
+        if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(roleByArn(r, x));
     }
   }
   // a service role the actor passed to a job after looking it up (its policies, what it may read)
@@ -1093,7 +1116,7 @@ export async function computeScope(
   const allInvRows = await db.all(
     `SELECT request_id, ${isoSql('time')} AS t, identity_arn, client_ip, model_id, ${END_USER_SQL} AS end_user FROM invocations
      WHERE request_id IN (${list(ownRequests)})
-        OR client_ip IN (${list(ips)})
+        OR client_ip IN (${list(ips)})${reach.invocationWhere ? ` OR ${reach.invocationWhere}` : ''}
      ORDER BY time, request_id`,
   );
   // an address several named end users share (an office, a NAT): its calls are the actor's only for the
@@ -1157,7 +1180,7 @@ export async function computeScope(
   const keyList = [...keys].filter(
     (k) =>
       made.has(k) ||
-      actorEvents.some((r) => r.access_key_id === k) ||
+      (!reach.serviceKeys.has(k) && actorEvents.some((r) => r.access_key_id === k)) ||
       seeds.some((f) => f.accessKeyIds?.includes(k)),
   );
   // a role the actor entered through a web identity it obtained itself (the federation call, or the
@@ -1224,6 +1247,18 @@ export async function computeScope(
     sessionKinds,
     dataReads,
     personalData,
+    delegated: {
+      roles: reach.roles.map((x) => identityOf(x.arn)).sort(),
+      requestIds: [
+        ...new Set(
+          invRows
+            .filter((r) =>
+              reach.roles.some((x) => identityOf(x.arn) === identityOf(String(r.identity_arn ?? ''))),
+            )
+            .map((r) => String(r.request_id)),
+        ),
+      ].sort(),
+    },
     confidence:
       !actorEvents.length && !invRows.length
         ? 'low'
