@@ -274,6 +274,11 @@ const list = (xs: Iterable<string>): string => [...xs].map(sqlString).join(', ')
 const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
+/** Changes of what a trail records (blinding its data events or all of it). */
+const BLINDING = /^(PutEventSelectors|PutInsightSelectors|StopLogging|DeleteTrail|UpdateTrail)$/;
+/** Reads of a knowledge base's configuration and its data sources. */
+const KB_LOOKUPS = new Set(['GetKnowledgeBase', 'GetDataSource', 'ListDataSources']);
+
 /** Describe calls that return code (a lifecycle configuration's scripts): content reads, not enumeration. */
 const CODE_READS = /^Describe(?:NotebookInstance|Studio)LifecycleConfig$/;
 
@@ -797,13 +802,18 @@ export async function computeScope(
     if (u) usualByKey.set(k, u);
   }
   // keys whose every use is the actor's: sessions the actor obtained (AssumeRole / GetSessionToken from actor addresses)
+  const obtained = new Set<string>();
   if (ips.size) {
     const sess = await db.all(
       `SELECT DISTINCT response_elements->>'$.credentials.accessKeyId' AS k FROM events
        WHERE source_ip IN (${list(ips)}) AND action IN ('AssumeRole', 'GetSessionToken', 'GetFederationToken', 'AssumeRoleWithWebIdentity')
          AND error_code IS NULL`,
     );
-    for (const r of sess) if (r.k) keys.add(String(r.k));
+    for (const r of sess)
+      if (r.k) {
+        keys.add(String(r.k));
+        obtained.add(String(r.k));
+      }
   }
   // actor CloudTrail records: from actor addresses, or with actor keys from addresses the key had not used before
   const evRows = await db.all(
@@ -834,10 +844,14 @@ export async function computeScope(
       (legit?.has(ip) ?? false) ||
       (key !== null && fromUsualOrigin(usualByKey.get(key) ?? null, ip, r.user_agent as string | null));
     // a record with the actor's key from another address is the actor's only when it also uses an actor client
+    // (a service acting on a session the actor obtained itself — S3 decrypting the objects it read —
+    // acts for the actor: nobody else had that session)
     const keyMatch =
       key !== null &&
       keys.has(key) &&
-      (ownSessionKeys.has(key) || (!owners && actorUAs.has(String(r.user_agent ?? ''))));
+      (ownSessionKeys.has(key) ||
+        (!owners && actorUAs.has(String(r.user_agent ?? ''))) ||
+        (obtained.has(key) && SERVICE_CLIENT.test(ip) && SERVICE_CLIENT.test(String(r.user_agent ?? ''))));
     if (!fromActorIp && key !== null && keys.has(key) && !keyMatch) keyOnlyDropped++;
     if (!(fromActorIp || keyMatch)) continue;
     const m = declared.length
@@ -1064,6 +1078,44 @@ export async function computeScope(
         if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(roleByArn(r, x));
     }
   }
+  // after the actor narrowed what the trail records (event selectors, logging stopped), its look at a
+  // knowledge base (configuration, data sources) stands for the retrievals the trail no longer shows
+  const blindedAt = actorEvents
+    .filter(
+      (r) => !r.error_code && BLINDING.test(String(r.action)) && r.service === 'cloudtrail.amazonaws.com',
+    )
+    .map((r) => String(r.t))
+    .sort()[0];
+  if (blindedAt) {
+    const kbs = new Set<string>();
+    for (const r of actorEvents) {
+      if (r.error_code || !KB_LOOKUPS.has(String(r.action)) || String(r.t) < blindedAt) continue;
+      const kb = jsonObject(r.request_parameters)?.knowledgeBaseId;
+      if (typeof kb === 'string' && /^[A-Z0-9]{10}$/.test(kb)) kbs.add(kb);
+    }
+    for (const kb of kbs) resources.add(kb);
+    if (kbs.size)
+      notes.push(
+        `the actor looked up knowledge base(s) ${[...kbs].sort().join(', ')} after narrowing the trail at ${blindedAt}: their retrievals are no longer recorded`,
+      );
+  }
+  // objects S3 decrypted for the actor's own sessions (KMS Decrypt naming the object in its
+  // encryption context): reads the trail may not show as data events
+  const decrypted = new Map<string, Set<string>>();
+  for (const r of actorEvents) {
+    if (r.error_code || r.action !== 'Decrypt') continue;
+    const ctx = jsonObject(jsonObject(r.request_parameters)?.encryptionContext);
+    const m = /^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.{1,1024})$/.exec(
+      String(ctx?.['aws:s3:arn'] ?? ''),
+    );
+    if (!m) continue;
+    if (!decrypted.has(m[1])) decrypted.set(m[1], new Set());
+    decrypted.get(m[1])!.add(m[2]);
+  }
+  for (const [b, objs] of [...decrypted].sort(([a], [b]) => a.localeCompare(b)))
+    notes.push(
+      `S3 decrypted ${objs.size} object(s) of ${b} for the actor's sessions (KMS Decrypt with the object in its encryption context): each is an object read`,
+    );
   // a service role the actor passed to a job after looking it up (its policies, what it may read)
   const inspected = new Set(
     actorEvents
