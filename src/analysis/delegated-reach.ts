@@ -24,8 +24,6 @@ export interface DelegatedReach {
   roles: CreatedRole[];
   /** records of the created roles' sessions, and service-started executions of the actor's state machines */
   events: Row[];
-  /** session keys a service was issued for a created role: the role, not the key, is what to revoke */
-  serviceKeys: Set<string>;
   /** SQL condition on table `invocations` for the created roles' model calls ('' when none) */
   invocationWhere: string;
   /** state machines and schedules / rules the actor created (ARNs from the answers) */
@@ -43,7 +41,6 @@ const S3_ARN = /^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/.*)?
 const S3_URI = /s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?=\/|"|'|\s|$)/g;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-const SERVICE_HOST = /^$|^AWS Internal$|^[a-z0-9.-]+\.amazonaws\.com$/;
 const EXECUTIONS = new Set(['StartExecution', 'StartSyncExecution']);
 
 function text(v: unknown): string | null {
@@ -186,12 +183,6 @@ export async function delegatedReach(
         )
       ).filter((r) => !known.has(String(r.uid)))
     : [];
-  const serviceKeys = new Set<string>();
-  for (const r of events) {
-    const ip = String(r.source_ip ?? '');
-    // a service acting as the role (states.amazonaws.com, scheduler.amazonaws.com): no address of anyone's
-    if (r.access_key_id && SERVICE_HOST.test(ip)) serviceKeys.add(String(r.access_key_id));
-  }
   for (const p of prefixes) {
     const n = events.filter((r) => String(r.principal_arn ?? '').startsWith(p.prefix)).length;
     if (n)
@@ -217,7 +208,6 @@ export async function delegatedReach(
   return {
     roles,
     events,
-    serviceKeys,
     invocationWhere,
     workflows: [...workflows].sort(),
     buckets: [...buckets].sort(),

@@ -948,7 +948,9 @@ export async function computeScope(
   // state machines; the buckets those roles may use and its schedules name (delegated-reach.ts)
   const reach = await delegatedReach(db, actorEvents, EVENT_COLUMNS);
   actorEvents.push(...reach.events);
-  for (const x of reach.roles) principals.add(identityOf(x.arn));
+  // (the roles join the principals through their sessions' records and model calls; the addresses a
+  // workload or service called from are not the actor's, nor is every object its sessions read)
+  const delegatedUids = new Set(reach.events.map((r) => String(r.uid)));
   for (const x of [...reach.workflows, ...reach.buckets]) resources.add(x);
   notes.push(...reach.notes);
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
@@ -958,8 +960,9 @@ export async function computeScope(
   const actorKeysAsia = [
     ...new Set(
       actorEvents
+        .filter((r) => !delegatedUids.has(String(r.uid)))
         .map((r) => String(r.access_key_id ?? ''))
-        .filter((k) => k.startsWith('ASIA') && !reach.serviceKeys.has(k)),
+        .filter((k) => k.startsWith('ASIA')),
     ),
   ];
   if (actorKeysAsia.length) {
@@ -1056,7 +1059,8 @@ export async function computeScope(
       }
     }
     const ip = String(r.source_ip ?? '');
-    if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
+    const delegated = delegatedUids.has(String(r.uid));
+    if (isIp(ip) && !isPrivateIp(ip) && !delegated) ips.add(ip);
     if (r.access_key_id) keys.add(String(r.access_key_id));
     // another account calling in (AssumeRole of a trusted role) names only that account: its root
     // is not the principal that acted, which the record does not name
@@ -1066,6 +1070,7 @@ export async function computeScope(
     const action = String(r.action);
     if (
       !r.error_code &&
+      (!delegated || cls?.element === 'invocation' || cls?.change) &&
       (!ENUMERATION.test(action) || CODE_READS.test(action)) &&
       (!r.read_only ||
         cls?.element === 'invocation' ||
@@ -1232,7 +1237,8 @@ export async function computeScope(
   const keyList = [...keys].filter(
     (k) =>
       made.has(k) ||
-      (!reach.serviceKeys.has(k) && actorEvents.some((r) => r.access_key_id === k)) ||
+      // (the keys of sessions of roles the actor created are not listed: the role is what to revoke)
+      actorEvents.some((r) => r.access_key_id === k && !delegatedUids.has(String(r.uid))) ||
       seeds.some((f) => f.accessKeyIds?.includes(k)),
   );
   // a role the actor entered through a web identity it obtained itself (the federation call, or the
