@@ -246,6 +246,14 @@ describe('delegated reach', () => {
         rec('2025-11-05T03:00:02Z', sfn, 'bedrock.amazonaws.com', 'InvokeModel', {
           modelId: 'eu.anthropic.claude-sonnet-4-20250514-v1:0',
         }),
+        // a session of the actor's role from a workload's public address: the actor's record, not its address
+        rec(
+          '2025-11-05T03:05:00Z',
+          { ...sfn, key: 'ASIASFN0000000000002', ip: '18.153.20.61', invokedBy: undefined },
+          's3.amazonaws.com',
+          'GetObject',
+          { bucketName: 'own-records', key: 'p/1.json' },
+        ),
         // the pipeline's state machine calls models the same way: not the actor's
         rec('2025-11-05T03:10:00Z', digestSfn, 'bedrock.amazonaws.com', 'InvokeModel', {
           modelId: 'eu.anthropic.claude-3-haiku-20240307-v1:0',
@@ -285,10 +293,12 @@ describe('delegated reach', () => {
         'evt-007',
         'evt-008',
         'evt-009',
+        'evt-010',
       ]);
+      expect(sc.scope.sourceIps).toEqual([VPS]);
       expect(sc.actor.requestIds).toEqual(['inv-actor-1']);
       expect(sc.delegated?.requestIds).toEqual(['inv-actor-1']);
-      expect(sc.scope.window.end).toBe('2025-11-05T03:00:02.000Z');
+      expect(sc.scope.window.end).toBe('2025-11-05T03:05:00.000Z');
       const infra = sc.touched.get('infrastructure-changes');
       expect([...(infra?.changedActions ?? [])].sort()).toEqual([
         'CreateRole',
