@@ -254,6 +254,14 @@ describe('delegated reach', () => {
           'GetObject',
           { bucketName: 'own-records', key: 'p/1.json' },
         ),
+        // the function's execution environment writing its own log streams: routine, no act
+        rec(
+          '2025-11-05T03:06:00Z',
+          { ...sfn, key: 'ASIASFN0000000000003', ip: '18.153.20.62', invokedBy: undefined },
+          'logs.amazonaws.com',
+          'CreateLogStream',
+          { logGroupName: '/aws/lambda/enrich', logStreamName: '2025/11/05/[$LATEST]abc' },
+        ),
         // the pipeline's state machine calls models the same way: not the actor's
         rec('2025-11-05T03:10:00Z', digestSfn, 'bedrock.amazonaws.com', 'InvokeModel', {
           modelId: 'eu.anthropic.claude-3-haiku-20240307-v1:0',

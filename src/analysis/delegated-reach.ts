@@ -41,6 +41,16 @@ const S3_ARN = /^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/.*)?
 const S3_URI = /s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?=\/|"|'|\s|$)/g;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/**
+ * A workload's execution environment writing its own logs (a function's log streams at each cold
+ * start): the service's routine work as the role, not an act.
+ */
+function ownLogging(r: Row): boolean {
+  return (
+    r.service === 'logs.amazonaws.com' &&
+    /^(CreateLogGroup|CreateLogStream|PutLogEvents)$/.test(String(r.action))
+  );
+}
 const EXECUTIONS = new Set(['StartExecution', 'StartSyncExecution']);
 
 function text(v: unknown): string | null {
@@ -181,7 +191,7 @@ export async function delegatedReach(
            WHERE (${conds.join(' OR ')}) AND coalesce(principal_type, '') NOT IN ('AWSService')
            ORDER BY time, uid`,
         )
-      ).filter((r) => !known.has(String(r.uid)))
+      ).filter((r) => !known.has(String(r.uid)) && !ownLogging(r))
     : [];
   for (const p of prefixes) {
     const n = events.filter((r) => String(r.principal_arn ?? '').startsWith(p.prefix)).length;
