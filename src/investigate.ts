@@ -170,6 +170,8 @@ const ELEMENT_WORDS: Record<string, string> = {
  */
 /** Distinct objects read by the actor from which its data reads are high rather than medium. */
 const READS_HIGH = 10;
+/** model calls through roles the actor created from which its model use is high (set up to run on its own) */
+const DELEGATED_CALLS_HIGH = 10;
 /** Distinct personal values in the actor's own model calls from which that finding is high. */
 const PERSONAL_HIGH = 50;
 
@@ -275,11 +277,14 @@ export function actorFindings(sc: Awaited<ReturnType<typeof computeScope>>): Fin
   }
   const inv = sc.touched.get('invocation');
   if ((inv && inv.other.length + inv.changes.length > 0) || sc.actor.requestIds.length) {
+    // model calls through a role the actor created for them (a state machine's, a function's role):
+    // model use it set up to run on its own, not a look at a model
+    const delegated = sc.delegated?.requestIds.length ?? 0;
     out.push(
       makeFinding({
         ruleId: 'scope:actor-invocations',
-        title: `The threat actor invoked models (${sc.actor.requestIds.length} logged invocations, ${inv ? inv.other.length + inv.changes.length : 0} runtime calls in CloudTrail)`,
-        severity: 'medium',
+        title: `The threat actor invoked models (${sc.actor.requestIds.length} logged invocations, ${inv ? inv.other.length + inv.changes.length : 0} runtime calls in CloudTrail)${delegated ? `, ${delegated} through role(s) it created` : ''}`,
+        severity: delegated >= DELEGATED_CALLS_HIGH ? 'high' : 'medium',
         elements: ['invocation'],
         components: inv ? [...inv.components] : ['foundation-models'],
         times: [...(inv?.times ?? []), sc.scope.window.start],

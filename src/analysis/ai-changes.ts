@@ -76,6 +76,34 @@ function logDestOf(req: Record<string, unknown> | null): LogDest | null {
   };
 }
 
+function roleAccountOf(d: LogDest): string | null {
+  return arnAccount(d.roleArn);
+}
+
+/**
+ * Every named destination (bucket, log group) appears in records before `before`: the organisation's
+ * own, in use (its settings read, its logs searched) before the configuration was deleted.
+ */
+async function establishedDestinations(
+  env: Env,
+  names: Array<string | null>,
+  before: string,
+): Promise<boolean> {
+  const named = [...new Set(names.filter((x): x is string => !!x))];
+  if (!named.length) return false;
+  for (const n of named) {
+    const rows = await env.db.all(
+      `SELECT 1 FROM events
+       WHERE time < CAST($1 AS TIMESTAMP) AND error_code IS NULL
+         AND ((request_parameters->>'$.bucketName') = $2 OR (request_parameters->>'$.logGroupName') = $2)
+       LIMIT 1`,
+      [sqlTime(before), n],
+    );
+    if (!rows.length) return false;
+  }
+  return true;
+}
+
 /** Changes of the model invocation logging configuration, with what changed. */
 export async function invocationLogging(env: Env): Promise<Candidate[]> {
   const rows = await loadEvents(
@@ -88,6 +116,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
   const traffic = new Map(trafficRows.map((r) => [String(r.region), r]));
   const out: Candidate[] = [];
   const lastPut = new Map<string, CtRow>();
+  const lastDelete = new Map<string, CtRow>();
   for (const r of rows) {
     const region = r.region ?? '';
     const kind = env.base.kindOf(r.identityArn);
@@ -99,6 +128,48 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
       const before = prev ? logDestOf(prev.req) : null;
       const changes: string[] = [];
       let severity: Candidate['severity'] = 'informational';
+      // logging set again after its deletion, to destinations the organisation was already using (its
+      // own bucket and log group, named by others' records before the deletion, while prompts were
+      // being logged in the Region): the earlier configuration restored, not logging pointed elsewhere
+      const deleted = lastDelete.get(region);
+      const t = traffic.get(region);
+      const restores =
+        !before &&
+        !!deleted &&
+        !!t &&
+        String(t.first) < deleted.time &&
+        !!after &&
+        !!(after.s3Bucket || after.logGroup) &&
+        (!(roleAccountOf(after) && account) || roleAccountOf(after) === account) &&
+        (await establishedDestinations(
+          env,
+          [after.s3Bucket, after.logGroup, after.largeDataBucket],
+          deleted.time,
+        ));
+      if (restores && deleted) {
+        const c: Candidate = {
+          ruleId: 'ai-changes.invocation-logging-changed',
+          title: `Model invocation logging set again in ${region}: the destinations in use before its deletion at ${deleted.time}`,
+          description: `${nameOf(r.identityArn)} (${kind}) from ${r.sourceIp} set the invocation logging configuration again after its deletion: S3 ${after?.s3Bucket ?? '-'}, CloudWatch ${after?.logGroup ?? '-'}, destinations the organisation's own records named before the deletion. Prompts and responses between the deletion and this call are not logged.`,
+          severity: 'informational',
+          strength: 'soft',
+          elements: ['ai-changes'],
+          components: ['foundation-models'],
+          times: [r.time],
+          principals: principalsOf(r),
+          accessKeyIds: [r.accessKeyId],
+          sourceIps: [r.sourceIp],
+          // the organisation's own destinations: not where the actor sent anything
+          resources: [],
+          attack: [],
+          evidence: { eventIds: [r.eventId] },
+          actors: [actorOf(r)],
+          triage: [`restores logging deleted at ${deleted.time} to the organisation's own destinations`],
+          details: { region, after: toJson(after), restores: deleted.eventId },
+        };
+        out.push(c);
+        continue;
+      }
       const roleAccount = arnAccount(after?.roleArn);
       if (roleAccount && account && roleAccount !== account) {
         changes.push(`delivery role in another account (${roleAccount})`);
@@ -173,6 +244,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
     }
     // deletion
     lastPut.delete(region);
+    lastDelete.set(region, r);
     // the same principal set a configuration in this Region within the hour: its own test being removed
     const ownPut = rows
       .filter(

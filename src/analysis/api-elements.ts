@@ -177,6 +177,18 @@ const TABLE: Entry[] = [
     change: true,
   },
   { service: 'organizations', action: W, element: 'infrastructure-changes' },
+  // workflows and schedules: a state machine, a schedule or rule that runs code or model calls on
+  // its own (persistence); running one (an execution) changes nothing
+  {
+    service: 'states',
+    action: /^(Start|Stop)(Sync)?Execution$|^(SendTask|Redrive)/,
+    element: 'infrastructure-changes',
+    change: false,
+  },
+  { service: 'states', action: W, element: 'infrastructure-changes' },
+  { service: 'scheduler', action: W, element: 'infrastructure-changes' },
+  { service: 'events', action: /^PutEvents$/, element: 'infrastructure-changes', change: false },
+  { service: 'events', action: W, element: 'infrastructure-changes' },
   {
     // capacity: a quota increase for a model service is what large-scale model use (and its cost) needs
     service: 'servicequotas',

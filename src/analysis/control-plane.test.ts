@@ -1013,6 +1013,62 @@ describe('ai-changes: invocation logging', () => {
     const fs = await caseOf('log-del', { 'ct.json': trail([...office(T), del(5, 'us-east-1')]) });
     expect(by(fs, 'ai-changes.invocation-logging-deleted')[0].severity).toBe('medium');
   });
+
+  it("setting logging again to the organisation's own destinations after a deletion is a restore", async () => {
+    const invocation = (m: number) => ({
+      schemaType: 'ModelInvocationLog',
+      schemaVersion: '1.0',
+      timestamp: at(T, m),
+      accountId: ACCT,
+      identity: { arn: `arn:aws:sts::${ACCT}:assumed-role/chat-app/web` },
+      region: 'us-east-1',
+      requestId: `inv-${m}`,
+      operation: 'InvokeModel',
+      modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      input: { inputContentType: 'application/json', inputTokenCount: 5, inputBodyJson: { messages: [] } },
+      output: { outputContentType: 'application/json', outputTokenCount: 5, outputBodyJson: {} },
+    });
+    // the organisation's own log bucket, its settings read before the deletion
+    const read = (bucket: string) =>
+      ct({
+        time: at(T, -30),
+        source: 's3.amazonaws.com',
+        name: 'GetBucketPolicy',
+        who: { type: 'AWSService', service: 'config.amazonaws.com' },
+        ip: 'config.amazonaws.com',
+        ua: 'config.amazonaws.com',
+        region: 'us-east-1',
+        req: { bucketName: bucket },
+      });
+    const logs = { 'inv.jsonl': invocation(-60) };
+    const restored = await caseOf('log-restore', {
+      'ct.json': trail([
+        ...office(T),
+        read('prompt-logs'),
+        del(5, 'us-east-1'),
+        put('prompt-logs', 600, 'us-east-1'),
+      ]),
+      ...logs,
+    });
+    const r = by(restored, 'ai-changes.invocation-logging-changed');
+    expect(r).toHaveLength(1);
+    expect(r[0].severity).toBe('informational');
+    expect(r[0].resources ?? []).toEqual([]);
+    expect(r[0].title).toContain('set again');
+    // a bucket nobody named before the deletion is logging pointed somewhere new
+    const moved = await caseOf('log-restore-new', {
+      'ct.json': trail([
+        ...office(T),
+        read('prompt-logs'),
+        del(5, 'us-east-1'),
+        put('drop-bucket', 600, 'us-east-1'),
+      ]),
+      ...logs,
+    });
+    const m = by(moved, 'ai-changes.invocation-logging-changed');
+    expect(m[0].title).not.toContain('set again');
+    expect(m[0].resources).toContain('drop-bucket');
+  });
 });
 
 describe('ai-changes: guardrails', () => {

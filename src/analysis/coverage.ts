@@ -9,6 +9,7 @@ import { RUNTIME_ACTIONS } from './baselines.js';
 import { deliveriesOf } from './bucket-delivery.js';
 import { jsonObject } from './context.js';
 import { judgeScript, lifecycleScripts } from './lifecycle-scripts.js';
+import { scheduleInputGaps, selectorGaps, workflowGaps } from './selector-gaps.js';
 
 /** Runtime calls CloudTrail must record after the last invocation-log line before its stop is a gap. */
 const LOG_STOP_MIN_CALLS = 20;
@@ -334,6 +335,7 @@ export async function computeCoverage(db: Queryable): Promise<Coverage> {
       );
     }
     gaps.push(...(await bucketDeliveryGaps(db)));
+    gaps.push(...(await selectorGaps(db)), ...(await workflowGaps(db)), ...(await scheduleInputGaps(db)));
     for (const p of presigned) {
       const notebook = p.action === 'CreatePresignedNotebookInstanceUrl';
       gaps.push(

@@ -42,6 +42,8 @@ export const RESOURCE_KEYS: string[] = [
   // CloudWatch Logs: the log group, and where a subscription filter sends it
   'logGroupName',
   'destinationArn',
+  // Step Functions: the state machine an execution or change names
+  'stateMachineArn',
 ];
 
 /**
@@ -146,6 +148,9 @@ const AGENT_PARTS = new Set(['agentAliasId', 'actionGroupId']);
 /** Keys naming a model, where an inference profile's geography prefix is dropped (not from ARNs). */
 const MODEL_KEYS = new Set(['modelId', 'modelIdentifier']);
 
+/** Services whose `groupName` names the group a resource sits in (named by the resource's ARN). */
+const GROUPED_SERVICES = new Set(['scheduler.amazonaws.com']);
+
 /** Keys whose value is a resource only for some services. */
 const NAME_BY_SERVICE: Record<string, string> = {
   'cloudtrail.amazonaws.com': 'name',
@@ -173,6 +178,10 @@ const RESPONSE_PATHS: string[][] = [
   ['policy', 'policySummary', 'arn'],
   // a service quota whose increase was requested (capacity)
   ['requestedQuota', 'quotaArn'],
+  // workflows and schedules: a Step Functions state machine, an EventBridge Scheduler schedule or rule
+  ['stateMachineArn'],
+  ['scheduleArn'],
+  ['ruleArn'],
 ];
 
 /** Request paths of job requests that name the S3 location of the job's input data (named by bucket). */
@@ -267,6 +276,8 @@ export function resourcesOfEvent(row: {
       if (guardduty && k === 'detectorId') continue;
       // an alias or action group is part of the agent named beside it: the agent is the resource
       if (agent && AGENT_PARTS.has(k)) continue;
+      // a schedule's group (`default`) is part of the schedule's ARN, not a resource by itself
+      if (k === 'groupName' && GROUPED_SERVICES.has(String(row.service))) continue;
       const v = pick(rp, [k]);
       // a cross-Region inference profile id (us.anthropic...) names the model behind it
       if (v) out.add(MODEL_KEYS.has(k) ? baseResource(v.replace(GEO_PREFIX, '')) : v);

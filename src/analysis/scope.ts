@@ -26,6 +26,7 @@ import {
   usualOrigin,
 } from './context.js';
 import { dataBuckets } from './data-store.js';
+import { delegatedReach } from './delegated-reach.js';
 import { META_KEYS, metaSql } from './request-metadata.js';
 import { baseResource, modelOfProfile, passedRoleOf, resourcesOfEvent } from './resources.js';
 
@@ -98,6 +99,8 @@ export interface ScopeResult {
   dataReads: DataRead[];
   /** personal data in the actor's own model calls (prompts it wrote, answers it received) */
   personalData: PersonalDataUse | null;
+  /** roles the actor created, and the model invocations their sessions made (delegated-reach.ts) */
+  delegated?: { roles: string[]; requestIds: string[] };
 }
 
 /**
@@ -272,6 +275,11 @@ const list = (xs: Iterable<string>): string => [...xs].map(sqlString).join(', ')
 const ENUMERATION =
   /^(List|Describe|GetCallerIdentity|GetAccount|GetModelInvocationLoggingConfiguration|GetFoundationModel|LookupEvents)/;
 
+/** Changes of what a trail records (blinding its data events or all of it). */
+const BLINDING = /^(PutEventSelectors|PutInsightSelectors|StopLogging|DeleteTrail|UpdateTrail)$/;
+/** Reads of a knowledge base's configuration and its data sources. */
+const KB_LOOKUPS = new Set(['GetKnowledgeBase', 'GetDataSource', 'ListDataSources']);
+
 /** Describe calls that return code (a lifecycle configuration's scripts): content reads, not enumeration. */
 const CODE_READS = /^Describe(?:NotebookInstance|Studio)LifecycleConfig$/;
 
@@ -355,6 +363,13 @@ export function changedFunctionRole(r: {
 
 /** Trace and session ids of the seed findings looked up for the application that opened them. */
 const SEED_TRACES_MAX = 5000;
+
+/** An IAM record's `roleName` as the role's ARN (one role, one name), other resources as they are. */
+function roleByArn(r: Record<string, unknown>, x: string): string {
+  if (r.service !== 'iam.amazonaws.com' || x !== jsonObject(r.request_parameters)?.roleName) return x;
+  const acct = [r.recipient_account, r.account].find((a) => typeof a === 'string' && /^\d{12}$/.test(a));
+  return acct && /^[\w+=,.@-]{1,64}$/.test(x) ? `arn:aws:iam::${acct}:role/${x}` : x;
+}
 
 /** The CloudTrail columns the scoping reads for each candidate record. */
 const EVENT_COLUMNS = `uid, event_id, request_id, ${isoSql('time')} AS t, source_ip, access_key_id, user_agent, source_identity,
@@ -892,13 +907,18 @@ export async function computeScope(
     if (u) usualByKey.set(k, u);
   }
   // keys whose every use is the actor's: sessions the actor obtained (AssumeRole / GetSessionToken from actor addresses)
+  const obtained = new Set<string>();
   if (ips.size) {
     const sess = await db.all(
       `SELECT DISTINCT response_elements->>'$.credentials.accessKeyId' AS k FROM events
        WHERE source_ip IN (${list(ips)}) AND action IN ('AssumeRole', 'GetSessionToken', 'GetFederationToken', 'AssumeRoleWithWebIdentity')
          AND error_code IS NULL`,
     );
-    for (const r of sess) if (r.k) keys.add(String(r.k));
+    for (const r of sess)
+      if (r.k) {
+        keys.add(String(r.k));
+        obtained.add(String(r.k));
+      }
   }
   // actor CloudTrail records: from actor addresses, or with actor keys from addresses the key had not used before
   const evRows = await db.all(
@@ -929,10 +949,14 @@ export async function computeScope(
       (legit?.has(ip) ?? false) ||
       (key !== null && fromUsualOrigin(usualByKey.get(key) ?? null, ip, r.user_agent as string | null));
     // a record with the actor's key from another address is the actor's only when it also uses an actor client
+    // (a service acting on a session the actor obtained itself — S3 decrypting the objects it read —
+    // acts for the actor: nobody else had that session)
     const keyMatch =
       key !== null &&
       keys.has(key) &&
-      (ownSessionKeys.has(key) || (!owners && actorUAs.has(String(r.user_agent ?? ''))));
+      (ownSessionKeys.has(key) ||
+        (!owners && actorUAs.has(String(r.user_agent ?? ''))) ||
+        (obtained.has(key) && SERVICE_CLIENT.test(ip) && SERVICE_CLIENT.test(String(r.user_agent ?? ''))));
     if (!fromActorIp && key !== null && keys.has(key) && !keyMatch) keyOnlyDropped++;
     if (!(fromActorIp || keyMatch)) continue;
     const m = declared.length
@@ -1024,12 +1048,27 @@ export async function computeScope(
     for (const ip of personal.ips) ips.add(ip);
     notes.push(...personal.notes);
   }
+  // what the actor set up to act for it: the roles it created (a service acting as one, on a
+  // schedule, long after the actor's own session expired) and the service-started executions of its
+  // state machines; the buckets those roles may use and its schedules name (delegated-reach.ts)
+  const reach = await delegatedReach(db, actorEvents, EVENT_COLUMNS);
+  actorEvents.push(...reach.events);
+  // (the roles join the principals through their sessions' records and model calls; the addresses a
+  // workload or service called from are not the actor's, nor is every object its sessions read)
+  const delegatedUids = new Set(reach.events.map((r) => String(r.uid)));
+  for (const x of [...reach.workflows, ...reach.buckets]) resources.add(x);
+  notes.push(...reach.notes);
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
   // other records carrying the actor's source identity
   const sessions: SessionOrigin[] = [];
   const sessionKinds: Record<string, string> = {};
   const actorKeysAsia = [
-    ...new Set(actorEvents.map((r) => String(r.access_key_id ?? '')).filter((k) => k.startsWith('ASIA'))),
+    ...new Set(
+      actorEvents
+        .filter((r) => !delegatedUids.has(String(r.uid)))
+        .map((r) => String(r.access_key_id ?? ''))
+        .filter((k) => k.startsWith('ASIA')),
+    ),
   ];
   if (actorKeysAsia.length) {
     const issued = await db.all(
@@ -1125,7 +1164,8 @@ export async function computeScope(
       }
     }
     const ip = String(r.source_ip ?? '');
-    if (isIp(ip) && !isPrivateIp(ip)) ips.add(ip);
+    const delegated = delegatedUids.has(String(r.uid));
+    if (isIp(ip) && !isPrivateIp(ip) && !delegated) ips.add(ip);
     if (r.access_key_id) keys.add(String(r.access_key_id));
     // another account calling in (AssumeRole of a trusted role) names only that account: its root
     // is not the principal that acted, which the record does not name
@@ -1135,6 +1175,7 @@ export async function computeScope(
     const action = String(r.action);
     if (
       !r.error_code &&
+      (!delegated || cls?.element === 'invocation' || cls?.change) &&
       (!ENUMERATION.test(action) || CODE_READS.test(action)) &&
       (!r.read_only ||
         cls?.element === 'invocation' ||
@@ -1143,9 +1184,48 @@ export async function computeScope(
         CODE_READS.test(action))
     ) {
       // keys services use on the caller's behalf (S3 decrypting an object) are not what the actor went for
-      for (const x of resourcesOfEvent(r)) if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(x);
+      for (const x of resourcesOfEvent(r))
+        if (!x.startsWith('arn:aws:kms:') || cls?.change) resources.add(roleByArn(r, x));
     }
   }
+  // after the actor narrowed what the trail records (event selectors, logging stopped), its look at a
+  // knowledge base (configuration, data sources) stands for the retrievals the trail no longer shows
+  const blindedAt = actorEvents
+    .filter(
+      (r) => !r.error_code && BLINDING.test(String(r.action)) && r.service === 'cloudtrail.amazonaws.com',
+    )
+    .map((r) => String(r.t))
+    .sort()[0];
+  if (blindedAt) {
+    const kbs = new Set<string>();
+    for (const r of actorEvents) {
+      if (r.error_code || !KB_LOOKUPS.has(String(r.action)) || String(r.t) < blindedAt) continue;
+      const kb = jsonObject(r.request_parameters)?.knowledgeBaseId;
+      if (typeof kb === 'string' && /^[A-Z0-9]{10}$/.test(kb)) kbs.add(kb);
+    }
+    for (const kb of kbs) resources.add(kb);
+    if (kbs.size)
+      notes.push(
+        `the actor looked up knowledge base(s) ${[...kbs].sort().join(', ')} after narrowing the trail at ${blindedAt}: their retrievals are no longer recorded`,
+      );
+  }
+  // objects S3 decrypted for the actor's own sessions (KMS Decrypt naming the object in its
+  // encryption context): reads the trail may not show as data events
+  const decrypted = new Map<string, Set<string>>();
+  for (const r of actorEvents) {
+    if (r.error_code || r.action !== 'Decrypt') continue;
+    const ctx = jsonObject(jsonObject(r.request_parameters)?.encryptionContext);
+    const m = /^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.{1,1024})$/.exec(
+      String(ctx?.['aws:s3:arn'] ?? ''),
+    );
+    if (!m) continue;
+    if (!decrypted.has(m[1])) decrypted.set(m[1], new Set());
+    decrypted.get(m[1])!.add(m[2]);
+  }
+  for (const [b, objs] of [...decrypted].sort(([a], [b]) => a.localeCompare(b)))
+    notes.push(
+      `S3 decrypted ${objs.size} object(s) of ${b} for the actor's sessions (KMS Decrypt with the object in its encryption context): each is an object read`,
+    );
   // a service role the actor passed to a job after looking it up (its policies, what it may read)
   const inspected = new Set(
     actorEvents
@@ -1198,7 +1278,7 @@ export async function computeScope(
   const allInvRows = await db.all(
     `SELECT request_id, ${isoSql('time')} AS t, identity_arn, client_ip, model_id, ${END_USER_SQL} AS end_user FROM invocations
      WHERE request_id IN (${list(ownRequests)})
-        OR client_ip IN (${list(ips)})
+        OR client_ip IN (${list(ips)})${reach.invocationWhere ? ` OR ${reach.invocationWhere}` : ''}
      ORDER BY time, request_id`,
   );
   // an address several named end users share (an office, a NAT): its calls are the actor's only for the
@@ -1262,7 +1342,8 @@ export async function computeScope(
   const keyList = [...keys].filter(
     (k) =>
       made.has(k) ||
-      actorEvents.some((r) => r.access_key_id === k) ||
+      // (the keys of sessions of roles the actor created are not listed: the role is what to revoke)
+      actorEvents.some((r) => r.access_key_id === k && !delegatedUids.has(String(r.uid))) ||
       seeds.some((f) => f.accessKeyIds?.includes(k)),
   );
   // a role the actor entered through a web identity it obtained itself (the federation call, or the
@@ -1340,6 +1421,18 @@ export async function computeScope(
     sessionKinds,
     dataReads,
     personalData,
+    delegated: {
+      roles: reach.roles.map((x) => identityOf(x.arn)).sort(),
+      requestIds: [
+        ...new Set(
+          invRows
+            .filter((r) =>
+              reach.roles.some((x) => identityOf(x.arn) === identityOf(String(r.identity_arn ?? ''))),
+            )
+            .map((r) => String(r.request_id)),
+        ),
+      ].sort(),
+    },
     confidence:
       !actorEvents.length && !invRows.length
         ? 'low'
