@@ -45,6 +45,7 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
+import { changesBefore } from './config-changes.js';
 import {
   deviceClient,
   eachByTime,
@@ -3008,11 +3009,24 @@ export const guardrailWeakenedDetector: Detector = {
               judge(r, pass.driven).how.some((h) => !h.startsWith('guardrail detected'))),
         );
         const severity: Severity = off && passed.length ? 'high' : off ? 'medium' : 'low';
+        // the configuration change that moved the application to this version (a parameter naming the
+        // guardrail version it read after the write, an update of its function)
+        const firstCall = await ctx.db.all(
+          `SELECT coalesce(identity_arn, principal_arn) AS who, principal_arn AS session FROM invocations
+           WHERE guardrail_id = $1 AND guardrail_version = $2 ORDER BY time, request_id LIMIT 1`,
+          [g, v],
+        );
+        const who = firstCall.length
+          ? (ctx.identityOf(str(firstCall[0].who)) ?? str(firstCall[0].who))
+          : null;
+        const { changes } = who
+          ? await changesBefore(ctx.db, who, str(firstCall[0].session) ?? who, cur.first)
+          : { changes: [] };
         out.push(
           makeFinding({
             ruleId: 'data-plane.guardrail-weakened',
             title: `Guardrail ${g} version ${v} runs with weaker filters than version ${pv}: ${weaker.join(', ')}`,
-            description: `The guardrail traces in the invocation logs show the filter strengths the application ran with. Version ${v}, in use from ${cur.first}, lowered ${weaker.join(', ')}.${passed.length ? ` ${passed.length} call(s) on it carried content those filters detected but no longer blocked.` : ''}`,
+            description: `The guardrail traces in the invocation logs show the filter strengths the application ran with. Version ${v}, in use from ${cur.first}, lowered ${weaker.join(', ')}.${passed.length ? ` ${passed.length} call(s) on it carried content those filters detected but no longer blocked.` : ''}${changes.length ? ` The application was moved to it by ${changes.map((c) => `${c.action} ${c.resource} at ${c.time}`).join(', ')}.` : ''}`,
             severity,
             elements: ['invocation', 'ai-changes'],
             components: ['guardrails'],
@@ -3021,9 +3035,16 @@ export const guardrailWeakenedDetector: Detector = {
             sourceIps: passed.map((r) => r.clientIp).filter(isAddress),
             resources: [g],
             attack: ['AML.T0054'],
-            evidence: { requestIds: passed.map((r) => r.requestId) },
+            evidence: { requestIds: passed.map((r) => r.requestId), eventIds: changes.map((c) => c.eventId) },
             details: {
               guardrailId: g,
+              changes: changes.map((c) => ({
+                eventId: c.eventId,
+                time: c.time,
+                action: c.action,
+                resource: c.resource,
+                principal: c.principal,
+              })) as unknown as Json,
               version: v,
               previousVersion: pv,
               firstUse: cur.first,

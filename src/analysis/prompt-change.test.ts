@@ -12,7 +12,7 @@ import { runDetectors } from '../engine/detect.js';
 import { ingest } from '../engine/ingest.js';
 import type { Finding } from '../model/types.js';
 import { CaseStore } from '../store/case-store.js';
-import { promptAttackDetector } from './invocation.js';
+import { guardrailWeakenedDetector, promptAttackDetector } from './invocation.js';
 import { promptChangeDetector, promptDiff, sentencesOf } from './prompt-change.js';
 import { computeScope } from './scope.js';
 
@@ -89,6 +89,25 @@ function inv(
         output: { message: { role: 'assistant', content: [{ text: response }] } },
         stopReason: 'end_turn',
         usage: { inputTokens: 200, outputTokens: 40, totalTokens: 240 },
+        trace: {
+          guardrail: {
+            inputAssessment: {
+              [guardrail.id]: {
+                contentPolicy: {
+                  filters: [
+                    {
+                      type: 'PROMPT_ATTACK',
+                      confidence: 'NONE',
+                      filterStrength: guardrail.version === '3' ? 'NONE' : 'HIGH',
+                      action: 'NONE',
+                      detected: false,
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
       },
       outputTokenCount: 40,
     },
@@ -264,9 +283,21 @@ describe('prompt-change detector', () => {
       events,
     );
     try {
-      const res = await runDetectors(store, [promptAttackDetector, promptChangeDetector]);
+      const res = await runDetectors(store, [
+        promptAttackDetector,
+        promptChangeDetector,
+        guardrailWeakenedDetector,
+      ]);
       expect(res.errors).toEqual([]);
       const fs = res.findings;
+      // the weaker guardrail version the application moved to, tied to the write and the roll
+      const weak = fs.filter((f) => f.ruleId === 'data-plane.guardrail-weakened');
+      expect(weak).toHaveLength(1);
+      expect((weak[0].details?.changes as Array<{ action: string }>).map((c) => c.action)).toEqual([
+        'PutParameter',
+        'UpdateFunctionConfiguration20150331v2',
+      ]);
+      expect(weak[0].evidence.eventIds).toHaveLength(2);
       // the customers who received the tampered answers are not attackers
       expect(
         fs.filter((f) => f.ruleId === 'data-plane.prompt-attack' && f.severity !== 'informational'),
