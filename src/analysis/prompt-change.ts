@@ -18,6 +18,10 @@ import { changesBefore } from './config-changes.js';
 import { excerpt, hostsIn, type PromptVersion, responseUrls, textPass } from './invocation.js';
 
 const MAX_REQUEST_IDS = 5000;
+/** Prompt versions of one principal above which its prompts are per-user templates, not configuration. */
+const MAX_VERSIONS = 50;
+/** Earlier versions a new prompt is compared with. */
+const MAX_EARLIER = 10;
 const SENTENCES_SHOWN = 6;
 
 const ASK_VERB =
@@ -142,6 +146,8 @@ export const promptChangeDetector: Detector = {
     }
     const out: Finding[] = [];
     for (const [identity, versions] of [...byIdentity].sort((a, b) => a[0].localeCompare(b[0]))) {
+      // prompts built per user or per request (templates filled in) are not configuration versions
+      if (versions.length > MAX_VERSIONS) continue;
       // one version per prompt text; ordered by first use (an earlier prompt coming back is a revert)
       versions.sort((a, b) => a.first.localeCompare(b.first) || a.hash.localeCompare(b.hash));
       for (let i = 1; i < versions.length; i++) {
@@ -149,7 +155,7 @@ export const promptChangeDetector: Detector = {
         // the prompt it replaced: an earlier one in use before it that went (nearly) quiet while it was
         // in use; else (a prompt used alongside the others: another feature of the same principal)
         // the most similar earlier one
-        const earlier = versions.slice(0, i);
+        const earlier = versions.slice(Math.max(0, i - MAX_EARLIER), i);
         const rates = await Promise.all(earlier.map((v) => replacedBy(ctx.db, v, cur)));
         const replaced = earlier
           .map((v, k) => ({ v, r: rates[k] }))
