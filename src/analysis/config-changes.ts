@@ -7,6 +7,12 @@ import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
 
 /** How long before a switch's first use a configuration change may explain it. */
 const CHANGE_LOOKBACK_MIN = 180;
+/**
+ * How long before the switch's first use an update of the application's own function may explain it:
+ * an update replaces the execution environments, which answer with the new configuration at once
+ * (an older deploy of the same function is a release of its own).
+ */
+const FUNCTION_UPDATE_MIN = 10;
 /** How long after the switch's first use the application's read of the change may come. */
 const READ_AFTER_FIRST_USE_MIN = 15;
 
@@ -80,7 +86,7 @@ export async function changesBefore(
        FROM events
        WHERE service IN ('lambda', 'lambda.amazonaws.com') AND error_code IS NULL
          AND (action LIKE 'UpdateFunctionConfiguration%' OR action LIKE 'UpdateFunctionCode%')
-         AND time BETWEEN CAST($1 AS TIMESTAMP) - INTERVAL ${CHANGE_LOOKBACK_MIN} MINUTE AND CAST($1 AS TIMESTAMP)
+         AND time BETWEEN CAST($1 AS TIMESTAMP) - INTERVAL ${FUNCTION_UPDATE_MIN} MINUTE AND CAST($1 AS TIMESTAMP)
        ORDER BY time, event_id LIMIT 200`,
       [t],
     )) {

@@ -308,8 +308,11 @@ describe('prompt-change detector', () => {
       expect(hi[0].severity).toBe('high');
       expect(hi[0].firstSeen).toBe(`${at(tEvil, -4).replace('Z', '')}.000Z`);
       expect(hi[0].resources).toEqual(
-        expect.arrayContaining([PARAM, FN, 'gr7kit', 'KBSHOP0001', 'exampleoutdoor-verify.help']),
+        expect.arrayContaining([PARAM, FN, 'gr7kit', 'exampleoutdoor-verify.help']),
       );
+      // the knowledge base the application used meanwhile is named, not made part of the change
+      expect(hi[0].resources).not.toContain('KBSHOP0001');
+      expect(hi[0].details?.knowledgeBases).toEqual(['KBSHOP0001']);
       const actions = (hi[0].details?.changes as Array<{ action: string; principal: string }>).map(
         (c) => c.action,
       );
@@ -323,9 +326,9 @@ describe('prompt-change detector', () => {
       expect(planned[0].details?.added).toEqual([
         'When asked about the spring sale, link only to exampleoutdoor.com/sale.',
       ]);
-      // scope: the window ends with the tampered prompt's last answer, the guardrail and knowledge base are in it
+      // scope: the window ends with the tampered prompt's last answer; the guardrail moved back is in it
       const sc = await computeScope(store, fs);
-      expect(sc.scope.resources).toEqual(expect.arrayContaining([PARAM, 'gr7kit', 'KBSHOP0001']));
+      expect(sc.scope.resources).toEqual(expect.arrayContaining([PARAM, 'gr7kit']));
       expect(sc.scope.window.end).toBe(hi[0].lastSeen);
     } finally {
       await store.close();

@@ -28,6 +28,8 @@ const ASK_VERB =
   /\b(?:ask|request|collect|require|obtain|get|provide|give|send|enter|type|share|confirm|verify|repeat|submit|reply with)\b/i;
 const SECRET_NOUN =
   /\b(?:pin|pins|password|passwords|passcode|passphrase|account numbers?|card numbers?|cvv|cvc|security code|one-time (?:code|password)|otp|verification code|social (?:insurance|security) numbers?|ssn|date of birth|mother'?s maiden name|seed phrase|recovery phrase|private key|bank details|routing number)\b/i;
+/** a file name the host pattern matches in a URL path (…/b.gif), not a host */
+const FILE_NAME = /\.(?:gif|png|jpe?g|svg|webp|ico|js|css|php|aspx?)$/i;
 const NEGATED = /\b(?:never|do not|don't|must not|mustn't|should not|shouldn't|not|no)\b/i;
 const PROHIBITION = /^(?:never|do not|don't|must not|you must not|under no circumstances)\b/i;
 const CONCEAL =
@@ -71,7 +73,9 @@ export function promptDiff(before: string, after: string, earlierHosts: Iterable
   const added = a.filter((s) => !bKeys.has(s.toLowerCase()));
   const removed = b.filter((s) => !aKeys.has(s.toLowerCase()));
   const known = [...earlierHosts];
-  const newHosts = [...hostsIn(added.join('\n'))].filter((h) => !sameSite(h, known)).sort();
+  const newHosts = [...hostsIn(added.join('\n'))]
+    .filter((h) => !sameSite(h, known) && !FILE_NAME.test(h))
+    .sort();
   const asksSecrets = added.filter((s) => {
     const m = SECRET_NOUN.exec(s);
     if (!m || !ASK_VERB.test(s)) return false;
@@ -279,8 +283,13 @@ export const promptChangeDetector: Detector = {
               ? [
                   ...new Set([
                     ...changes.map((c) => c.resource),
-                    ...guardrails.map((g) => String(g.g)),
-                    ...kbs,
+                    // a guardrail is part of the change when the application moved to another version with it
+                    ...guardrails
+                      .filter(
+                        (g) => !before.some((x) => x.g === g.g && String(x.v ?? '') === String(g.v ?? '')),
+                      )
+                      .filter((g) => before.some((x) => x.g === g.g))
+                      .map((g) => String(g.g)),
                     ...diff.newHosts,
                     ...outsideHosts,
                   ]),
