@@ -8,11 +8,13 @@ import { agentCodeExecutionDetector } from './code-interpretation.js';
 import { DISCLOSED_CREDENTIAL_DETECTORS } from './disclosed-credentials.js';
 import { INVOCATION_DETECTORS } from './invocation.js';
 import { PRIVATE_DATA_DETECTORS } from './private-data.js';
+import { promptChangeDetector } from './prompt-change.js';
 import { crossTenantDetector } from './tenant-isolation.js';
 
 /** Detectors of this plane, in order. */
 export const DATA_PLANE_DETECTORS: Detector[] = [
   ...INVOCATION_DETECTORS,
+  promptChangeDetector,
   ...PRIVATE_DATA_DETECTORS,
   ...DISCLOSED_CREDENTIAL_DETECTORS,
   crossTenantDetector,

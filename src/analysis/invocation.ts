@@ -45,6 +45,7 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
+import { changesBefore } from './config-changes.js';
 import {
   deviceClient,
   eachByTime,
@@ -1594,7 +1595,7 @@ export const unloggedRuntimeDetector: Detector = {
 /** Excerpt of a prompt or response for reports: ≤ 500 characters, sensitive values masked, spans inside. */
 export interface Excerpt {
   requestId: string | null;
-  role: 'prompt' | 'response' | 'document';
+  role: 'prompt' | 'response' | 'document' | 'system';
   text: string;
   spans: Array<{ start: number; end: number; category: string }>;
 }
@@ -1783,6 +1784,21 @@ export interface InvRecord {
   /** personal values in the response that the user did not type in this conversation */
   foreignPii: SensitiveMatch[];
   secrets: SensitiveMatch[];
+  /** md5 of the call's system prompt when the application reuses it (a template), else '' */
+  systemHash: string;
+}
+
+/** One system prompt an application principal used: its text (capped) and when. */
+export interface PromptVersion {
+  /** the principal (engine/principal-names.ts) */
+  identity: string;
+  /** the caller's ARN as logged (an assumed-role ARN names the role session: a function's name) */
+  loggedIdentity: string;
+  hash: string;
+  text: string;
+  calls: number;
+  first: string;
+  last: string;
 }
 
 export interface TextPass {
@@ -1799,6 +1815,13 @@ export interface TextPass {
   promptSensitive: Map<string, Record<string, number>>;
   /** end users (actor groups) whose consumption through an application principal stands out */
   endUserAbuse: EndUserAbuse[];
+  /** the system prompts each application principal reused, in order of first use */
+  prompts: PromptVersion[];
+  /**
+   * System prompts (md5) whose own text the answers repeat to many end users who did not ask for it:
+   * the application's instructions speaking, not a prompt extracted by its users
+   */
+  driven: Set<string>;
   /** calls whose user prompt carried a secret (time, principal, masked values) */
   promptSecrets: Array<{
     requestId: string | null;
@@ -2375,6 +2398,7 @@ export async function textPass(
             guardDetected,
             foreignPii,
             secrets,
+            systemHash: system ? String(r.sh) : '',
           });
         }
       },
@@ -2394,10 +2418,86 @@ export async function textPass(
     const endUserAbuse = rateEndUsers(usage, parent, find, links);
     usage.clear();
     links.clear();
-    return { flagged, actorOf, appHosts, analysed, canned, promptSensitive, promptSecrets, endUserAbuse };
+    const prompts: PromptVersion[] = [];
+    for (const r of await db.all(
+      `SELECT min(coalesce(identity_arn, principal_arn)) AS who, min(principal_arn) AS session,
+              md5(system_text) AS h, count(*) AS n,
+              ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last
+       FROM invocations WHERE system_text <> '' AND coalesce(identity_arn, principal_arn) IS NOT NULL
+       GROUP BY coalesce(identity_arn, principal_arn), md5(system_text) HAVING count(*) >= ${PROMPT_VERSION_MIN_CALLS}
+       ORDER BY first, h, who LIMIT ${PROMPT_VERSIONS_MAX}`,
+    )) {
+      const text = systemOf.get(String(r.h));
+      if (text === undefined) continue;
+      prompts.push({
+        identity: identityOf(str(r.who)) ?? String(r.who),
+        loggedIdentity: str(r.session) ?? String(r.who),
+        hash: String(r.h),
+        text: text.slice(0, PROMPT_TEXT_MAX),
+        calls: Number(r.n),
+        first: String(r.first),
+        last: String(r.last),
+      });
+    }
+    const driven = promptDriven(flagged, actorOf, prompts);
+    return {
+      flagged,
+      actorOf,
+      appHosts,
+      analysed,
+      canned,
+      promptSensitive,
+      promptSecrets,
+      endUserAbuse,
+      prompts,
+      driven,
+    };
   })();
   shared.set(key, p);
   return p;
+}
+
+/** Calls a system prompt needs before it counts as one the application uses. */
+const PROMPT_VERSION_MIN_CALLS = 5;
+const PROMPT_VERSIONS_MAX = 2000;
+const PROMPT_TEXT_MAX = 8000;
+/** End users (actor groups) and share of the prompt's calls whose answers repeat its text. */
+export const DRIVEN = { minUnits: 3, minShare: 0.2 };
+
+/**
+ * System prompts whose text the answers repeat to end users who did not attack: at least
+ * `DRIVEN.minUnits` different end users (conversation, customer or address groups) and
+ * `DRIVEN.minShare` of the prompt's calls. Prompt extraction is one actor's (or a few actors')
+ * doing and a small part of an application's traffic; an answer that quotes its instructions to
+ * everyone is the instructions at work (a prompt that tells the assistant what to say, or one
+ * someone changed), which the prompt-change detector reports once.
+ */
+export function promptDriven(
+  flagged: InvRecord[],
+  actorOf: Map<string, string>,
+  prompts: PromptVersion[],
+  L = DRIVEN,
+): Set<string> {
+  const calls = new Map<string, number>();
+  for (const p of prompts) calls.set(p.hash, (calls.get(p.hash) ?? 0) + p.calls);
+  const units = new Map<string, Set<string>>();
+  const leaks = new Map<string, number>();
+  for (const r of flagged) {
+    if (!r.systemHash || !r.resp?.categories.includes('system_prompt_leak')) continue;
+    if (r.attack?.verdict === 'attack' || r.doc?.verdict === 'attack' || r.hidden.length) continue;
+    const u =
+      (r.requestId && actorOf.get(r.requestId)) || r.conversation || r.customer || r.clientIp || r.uid;
+    const set = units.get(r.systemHash) ?? new Set<string>();
+    set.add(u);
+    units.set(r.systemHash, set);
+    leaks.set(r.systemHash, (leaks.get(r.systemHash) ?? 0) + 1);
+  }
+  const out = new Set<string>();
+  for (const [h, set] of units) {
+    const n = calls.get(h) ?? 0;
+    if (set.size >= L.minUnits && n > 0 && (leaks.get(h) ?? 0) / n >= L.minShare) out.add(h);
+  }
+  return out;
 }
 
 // ---- prompt attacks per actor, and which got through ---------------------------------------------------
@@ -2413,10 +2513,12 @@ interface Judged {
   attackLike: boolean;
 }
 
-function judge(rec: InvRecord): Judged {
+function judge(rec: InvRecord, driven?: ReadonlySet<string>): Judged {
   const how: string[] = [];
   const cats = new Set(rec.resp?.categories ?? []);
-  if (cats.has('system_prompt_leak')) how.push('system prompt leaked');
+  // an answer repeating instructions that speak to every user is not a leak this user caused
+  const drivenLeak = !!driven?.has(rec.systemHash) && rec.attack?.verdict !== 'attack';
+  if (cats.has('system_prompt_leak') && !drivenLeak) how.push('system prompt leaked');
   if (cats.has('data_exfiltration_url')) how.push('data carried in an image or link URL');
   if (rec.secrets.length) how.push('secret in the answer');
   const distinctForeign = new Set(
@@ -2445,7 +2547,7 @@ export const promptAttackDetector: Detector = {
     // group by actor; calls without end-user identifiers group per principal
     const groups = new Map<string, Judged[]>();
     for (const rec of pass.flagged) {
-      const j = judge(rec);
+      const j = judge(rec, pass.driven);
       const g = (rec.requestId && pass.actorOf.get(rec.requestId)) || `${rec.identity}|unattributed`;
       const l = groups.get(g) ?? [];
       l.push(j);
@@ -2685,6 +2787,7 @@ async function lightRecords(
         guardDetected: [],
         foreignPii: [],
         secrets: [],
+        systemHash: '',
       });
     }
   }
@@ -2926,14 +3029,28 @@ export const guardrailWeakenedDetector: Detector = {
             r.guardDetected.some((t) => lowered.has(t)) &&
             !r.blocked &&
             !r.refusal &&
-            (r.attack?.verdict === 'attack' || judge(r).how.some((h) => !h.startsWith('guardrail detected'))),
+            (r.attack?.verdict === 'attack' ||
+              judge(r, pass.driven).how.some((h) => !h.startsWith('guardrail detected'))),
         );
         const severity: Severity = off && passed.length ? 'high' : off ? 'medium' : 'low';
+        // the configuration change that moved the application to this version (a parameter naming the
+        // guardrail version it read after the write, an update of its function)
+        const firstCall = await ctx.db.all(
+          `SELECT coalesce(identity_arn, principal_arn) AS who, principal_arn AS session FROM invocations
+           WHERE guardrail_id = $1 AND guardrail_version = $2 ORDER BY time, request_id LIMIT 1`,
+          [g, v],
+        );
+        const who = firstCall.length
+          ? (ctx.identityOf(str(firstCall[0].who)) ?? str(firstCall[0].who))
+          : null;
+        const { changes } = who
+          ? await changesBefore(ctx.db, who, str(firstCall[0].session) ?? who, cur.first)
+          : { changes: [] };
         out.push(
           makeFinding({
             ruleId: 'data-plane.guardrail-weakened',
             title: `Guardrail ${g} version ${v} runs with weaker filters than version ${pv}: ${weaker.join(', ')}`,
-            description: `The guardrail traces in the invocation logs show the filter strengths the application ran with. Version ${v}, in use from ${cur.first}, lowered ${weaker.join(', ')}.${passed.length ? ` ${passed.length} call(s) on it carried content those filters detected but no longer blocked.` : ''}`,
+            description: `The guardrail traces in the invocation logs show the filter strengths the application ran with. Version ${v}, in use from ${cur.first}, lowered ${weaker.join(', ')}.${passed.length ? ` ${passed.length} call(s) on it carried content those filters detected but no longer blocked.` : ''}${changes.length ? ` The application was moved to it by ${changes.map((c) => `${c.action} ${c.resource} at ${c.time}`).join(', ')}.` : ''}`,
             severity,
             elements: ['invocation', 'ai-changes'],
             components: ['guardrails'],
@@ -2942,9 +3059,16 @@ export const guardrailWeakenedDetector: Detector = {
             sourceIps: passed.map((r) => r.clientIp).filter(isAddress),
             resources: [g],
             attack: ['AML.T0054'],
-            evidence: { requestIds: passed.map((r) => r.requestId) },
+            evidence: { requestIds: passed.map((r) => r.requestId), eventIds: changes.map((c) => c.eventId) },
             details: {
               guardrailId: g,
+              changes: changes.map((c) => ({
+                eventId: c.eventId,
+                time: c.time,
+                action: c.action,
+                resource: c.resource,
+                principal: c.principal,
+              })) as unknown as Json,
               version: v,
               previousVersion: pv,
               firstUse: cur.first,
