@@ -885,40 +885,9 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
      AND json_extract_string(response_elements, '$.configuration.role') IS NOT NULL`,
   ))
     lastRole.set(fnName(r), String((r.resp?.configuration as Record<string, unknown>)?.role));
-  // each function's environment variable names over time (reads, creations, configuration changes)
-  const envHistory = new Map<string, Array<{ time: string; names: string[]; eventId: string }>>();
-  for (const r of await loadEvents(
-    env.db,
-    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND (
-       json_extract(response_elements, '$.environment') IS NOT NULL
-       OR json_extract(response_elements, '$.configuration.environment') IS NOT NULL
-       OR json_extract(request_parameters, '$.environment') IS NOT NULL)`,
-    [],
-    { extra: false },
-  )) {
-    const names = envNamesOf(r);
-    if (!names) continue;
-    const fn = fnName(r);
-    if (!envHistory.has(fn)) envHistory.set(fn, []);
-    envHistory.get(fn)!.push({ time: r.time, names, eventId: r.eventId });
-  }
-  // each function's layers over time (reads, creations, configuration changes)
-  const layerHistory = new Map<string, Array<{ time: string; layers: string[]; eventId: string }>>();
-  for (const r of await loadEvents(
-    env.db,
-    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND (
-       json_extract(response_elements, '$.layers') IS NOT NULL
-       OR json_extract(response_elements, '$.configuration.layers') IS NOT NULL
-       OR json_extract(request_parameters, '$.layers') IS NOT NULL)`,
-    [],
-    { extra: false },
-  )) {
-    const layers = layersOf(r);
-    if (!layers) continue;
-    const fn = fnName(r);
-    if (!layerHistory.has(fn)) layerHistory.set(fn, []);
-    layerHistory.get(fn)!.push({ time: r.time, layers, eventId: r.eventId });
-  }
+  // each function's environment variable names and layers over time (reads, creations, configuration changes)
+  const envHistory = await functionHistory(env, 'environment', envNamesOf);
+  const layerHistory = await functionHistory(env, 'layers', layersOf);
   const setsLayers = rows.some((r) => (layersSetBy(r) ?? []).length > 0);
   const org = await orgAccounts(env, []);
   const roleWindows = new Set<string>();
@@ -1068,7 +1037,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
       );
     // environment variables the change dropped, against the function's configuration known before it
     const removed = new Set<string>();
-    let previousEnv: { time: string; names: string[]; eventId: string } | undefined;
+    let previousEnv: ConfigState | undefined;
     for (const r of g) {
       const set = envSetBy(r);
       if (!set) continue;
@@ -1077,7 +1046,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         .pop();
       if (!before) continue;
       previousEnv = before;
-      for (const n of before.names) if (!set.includes(n)) removed.add(n);
+      for (const n of before.values) if (!set.includes(n)) removed.add(n);
     }
     const removedNames = [...removed].sort();
     const controlRemoved = removedNames.filter((n) => SECURITY_ENV.test(n));
@@ -1098,7 +1067,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         const knownAccounts = new Set(
           (layerHistory.get(fn) ?? [])
             .filter((h) => h.time < r.time && h.eventId !== r.eventId)
-            .flatMap((h) => h.layers.map(layerAccount)),
+            .flatMap((h) => h.values.map(layerAccount)),
         );
         for (const arn of set) {
           const a = layerAccount(arn);
@@ -1116,7 +1085,7 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
         unknown
       >;
       for (const n of names) {
-        if (before?.names.includes(n)) continue;
+        if (before?.values.includes(n)) continue;
         addedVars.add(n);
         const v = typeof vars[n] === 'string' ? String(vars[n]).slice(0, 2000) : '';
         const host = v && !HIDDEN_VALUE.test(v.trim()) ? outsideHost(v, domains) : null;
@@ -1548,6 +1517,41 @@ function lambdaRoleActivity(
       outsideBuckets: got.outside,
     }) as Record<string, never>,
   };
+}
+
+/** One state of a function's configuration list (variable names, layer ARNs) and the record showing it. */
+interface ConfigState {
+  time: string;
+  values: string[];
+  eventId: string;
+}
+
+/**
+ * A configuration list of each function over time, from every Lambda record that shows it (reads,
+ * creations, configuration changes), in record order.
+ */
+async function functionHistory(
+  env: Env,
+  field: 'environment' | 'layers',
+  read: (r: CtRow) => string[] | null,
+): Promise<Map<string, ConfigState[]>> {
+  const out = new Map<string, ConfigState[]>();
+  for (const r of await loadEvents(
+    env.db,
+    `service = 'lambda.amazonaws.com' AND error_code IS NULL AND (
+       json_extract(response_elements, '$.${field}') IS NOT NULL
+       OR json_extract(response_elements, '$.configuration.${field}') IS NOT NULL
+       OR json_extract(request_parameters, '$.${field}') IS NOT NULL)`,
+    [],
+    { extra: false },
+  )) {
+    const values = read(r);
+    if (!values) continue;
+    const fn = fnName(r);
+    if (!out.has(fn)) out.set(fn, []);
+    out.get(fn)!.push({ time: r.time, values, eventId: r.eventId });
+  }
+  return out;
 }
 
 function fnName(r: CtRow): string {
