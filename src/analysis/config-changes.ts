@@ -3,6 +3,7 @@
  * prompt, another guardrail version): parameters and secrets written shortly before that the
  * application's principal read after the write, and updates of the function the calls come from.
  */
+import type { Json } from '../model/types.js';
 import { isoSql, type Queryable, sqlTime } from '../store/case-store.js';
 
 /** How long before a switch's first use a configuration change may explain it. */
@@ -22,6 +23,17 @@ export interface ChangeEvent {
   action: string;
   resource: string;
   principal: string | null;
+}
+
+/** The changes as a finding's details list them. */
+export function changeDetails(changes: readonly ChangeEvent[]): Json {
+  return changes.map((c) => ({
+    eventId: c.eventId,
+    time: c.time,
+    action: c.action,
+    resource: c.resource,
+    principal: c.principal,
+  })) as unknown as Json;
 }
 
 /** The role session an assumed-role ARN names (a Lambda function's name for its execution role). */

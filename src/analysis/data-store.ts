@@ -26,6 +26,7 @@ import {
   principalsOf,
   subjectOf,
 } from './context.js';
+import { OBJECT_PUTS } from './role-behaviour.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
 
@@ -520,16 +521,6 @@ export async function dataBucketPolicies(env: Env, buckets: DataBuckets): Promis
 }
 
 // ---- data leaving for another account ------------------------------------------------------------------
-
-/** S3 calls that put an object's content into a bucket. */
-const OBJECT_PUTS = [
-  'PutObject',
-  'CopyObject',
-  'UploadPart',
-  'UploadPartCopy',
-  'CreateMultipartUpload',
-  'CompleteMultipartUpload',
-];
 
 /** Object reads that hand the caller an object's content. */
 const OBJECT_GETS = ['GetObject', 'SelectObjectContent', 'GetObjectVersion'];

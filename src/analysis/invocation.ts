@@ -45,7 +45,7 @@ import {
   shortName,
   uaFamily,
 } from './baselines.js';
-import { changesBefore } from './config-changes.js';
+import { changeDetails, changesBefore } from './config-changes.js';
 import {
   deviceClient,
   eachByTime,
@@ -3062,13 +3062,7 @@ export const guardrailWeakenedDetector: Detector = {
             evidence: { requestIds: passed.map((r) => r.requestId), eventIds: changes.map((c) => c.eventId) },
             details: {
               guardrailId: g,
-              changes: changes.map((c) => ({
-                eventId: c.eventId,
-                time: c.time,
-                action: c.action,
-                resource: c.resource,
-                principal: c.principal,
-              })) as unknown as Json,
+              changes: changeDetails(changes),
               version: v,
               previousVersion: pv,
               firstUse: cur.first,

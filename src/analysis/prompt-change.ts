@@ -14,7 +14,7 @@
 import { type Detector, makeFinding } from '../engine/detector.js';
 import type { Finding, Json, Severity } from '../model/types.js';
 import { type Queryable, sqlTime } from '../store/case-store.js';
-import { changesBefore } from './config-changes.js';
+import { changeDetails, changesBefore } from './config-changes.js';
 import { excerpt, hostsIn, type PromptVersion, responseUrls, textPass } from './invocation.js';
 
 const MAX_REQUEST_IDS = 5000;
@@ -321,13 +321,7 @@ export const promptChangeDetector: Detector = {
               // the application's reads of the changed parameters or secrets (how the change reached it)
               applicationReads: reads.slice(0, 20),
               answersQuotingPrompt: quoted,
-              changes: changes.map((c) => ({
-                eventId: c.eventId,
-                time: c.time,
-                action: c.action,
-                resource: c.resource,
-                principal: c.principal,
-              })) as unknown as Json,
+              changes: changeDetails(changes),
               excerpts: [
                 excerpt(null, 'system', diff.added.join('\n').slice(0, 2000), []),
               ] as unknown as Json,
