@@ -20,7 +20,6 @@ import {
   actorOf,
   applyContext,
   type Candidate,
-  type CtRow,
   clientOf,
   type Env,
   loadEvents,
