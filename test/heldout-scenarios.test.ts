@@ -36,52 +36,60 @@ type Floors = {
 // value so that a regression is caught. Never lower one to make a failing run pass without
 // understanding why the score dropped. First scores (before the detection work each scenario
 // prompted) are in test/scenarios/README.md.
-// Measured at the end of round 9, all 45 (key / prec / scope / elem / decoy):
-//   agent-action-tamper              1 / 1 / 1 / 1 / 0
-//   agent-code-interpreter-abuse     1 / 1 / 1 / 1 / 0
-//   agent-kb-injection               1 / 1 / 1 / 1 / 0
-//   agent-memory-poisoning           1 / 1 / 0.9 / 1 / 0
-//   agent-tool-exfil                 1 / 1 / 1 / 1 / 0
-//   aoss-vector-exfil                1 / 1 / 1 / 1 / 0
-//   app-wallet-abuse                 1 / 0.998 / 1 / 1 / 0
-//   batch-inference-exfil            1 / 1 / 0.969 / 1 / 0
-//   bedrock-api-key-abuse            1 / 1 / 0.964 / 1 / 0
-//   cfn-guardrail-strip              1 / 1 / 1 / 1 / 0
-//   cognito-unauth-llmjacking        1 / 1 / 1 / 1 / 0
-//   dev-to-prod-pivot                1 / 1 / 1 / 1 / 0
-//   ec2-role-credential-theft        1 / 1 / 1 / 1 / 0
-//   ecs-image-swap-chat-proxy        1 / 1 / 0.987 / 1 / 0
-//   github-oidc-pipeline-abuse       1 / 1 / 1 / 0.857 / 0
-//   guardduty-suppression-llmjacking 1 / 1 / 1 / 1 / 0
-//   guardrail-bypass-deploy          1 / 0.976 / 0.964 / 1 / 0
-//   guardrail-version-rollback       1 / 1 / 0.917 / 1 / 0
-//   insider-kb-harvest               1 / 1 / 0.985 / 1 / 0
-//   kb-datasource-swap               1 / 1 / 1 / 1 / 0
-//   kms-grant-training-exfil         1 / 1 / 1 / 0.857 / 0
-//   lambda-url-llm-proxy             1 / 1 / 1 / 1 / 0
-//   log-subscription-exfil           1 / 1 / 1 / 1 / 0
-//   logging-redirect-cloudwatch      1 / 1 / 0.95 / 1 / 0
-//   model-distillation               1 / 1 / 1 / 1 / 0
-//   model-import-backdoor            1 / 1 / 1 / 1 / 0
-//   model-package-share-theft        1 / 1 / 1 / 0.857 / 0
-//   notebook-lifecycle-backdoor      1 / 1 / 0.983 / 1 / 0
-//   notebook-presigned-takeover      1 / 1 / 0.961 / 1 / 0
-//   permission-set-escalation        1 / 1 / 0.993 / 1 / 0
-//   prompt-flow-tamper               1 / 0.997 / 1 / 1 / 0
-//   prompt-log-theft                 1 / 1 / 1 / 1 / 0
-//   rag-tenant-isolation             1 / 0.961 / 1 / 0.857 / 0
-//   s3-notification-exfil            1 / 1 / 1 / 1 / 0
-//   sagemaker-endpoint-swap          1 / 1 / 1 / 1 / 0
-//   sagemaker-training-image-swap    1 / 1 / 1 / 1 / 0
-//   scp-unblock-llmjacking           1 / 1 / 1 / 1 / 0
-//   sso-console-replay               1 / 1 / 1 / 1 / 0
-//   sso-session-hijack               1 / 1 / 1 / 1 / 0
-//   system-prompt-secret-leak        1 / 1 / 0.999 / 1 / 0
-//   throughput-wallet-burn           1 / 1 / 0.956 / 1 / 0
-//   ticket-injection-summariser      1 / 1 / 1 / 1 / 0
-//   training-data-exposure           1 / 1 / 1 / 1 / 0
-//   trust-policy-backdoor            1 / 1 / 1 / 1 / 0
-//   vendor-role-abuse                1 / 1 / 1 / 1 / 0
+// Measured at the end of round 10, all 53 (key / prec / scope / elem / decoy):
+//   agent-action-tamper                1 / 1 / 1 / 1 / 0
+//   agent-code-interpreter-abuse       1 / 1 / 1 / 1 / 0
+//   agent-collaborator-hijack          1 / 1 / 0.972 / 1 / 0
+//   agent-kb-injection                 1 / 1 / 1 / 1 / 0
+//   agent-memory-poisoning             1 / 1 / 0.9 / 1 / 0
+//   agent-tool-exfil                   1 / 1 / 1 / 1 / 0
+//   aoss-vector-exfil                  1 / 1 / 1 / 1 / 0
+//   app-wallet-abuse                   1 / 0.998 / 1 / 1 / 0
+//   batch-inference-exfil              1 / 1 / 0.969 / 1 / 0
+//   bedrock-api-key-abuse              1 / 1 / 0.964 / 1 / 0
+//   cfn-guardrail-strip                1 / 1 / 1 / 1 / 0
+//   cognito-unauth-llmjacking          1 / 1 / 1 / 1 / 0
+//   console-playground-abuse           1 / 1 / 1 / 1 / 0
+//   cross-region-inference-evasion     1 / 0.999 / 1 / 1 / 0
+//   dev-to-prod-pivot                  1 / 1 / 1 / 1 / 0
+//   ec2-role-credential-theft          1 / 1 / 1 / 1 / 0
+//   ecs-image-swap-chat-proxy          1 / 1 / 0.987 / 1 / 0
+//   fine-tune-data-poisoning           1 / 1 / 1 / 1 / 0
+//   github-oidc-pipeline-abuse         1 / 1 / 1 / 0.857 / 0
+//   guardduty-suppression-llmjacking   1 / 1 / 1 / 1 / 0
+//   guardrail-bypass-deploy            1 / 0.976 / 0.964 / 1 / 0
+//   guardrail-version-rollback         1 / 1 / 0.917 / 1 / 0
+//   insider-kb-harvest                 1 / 1 / 0.985 / 1 / 0
+//   kb-datasource-swap                 1 / 1 / 1 / 1 / 0
+//   kms-grant-training-exfil           1 / 1 / 1 / 0.857 / 0
+//   lambda-layer-backdoor              1 / 1 / 1 / 1 / 0
+//   lambda-url-llm-proxy               1 / 1 / 1 / 1 / 0
+//   log-subscription-exfil             1 / 1 / 1 / 1 / 0
+//   logging-redirect-cloudwatch        1 / 1 / 0.95 / 1 / 0
+//   model-distillation                 1 / 1 / 1 / 1 / 0
+//   model-import-backdoor              1 / 1 / 1 / 1 / 0
+//   model-package-share-theft          1 / 1 / 1 / 0.857 / 0
+//   notebook-lifecycle-backdoor        1 / 1 / 0.983 / 1 / 0
+//   notebook-presigned-takeover        1 / 1 / 0.961 / 1 / 0
+//   permission-set-escalation          1 / 1 / 0.993 / 1 / 0
+//   prompt-flow-tamper                 1 / 0.997 / 1 / 1 / 0
+//   prompt-log-theft                   1 / 1 / 1 / 1 / 0
+//   rag-tenant-isolation               1 / 0.961 / 1 / 0.857 / 0
+//   s3-notification-exfil              1 / 1 / 1 / 1 / 0
+//   sagemaker-endpoint-swap            1 / 1 / 1 / 1 / 0
+//   sagemaker-training-image-swap      1 / 1 / 1 / 1 / 0
+//   scheduled-stepfunctions-llmjacking 1 / 1 / 1 / 1 / 0
+//   scp-unblock-llmjacking             1 / 1 / 1 / 1 / 0
+//   ssm-prompt-parameter-tamper        1 / 1 / 0.95 / 1 / 0
+//   sso-console-replay                 1 / 1 / 1 / 1 / 0
+//   sso-session-hijack                 1 / 1 / 1 / 1 / 0
+//   system-prompt-secret-leak          1 / 1 / 0.999 / 1 / 0
+//   throughput-wallet-burn             1 / 1 / 0.953 / 1 / 0
+//   ticket-injection-summariser        1 / 1 / 1 / 1 / 0
+//   trail-selector-blindspot           1 / 1 / 1 / 1 / 0
+//   training-data-exposure             1 / 1 / 1 / 1 / 0
+//   trust-policy-backdoor              1 / 1 / 1 / 1 / 0
+//   vendor-role-abuse                  1 / 1 / 1 / 1 / 0
 // github-oidc-pipeline-abuse and rag-tenant-isolation: element accuracy 0.857 where the labels of
 // the set disagree (a new access key labelled an infrastructure change elsewhere) or where a
 // careless authorised change is not yet told apart from an intruder's use of the credentials.
@@ -99,6 +107,13 @@ const FLOORS: Record<string, Floors> = {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'agent-collaborator-hijack': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.92,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -165,6 +180,20 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'console-playground-abuse': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'cross-region-inference-evasion': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.94,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'dev-to-prod-pivot': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
@@ -183,6 +212,13 @@ const FLOORS: Record<string, Floors> = {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.93,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'fine-tune-data-poisoning': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -233,6 +269,13 @@ const FLOORS: Record<string, Floors> = {
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
     elementAcc: 0.8,
+    decoyFpMax: 0,
+  },
+  'lambda-layer-backdoor': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
     decoyFpMax: 0,
   },
   'lambda-url-llm-proxy': {
@@ -340,10 +383,24 @@ const FLOORS: Record<string, Floors> = {
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
+  'scheduled-stepfunctions-llmjacking': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
   'scp-unblock-llmjacking': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'ssm-prompt-parameter-tamper': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.9,
     elementAcc: 0.95,
     decoyFpMax: 0,
   },
@@ -376,6 +433,13 @@ const FLOORS: Record<string, Floors> = {
     decoyFpMax: 0,
   },
   'ticket-injection-summariser': {
+    keyRecall: 0.95,
+    maliciousPrecision: 0.95,
+    scopeF1: 0.95,
+    elementAcc: 0.95,
+    decoyFpMax: 0,
+  },
+  'trail-selector-blindspot': {
     keyRecall: 0.95,
     maliciousPrecision: 0.95,
     scopeF1: 0.95,
