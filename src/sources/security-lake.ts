@@ -309,12 +309,11 @@ function restoreTarget(rec: Obj, target: unknown): void {
   const uid = str(target.uid);
   const role = uid ? /^AROA/.test(uid) : /Role/.test(str(rec.eventName) ?? '');
   const [nameKey, idKey, obj] = role ? ['roleName', 'roleId', 'role'] : ['userName', 'userId', 'user'];
-  let rp = rec.requestParameters;
-  if (rp === undefined || rp === null) {
-    rp = {};
-    setOwn(rec, 'requestParameters', rp);
-  }
-  if (isObj(rp) && rp.userName === undefined && rp.roleName === undefined) setOwn(rp, nameKey, name);
+  if (
+    get(rec, 'requestParameters', 'userName') === undefined &&
+    get(rec, 'requestParameters', 'roleName') === undefined
+  )
+    setPath(rec, ['requestParameters', nameKey], name);
   const made = get(rec, 'responseElements', obj);
   if (isObj(made)) {
     if (made[nameKey] === undefined) setOwn(made, nameKey, name);
@@ -330,15 +329,10 @@ function restoreSignIn(rec: Obj, o: Obj): void {
   const loginTo = str(get(o, 'dst_endpoint', 'svc_name'));
   const mfa = o.is_mfa ?? o.mfa;
   const used = typeof mfa === 'boolean' ? (mfa ? 'Yes' : 'No') : null;
-  if (!loginTo && !used) return;
-  let aed = rec.additionalEventData;
-  if (aed === undefined || aed === null) {
-    aed = {};
-    setOwn(rec, 'additionalEventData', aed);
-  }
-  if (!isObj(aed)) return;
-  if (loginTo && aed.LoginTo === undefined) setOwn(aed, 'LoginTo', loginTo);
-  if (used && aed.MFAUsed === undefined) setOwn(aed, 'MFAUsed', used);
+  if (loginTo && get(rec, 'additionalEventData', 'LoginTo') === undefined)
+    setPath(rec, ['additionalEventData', 'LoginTo'], loginTo);
+  if (used && get(rec, 'additionalEventData', 'MFAUsed') === undefined)
+    setPath(rec, ['additionalEventData', 'MFAUsed'], used);
 }
 
 export const securityLake: SourceReader = {
