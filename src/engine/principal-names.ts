@@ -62,7 +62,7 @@ export async function loadPrincipalNames(db: Queryable): Promise<PrincipalNames>
  * two paths share a name in one account, the name alone is used, so that a session (which cannot
  * tell them apart) and its issuer still read as one principal.
  */
-export function identityIn(names: PrincipalNames, arn: string | null | undefined): string | null {
+function identityIn(names: PrincipalNames, arn: string | null | undefined): string | null {
   if (!arn) return null;
   const m = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
   if (m) {
