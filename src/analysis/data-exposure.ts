@@ -663,9 +663,6 @@ export async function outsideReads(
     { resp: false, extra: true },
   );
   const data = dataBucketNames(buckets, env.entries);
-  const artifacts = await modelArtifactUris(env);
-  const isArtifact = (bucket: string, key: string): boolean =>
-    isModelArtifactKey(key) || artifacts.has(`s3://${bucket}/${key}`);
   const groups = new Map<string, CtRow[]>();
   for (const r of rows) {
     const acct = r.account ?? '';
@@ -690,6 +687,10 @@ export async function outsideReads(
   ];
   const callers = await callersOf(env, accountsRead);
   const grantees = [...new Set(grants.flatMap((x) => x.grantees))];
+  // the model artifacts records name: read only when some outside account or client read a bucket
+  const artifacts = keys.length ? await modelArtifactUris(env) : new Set<string>();
+  const isArtifact = (bucket: string, key: string): boolean =>
+    isModelArtifactKey(key) || artifacts.has(`s3://${bucket}/${key}`);
   for (const k of keys.slice(0, MAX_GROUPS)) {
     const g = groups.get(k)!;
     const r0 = g[0];
