@@ -76,10 +76,6 @@ function logDestOf(req: Record<string, unknown> | null): LogDest | null {
   };
 }
 
-function roleAccountOf(d: LogDest): string | null {
-  return arnAccount(d.roleArn);
-}
-
 /**
  * Every named destination (bucket, log group) appears in records before `before`: the organisation's
  * own, in use (its settings read, its logs searched) before the configuration was deleted.
@@ -133,6 +129,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
       // being logged in the Region): the earlier configuration restored, not logging pointed elsewhere
       const deleted = lastDelete.get(region);
       const t = traffic.get(region);
+      const roleAccount = arnAccount(after?.roleArn);
       const restores =
         !before &&
         !!deleted &&
@@ -140,7 +137,7 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
         String(t.first) < deleted.time &&
         !!after &&
         !!(after.s3Bucket || after.logGroup) &&
-        (!(roleAccountOf(after) && account) || roleAccountOf(after) === account) &&
+        (!(roleAccount && account) || roleAccount === account) &&
         (await establishedDestinations(
           env,
           [after.s3Bucket, after.logGroup, after.largeDataBucket],
@@ -170,7 +167,6 @@ export async function invocationLogging(env: Env): Promise<Candidate[]> {
         out.push(c);
         continue;
       }
-      const roleAccount = arnAccount(after?.roleArn);
       if (roleAccount && account && roleAccount !== account) {
         changes.push(`delivery role in another account (${roleAccount})`);
         severity = 'high';

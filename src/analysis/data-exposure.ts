@@ -559,8 +559,10 @@ async function withRegistryUse(
   accounts: string[],
   grants: ExposureGrant[],
 ): Promise<void> {
-  const name = group.slice(group.lastIndexOf('/') + 1);
+  const groupLc = group.toLowerCase();
+  const nameLc = group.slice(group.lastIndexOf('/') + 1).toLowerCase();
   const pkgPrefix = `${group.replace(':model-package-group/', ':model-package/')}/`;
+  const groupAccount = /^arn:[^:]+:sagemaker:[^:]*:(\d{12}):/.exec(group)?.[1] ?? null;
   const rows = await loadEvents(
     env.db,
     `service = 'sagemaker.amazonaws.com' AND principal_type = 'AWSAccount' AND account IN (${actionList(accounts)})
@@ -576,10 +578,10 @@ async function withRegistryUse(
       service: r.service,
       request_parameters: r.req,
       region: r.region,
-      recipient_account: /^arn:[^:]+:sagemaker:[^:]*:(\d{12}):/.exec(group)?.[1] ?? null,
+      recipient_account: groupAccount,
     }).map((x) => x.toLowerCase());
     const pkgs = named.filter((x) => x.startsWith(pkgPrefix));
-    if (!named.includes(group.toLowerCase()) && !pkgs.length && !named.includes(name.toLowerCase())) continue;
+    if (!named.includes(groupLc) && !pkgs.length && !named.includes(nameLc)) continue;
     uses.push(r);
     if (!r.errorCode) for (const p of pkgs) packages.add(p);
     if (uses.length >= MAX_USES) break;
@@ -663,9 +665,6 @@ export async function outsideReads(
     { resp: false, extra: true },
   );
   const data = dataBucketNames(buckets, env.entries);
-  const artifacts = await modelArtifactUris(env);
-  const isArtifact = (bucket: string, key: string): boolean =>
-    isModelArtifactKey(key) || artifacts.has(`s3://${bucket}/${key}`);
   const groups = new Map<string, CtRow[]>();
   for (const r of rows) {
     const acct = r.account ?? '';
@@ -690,6 +689,10 @@ export async function outsideReads(
   ];
   const callers = await callersOf(env, accountsRead);
   const grantees = [...new Set(grants.flatMap((x) => x.grantees))];
+  // the model artifacts records name: read only when some outside account or client read a bucket
+  const artifacts = keys.length ? await modelArtifactUris(env) : new Set<string>();
+  const isArtifact = (bucket: string, key: string): boolean =>
+    isModelArtifactKey(key) || artifacts.has(`s3://${bucket}/${key}`);
   for (const k of keys.slice(0, MAX_GROUPS)) {
     const g = groups.get(k)!;
     const r0 = g[0];

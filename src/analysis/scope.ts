@@ -1056,6 +1056,7 @@ export async function computeScope(
   // (the roles join the principals through their sessions' records and model calls; the addresses a
   // workload or service called from are not the actor's, nor is every object its sessions read)
   const delegatedUids = new Set(reach.events.map((r) => String(r.uid)));
+  const delegatedRoles = new Set(reach.roles.map((x) => identityOf(x.arn)));
   for (const x of [...reach.workflows, ...reach.buckets]) resources.add(x);
   notes.push(...reach.notes);
   // sessions: where each temporary key the actor used came from (AssumeRole and its caller), and
@@ -1426,9 +1427,7 @@ export async function computeScope(
       requestIds: [
         ...new Set(
           invRows
-            .filter((r) =>
-              reach.roles.some((x) => identityOf(x.arn) === identityOf(String(r.identity_arn ?? ''))),
-            )
+            .filter((r) => delegatedRoles.has(identityOf(String(r.identity_arn ?? ''))))
             .map((r) => String(r.request_id)),
         ),
       ].sort(),
