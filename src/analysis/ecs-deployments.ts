@@ -41,9 +41,9 @@ import {
 } from './context.js';
 import { orgAccounts } from './data-exposure.js';
 import { type EcrImage, ecrImage, outsideRegistry } from './ml-supply-chain.js';
-import { readTargets, roleNewActivity, roleSql } from './role-behaviour.js';
+import { firstReadsLine, roleNewActivity, roleSql } from './role-behaviour.js';
 
-export { readTargets, secretName } from './role-behaviour.js';
+export { secretName } from './role-behaviour.js';
 
 const DEPLOY_ACTIONS = ['UpdateService', 'CreateService', 'RunTask', 'StartTask'];
 const MAX_ROWS = 20_000;
@@ -472,13 +472,7 @@ export async function taskRoleNewReads(env: Env, loaded?: EcsRecords): Promise<C
       actors: [actorOf(d.row)],
       triage: [
         `the deployment: ${d.row.action} of ${label} by ${deployer} from ${d.row.sourceIp} at ${d.row.time}`,
-        `first read of each at ${targets
-          .slice(0, 10)
-          .map(
-            (t) =>
-              `${t.replace(/^[a-z]+:/, '')} ${fresh.find((r) => readTargets(r).includes(t))?.time ?? ''}`,
-          )
-          .join('; ')}`,
+        firstReadsLine(targets, fresh),
         'a release can add a feature that reads a new secret; code that harvests what its role may read looks the same until the deployment is judged',
       ],
       details: toJson({

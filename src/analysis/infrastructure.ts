@@ -51,7 +51,7 @@ import {
 } from './lifecycle-scripts.js';
 import { newOriginOf } from './model-jobs.js';
 import { guarddutyResources, sagemakerResources } from './resources.js';
-import { type RoleNewActivity, readTargets, roleNewActivity } from './role-behaviour.js';
+import { firstReadsLine, type RoleNewActivity, roleNewActivity } from './role-behaviour.js';
 import { type CrossTenantUser, crossTenantCalls } from './tenant-isolation.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
@@ -1484,17 +1484,7 @@ function lambdaRoleActivity(
             `the change added layer(s) from outside the organisation (${change.outsideLayers.join(', ')})${change.hooked ? ' with a wrapper or endpoint variable' : ''}: what the function did next is the layer's doing`,
           ]
         : []),
-      ...(got.reads.length
-        ? [
-            `first read of each at ${got.targets
-              .slice(0, 10)
-              .map(
-                (t) =>
-                  `${t.replace(/^[a-z]+:/, '')} ${got.reads.find((r) => readTargets(r).includes(t))?.time ?? ''}`,
-              )
-              .join('; ')}`,
-          ]
-        : []),
+      ...(got.reads.length ? [firstReadsLine(got.targets, got.reads)] : []),
       ...(got.writes.length
         ? [
             `first write outside the organisation at ${firstOf(got.writes)}: the bucket's owner (CloudTrail's resources) is ${owners.join(', ')}; the data left the organisation`,
