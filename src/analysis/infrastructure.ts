@@ -887,8 +887,11 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     lastRole.set(fnName(r), String((r.resp?.configuration as Record<string, unknown>)?.role));
   // each function's environment variable names and layers over time (reads, creations, configuration changes)
   const envHistory = await functionHistory(env, 'environment', envNamesOf);
-  const layerHistory = await functionHistory(env, 'layers', layersOf);
+  // the layer history is read only when a change sets layers (the only use of it)
   const setsLayers = rows.some((r) => (layersSetBy(r) ?? []).length > 0);
+  const layerHistory = setsLayers
+    ? await functionHistory(env, 'layers', layersOf)
+    : new Map<string, ConfigState[]>();
   const org = await orgAccounts(env, []);
   const roleWindows = new Set<string>();
   const awsLayers = setsLayers ? loadAwsLayerAccounts() : new Set<string>();
