@@ -196,13 +196,14 @@ async function loadEcs(env: Env): Promise<EcsRecords> {
     .map(taskDefOf)
     .filter((d): d is TaskDef => !!d);
   const deploys = rows.filter((r) => DEPLOY_ACTIONS.includes(r.action));
+  const services = new Map(deploys.map((r) => [r, serviceOf(r)] as const));
   const deployments: Deployment[] = [];
   for (const r of deploys) {
     const def = deployedDef(r, defs);
     if (!def) continue;
-    const service = serviceOf(r);
+    const service = services.get(r)!;
     const next = deploys.find(
-      (x) => x.time > r.time && x !== r && serviceOf(x).key === service.key && x.action !== 'RunTask',
+      (x) => x.time > r.time && x !== r && services.get(x)!.key === service.key && x.action !== 'RunTask',
     );
     const limit = hoursAfter(r.time, TASK_WINDOW_H);
     deployments.push({ row: r, def, service, end: next && next.time < limit ? next.time : limit });
