@@ -169,6 +169,7 @@ export async function delegatedReach(
     const acct = ROLE_ARN.exec(x.arn)?.[1] ?? '';
     return { role: x, prefix: `arn:aws:sts::${acct}:assumed-role/${x.name}/` };
   });
+  // the created roles' sessions from their creation on (events here, model calls for the caller)
   const byRole = prefixes
     .map(
       (p) =>
@@ -209,16 +210,10 @@ export async function delegatedReach(
     notes.push(
       `bucket(s) the actor's roles may use or its schedules name: ${[...buckets].sort().join(', ')} (reads and writes of another account's bucket are not in this account's trails)`,
     );
-  const invocationWhere = prefixes
-    .map(
-      (p) =>
-        `(starts_with(principal_arn, ${sqlString(p.prefix)}) AND time >= CAST(${sqlString(sqlTime(p.role.created))} AS TIMESTAMP))`,
-    )
-    .join(' OR ');
   return {
     roles,
     events,
-    invocationWhere,
+    invocationWhere: byRole,
     workflows: [...workflows].sort(),
     buckets: [...buckets].sort(),
     notes,

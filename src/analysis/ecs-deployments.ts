@@ -41,9 +41,9 @@ import {
 } from './context.js';
 import { orgAccounts } from './data-exposure.js';
 import { type EcrImage, ecrImage, outsideRegistry } from './ml-supply-chain.js';
-import { readTargets, roleNewActivity, roleSql } from './role-behaviour.js';
+import { firstReadsLine, roleNewActivity, roleSql } from './role-behaviour.js';
 
-export { readTargets, secretName } from './role-behaviour.js';
+export { secretName } from './role-behaviour.js';
 
 const DEPLOY_ACTIONS = ['UpdateService', 'CreateService', 'RunTask', 'StartTask'];
 const MAX_ROWS = 20_000;
@@ -196,13 +196,14 @@ async function loadEcs(env: Env): Promise<EcsRecords> {
     .map(taskDefOf)
     .filter((d): d is TaskDef => !!d);
   const deploys = rows.filter((r) => DEPLOY_ACTIONS.includes(r.action));
+  const services = new Map(deploys.map((r) => [r, serviceOf(r)] as const));
   const deployments: Deployment[] = [];
   for (const r of deploys) {
     const def = deployedDef(r, defs);
     if (!def) continue;
-    const service = serviceOf(r);
+    const service = services.get(r)!;
     const next = deploys.find(
-      (x) => x.time > r.time && x !== r && serviceOf(x).key === service.key && x.action !== 'RunTask',
+      (x) => x.time > r.time && x !== r && services.get(x)!.key === service.key && x.action !== 'RunTask',
     );
     const limit = hoursAfter(r.time, TASK_WINDOW_H);
     deployments.push({ row: r, def, service, end: next && next.time < limit ? next.time : limit });
@@ -472,13 +473,7 @@ export async function taskRoleNewReads(env: Env, loaded?: EcsRecords): Promise<C
       actors: [actorOf(d.row)],
       triage: [
         `the deployment: ${d.row.action} of ${label} by ${deployer} from ${d.row.sourceIp} at ${d.row.time}`,
-        `first read of each at ${targets
-          .slice(0, 10)
-          .map(
-            (t) =>
-              `${t.replace(/^[a-z]+:/, '')} ${fresh.find((r) => readTargets(r).includes(t))?.time ?? ''}`,
-          )
-          .join('; ')}`,
+        firstReadsLine(targets, fresh),
         'a release can add a feature that reads a new secret; code that harvests what its role may read looks the same until the deployment is judged',
       ],
       details: toJson({

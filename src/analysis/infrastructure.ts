@@ -51,7 +51,7 @@ import {
 } from './lifecycle-scripts.js';
 import { newOriginOf } from './model-jobs.js';
 import { guarddutyResources, sagemakerResources } from './resources.js';
-import { type RoleNewActivity, readTargets, roleNewActivity } from './role-behaviour.js';
+import { firstReadsLine, type RoleNewActivity, roleNewActivity } from './role-behaviour.js';
 import { type CrossTenantUser, crossTenantCalls } from './tenant-isolation.js';
 
 const ids = (rows: CtRow[]): string[] => rows.map((r) => r.eventId);
@@ -887,8 +887,11 @@ export async function lambdaChanges(env: Env, pluginFunctions: Set<string>): Pro
     lastRole.set(fnName(r), String((r.resp?.configuration as Record<string, unknown>)?.role));
   // each function's environment variable names and layers over time (reads, creations, configuration changes)
   const envHistory = await functionHistory(env, 'environment', envNamesOf);
-  const layerHistory = await functionHistory(env, 'layers', layersOf);
+  // the layer history is read only when a change sets layers (the only use of it)
   const setsLayers = rows.some((r) => (layersSetBy(r) ?? []).length > 0);
+  const layerHistory = setsLayers
+    ? await functionHistory(env, 'layers', layersOf)
+    : new Map<string, ConfigState[]>();
   const org = await orgAccounts(env, []);
   const roleWindows = new Set<string>();
   const awsLayers = setsLayers ? loadAwsLayerAccounts() : new Set<string>();
@@ -1484,17 +1487,7 @@ function lambdaRoleActivity(
             `the change added layer(s) from outside the organisation (${change.outsideLayers.join(', ')})${change.hooked ? ' with a wrapper or endpoint variable' : ''}: what the function did next is the layer's doing`,
           ]
         : []),
-      ...(got.reads.length
-        ? [
-            `first read of each at ${got.targets
-              .slice(0, 10)
-              .map(
-                (t) =>
-                  `${t.replace(/^[a-z]+:/, '')} ${got.reads.find((r) => readTargets(r).includes(t))?.time ?? ''}`,
-              )
-              .join('; ')}`,
-          ]
-        : []),
+      ...(got.reads.length ? [firstReadsLine(got.targets, got.reads)] : []),
       ...(got.writes.length
         ? [
             `first write outside the organisation at ${firstOf(got.writes)}: the bucket's owner (CloudTrail's resources) is ${owners.join(', ')}; the data left the organisation`,

@@ -6,7 +6,7 @@
  * service, answered here once (ecs-deployments.ts for task roles, infrastructure.ts for function roles).
  */
 
-import { isoSql, sqlTime } from '../store/case-store.js';
+import { isoSql, sqlString, sqlTime } from '../store/case-store.js';
 import { actionList, type CtRow, type Env, loadEvents } from './context.js';
 
 const str = (v: unknown): string | null =>
@@ -19,9 +19,8 @@ export const HISTORY_MIN_HOURS = 3;
 /** The SQL condition for records of a role, named by its ARN (any path) or as it acts. */
 export function roleSql(role: string): string {
   const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]{1,128})$/.exec(role);
-  if (!m) return `identity_arn = '${role.replace(/'/g, "''")}'`;
-  const name = m[2].replace(/'/g, "''");
-  return `(identity_arn = '${role.replace(/'/g, "''")}' OR (account = '${m[1]}' AND identity_arn LIKE 'arn:%:iam::%:role/%' AND regexp_extract(identity_arn, '[^/]+$') = '${name}'))`;
+  if (!m) return `identity_arn = ${sqlString(role)}`;
+  return `(identity_arn = ${sqlString(role)} OR (account = '${m[1]}' AND identity_arn LIKE 'arn:%:iam::%:role/%' AND regexp_extract(identity_arn, '[^/]+$') = ${sqlString(m[2])}))`;
 }
 
 export const READS = [
@@ -87,6 +86,14 @@ export function readTargets(r: CtRow): string[] {
     return names.filter((x): x is string => !!x).map((x) => `parameter:${x}`);
   }
   return [];
+}
+
+/** The triage line naming when the first read of each new target (at most 10) happened. */
+export function firstReadsLine(targets: string[], reads: CtRow[]): string {
+  return `first read of each at ${targets
+    .slice(0, 10)
+    .map((t) => `${t.replace(/^[a-z]+:/, '')} ${reads.find((r) => readTargets(r).includes(t))?.time ?? ''}`)
+    .join('; ')}`;
 }
 
 /** What a role newly did after a change: its history before, and the new reads and outside writes. */
