@@ -2256,13 +2256,22 @@ export async function textPass(
     const intern = interner();
     const usage = new UnitUsage();
     let analysed = 0;
-    // the reused system prompts, once (the only ones a leak is checked against)
+    // the reused system prompts, once (the only ones a leak is checked against), and per principal
+    // (the versions an application used): one scan of the system texts for both
     const systemOf = new Map<string, string>();
-    for (const r of await db.all(
-      `SELECT md5(system_text) AS h, any_value(system_text) AS s FROM invocations WHERE system_text <> ''
-       GROUP BY 1 HAVING count(*) >= 5`,
-    ))
-      systemOf.set(String(r.h), String(r.s));
+    const promptGroups = await db.all(
+      `SELECT * FROM (
+         SELECT coalesce(identity_arn, principal_arn) AS who, min(principal_arn) AS session,
+                md5(system_text) AS h, any_value(system_text) AS s, count(*) AS n,
+                sum(count(*)) OVER (PARTITION BY md5(system_text)) AS total,
+                ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last
+         FROM invocations WHERE system_text <> '' GROUP BY 1, 3)
+       WHERE total >= 5`,
+    );
+    for (const r of promptGroups) {
+      if (!systemOf.has(String(r.h))) systemOf.set(String(r.h), String(r.s));
+      r.s = null;
+    }
     // read in time order a slice at a time: no copy of the texts, and never all of them in memory
     await eachByTime(
       db,
@@ -2419,14 +2428,18 @@ export async function textPass(
     usage.clear();
     links.clear();
     const prompts: PromptVersion[] = [];
-    for (const r of await db.all(
-      `SELECT min(coalesce(identity_arn, principal_arn)) AS who, min(principal_arn) AS session,
-              md5(system_text) AS h, count(*) AS n,
-              ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last
-       FROM invocations WHERE system_text <> '' AND coalesce(identity_arn, principal_arn) IS NOT NULL
-       GROUP BY coalesce(identity_arn, principal_arn), md5(system_text) HAVING count(*) >= ${PROMPT_VERSION_MIN_CALLS}
-       ORDER BY first, h, who LIMIT ${PROMPT_VERSIONS_MAX}`,
-    )) {
+    const byFirst = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+      for (const k of ['first', 'h', 'who'] as const) {
+        const x = String(a[k]);
+        const y = String(b[k]);
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    };
+    for (const r of promptGroups
+      .filter((g) => g.who !== null && g.who !== undefined && Number(g.n) >= PROMPT_VERSION_MIN_CALLS)
+      .sort(byFirst)
+      .slice(0, PROMPT_VERSIONS_MAX)) {
       const text = systemOf.get(String(r.h));
       if (text === undefined) continue;
       prompts.push({
