@@ -313,6 +313,10 @@ async function roleplayShare(
   return { share: n ? ids.length / n : 0, n, ids };
 }
 
+/** The `new-models` signal's text. */
+const newModelsText = (models: string[]): string =>
+  `${models.length} model(s) never used before: ${models.join(', ')}`;
+
 function assessPrincipal(
   p: PrincipalProfile,
   hours: { first: number; last: number } | null,
@@ -341,11 +345,7 @@ function assessPrincipal(
   const winModels = [...new Set(window.map((c) => modelFamilyId(c.modelId)).filter(Boolean))];
   const newModels = hasHistory ? winModels.filter((m) => !histModels.has(m)) : winModels;
   if (hasHistory && newModels.length)
-    signals.push({
-      id: 'new-models',
-      strong: false,
-      text: `${newModels.length} model(s) never used before: ${newModels.join(', ')}`,
-    });
+    signals.push({ id: 'new-models', strong: false, text: newModelsText(newModels) });
   else if (!hasHistory && winModels.length >= 4)
     signals.push({ id: 'many-models', strong: false, text: `${winModels.length} different models` });
 
@@ -629,10 +629,10 @@ function callersText(v: unknown): string {
 }
 
 /** Bounds of the caller split: units examined, prompts examined per unit and in all. */
-export const CALLER_LIMITS = { maxUnits: 2000, perUnit: 40, minPerUnit: 3, total: 8000 } as const;
+const CALLER_LIMITS = { maxUnits: 2000, perUnit: 40, minPerUnit: 3, total: 8000 } as const;
 
 /** A caller unit: the path and the end user (address, else customer id) within it. */
-export function callerUnit(c: CallerOf): string {
+function callerUnit(c: CallerOf): string {
   return `${c.channel ?? ''}\u0000${c.clientIp ?? c.customer ?? ''}`;
 }
 
@@ -660,7 +660,7 @@ async function callersOf(db: Queryable, requestIds: string[]): Promise<Map<strin
  * (evenly spaced), fewer per unit when there are many units; none when the calls name no caller
  * (one unit) or too many units to tell apart.
  */
-export function callerSample(window: RuntimeCall[], callers: Map<string, CallerOf>): string[] {
+function callerSample(window: RuntimeCall[], callers: Map<string, CallerOf>): string[] {
   const units = new Map<string, string[]>();
   for (const c of window) {
     const who = c.requestId ? callers.get(c.requestId) : undefined;
@@ -813,11 +813,7 @@ export function leaveOwnersCalls(
       a.newModels = models;
       const i = a.signals?.findIndex((x) => x.id === 'new-models') ?? -1;
       if (a.signals && i >= 0) {
-        if (models.length)
-          a.signals[i] = {
-            ...a.signals[i],
-            text: `${models.length} model(s) never used before: ${models.join(', ')}`,
-          };
+        if (models.length) a.signals[i] = { ...a.signals[i], text: newModelsText(models) };
         else a.signals.splice(i, 1);
       }
     }
@@ -2475,7 +2471,7 @@ const PROMPT_VERSION_MIN_CALLS = 5;
 const PROMPT_VERSIONS_MAX = 2000;
 const PROMPT_TEXT_MAX = 8000;
 /** End users (actor groups) and share of the prompt's calls whose answers repeat its text. */
-export const DRIVEN = { minUnits: 3, minShare: 0.2 };
+const DRIVEN = { minUnits: 3, minShare: 0.2 };
 
 /**
  * System prompts whose text the answers repeat to end users who did not attack: at least
@@ -2485,7 +2481,7 @@ export const DRIVEN = { minUnits: 3, minShare: 0.2 };
  * everyone is the instructions at work (a prompt that tells the assistant what to say, or one
  * someone changed), which the prompt-change detector reports once.
  */
-export function promptDriven(
+function promptDriven(
   flagged: InvRecord[],
   actorOf: Map<string, string>,
   prompts: PromptVersion[],

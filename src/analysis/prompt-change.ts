@@ -98,7 +98,7 @@ const REPLACED_RATE = 0.1;
 const DRAIN_MIN = 15;
 
 /** Jaccard similarity of two prompts' sentence sets. */
-export function sentenceSimilarity(a: string, b: string): number {
+function sentenceSimilarity(a: string, b: string): number {
   const x = new Set(sentencesOf(a).map((s) => s.toLowerCase()));
   const y = new Set(sentencesOf(b).map((s) => s.toLowerCase()));
   let inter = 0;
