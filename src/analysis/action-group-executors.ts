@@ -8,7 +8,7 @@
  * hostile text: only a well-formed Lambda function ARN, partial ARN or name is kept.
  */
 import type { Queryable } from '../store/case-store.js';
-import { type CtRow, jsonObject, loadEvents } from './context.js';
+import { actionList, type CtRow, jsonObject, loadEvents, memo } from './context.js';
 
 /** One record naming the function an agent's action group runs on. */
 export interface ExecutorLink {
@@ -83,7 +83,7 @@ export function executorLinksOf(rows: CtRow[]): ExecutorLink[] {
   return links;
 }
 
-export const EXECUTOR_ACTIONS = [
+const EXECUTOR_ACTIONS = [
   'CreateAgentActionGroup',
   'UpdateAgentActionGroup',
   'GetAgentActionGroup',
@@ -92,24 +92,14 @@ export const EXECUTOR_ACTIONS = [
 ];
 
 /** The case's executor links (cached per run when `shared` is given). */
-export async function actionGroupExecutors(
-  db: Queryable,
-  shared?: Map<string, unknown>,
-): Promise<ExecutorLink[]> {
-  const key = 'analysis:action-group-executors';
-  const hit = shared?.get(key) as Promise<ExecutorLink[]> | undefined;
-  if (hit) return hit;
-  const p = (async () =>
+export function actionGroupExecutors(db: Queryable, shared?: Map<string, unknown>): Promise<ExecutorLink[]> {
+  const load = async () =>
     executorLinksOf(
-      await loadEvents(
-        db,
-        `action IN (${EXECUTOR_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND error_code IS NULL`,
-        [],
-        { extra: false },
-      ),
-    ))();
-  shared?.set(key, p);
-  return p;
+      await loadEvents(db, `action IN (${actionList(EXECUTOR_ACTIONS)}) AND error_code IS NULL`, [], {
+        extra: false,
+      }),
+    );
+  return shared ? memo(shared, 'action-group-executors', load) : load();
 }
 
 /**

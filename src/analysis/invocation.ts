@@ -313,6 +313,10 @@ async function roleplayShare(
   return { share: n ? ids.length / n : 0, n, ids };
 }
 
+/** The `new-models` signal's text. */
+const newModelsText = (models: string[]): string =>
+  `${models.length} model(s) never used before: ${models.join(', ')}`;
+
 function assessPrincipal(
   p: PrincipalProfile,
   hours: { first: number; last: number } | null,
@@ -341,11 +345,7 @@ function assessPrincipal(
   const winModels = [...new Set(window.map((c) => modelFamilyId(c.modelId)).filter(Boolean))];
   const newModels = hasHistory ? winModels.filter((m) => !histModels.has(m)) : winModels;
   if (hasHistory && newModels.length)
-    signals.push({
-      id: 'new-models',
-      strong: false,
-      text: `${newModels.length} model(s) never used before: ${newModels.join(', ')}`,
-    });
+    signals.push({ id: 'new-models', strong: false, text: newModelsText(newModels) });
   else if (!hasHistory && winModels.length >= 4)
     signals.push({ id: 'many-models', strong: false, text: `${winModels.length} different models` });
 
@@ -629,10 +629,10 @@ function callersText(v: unknown): string {
 }
 
 /** Bounds of the caller split: units examined, prompts examined per unit and in all. */
-export const CALLER_LIMITS = { maxUnits: 2000, perUnit: 40, minPerUnit: 3, total: 8000 } as const;
+const CALLER_LIMITS = { maxUnits: 2000, perUnit: 40, minPerUnit: 3, total: 8000 } as const;
 
 /** A caller unit: the path and the end user (address, else customer id) within it. */
-export function callerUnit(c: CallerOf): string {
+function callerUnit(c: CallerOf): string {
   return `${c.channel ?? ''}\u0000${c.clientIp ?? c.customer ?? ''}`;
 }
 
@@ -660,7 +660,7 @@ async function callersOf(db: Queryable, requestIds: string[]): Promise<Map<strin
  * (evenly spaced), fewer per unit when there are many units; none when the calls name no caller
  * (one unit) or too many units to tell apart.
  */
-export function callerSample(window: RuntimeCall[], callers: Map<string, CallerOf>): string[] {
+function callerSample(window: RuntimeCall[], callers: Map<string, CallerOf>): string[] {
   const units = new Map<string, string[]>();
   for (const c of window) {
     const who = c.requestId ? callers.get(c.requestId) : undefined;
@@ -813,11 +813,7 @@ export function leaveOwnersCalls(
       a.newModels = models;
       const i = a.signals?.findIndex((x) => x.id === 'new-models') ?? -1;
       if (a.signals && i >= 0) {
-        if (models.length)
-          a.signals[i] = {
-            ...a.signals[i],
-            text: `${models.length} model(s) never used before: ${models.join(', ')}`,
-          };
+        if (models.length) a.signals[i] = { ...a.signals[i], text: newModelsText(models) };
         else a.signals.splice(i, 1);
       }
     }
@@ -2256,13 +2252,22 @@ export async function textPass(
     const intern = interner();
     const usage = new UnitUsage();
     let analysed = 0;
-    // the reused system prompts, once (the only ones a leak is checked against)
+    // the reused system prompts, once (the only ones a leak is checked against), and per principal
+    // (the versions an application used): one scan of the system texts for both
     const systemOf = new Map<string, string>();
-    for (const r of await db.all(
-      `SELECT md5(system_text) AS h, any_value(system_text) AS s FROM invocations WHERE system_text <> ''
-       GROUP BY 1 HAVING count(*) >= 5`,
-    ))
-      systemOf.set(String(r.h), String(r.s));
+    const promptGroups = await db.all(
+      `SELECT * FROM (
+         SELECT coalesce(identity_arn, principal_arn) AS who, min(principal_arn) AS session,
+                md5(system_text) AS h, any_value(system_text) AS s, count(*) AS n,
+                sum(count(*)) OVER (PARTITION BY md5(system_text)) AS total,
+                ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last
+         FROM invocations WHERE system_text <> '' GROUP BY 1, 3)
+       WHERE total >= 5`,
+    );
+    for (const r of promptGroups) {
+      if (!systemOf.has(String(r.h))) systemOf.set(String(r.h), String(r.s));
+      r.s = null;
+    }
     // read in time order a slice at a time: no copy of the texts, and never all of them in memory
     await eachByTime(
       db,
@@ -2419,14 +2424,18 @@ export async function textPass(
     usage.clear();
     links.clear();
     const prompts: PromptVersion[] = [];
-    for (const r of await db.all(
-      `SELECT min(coalesce(identity_arn, principal_arn)) AS who, min(principal_arn) AS session,
-              md5(system_text) AS h, count(*) AS n,
-              ${isoSql('min(time)')} AS first, ${isoSql('max(time)')} AS last
-       FROM invocations WHERE system_text <> '' AND coalesce(identity_arn, principal_arn) IS NOT NULL
-       GROUP BY coalesce(identity_arn, principal_arn), md5(system_text) HAVING count(*) >= ${PROMPT_VERSION_MIN_CALLS}
-       ORDER BY first, h, who LIMIT ${PROMPT_VERSIONS_MAX}`,
-    )) {
+    const byFirst = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+      for (const k of ['first', 'h', 'who'] as const) {
+        const x = String(a[k]);
+        const y = String(b[k]);
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    };
+    for (const r of promptGroups
+      .filter((g) => g.who !== null && g.who !== undefined && Number(g.n) >= PROMPT_VERSION_MIN_CALLS)
+      .sort(byFirst)
+      .slice(0, PROMPT_VERSIONS_MAX)) {
       const text = systemOf.get(String(r.h));
       if (text === undefined) continue;
       prompts.push({
@@ -2462,7 +2471,7 @@ const PROMPT_VERSION_MIN_CALLS = 5;
 const PROMPT_VERSIONS_MAX = 2000;
 const PROMPT_TEXT_MAX = 8000;
 /** End users (actor groups) and share of the prompt's calls whose answers repeat its text. */
-export const DRIVEN = { minUnits: 3, minShare: 0.2 };
+const DRIVEN = { minUnits: 3, minShare: 0.2 };
 
 /**
  * System prompts whose text the answers repeat to end users who did not attack: at least
@@ -2472,7 +2481,7 @@ export const DRIVEN = { minUnits: 3, minShare: 0.2 };
  * everyone is the instructions at work (a prompt that tells the assistant what to say, or one
  * someone changed), which the prompt-change detector reports once.
  */
-export function promptDriven(
+function promptDriven(
   flagged: InvRecord[],
   actorOf: Map<string, string>,
   prompts: PromptVersion[],

@@ -98,7 +98,7 @@ const REPLACED_RATE = 0.1;
 const DRAIN_MIN = 15;
 
 /** Jaccard similarity of two prompts' sentence sets. */
-export function sentenceSimilarity(a: string, b: string): number {
+function sentenceSimilarity(a: string, b: string): number {
   const x = new Set(sentencesOf(a).map((s) => s.toLowerCase()));
   const y = new Set(sentencesOf(b).map((s) => s.toLowerCase()));
   let inter = 0;
@@ -107,7 +107,10 @@ export function sentenceSimilarity(a: string, b: string): number {
   return union ? inter / union : 0;
 }
 
-/** Hourly call rates of prompt `v` in the day before `cur` started and while `cur` was in use. */
+/**
+ * Hourly call rates of prompt `v` in the day before `cur` started and while `cur` was in use (only
+ * the rows of that span are hashed).
+ */
 async function replacedBy(
   db: Queryable,
   v: PromptVersion,
@@ -120,7 +123,8 @@ async function replacedBy(
   const rows = await db.all(
     `SELECT count(*) FILTER (WHERE time >= CAST($2 AS TIMESTAMP) AND time < CAST($3 AS TIMESTAMP)) AS b,
             count(*) FILTER (WHERE time > CAST($4 AS TIMESTAMP) AND time <= CAST($5 AS TIMESTAMP)) AS d
-     FROM invocations WHERE md5(system_text) = $1`,
+     FROM invocations
+     WHERE time >= CAST($2 AS TIMESTAMP) AND time <= CAST($5 AS TIMESTAMP) AND md5(system_text) = $1`,
     [
       v.hash,
       sqlTime(new Date(from).toISOString()),
